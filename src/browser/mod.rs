@@ -1,0 +1,7 @@
+//! The thin layer that touches the browser: DOM selections, localStorage,
+//! file downloads, clocks and ids. Everything else stays pure.
+
+pub mod download;
+pub mod selection;
+pub mod stamp;
+pub mod storage;

@@ -1,0 +1,14 @@
+//! The view: small components, each reading the shared [`Annotator`]
+//! handle from context and changing it only through its methods.
+//!
+//! [`Annotator`]: crate::state::Annotator
+
+mod annotation_details;
+mod app;
+mod document_list;
+mod export_button;
+mod label_bar;
+mod reading_pane;
+mod status_line;
+
+pub use app::App;

@@ -1,0 +1,25 @@
+//! Annotations: a labelled span of one document.
+
+use serde::{Deserialize, Serialize};
+
+/// A labelled span. `start..end` is half-open, in code points, and
+/// `quote` is exactly the document's text over that range, so a reader can
+/// check `text[start:end] == quote` without trusting us.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Annotation {
+    pub id: String,
+    pub document_id: String,
+    pub start: usize,
+    pub end: usize,
+    pub quote: String,
+    pub label: String,
+    /// When the annotation was made, as an RFC 3339 / ISO 8601 UTC timestamp.
+    pub created: String,
+}
+
+impl Annotation {
+    /// Whether this span shares at least one code point with `start..end`.
+    pub fn overlaps(&self, start: usize, end: usize) -> bool {
+        self.start < end && start < self.end
+    }
+}

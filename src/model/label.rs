@@ -1,0 +1,71 @@
+//! Labels: the tags a span can carry, each with a colour and a hotkey.
+
+use serde::{Deserialize, Serialize};
+
+/// A tag such as "Person". Annotations refer to it by `name`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Label {
+    pub name: String,
+    /// A CSS colour, used as the highlight's background under dark text.
+    pub color: String,
+    /// The key that applies this label to the current selection.
+    pub hotkey: Option<char>,
+}
+
+impl Label {
+    fn new(name: &str, color: &str, hotkey: char) -> Self {
+        Self {
+            name: name.to_string(),
+            color: color.to_string(),
+            hotkey: Some(hotkey),
+        }
+    }
+
+    /// The `data-testid` of this label's button: `label-` and the lower-case
+    /// name, spaces turned into dashes.
+    pub fn test_id(&self) -> String {
+        let slug: Vec<String> = self
+            .name
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect();
+        format!("label-{}", slug.join("-"))
+    }
+}
+
+/// The label set for news articles. The colours are light enough for black
+/// text to keep a contrast ratio above 12:1 on each of them.
+pub fn default_labels() -> Vec<Label> {
+    vec![
+        Label::new("Person", "#fde68a", '1'),
+        Label::new("Organization", "#bfdbfe", '2'),
+        Label::new("Location", "#bbf7d0", '3'),
+        Label::new("Date", "#fbcfe8", '4'),
+        Label::new("Quantity", "#ddd6fe", '5'),
+        Label::new("Event", "#fed7aa", '6'),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_have_distinct_names_and_hotkeys_one_to_six() {
+        let labels = default_labels();
+        let keys: String = labels.iter().filter_map(|l| l.hotkey).collect();
+        assert_eq!(keys, "123456");
+        let mut names: Vec<_> = labels.iter().map(|l| l.name.as_str()).collect();
+        names.dedup();
+        assert_eq!(names.len(), 6);
+    }
+
+    #[test]
+    fn test_id_is_lower_case_and_dashed() {
+        assert_eq!(default_labels()[1].test_id(), "label-organization");
+        assert_eq!(
+            Label::new("Armed  Group", "#fff", '7').test_id(),
+            "label-armed-group"
+        );
+    }
+}

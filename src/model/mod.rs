@@ -1,0 +1,20 @@
+//! The pure core: documents, labels, annotations and the rules that keep them
+//! consistent. Nothing here knows about the browser, and every offset is a
+//! Unicode code point (see [`text`]).
+
+mod annotation;
+mod document;
+mod label;
+mod layout;
+mod paragraph;
+mod span_index;
+pub mod text;
+mod workspace;
+
+pub use annotation::*;
+pub use document::*;
+pub use label::*;
+pub use layout::*;
+pub use paragraph::*;
+pub use span_index::*;
+pub use workspace::*;

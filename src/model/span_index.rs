@@ -1,0 +1,149 @@
+//! The annotations of one document, ordered by position so that the spans
+//! over any range are found without scanning them all.
+
+use super::Annotation;
+
+/// Annotations sorted by `(start, end, id)`.
+///
+/// A range query binary-searches the first span that could reach the range
+/// (no span is longer than `longest`) and walks forward from there, so it
+/// costs O(log n + spans near the range) however many spans there are.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SpanIndex {
+    spans: Vec<Annotation>,
+    /// An upper bound on the length of every span. It does not shrink on
+    /// removal: an overestimate only widens the walk a little.
+    longest: usize,
+}
+
+impl SpanIndex {
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Every annotation in text order.
+    pub fn iter(&self) -> impl Iterator<Item = &Annotation> {
+        self.spans.iter()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Annotation> {
+        self.spans.iter().find(|a| a.id == id)
+    }
+
+    pub fn insert(&mut self, annotation: Annotation) {
+        self.longest = self.longest.max(annotation.end - annotation.start);
+        let at = self
+            .spans
+            .partition_point(|a| sort_key(a) < sort_key(&annotation));
+        self.spans.insert(at, annotation);
+    }
+
+    pub fn remove(&mut self, id: &str) -> Option<Annotation> {
+        let at = self.spans.iter().position(|a| a.id == id)?;
+        Some(self.spans.remove(at))
+    }
+
+    /// Changes the label of `id`, which does not move it in the order.
+    pub fn set_label(&mut self, id: &str, label: &str) -> Option<&Annotation> {
+        let annotation = self.spans.iter_mut().find(|a| a.id == id)?;
+        annotation.label = label.to_string();
+        Some(annotation)
+    }
+
+    /// The annotations sharing a code point with `start..end`, in text
+    /// order. An empty range finds the spans over the code point at `start`.
+    pub fn overlapping(&self, start: usize, end: usize) -> impl Iterator<Item = &Annotation> {
+        let first = self
+            .spans
+            .partition_point(|a| a.start + self.longest < start);
+        self.spans[first..]
+            .iter()
+            .take_while(move |a| a.start < end.max(start + 1))
+            .filter(move |a| a.overlaps(start, end.max(start + 1)))
+    }
+}
+
+fn sort_key(a: &Annotation) -> (usize, usize, &str) {
+    (a.start, a.end, &a.id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(id: &str, start: usize, end: usize) -> Annotation {
+        Annotation {
+            id: id.into(),
+            document_id: "d".into(),
+            start,
+            end,
+            quote: String::new(),
+            label: "Person".into(),
+            created: String::new(),
+        }
+    }
+
+    fn ids<'a>(found: impl Iterator<Item = &'a Annotation>) -> Vec<&'a str> {
+        found.map(|a| a.id.as_str()).collect()
+    }
+
+    #[test]
+    fn keeps_text_order_whatever_the_insertion_order() {
+        let mut index = SpanIndex::default();
+        for (id, s, e) in [("c", 9, 12), ("a", 0, 20), ("b", 0, 3), ("d", 9, 10)] {
+            index.insert(span(id, s, e));
+        }
+        assert_eq!(ids(index.iter()), ["b", "a", "d", "c"]);
+    }
+
+    #[test]
+    fn overlapping_matches_a_brute_force_scan() {
+        let mut index = SpanIndex::default();
+        let mut all = Vec::new();
+        // A deterministic spread of short, long, nested and crossing spans.
+        for i in 0..300usize {
+            let start = (i * 37) % 500;
+            let len = 1 + (i * 13) % if i % 10 == 0 { 120 } else { 9 };
+            let a = span(&format!("s{i}"), start, start + len);
+            all.push(a.clone());
+            index.insert(a);
+        }
+        for (q_start, q_end) in [
+            (0, 1),
+            (50, 60),
+            (130, 131),
+            (499, 650),
+            (200, 200),
+            (0, 700),
+        ] {
+            let mut expected: Vec<&str> = all
+                .iter()
+                .filter(|a| a.overlaps(q_start, q_end.max(q_start + 1)))
+                .map(|a| a.id.as_str())
+                .collect();
+            let mut found = ids(index.overlapping(q_start, q_end));
+            expected.sort_unstable();
+            found.sort_unstable();
+            assert_eq!(found, expected, "query {q_start}..{q_end}");
+        }
+    }
+
+    #[test]
+    fn remove_and_relabel_by_id() {
+        let mut index = SpanIndex::default();
+        index.insert(span("a", 0, 2));
+        index.insert(span("b", 1, 3));
+        assert_eq!(
+            index.set_label("b", "Event").map(|a| a.label.as_str()),
+            Some("Event")
+        );
+        assert_eq!(index.remove("a").map(|a| a.id), Some("a".to_string()));
+        assert_eq!(index.remove("a"), None);
+        assert_eq!(ids(index.iter()), ["b"]);
+        assert_eq!(index.set_label("zz", "Event"), None);
+    }
+}

@@ -1,0 +1,166 @@
+//! The annotator: the workspace behind a small `Copy` handle that the
+//! components share through context.
+//!
+//! Every edit goes through here. It changes the workspace, saves the one
+//! document it touched, right away and synchronously so that nothing is lost
+//! if the tab closes, and wakes only the paragraphs whose highlights changed.
+//! The workspace itself is not a signal: fine-grained triggers stand in for
+//! it, so adding one span never re-renders the whole document.
+
+use std::ops::Range;
+
+use leptos::prelude::*;
+
+use crate::browser::stamp;
+use crate::format::native::NativeExport;
+use crate::model::{default_labels, seed_documents, Annotation, Change, Label, Workspace};
+
+use super::persistence::Persistence;
+use super::{Notice, SaveState};
+
+#[derive(Clone, Copy)]
+pub struct Annotator {
+    workspace: StoredValue<Workspace>,
+    persistence: StoredValue<Persistence, LocalStorage>,
+    /// Per document: its set of annotations changed.
+    document_changed: StoredValue<Vec<ArcTrigger>>,
+    /// Per document, per paragraph: that paragraph's highlights changed.
+    paragraph_changed: StoredValue<Vec<Vec<ArcTrigger>>>,
+    /// The document in the reading pane.
+    pub current: RwSignal<usize>,
+    /// The annotations whose details are open, by id.
+    pub inspected: RwSignal<Vec<String>>,
+    pub save_state: RwSignal<SaveState>,
+    pub notice: RwSignal<Option<Notice>>,
+}
+
+impl Annotator {
+    /// Builds the workspace from the seed articles and whatever is stored.
+    pub fn load() -> Self {
+        let mut workspace = Workspace::new(seed_documents(), default_labels());
+        let (persistence, notices) = Persistence::load(&mut workspace);
+        let paragraph_changed = (0..workspace.documents().len())
+            .map(|doc| {
+                let count = workspace.paragraphs(doc).map_or(0, |p| p.as_slice().len());
+                (0..count).map(|_| ArcTrigger::new()).collect()
+            })
+            .collect();
+        let document_changed = (0..workspace.documents().len())
+            .map(|_| ArcTrigger::new())
+            .collect();
+        let notice = (!notices.is_empty()).then(|| Notice {
+            is_error: notices.iter().any(|n| n.is_error),
+            text: notices
+                .into_iter()
+                .map(|n| n.text)
+                .collect::<Vec<_>>()
+                .join(" "),
+        });
+        let save_state = RwSignal::new(persistence.initial_state());
+        Self {
+            workspace: StoredValue::new(workspace),
+            persistence: StoredValue::new_local(persistence),
+            document_changed: StoredValue::new(document_changed),
+            paragraph_changed: StoredValue::new(paragraph_changed),
+            current: RwSignal::new(0),
+            inspected: RwSignal::new(Vec::new()),
+            save_state,
+            notice: RwSignal::new(notice),
+        }
+    }
+
+    /// Reads the workspace without subscribing to anything; pair it with
+    /// [`Annotator::track_document`] or [`Annotator::track_paragraph`].
+    pub fn with<R>(&self, f: impl FnOnce(&Workspace) -> R) -> R {
+        self.workspace.with_value(f)
+    }
+
+    pub fn track_document(&self, doc: usize) {
+        self.document_changed
+            .with_value(|t| t.get(doc).map(Track::track));
+    }
+
+    pub fn track_paragraph(&self, doc: usize, paragraph: usize) {
+        self.paragraph_changed
+            .with_value(|t| t.get(doc).and_then(|p| p.get(paragraph)).map(Track::track));
+    }
+
+    pub fn labels(&self) -> Vec<Label> {
+        self.with(|w| w.labels().to_vec())
+    }
+
+    /// The annotations of the current document with these ids, in text order.
+    pub fn current_annotations(&self, ids: &[String]) -> Vec<Annotation> {
+        let doc = self.current.get_untracked();
+        self.with(|w| {
+            w.annotations(doc)
+                .into_iter()
+                .flat_map(|a| a.iter())
+                .filter(|a| ids.contains(&a.id))
+                .cloned()
+                .collect()
+        })
+    }
+
+    /// Tags `span` of the current document with `label`.
+    pub fn annotate(&self, span: Range<usize>, label: &str) {
+        let doc = self.current.get_untracked();
+        let result = self
+            .workspace
+            .try_update_value(|w| w.annotate(doc, span, label, stamp::new_id(), stamp::now()));
+        self.finish(result);
+    }
+
+    pub fn retag(&self, id: &str, label: &str) {
+        let doc = self.current.get_untracked();
+        let result = self.workspace.try_update_value(|w| w.retag(doc, id, label));
+        self.finish(result);
+    }
+
+    pub fn delete(&self, id: &str) {
+        let doc = self.current.get_untracked();
+        let result = self
+            .workspace
+            .try_update_value(|w| w.delete(doc, id).map(|(change, _)| change));
+        self.inspected.update(|ids| ids.retain(|i| i != id));
+        self.finish(result);
+    }
+
+    /// Everything, in the native export format.
+    pub fn export_json(&self) -> String {
+        self.with(|w| NativeExport::of(w).to_json())
+    }
+
+    pub fn tell(&self, notice: Notice) {
+        self.notice.set(Some(notice));
+    }
+
+    /// Saves and redraws after an edit, or says why the edit was refused.
+    fn finish(&self, result: Option<Result<Change, crate::model::EditError>>) {
+        match result {
+            Some(Ok(change)) => {
+                let saved = self
+                    .persistence
+                    .with_value(|p| self.with(|w| p.save_document(w, change.document)));
+                self.save_state.set(saved);
+                self.notify(change);
+            }
+            Some(Err(e)) => self.tell(Notice::info(format!("Nothing changed: {e}."))),
+            None => self.tell(Notice::error("Nothing changed: the workspace is gone.")),
+        }
+    }
+
+    fn notify(&self, change: Change) {
+        let touched = self.with(|w| {
+            w.paragraphs(change.document)
+                .map_or(0..0, |p| p.touching(change.start, change.end))
+        });
+        self.paragraph_changed.with_value(|docs| {
+            if let Some(paragraphs) = docs.get(change.document) {
+                paragraphs[touched].iter().for_each(Notify::notify);
+            }
+        });
+        self.document_changed
+            .with_value(|t| t.get(change.document).map(Notify::notify));
+    }
+}

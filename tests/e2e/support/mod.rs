@@ -1,0 +1,204 @@
+//! Shared plumbing for the end-to-end tests: an error type that prints
+//! readably, bounded polling, scratch directories, and the submodules that
+//! launch browsers, serve the built app and drive the page.
+
+pub mod browser;
+pub mod page;
+pub mod server;
+
+use std::fmt;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// A test failure carrying a human-readable message.
+///
+/// `Debug` prints the message verbatim, because libtest shows a failing test's
+/// returned error with `{:?}` and escaped newlines would bury the point. It
+/// deliberately does not implement `std::error::Error`, so that the blanket
+/// `From` below (which makes `?` work on every library error) stays coherent.
+pub struct Failure(pub String);
+
+impl fmt::Debug for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<E: std::error::Error> From<E> for Failure {
+    fn from(err: E) -> Self {
+        Failure(err.to_string())
+    }
+}
+
+/// Result type of every helper and scenario step.
+pub type Res<T> = Result<T, Failure>;
+
+/// Attach a description of what was being attempted to an error.
+pub trait Context<T> {
+    fn context(self, what: impl fmt::Display) -> Res<T>;
+}
+
+impl<T, E: fmt::Display> Context<T> for Result<T, E> {
+    fn context(self, what: impl fmt::Display) -> Res<T> {
+        self.map_err(|e| Failure(format!("{what}: {e}")))
+    }
+}
+
+impl<T> Context<T> for Option<T> {
+    fn context(self, what: impl fmt::Display) -> Res<T> {
+        self.ok_or_else(|| Failure(what.to_string()))
+    }
+}
+
+/// Return early with a formatted [`Failure`].
+#[macro_export]
+macro_rules! bail {
+    ($($arg:tt)*) => {
+        return Err($crate::support::Failure(format!($($arg)*)))
+    };
+}
+
+/// Like `assert!`, but returns a [`Failure`] so the scenario can still close
+/// the browser session cleanly before the test reports.
+#[macro_export]
+macro_rules! ensure {
+    ($cond:expr, $($arg:tt)*) => {
+        if !$cond {
+            $crate::bail!($($arg)*);
+        }
+    };
+}
+
+/// Like `assert_eq!`, returning a [`Failure`] that shows both sides.
+#[macro_export]
+macro_rules! ensure_eq {
+    ($left:expr, $right:expr, $($arg:tt)*) => {{
+        let (left, right) = (&$left, &$right);
+        if left != right {
+            $crate::bail!("{}\n  left: {:?}\n right: {:?}", format!($($arg)*), left, right);
+        }
+    }};
+}
+
+/// How often [`wait_until`] re-checks its condition.
+const POLL_INTERVAL: Duration = Duration::from_millis(50);
+
+/// Poll `check` until it yields `Some`, or fail after `timeout`.
+///
+/// This is the only way the tests wait for the app: never a fixed sleep,
+/// because a sleep is either too short on a loaded machine (flaky) or too
+/// long everywhere else. `what` names the awaited condition for the failure
+/// message; the last error `check` returned, if any, is included too, since
+/// it usually says why the condition never became true.
+pub async fn wait_until<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> Res<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Res<Option<T>>>,
+{
+    let deadline = Instant::now() + timeout;
+    loop {
+        let last = match check().await {
+            Ok(Some(value)) => return Ok(value),
+            Ok(None) => None,
+            Err(err) => Some(err),
+        };
+        if Instant::now() >= deadline {
+            let why = last
+                .map(|e| format!(" (last error: {e})"))
+                .unwrap_or_default();
+            bail!("timed out after {timeout:?} waiting for {what}{why}");
+        }
+        tokio::time::sleep(POLL_INTERVAL).await;
+    }
+}
+
+/// The crate root, where `seeds/`, `dist/` and `tests/` live.
+pub fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A directory under the system temp dir, removed (best effort) on drop.
+///
+/// Every browser test gets its own, so the two browsers can run in parallel
+/// threads without sharing profiles or download folders.
+pub struct ScratchDir {
+    path: PathBuf,
+}
+
+impl ScratchDir {
+    pub fn new(tag: &str) -> Res<Self> {
+        // pid + clock + counter: unique across concurrent tests in this process
+        // and across concurrent `cargo test` runs.
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!(
+            "span-annotator-e2e-{tag}-{}-{nanos}-{n}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&path).context(format!("creating {}", path.display()))?;
+        Ok(Self { path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        // Keep artefacts when asked to, e.g. to look at a downloaded export.
+        if std::env::var_os("E2E_KEEP_TEMP").is_none() {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// Pick a currently free TCP port on the loopback interface.
+///
+/// The listener is dropped before the port is handed to a child process, so
+/// another process could in theory grab it in between; the children fail
+/// loudly if that ever happens, which beats hard-coding ports that collide
+/// when both browsers run in parallel.
+pub fn free_port() -> Res<u16> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").context("binding 127.0.0.1:0")?;
+    Ok(listener.local_addr()?.port())
+}
+
+/// Wait until something accepts TCP connections on `127.0.0.1:port`, failing
+/// at once if `child` (the process expected to listen) has already exited,
+/// since then no amount of waiting helps and its exit status is the news.
+pub async fn wait_for_port(
+    what: &str,
+    port: u16,
+    child: &mut tokio::process::Child,
+    timeout: Duration,
+) -> Res<()> {
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(status) = child.try_wait()? {
+            bail!("{what} exited before listening on {addr}: {status}");
+        }
+        // A blocking connect is fine here: on loopback it is answered or
+        // refused immediately (tokio's `net` feature is not enabled).
+        if std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            bail!("timed out after {timeout:?} waiting for {what} to listen on {addr}");
+        }
+        tokio::time::sleep(POLL_INTERVAL).await;
+    }
+}
