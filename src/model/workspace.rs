@@ -334,7 +334,7 @@ mod tests {
         };
         assert_eq!(try_annotate(5..5, "Person"), EditError::Empty);
         assert_eq!(
-            try_annotate(6..5, "Person"),
+            try_annotate(Range { start: 6, end: 5 }, "Person"),
             EditError::Reversed { start: 6, end: 5 }
         );
         assert!(
