@@ -47,9 +47,15 @@ fn render(spans: &[Annotation]) -> Element {
     let refs: Vec<&Annotation> = spans.iter().collect();
     for paragraph in Paragraphs::of(MIXED).as_slice() {
         let block = doc.create_element("div").unwrap();
-        block.set_attribute(PARAGRAPH_START, &paragraph.start.to_string()).unwrap();
+        block
+            .set_attribute(PARAGRAPH_START, &paragraph.start.to_string())
+            .unwrap();
         let text = paragraph.text(MIXED);
-        let over: Vec<&Annotation> = refs.iter().copied().filter(|a| a.overlaps(paragraph.start, paragraph.end)).collect();
+        let over: Vec<&Annotation> = refs
+            .iter()
+            .copied()
+            .filter(|a| a.overlaps(paragraph.start, paragraph.end))
+            .collect();
         for segment in segments(text, paragraph.start, &over) {
             let run = doc.create_text_node(&text[segment.bytes.clone()]);
             if segment.covering.is_empty() {
@@ -76,7 +82,9 @@ fn render(spans: &[Annotation]) -> Element {
 fn boundary(pane: &Element, offset: usize) -> (Node, u32) {
     let mut remaining = offset;
     let mut last = None;
-    let walker = document().create_tree_walker_with_what_to_show(pane, 4).unwrap();
+    let walker = document()
+        .create_tree_walker_with_what_to_show(pane, 4)
+        .unwrap();
     while let Some(node) = walker.next_node().unwrap() {
         let data = node.text_content().unwrap_or_default();
         let len = data.chars().count();
@@ -120,7 +128,11 @@ fn every_character_boundary_maps_to_its_code_point() {
         for end in [start + 1, start + 2, start + 7, start + 40, n] {
             let end = end.min(n);
             select(boundary(&pane, start), boundary(&pane, end));
-            assert_eq!(selected_span(&pane, n), Some(start..end), "selection {start}..{end}");
+            assert_eq!(
+                selected_span(&pane, n),
+                Some(start..end),
+                "selection {start}..{end}"
+            );
         }
     }
     pane.remove();
@@ -141,13 +153,31 @@ fn boundaries_inside_highlights_and_nested_highlights_are_exact() {
     ];
     let pane = render(&spans);
     let n = len();
-    for (start, end) in [(family + 1, family + 3), (3, quote + 4), (family + 5, quote + 8), (quote + 4, n)] {
+    for (start, end) in [
+        (family + 1, family + 3),
+        (3, quote + 4),
+        (family + 5, quote + 8),
+        (quote + 4, n),
+    ] {
         select(boundary(&pane, start), boundary(&pane, end));
-        assert_eq!(selected_span(&pane, n), Some(start..end), "selection {start}..{end}");
+        assert_eq!(
+            selected_span(&pane, n),
+            Some(start..end),
+            "selection {start}..{end}"
+        );
         // The range, not `Selection.toString()`: Chromium renders a selection
         // inside a grapheme cluster as empty, though its range is intact.
-        let range = web_sys::window().unwrap().get_selection().unwrap().unwrap().get_range_at(0).unwrap();
-        assert_eq!(String::from(range.to_string()), text::slice(MIXED, start, end).unwrap());
+        let range = web_sys::window()
+            .unwrap()
+            .get_selection()
+            .unwrap()
+            .unwrap()
+            .get_range_at(0)
+            .unwrap();
+        assert_eq!(
+            String::from(range.to_string()),
+            text::slice(MIXED, start, end).unwrap()
+        );
     }
     pane.remove();
 }
@@ -163,7 +193,10 @@ fn element_boundaries_between_paragraphs_count_as_paragraph_starts() {
     assert_eq!(selected_span(&pane, len()), Some(second.start..len()));
     // (paragraph, 0) is its first character.
     let block: Node = pane.child_nodes().item(1).unwrap();
-    select((block.clone(), 0), (block.clone(), block.child_nodes().length()));
+    select(
+        (block.clone(), 0),
+        (block.clone(), block.child_nodes().length()),
+    );
     assert_eq!(selected_span(&pane, len()), Some(second.start..second.end));
     pane.remove();
 }
@@ -177,7 +210,11 @@ fn selections_reaching_outside_the_pane_are_clipped_and_outside_ones_ignored() {
     let before: Node = outside.first_child().unwrap();
 
     select((before.clone(), 3), boundary(&pane, 12));
-    assert_eq!(selected_span(&pane, len()), Some(0..12), "starts before the pane");
+    assert_eq!(
+        selected_span(&pane, len()),
+        Some(0..12),
+        "starts before the pane"
+    );
     select((before.clone(), 1), (before.clone(), 5));
     assert_eq!(selected_span(&pane, len()), None, "entirely outside");
     select(boundary(&pane, 9), boundary(&pane, 9));
@@ -187,7 +224,11 @@ fn selections_reaching_outside_the_pane_are_clipped_and_outside_ones_ignored() {
     after.set_text_content(Some("after"));
     document().body().unwrap().append_child(&after).unwrap();
     select(boundary(&pane, 30), (after.first_child().unwrap(), 2));
-    assert_eq!(selected_span(&pane, len()), Some(30..len()), "ends after the pane");
+    assert_eq!(
+        selected_span(&pane, len()),
+        Some(30..len()),
+        "ends after the pane"
+    );
     for element in [pane, outside, after] {
         element.remove();
     }

@@ -116,20 +116,20 @@ async fn core_loop(session: Session, url: String) -> Res<()> {
     wait_for_app(client).await?;
     open_document(client, DOC, &text).await?;
 
-    // A selection outside the reading pane (across the label bar, then
-    // across the document list) must not become an annotation on a hotkey.
-    // There is nothing to wait for when nothing happens, so this is checked
-    // below: step 1 waits until exactly one highlight exists, by which time
-    // a stray one would have rendered too, and the export must hold exactly
-    // three annotations.
+    // A selection outside the reading pane (a press-and-drag across the
+    // label bar, then a drag across ordinary text such as a heading) must not
+    // become an annotation on a hotkey. There is nothing to wait for when
+    // nothing happens, so this is checked below: step 1 waits until exactly
+    // one highlight exists, by which time a stray one would have rendered
+    // too, and the export must hold exactly three annotations.
     page::drag_between(client, &testid("label-person"), &testid("label-event")).await?;
     page::press_key(client, '1').await?;
-    let outside: String =
-        page::eval(client, "return String(window.getSelection());", vec![]).await?;
+    let outside = page::drag_select_outside_pane(client).await?;
     println!(
-        "[{}] selection outside the pane: {outside:?}",
+        "[{}] selected outside the pane: {outside:?}",
         session.kind.name()
     );
+    page::press_key(client, '1').await?;
     page::wait_for_text(
         client,
         &testid("doc-text"),
@@ -171,6 +171,11 @@ async fn core_loop(session: Session, url: String) -> Res<()> {
     })
     .await?;
     let id3 = new_id(&after3, &[&id1, &id2])?;
+    println!(
+        "[{}] highlights: {}",
+        session.kind.name(),
+        page::visible_map(&after3)
+    );
     page::wait_for_text(
         client,
         &testid("doc-text"),
@@ -299,7 +304,8 @@ async fn wait_for_highlights(
             Ok(Some(highlights))
         } else {
             Err(Failure(format!(
-                "highlighted text per data-ann-id: {highlights:?}"
+                "highlighted text per data-ann-id: {}",
+                page::visible_map(&highlights)
             )))
         }
     })

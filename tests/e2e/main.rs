@@ -1,7 +1,22 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! End-to-end tests: the real Trunk-built app (`dist/`), served over HTTP and
-//! driven through WebDriver in headless Chromium and headless Firefox.
+//! End-to-end tests: the real Trunk-built app (`dist/`), served over HTTP by
+//! `python3 -m http.server` and driven through WebDriver (fantoccini) in
+//! headless Chromium and headless Firefox, with real mouse drags, key
+//! presses and file downloads.
+//!
+//! Covered: the core annotation loop (`core_loop`): select, label by hotkey
+//! and by button, overlapping spans, spans across a paragraph break and a
+//! no-break space, hotkeys ignoring selections outside the reading pane,
+//! persistence across reload and document switches, and the JSON export,
+//! checked here and by the independent reader `tests/readers/check_native.py`.
+//!
+//! Run with `trunk build --release && cargo test --test e2e -- --nocapture`.
+//! Needs `chromium` + `chromedriver` and `firefox(-esr)` + `geckodriver` on
+//! `PATH` or in `~/.cargo/bin`, or named by `CHROMIUM_BIN`, `CHROMEDRIVER`,
+//! `FIREFOX_BIN`, `GECKODRIVER`; `DIST_DIR` overrides `dist/`. Anything
+//! missing fails the test: a browser test that cannot run is not a pass.
+//! `E2E_KEEP_TEMP=1` keeps each test's profile, download folder and driver
+//! log under the system temp dir.
 
 mod core_loop;
-mod selftest;
 mod support;

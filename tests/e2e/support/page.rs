@@ -333,8 +333,9 @@ pub async fn drag_select(client: &Client, text: &str, start: usize, end: usize) 
     Ok(())
 }
 
-/// Drag the mouse from the centre of one element to the centre of another
-/// (used to make selections outside the reading pane).
+/// Press the mouse on the centre of one element and release it on the
+/// centre of another (e.g. across the label bar, where the app keeps the
+/// press from selecting anything, yet a hotkey must still do nothing).
 pub async fn drag_between(client: &Client, from: &str, to: &str) -> Res<()> {
     let a = client
         .find(Locator::Css(from))
@@ -371,6 +372,99 @@ pub async fn drag_between(client: &Client, from: &str, to: &str) -> Res<()> {
         .release_actions()
         .await
         .context("releasing the mouse")
+}
+
+/// Find the first piece of ordinary visible text outside the reading pane
+/// (not in a control, not `user-select: none`, on one line, on screen and
+/// not covered) and return drag end points across it.
+const OUTSIDE_TEXT_JS: &str = r#"
+const pane = document.querySelector('[data-testid="doc-text"]');
+const controls = "button, a, input, textarea, select, label, [contenteditable]";
+const mid = (r) => (r.top + r.bottom) / 2;
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  const el = node.parentElement;
+  if (!el || (pane && pane.contains(node)) || el.closest(controls)) continue;
+  if (getComputedStyle(el).userSelect === "none") continue;
+  const text = node.data;
+  const first = text.search(/\S/);
+  let last = text.length - 1;
+  while (last > first && /\s/.test(text[last])) last -= 1;
+  if (first < 0 || last - first < 3) continue;
+  const box = (i) => {
+    const r = document.createRange();
+    r.setStart(node, i);
+    r.setEnd(node, i + 1);
+    return r.getBoundingClientRect();
+  };
+  const [a, b] = [box(first), box(last)];
+  if (a.width === 0 || b.width === 0 || Math.abs(mid(a) - mid(b)) > 2) continue;
+  const x0 = Math.round(a.left + a.width * 0.25), x1 = Math.round(b.left + b.width * 0.75);
+  const y = Math.round(mid(a));
+  const onIt = (x) => { const hit = document.elementFromPoint(x, y); return !!hit && el.contains(hit); };
+  if (!onIt(x0) || !onIt(x1)) continue;
+  return { text: text.slice(first, last + 1), x0, x1, y };
+}
+return null;
+"#;
+
+/// Where [`OUTSIDE_TEXT_JS`] found text to drag across.
+#[derive(Debug, Deserialize)]
+struct OutsideText {
+    text: String,
+    x0: f64,
+    x1: f64,
+    y: f64,
+}
+
+/// Select some ordinary text outside the reading pane (a heading, say) with
+/// a real mouse drag, check that a non-empty selection not touching the pane
+/// resulted, and return the selected text.
+pub async fn drag_select_outside_pane(client: &Client) -> Res<String> {
+    let found: Option<OutsideText> = eval(client, OUTSIDE_TEXT_JS, vec![]).await?;
+    let Some(target) = found else {
+        bail!("found no visible, selectable text outside the reading pane to drag across");
+    };
+    let mouse = MouseActions::new("mouse".to_owned())
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x: target.x0,
+            y: target.y,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::MoveTo {
+            duration: Some(Duration::from_millis(100)),
+            x: target.x1,
+            y: target.y,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    client
+        .perform_actions(mouse)
+        .await
+        .context(format!("dragging across {:?}", target.text))?;
+    client
+        .release_actions()
+        .await
+        .context("releasing the mouse")?;
+    let (selected, touches_pane): (String, bool) = eval(
+        client,
+        r#"const sel = window.getSelection();
+           const pane = document.querySelector('[data-testid="doc-text"]');
+           const touches = sel.rangeCount > 0 && !!pane && sel.getRangeAt(0).intersectsNode(pane);
+           return [String(sel), touches];"#,
+        vec![],
+    )
+    .await?;
+    ensure!(
+        !selected.trim().is_empty() && !touches_pane,
+        "dragging across {:?} outside the pane selected {selected:?} (touches the pane: {touches_pane})",
+        target.text
+    );
+    Ok(selected)
 }
 
 /// The text each annotation id covers in the reading pane, in document
