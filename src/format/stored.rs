@@ -1,14 +1,15 @@
 //! The localStorage schema, version 1.
 //!
-//! | key                                   | value                                                   |
-//! |---------------------------------------|---------------------------------------------------------|
-//! | `span-annotator/v1/labels`            | `{"version": 1, "labels": [Label…]}`                    |
-//! | `span-annotator/v1/doc/<document id>` | `{"version": 1, "document_id": "…", "annotations": […]}` |
+//! | key                                       | value                                                                 |
+//! |-------------------------------------------|-----------------------------------------------------------------------|
+//! | `span-annotator/v1/labels`                | `{"version": 1, "labels": [Label…]}`                                  |
+//! | `span-annotator/v1/doc/<document id>/<b>` | `{"version": 1, "document_id": "…", "bucket": b, "annotations": […]}` |
 //!
-//! Each document has a key of its own, so an edit rewrites one document's
-//! annotations, not everything. Annotations have the export's shape.
+//! A document's annotations are spread over [`BUCKETS`] keys by a hash of
+//! their id, so an edit rewrites one bucket, about a 64th of one document's
+//! annotations, however many there are. Annotations have the export's shape.
 //!
-//! Decoding a document keeps every annotation it can read and lists the ones
+//! Decoding a bucket keeps every annotation it can read and lists the ones
 //! it could not, so one damaged entry costs that entry only; the caller keeps
 //! the original text under a backup key before anything is written again.
 
@@ -19,14 +20,25 @@ use thiserror::Error;
 use crate::model::{Annotation, Label};
 
 pub const VERSION: u64 = 1;
+/// How many keys a document's annotations are spread over.
+pub const BUCKETS: u32 = 64;
 const PREFIX: &str = "span-annotator/v1/";
 
 pub fn labels_key() -> String {
     format!("{PREFIX}labels")
 }
 
-pub fn document_key(document_id: &str) -> String {
-    format!("{PREFIX}doc/{document_id}")
+pub fn bucket_key(document_id: &str, bucket: u32) -> String {
+    format!("{PREFIX}doc/{document_id}/{bucket}")
+}
+
+/// The bucket an annotation is stored in: its id's 32-bit FNV-1a hash
+/// modulo [`BUCKETS`]. Stored data depends on it, so it never changes.
+pub fn bucket_of(annotation_id: &str) -> u32 {
+    let hash = annotation_id.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    });
+    hash % BUCKETS
 }
 
 /// Where the original of an unreadable `key` is kept, `stamp` making each
@@ -61,10 +73,11 @@ struct LabelsRecord<L> {
 }
 
 #[derive(Serialize)]
-struct DocumentRecord<'a, A> {
+struct BucketRecord<'a> {
     version: u64,
     document_id: &'a str,
-    annotations: A,
+    bucket: u32,
+    annotations: Vec<&'a Annotation>,
 }
 
 pub fn encode_labels(labels: &[Label]) -> String {
@@ -75,15 +88,17 @@ pub fn encode_labels(labels: &[Label]) -> String {
     serde_json::to_string(&record).expect("plain data always serialises")
 }
 
-pub fn encode_document<'a>(
+/// Encodes those of `annotations` that belong in `bucket` of `document_id`.
+pub fn encode_bucket<'a>(
     document_id: &str,
+    bucket: u32,
     annotations: impl Iterator<Item = &'a Annotation>,
 ) -> String {
-    let annotations: Vec<&Annotation> = annotations.collect();
-    let record = DocumentRecord {
+    let record = BucketRecord {
         version: VERSION,
         document_id,
-        annotations,
+        bucket,
+        annotations: annotations.filter(|a| bucket_of(&a.id) == bucket).collect(),
     };
     serde_json::to_string(&record).expect("plain data always serialises")
 }
@@ -108,30 +123,26 @@ pub fn decode_labels(raw: &str) -> Result<Vec<Label>, StoredError> {
     Ok(record.labels)
 }
 
-/// Reads the annotations stored for `document_id`, keeping each one that
-/// has the right shape. Whether they fit the text is the workspace's check.
-pub fn decode_document(
+/// Reads the annotations stored in `bucket` of `document_id`, keeping each
+/// one that has the right shape and belongs there. Whether they fit the
+/// text is the workspace's check.
+pub fn decode_bucket(
     raw: &str,
     document_id: &str,
+    bucket: u32,
 ) -> Result<Salvaged<Vec<Annotation>>, StoredError> {
     let value = versioned(raw)?;
+    let shape = |why: String| Err(StoredError::Shape(why));
     match value.get("document_id").and_then(Value::as_str) {
         Some(id) if id == document_id => {}
-        Some(id) => {
-            return Err(StoredError::Shape(format!(
-                "it is for document “{id}”, not “{document_id}”"
-            )))
-        }
-        None => {
-            return Err(StoredError::Shape(
-                "document_id is missing or not a string".into(),
-            ))
-        }
+        Some(id) => return shape(format!("it is for document “{id}”, not “{document_id}”")),
+        None => return shape("document_id is missing or not a string".into()),
+    }
+    if value.get("bucket").and_then(Value::as_u64) != Some(u64::from(bucket)) {
+        return shape(format!("bucket is missing or not {bucket}"));
     }
     let Some(entries) = value.get("annotations").and_then(Value::as_array) else {
-        return Err(StoredError::Shape(
-            "annotations is missing or not a list".into(),
-        ));
+        return shape("annotations is missing or not a list".into());
     };
     let mut salvaged = Salvaged {
         value: Vec::with_capacity(entries.len()),
@@ -139,6 +150,13 @@ pub fn decode_document(
     };
     for (at, entry) in entries.iter().enumerate() {
         match Annotation::deserialize(entry) {
+            Ok(annotation) if bucket_of(&annotation.id) != bucket => {
+                salvaged.problems.push(format!(
+                    "annotations[{at}]: id “{}” belongs in bucket {}, not {bucket}",
+                    annotation.id,
+                    bucket_of(&annotation.id)
+                ))
+            }
             Ok(annotation) => salvaged.value.push(annotation),
             Err(e) => salvaged.problems.push(format!("annotations[{at}]: {e}")),
         }
@@ -180,7 +198,7 @@ mod tests {
     #[test]
     fn keys_are_versioned() {
         assert_eq!(labels_key(), "span-annotator/v1/labels");
-        assert_eq!(document_key("001"), "span-annotator/v1/doc/001");
+        assert_eq!(bucket_key("001", 7), "span-annotator/v1/doc/001/7");
         assert_eq!(
             backup_key("span-annotator/v1/labels", "t1"),
             "span-annotator/backup/t1/span-annotator/v1/labels"
@@ -188,16 +206,39 @@ mod tests {
     }
 
     #[test]
-    fn documents_round_trip() {
-        let annotations = [annotation("a"), annotation("b")];
-        let raw = encode_document("doc", annotations.iter());
+    fn buckets_are_a_fixed_hash_of_the_id() {
+        // FNV-1a of "a" is 0xe40c292c and of "" the offset basis: stored
+        // data depends on these values, so they must never change.
+        assert_eq!(bucket_of("a"), 0xe40c_292c % BUCKETS);
+        assert_eq!(bucket_of(""), 0x811c_9dc5 % BUCKETS);
+        let mut sizes = [0usize; BUCKETS as usize];
+        for i in 0..6400u32 {
+            sizes[bucket_of(&format!("{:032x}", i.wrapping_mul(2_654_435_761))) as usize] += 1;
+        }
         assert!(
-            raw.starts_with(r#"{"version":1,"document_id":"doc","annotations":["#),
-            "{raw}"
+            sizes.iter().all(|&n| (50..=150).contains(&n)),
+            "uneven spread: {sizes:?}"
         );
-        let back = decode_document(&raw, "doc").unwrap();
-        assert_eq!(back.value, annotations);
-        assert!(back.problems.is_empty());
+    }
+
+    #[test]
+    fn buckets_round_trip_and_hold_only_their_own_annotations() {
+        let mut annotations: Vec<Annotation> =
+            (0..200).map(|i| annotation(&format!("id{i}"))).collect();
+        let mut back = Vec::new();
+        for bucket in 0..BUCKETS {
+            let raw = encode_bucket("doc", bucket, annotations.iter());
+            let head =
+                format!(r#"{{"version":1,"document_id":"doc","bucket":{bucket},"annotations":["#);
+            assert!(raw.starts_with(&head), "{raw}");
+            let salvaged = decode_bucket(&raw, "doc", bucket).unwrap();
+            assert!(salvaged.problems.is_empty());
+            assert!(salvaged.value.iter().all(|a| bucket_of(&a.id) == bucket));
+            back.extend(salvaged.value);
+        }
+        back.sort_by(|a, b| a.id.cmp(&b.id));
+        annotations.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(back, annotations);
     }
 
     #[test]
@@ -208,29 +249,30 @@ mod tests {
 
     #[test]
     fn one_damaged_annotation_costs_only_itself() {
-        let raw = r#"{"version":1,"document_id":"doc","annotations":[
-            {"id":"a","document_id":"doc","start":1,"end":3,"quote":"😀é","label":"Person","created":"t"},
-            {"id":"b","document_id":"doc","start":"1","end":3,"quote":"x","label":"Person","created":"t"},
-            {"id":"c","document_id":"doc","start":1,"quote":"x","label":"Person","created":"t"},
-            7]}"#;
-        let back = decode_document(raw, "doc").unwrap();
+        let bucket = bucket_of("a");
+        let elsewhere = (0..)
+            .map(|i| format!("x{i}"))
+            .find(|id| bucket_of(id) != bucket)
+            .unwrap();
+        let raw = format!(
+            r#"{{"version":1,"document_id":"doc","bucket":{bucket},"annotations":[
+            {{"id":"a","document_id":"doc","start":1,"end":3,"quote":"😀é","label":"Person","created":"t"}},
+            {{"id":"b","document_id":"doc","start":"1","end":3,"quote":"x","label":"Person","created":"t"}},
+            {{"id":"c","document_id":"doc","start":1,"quote":"x","label":"Person","created":"t"}},
+            7,
+            {{"id":"{elsewhere}","document_id":"doc","start":1,"end":3,"quote":"😀é","label":"Person","created":"t"}}]}}"#
+        );
+        let back = decode_bucket(&raw, "doc", bucket).unwrap();
         assert_eq!(back.value.len(), 1);
-        assert_eq!(back.problems.len(), 3);
+        let problems = &back.problems;
+        assert_eq!(problems.len(), 4, "{problems:?}");
         assert!(
-            back.problems[0].starts_with("annotations[1]: invalid type"),
-            "{:?}",
-            back.problems
+            problems[0].starts_with("annotations[1]: invalid type"),
+            "{problems:?}"
         );
-        assert!(
-            back.problems[1].contains("missing field `end`"),
-            "{:?}",
-            back.problems
-        );
-        assert!(
-            back.problems[2].starts_with("annotations[3]"),
-            "{:?}",
-            back.problems
-        );
+        assert!(problems[1].contains("missing field `end`"), "{problems:?}");
+        assert!(problems[2].starts_with("annotations[3]"), "{problems:?}");
+        assert!(problems[3].contains("belongs in bucket"), "{problems:?}");
     }
 
     #[test]
@@ -238,30 +280,37 @@ mod tests {
         let cases = [
             ("{not json", "not valid JSON"),
             ("[1,2]", "not a JSON object"),
-            (r#"{"document_id":"doc","annotations":[]}"#, "no version"),
             (
-                r#"{"version":2,"document_id":"doc","annotations":[]}"#,
+                r#"{"document_id":"doc","bucket":3,"annotations":[]}"#,
+                "no version",
+            ),
+            (
+                r#"{"version":2,"document_id":"doc","bucket":3,"annotations":[]}"#,
                 "schema version 2",
             ),
             (
-                r#"{"version":"1","document_id":"doc","annotations":[]}"#,
+                r#"{"version":"1","document_id":"doc","bucket":3,"annotations":[]}"#,
                 "schema version \"1\"",
             ),
             (
-                r#"{"version":1,"document_id":"other","annotations":[]}"#,
+                r#"{"version":1,"document_id":"other","bucket":3,"annotations":[]}"#,
                 "for document “other”",
             ),
             (
-                r#"{"version":1,"annotations":[]}"#,
+                r#"{"version":1,"bucket":3,"annotations":[]}"#,
                 "document_id is missing",
             ),
             (
-                r#"{"version":1,"document_id":"doc","annotations":{}}"#,
+                r#"{"version":1,"document_id":"doc","bucket":4,"annotations":[]}"#,
+                "bucket is missing or not 3",
+            ),
+            (
+                r#"{"version":1,"document_id":"doc","bucket":3,"annotations":{}}"#,
                 "annotations is missing or not a list",
             ),
         ];
         for (raw, reason) in cases {
-            let error = decode_document(raw, "doc").unwrap_err().to_string();
+            let error = decode_bucket(raw, "doc", 3).unwrap_err().to_string();
             assert!(error.contains(reason), "{raw}: {error}");
         }
     }

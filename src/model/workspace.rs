@@ -46,12 +46,25 @@ pub enum EditError {
     AlreadyTagged { quote: String, label: String },
 }
 
-/// What an edit changed: a range of one document, to redraw and to save.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What an edit changed: one annotation of one document, and the range of
+/// text to redraw.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
     pub document: usize,
+    pub annotation: String,
     pub start: usize,
     pub end: usize,
+}
+
+impl Change {
+    fn of(document: usize, annotation: &Annotation) -> Self {
+        Self {
+            document,
+            annotation: annotation.id.clone(),
+            start: annotation.start,
+            end: annotation.end,
+        }
+    }
 }
 
 /// A document with what the app keeps alongside it.
@@ -174,11 +187,7 @@ impl Workspace {
             .annotations
             .set_label(id, label)
             .ok_or_else(|| EditError::UnknownAnnotation(id.to_string()))?;
-        Ok(Change {
-            document: doc,
-            start: annotation.start,
-            end: annotation.end,
-        })
+        Ok(Change::of(doc, annotation))
     }
 
     /// Removes annotation `id` of document `doc`, returning it.
@@ -191,12 +200,7 @@ impl Workspace {
             .annotations
             .remove(id)
             .ok_or_else(|| EditError::UnknownAnnotation(id.to_string()))?;
-        let change = Change {
-            document: doc,
-            start: removed.start,
-            end: removed.end,
-        };
-        Ok((change, removed))
+        Ok((Change::of(doc, &removed), removed))
     }
 
     /// Adds annotations read back from storage or a file, keeping each one
@@ -253,11 +257,7 @@ impl Workspace {
     }
 
     fn insert(&mut self, doc: usize, annotation: Annotation) -> Change {
-        let change = Change {
-            document: doc,
-            start: annotation.start,
-            end: annotation.end,
-        };
+        let change = Change::of(doc, &annotation);
         self.documents[doc].annotations.insert(annotation);
         change
     }
@@ -315,6 +315,7 @@ mod tests {
             change,
             Change {
                 document: 1,
+                annotation: "a1".into(),
                 start: 941,
                 end: 951
             }
@@ -372,6 +373,7 @@ mod tests {
             ws.retag(2, "a", "Event"),
             Ok(Change {
                 document: 2,
+                annotation: "a".into(),
                 start: 10,
                 end: 20
             })

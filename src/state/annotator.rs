@@ -2,8 +2,8 @@
 //! components share through context.
 //!
 //! Every edit goes through here. It changes the workspace, saves the one
-//! document it touched, right away and synchronously so that nothing is lost
-//! if the tab closes, and wakes only the paragraphs whose highlights changed.
+//! storage bucket it touched, right away and synchronously so that nothing
+//! is lost if the tab closes, and wakes only the paragraphs whose highlights changed.
 //! The workspace itself is not a signal: fine-grained triggers stand in for
 //! it, so adding one span never re-renders the whole document.
 
@@ -141,16 +141,16 @@ impl Annotator {
             Some(Ok(change)) => {
                 let saved = self
                     .persistence
-                    .with_value(|p| self.with(|w| p.save_document(w, change.document)));
+                    .with_value(|p| self.with(|w| p.save(w, &change)));
                 self.save_state.set(saved);
-                self.notify(change);
+                self.notify(&change);
             }
             Some(Err(e)) => self.tell(Notice::info(format!("Nothing changed: {e}."))),
             None => self.tell(Notice::error("Nothing changed: the workspace is gone.")),
         }
     }
 
-    fn notify(&self, change: Change) {
+    fn notify(&self, change: &Change) {
         let touched = self.with(|w| {
             w.paragraphs(change.document)
                 .map_or(0..0, |p| p.touching(change.start, change.end))

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use crate::browser::{stamp, storage};
 use crate::format::stored;
-use crate::model::Workspace;
+use crate::model::{Change, Workspace};
 
 use super::{Notice, SaveState};
 
@@ -50,34 +50,7 @@ impl Persistence {
         }
         let count = workspace.documents().len();
         for doc in 0..count {
-            let Some(document) = workspace.document(doc) else {
-                continue;
-            };
-            let (id, title) = (document.id.clone(), document.title.clone());
-            let key = stored::document_key(&id);
-            let Some(raw) = persistence.read(&key, &mut notices) else {
-                continue;
-            };
-            let problems = match stored::decode_document(&raw, &id) {
-                Ok(salvaged) => {
-                    let refused = workspace.restore(doc, salvaged.value);
-                    let mut problems = salvaged.problems;
-                    problems.extend(
-                        refused
-                            .iter()
-                            .map(|(a, e)| format!("annotation “{}”: {e}", a.id)),
-                    );
-                    problems
-                }
-                Err(e) => vec![format!("none could be read: {e}")],
-            };
-            if !problems.is_empty() {
-                let what = format!(
-                    "Some saved annotations of “{title}” could not be read and are not shown ({})",
-                    summarise(&problems)
-                );
-                notices.push(persistence.back_up(&key, &raw, &what));
-            }
+            persistence.load_document(workspace, doc, &mut notices);
         }
         (persistence, notices)
     }
@@ -90,17 +63,56 @@ impl Persistence {
         }
     }
 
-    /// Writes document `doc`'s annotations, saying whether that worked.
-    pub fn save_document(&self, workspace: &Workspace, doc: usize) -> SaveState {
+    /// Reads every bucket of document `doc`. A damaged bucket is backed up
+    /// and reported; the others, and its readable annotations, are kept.
+    fn load_document(&mut self, workspace: &mut Workspace, doc: usize, notices: &mut Vec<Notice>) {
         let Some(document) = workspace.document(doc) else {
-            return SaveState::NotSaved(format!("there is no document number {doc}"));
+            return;
         };
-        let key = stored::document_key(&document.id);
-        let annotations = workspace
-            .annotations(doc)
-            .into_iter()
-            .flat_map(|a| a.iter());
-        self.write(&key, &stored::encode_document(&document.id, annotations))
+        let (id, title) = (document.id.clone(), document.title.clone());
+        for bucket in 0..stored::BUCKETS {
+            let key = stored::bucket_key(&id, bucket);
+            let Some(raw) = self.read(&key, notices) else {
+                continue;
+            };
+            let problems = match stored::decode_bucket(&raw, &id, bucket) {
+                Ok(salvaged) => {
+                    let refused = workspace.restore(doc, salvaged.value);
+                    let mut problems = salvaged.problems;
+                    problems.extend(
+                        refused
+                            .iter()
+                            .map(|(a, e)| format!("annotation “{}”: {e}", a.id)),
+                    );
+                    problems
+                }
+                Err(e) => vec![format!("none of “{key}” could be read: {e}")],
+            };
+            if !problems.is_empty() {
+                let what = format!(
+                    "Some saved annotations of “{title}” could not be read and are not shown ({})",
+                    summarise(&problems)
+                );
+                notices.push(self.back_up(&key, &raw, &what));
+            }
+        }
+    }
+
+    /// Writes the bucket of document `change.document` that holds the
+    /// changed annotation, saying whether that worked.
+    pub fn save(&self, workspace: &Workspace, change: &Change) -> SaveState {
+        let (Some(document), Some(annotations)) = (
+            workspace.document(change.document),
+            workspace.annotations(change.document),
+        ) else {
+            return SaveState::NotSaved(format!("there is no document number {}", change.document));
+        };
+        let bucket = stored::bucket_of(&change.annotation);
+        let key = stored::bucket_key(&document.id, bucket);
+        self.write(
+            &key,
+            &stored::encode_bucket(&document.id, bucket, annotations.iter()),
+        )
     }
 
     fn write(&self, key: &str, value: &str) -> SaveState {

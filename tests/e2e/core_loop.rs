@@ -9,12 +9,12 @@
 //! the same wrong number.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::Duration;
 
 use fantoccini::Client;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::support::app::{open_document, wait_for_app, wait_for_highlights};
 use crate::support::browser::{self, BrowserKind, Session};
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::server::{dist_dir, StaticServer};
@@ -24,9 +24,6 @@ use crate::{bail, ensure, ensure_eq};
 /// The document the scenario annotates, and the one it switches away to.
 const DOC: &str = "001_c07fc3de27d30260";
 const OTHER_DOC: &str = "000_941015829bfed30d";
-
-/// Loading the wasm bundle can be slow on a busy two-core CI machine.
-const APP_LOAD_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chromium_core_loop() -> Res<()> {
@@ -235,81 +232,6 @@ async fn core_loop(session: Session, url: String) -> Res<()> {
     check_with_python_reader(&path).await?;
     println!("[{}] core loop passed", session.kind.name());
     Ok(())
-}
-
-fn doc_item(id: &str) -> String {
-    format!("{}[data-doc-id=\"{id}\"]", testid("doc-item"))
-}
-
-/// Wait until the app has rendered: the document list holds an item per
-/// seed file, and the reading pane exists.
-async fn wait_for_app(client: &Client) -> Res<()> {
-    let mut expected: Vec<String> = std::fs::read_dir(manifest_dir().join("seeds"))?
-        .flatten()
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            name.strip_suffix(".txt").map(str::to_owned)
-        })
-        .collect();
-    expected.sort();
-    wait_until(
-        "the app to render the document list and reading pane",
-        APP_LOAD_TIMEOUT,
-        || async {
-            let (mut ids, has_pane): (Vec<String>, bool) = page::eval(
-                client,
-                r#"return [
-                [...document.querySelectorAll('[data-testid="doc-list"] [data-testid="doc-item"]')]
-                    .map(el => el.getAttribute("data-doc-id")),
-                !!document.querySelector('[data-testid="doc-text"]'),
-            ];"#,
-                vec![],
-            )
-            .await?;
-            ids.sort();
-            if ids == expected && has_pane {
-                Ok(Some(()))
-            } else {
-                Err(Failure(format!(
-                    "doc items {ids:?} (want {expected:?}), reading pane present: {has_pane}"
-                )))
-            }
-        },
-    )
-    .await
-}
-
-/// Click a document in the list and wait until the pane shows its text.
-async fn open_document(client: &Client, id: &str, text: &str) -> Res<()> {
-    page::click(client, &doc_item(id)).await?;
-    page::wait_for_text(
-        client,
-        &testid("doc-text"),
-        text,
-        &format!("the reading pane to show seeds/{id}.txt exactly"),
-    )
-    .await
-}
-
-/// Poll the highlights until `ok` accepts them; on timeout the failure shows
-/// the last highlights seen, which is what one needs to see.
-async fn wait_for_highlights(
-    client: &Client,
-    what: &str,
-    ok: impl Fn(&BTreeMap<String, String>) -> bool,
-) -> Res<BTreeMap<String, String>> {
-    wait_until(what, STEP_TIMEOUT, || async {
-        let highlights = page::highlighted_texts(client).await?;
-        if ok(&highlights) {
-            Ok(Some(highlights))
-        } else {
-            Err(Failure(format!(
-                "highlighted text per data-ann-id: {}",
-                page::visible_map(&highlights)
-            )))
-        }
-    })
-    .await
 }
 
 /// The one id in `highlights` that is not in `known`.

@@ -8,7 +8,9 @@
 //! and by button, overlapping spans, spans across a paragraph break and a
 //! no-break space, hotkeys ignoring selections outside the reading pane,
 //! persistence across reload and document switches, and the JSON export,
-//! checked here and by the independent reader `tests/readers/check_native.py`.
+//! checked here and by the independent reader `tests/readers/check_native.py`;
+//! damaged stored data (`storage`): backed up byte for byte, reported, and
+//! the readable part kept.
 //!
 //! Run with `trunk build --release && cargo test --test e2e -- --nocapture`.
 //! Needs `chromium` + `chromedriver` and `firefox(-esr)` + `geckodriver` on
@@ -19,4 +21,5 @@
 //! log under the system temp dir.
 
 mod core_loop;
+mod storage;
 mod support;

@@ -2,6 +2,7 @@
 //! readably, bounded polling, scratch directories, and the submodules that
 //! launch browsers, serve the built app and drive the page.
 
+pub mod app;
 pub mod browser;
 pub mod page;
 pub mod server;

@@ -1,0 +1,153 @@
+//! Damaged stored data: the app must neither crash nor silently drop or
+//! overwrite it. A bucket that is not JSON and a bucket holding one good and
+//! one bad annotation are planted in localStorage; after a reload the good
+//! annotation is shown, both originals are kept byte for byte under backup
+//! keys, and an alert says what was left out and where the copy is.
+
+use fantoccini::Client;
+use serde_json::{json, Value};
+use span_annotator::format::stored::{bucket_key, bucket_of};
+
+use crate::support::app::{doc_item, open_document, wait_for_app, wait_for_highlights};
+use crate::support::browser::{self, BrowserKind, Session};
+use crate::support::page::{self, testid, STEP_TIMEOUT};
+use crate::support::server::{dist_dir, StaticServer};
+use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
+use crate::{ensure, ensure_eq};
+
+const DOC: &str = "001_c07fc3de27d30260";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_damaged_storage() -> Res<()> {
+    run(BrowserKind::Chromium).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn firefox_damaged_storage() -> Res<()> {
+    run(BrowserKind::Firefox).await
+}
+
+async fn run(kind: BrowserKind) -> Res<()> {
+    let server = StaticServer::start(&dist_dir()?).await?;
+    let url = server.url();
+    browser::run(kind, move |session| damaged_storage(session, url)).await
+}
+
+async fn damaged_storage(session: Session, url: String) -> Res<()> {
+    let client = &session.client;
+    let text = std::fs::read_to_string(manifest_dir().join(format!("seeds/{DOC}.txt")))?;
+    client.goto(&url).await.context("opening the app")?;
+    wait_for_app(client).await?;
+
+    let quote = "“de-facto”";
+    let start = text[..text.find(quote).context("the quote is in the seed")?]
+        .chars()
+        .count();
+    let annotation = |id: &str, quote: &str| {
+        json!({"id": id, "document_id": DOC, "start": start, "end": start + 10,
+               "quote": quote, "label": "Location", "created": "2026-11-22T10:00:00.000Z"})
+    };
+    let good = "good-annotation";
+    let bucket = bucket_of(good);
+    // A second id in the same bucket, whose quote does not match the text.
+    let bad = (0..)
+        .map(|i| format!("bad-{i}"))
+        .find(|id| bucket_of(id) == bucket)
+        .context("some id shares the bucket")?;
+    let partly_bad = json!({"version": 1, "document_id": DOC, "bucket": bucket,
+        "annotations": [annotation(good, quote), annotation(&bad, "not the text")]})
+    .to_string();
+    let other_bucket = (bucket + 1) % 64;
+    let not_json = "{\"version\": 1, \"annotations\": [truncated".to_string();
+    let planted = [
+        (bucket_key(DOC, bucket), partly_bad),
+        (bucket_key(DOC, other_bucket), not_json),
+    ];
+    for (key, value) in &planted {
+        client
+            .execute(
+                "localStorage.setItem(arguments[0], arguments[1]);",
+                vec![json!(key), json!(value)],
+            )
+            .await
+            .context("planting stored data")?;
+    }
+
+    client.refresh().await.context("reloading the page")?;
+    wait_for_app(client).await?;
+    let alert = wait_until(
+        "an alert about the unreadable data",
+        STEP_TIMEOUT,
+        || async {
+            match page::text_content(client, "[role=alert]").await? {
+                Some(text) if text.contains("could not be read") => Ok(Some(text)),
+                other => Err(Failure(format!("alert region holds {other:?}"))),
+            }
+        },
+    )
+    .await?;
+    ensure!(
+        alert.contains(&bad),
+        "the alert does not name the refused annotation: {alert}"
+    );
+    ensure!(
+        alert.contains("span-annotator/backup/"),
+        "the alert does not say where the backup is: {alert}"
+    );
+
+    let backups = backups(client).await?;
+    for (key, value) in &planted {
+        let copies: Vec<&String> = backups
+            .iter()
+            .filter(|(backup, _)| backup.ends_with(&format!("/{key}")))
+            .map(|(_, copy)| copy)
+            .collect();
+        ensure_eq!(copies, vec![value], "backups of {key}");
+    }
+
+    if page::text_content(client, &testid("doc-text"))
+        .await?
+        .as_deref()
+        != Some(text.as_str())
+    {
+        open_document(client, DOC, &text).await?;
+    }
+    let shown = wait_for_highlights(client, "the readable annotation to be shown", |h| {
+        h.len() == 1
+    })
+    .await?;
+    ensure_eq!(
+        shown.get(good).map(String::as_str),
+        Some(quote),
+        "highlight of the readable annotation"
+    );
+    ensure!(
+        page::text_content(client, &format!("{} .doc-count", doc_item(DOC)))
+            .await?
+            .is_some_and(|count| count.starts_with("1 ")),
+        "the document list does not count the one readable annotation"
+    );
+    let status = page::text_content(client, &testid("status"))
+        .await?
+        .unwrap_or_default();
+    ensure!(
+        !status.contains("Not saved"),
+        "storage still works, yet the status says {status:?}"
+    );
+    println!("[{}] damaged storage handled: {alert}", session.kind.name());
+    Ok(())
+}
+
+/// Every backup key in localStorage with its value.
+async fn backups(client: &Client) -> Res<Vec<(String, String)>> {
+    let found: Value = client
+        .execute(
+            "return Object.keys(localStorage)
+                 .filter(k => k.startsWith('span-annotator/backup/'))
+                 .map(k => [k, localStorage.getItem(k)]);",
+            vec![],
+        )
+        .await
+        .context("listing backups")?;
+    serde_json::from_value(found).context("reading the backup list")
+}
