@@ -9,7 +9,8 @@
 //! no-break space, hotkeys ignoring selections outside the reading pane,
 //! persistence across reload and document switches, and the JSON export,
 //! checked here and by the independent reader `tests/readers/check_native.py`;
-//! damaged stored data (`storage`): backed up byte for byte, reported, and
+//! retagging and deleting from a highlight, and overlapping spans listed
+//! together (`editing`); damaged stored data (`storage`): backed up byte for byte, reported, and
 //! the readable part kept.
 //!
 //! Run with `trunk build --release && cargo test --test e2e -- --nocapture`.
@@ -21,5 +22,6 @@
 //! log under the system temp dir.
 
 mod core_loop;
+mod editing;
 mod storage;
 mod support;

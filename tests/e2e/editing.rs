@@ -1,0 +1,188 @@
+//! Editing an annotation from its highlight: a click on a highlight opens
+//! its details, where the label is changed and the annotation deleted; the
+//! page, the count in the document list and the export follow, and a click
+//! where two spans overlap lists both.
+
+use fantoccini::{Client, Locator};
+use serde_json::Value;
+
+use crate::support::app::{doc_item, open_document, wait_for_app, wait_for_highlights};
+use crate::support::browser::{self, BrowserKind, Session};
+use crate::support::page::{self, testid, STEP_TIMEOUT};
+use crate::support::server::{dist_dir, StaticServer};
+use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
+use crate::{ensure, ensure_eq};
+
+const DOC: &str = "002_851cd8e497878d71";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_editing() -> Res<()> {
+    run(BrowserKind::Chromium).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn firefox_editing() -> Res<()> {
+    run(BrowserKind::Firefox).await
+}
+
+async fn run(kind: BrowserKind) -> Res<()> {
+    let server = StaticServer::start(&dist_dir()?).await?;
+    let url = server.url();
+    browser::run(kind, move |session| editing(session, url)).await
+}
+
+/// Code points of the first occurrence of `needle` in `text`.
+fn find(text: &str, needle: &str) -> Res<(usize, usize)> {
+    let byte = text
+        .find(needle)
+        .context(format!("{needle:?} is in the seed"))?;
+    let start = text[..byte].chars().count();
+    Ok((start, start + needle.chars().count()))
+}
+
+async fn editing(session: Session, url: String) -> Res<()> {
+    let client = &session.client;
+    let text = std::fs::read_to_string(manifest_dir().join(format!("seeds/{DOC}.txt")))?;
+    client.goto(&url).await.context("opening the app")?;
+    wait_for_app(client).await?;
+    open_document(client, DOC, &text).await?;
+
+    // "Staffan de Mistura" as a Person, and "de Mistura" inside it as Location.
+    let (outer_start, outer_end) = find(&text, "Staffan de Mistura")?;
+    page::drag_select(client, &text, outer_start, outer_end).await?;
+    page::press_key(client, '1').await?;
+    let one = wait_for_highlights(client, "the outer highlight", |h| h.len() == 1).await?;
+    let outer = one.keys().next().context("one highlight")?.clone();
+    page::drag_select(client, &text, outer_end - 10, outer_end).await?;
+    page::press_key(client, '3').await?;
+    let two = wait_for_highlights(client, "the nested highlight", |h| h.len() == 2).await?;
+    let inner = two
+        .keys()
+        .find(|id| **id != outer)
+        .context("a second id")?
+        .clone();
+    ensure_eq!(
+        two.get(&inner).map(String::as_str),
+        Some("de Mistura"),
+        "nested highlight text"
+    );
+
+    // A click on the nested part lists both, outermost first.
+    let nested = format!("[data-ann-id=\"{outer} {inner}\"]");
+    page::click(client, &nested).await?;
+    let listed = card_ids(client).await?;
+    ensure_eq!(
+        listed,
+        vec![outer.clone(), inner.clone()],
+        "annotations listed for the click"
+    );
+
+    // Retag the outer one to Event from its card.
+    let select = format!(
+        "{} section[data-ann-id=\"{outer}\"] select",
+        testid("annotation-details")
+    );
+    client
+        .find(Locator::Css(&select))
+        .await
+        .context("finding the label select")?
+        .select_by_value("Event")
+        .await
+        .context("choosing Event")?;
+    wait_for_label(client, &outer, "Event").await?;
+
+    // Delete the inner one; the outer stays, whole again.
+    let delete = format!(
+        "{} section[data-ann-id=\"{inner}\"] button.delete",
+        testid("annotation-details")
+    );
+    page::click(client, &delete).await?;
+    let left = wait_for_highlights(client, "the inner highlight to go", |h| h.len() == 1).await?;
+    ensure_eq!(
+        left.get(&outer).map(String::as_str),
+        Some("Staffan de Mistura"),
+        "remaining highlight"
+    );
+    wait_until(
+        "the document list to count one annotation",
+        STEP_TIMEOUT,
+        || async {
+            let selector = format!("{} .doc-count", doc_item(DOC));
+            match page::text_content(client, &selector).await? {
+                Some(count) if count == "1 annotation" => Ok(Some(())),
+                other => Err(Failure(format!("count reads {other:?}"))),
+            }
+        },
+    )
+    .await?;
+
+    // The reload and the export agree.
+    client.refresh().await.context("reloading")?;
+    wait_for_app(client).await?;
+    open_document(client, DOC, &text).await?;
+    wait_for_label(client, &outer, "Event").await?;
+    page::click(client, &testid("export-json")).await?;
+    let (_, body) = session
+        .wait_for_download("annotations.json", STEP_TIMEOUT, |b| {
+            serde_json::from_str::<Value>(b).is_ok()
+        })
+        .await?;
+    let export: Value = serde_json::from_str(&body).context("parsing the export")?;
+    let annotations = export["annotations"]
+        .as_array()
+        .context("annotations list")?;
+    ensure_eq!(annotations.len(), 1, "annotations in the export");
+    let only = &annotations[0];
+    ensure!(
+        only["id"] == outer.as_str()
+            && only["label"] == "Event"
+            && only["start"] == outer_start
+            && only["end"] == outer_end
+            && only["quote"] == "Staffan de Mistura",
+        "exported annotation is {only}"
+    );
+    Ok(())
+}
+
+/// The ids of the annotation cards in the details panel, in order.
+async fn card_ids(client: &Client) -> Res<Vec<String>> {
+    wait_until("the details panel to list annotations", STEP_TIMEOUT, || async {
+        let ids: Vec<String> = page::eval(
+            client,
+            r#"return [...document.querySelectorAll('[data-testid="annotation-details"] section[data-ann-id]')]
+                .map(el => el.getAttribute("data-ann-id"));"#,
+            vec![],
+        )
+        .await?;
+        if ids.is_empty() {
+            Err(Failure("no annotation cards".into()))
+        } else {
+            Ok(Some(ids))
+        }
+    })
+    .await
+}
+
+/// Waits until every highlight element of `id` shows `label`.
+async fn wait_for_label(client: &Client, id: &str, label: &str) -> Res<()> {
+    wait_until(
+        &format!("annotation {id} to be shown as {label}"),
+        STEP_TIMEOUT,
+        || async {
+            let labels: Vec<String> = page::eval(
+                client,
+                r#"return [...document.querySelectorAll('[data-testid="doc-text"] [data-ann-id]')]
+                .filter(el => el.getAttribute("data-ann-id").split(" ").pop() === arguments[0])
+                .map(el => el.getAttribute("data-label"));"#,
+                vec![serde_json::json!(id)],
+            )
+            .await?;
+            if !labels.is_empty() && labels.iter().all(|l| l == label) {
+                Ok(Some(()))
+            } else {
+                Err(Failure(format!("labels shown: {labels:?}")))
+            }
+        },
+    )
+    .await
+}
