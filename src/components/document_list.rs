@@ -7,7 +7,7 @@ use crate::state::Annotator;
 #[component]
 pub fn DocumentList() -> impl IntoView {
     let annotator = expect_context::<Annotator>();
-    let count = annotator.with(|w| w.documents().len());
+    let count = annotator.with(|w| w.document_count());
     view! {
         <ul class="doc-list" data-testid="doc-list">
             {(0..count).map(|doc| view! { <DocumentItem doc /> }).collect_view()}

@@ -3,12 +3,16 @@
 //!
 //! The pane's `textContent` is exactly the document's text: paragraphs keep
 //! their `\n`, highlights are `<mark>` elements around runs of text, and
-//! nothing else is put inside.
+//! nothing else is put inside. Every paragraph's text is always there. In a
+//! document with many spans, a paragraph's highlights are drawn once it
+//! comes within a screen of the visible area, so opening it costs about what
+//! the visible part costs.
 
 use leptos::{either::Either, html, prelude::*};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, MouseEvent};
 
+use crate::browser::near_viewport::NearViewport;
 use crate::browser::selection;
 use crate::model::{segments, Annotation, Workspace};
 use crate::state::{Annotator, Notice};
@@ -19,10 +23,7 @@ pub fn tag_selection(annotator: Annotator, pane: NodeRef<html::Div>, label: &str
     let Some(pane) = pane.get_untracked() else {
         return;
     };
-    let len = annotator.with(|w| {
-        w.document(annotator.current.get_untracked())
-            .map_or(0, |d| d.char_len())
-    });
+    let len = annotator.with(|w| w.char_len(annotator.current.get_untracked()));
     match selection::selected_span(&pane, len) {
         Some(span) => {
             annotator.annotate(span, label);
@@ -65,14 +66,36 @@ pub fn DocumentHeading() -> impl IntoView {
     }
 }
 
+/// How far above and below the visible area highlights are drawn, as a
+/// share of the visible height.
+const DRAW_MARGIN: &str = "100%";
+
+/// Documents with up to this many spans have every highlight drawn at once:
+/// that takes a few milliseconds, and keeps every highlight in the page.
+const DRAW_ALL_UP_TO: usize = 2_000;
+
+/// Per paragraph of the open document: whether it has come near the visible
+/// area, and so has its highlights drawn.
+type NearFlags = StoredValue<Vec<bool>>;
+
 #[component]
 pub fn ReadingPane(pane: NodeRef<html::Div>) -> impl IntoView {
     let annotator = expect_context::<Annotator>();
+    let near: NearFlags = StoredValue::new(Vec::new());
+    let watcher = StoredValue::new_local(None::<NearViewport>);
     let paragraphs = move || {
         let doc = annotator.current.get();
         let count = annotator.with(|w| w.paragraphs(doc).map_or(0, |p| p.as_slice().len()));
+        let spans = annotator.with(|w| w.annotations(doc).map_or(0, |a| a.len()));
+        let draw_all = spans <= DRAW_ALL_UP_TO;
+        near.set_value(vec![draw_all; count]);
+        watcher.set_value(None);
+        if !draw_all {
+            // The paragraphs are in the page by the next frame: watch them then.
+            request_animation_frame(move || watcher.set_value(watch(annotator, pane, near)));
+        }
         (0..count)
-            .map(|index| view! { <Paragraph doc index /> })
+            .map(|index| view! { <Paragraph doc index near /> })
             .collect_view()
     };
     // One listener for every highlight: a click on one (not the end of a
@@ -109,13 +132,66 @@ pub fn ReadingPane(pane: NodeRef<html::Div>) -> impl IntoView {
     }
 }
 
+/// Sets each paragraph's flag as it comes near the visible area of the
+/// pane's scroll container (its parent). Without IntersectionObserver, every
+/// paragraph is drawn at once.
+fn watch(annotator: Annotator, pane: NodeRef<html::Div>, near: NearFlags) -> Option<NearViewport> {
+    let pane = pane.get_untracked()?;
+    let root = pane.parent_element()?;
+    let doc = annotator.current.get_untracked();
+    let on_near = move |paragraph: Element| {
+        let Some(start) = paragraph
+            .get_attribute("data-start")
+            .and_then(|s| s.parse::<usize>().ok())
+        else {
+            return;
+        };
+        let index = annotator.with(|w| {
+            w.paragraphs(doc)
+                .map(|p| p.as_slice().partition_point(|p| p.start < start))
+        });
+        if let Some(index) = index {
+            near.update_value(|flags| {
+                if let Some(flag) = flags.get_mut(index) {
+                    *flag = true;
+                }
+            });
+            annotator.redraw_paragraph(doc, index);
+        }
+    };
+    match NearViewport::new(&root, DRAW_MARGIN, on_near) {
+        Ok(watcher) => {
+            let children = pane.children();
+            (0..children.length())
+                .filter_map(|i| children.item(i))
+                .for_each(|paragraph| watcher.observe(&paragraph));
+            Some(watcher)
+        }
+        Err(_) => {
+            near.update_value(|flags| flags.iter_mut().for_each(|flag| *flag = true));
+            let count = near.with_value(Vec::len);
+            (0..count).for_each(|index| annotator.redraw_paragraph(doc, index));
+            None
+        }
+    }
+}
+
 #[component]
-fn Paragraph(doc: usize, index: usize) -> impl IntoView {
+fn Paragraph(doc: usize, index: usize, near: NearFlags) -> impl IntoView {
     let annotator = expect_context::<Annotator>();
     let start = annotator.with(|w| w.paragraphs(doc).map_or(0, |p| p.as_slice()[index].start));
+    // Drawn or not, the text is the same; the plain form is one run, so
+    // drawing a paragraph without spans changes nothing in the page.
     let pieces = move || {
         annotator.track_paragraph(doc, index);
-        annotator.with(|w| pieces(w, doc, index))
+        let drawn = near.with_value(|flags| flags.get(index).copied().unwrap_or(true));
+        annotator.with(|w| {
+            if drawn {
+                pieces(w, doc, index)
+            } else {
+                plain(w, doc, index)
+            }
+        })
     };
     view! {
         <div class="para" data-start=start>
@@ -158,6 +234,19 @@ struct Mark {
     nested: bool,
     style: String,
     title: String,
+}
+
+/// The paragraph's text as one plain run.
+fn plain(w: &Workspace, doc: usize, index: usize) -> Vec<Piece> {
+    let (Some(document), Some(paragraphs)) = (w.document(doc), w.paragraphs(doc)) else {
+        return Vec::new();
+    };
+    vec![Piece {
+        text: paragraphs.as_slice()[index]
+            .text(&document.text)
+            .to_string(),
+        mark: None,
+    }]
 }
 
 fn pieces(w: &Workspace, doc: usize, index: usize) -> Vec<Piece> {

@@ -1,17 +1,24 @@
 //! The localStorage schema, version 1.
 //!
-//! | key                                       | value                                                                 |
-//! |-------------------------------------------|-----------------------------------------------------------------------|
-//! | `span-annotator/v1/labels`                | `{"version": 1, "labels": [Label…]}`                                  |
-//! | `span-annotator/v1/doc/<document id>/<b>` | `{"version": 1, "document_id": "…", "bucket": b, "annotations": […]}` |
+//! | key                                       | value                                                                                   |
+//! |-------------------------------------------|-----------------------------------------------------------------------------------------|
+//! | `span-annotator/v1/labels`                | `{"version": 1, "labels": [{"name", "color", "hotkey"}…]}`                              |
+//! | `span-annotator/v1/documents`             | `{"version": 1, "documents": [{"id", "file_name", "title"}…]}`: documents the user added |
+//! | `span-annotator/v1/text/<document id>`    | `{"version": 1, "document_id": "…", "text": "…"}`                                       |
+//! | `span-annotator/v1/doc/<document id>/<b>` | `{"version": 1, "document_id": "…", "bucket": b, "text_hash": "…", "annotations": […]}` |
 //!
 //! A document's annotations are spread over [`BUCKETS`] keys by a hash of
 //! their id, so an edit rewrites one bucket, about a 64th of one document's
-//! annotations, however many there are. Annotations have the export's shape.
+//! annotations, however many there are. Each is stored compactly as
+//! `[id, start, end, label, created]`: browsers give an origin about 5 MB,
+//! and a string holding any non-Latin-1 character costs two bytes a
+//! character in Chromium, so quotes are not stored; they are rebuilt from the
+//! text, and `text_hash` (FNV-1a, 64 bits, of the text's UTF-8) proves the
+//! text is the one the offsets were made on.
 //!
 //! Decoding a bucket keeps every annotation it can read and lists the ones
 //! it could not, so one damaged entry costs that entry only; the caller keeps
-//! the original text under a backup key before anything is written again.
+//! the original under a backup key before anything is written again.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -28,8 +35,22 @@ pub fn labels_key() -> String {
     format!("{PREFIX}labels")
 }
 
+pub fn documents_key() -> String {
+    format!("{PREFIX}documents")
+}
+
+pub fn text_key(document_id: &str) -> String {
+    format!("{PREFIX}text/{document_id}")
+}
+
 pub fn bucket_key(document_id: &str, bucket: u32) -> String {
     format!("{PREFIX}doc/{document_id}/{bucket}")
+}
+
+/// Where the original of an unreadable `key` is kept, `stamp` making each
+/// backup distinct.
+pub fn backup_key(key: &str, stamp: &str) -> String {
+    format!("span-annotator/backup/{stamp}/{key}")
 }
 
 /// The bucket an annotation is stored in: its id's 32-bit FNV-1a hash
@@ -41,10 +62,12 @@ pub fn bucket_of(annotation_id: &str) -> u32 {
     hash % BUCKETS
 }
 
-/// Where the original of an unreadable `key` is kept, `stamp` making each
-/// backup distinct.
-pub fn backup_key(key: &str, stamp: &str) -> String {
-    format!("span-annotator/backup/{stamp}/{key}")
+/// The 64-bit FNV-1a hash of `text`'s UTF-8 bytes, in 16 hex digits.
+pub fn text_hash(text: &str) -> String {
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    format!("{hash:016x}")
 }
 
 /// Why a stored value could not be read at all.
@@ -66,10 +89,64 @@ pub struct Salvaged<T> {
     pub problems: Vec<String>,
 }
 
+/// A stored annotation: `[id, start, end, label, created]`. Its document is
+/// the bucket's, and its quote is the document's text at `start..end`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredSpan(pub String, pub usize, pub usize, pub String, pub String);
+
+impl StoredSpan {
+    pub fn of(annotation: &Annotation) -> Self {
+        Self(
+            annotation.id.clone(),
+            annotation.start,
+            annotation.end,
+            annotation.label.clone(),
+            annotation.created.clone(),
+        )
+    }
+
+    pub fn id(&self) -> &str {
+        &self.0
+    }
+
+    /// The annotation, given its document and the quote at its offsets.
+    pub fn into_annotation(self, document_id: &str, quote: &str) -> Annotation {
+        Annotation {
+            id: self.0,
+            document_id: document_id.to_string(),
+            start: self.1,
+            end: self.2,
+            quote: quote.to_string(),
+            label: self.3,
+            created: self.4,
+        }
+    }
+}
+
+/// A document the user added, as listed under [`documents_key`]; its text
+/// is under [`text_key`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentEntry {
+    pub id: String,
+    pub file_name: String,
+    pub title: String,
+}
+
 #[derive(Serialize, Deserialize)]
 struct LabelsRecord<L> {
     version: u64,
     labels: L,
+}
+
+#[derive(Deserialize)]
+struct DocumentsRecord {
+    documents: Vec<DocumentEntry>,
+}
+
+#[derive(Deserialize)]
+struct TextRecord {
+    document_id: String,
+    text: String,
 }
 
 #[derive(Serialize)]
@@ -77,7 +154,8 @@ struct BucketRecord<'a> {
     version: u64,
     document_id: &'a str,
     bucket: u32,
-    annotations: Vec<&'a Annotation>,
+    text_hash: &'a str,
+    annotations: Vec<StoredSpan>,
 }
 
 pub fn encode_labels(labels: &[Label]) -> String {
@@ -88,9 +166,11 @@ pub fn encode_labels(labels: &[Label]) -> String {
     serde_json::to_string(&record).expect("plain data always serialises")
 }
 
-/// Encodes those of `annotations` that belong in `bucket` of `document_id`.
+/// Encodes those of `annotations` that belong in `bucket` of the document
+/// `document_id`, whose text hashes to `text_hash`.
 pub fn encode_bucket<'a>(
     document_id: &str,
+    text_hash: &str,
     bucket: u32,
     annotations: impl Iterator<Item = &'a Annotation>,
 ) -> String {
@@ -98,7 +178,11 @@ pub fn encode_bucket<'a>(
         version: VERSION,
         document_id,
         bucket,
-        annotations: annotations.filter(|a| bucket_of(&a.id) == bucket).collect(),
+        text_hash,
+        annotations: annotations
+            .filter(|a| bucket_of(&a.id) == bucket)
+            .map(StoredSpan::of)
+            .collect(),
     };
     serde_json::to_string(&record).expect("plain data always serialises")
 }
@@ -106,9 +190,7 @@ pub fn encode_bucket<'a>(
 /// Reads the label set. A label set is all or nothing: labels give the
 /// annotations their meaning, so a partial one would be worse than none.
 pub fn decode_labels(raw: &str) -> Result<Vec<Label>, StoredError> {
-    let value = versioned(raw)?;
-    let record: LabelsRecord<Vec<Label>> =
-        serde_json::from_value(value).map_err(|e| StoredError::Shape(e.to_string()))?;
+    let record: LabelsRecord<Vec<Label>> = typed(versioned(raw)?)?;
     if record.labels.is_empty() {
         return Err(StoredError::Shape("the label set is empty".into()));
     }
@@ -119,29 +201,61 @@ pub fn decode_labels(raw: &str) -> Result<Vec<Label>, StoredError> {
                 label.name
             )));
         }
+        if !label.has_valid_color() {
+            return Err(StoredError::Shape(format!(
+                "labels[{at}]: the colour “{}” is not of the form #rrggbb",
+                label.color
+            )));
+        }
     }
     Ok(record.labels)
 }
 
-/// Reads the annotations stored in `bucket` of `document_id`, keeping each
-/// one that has the right shape and belongs there. Whether they fit the
-/// text is the workspace's check.
+/// Reads the list of documents the user added.
+pub fn decode_documents(raw: &str) -> Result<Vec<DocumentEntry>, StoredError> {
+    let record: DocumentsRecord = typed(versioned(raw)?)?;
+    Ok(record.documents)
+}
+
+/// Reads the text stored for `document_id`.
+pub fn decode_text(raw: &str, document_id: &str) -> Result<String, StoredError> {
+    let record: TextRecord = typed(versioned(raw)?)?;
+    if record.document_id != document_id {
+        return Err(StoredError::Shape(format!(
+            "it is the text of “{}”, not “{document_id}”",
+            record.document_id
+        )));
+    }
+    Ok(record.text)
+}
+
+/// Reads the annotations stored in `bucket` of `document_id`, whose text
+/// must hash to `text_hash`, keeping each one that has the right shape and
+/// belongs in this bucket. Whether they fit the text is the workspace's
+/// check.
 pub fn decode_bucket(
     raw: &str,
     document_id: &str,
+    text_hash: &str,
     bucket: u32,
-) -> Result<Salvaged<Vec<Annotation>>, StoredError> {
+) -> Result<Salvaged<Vec<StoredSpan>>, StoredError> {
     let value = versioned(raw)?;
+    let field = |name: &str| value.get(name);
     let shape = |why: String| Err(StoredError::Shape(why));
-    match value.get("document_id").and_then(Value::as_str) {
+    match field("document_id").and_then(Value::as_str) {
         Some(id) if id == document_id => {}
         Some(id) => return shape(format!("it is for document “{id}”, not “{document_id}”")),
         None => return shape("document_id is missing or not a string".into()),
     }
-    if value.get("bucket").and_then(Value::as_u64) != Some(u64::from(bucket)) {
+    if field("bucket").and_then(Value::as_u64) != Some(u64::from(bucket)) {
         return shape(format!("bucket is missing or not {bucket}"));
     }
-    let Some(entries) = value.get("annotations").and_then(Value::as_array) else {
+    match field("text_hash").and_then(Value::as_str) {
+        Some(hash) if hash == text_hash => {}
+        Some(_) => return shape("it was saved for another version of the document's text".into()),
+        None => return shape("text_hash is missing or not a string".into()),
+    }
+    let Some(entries) = field("annotations").and_then(Value::as_array) else {
         return shape("annotations is missing or not a list".into());
     };
     let mut salvaged = Salvaged {
@@ -149,15 +263,13 @@ pub fn decode_bucket(
         problems: Vec::new(),
     };
     for (at, entry) in entries.iter().enumerate() {
-        match Annotation::deserialize(entry) {
-            Ok(annotation) if bucket_of(&annotation.id) != bucket => {
-                salvaged.problems.push(format!(
-                    "annotations[{at}]: id “{}” belongs in bucket {}, not {bucket}",
-                    annotation.id,
-                    bucket_of(&annotation.id)
-                ))
-            }
-            Ok(annotation) => salvaged.value.push(annotation),
+        match StoredSpan::deserialize(entry) {
+            Ok(span) if bucket_of(span.id()) != bucket => salvaged.problems.push(format!(
+                "annotations[{at}]: id “{}” belongs in bucket {}, not {bucket}",
+                span.id(),
+                bucket_of(span.id())
+            )),
+            Ok(span) => salvaged.value.push(span),
             Err(e) => salvaged.problems.push(format!("annotations[{at}]: {e}")),
         }
     }
@@ -178,10 +290,16 @@ fn versioned(raw: &str) -> Result<Value, StoredError> {
     }
 }
 
+fn typed<T: for<'de> Deserialize<'de>>(value: Value) -> Result<T, StoredError> {
+    serde_json::from_value(value).map_err(|e| StoredError::Shape(e.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::default_labels;
+
+    const HASH: &str = "0123456789abcdef";
 
     fn annotation(id: &str) -> Annotation {
         Annotation {
@@ -198,6 +316,8 @@ mod tests {
     #[test]
     fn keys_are_versioned() {
         assert_eq!(labels_key(), "span-annotator/v1/labels");
+        assert_eq!(documents_key(), "span-annotator/v1/documents");
+        assert_eq!(text_key("mine"), "span-annotator/v1/text/mine");
         assert_eq!(bucket_key("001", 7), "span-annotator/v1/doc/001/7");
         assert_eq!(
             backup_key("span-annotator/v1/labels", "t1"),
@@ -206,39 +326,63 @@ mod tests {
     }
 
     #[test]
-    fn buckets_are_a_fixed_hash_of_the_id() {
-        // FNV-1a of "a" is 0xe40c292c and of "" the offset basis: stored
-        // data depends on these values, so they must never change.
-        assert_eq!(bucket_of("a"), 0xe40c_292c % BUCKETS);
+    fn hashes_are_fixed_fnv_1a() {
+        // Stored data depends on these values, so they must never change:
+        // FNV-1a of "" is the offset basis, and of "a" the published vector.
         assert_eq!(bucket_of(""), 0x811c_9dc5 % BUCKETS);
+        assert_eq!(bucket_of("a"), 0xe40c_292c % BUCKETS);
+        assert_eq!(text_hash(""), "cbf29ce484222325");
+        assert_eq!(text_hash("a"), "af63dc4c8601ec8c");
+        assert_ne!(text_hash("“a”"), text_hash("\"a\""));
+    }
+
+    #[test]
+    fn ids_spread_evenly_over_buckets() {
         let mut sizes = [0usize; BUCKETS as usize];
         for i in 0..6400u32 {
-            sizes[bucket_of(&format!("{:032x}", i.wrapping_mul(2_654_435_761))) as usize] += 1;
+            let id = format!("{:032x}", i.wrapping_mul(2_654_435_761));
+            sizes[bucket_of(&id) as usize] += 1;
         }
         assert!(
             sizes.iter().all(|&n| (50..=150).contains(&n)),
-            "uneven spread: {sizes:?}"
+            "uneven: {sizes:?}"
         );
     }
 
     #[test]
     fn buckets_round_trip_and_hold_only_their_own_annotations() {
-        let mut annotations: Vec<Annotation> =
+        let annotations: Vec<Annotation> =
             (0..200).map(|i| annotation(&format!("id{i}"))).collect();
         let mut back = Vec::new();
         for bucket in 0..BUCKETS {
-            let raw = encode_bucket("doc", bucket, annotations.iter());
-            let head =
-                format!(r#"{{"version":1,"document_id":"doc","bucket":{bucket},"annotations":["#);
+            let raw = encode_bucket("doc", HASH, bucket, annotations.iter());
+            let head = format!(
+                r#"{{"version":1,"document_id":"doc","bucket":{bucket},"text_hash":"{HASH}","annotations":["#
+            );
             assert!(raw.starts_with(&head), "{raw}");
-            let salvaged = decode_bucket(&raw, "doc", bucket).unwrap();
+            let salvaged = decode_bucket(&raw, "doc", HASH, bucket).unwrap();
             assert!(salvaged.problems.is_empty());
-            assert!(salvaged.value.iter().all(|a| bucket_of(&a.id) == bucket));
-            back.extend(salvaged.value);
+            assert!(salvaged.value.iter().all(|s| bucket_of(s.id()) == bucket));
+            back.extend(
+                salvaged
+                    .value
+                    .into_iter()
+                    .map(|s| s.into_annotation("doc", "😀é")),
+            );
         }
         back.sort_by(|a, b| a.id.cmp(&b.id));
-        annotations.sort_by(|a, b| a.id.cmp(&b.id));
-        assert_eq!(back, annotations);
+        let mut expected = annotations;
+        expected.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(back, expected);
+    }
+
+    #[test]
+    fn stored_annotations_are_compact_tuples() {
+        let raw = encode_bucket("doc", HASH, bucket_of("a"), [annotation("a")].iter());
+        assert!(
+            raw.ends_with(r#""annotations":[["a",1,3,"Person","2026-11-22T10:00:00.000Z"]]}"#),
+            "{raw}"
+        );
     }
 
     #[test]
@@ -255,69 +399,85 @@ mod tests {
             .find(|id| bucket_of(id) != bucket)
             .unwrap();
         let raw = format!(
-            r#"{{"version":1,"document_id":"doc","bucket":{bucket},"annotations":[
-            {{"id":"a","document_id":"doc","start":1,"end":3,"quote":"😀é","label":"Person","created":"t"}},
-            {{"id":"b","document_id":"doc","start":"1","end":3,"quote":"x","label":"Person","created":"t"}},
-            {{"id":"c","document_id":"doc","start":1,"quote":"x","label":"Person","created":"t"}},
-            7,
-            {{"id":"{elsewhere}","document_id":"doc","start":1,"end":3,"quote":"😀é","label":"Person","created":"t"}}]}}"#
+            r#"{{"version":1,"document_id":"doc","bucket":{bucket},"text_hash":"{HASH}","annotations":[
+            ["a",1,3,"Person","t"], ["b","1",3,"Person","t"], ["c",1,"Person","t"], 7,
+            ["{elsewhere}",1,3,"Person","t"]]}}"#
         );
-        let back = decode_bucket(&raw, "doc", bucket).unwrap();
-        assert_eq!(back.value.len(), 1);
+        let back = decode_bucket(&raw, "doc", HASH, bucket).unwrap();
+        assert_eq!(
+            back.value,
+            [StoredSpan("a".into(), 1, 3, "Person".into(), "t".into())]
+        );
         let problems = &back.problems;
         assert_eq!(problems.len(), 4, "{problems:?}");
         assert!(
             problems[0].starts_with("annotations[1]: invalid type"),
             "{problems:?}"
         );
-        assert!(problems[1].contains("missing field `end`"), "{problems:?}");
+        assert!(
+            problems[1].starts_with("annotations[2]: invalid"),
+            "{problems:?}"
+        );
         assert!(problems[2].starts_with("annotations[3]"), "{problems:?}");
         assert!(problems[3].contains("belongs in bucket"), "{problems:?}");
     }
 
     #[test]
-    fn unreadable_records_say_why() {
+    fn unreadable_buckets_say_why() {
+        let ok = format!(r#""document_id":"doc","bucket":3,"text_hash":"{HASH}""#);
         let cases = [
-            ("{not json", "not valid JSON"),
-            ("[1,2]", "not a JSON object"),
+            ("{not json".to_string(), "not valid JSON"),
+            ("[1,2]".to_string(), "not a JSON object"),
+            (format!(r#"{{{ok},"annotations":[]}}"#), "no version"),
+            (format!(r#"{{"version":2,{ok},"annotations":[]}}"#), "schema version 2"),
+            (format!(r#"{{"version":"1",{ok},"annotations":[]}}"#), "schema version \"1\""),
             (
-                r#"{"document_id":"doc","bucket":3,"annotations":[]}"#,
-                "no version",
-            ),
-            (
-                r#"{"version":2,"document_id":"doc","bucket":3,"annotations":[]}"#,
-                "schema version 2",
-            ),
-            (
-                r#"{"version":"1","document_id":"doc","bucket":3,"annotations":[]}"#,
-                "schema version \"1\"",
-            ),
-            (
-                r#"{"version":1,"document_id":"other","bucket":3,"annotations":[]}"#,
+                format!(r#"{{"version":1,"document_id":"other","bucket":3,"text_hash":"{HASH}","annotations":[]}}"#),
                 "for document “other”",
             ),
             (
-                r#"{"version":1,"bucket":3,"annotations":[]}"#,
+                format!(r#"{{"version":1,"bucket":3,"text_hash":"{HASH}","annotations":[]}}"#),
                 "document_id is missing",
             ),
             (
-                r#"{"version":1,"document_id":"doc","bucket":4,"annotations":[]}"#,
+                format!(r#"{{"version":1,"document_id":"doc","bucket":4,"text_hash":"{HASH}","annotations":[]}}"#),
                 "bucket is missing or not 3",
             ),
             (
-                r#"{"version":1,"document_id":"doc","bucket":3,"annotations":{}}"#,
-                "annotations is missing or not a list",
+                r#"{"version":1,"document_id":"doc","bucket":3,"text_hash":"ffffffffffffffff","annotations":[]}"#.to_string(),
+                "another version of the document's text",
             ),
+            (
+                r#"{"version":1,"document_id":"doc","bucket":3,"annotations":[]}"#.to_string(),
+                "text_hash is missing",
+            ),
+            (format!(r#"{{"version":1,{ok},"annotations":{{}}}}"#), "annotations is missing or not a list"),
         ];
         for (raw, reason) in cases {
-            let error = decode_bucket(raw, "doc", 3).unwrap_err().to_string();
+            let error = decode_bucket(&raw, "doc", HASH, 3).unwrap_err().to_string();
             assert!(error.contains(reason), "{raw}: {error}");
         }
     }
 
     #[test]
-    fn label_sets_must_be_whole_and_unique() {
-        let twice = r##"{"version":1,"labels":[{"name":"A","color":"#fff","hotkey":"1"},{"name":"A","color":"#000","hotkey":null}]}"##;
+    fn documents_and_texts_decode_and_check_their_ids() {
+        let list =
+            r#"{"version":1,"documents":[{"id":"mine","file_name":"mine.txt","title":"Mine"}]}"#;
+        let entries = decode_documents(list).unwrap();
+        assert_eq!(entries[0].title, "Mine");
+        let text = r#"{"version":1,"document_id":"mine","text":"a\r\nb 😀"}"#;
+        assert_eq!(decode_text(text, "mine").unwrap(), "a\r\nb 😀");
+        assert!(decode_text(text, "other")
+            .unwrap_err()
+            .to_string()
+            .contains("text of “mine”"));
+        assert!(decode_documents(r#"{"version":1,"documents":[{"id":"x"}]}"#).is_err());
+        assert!(decode_text(r#"{"version":1,"document_id":"mine"}"#, "mine").is_err());
+    }
+
+    #[test]
+    fn label_sets_must_be_whole_unique_and_safe_to_style() {
+        let twice = r##"{"version":1,"labels":[{"name":"A","color":"#ffffff","hotkey":"1"},{"name":"A","color":"#000000","hotkey":null}]}"##;
         assert!(decode_labels(twice)
             .unwrap_err()
             .to_string()
@@ -330,5 +490,10 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("color"));
+        let css = r##"{"version":1,"labels":[{"name":"A","color":"red; background: url(x)","hotkey":"1"}]}"##;
+        assert!(decode_labels(css)
+            .unwrap_err()
+            .to_string()
+            .contains("#rrggbb"));
     }
 }

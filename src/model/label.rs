@@ -21,6 +21,13 @@ impl Label {
         }
     }
 
+    /// Whether `color` is `#rrggbb`, the only form the app writes into a
+    /// style, so that no stored value can inject other CSS.
+    pub fn has_valid_color(&self) -> bool {
+        let hex = self.color.strip_prefix('#').unwrap_or_default();
+        hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit())
+    }
+
     /// The `data-testid` of this label's button: `label-` and the lower-case
     /// name, spaces turned into dashes.
     pub fn test_id(&self) -> String {
@@ -58,6 +65,14 @@ mod tests {
         let mut names: Vec<_> = labels.iter().map(|l| l.name.as_str()).collect();
         names.dedup();
         assert_eq!(names.len(), 6);
+    }
+
+    #[test]
+    fn only_hex_colours_are_valid() {
+        assert!(default_labels().iter().all(Label::has_valid_color));
+        for bad in ["#fff", "red", "#12345g", "#1234567", "#123456;x"] {
+            assert!(!Label::new("A", bad, '1').has_valid_color(), "{bad}");
+        }
     }
 
     #[test]

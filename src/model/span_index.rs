@@ -42,6 +42,15 @@ impl SpanIndex {
         self.spans.insert(at, annotation);
     }
 
+    /// Adds many annotations with one sort, for loading.
+    pub fn extend(&mut self, annotations: Vec<Annotation>) {
+        for a in &annotations {
+            self.longest = self.longest.max(a.end - a.start);
+        }
+        self.spans.extend(annotations);
+        self.spans.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+    }
+
     pub fn remove(&mut self, id: &str) -> Option<Annotation> {
         let at = self.spans.iter().position(|a| a.id == id)?;
         Some(self.spans.remove(at))
@@ -130,6 +139,20 @@ mod tests {
             found.sort_unstable();
             assert_eq!(found, expected, "query {q_start}..{q_end}");
         }
+    }
+
+    #[test]
+    fn extend_sorts_like_inserting_one_by_one() {
+        let spans: Vec<Annotation> = (0..50)
+            .map(|i| span(&format!("s{i}"), (i * 7) % 30, (i * 7) % 30 + 1 + i % 4))
+            .collect();
+        let mut one_by_one = SpanIndex::default();
+        spans.iter().cloned().for_each(|a| one_by_one.insert(a));
+        let mut at_once = SpanIndex::default();
+        at_once.insert(span("first", 3, 4));
+        one_by_one.insert(span("first", 3, 4));
+        at_once.extend(spans);
+        assert_eq!(at_once, one_by_one);
     }
 
     #[test]

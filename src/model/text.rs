@@ -31,6 +31,59 @@ pub fn slice(text: &str, start: usize, end: usize) -> Option<&str> {
     Some(&text[from..to])
 }
 
+/// How many code points lie between two checkpoints of a [`CharIndex`].
+const STRIDE: usize = 64;
+
+/// The byte position of every 64th code point of one text, so that any
+/// code-point offset of a long text is found by a jump and a walk of at most
+/// 63 characters instead of a walk from the start.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CharIndex {
+    checkpoints: Vec<usize>,
+    len: usize,
+}
+
+impl CharIndex {
+    pub fn new(text: &str) -> Self {
+        let mut index = Self::default();
+        for (offset, (byte, _)) in text.char_indices().enumerate() {
+            if offset % STRIDE == 0 {
+                index.checkpoints.push(byte);
+            }
+            index.len = offset + 1;
+        }
+        index
+    }
+
+    /// The length of the indexed text in code points.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// [`byte_index`] for the indexed `text`.
+    pub fn byte_index(&self, text: &str, offset: usize) -> Option<usize> {
+        if offset > self.len {
+            return None;
+        }
+        let Some(&from) = self.checkpoints.get(offset / STRIDE) else {
+            return Some(text.len());
+        };
+        byte_index(&text[from..], offset % STRIDE).map(|byte| from + byte)
+    }
+
+    /// [`slice`] for the indexed `text`.
+    pub fn slice<'a>(&self, text: &'a str, start: usize, end: usize) -> Option<&'a str> {
+        if start > end {
+            return None;
+        }
+        Some(&text[self.byte_index(text, start)?..self.byte_index(text, end)?])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,5 +114,35 @@ mod tests {
         assert_eq!(slice(MIXED, 6, 6), Some(""));
         assert_eq!(slice(MIXED, 3, 2), None);
         assert_eq!(slice(MIXED, 2, 7), None);
+    }
+
+    #[test]
+    fn char_index_agrees_with_walking_from_the_start() {
+        let text = "a“b😀c\u{301}中文 עברית 👩‍👩‍👧\n".repeat(40);
+        let index = CharIndex::new(&text);
+        assert_eq!(index.len(), char_len(&text));
+        for offset in 0..=index.len() + 2 {
+            assert_eq!(
+                index.byte_index(&text, offset),
+                byte_index(&text, offset),
+                "offset {offset}"
+            );
+        }
+        for (start, end) in [
+            (0, 0),
+            (3, 200),
+            (63, 64),
+            (64, 65),
+            (500, index.len()),
+            (9, 8),
+        ] {
+            assert_eq!(
+                index.slice(&text, start, end),
+                slice(&text, start, end),
+                "{start}..{end}"
+            );
+        }
+        assert_eq!(CharIndex::new("").byte_index("", 0), Some(0));
+        assert!(CharIndex::new("").is_empty());
     }
 }

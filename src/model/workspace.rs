@@ -5,11 +5,12 @@
 //! they point at, labels that exist, ids that are unique. Each edit reports
 //! the [`Change`] it made so the view redraws and saves only that.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use thiserror::Error;
 
-use super::{text, Annotation, Document, Label, Paragraphs, SpanIndex};
+use super::{text::CharIndex, Annotation, Document, Label, Paragraphs, SpanIndex};
 
 /// A reason an edit, or a stored or imported annotation, is refused. The
 /// message is written for the person using the app.
@@ -71,14 +72,37 @@ impl Change {
 #[derive(Clone, Debug)]
 struct Annotated {
     document: Document,
+    chars: CharIndex,
     paragraphs: Paragraphs,
     annotations: SpanIndex,
+}
+
+impl Annotated {
+    /// The text at `start..end`, if that is a non-empty range inside it.
+    fn quote(&self, start: usize, end: usize) -> Result<&str, EditError> {
+        if start == end {
+            return Err(EditError::Empty);
+        }
+        if start > end {
+            return Err(EditError::Reversed { start, end });
+        }
+        self.chars
+            .slice(&self.document.text, start, end)
+            .ok_or_else(|| EditError::PastEnd {
+                end,
+                document: self.document.title.clone(),
+                len: self.chars.len(),
+            })
+    }
 }
 
 #[derive(Clone, Debug)]
 pub struct Workspace {
     documents: Vec<Annotated>,
     labels: Vec<Label>,
+    /// Which document each annotation id belongs to: ids are unique across
+    /// the workspace, and checking that must not scan every annotation.
+    owners: HashMap<String, usize>,
 }
 
 impl Workspace {
@@ -86,16 +110,25 @@ impl Workspace {
         let documents = documents
             .into_iter()
             .map(|document| Annotated {
+                chars: CharIndex::new(&document.text),
                 paragraphs: Paragraphs::of(&document.text),
                 document,
                 annotations: SpanIndex::default(),
             })
             .collect();
-        Self { documents, labels }
+        Self {
+            documents,
+            labels,
+            owners: HashMap::new(),
+        }
     }
 
     pub fn documents(&self) -> impl ExactSizeIterator<Item = &Document> {
         self.documents.iter().map(|d| &d.document)
+    }
+
+    pub fn document_count(&self) -> usize {
+        self.documents.len()
     }
 
     pub fn document(&self, doc: usize) -> Option<&Document> {
@@ -105,6 +138,19 @@ impl Workspace {
     /// The position of the document with this id.
     pub fn position(&self, id: &str) -> Option<usize> {
         self.documents.iter().position(|d| d.document.id == id)
+    }
+
+    /// The text of document `doc` at the code points `start..end`.
+    pub fn quote(&self, doc: usize, start: usize, end: usize) -> Result<&str, EditError> {
+        self.documents
+            .get(doc)
+            .ok_or(EditError::UnknownDocument(doc))?
+            .quote(start, end)
+    }
+
+    /// The length of document `doc` in code points.
+    pub fn char_len(&self, doc: usize) -> usize {
+        self.documents.get(doc).map_or(0, |d| d.chars.len())
     }
 
     pub fn paragraphs(&self, doc: usize) -> Option<&Paragraphs> {
@@ -122,11 +168,6 @@ impl Workspace {
 
     pub fn labels(&self) -> &[Label] {
         &self.labels
-    }
-
-    /// Replaces the label set, as read back from storage.
-    pub fn set_labels(&mut self, labels: Vec<Label>) {
-        self.labels = labels;
     }
 
     pub fn label(&self, name: &str) -> Option<&Label> {
@@ -150,7 +191,7 @@ impl Workspace {
             .documents
             .get(doc)
             .ok_or(EditError::UnknownDocument(doc))?;
-        let quote = checked_quote(&entry.document, span.start, span.end)?;
+        let quote = entry.quote(span.start, span.end)?;
         let annotation = Annotation {
             id,
             document_id: entry.document.id.clone(),
@@ -200,6 +241,7 @@ impl Workspace {
             .annotations
             .remove(id)
             .ok_or_else(|| EditError::UnknownAnnotation(id.to_string()))?;
+        self.owners.remove(id);
         Ok((Change::of(doc, &removed), removed))
     }
 
@@ -211,14 +253,19 @@ impl Workspace {
         annotations: Vec<Annotation>,
     ) -> Vec<(Annotation, EditError)> {
         let mut refused = Vec::new();
+        let mut kept = Vec::with_capacity(annotations.len());
         for annotation in annotations {
             match self.check(doc, &annotation) {
                 Ok(()) => {
-                    self.insert(doc, annotation);
+                    self.owners.insert(annotation.id.clone(), doc);
+                    kept.push(annotation);
                 }
                 Err(error) => refused.push((annotation, error)),
             }
         }
+        // One sort for the lot: inserting one by one would move the whole
+        // index once per annotation.
+        self.documents[doc].annotations.extend(kept);
         refused
     }
 
@@ -234,7 +281,7 @@ impl Workspace {
                 found: annotation.document_id.clone(),
             });
         }
-        let found = checked_quote(&entry.document, annotation.start, annotation.end)?;
+        let found = entry.quote(annotation.start, annotation.end)?;
         if found != annotation.quote {
             return Err(EditError::QuoteMismatch {
                 start: annotation.start,
@@ -246,11 +293,7 @@ impl Workspace {
         if self.label(&annotation.label).is_none() {
             return Err(EditError::UnknownLabel(annotation.label.clone()));
         }
-        if self
-            .documents
-            .iter()
-            .any(|d| d.annotations.get(&annotation.id).is_some())
-        {
+        if self.owners.contains_key(&annotation.id) {
             return Err(EditError::DuplicateId(annotation.id.clone()));
         }
         Ok(())
@@ -258,31 +301,16 @@ impl Workspace {
 
     fn insert(&mut self, doc: usize, annotation: Annotation) -> Change {
         let change = Change::of(doc, &annotation);
+        self.owners.insert(annotation.id.clone(), doc);
         self.documents[doc].annotations.insert(annotation);
         change
     }
 }
 
-/// The text of `document` at `start..end`, if that is a non-empty range
-/// inside it.
-fn checked_quote(document: &Document, start: usize, end: usize) -> Result<&str, EditError> {
-    if start == end {
-        return Err(EditError::Empty);
-    }
-    if start > end {
-        return Err(EditError::Reversed { start, end });
-    }
-    text::slice(&document.text, start, end).ok_or_else(|| EditError::PastEnd {
-        end,
-        document: document.title.clone(),
-        len: document.char_len(),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{default_labels, seed_documents};
+    use crate::model::{default_labels, seed_documents, text};
 
     const ARTICLE_001: usize = 1;
 

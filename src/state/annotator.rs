@@ -13,7 +13,7 @@ use leptos::prelude::*;
 
 use crate::browser::stamp;
 use crate::format::native::NativeExport;
-use crate::model::{default_labels, seed_documents, Annotation, Change, Label, Workspace};
+use crate::model::{Annotation, Change, Label, Workspace};
 
 use super::persistence::Persistence;
 use super::{Notice, SaveState};
@@ -37,15 +37,14 @@ pub struct Annotator {
 impl Annotator {
     /// Builds the workspace from the seed articles and whatever is stored.
     pub fn load() -> Self {
-        let mut workspace = Workspace::new(seed_documents(), default_labels());
-        let (persistence, notices) = Persistence::load(&mut workspace);
-        let paragraph_changed = (0..workspace.documents().len())
+        let (persistence, workspace, notices) = Persistence::load();
+        let paragraph_changed = (0..workspace.document_count())
             .map(|doc| {
                 let count = workspace.paragraphs(doc).map_or(0, |p| p.as_slice().len());
                 (0..count).map(|_| ArcTrigger::new()).collect()
             })
             .collect();
-        let document_changed = (0..workspace.documents().len())
+        let document_changed = (0..workspace.document_count())
             .map(|_| ArcTrigger::new())
             .collect();
         let notice = (!notices.is_empty()).then(|| Notice {
@@ -83,6 +82,15 @@ impl Annotator {
     pub fn track_paragraph(&self, doc: usize, paragraph: usize) {
         self.paragraph_changed
             .with_value(|t| t.get(doc).and_then(|p| p.get(paragraph)).map(Track::track));
+    }
+
+    /// Redraws one paragraph, e.g. when it comes into view.
+    pub fn redraw_paragraph(&self, doc: usize, paragraph: usize) {
+        self.paragraph_changed.with_value(|t| {
+            t.get(doc)
+                .and_then(|p| p.get(paragraph))
+                .map(Notify::notify)
+        });
     }
 
     pub fn labels(&self) -> Vec<Label> {

@@ -1,12 +1,12 @@
-//! Keeping the workspace in localStorage: loading it at start, saving each
-//! document's annotations after every change, and never overwriting stored
-//! data that could not be read until a copy of it is safe under a backup key.
+//! Keeping the workspace in localStorage: loading it at start, saving the
+//! one bucket an edit touched, and never overwriting stored data that could
+//! not be read until a copy of it is safe under a backup key.
 
 use std::collections::HashSet;
 
 use crate::browser::{stamp, storage};
 use crate::format::stored;
-use crate::model::{Change, Workspace};
+use crate::model::{default_labels, seed_documents, Change, Document, Label, Workspace};
 
 use super::{Notice, SaveState};
 
@@ -19,40 +19,37 @@ pub struct Persistence {
     /// Keys holding unreadable data that could not be backed up: writing
     /// them would destroy the only copy, so they are left alone.
     protected: HashSet<String>,
+    /// Each document's text hash, by position, stamped on its buckets.
+    text_hashes: Vec<String>,
 }
 
 impl Persistence {
-    /// Loads the label set and every document's annotations into
-    /// `workspace`, returning what the user should be told.
-    pub fn load(workspace: &mut Workspace) -> (Self, Vec<Notice>) {
+    /// Builds the workspace from the seed articles and everything stored,
+    /// returning what the user should be told.
+    pub fn load() -> (Self, Workspace, Vec<Notice>) {
         let mut persistence = Self {
             unavailable: storage::check_available().err().map(|e| e.to_string()),
             protected: HashSet::new(),
+            text_hashes: Vec::new(),
         };
         let mut notices = Vec::new();
         if let Some(why) = &persistence.unavailable {
             notices.push(Notice::error(format!(
                 "Your work cannot be saved: {why}. It lasts until this tab closes; use Export to keep it."
             )));
-            return (persistence, notices);
+            let workspace = Workspace::new(seed_documents(), default_labels());
+            persistence.text_hashes = hashes(&workspace);
+            return (persistence, workspace, notices);
         }
-        let label_key = stored::labels_key();
-        if let Some(raw) = persistence.read(&label_key, &mut notices) {
-            match stored::decode_labels(&raw) {
-                Ok(labels) => workspace.set_labels(labels),
-                Err(e) => {
-                    let what = format!(
-                        "The saved label set could not be read ({e}); the default labels are used"
-                    );
-                    notices.push(persistence.back_up(&label_key, &raw, &what));
-                }
-            }
+        let labels = persistence.load_labels(&mut notices);
+        let mut documents = seed_documents();
+        persistence.load_added_documents(&mut documents, &mut notices);
+        let mut workspace = Workspace::new(documents, labels);
+        persistence.text_hashes = hashes(&workspace);
+        for doc in 0..workspace.document_count() {
+            persistence.load_annotations(&mut workspace, doc, &mut notices);
         }
-        let count = workspace.documents().len();
-        for doc in 0..count {
-            persistence.load_document(workspace, doc, &mut notices);
-        }
-        (persistence, notices)
+        (persistence, workspace, notices)
     }
 
     /// What to say about saving before anything has changed.
@@ -63,22 +60,125 @@ impl Persistence {
         }
     }
 
+    /// Writes the bucket holding the changed annotation, saying whether that
+    /// worked.
+    pub fn save(&self, workspace: &Workspace, change: &Change) -> SaveState {
+        let (Some(document), Some(annotations), Some(hash)) = (
+            workspace.document(change.document),
+            workspace.annotations(change.document),
+            self.text_hashes.get(change.document),
+        ) else {
+            return SaveState::NotSaved(format!("there is no document number {}", change.document));
+        };
+        let bucket = stored::bucket_of(&change.annotation);
+        let key = stored::bucket_key(&document.id, bucket);
+        let value = stored::encode_bucket(&document.id, hash, bucket, annotations.iter());
+        self.write(&key, &value)
+    }
+
+    fn load_labels(&mut self, notices: &mut Vec<Notice>) -> Vec<Label> {
+        let key = stored::labels_key();
+        let Some(raw) = self.read(&key, notices) else {
+            return default_labels();
+        };
+        stored::decode_labels(&raw).unwrap_or_else(|e| {
+            let what =
+                format!("The saved label set could not be read ({e}); the default labels are used");
+            notices.push(self.back_up(&key, &raw, &what));
+            default_labels()
+        })
+    }
+
+    /// Appends the documents the user added, each with its stored text.
+    fn load_added_documents(&mut self, documents: &mut Vec<Document>, notices: &mut Vec<Notice>) {
+        let key = stored::documents_key();
+        let Some(raw) = self.read(&key, notices) else {
+            return;
+        };
+        let entries = match stored::decode_documents(&raw) {
+            Ok(entries) => entries,
+            Err(e) => {
+                let what = format!("The list of your added documents could not be read ({e})");
+                notices.push(self.back_up(&key, &raw, &what));
+                return;
+            }
+        };
+        let mut problems = Vec::new();
+        for (at, entry) in entries.into_iter().enumerate() {
+            if documents.iter().any(|d| d.id == entry.id) {
+                problems.push(format!(
+                    "documents[{at}]: the id “{}” is used twice",
+                    entry.id
+                ));
+                continue;
+            }
+            let text_key = stored::text_key(&entry.id);
+            let text = match self.read(&text_key, notices) {
+                None => Err(format!(
+                    "documents[{at}]: the text of “{}” is missing",
+                    entry.title
+                )),
+                Some(raw) => stored::decode_text(&raw, &entry.id).map_err(|e| {
+                    let what = format!("The text of “{}” could not be read ({e})", entry.title);
+                    notices.push(self.back_up(&text_key, &raw, &what));
+                    format!(
+                        "documents[{at}]: the text of “{}” could not be read",
+                        entry.title
+                    )
+                }),
+            };
+            match text {
+                Ok(text) => documents.push(Document {
+                    id: entry.id,
+                    file_name: entry.file_name,
+                    title: entry.title,
+                    text,
+                }),
+                Err(problem) => problems.push(problem),
+            }
+        }
+        if !problems.is_empty() {
+            let what = format!(
+                "Some of your added documents are not shown ({})",
+                summarise(&problems)
+            );
+            notices.push(self.back_up(&key, &raw, &what));
+        }
+    }
+
     /// Reads every bucket of document `doc`. A damaged bucket is backed up
-    /// and reported; the others, and its readable annotations, are kept.
-    fn load_document(&mut self, workspace: &mut Workspace, doc: usize, notices: &mut Vec<Notice>) {
+    /// and reported; the other buckets, and its readable annotations, are
+    /// kept.
+    fn load_annotations(
+        &mut self,
+        workspace: &mut Workspace,
+        doc: usize,
+        notices: &mut Vec<Notice>,
+    ) {
         let Some(document) = workspace.document(doc) else {
             return;
         };
         let (id, title) = (document.id.clone(), document.title.clone());
+        let hash = self.text_hashes[doc].clone();
         for bucket in 0..stored::BUCKETS {
             let key = stored::bucket_key(&id, bucket);
             let Some(raw) = self.read(&key, notices) else {
                 continue;
             };
-            let problems = match stored::decode_bucket(&raw, &id, bucket) {
+            let problems = match stored::decode_bucket(&raw, &id, &hash, bucket) {
                 Ok(salvaged) => {
-                    let refused = workspace.restore(doc, salvaged.value);
                     let mut problems = salvaged.problems;
+                    let mut annotations = Vec::with_capacity(salvaged.value.len());
+                    for span in salvaged.value {
+                        match workspace.quote(doc, span.1, span.2) {
+                            Ok(quote) => {
+                                let quote = quote.to_string();
+                                annotations.push(span.into_annotation(&id, &quote));
+                            }
+                            Err(e) => problems.push(format!("annotation “{}”: {e}", span.id())),
+                        }
+                    }
+                    let refused = workspace.restore(doc, annotations);
                     problems.extend(
                         refused
                             .iter()
@@ -96,23 +196,6 @@ impl Persistence {
                 notices.push(self.back_up(&key, &raw, &what));
             }
         }
-    }
-
-    /// Writes the bucket of document `change.document` that holds the
-    /// changed annotation, saying whether that worked.
-    pub fn save(&self, workspace: &Workspace, change: &Change) -> SaveState {
-        let (Some(document), Some(annotations)) = (
-            workspace.document(change.document),
-            workspace.annotations(change.document),
-        ) else {
-            return SaveState::NotSaved(format!("there is no document number {}", change.document));
-        };
-        let bucket = stored::bucket_of(&change.annotation);
-        let key = stored::bucket_key(&document.id, bucket);
-        self.write(
-            &key,
-            &stored::encode_bucket(&document.id, bucket, annotations.iter()),
-        )
     }
 
     fn write(&self, key: &str, value: &str) -> SaveState {
@@ -159,6 +242,13 @@ impl Persistence {
             }
         }
     }
+}
+
+fn hashes(workspace: &Workspace) -> Vec<String> {
+    workspace
+        .documents()
+        .map(|d| stored::text_hash(&d.text))
+        .collect()
 }
 
 fn summarise(problems: &[String]) -> String {

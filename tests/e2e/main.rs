@@ -23,5 +23,6 @@
 
 mod core_loop;
 mod editing;
+mod long_document;
 mod storage;
 mod support;

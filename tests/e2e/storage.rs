@@ -6,7 +6,7 @@
 
 use fantoccini::Client;
 use serde_json::{json, Value};
-use span_annotator::format::stored::{bucket_key, bucket_of};
+use span_annotator::format::stored::{bucket_key, bucket_of, text_hash};
 
 use crate::support::app::{doc_item, open_document, wait_for_app, wait_for_highlights};
 use crate::support::browser::{self, BrowserKind, Session};
@@ -43,19 +43,26 @@ async fn damaged_storage(session: Session, url: String) -> Res<()> {
     let start = text[..text.find(quote).context("the quote is in the seed")?]
         .chars()
         .count();
-    let annotation = |id: &str, quote: &str| {
-        json!({"id": id, "document_id": DOC, "start": start, "end": start + 10,
-               "quote": quote, "label": "Location", "created": "2026-11-22T10:00:00.000Z"})
+    let annotation = |id: &str, start: usize| {
+        json!([
+            id,
+            start,
+            start + 10,
+            "Location",
+            "2026-11-22T10:00:00.000Z"
+        ])
     };
     let good = "good-annotation";
     let bucket = bucket_of(good);
-    // A second id in the same bucket, whose quote does not match the text.
+    // A second id in the same bucket, whose span runs past the end of the text.
     let bad = (0..)
         .map(|i| format!("bad-{i}"))
         .find(|id| bucket_of(id) == bucket)
         .context("some id shares the bucket")?;
+    let past_end = text.chars().count() - 5;
     let partly_bad = json!({"version": 1, "document_id": DOC, "bucket": bucket,
-        "annotations": [annotation(good, quote), annotation(&bad, "not the text")]})
+        "text_hash": text_hash(&text),
+        "annotations": [annotation(good, start), annotation(&bad, past_end)]})
     .to_string();
     let other_bucket = (bucket + 1) % 64;
     let not_json = "{\"version\": 1, \"annotations\": [truncated".to_string();
