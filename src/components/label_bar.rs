@@ -1,4 +1,5 @@
-//! The label buttons: each tags the current selection, as its hotkey does.
+//! The label buttons, each tagging the current selection as its hotkey
+//! does, and the switch for snapping selections to whole words.
 
 use leptos::{html, prelude::*};
 
@@ -38,6 +39,17 @@ pub fn LabelBar(pane: NodeRef<html::Div>) -> impl IntoView {
                     }
                 })
                 .collect_view()}
+            <label class="snap-toggle" title="Extend selections to whole words">
+                <input
+                    type="checkbox"
+                    data-testid="snap-toggle"
+                    prop:checked=move || annotator.snap_words.get()
+                    on:change=move |event| annotator.snap_words.set(event_target_checked(&event))
+                    // Keep the text selection while toggling.
+                    on:mousedown=|event| event.prevent_default()
+                />
+                "Snap to words"
+            </label>
         </div>
     }
 }

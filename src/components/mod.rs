@@ -9,6 +9,7 @@ mod document_list;
 mod export_button;
 mod label_bar;
 mod reading_pane;
+mod shortcuts;
 mod status_line;
 
 pub use app::App;

@@ -57,24 +57,16 @@ mod tests {
     #[test]
     fn export_states_its_unit_and_every_quote_matches_its_offsets() {
         let mut ws = Workspace::new(seed_documents(), default_labels());
-        ws.annotate(
-            1,
-            941..951,
-            "Location",
-            "a".into(),
-            "2026-01-01T00:00:00Z".into(),
-        )
-        .unwrap();
-        ws.annotate(
-            1,
-            3590..3630,
-            "Event",
-            "b".into(),
-            "2026-01-01T00:00:00Z".into(),
-        )
-        .unwrap();
-        ws.annotate(0, 0..5, "Date", "c".into(), "2026-01-01T00:00:00Z".into())
-            .unwrap();
+        for (doc, span, label, id) in [
+            (1, 941..951, "Location", "a"),
+            (1, 3590..3630, "Event", "b"),
+            (0, 0..5, "Date", "c"),
+        ] {
+            let action = ws
+                .plan_annotate(doc, span, label, id.into(), "2026-01-01T00:00:00Z".into())
+                .unwrap();
+            ws.apply(&action).unwrap();
+        }
 
         let json = NativeExport::of(&ws).to_json();
         let value: serde_json::Value = serde_json::from_str(&json).unwrap();

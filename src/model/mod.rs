@@ -4,15 +4,18 @@
 
 mod annotation;
 mod document;
+mod history;
 mod label;
 mod layout;
 mod paragraph;
+pub mod snap;
 mod span_index;
 pub mod text;
 mod workspace;
 
 pub use annotation::*;
 pub use document::*;
+pub use history::*;
 pub use label::*;
 pub use layout::*;
 pub use paragraph::*;

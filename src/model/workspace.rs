@@ -10,7 +10,9 @@ use std::ops::Range;
 
 use thiserror::Error;
 
-use super::{text::CharIndex, Annotation, Document, Label, Paragraphs, SpanIndex};
+use super::{
+    snap, text::CharIndex, Action, Annotation, Document, Label, Paragraphs, SpanIndex, Step,
+};
 
 /// A reason an edit, or a stored or imported annotation, is refused. The
 /// message is written for the person using the app.
@@ -66,6 +68,15 @@ impl Change {
             end: annotation.end,
         }
     }
+}
+
+/// What applying an [`Action`] changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// One per annotation removed or added, for redrawing and saving.
+    pub changes: Vec<Change>,
+    /// Whether the label set changed.
+    pub labels: bool,
 }
 
 /// A document with what the app keeps alongside it.
@@ -148,6 +159,31 @@ impl Workspace {
             .quote(start, end)
     }
 
+    /// `span` of document `doc` snapped to whole words, or if `words` is
+    /// false to whole grapheme clusters (see [`snap`](super::snap)). Only
+    /// the paragraphs the span touches are looked at.
+    pub fn snap(&self, doc: usize, span: Range<usize>, words: bool) -> Range<usize> {
+        let Ok(entry) = self.entry(doc) else {
+            return span;
+        };
+        let touched = entry.paragraphs.touching(span.start, span.end);
+        let paragraphs = entry.paragraphs.as_slice();
+        let (Some(first), Some(last)) = (
+            paragraphs.get(touched.start),
+            touched.end.checked_sub(1).and_then(|i| paragraphs.get(i)),
+        ) else {
+            return span;
+        };
+        let window = &entry.document.text[first.bytes.start..last.bytes.end];
+        let local = span.start - first.start..span.end - first.start;
+        let snapped = if words {
+            snap::to_words(window, local)
+        } else {
+            snap::to_graphemes(window, local)
+        };
+        snapped.start + first.start..snapped.end + first.start
+    }
+
     /// The length of document `doc` in code points.
     pub fn char_len(&self, doc: usize) -> usize {
         self.documents.get(doc).map_or(0, |d| d.chars.len())
@@ -178,71 +214,180 @@ impl Workspace {
         self.labels.iter().find(|l| l.hotkey == Some(key))
     }
 
-    /// Tags `span` (code points) of document `doc` with `label`.
-    pub fn annotate(
-        &mut self,
+    /// The action that tags `span` (code points) of document `doc` with
+    /// `label`, if that is a valid new annotation.
+    pub fn plan_annotate(
+        &self,
         doc: usize,
         span: Range<usize>,
         label: &str,
         id: String,
         created: String,
-    ) -> Result<Change, EditError> {
-        let entry = self
-            .documents
-            .get(doc)
-            .ok_or(EditError::UnknownDocument(doc))?;
-        let quote = entry.quote(span.start, span.end)?;
+    ) -> Result<Action, EditError> {
+        let entry = self.entry(doc)?;
         let annotation = Annotation {
             id,
             document_id: entry.document.id.clone(),
             start: span.start,
             end: span.end,
-            quote: quote.to_string(),
+            quote: entry.quote(span.start, span.end)?.to_string(),
             label: label.to_string(),
             created,
         };
         self.check(doc, &annotation)?;
-        if let Some(same) = entry
-            .annotations
-            .overlapping(span.start, span.end)
-            .find(|a| a.start == span.start && a.end == span.end && a.label == label)
-        {
-            return Err(EditError::AlreadyTagged {
-                quote: same.quote.clone(),
-                label: same.label.clone(),
-            });
-        }
-        Ok(self.insert(doc, annotation))
+        self.refuse_twin(doc, &annotation)?;
+        Ok(Action::step(Step {
+            document: doc,
+            before: None,
+            after: Some(annotation),
+        }))
     }
 
-    /// Gives annotation `id` of document `doc` another label.
-    pub fn retag(&mut self, doc: usize, id: &str, label: &str) -> Result<Change, EditError> {
+    /// The action that gives annotation `id` of document `doc` another label.
+    pub fn plan_retag(&self, doc: usize, id: &str, label: &str) -> Result<Action, EditError> {
         if self.label(label).is_none() {
             return Err(EditError::UnknownLabel(label.to_string()));
         }
-        let entry = self
-            .documents
-            .get_mut(doc)
-            .ok_or(EditError::UnknownDocument(doc))?;
-        let annotation = entry
-            .annotations
-            .set_label(id, label)
-            .ok_or_else(|| EditError::UnknownAnnotation(id.to_string()))?;
-        Ok(Change::of(doc, annotation))
+        let before = self.existing(doc, id)?;
+        let after = Annotation {
+            label: label.to_string(),
+            ..before.clone()
+        };
+        self.refuse_twin(doc, &after)?;
+        Ok(self.replace(doc, before, after))
     }
 
-    /// Removes annotation `id` of document `doc`, returning it.
-    pub fn delete(&mut self, doc: usize, id: &str) -> Result<(Change, Annotation), EditError> {
-        let entry = self
-            .documents
+    /// The action that moves annotation `id` of document `doc` to `span`.
+    pub fn plan_resize(
+        &self,
+        doc: usize,
+        id: &str,
+        span: Range<usize>,
+    ) -> Result<Action, EditError> {
+        let before = self.existing(doc, id)?;
+        let after = Annotation {
+            start: span.start,
+            end: span.end,
+            quote: self.entry(doc)?.quote(span.start, span.end)?.to_string(),
+            ..before.clone()
+        };
+        self.refuse_twin(doc, &after)?;
+        Ok(self.replace(doc, before, after))
+    }
+
+    /// The action that removes annotation `id` of document `doc`.
+    pub fn plan_delete(&self, doc: usize, id: &str) -> Result<Action, EditError> {
+        Ok(Action::step(Step {
+            document: doc,
+            before: Some(self.existing(doc, id)?.clone()),
+            after: None,
+        }))
+    }
+
+    /// Applies `action` whole or not at all.
+    pub fn apply(&mut self, action: &Action) -> Result<Applied, EditError> {
+        let labels_before = self.labels.clone();
+        if let Some((_, after)) = &action.labels {
+            self.labels = after.clone();
+        }
+        let mut applied = Applied {
+            changes: Vec::new(),
+            labels: action.labels.is_some(),
+        };
+        for (done, step) in action.steps.iter().enumerate() {
+            if let Err(error) = self.apply_step(step, &mut applied.changes) {
+                for step in action.steps[..done].iter().rev() {
+                    self.undo_step(step);
+                }
+                self.labels = labels_before;
+                return Err(error);
+            }
+        }
+        Ok(applied)
+    }
+
+    fn apply_step(&mut self, step: &Step, changes: &mut Vec<Change>) -> Result<(), EditError> {
+        let doc = step.document;
+        if let Some(before) = &step.before {
+            let removed = self
+                .entry_mut(doc)?
+                .annotations
+                .remove(&before.id)
+                .ok_or_else(|| EditError::UnknownAnnotation(before.id.clone()))?;
+            self.owners.remove(&removed.id);
+            changes.push(Change::of(doc, &removed));
+        }
+        if let Some(after) = &step.after {
+            if let Err(error) = self.check(doc, after) {
+                if let Some(before) = &step.before {
+                    self.insert(doc, before.clone());
+                }
+                return Err(error);
+            }
+            changes.push(self.insert(doc, after.clone()));
+        }
+        Ok(())
+    }
+
+    /// Takes back a step this workspace applied a moment ago.
+    fn undo_step(&mut self, step: &Step) {
+        if let Some(after) = &step.after {
+            self.entry_mut(step.document)
+                .ok()
+                .and_then(|entry| entry.annotations.remove(&after.id));
+            self.owners.remove(&after.id);
+        }
+        if let Some(before) = &step.before {
+            self.insert(step.document, before.clone());
+        }
+    }
+
+    fn entry(&self, doc: usize) -> Result<&Annotated, EditError> {
+        self.documents
+            .get(doc)
+            .ok_or(EditError::UnknownDocument(doc))
+    }
+
+    fn entry_mut(&mut self, doc: usize) -> Result<&mut Annotated, EditError> {
+        self.documents
             .get_mut(doc)
-            .ok_or(EditError::UnknownDocument(doc))?;
-        let removed = entry
+            .ok_or(EditError::UnknownDocument(doc))
+    }
+
+    fn existing(&self, doc: usize, id: &str) -> Result<&Annotation, EditError> {
+        self.entry(doc)?
             .annotations
-            .remove(id)
-            .ok_or_else(|| EditError::UnknownAnnotation(id.to_string()))?;
-        self.owners.remove(id);
-        Ok((Change::of(doc, &removed), removed))
+            .get(id)
+            .ok_or_else(|| EditError::UnknownAnnotation(id.to_string()))
+    }
+
+    fn replace(&self, doc: usize, before: &Annotation, after: Annotation) -> Action {
+        Action::step(Step {
+            document: doc,
+            before: Some(before.clone()),
+            after: Some(after),
+        })
+    }
+
+    /// Refuses a second annotation with the same span and label as another.
+    fn refuse_twin(&self, doc: usize, annotation: &Annotation) -> Result<(), EditError> {
+        let twin = self
+            .entry(doc)?
+            .annotations
+            .overlapping(annotation.start, annotation.end)
+            .find(|a| {
+                a.id != annotation.id
+                    && a.start == annotation.start
+                    && a.end == annotation.end
+                    && a.label == annotation.label
+            });
+        match twin {
+            Some(twin) => Err(EditError::AlreadyTagged {
+                quote: twin.quote.clone(),
+                label: twin.label.clone(),
+            }),
+            None => Ok(()),
+        }
     }
 
     /// Adds annotations read back from storage or a file, keeping each one
@@ -310,7 +455,7 @@ impl Workspace {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{default_labels, seed_documents, text};
+    use crate::model::{default_labels, seed_documents, text, History};
 
     const ARTICLE_001: usize = 1;
 
@@ -325,28 +470,43 @@ mod tests {
         start..start + text::char_len(needle)
     }
 
+    fn annotate(
+        ws: &mut Workspace,
+        doc: usize,
+        span: Range<usize>,
+        label: &str,
+        id: &str,
+    ) -> Result<Action, EditError> {
+        let action = ws.plan_annotate(doc, span, label, id.into(), "t".into())?;
+        ws.apply(&action)?;
+        Ok(action)
+    }
+
+    /// Everything the workspace holds, for comparing states.
+    fn state(ws: &Workspace) -> (Vec<Annotation>, Vec<Label>) {
+        (
+            ws.all_annotations().cloned().collect(),
+            ws.labels().to_vec(),
+        )
+    }
+
     #[test]
     fn annotate_takes_the_quote_from_the_text_in_code_points() {
         let mut ws = workspace();
         let span = offsets_of(&ws, ARTICLE_001, "“de-facto”");
         assert_eq!(span, 941..951, "bytes and code points differ here");
-        let change = ws
-            .annotate(
-                ARTICLE_001,
-                span.clone(),
-                "Location",
-                "a1".into(),
-                "t".into(),
-            )
+        let action = ws
+            .plan_annotate(ARTICLE_001, span, "Location", "a1".into(), "t".into())
             .unwrap();
+        let applied = ws.apply(&action).unwrap();
         assert_eq!(
-            change,
-            Change {
+            applied.changes,
+            [Change {
                 document: 1,
                 annotation: "a1".into(),
                 start: 941,
                 end: 951
-            }
+            }]
         );
         let stored = ws.annotations(ARTICLE_001).unwrap().get("a1").unwrap();
         assert_eq!(stored.quote, "“de-facto”");
@@ -356,25 +516,24 @@ mod tests {
     #[test]
     fn annotate_refuses_bad_spans_and_labels() {
         let mut ws = workspace();
-        let len = ws.document(ARTICLE_001).unwrap().char_len();
-        let mut try_annotate = |span: Range<usize>, label: &str| {
-            ws.annotate(ARTICLE_001, span, label, "x".into(), "t".into())
-                .unwrap_err()
+        let len = ws.char_len(ARTICLE_001);
+        let mut refused = |span: Range<usize>, label: &str| {
+            annotate(&mut ws, ARTICLE_001, span, label, "x").unwrap_err()
         };
-        assert_eq!(try_annotate(5..5, "Person"), EditError::Empty);
+        assert_eq!(refused(5..5, "Person"), EditError::Empty);
         assert_eq!(
-            try_annotate(Range { start: 6, end: 5 }, "Person"),
+            refused(Range { start: 6, end: 5 }, "Person"),
             EditError::Reversed { start: 6, end: 5 }
         );
         assert!(
-            matches!(try_annotate(0..len + 1, "Person"), EditError::PastEnd { end, len: l, .. } if end == len + 1 && l == 3769)
+            matches!(refused(0..len + 1, "Person"), EditError::PastEnd { end, len: l, .. } if end == len + 1 && l == 3769)
         );
         assert_eq!(
-            try_annotate(0..5, "Nope"),
+            refused(0..5, "Nope"),
             EditError::UnknownLabel("Nope".into())
         );
         assert_eq!(
-            ws.annotate(9, 0..1, "Person", "x".into(), "t".into()),
+            annotate(&mut ws, 9, 0..1, "Person", "x"),
             Err(EditError::UnknownDocument(9))
         );
         assert!(ws.annotations(ARTICLE_001).unwrap().is_empty());
@@ -383,44 +542,200 @@ mod tests {
     #[test]
     fn the_same_span_and_label_twice_is_refused_but_another_label_is_not() {
         let mut ws = workspace();
-        ws.annotate(0, 1..5, "Person", "a".into(), "t".into())
-            .unwrap();
-        let again = ws.annotate(0, 1..5, "Person", "b".into(), "t".into());
+        annotate(&mut ws, 0, 1..5, "Person", "a").unwrap();
+        let again = annotate(&mut ws, 0, 1..5, "Person", "b");
         assert!(matches!(again, Err(EditError::AlreadyTagged { .. })));
-        ws.annotate(0, 1..5, "Event", "c".into(), "t".into())
-            .unwrap();
+        annotate(&mut ws, 0, 1..5, "Event", "c").unwrap();
         assert_eq!(ws.annotations(0).unwrap().len(), 2);
+        assert!(matches!(
+            ws.plan_retag(0, "c", "Person"),
+            Err(EditError::AlreadyTagged { .. })
+        ));
+        assert_eq!(
+            annotate(&mut ws, 0, 1..5, "Date", "a"),
+            Err(EditError::DuplicateId("a".into()))
+        );
     }
 
     #[test]
-    fn retag_and_delete_report_the_span_they_changed() {
+    fn retag_resize_and_delete_report_what_they_changed() {
         let mut ws = workspace();
-        ws.annotate(2, 10..20, "Person", "a".into(), "t".into())
-            .unwrap();
+        annotate(&mut ws, 2, 10..20, "Person", "a").unwrap();
+        let retag = ws.plan_retag(2, "a", "Event").unwrap();
         assert_eq!(
-            ws.retag(2, "a", "Event"),
-            Ok(Change {
-                document: 2,
-                annotation: "a".into(),
-                start: 10,
-                end: 20
-            })
+            ws.apply(&retag).unwrap().changes.len(),
+            2,
+            "removed and added back"
         );
         assert_eq!(ws.annotations(2).unwrap().get("a").unwrap().label, "Event");
         assert_eq!(
-            ws.retag(2, "a", "Nope"),
+            ws.plan_retag(2, "a", "Nope"),
             Err(EditError::UnknownLabel("Nope".into()))
         );
         assert_eq!(
-            ws.retag(2, "zz", "Event"),
+            ws.plan_retag(2, "zz", "Event"),
             Err(EditError::UnknownAnnotation("zz".into()))
         );
-        let (change, removed) = ws.delete(2, "a").unwrap();
+
+        let resize = ws.plan_resize(2, "a", 12..25).unwrap();
+        let changes = ws.apply(&resize).unwrap().changes;
         assert_eq!(
-            (change.start, change.end, removed.id.as_str()),
-            (10, 20, "a")
+            changes.iter().map(|c| (c.start, c.end)).collect::<Vec<_>>(),
+            [(10, 20), (12, 25)]
         );
-        assert!(ws.delete(2, "a").is_err());
+        let resized = ws.annotations(2).unwrap().get("a").unwrap();
+        assert_eq!(
+            resized.quote,
+            text::slice(&ws.document(2).unwrap().text, 12, 25).unwrap()
+        );
+        assert_eq!(ws.plan_resize(2, "a", 30..30), Err(EditError::Empty));
+
+        let delete = ws.plan_delete(2, "a").unwrap();
+        ws.apply(&delete).unwrap();
+        assert!(ws.annotations(2).unwrap().is_empty());
+        assert_eq!(
+            ws.plan_delete(2, "a"),
+            Err(EditError::UnknownAnnotation("a".into()))
+        );
+    }
+
+    #[test]
+    fn a_failing_action_changes_nothing() {
+        let mut ws = workspace();
+        annotate(&mut ws, 0, 1..5, "Person", "a").unwrap();
+        let before = state(&ws);
+        let good = ws.plan_delete(0, "a").unwrap().steps.remove(0);
+        let bad = Step {
+            document: 0,
+            before: None,
+            after: Some(Annotation {
+                quote: "not the text".into(),
+                ..ws.annotations(0).unwrap().get("a").unwrap().clone()
+            }),
+        };
+        let action = Action {
+            labels: Some((default_labels(), Vec::new())),
+            steps: vec![good, bad],
+        };
+        assert!(matches!(
+            ws.apply(&action),
+            Err(EditError::QuoteMismatch { .. })
+        ));
+        assert_eq!(state(&ws), before);
+    }
+
+    #[test]
+    fn undo_and_redo_of_ten_mixed_changes_restore_each_state_exactly() {
+        let mut ws = workspace();
+        let mut history = History::default();
+        let mut states = vec![state(&ws)];
+        let mut record = |ws: &mut Workspace, action: Action, states: &mut Vec<_>| {
+            ws.apply(&action).unwrap();
+            history.record(action);
+            states.push(state(ws));
+        };
+        for (i, (span, label)) in [
+            (0..10, "Person"),
+            (5..30, "Event"),
+            (40..52, "Date"),
+            (6..8, "Quantity"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let action = ws
+                .plan_annotate(1, span, label, format!("a{i}"), "t".into())
+                .unwrap();
+            record(&mut ws, action, &mut states);
+        }
+        let plans = [
+            ws.plan_retag(1, "a1", "Location").unwrap(),
+            ws.plan_resize(1, "a2", 41..60).unwrap(),
+            ws.plan_delete(1, "a0").unwrap(),
+        ];
+        // Made up front: each touches another annotation.
+        for action in plans {
+            record(&mut ws, action, &mut states);
+        }
+        let more = ws
+            .plan_annotate(0, 3..9, "Organization", "b0".into(), "t".into())
+            .unwrap();
+        record(&mut ws, more, &mut states);
+        let retag = ws.plan_retag(1, "a3", "Person").unwrap();
+        record(&mut ws, retag, &mut states);
+        let delete = ws.plan_delete(0, "b0").unwrap();
+        record(&mut ws, delete, &mut states);
+        assert_eq!(states.len(), 11, "ten changes");
+
+        for expected in states.iter().rev().skip(1) {
+            let undo = history.undo().unwrap();
+            ws.apply(&undo).unwrap();
+            assert_eq!(&state(&ws), expected);
+        }
+        assert!(history.undo().is_none());
+        for expected in states.iter().skip(1) {
+            let redo = history.redo().unwrap();
+            ws.apply(&redo).unwrap();
+            assert_eq!(&state(&ws), expected);
+        }
+        assert!(history.redo().is_none());
+    }
+
+    #[test]
+    fn a_new_change_after_undo_drops_the_redo() {
+        let mut ws = workspace();
+        let mut history = History::default();
+        let first = annotate(&mut ws, 0, 1..5, "Person", "a").unwrap();
+        history.record(first);
+        ws.apply(&history.undo().unwrap()).unwrap();
+        assert!(history.can_redo());
+        history.record(annotate(&mut ws, 0, 7..9, "Date", "b").unwrap());
+        assert!(!history.can_redo());
+        assert!(history.can_undo());
+    }
+
+    #[test]
+    fn label_changes_are_undone_with_their_steps() {
+        let mut ws = workspace();
+        annotate(&mut ws, 0, 1..5, "Person", "a").unwrap();
+        let before = state(&ws);
+        let mut renamed = default_labels();
+        renamed[0].name = "Human".into();
+        let a = ws.annotations(0).unwrap().get("a").unwrap().clone();
+        let action = Action {
+            labels: Some((default_labels(), renamed)),
+            steps: vec![Step {
+                document: 0,
+                before: Some(a.clone()),
+                after: Some(Annotation {
+                    label: "Human".into(),
+                    ..a
+                }),
+            }],
+        };
+        let applied = ws.apply(&action).unwrap();
+        assert!(applied.labels);
+        assert_eq!(ws.annotations(0).unwrap().get("a").unwrap().label, "Human");
+        ws.apply(&action.inverse()).unwrap();
+        assert_eq!(state(&ws), before);
+    }
+
+    #[test]
+    fn snapping_looks_only_at_the_touched_paragraphs() {
+        let ws = workspace();
+        let span = offsets_of(&ws, ARTICLE_001, "avrentiev sa");
+        let words = ws.snap(ARTICLE_001, span.clone(), true);
+        assert_eq!(
+            ws.quote(ARTICLE_001, words.start, words.end),
+            Ok("Lavrentiev said")
+        );
+        assert_eq!(ws.snap(ARTICLE_001, span.clone(), false), span);
+        let across = offsets_of(&ws, ARTICLE_001, "ovinces.\u{a0}\n“The str");
+        let snapped = ws.snap(ARTICLE_001, across, true);
+        assert_eq!(
+            ws.quote(ARTICLE_001, snapped.start, snapped.end),
+            Ok("provinces.\u{a0}\n“The strikes")
+        );
     }
 
     #[test]

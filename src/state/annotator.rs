@@ -13,7 +13,7 @@ use leptos::prelude::*;
 
 use crate::browser::stamp;
 use crate::format::native::NativeExport;
-use crate::model::{Annotation, Change, Label, Workspace};
+use crate::model::{Action, Annotation, Change, EditError, History, Label, Workspace};
 
 use super::persistence::Persistence;
 use super::{Notice, SaveState};
@@ -26,8 +26,12 @@ pub struct Annotator {
     document_changed: StoredValue<Vec<ArcTrigger>>,
     /// Per document, per paragraph: that paragraph's highlights changed.
     paragraph_changed: StoredValue<Vec<Vec<ArcTrigger>>>,
+    /// Every action, for undo and redo.
+    history: StoredValue<History>,
     /// The document in the reading pane.
     pub current: RwSignal<usize>,
+    /// Whether new spans snap to whole words.
+    pub snap_words: RwSignal<bool>,
     /// The annotations whose details are open, by id.
     pub inspected: RwSignal<Vec<String>>,
     pub save_state: RwSignal<SaveState>,
@@ -61,7 +65,9 @@ impl Annotator {
             persistence: StoredValue::new_local(persistence),
             document_changed: StoredValue::new(document_changed),
             paragraph_changed: StoredValue::new(paragraph_changed),
+            history: StoredValue::new(History::default()),
             current: RwSignal::new(0),
+            snap_words: RwSignal::new(true),
             inspected: RwSignal::new(Vec::new()),
             save_state,
             notice: RwSignal::new(notice),
@@ -110,28 +116,64 @@ impl Annotator {
         })
     }
 
-    /// Tags `span` of the current document with `label`.
+    /// Tags `span` of the current document with `label`, snapped to whole
+    /// words if word snapping is on, and to whole characters always.
     pub fn annotate(&self, span: Range<usize>, label: &str) {
         let doc = self.current.get_untracked();
-        let result = self
-            .workspace
-            .try_update_value(|w| w.annotate(doc, span, label, stamp::new_id(), stamp::now()));
-        self.finish(result);
+        let words = self.snap_words.get_untracked();
+        let planned = self.with(|w| {
+            let span = w.snap(doc, span, words);
+            w.plan_annotate(doc, span, label, stamp::new_id(), stamp::now())
+        });
+        self.perform(planned);
     }
 
     pub fn retag(&self, id: &str, label: &str) {
         let doc = self.current.get_untracked();
-        let result = self.workspace.try_update_value(|w| w.retag(doc, id, label));
-        self.finish(result);
+        self.perform(self.with(|w| w.plan_retag(doc, id, label)));
+    }
+
+    /// Moves annotation `id` of the current document to `span`.
+    pub fn resize(&self, id: &str, span: Range<usize>) {
+        let doc = self.current.get_untracked();
+        self.perform(self.with(|w| w.plan_resize(doc, id, span)));
     }
 
     pub fn delete(&self, id: &str) {
         let doc = self.current.get_untracked();
-        let result = self
-            .workspace
-            .try_update_value(|w| w.delete(doc, id).map(|(change, _)| change));
+        self.perform(self.with(|w| w.plan_delete(doc, id)));
         self.inspected.update(|ids| ids.retain(|i| i != id));
-        self.finish(result);
+    }
+
+    /// Undoes the latest action, in whichever document it was, and shows
+    /// that document.
+    pub fn undo(&self) {
+        let Some(action) = self.history.try_update_value(History::undo).flatten() else {
+            self.tell(Notice::info("Nothing to undo."));
+            return;
+        };
+        match self.apply(&action) {
+            Ok(()) => self.show_document_of(&action),
+            Err(e) => {
+                self.history.update_value(History::undo_failed);
+                self.tell(Notice::error(format!("Could not undo: {e}.")));
+            }
+        }
+    }
+
+    /// Redoes the latest undone action.
+    pub fn redo(&self) {
+        let Some(action) = self.history.try_update_value(History::redo).flatten() else {
+            self.tell(Notice::info("Nothing to redo."));
+            return;
+        };
+        match self.apply(&action) {
+            Ok(()) => self.show_document_of(&action),
+            Err(e) => {
+                self.history.update_value(History::redo_failed);
+                self.tell(Notice::error(format!("Could not redo: {e}.")));
+            }
+        }
     }
 
     /// Everything, in the native export format.
@@ -143,18 +185,42 @@ impl Annotator {
         self.notice.set(Some(notice));
     }
 
-    /// Saves and redraws after an edit, or says why the edit was refused.
-    fn finish(&self, result: Option<Result<Change, crate::model::EditError>>) {
-        match result {
-            Some(Ok(change)) => {
-                let saved = self
-                    .persistence
-                    .with_value(|p| self.with(|w| p.save(w, &change)));
-                self.save_state.set(saved);
-                self.notify(&change);
+    /// Applies and records a planned action, or says why it was refused.
+    fn perform(&self, planned: Result<Action, EditError>) {
+        let result = planned.and_then(|action| {
+            self.apply(&action)?;
+            self.history.update_value(|h| h.record(action));
+            Ok(())
+        });
+        if let Err(e) = result {
+            self.tell(Notice::info(format!("Nothing changed: {e}.")));
+        }
+    }
+
+    /// Applies an action to the workspace, saves what it touched and
+    /// redraws it.
+    fn apply(&self, action: &Action) -> Result<(), EditError> {
+        let applied = self
+            .workspace
+            .try_update_value(|w| w.apply(action))
+            .unwrap_or(Err(EditError::UnknownDocument(0)))?;
+        let saved = self
+            .persistence
+            .with_value(|p| self.with(|w| p.save(w, &applied)));
+        self.save_state.set(saved);
+        applied
+            .changes
+            .iter()
+            .for_each(|change| self.notify(change));
+        Ok(())
+    }
+
+    fn show_document_of(&self, action: &Action) {
+        if let Some(step) = action.steps.first() {
+            if step.document != self.current.get_untracked() {
+                self.inspected.set(Vec::new());
+                self.current.set(step.document);
             }
-            Some(Err(e)) => self.tell(Notice::info(format!("Nothing changed: {e}."))),
-            None => self.tell(Notice::error("Nothing changed: the workspace is gone.")),
         }
     }
 

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use crate::browser::{stamp, storage};
 use crate::format::stored;
-use crate::model::{default_labels, seed_documents, Change, Document, Label, Workspace};
+use crate::model::{default_labels, seed_documents, Applied, Document, Label, Workspace};
 
 use super::{Notice, SaveState};
 
@@ -60,20 +60,44 @@ impl Persistence {
         }
     }
 
-    /// Writes the bucket holding the changed annotation, saying whether that
-    /// worked.
-    pub fn save(&self, workspace: &Workspace, change: &Change) -> SaveState {
-        let (Some(document), Some(annotations), Some(hash)) = (
-            workspace.document(change.document),
-            workspace.annotations(change.document),
-            self.text_hashes.get(change.document),
-        ) else {
-            return SaveState::NotSaved(format!("there is no document number {}", change.document));
+    /// Writes every bucket holding a changed annotation, each once, and
+    /// the label set if it changed, saying whether that all worked.
+    pub fn save(&self, workspace: &Workspace, applied: &Applied) -> SaveState {
+        let mut keys = HashSet::new();
+        let mut state = SaveState::Saved;
+        let mut keep_first_failure = |result: SaveState| {
+            if state == SaveState::Saved {
+                state = result;
+            }
         };
-        let bucket = stored::bucket_of(&change.annotation);
-        let key = stored::bucket_key(&document.id, bucket);
-        let value = stored::encode_bucket(&document.id, hash, bucket, annotations.iter());
-        self.write(&key, &value)
+        if applied.labels {
+            keep_first_failure(self.write(
+                &stored::labels_key(),
+                &stored::encode_labels(workspace.labels()),
+            ));
+        }
+        for change in &applied.changes {
+            let (Some(document), Some(annotations), Some(hash)) = (
+                workspace.document(change.document),
+                workspace.annotations(change.document),
+                self.text_hashes.get(change.document),
+            ) else {
+                keep_first_failure(SaveState::NotSaved(format!(
+                    "there is no document number {}",
+                    change.document
+                )));
+                continue;
+            };
+            let bucket = stored::bucket_of(&change.annotation);
+            let key = stored::bucket_key(&document.id, bucket);
+            if keys.insert(key.clone()) {
+                keep_first_failure(self.write(
+                    &key,
+                    &stored::encode_bucket(&document.id, hash, bucket, annotations.iter()),
+                ));
+            }
+        }
+        state
     }
 
     fn load_labels(&mut self, notices: &mut Vec<Notice>) -> Vec<Label> {

@@ -1,0 +1,68 @@
+//! The keyboard shortcuts: the app's one global key listener.
+//!
+//! Keys typed into a text field belong to the field, so nothing here fires
+//! while one has focus (its own Ctrl+Z included).
+
+use leptos::{ev, html, prelude::*};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
+
+use super::reading_pane::tag_selection;
+use crate::state::Annotator;
+
+/// Listens for the shortcuts for as long as the app runs.
+pub fn listen(annotator: Annotator, pane: NodeRef<html::Div>) {
+    let _ = window_event_listener(ev::keydown, move |event: KeyboardEvent| {
+        if is_typing(&event) {
+            return;
+        }
+        let command = event.ctrl_key() || event.meta_key();
+        let key = event.key();
+        match (command, event.shift_key(), key.as_str()) {
+            (true, false, "z" | "Z") => {
+                event.prevent_default();
+                annotator.undo();
+            }
+            (true, true, "z" | "Z") | (true, false, "y" | "Y") => {
+                event.prevent_default();
+                annotator.redo();
+            }
+            (false, _, "Escape") => {
+                annotator.inspected.set(Vec::new());
+                annotator.notice.set(None);
+            }
+            (false, _, _) if !event.alt_key() => {
+                let mut chars = key.chars();
+                let (Some(key), None) = (chars.next(), chars.next()) else {
+                    return;
+                };
+                if let Some(label) =
+                    annotator.with(|w| w.label_for_hotkey(key).map(|l| l.name.clone()))
+                {
+                    event.prevent_default();
+                    tag_selection(annotator, pane, &label);
+                }
+            }
+            _ => {}
+        }
+    });
+}
+
+/// Whether a key press goes into a field that takes text: a text input, a
+/// select list, a text area or editable content. Buttons and checkboxes do
+/// not count, so shortcuts work right after clicking one.
+fn is_typing(event: &KeyboardEvent) -> bool {
+    let Some(target) = event
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+    else {
+        return false;
+    };
+    if let Some(input) = target.dyn_ref::<HtmlInputElement>() {
+        return !matches!(
+            input.type_().as_str(),
+            "checkbox" | "radio" | "button" | "submit" | "reset" | "range" | "color" | "file"
+        );
+    }
+    matches!(target.tag_name().as_str(), "TEXTAREA" | "SELECT") || target.is_content_editable()
+}
