@@ -79,7 +79,7 @@ mod tests {
         start..start + text::char_len(needle)
     }
 
-    fn snapped<'a>(text: &'a str, span: Range<usize>) -> &'a str {
+    fn snapped(text: &str, span: Range<usize>) -> &str {
         let span = to_words(text, span);
         text::slice(text, span.start, span.end).unwrap()
     }
