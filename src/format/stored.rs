@@ -89,37 +89,95 @@ pub struct Salvaged<T> {
     pub problems: Vec<String>,
 }
 
-/// A stored annotation: `[id, start, end, label, created]`. Its document is
-/// the bucket's, and its quote is the document's text at `start..end`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoredSpan(pub String, pub usize, pub usize, pub String, pub String);
+/// A stored annotation: `[id, start, end, label, created]`, and its note
+/// as a sixth element when it has one. Its document is the bucket's, and its
+/// quote is the document's text at `start..end`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredSpan {
+    pub id: String,
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+    pub created: String,
+    pub note: Option<String>,
+}
 
 impl StoredSpan {
     pub fn of(annotation: &Annotation) -> Self {
-        Self(
-            annotation.id.clone(),
-            annotation.start,
-            annotation.end,
-            annotation.label.clone(),
-            annotation.created.clone(),
-        )
-    }
-
-    pub fn id(&self) -> &str {
-        &self.0
+        Self {
+            id: annotation.id.clone(),
+            start: annotation.start,
+            end: annotation.end,
+            label: annotation.label.clone(),
+            created: annotation.created.clone(),
+            note: annotation.note.clone(),
+        }
     }
 
     /// The annotation, given its document and the quote at its offsets.
     pub fn into_annotation(self, document_id: &str, quote: &str) -> Annotation {
         Annotation {
-            id: self.0,
+            id: self.id,
             document_id: document_id.to_string(),
-            start: self.1,
-            end: self.2,
+            start: self.start,
+            end: self.end,
             quote: quote.to_string(),
-            label: self.3,
-            created: self.4,
+            label: self.label,
+            created: self.created,
+            note: self.note,
         }
+    }
+}
+
+impl Serialize for StoredSpan {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(5 + usize::from(self.note.is_some())))?;
+        seq.serialize_element(&self.id)?;
+        seq.serialize_element(&self.start)?;
+        seq.serialize_element(&self.end)?;
+        seq.serialize_element(&self.label)?;
+        seq.serialize_element(&self.created)?;
+        if let Some(note) = &self.note {
+            seq.serialize_element(note)?;
+        }
+        seq.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for StoredSpan {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StoredSpan;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "[id, start, end, label, created] or [id, start, end, label, created, note]",
+                )
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<StoredSpan, A::Error> {
+                use serde::de::Error;
+                let missing = |at: usize| A::Error::invalid_length(at, &self);
+                let span = StoredSpan {
+                    id: seq.next_element()?.ok_or_else(|| missing(0))?,
+                    start: seq.next_element()?.ok_or_else(|| missing(1))?,
+                    end: seq.next_element()?.ok_or_else(|| missing(2))?,
+                    label: seq.next_element()?.ok_or_else(|| missing(3))?,
+                    created: seq.next_element()?.ok_or_else(|| missing(4))?,
+                    note: seq.next_element()?,
+                };
+                if seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(A::Error::invalid_length(7, &self));
+                }
+                Ok(span)
+            }
+        }
+        deserializer.deserialize_seq(Visitor)
     }
 }
 
@@ -264,10 +322,10 @@ pub fn decode_bucket(
     };
     for (at, entry) in entries.iter().enumerate() {
         match StoredSpan::deserialize(entry) {
-            Ok(span) if bucket_of(span.id()) != bucket => salvaged.problems.push(format!(
+            Ok(span) if bucket_of(&span.id) != bucket => salvaged.problems.push(format!(
                 "annotations[{at}]: id “{}” belongs in bucket {}, not {bucket}",
-                span.id(),
-                bucket_of(span.id())
+                span.id,
+                bucket_of(&span.id)
             )),
             Ok(span) => salvaged.value.push(span),
             Err(e) => salvaged.problems.push(format!("annotations[{at}]: {e}")),
@@ -310,6 +368,7 @@ mod tests {
             quote: "😀é".into(),
             label: "Person".into(),
             created: "2026-11-22T10:00:00.000Z".into(),
+            note: None,
         }
     }
 
@@ -362,7 +421,7 @@ mod tests {
             assert!(raw.starts_with(&head), "{raw}");
             let salvaged = decode_bucket(&raw, "doc", HASH, bucket).unwrap();
             assert!(salvaged.problems.is_empty());
-            assert!(salvaged.value.iter().all(|s| bucket_of(s.id()) == bucket));
+            assert!(salvaged.value.iter().all(|s| bucket_of(&s.id) == bucket));
             back.extend(
                 salvaged
                     .value
@@ -386,6 +445,29 @@ mod tests {
     }
 
     #[test]
+    fn notes_are_a_sixth_element_when_present() {
+        let noted = Annotation {
+            note: Some("check “source” 😀".into()),
+            ..annotation("a")
+        };
+        let raw = encode_bucket("doc", HASH, bucket_of("a"), [noted.clone()].iter());
+        assert!(
+            raw.contains(r#"["a",1,3,"Person","2026-11-22T10:00:00.000Z","check “source” 😀"]"#),
+            "{raw}"
+        );
+        let back = decode_bucket(&raw, "doc", HASH, bucket_of("a")).unwrap();
+        assert_eq!(back.value[0].clone().into_annotation("doc", "😀é"), noted);
+        let seven = format!(
+            r#"{{"version":1,"document_id":"doc","bucket":{},"text_hash":"{HASH}","annotations":[["a",1,3,"P","t","n","extra"]]}}"#,
+            bucket_of("a")
+        );
+        let problems = decode_bucket(&seven, "doc", HASH, bucket_of("a"))
+            .unwrap()
+            .problems;
+        assert!(problems[0].contains("invalid length 7"), "{problems:?}");
+    }
+
+    #[test]
     fn labels_round_trip() {
         let labels = default_labels();
         assert_eq!(decode_labels(&encode_labels(&labels)), Ok(labels));
@@ -406,7 +488,14 @@ mod tests {
         let back = decode_bucket(&raw, "doc", HASH, bucket).unwrap();
         assert_eq!(
             back.value,
-            [StoredSpan("a".into(), 1, 3, "Person".into(), "t".into())]
+            [StoredSpan {
+                id: "a".into(),
+                start: 1,
+                end: 3,
+                label: "Person".into(),
+                created: "t".into(),
+                note: None
+            }]
         );
         let problems = &back.problems;
         assert_eq!(problems.len(), 4, "{problems:?}");

@@ -15,6 +15,9 @@ pub struct Annotation {
     pub label: String,
     /// When the annotation was made, as an RFC 3339 / ISO 8601 UTC timestamp.
     pub created: String,
+    /// A free-text note, left out of the JSON when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl Annotation {

@@ -91,6 +91,7 @@ mod tests {
             quote: String::new(),
             label: "Person".into(),
             created: String::new(),
+            note: None,
         }
     }
 

@@ -93,6 +93,7 @@ mod tests {
             quote: String::new(),
             label: "Person".into(),
             created: String::new(),
+            note: None,
         }
     }
 

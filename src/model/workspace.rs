@@ -233,6 +233,7 @@ impl Workspace {
             quote: entry.quote(span.start, span.end)?.to_string(),
             label: label.to_string(),
             created,
+            note: None,
         };
         self.check(doc, &annotation)?;
         self.refuse_twin(doc, &annotation)?;
@@ -272,6 +273,20 @@ impl Workspace {
             ..before.clone()
         };
         self.refuse_twin(doc, &after)?;
+        Ok(self.replace(doc, before, after))
+    }
+
+    /// The action that sets the note of annotation `id` of document `doc`;
+    /// a note of only white space removes it.
+    pub fn plan_note(&self, doc: usize, id: &str, note: &str) -> Result<Action, EditError> {
+        let before = self.existing(doc, id)?;
+        let note = Some(note.trim())
+            .filter(|n| !n.is_empty())
+            .map(str::to_string);
+        let after = Annotation {
+            note,
+            ..before.clone()
+        };
         Ok(self.replace(doc, before, after))
     }
 
@@ -749,6 +764,7 @@ mod tests {
             quote: "“de-facto”".into(),
             label: "Location".into(),
             created: "t".into(),
+            note: None,
         };
         let shifted = Annotation {
             id: "s".into(),

@@ -34,6 +34,11 @@ pub struct Annotator {
     pub snap_words: RwSignal<bool>,
     /// The annotations whose details are open, by id.
     pub inspected: RwSignal<Vec<String>>,
+    /// The annotation to scroll into view and mark briefly, set by
+    /// [`Annotator::reveal`] and acted on by the reading pane.
+    pub revealed: RwSignal<Option<String>>,
+    /// The label set changed.
+    labels_changed: StoredValue<ArcTrigger>,
     pub save_state: RwSignal<SaveState>,
     pub notice: RwSignal<Option<Notice>>,
 }
@@ -69,6 +74,8 @@ impl Annotator {
             current: RwSignal::new(0),
             snap_words: RwSignal::new(true),
             inspected: RwSignal::new(Vec::new()),
+            revealed: RwSignal::new(None),
+            labels_changed: StoredValue::new(ArcTrigger::new()),
             save_state,
             notice: RwSignal::new(notice),
         }
@@ -99,7 +106,13 @@ impl Annotator {
         });
     }
 
+    pub fn track_labels(&self) {
+        self.labels_changed.with_value(Track::track);
+    }
+
+    /// The label set, subscribing to its changes.
     pub fn labels(&self) -> Vec<Label> {
+        self.track_labels();
         self.with(|w| w.labels().to_vec())
     }
 
@@ -137,6 +150,25 @@ impl Annotator {
     pub fn resize(&self, id: &str, span: Range<usize>) {
         let doc = self.current.get_untracked();
         self.perform(self.with(|w| w.plan_resize(doc, id, span)));
+    }
+
+    /// Sets the note of annotation `id` of the current document; an empty
+    /// note removes it.
+    pub fn set_note(&self, id: &str, note: &str) {
+        let doc = self.current.get_untracked();
+        self.perform(self.with(|w| w.plan_note(doc, id, note)));
+    }
+
+    /// Applies and records an action planned elsewhere, such as a change to
+    /// the label set, or says why it was refused.
+    pub fn act(&self, planned: Result<Action, EditError>) {
+        self.perform(planned);
+    }
+
+    /// Scrolls annotation `id` of the current document into view and marks
+    /// it briefly.
+    pub fn reveal(&self, id: &str) {
+        self.revealed.set(Some(id.to_string()));
     }
 
     pub fn delete(&self, id: &str) {
@@ -212,6 +244,11 @@ impl Annotator {
             .changes
             .iter()
             .for_each(|change| self.notify(change));
+        if applied.labels {
+            self.labels_changed.with_value(Notify::notify);
+            self.paragraph_changed
+                .with_value(|docs| docs.iter().flatten().for_each(Notify::notify));
+        }
         Ok(())
     }
 

@@ -194,12 +194,12 @@ impl Persistence {
                     let mut problems = salvaged.problems;
                     let mut annotations = Vec::with_capacity(salvaged.value.len());
                     for span in salvaged.value {
-                        match workspace.quote(doc, span.1, span.2) {
+                        match workspace.quote(doc, span.start, span.end) {
                             Ok(quote) => {
                                 let quote = quote.to_string();
                                 annotations.push(span.into_annotation(&id, &quote));
                             }
-                            Err(e) => problems.push(format!("annotation “{}”: {e}", span.id())),
+                            Err(e) => problems.push(format!("annotation “{}”: {e}", span.id)),
                         }
                     }
                     let refused = workspace.restore(doc, annotations);
