@@ -35,6 +35,7 @@ fn span(id: &str, start: usize, end: usize) -> Annotation {
         quote: text::slice(MIXED, start, end).unwrap().into(),
         label: "Person".into(),
         created: String::new(),
+        note: None,
     }
 }
 
