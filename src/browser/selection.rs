@@ -106,3 +106,90 @@ fn code_points(text: &js_sys::JsString) -> usize {
     let dangling = units.last().is_some_and(|u| (0xD800..0xDC00).contains(u));
     char::decode_utf16(units).count() - usize::from(dangling)
 }
+
+/// The DOM boundary point `(text node, UTF-16 offset)` of code point
+/// `offset` inside `paragraph`, a paragraph element of the pane whose first
+/// character is code point `paragraph_start` of the document.
+pub fn point_in(paragraph: &Element, paragraph_start: usize, offset: usize) -> Option<(Node, u32)> {
+    let document = paragraph.owner_document()?;
+    let walker = document
+        .create_tree_walker_with_what_to_show(paragraph, 4)
+        .ok()?;
+    let mut remaining = offset.checked_sub(paragraph_start)?;
+    let mut last = None;
+    while let Some(node) = walker.next_node().ok()? {
+        let data = node.text_content().unwrap_or_default();
+        let len = data.chars().count();
+        if remaining < len {
+            let units: usize = data.chars().take(remaining).map(char::len_utf16).sum();
+            return Some((node, units as u32));
+        }
+        remaining -= len;
+        last = Some((node, data.encode_utf16().count() as u32));
+    }
+    (remaining == 0).then_some(last).flatten()
+}
+
+/// Makes `start..end` of the pane the page's selection. `start` and `end`
+/// are given with their paragraph elements and those paragraphs' starting
+/// offsets, as [`point_in`] takes them.
+pub fn select(start: (&Element, usize, usize), end: (&Element, usize, usize)) -> Option<()> {
+    let (start_node, start_offset) = point_in(start.0, start.1, start.2)?;
+    let (end_node, end_offset) = point_in(end.0, end.1, end.2)?;
+    let document = start.0.owner_document()?;
+    let range = document.create_range().ok()?;
+    range.set_start(&start_node, start_offset).ok()?;
+    range.set_end(&end_node, end_offset).ok()?;
+    let selection = document.get_selection().ok()??;
+    selection.remove_all_ranges().ok()?;
+    selection.add_range(&range).ok()
+}
+
+/// Moves or extends the page's selection, as the keyboard does in a text
+/// field: `alter` is "move" or "extend", `direction` "forward", "backward",
+/// "left" or "right", `granularity` "character", "word" or "line".
+pub fn modify(pane: &Element, alter: &str, direction: &str, granularity: &str) -> Option<()> {
+    let selection = pane.owner_document()?.get_selection().ok()??;
+    selection.modify(alter, direction, granularity).ok()
+}
+
+/// Where to draw the caret: the top-left corner and height, in viewport
+/// pixels, of the collapsed selection, if it lies in `pane`.
+pub fn caret_rect(pane: &Element) -> Option<(f64, f64, f64)> {
+    let selection = pane.owner_document()?.get_selection().ok()??;
+    if selection.range_count() == 0 || !selection.is_collapsed() {
+        return None;
+    }
+    let range = selection.get_range_at(0).ok()?;
+    if !pane.contains(Some(&range.start_container().ok()?)) {
+        return None;
+    }
+    let rects = range.get_client_rects()?;
+    let rect = match rects.get(0) {
+        Some(rect) => rect,
+        // A collapsed range at a line's very start has no box in some
+        // engines: measure the character after it instead.
+        None => {
+            let wider = range.clone_range();
+            wider
+                .set_end(
+                    &range.start_container().ok()?,
+                    range.start_offset().ok()? + 1,
+                )
+                .ok()?;
+            wider.get_client_rects()?.get(0)?
+        }
+    };
+    Some((rect.left(), rect.top(), rect.height()))
+}
+
+/// The document offset, in code points, of the selection's focus (where the
+/// caret is), if it lies in `pane`.
+pub fn caret(pane: &Element, len: usize) -> Option<usize> {
+    let selection = pane.owner_document()?.get_selection().ok()??;
+    let node = selection.focus_node()?;
+    if !pane.contains(Some(&node)) {
+        return None;
+    }
+    offset_of(pane, &node, selection.focus_offset(), len)
+}

@@ -7,6 +7,7 @@ use super::document_list::DocumentList;
 use super::export_button::ExportButton;
 use super::label_bar::LabelBar;
 use super::reading_pane::{DocumentHeading, ReadingPane};
+use super::shortcut_help::ShortcutHelp;
 use super::shortcuts;
 use super::status_line::StatusLine;
 use crate::state::Annotator;
@@ -17,7 +18,8 @@ pub fn App() -> impl IntoView {
     provide_context(annotator);
     let pane = NodeRef::<html::Div>::new();
 
-    shortcuts::listen(annotator, pane);
+    let help = RwSignal::new(false);
+    shortcuts::listen(annotator, pane, help);
 
     view! {
         <div class="app">
@@ -35,6 +37,7 @@ pub fn App() -> impl IntoView {
             </main>
             <AnnotationDetails />
             <StatusLine />
+            <ShortcutHelp open=help />
         </div>
     }
 }

@@ -7,8 +7,10 @@ mod annotation_details;
 mod app;
 mod document_list;
 mod export_button;
+mod keyboard_navigation;
 mod label_bar;
 mod reading_pane;
+mod shortcut_help;
 mod shortcuts;
 mod status_line;
 

@@ -10,30 +10,44 @@
 
 use leptos::{either::Either, html, prelude::*};
 use wasm_bindgen::JsCast;
-use web_sys::{Element, MouseEvent};
+use web_sys::{Element, KeyboardEvent, MouseEvent};
 
+use super::keyboard_navigation::{on_pane_key, paragraph_at, place, Caret};
 use crate::browser::near_viewport::NearViewport;
 use crate::browser::selection;
 use crate::model::{segments, Annotation, Workspace};
 use crate::state::{Annotator, Notice};
 
-/// Tags what is selected in `pane` with `label`. A selection that is empty
-/// or lies outside the pane changes nothing.
+/// Tags what is selected in `pane` with `label`, and selects the new
+/// annotation with the caret at its end. With nothing selected in the page,
+/// it gives the selected annotation that label instead. A selection outside
+/// the pane changes nothing.
 pub fn tag_selection(annotator: Annotator, pane: NodeRef<html::Div>, label: &str) {
     let Some(pane) = pane.get_untracked() else {
         return;
     };
     let len = annotator.with(|w| w.char_len(annotator.current.get_untracked()));
+    let nothing_selected = window()
+        .get_selection()
+        .ok()
+        .flatten()
+        .is_none_or(|s| s.is_collapsed());
     match selection::selected_span(&pane, len) {
         Some(span) => {
-            annotator.annotate(span, label);
-            if let Some(selection) = window().get_selection().ok().flatten() {
-                let _ = selection.remove_all_ranges();
+            if let Some(annotation) = annotator.annotate(span, label) {
+                annotator.selected.set(Some(annotation.id));
+                // The paragraph is redrawn by then; the old selection is gone.
+                request_animation_frame(move || {
+                    place(annotator, &pane, annotation.end..annotation.end)
+                });
             }
         }
-        None => annotator.tell(Notice::info(
-            "Select some text in the article first, then choose a label.",
-        )),
+        None => match annotator.selected.get_untracked() {
+            Some(id) if nothing_selected => annotator.retag(&id, label),
+            _ => annotator.tell(Notice::info(
+                "Select some text in the article first, then choose a label.",
+            )),
+        },
     }
 }
 
@@ -114,22 +128,90 @@ pub fn ReadingPane(pane: NodeRef<html::Div>) -> impl IntoView {
             .and_then(|t| t.dyn_into::<Element>().ok())
             .and_then(|t| t.closest("[data-ann-id]").ok().flatten())
             .and_then(|mark| mark.get_attribute("data-ann-id"))
-            .map(|ids| ids.split(' ').map(str::to_string).collect())
+            .map(|ids| ids.split(' ').map(str::to_string).collect::<Vec<_>>())
             .unwrap_or_default();
+        annotator.selected.set(ids.last().cloned());
         annotator.inspected.set(ids);
     };
+    let on_key = move |event: KeyboardEvent| {
+        if let Some(pane) = pane.get_untracked() {
+            on_pane_key(annotator, &pane, &event);
+        }
+    };
+    // Brings a revealed annotation into view, drawn, selected and marked.
+    Effect::new(move || {
+        let Some(id) = annotator.revealed.get() else {
+            return;
+        };
+        let doc = annotator.current.get_untracked();
+        let Some(start) = annotator.with(|w| w.annotations(doc)?.get(&id).map(|a| a.start)) else {
+            return;
+        };
+        let Some(pane) = pane.get_untracked() else {
+            return;
+        };
+        if let Some((paragraph, _)) = paragraph_at(annotator, &pane, start) {
+            let index =
+                annotator.with(|w| w.paragraphs(doc).map(|p| p.touching(start, start).start));
+            if let Some(index) = index {
+                near.update_value(|flags| {
+                    flags.iter_mut().skip(index).take(1).for_each(|f| *f = true)
+                });
+                annotator.redraw_paragraph(doc, index);
+            }
+            paragraph.scroll_into_view_with_scroll_into_view_options(&centred());
+        }
+        annotator.selected.set(Some(id));
+        set_timeout(move || annotator.revealed.set(None), REVEAL_FOR);
+    });
     view! {
+        <style>{move || emphasis_css(annotator.selected.get(), annotator.revealed.get())}</style>
         <div
             class="doc-text"
             data-testid="doc-text"
             node_ref=pane
             role="document"
             aria-label="Article text"
+            tabindex="0"
             on:click=inspect
+            on:keydown=on_key
         >
             {paragraphs}
         </div>
+        <Caret pane />
     }
+}
+
+/// How long a revealed annotation stays marked.
+const REVEAL_FOR: std::time::Duration = std::time::Duration::from_millis(1600);
+
+fn centred() -> web_sys::ScrollIntoViewOptions {
+    let options = web_sys::ScrollIntoViewOptions::new();
+    options.set_block(web_sys::ScrollLogicalPosition::Center);
+    options
+}
+
+/// Style rules outlining the selected annotation's highlights and flashing
+/// the revealed one's, by id, so that neither redraws a paragraph. Ids that
+/// are not plain letters, digits, `-` or `_` get no rule rather than an
+/// unsafe selector.
+fn emphasis_css(selected: Option<String>, revealed: Option<String>) -> String {
+    let plain = |id: &String| {
+        !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    let mut css = String::new();
+    if let Some(id) = selected.filter(plain) {
+        css.push_str(&format!("mark[data-ann-id~=\"{id}\"] {{ outline: 2px solid var(--focus); outline-offset: 1px; }}\n"));
+    }
+    if let Some(id) = revealed.filter(plain) {
+        css.push_str(&format!(
+            "mark[data-ann-id~=\"{id}\"] {{ animation: reveal 1.5s ease-out; }}\n"
+        ));
+    }
+    css
 }
 
 /// Sets each paragraph's flag as it comes near the visible area of the
@@ -208,6 +290,7 @@ fn Paragraph(doc: usize, index: usize, near: NearFlags) -> impl IntoView {
                                 data-label=mark.label
                                 style=mark.style
                                 title=mark.title
+                                aria-description=mark.description
                             >
                                 {piece.text}
                             </mark>
@@ -234,6 +317,8 @@ struct Mark {
     nested: bool,
     style: String,
     title: String,
+    /// The labels (innermost last) and notes, for assistive technology.
+    description: String,
 }
 
 /// The paragraph's text as one plain run.
@@ -276,11 +361,21 @@ fn pieces(w: &Workspace, doc: usize, index: usize) -> Vec<Piece> {
                     mark: None,
                 };
             };
-            let outer = covering
-                .first()
-                .filter(|_| covering.len() > 1)
-                .unwrap_or(inner);
+            // Each enclosing span shows as a band under the text, the
+            // nearest one first, so every layer stays visible.
+            let bands: Vec<String> = covering
+                .iter()
+                .rev()
+                .skip(1)
+                .enumerate()
+                .map(|(depth, a)| format!("inset 0 -{}px 0 {}", 3 * (depth + 1), color(a)))
+                .collect();
             let labels: Vec<&str> = covering.iter().map(|a| a.label.as_str()).collect();
+            let notes: Vec<&str> = covering.iter().filter_map(|a| a.note.as_deref()).collect();
+            let mut description = labels.join(" inside ");
+            if !notes.is_empty() {
+                description = format!("{description}; note: {}", notes.join("; "));
+            }
             let mark = Mark {
                 ids: covering
                     .iter()
@@ -289,8 +384,12 @@ fn pieces(w: &Workspace, doc: usize, index: usize) -> Vec<Piece> {
                     .join(" "),
                 label: inner.label.clone(),
                 nested: covering.len() > 1,
-                style: format!("--hl: {}; --hl-outer: {}", color(inner), color(outer)),
-                title: labels.join(" › "),
+                style: match bands.is_empty() {
+                    true => format!("--hl: {}", color(inner)),
+                    false => format!("--hl: {}; --bands: {}", color(inner), bands.join(", ")),
+                },
+                title: description.clone(),
+                description,
             };
             Piece {
                 text: run,

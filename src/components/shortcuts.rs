@@ -10,8 +10,9 @@ use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
 use super::reading_pane::tag_selection;
 use crate::state::Annotator;
 
-/// Listens for the shortcuts for as long as the app runs.
-pub fn listen(annotator: Annotator, pane: NodeRef<html::Div>) {
+/// Listens for the shortcuts for as long as the app runs; `help` is whether
+/// the shortcut overlay is open.
+pub fn listen(annotator: Annotator, pane: NodeRef<html::Div>, help: RwSignal<bool>) {
     let _ = window_event_listener(ev::keydown, move |event: KeyboardEvent| {
         if is_typing(&event) {
             return;
@@ -28,8 +29,17 @@ pub fn listen(annotator: Annotator, pane: NodeRef<html::Div>) {
                 annotator.redo();
             }
             (false, _, "Escape") => {
+                help.set(false);
                 annotator.inspected.set(Vec::new());
+                annotator.selected.set(None);
                 annotator.notice.set(None);
+                if let Some(selection) = window().get_selection().ok().flatten() {
+                    let _ = selection.collapse_to_start();
+                }
+            }
+            (false, _, "?") => {
+                event.prevent_default();
+                help.update(|open| *open = !*open);
             }
             (false, _, _) if !event.alt_key() => {
                 let mut chars = key.chars();

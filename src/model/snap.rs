@@ -68,6 +68,52 @@ pub fn to_graphemes(text: &str, span: Range<usize>) -> Range<usize> {
     start..end
 }
 
+/// What a keyboard step moves over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// One character as the reader sees it (a grapheme cluster).
+    Character,
+    /// To the start of a word: where a span's start moves by word.
+    WordStart,
+    /// To the end of a word: where a span's end moves by word.
+    WordEnd,
+}
+
+/// The next boundary of `unit` after `offset` in `text` (or the previous
+/// one before it), or `offset` itself if there is none that way.
+pub fn step(text: &str, offset: usize, forward: bool, unit: Unit) -> usize {
+    let mut boundaries = Vec::new();
+    let mut at = 0;
+    match unit {
+        Unit::Character => {
+            boundaries.push(0);
+            for cluster in text.graphemes(true) {
+                at += cluster.chars().count();
+                boundaries.push(at);
+            }
+        }
+        Unit::WordStart | Unit::WordEnd => {
+            for piece in text.split_word_bounds() {
+                let len = piece.chars().count();
+                if piece.chars().any(char::is_alphanumeric) {
+                    boundaries.push(if unit == Unit::WordStart {
+                        at
+                    } else {
+                        at + len
+                    });
+                }
+                at += len;
+            }
+        }
+    }
+    let found = if forward {
+        boundaries.into_iter().find(|&b| b > offset)
+    } else {
+        boundaries.into_iter().rev().find(|&b| b < offset)
+    };
+    found.unwrap_or(offset)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +212,42 @@ mod tests {
             family
         );
         assert_eq!(to_graphemes(text, 0..1), 0..1);
+    }
+
+    #[test]
+    fn steps_move_by_cluster_or_to_word_edges() {
+        let text = "de Mistura 👍🏽 said";
+        let thumb = at(text, "👍🏽");
+        assert_eq!(
+            step(text, thumb.start, true, Unit::Character),
+            thumb.end,
+            "an emoji with its tone is one step"
+        );
+        assert_eq!(step(text, thumb.end, false, Unit::Character), thumb.start);
+        assert_eq!(step(text, 0, true, Unit::WordEnd), 2, "to the end of “de”");
+        assert_eq!(
+            step(text, 2, true, Unit::WordEnd),
+            10,
+            "to the end of “Mistura”"
+        );
+        assert_eq!(step(text, 10, false, Unit::WordEnd), 2);
+        assert_eq!(
+            step(text, 0, true, Unit::WordStart),
+            3,
+            "to the start of “Mistura”"
+        );
+        assert_eq!(step(text, 3, false, Unit::WordStart), 0);
+        assert_eq!(
+            step(text, 0, false, Unit::Character),
+            0,
+            "nothing before the start"
+        );
+        let len = text::char_len(text);
+        assert_eq!(
+            step(text, len, true, Unit::WordEnd),
+            len,
+            "nothing after the end"
+        );
     }
 
     #[test]

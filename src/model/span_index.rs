@@ -42,6 +42,18 @@ impl SpanIndex {
         self.spans.insert(at, annotation);
     }
 
+    /// The first annotation after (`forward`) or the last before the text
+    /// position `(start, end, id)`, in text order.
+    pub fn neighbour(&self, from: (usize, usize, &str), forward: bool) -> Option<&Annotation> {
+        if forward {
+            let at = self.spans.partition_point(|a| sort_key(a) <= from);
+            self.spans.get(at)
+        } else {
+            let at = self.spans.partition_point(|a| sort_key(a) < from);
+            at.checked_sub(1).and_then(|i| self.spans.get(i))
+        }
+    }
+
     /// Adds many annotations with one sort, for loading.
     pub fn extend(&mut self, annotations: Vec<Annotation>) {
         for a in &annotations {
@@ -154,6 +166,22 @@ mod tests {
         one_by_one.insert(span("first", 3, 4));
         at_once.extend(spans);
         assert_eq!(at_once, one_by_one);
+    }
+
+    #[test]
+    fn neighbours_follow_text_order_from_a_caret_or_a_span() {
+        let mut index = SpanIndex::default();
+        for (id, s, e) in [("c", 9, 12), ("a", 0, 20), ("b", 0, 3), ("d", 9, 10)] {
+            index.insert(span(id, s, e));
+        }
+        let id = |a: Option<&Annotation>| a.map(|a| a.id.clone());
+        assert_eq!(id(index.neighbour((5, 5, ""), true)), Some("d".into()));
+        assert_eq!(id(index.neighbour((5, 5, ""), false)), Some("a".into()));
+        assert_eq!(id(index.neighbour((0, 3, "b"), true)), Some("a".into()));
+        assert_eq!(id(index.neighbour((9, 10, "d"), true)), Some("c".into()));
+        assert_eq!(id(index.neighbour((9, 12, "c"), true)), None);
+        assert_eq!(id(index.neighbour((0, 3, "b"), false)), None);
+        assert_eq!(id(index.neighbour((0, 0, ""), true)), Some("b".into()));
     }
 
     #[test]

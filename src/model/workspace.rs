@@ -184,6 +184,31 @@ impl Workspace {
         snapped.start + first.start..snapped.end + first.start
     }
 
+    /// The next `unit` boundary after (or before) `offset` in document
+    /// `doc`, looking at its paragraph and the ones on either side.
+    pub fn step(&self, doc: usize, offset: usize, forward: bool, unit: snap::Unit) -> usize {
+        let Ok(entry) = self.entry(doc) else {
+            return offset;
+        };
+        let paragraphs = entry.paragraphs.as_slice();
+        let around = entry
+            .paragraphs
+            .touching(offset.saturating_sub(1), offset + 1);
+        let first = around.start.saturating_sub(1);
+        let last = (around.end + 1).min(paragraphs.len());
+        let (Some(first), Some(last)) = (
+            paragraphs.get(first),
+            last.checked_sub(1).and_then(|i| paragraphs.get(i)),
+        ) else {
+            return offset;
+        };
+        let window = &entry.document.text[first.bytes.start..last.bytes.end];
+        let local = offset
+            .saturating_sub(first.start)
+            .min(last.end - first.start);
+        first.start + snap::step(window, local, forward, unit)
+    }
+
     /// The length of document `doc` in code points.
     pub fn char_len(&self, doc: usize) -> usize {
         self.documents.get(doc).map_or(0, |d| d.chars.len())

@@ -34,6 +34,9 @@ pub struct Annotator {
     pub snap_words: RwSignal<bool>,
     /// The annotations whose details are open, by id.
     pub inspected: RwSignal<Vec<String>>,
+    /// The annotation the keyboard acts on (Tab moves it, Enter opens it,
+    /// Delete removes it, Shift/Alt+arrows move its ends).
+    pub selected: RwSignal<Option<String>>,
     /// The annotation to scroll into view and mark briefly, set by
     /// [`Annotator::reveal`] and acted on by the reading pane.
     pub revealed: RwSignal<Option<String>>,
@@ -75,6 +78,7 @@ impl Annotator {
             snap_words: RwSignal::new(true),
             inspected: RwSignal::new(Vec::new()),
             revealed: RwSignal::new(None),
+            selected: RwSignal::new(None),
             labels_changed: StoredValue::new(ArcTrigger::new()),
             save_state,
             notice: RwSignal::new(notice),
@@ -130,15 +134,20 @@ impl Annotator {
     }
 
     /// Tags `span` of the current document with `label`, snapped to whole
-    /// words if word snapping is on, and to whole characters always.
-    pub fn annotate(&self, span: Range<usize>, label: &str) {
+    /// words if word snapping is on, and to whole characters always;
+    /// returns the new annotation.
+    pub fn annotate(&self, span: Range<usize>, label: &str) -> Option<Annotation> {
         let doc = self.current.get_untracked();
         let words = self.snap_words.get_untracked();
         let planned = self.with(|w| {
             let span = w.snap(doc, span, words);
             w.plan_annotate(doc, span, label, stamp::new_id(), stamp::now())
         });
-        self.perform(planned);
+        let created = planned
+            .as_ref()
+            .ok()
+            .and_then(|a| a.steps.first()?.after.clone());
+        self.perform(planned).then_some(created).flatten()
     }
 
     pub fn retag(&self, id: &str, label: &str) {
@@ -161,8 +170,8 @@ impl Annotator {
 
     /// Applies and records an action planned elsewhere, such as a change to
     /// the label set, or says why it was refused.
-    pub fn act(&self, planned: Result<Action, EditError>) {
-        self.perform(planned);
+    pub fn act(&self, planned: Result<Action, EditError>) -> bool {
+        self.perform(planned)
     }
 
     /// Scrolls annotation `id` of the current document into view and marks
@@ -175,6 +184,36 @@ impl Annotator {
         let doc = self.current.get_untracked();
         self.perform(self.with(|w| w.plan_delete(doc, id)));
         self.inspected.update(|ids| ids.retain(|i| i != id));
+        if self.selected.get_untracked().as_deref() == Some(id) {
+            self.selected.set(None);
+        }
+    }
+
+    /// The selected annotation of the current document, if it still exists.
+    pub fn selected_annotation(&self) -> Option<Annotation> {
+        let id = self.selected.get_untracked()?;
+        let doc = self.current.get_untracked();
+        self.with(|w| w.annotations(doc)?.get(&id).cloned())
+    }
+
+    /// Selects the annotation after (or before) the selected one in text
+    /// order, or if none is selected, after (or before) the caret at
+    /// `caret`; `false` if there is none.
+    pub fn select_next(&self, caret: usize, forward: bool) -> bool {
+        let doc = self.current.get_untracked();
+        let from = self.selected_annotation();
+        let next = self.with(|w| {
+            let spans = w.annotations(doc)?;
+            let from = from
+                .as_ref()
+                .map_or((caret, caret, ""), |a| (a.start, a.end, a.id.as_str()));
+            spans.neighbour(from, forward).map(|a| a.id.clone())
+        });
+        let found = next.is_some();
+        if found {
+            self.selected.set(next);
+        }
+        found
     }
 
     /// Undoes the latest action, in whichever document it was, and shows
@@ -217,16 +256,18 @@ impl Annotator {
         self.notice.set(Some(notice));
     }
 
-    /// Applies and records a planned action, or says why it was refused.
-    fn perform(&self, planned: Result<Action, EditError>) {
+    /// Applies and records a planned action, or says why it was refused;
+    /// `true` if it was applied.
+    fn perform(&self, planned: Result<Action, EditError>) -> bool {
         let result = planned.and_then(|action| {
             self.apply(&action)?;
             self.history.update_value(|h| h.record(action));
             Ok(())
         });
-        if let Err(e) = result {
+        if let Err(e) = &result {
             self.tell(Notice::info(format!("Nothing changed: {e}.")));
         }
+        result.is_ok()
     }
 
     /// Applies an action to the workspace, saves what it touched and

@@ -12,6 +12,7 @@
 //! retagging and deleting from a highlight, and overlapping spans listed
 //! together (`editing`); damaged stored data (`storage`): backed up byte for byte, reported, and
 //! the readable part kept.
+//! The annotation list, its filters and notes, with 4 and with 20,000 spans (`annotation_list`).
 //!
 //! Run with `trunk build --release && cargo test --test e2e -- --nocapture`.
 //! Needs `chromium` + `chromedriver` and `firefox(-esr)` + `geckodriver` on
@@ -23,6 +24,7 @@
 
 mod core_loop;
 mod editing;
+mod keyboard;
 mod long_document;
 mod storage;
 mod support;

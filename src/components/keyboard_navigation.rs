@@ -1,0 +1,206 @@
+//! Reading and annotating without a mouse: keys pressed while the reading
+//! pane has focus move a caret and a selection through the text, move
+//! between annotations, and resize, open or delete the selected one.
+//!
+//! The caret is the page's own selection, moved with `Selection.modify`, so
+//! it follows lines, words and right-to-left text as the browser lays them
+//! out; [`Caret`] only draws it, since browsers hide the caret in text that
+//! is not editable.
+
+use leptos::{ev, html, prelude::*};
+use wasm_bindgen::{closure::Closure, JsCast};
+use web_sys::{Element, KeyboardEvent};
+
+use crate::browser::selection;
+use crate::model::snap::Unit;
+use crate::state::Annotator;
+
+/// Handles a key pressed in the reading pane.
+pub fn on_pane_key(annotator: Annotator, pane: &Element, event: &KeyboardEvent) {
+    let key = event.key();
+    let (shift, alt, word) = (
+        event.shift_key(),
+        event.alt_key(),
+        event.ctrl_key() || event.meta_key(),
+    );
+    let doc = annotator.current.get_untracked();
+    let len = annotator.with(|w| w.char_len(doc));
+    let handled = match key.as_str() {
+        "ArrowLeft" | "ArrowRight" if shift || alt => match annotator.selected_annotation() {
+            Some(annotation) => {
+                resize(annotator, &annotation, key == "ArrowRight", alt, word);
+                true
+            }
+            None => move_caret(annotator, pane, &key, shift, word, len),
+        },
+        "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown" => {
+            move_caret(annotator, pane, &key, shift, word, len)
+        }
+        "Tab" if !alt && !word => {
+            let caret = selection::caret(pane, len).unwrap_or(0);
+            let found = annotator.select_next(caret, !shift);
+            if found {
+                show_selected(annotator, pane);
+            } else {
+                // Past the last annotation, Tab leaves the pane as usual.
+                annotator.selected.set(None);
+            }
+            found
+        }
+        "Enter" => match annotator.selected.get_untracked() {
+            Some(id) => {
+                annotator.inspected.set(vec![id]);
+                true
+            }
+            None => false,
+        },
+        "Delete" | "Backspace" => match annotator.selected.get_untracked() {
+            Some(id) => {
+                annotator.delete(&id);
+                true
+            }
+            None => false,
+        },
+        _ => false,
+    };
+    if handled {
+        event.prevent_default();
+    }
+}
+
+/// Moves the selected annotation's end (or with `start`, its start) by a
+/// character or, with `word`, to the next word edge.
+fn resize(
+    annotator: Annotator,
+    annotation: &crate::model::Annotation,
+    forward: bool,
+    start: bool,
+    word: bool,
+) {
+    let doc = annotator.current.get_untracked();
+    let unit = |edge| if word { edge } else { Unit::Character };
+    let span = annotator.with(|w| {
+        if start {
+            w.step(doc, annotation.start, forward, unit(Unit::WordStart))..annotation.end
+        } else {
+            annotation.start..w.step(doc, annotation.end, forward, unit(Unit::WordEnd))
+        }
+    });
+    if span.start < span.end && span != (annotation.start..annotation.end) {
+        annotator.resize(&annotation.id, span);
+    }
+}
+
+/// Moves the caret, or extends the selection with `extend`, as a text
+/// field would; starts at the top of the document if there is no caret yet.
+fn move_caret(
+    annotator: Annotator,
+    pane: &Element,
+    key: &str,
+    extend: bool,
+    word: bool,
+    len: usize,
+) -> bool {
+    annotator.selected.set(None);
+    if selection::caret(pane, len).is_none() {
+        place(annotator, pane, 0..0);
+        return true;
+    }
+    let (direction, granularity) = match key {
+        "ArrowLeft" => ("left", if word { "word" } else { "character" }),
+        "ArrowRight" => ("right", if word { "word" } else { "character" }),
+        "ArrowUp" => ("backward", "line"),
+        _ => ("forward", "line"),
+    };
+    selection::modify(
+        pane,
+        if extend { "extend" } else { "move" },
+        direction,
+        granularity,
+    )
+    .is_some()
+}
+
+/// Scrolls the selected annotation into view and puts the caret at its start.
+pub fn show_selected(annotator: Annotator, pane: &Element) {
+    if let Some(annotation) = annotator.selected_annotation() {
+        place(annotator, pane, annotation.start..annotation.start);
+        if let Some((paragraph, _)) = paragraph_at(annotator, pane, annotation.start) {
+            paragraph.scroll_into_view_with_bool(false);
+        }
+    }
+}
+
+/// Makes code points `span` of the open document the page's selection.
+pub fn place(annotator: Annotator, pane: &Element, span: std::ops::Range<usize>) {
+    let (Some(start), Some(end)) = (
+        paragraph_at(annotator, pane, span.start),
+        paragraph_at(annotator, pane, span.end),
+    ) else {
+        return;
+    };
+    selection::select((&start.0, start.1, span.start), (&end.0, end.1, span.end));
+}
+
+/// The paragraph element holding code point `offset` of the open document,
+/// with its starting offset.
+pub fn paragraph_at(
+    annotator: Annotator,
+    pane: &Element,
+    offset: usize,
+) -> Option<(Element, usize)> {
+    let doc = annotator.current.get_untracked();
+    let (index, start) = annotator.with(|w| {
+        let paragraphs = w.paragraphs(doc)?.as_slice();
+        let index = paragraphs
+            .partition_point(|p| p.end <= offset)
+            .min(paragraphs.len().checked_sub(1)?);
+        Some((index, paragraphs[index].start))
+    })?;
+    Some((pane.children().item(index as u32)?, start))
+}
+
+/// Draws the caret where the collapsed selection is, while the pane has
+/// focus. It sits in the pane's scroll container, outside the pane, so the
+/// pane's text stays exactly the document's.
+#[component]
+pub fn Caret(pane: NodeRef<html::Div>) -> impl IntoView {
+    let position = RwSignal::new(None::<(f64, f64, f64)>);
+    let update = move || {
+        let Some(pane) = pane.get_untracked() else {
+            return;
+        };
+        let focused = document()
+            .active_element()
+            .is_some_and(|a| a.is_same_node(Some(&pane)));
+        let Some(container) = pane.parent_element() else {
+            return;
+        };
+        let at = focused
+            .then(|| selection::caret_rect(&pane))
+            .flatten()
+            .map(|(x, y, h)| {
+                let origin = container.get_bounding_client_rect();
+                (
+                    x - origin.left() + f64::from(container.scroll_left()),
+                    y - origin.top() + f64::from(container.scroll_top()),
+                    h,
+                )
+            });
+        position.set(at);
+    };
+    // `selectionchange` is fired at the document only; this listener lives
+    // as long as the app, like the window's key listener.
+    let on_change = Closure::<dyn Fn()>::new(update);
+    let _ = document()
+        .add_event_listener_with_callback("selectionchange", on_change.as_ref().unchecked_ref());
+    on_change.forget();
+    let _ = window_event_listener(ev::resize, move |_| update());
+    let style = move || {
+        position.get().map_or_else(
+            || "display: none".to_string(),
+            |(x, y, h)| format!("left: {x}px; top: {y}px; height: {h}px"),
+        )
+    };
+    view! { <div class="caret" data-testid="caret" aria-hidden="true" style=style></div> }
+}

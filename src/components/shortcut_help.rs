@@ -1,0 +1,83 @@
+//! The `?` overlay: every keyboard shortcut, in one place.
+
+use leptos::{html, prelude::*};
+
+/// Each shortcut and what it does, in the order a person learns them.
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    (
+        "1 … 9",
+        "Tag the selection with that label (or retag the selected annotation)",
+    ),
+    (
+        "← → ↑ ↓",
+        "Move the caret in the article (click it or Tab to it first)",
+    ),
+    ("Ctrl + ← →", "Move the caret by word"),
+    (
+        "Shift + arrows",
+        "Extend the selection (Ctrl for whole words)",
+    ),
+    ("Tab / Shift + Tab", "Select the next / previous annotation"),
+    ("Enter", "Open the selected annotation's details"),
+    ("Delete", "Delete the selected annotation"),
+    (
+        "Shift + ← →",
+        "With an annotation selected: move its end (Ctrl: by word)",
+    ),
+    (
+        "Alt + ← →",
+        "With an annotation selected: move its start (Ctrl: by word)",
+    ),
+    ("Ctrl + Z", "Undo"),
+    ("Ctrl + Shift + Z, Ctrl + Y", "Redo"),
+    (
+        "Esc",
+        "Cancel: clear the selection, close details and this help",
+    ),
+    ("?", "Show or hide this help"),
+];
+
+#[component]
+pub fn ShortcutHelp(open: RwSignal<bool>) -> impl IntoView {
+    let close = NodeRef::<html::Button>::new();
+    // Focus moves into the dialog when it opens, so Esc and Tab work there.
+    Effect::new(move || {
+        if open.get() {
+            if let Some(button) = close.get() {
+                let _ = button.focus();
+            }
+        }
+    });
+    view! {
+        <Show when=move || open.get()>
+            <div class="overlay" on:click=move |_| open.set(false)>
+                <div
+                    class="shortcut-help"
+                    role="dialog"
+                    aria-modal="true"
+                    aria-labelledby="shortcut-help-title"
+                    data-testid="shortcut-help"
+                    on:click=|event| event.stop_propagation()
+                >
+                    <h2 id="shortcut-help-title">"Keyboard shortcuts"</h2>
+                    <table>
+                        <tbody>
+                            {SHORTCUTS
+                                .iter()
+                                .map(|(keys, action)| {
+                                    view! {
+                                        <tr>
+                                            <th scope="row"><kbd>{*keys}</kbd></th>
+                                            <td>{*action}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                    <button node_ref=close on:click=move |_| open.set(false)>"Close"</button>
+                </div>
+            </div>
+        </Show>
+    }
+}
