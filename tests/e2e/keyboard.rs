@@ -36,7 +36,7 @@ async fn run(kind: BrowserKind) -> Res<()> {
 }
 
 /// Presses `key` with the `modifiers` held, as one chord of real key events.
-async fn chord(client: &Client, modifiers: &[Key], key: impl Into<char>) -> Res<()> {
+pub async fn chord(client: &Client, modifiers: &[Key], key: impl Into<char>) -> Res<()> {
     let key = key.into();
     let mut actions = KeyActions::new("keyboard".to_owned());
     for modifier in modifiers {

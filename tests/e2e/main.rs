@@ -13,6 +13,7 @@
 //! together (`editing`); damaged stored data (`storage`): backed up byte for byte, reported, and
 //! the readable part kept.
 //! The annotation list, its filters and notes, with 4 and with 20,000 spans (`annotation_list`).
+//! The label-set editor (`label_editor`): rename, delete moving or deleting the annotations, Ctrl+Z, add, reorder, reload, export.
 //!
 //! Run with `trunk build --release && cargo test --test e2e -- --nocapture`.
 //! Needs `chromium` + `chromedriver` and `firefox(-esr)` + `geckodriver` on
@@ -22,9 +23,12 @@
 //! `E2E_KEEP_TEMP=1` keeps each test's profile, download folder and driver
 //! log under the system temp dir.
 
+mod accessibility;
 mod core_loop;
 mod editing;
 mod keyboard;
 mod long_document;
+mod spans;
 mod storage;
 mod support;
+mod undo;

@@ -1,0 +1,319 @@
+//! Spans as a demanding annotator makes them: a span inside an existing one
+//! and one enclosing both, all three visible and each pickable where they
+//! overlap; and word snapping on and off over emoji with skin tones, ZWJ
+//! families and combining marks, where a span never splits what a reader
+//! sees as one character.
+
+use serde_json::{json, Value};
+use span_annotator::format::stored::{documents_key, text_key};
+
+use crate::support::app::{doc_item, open_document, wait_for_app, wait_for_highlights};
+use crate::support::browser::{self, BrowserKind, Session};
+use crate::support::page::{self, testid, STEP_TIMEOUT};
+use crate::support::server::{dist_dir, StaticServer};
+use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
+use crate::{ensure, ensure_eq};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_nested_spans() -> Res<()> {
+    run(BrowserKind::Chromium, Scenario::Nested).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn firefox_nested_spans() -> Res<()> {
+    run(BrowserKind::Firefox, Scenario::Nested).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_snapping() -> Res<()> {
+    run(BrowserKind::Chromium, Scenario::Snapping).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn firefox_snapping() -> Res<()> {
+    run(BrowserKind::Firefox, Scenario::Snapping).await
+}
+
+#[derive(Clone, Copy)]
+enum Scenario {
+    Nested,
+    Snapping,
+}
+
+async fn run(kind: BrowserKind, scenario: Scenario) -> Res<()> {
+    let server = StaticServer::start(&dist_dir()?).await?;
+    let url = server.url();
+    browser::run(kind, move |session| async move {
+        match scenario {
+            Scenario::Nested => nested(session, url).await,
+            Scenario::Snapping => snapping(session, url).await,
+        }
+    })
+    .await
+}
+
+/// Code points of the first `needle` in `text`.
+fn find(text: &str, needle: &str) -> Res<(usize, usize)> {
+    let byte = text
+        .find(needle)
+        .context(format!("{needle:?} is in the text"))?;
+    let start = text[..byte].chars().count();
+    Ok((start, start + needle.chars().count()))
+}
+
+/// The exported annotations, freshly downloaded.
+pub async fn export(session: &Session) -> Res<Vec<Value>> {
+    let path = session.downloads.join("annotations.json");
+    if path.exists() {
+        std::fs::remove_file(&path).context("clearing the last export")?;
+    }
+    page::click(&session.client, &testid("export-json")).await?;
+    let (_, body) = session
+        .wait_for_download("annotations.json", STEP_TIMEOUT, |b| {
+            serde_json::from_str::<Value>(b).is_ok()
+        })
+        .await?;
+    let export: Value = serde_json::from_str(&body).context("parsing the export")?;
+    Ok(export["annotations"]
+        .as_array()
+        .context("annotations")?
+        .clone())
+}
+
+async fn nested(session: Session, url: String) -> Res<()> {
+    const DOC: &str = "002_851cd8e497878d71";
+    let client = &session.client;
+    let text = std::fs::read_to_string(manifest_dir().join(format!("seeds/{DOC}.txt")))?;
+    client.goto(&url).await.context("opening the app")?;
+    wait_for_app(client).await?;
+    open_document(client, DOC, &text).await?;
+
+    let made = [
+        ("coordination center", '2'),
+        ("center", '3'),
+        ("set up coordination center for safety", '6'),
+    ];
+    for (n, (quote, key)) in made.iter().enumerate() {
+        let (start, end) = find(&text, quote)?;
+        page::drag_select(client, &text, start, end).await?;
+        page::press_key(client, *key).await?;
+        wait_for_highlights(client, &format!("{} highlights", n + 1), |h| {
+            h.len() == n + 1
+        })
+        .await?;
+    }
+    let shown = page::highlighted_texts(client).await?;
+    let mut quotes: Vec<&str> = shown.values().map(String::as_str).collect();
+    quotes.sort_unstable();
+    ensure_eq!(
+        quotes,
+        vec![
+            "center",
+            "coordination center",
+            "set up coordination center for safety"
+        ],
+        "highlighted texts"
+    );
+
+    // Where all three overlap, one element carries all three ids, the
+    // enclosing first, and shows the outer two as bands.
+    let triple: Vec<(String, String)> = page::eval(
+        client,
+        r#"return [...document.querySelectorAll('[data-testid="doc-text"] mark')]
+            .filter(m => m.getAttribute('data-ann-id').split(' ').length === 3)
+            .map(m => [m.textContent, m.getAttribute('style')]);"#,
+        vec![],
+    )
+    .await?;
+    ensure_eq!(triple.len(), 1, "elements under all three spans");
+    ensure_eq!(triple[0].0.as_str(), "center", "text under all three spans");
+    ensure!(
+        triple[0].1.matches("inset").count() == 2,
+        "two bands expected, style is {}",
+        triple[0].1
+    );
+
+    // A click there lists all three; deleting the middle one from its card
+    // leaves the other two.
+    page::click(
+        client,
+        r#"[data-testid="doc-text"] mark[data-label="Location"]"#,
+    )
+    .await?;
+    let cards: Vec<String> = wait_until("three annotation cards", STEP_TIMEOUT, || async {
+        let cards: Vec<String> = page::eval(
+            client,
+            r#"return [...document.querySelectorAll('[data-testid="annotation-details"] [data-ann-id]')].map(c => c.textContent);"#,
+            vec![],
+        )
+        .await?;
+        if cards.len() == 3 {
+            Ok(Some(cards))
+        } else {
+            Err(Failure(format!("cards: {cards:?}")))
+        }
+    })
+    .await?;
+    ensure!(
+        cards[1].contains("coordination center"),
+        "the middle card is not the middle span: {cards:?}"
+    );
+    page::click(
+        client,
+        r#"[data-testid="annotation-details"] [data-ann-id]:nth-of-type(2) button.delete"#,
+    )
+    .await?;
+    wait_for_highlights(
+        client,
+        "two highlights after deleting the middle one",
+        |h| h.len() == 2,
+    )
+    .await?;
+    let left = export(&session).await?;
+    let mut labels: Vec<&str> = left.iter().filter_map(|a| a["label"].as_str()).collect();
+    labels.sort_unstable();
+    ensure_eq!(labels, vec!["Event", "Location"], "labels left");
+    Ok(())
+}
+
+async fn snapping(session: Session, url: String) -> Res<()> {
+    const DOC: &str = "snapping-test";
+    let text = "Envoy Staffan👍🏽 met 👩‍👩‍👧 families in Astana.\nCafe\u{301} e\u{301}te\u{301} talks 中文 עברית.\n";
+    let client = &session.client;
+    client.goto(&url).await.context("opening the app")?;
+    wait_for_app(client).await?;
+    let items = [
+        (
+            documents_key(),
+            json!({"version": 1, "documents": [{"id": DOC, "file_name": "snap.txt", "title": "Snapping"}]}),
+        ),
+        (
+            text_key(DOC),
+            json!({"version": 1, "document_id": DOC, "text": text}),
+        ),
+    ];
+    for (key, value) in &items {
+        client
+            .execute(
+                "localStorage.setItem(arguments[0], arguments[1]);",
+                vec![json!(key), json!(value.to_string())],
+            )
+            .await
+            .context("storing the document")?;
+    }
+    client.refresh().await.context("reloading")?;
+    wait_for_app(client).await.ok();
+    wait_until("the added document", STEP_TIMEOUT, || async {
+        match page::text_content(client, &doc_item(DOC)).await? {
+            Some(_) => Ok(Some(())),
+            None => Err(Failure("not listed".into())),
+        }
+    })
+    .await?;
+    open_document(client, DOC, text).await?;
+
+    // Snapping on: a drag from inside "Staffan" to inside "met" takes whole
+    // words, the thumb with its skin tone included.
+    let (staffan, _) = find(text, "Staffan")?;
+    let (met, _) = find(text, "met")?;
+    page::drag_select(client, text, staffan + 2, met + 2).await?;
+    page::press_key(client, '1').await?;
+    wait_for_highlights(client, "the snapped span", |h| h.len() == 1).await?;
+
+    // Snapping off: selections set inside clusters (between a letter and
+    // its accent, inside a ZWJ family) still take whole clusters.
+    page::click(client, &testid("snap-toggle")).await?;
+    let checked: bool = page::eval(
+        client,
+        "return document.querySelector('[data-testid=snap-toggle]').checked;",
+        vec![],
+    )
+    .await?;
+    ensure!(!checked, "the snap toggle is still on");
+    let (accents, _) = find(text, "e\u{301}te\u{301}")?;
+    let (family, family_end) = find(text, "👩‍👩‍👧")?;
+    for (n, (start, end)) in [(accents + 1, accents + 4), (family + 2, family + 3)]
+        .into_iter()
+        .enumerate()
+    {
+        select_code_points(client, start, end).await?;
+        page::press_key(client, '4').await?;
+        wait_for_highlights(client, &format!("{} highlights", n + 2), |h| {
+            h.len() == n + 2
+        })
+        .await?;
+    }
+    // With snapping off a drag inside a word keeps exactly what it covers.
+    let (astana, _) = find(text, "Astana")?;
+    page::drag_select(client, text, astana + 1, astana + 4).await?;
+    page::press_key(client, '3').await?;
+    wait_for_highlights(client, "4 highlights", |h| h.len() == 4).await?;
+
+    let exported = export(&session).await?;
+    let mut spans: Vec<(u64, u64, String)> = exported
+        .iter()
+        .map(|a| {
+            let span = (
+                a["start"].as_u64().unwrap_or(0),
+                a["end"].as_u64().unwrap_or(0),
+            );
+            (
+                span.0,
+                span.1,
+                a["quote"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    spans.sort();
+    let at = |s: usize, e: usize| {
+        (
+            s as u64,
+            e as u64,
+            text.chars().skip(s).take(e - s).collect::<String>(),
+        )
+    };
+    let (_, met_end) = find(text, "met")?;
+    let mut expected = vec![
+        at(staffan, met_end),
+        at(accents, accents + 5),
+        at(family, family_end),
+        at(astana + 1, astana + 4),
+    ];
+    expected.sort();
+    ensure_eq!(spans, expected, "exported spans");
+    ensure_eq!(spans[0].2.as_str(), "Staffan👍🏽 met", "the snapped quote");
+    Ok(())
+}
+
+/// Selects code points `start..end` of the pane directly, boundaries and
+/// all: a mouse cannot put them inside a cluster, but the app must cope
+/// when something else does.
+async fn select_code_points(client: &fantoccini::Client, start: usize, end: usize) -> Res<()> {
+    page::eval::<Value>(
+        client,
+        r#"
+        const pane = document.querySelector('[data-testid="doc-text"]');
+        const point = (offset) => {
+          const walker = document.createTreeWalker(pane, NodeFilter.SHOW_TEXT);
+          let left = offset;
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const chars = [...node.data];
+            if (left <= chars.length) {
+              return [node, chars.slice(0, left).join('').length];
+            }
+            left -= chars.length;
+          }
+          throw new Error('offset past the end');
+        };
+        const range = document.createRange();
+        range.setStart(...point(arguments[0]));
+        range.setEnd(...point(arguments[1]));
+        getSelection().removeAllRanges();
+        getSelection().addRange(range);
+        return null;
+        "#,
+        vec![json!(start), json!(end)],
+    )
+    .await?;
+    Ok(())
+}
