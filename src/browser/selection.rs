@@ -161,26 +161,42 @@ pub fn caret_rect(pane: &Element) -> Option<(f64, f64, f64)> {
         return None;
     }
     let range = selection.get_range_at(0).ok()?;
-    if !pane.contains(Some(&range.start_container().ok()?)) {
+    let node = range.start_container().ok()?;
+    if !pane.contains(Some(&node)) {
         return None;
     }
-    let rects = range.get_client_rects()?;
-    let rect = match rects.get(0) {
+    point_rect(&node, range.start_offset().ok()?)
+}
+
+/// The top-left corner and height, in viewport pixels, of the boundary
+/// point `(node, offset)` as a caret would stand there.
+pub fn point_rect(node: &Node, offset: u32) -> Option<(f64, f64, f64)> {
+    let range = node.owner_document()?.create_range().ok()?;
+    range.set_start(node, offset).ok()?;
+    range.collapse_with_to_start(true);
+    let rect = match range.get_client_rects()?.get(0) {
         Some(rect) => rect,
         // A collapsed range at a line's very start has no box in some
         // engines: measure the character after it instead.
         None => {
-            let wider = range.clone_range();
-            wider
-                .set_end(
-                    &range.start_container().ok()?,
-                    range.start_offset().ok()? + 1,
-                )
-                .ok()?;
-            wider.get_client_rects()?.get(0)?
+            range.set_end(node, offset + 1).ok()?;
+            range.get_client_rects()?.get(0)?
         }
     };
     Some((rect.left(), rect.top(), rect.height()))
+}
+
+/// The document offset, in code points, of the text position under the
+/// viewport point `(x, y)`, if it lies in `pane`.
+pub fn offset_at_point(pane: &Element, x: f64, y: f64, len: usize) -> Option<usize> {
+    let position = pane
+        .owner_document()?
+        .caret_position_from_point(x as f32, y as f32)?;
+    let node = position.offset_node()?;
+    if !pane.contains(Some(&node)) {
+        return None;
+    }
+    offset_of(pane, &node, position.offset(), len)
 }
 
 /// The document offset, in code points, of the selection's focus (where the

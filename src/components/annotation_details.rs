@@ -1,69 +1,121 @@
-//! The details of the highlight last clicked: label, text, and the controls
-//! to change the label or delete it. Where spans overlap, every span under
+//! The details of the highlight last clicked, or of the entry last chosen in
+//! the annotation list: label, text and note, and the controls to change the
+//! label, write the note or delete it. Where spans overlap, every span under
 //! the click is listed.
+//!
+//! Each card follows its annotation rather than being drawn anew when the
+//! document changes, so the field that has focus keeps it while an edit is
+//! saved.
 
-use leptos::{either::Either, prelude::*};
+use leptos::prelude::*;
 
-use crate::model::Annotation;
+use crate::model::{Annotation, Label};
 use crate::state::Annotator;
 
 #[component]
 pub fn AnnotationDetails() -> impl IntoView {
     let annotator = expect_context::<Annotator>();
-    let shown = move || {
+    // The ids of the inspected annotations that still exist, in text order.
+    let shown = Memo::new(move |_| {
         annotator.track_document(annotator.current.get());
-        annotator.current_annotations(&annotator.inspected.get())
-    };
+        annotator
+            .current_annotations(&annotator.inspected.get())
+            .into_iter()
+            .map(|a| a.id)
+            .collect::<Vec<_>>()
+    });
     view! {
         <aside class="details" data-testid="annotation-details" aria-label="Selected annotations">
-            {move || {
-                let annotations = shown();
-                if annotations.is_empty() {
-                    Either::Left(view! {
+            <Show
+                when=move || shown.with(|ids| !ids.is_empty())
+                fallback=|| {
+                    view! {
                         <p class="hint">
-                            "Select text, then press a number key or click a label. Click a highlight to change or delete it."
+                            "Select text, then press a number key or click a label. Click a highlight to change or delete it, or to add a note."
                         </p>
-                    })
-                } else {
-                    Either::Right(
-                        annotations
-                            .into_iter()
-                            .map(|annotation| view! { <AnnotationCard annotation /> })
-                            .collect_view(),
-                    )
+                    }
                 }
-            }}
+            >
+                <For each=move || shown.get() key=String::clone let:id>
+                    <AnnotationCard id />
+                </For>
+            </Show>
         </aside>
     }
 }
 
 #[component]
-fn AnnotationCard(annotation: Annotation) -> impl IntoView {
+fn AnnotationCard(id: String) -> impl IntoView {
     let annotator = expect_context::<Annotator>();
-    let id = StoredValue::new(annotation.id.clone());
-    let retag = move |event| id.with_value(|id| annotator.retag(id, &event_target_value(&event)));
+    let select_id = format!("label-of-{id}");
+    let note_id = format!("note-of-{id}");
+    let id = StoredValue::new(id);
+    let annotation = Memo::new(move |_| {
+        let doc = annotator.current.get();
+        annotator.track_document(doc);
+        id.with_value(|id| annotator.with(|w| w.annotations(doc).and_then(|a| a.get(id)).cloned()))
+    });
+    let field = move |read: fn(&Annotation) -> String| {
+        move || annotation.with(|a| a.as_ref().map(read).unwrap_or_default())
+    };
+    let retag = move |event: leptos::ev::Event| {
+        id.with_value(|id| annotator.retag(id, &event_target_value(&event)));
+        // A refused change leaves the label as it was; show it as it is.
+        let label = annotation.with_untracked(|a| a.as_ref().map(|a| a.label.clone()));
+        if let (Some(select), Some(label)) = (event.target(), label) {
+            let _ = js_sys::Reflect::set(&select, &"value".into(), &label.into());
+        }
+    };
+    // Saved when the note field loses focus after a change: one undoable
+    // step per note written, not one per key.
+    let save_note = move |event| {
+        let note = event_target_value(&event);
+        let unchanged = annotation.with_untracked(|a| {
+            a.as_ref()
+                .and_then(|a| a.note.as_deref())
+                .unwrap_or_default()
+                == note.trim()
+        });
+        if !unchanged {
+            id.with_value(|id| annotator.set_note(id, &note));
+        }
+    };
     let delete = move |_| id.with_value(|id| annotator.delete(id));
-    let select_id = format!("label-of-{}", annotation.id);
     view! {
-        <section class="annotation-card" data-ann-id=annotation.id.clone()>
-            <blockquote class="quote">{annotation.quote.clone()}</blockquote>
-            <p class="offsets">{format!("Code points {}–{}", annotation.start, annotation.end)}</p>
+        <section class="annotation-card" data-ann-id=id.get_value()>
+            <blockquote class="quote">{field(|a| a.quote.clone())}</blockquote>
+            <p class="offsets">{field(|a| format!("Code points {}–{}", a.start, a.end))}</p>
             <label for=select_id.clone()>"Label"</label>
             <select id=select_id on:change=retag>
-                {annotator
-                    .labels()
-                    .into_iter()
-                    .map(|label| {
-                        let selected = label.name == annotation.label;
-                        let value = label.name.clone();
-                        view! {
-                            <option value=value selected=selected>
-                                {label.name}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
+                {move || {
+                    annotator
+                        .labels()
+                        .into_iter()
+                        .map(|Label { name, .. }| {
+                            let value = name.clone();
+                            let text = name.clone();
+                            let selected = move || {
+                                annotation.with(|a| a.as_ref().is_some_and(|a| a.label == name))
+                            };
+                            view! {
+                                <option value=value prop:selected=selected>
+                                    {text}
+                                </option>
+                            }
+                        })
+                        .collect_view()
+                }}
             </select>
+            <label for=note_id.clone()>"Note"</label>
+            <textarea
+                id=note_id
+                class="note"
+                data-testid="note-input"
+                rows="3"
+                placeholder="A note on this annotation"
+                prop:value=field(|a| a.note.clone().unwrap_or_default())
+                on:change=save_note
+            ></textarea>
             <button class="delete" on:click=delete>
                 "Delete"
             </button>

@@ -3,6 +3,7 @@
 use leptos::{html, prelude::*};
 
 use super::annotation_details::AnnotationDetails;
+use super::annotation_list::AnnotationList;
 use super::document_list::DocumentList;
 use super::export_button::ExportButton;
 use super::label_bar::LabelBar;
@@ -36,6 +37,7 @@ pub fn App() -> impl IntoView {
                 <ReadingPane pane />
             </main>
             <AnnotationDetails />
+            <AnnotationList />
             <StatusLine />
             <ShortcutHelp open=help />
         </div>

@@ -4,6 +4,7 @@
 //! [`Annotator`]: crate::state::Annotator
 
 mod annotation_details;
+mod annotation_list;
 mod app;
 mod document_list;
 mod export_button;
@@ -12,6 +13,7 @@ mod label_bar;
 mod reading_pane;
 mod shortcut_help;
 mod shortcuts;
+mod span_handles;
 mod status_line;
 
 pub use app::App;

@@ -13,6 +13,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent, MouseEvent};
 
 use super::keyboard_navigation::{on_pane_key, paragraph_at, place, Caret};
+use super::span_handles::SpanHandles;
 use crate::browser::near_viewport::NearViewport;
 use crate::browser::selection;
 use crate::model::{segments, Annotation, Workspace};
@@ -179,6 +180,7 @@ pub fn ReadingPane(pane: NodeRef<html::Div>) -> impl IntoView {
             {paragraphs}
         </div>
         <Caret pane />
+        <SpanHandles pane />
     }
 }
 

@@ -24,6 +24,7 @@
 //! log under the system temp dir.
 
 mod accessibility;
+mod annotation_list;
 mod core_loop;
 mod editing;
 mod keyboard;

@@ -4,6 +4,7 @@
 //! families and combining marks, where a span never splits what a reader
 //! sees as one character.
 
+use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use serde_json::{json, Value};
 use span_annotator::format::stored::{documents_key, text_key};
 
@@ -34,10 +35,21 @@ async fn firefox_snapping() -> Res<()> {
     run(BrowserKind::Firefox, Scenario::Snapping).await
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_resize_by_handle() -> Res<()> {
+    run(BrowserKind::Chromium, Scenario::Handles).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn firefox_resize_by_handle() -> Res<()> {
+    run(BrowserKind::Firefox, Scenario::Handles).await
+}
+
 #[derive(Clone, Copy)]
 enum Scenario {
     Nested,
     Snapping,
+    Handles,
 }
 
 async fn run(kind: BrowserKind, scenario: Scenario) -> Res<()> {
@@ -47,6 +59,7 @@ async fn run(kind: BrowserKind, scenario: Scenario) -> Res<()> {
         match scenario {
             Scenario::Nested => nested(session, url).await,
             Scenario::Snapping => snapping(session, url).await,
+            Scenario::Handles => handles(session, url).await,
         }
     })
     .await
@@ -282,6 +295,103 @@ async fn snapping(session: Session, url: String) -> Res<()> {
     expected.sort();
     ensure_eq!(spans, expected, "exported spans");
     ensure_eq!(spans[0].2.as_str(), "Staffan👍🏽 met", "the snapped quote");
+    Ok(())
+}
+
+/// Drags the end handle of a selected annotation by its knob below the
+/// line, with the real mouse, from the end of "coordination center" to the
+/// end of "safety".
+async fn handles(session: Session, url: String) -> Res<()> {
+    const DOC: &str = "002_851cd8e497878d71";
+    let client = &session.client;
+    let text = std::fs::read_to_string(manifest_dir().join(format!("seeds/{DOC}.txt")))?;
+    client.goto(&url).await.context("opening the app")?;
+    wait_for_app(client).await?;
+    open_document(client, DOC, &text).await?;
+    let (start, end) = find(&text, "coordination center")?;
+    page::drag_select(client, &text, start, end).await?;
+    page::press_key(client, '2').await?;
+    wait_for_highlights(client, "the highlight", |h| h.len() == 1).await?;
+    page::click(client, r#"[data-testid="doc-text"] mark"#).await?;
+
+    let handle: (f64, f64) = wait_until("the end handle", STEP_TIMEOUT, || async {
+        let at: Option<(f64, f64)> = page::eval(
+            client,
+            r#"const h = document.querySelector('[data-testid="handle-end"]');
+               if (!h || getComputedStyle(h).display === 'none') return null;
+               const r = h.getBoundingClientRect();
+               return [r.left + r.width / 2, r.bottom + 5];"#,
+            vec![],
+        )
+        .await?;
+        at.map(Some)
+            .ok_or_else(|| Failure("no end handle shown".into()))
+    })
+    .await?;
+    let (_, safety_end) = find(&text, "coordination center for safety")?;
+    let target: (f64, f64) = page::eval(
+        client,
+        r#"const pane = document.querySelector('[data-testid="doc-text"]');
+           const walker = document.createTreeWalker(pane, NodeFilter.SHOW_TEXT);
+           let left = arguments[0];
+           for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+             const chars = [...node.data];
+             if (left < chars.length) {
+               const at = chars.slice(0, left).join('').length;
+               const range = document.createRange();
+               range.setStart(node, at);
+               range.setEnd(node, at + chars[left].length);
+               const r = range.getBoundingClientRect();
+               return [r.left + r.width * 0.75, r.top + r.height / 2];
+             }
+             left -= chars.length;
+           }
+           return null;"#,
+        vec![json!(safety_end - 1)],
+    )
+    .await?;
+    let point = |(x, y): (f64, f64)| PointerAction::MoveTo {
+        duration: Some(std::time::Duration::from_millis(50)),
+        x: x.round(),
+        y: y.round(),
+    };
+    let drag = MouseActions::new("mouse".to_owned())
+        .then(point(handle))
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(point((
+            (handle.0 + target.0) / 2.0,
+            (handle.1 + target.1) / 2.0,
+        )))
+        .then(point(target))
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    client
+        .perform_actions(drag)
+        .await
+        .context("dragging the end handle")?;
+    client
+        .release_actions()
+        .await
+        .context("releasing the mouse")?;
+    wait_for_highlights(client, "the resized highlight", |h| {
+        h.values().next().map(String::as_str) == Some("coordination center for safety")
+    })
+    .await?;
+    let exported = export(&session).await?;
+    ensure_eq!(exported.len(), 1, "annotations");
+    ensure_eq!(
+        exported[0]["end"].as_u64(),
+        Some(safety_end as u64),
+        "the new end"
+    );
+    ensure_eq!(
+        exported[0]["start"].as_u64(),
+        Some(start as u64),
+        "the start stays"
+    );
     Ok(())
 }
 

@@ -13,6 +13,7 @@ use std::time::Duration;
 use fantoccini::actions::{
     InputSource, KeyAction, KeyActions, MouseActions, PointerAction, MOUSE_BUTTON_LEFT,
 };
+use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -122,6 +123,47 @@ pub async fn press_key(client: &Client, key: char) -> Res<()> {
         .perform_actions(keys)
         .await
         .context(format!("pressing key {key:?}"))?;
+    client.release_actions().await.context("releasing keys")
+}
+
+/// Press `key` while holding `modifiers` down (e.g. [`Key::Control`] for
+/// Ctrl+Z), as one real key chord: the modifiers go down in order, the key
+/// goes down and up, and the modifiers come up in reverse order.
+pub async fn press_chord(client: &Client, modifiers: &[Key], key: char) -> Res<()> {
+    let mut keys = KeyActions::new("keyboard".to_owned());
+    for &modifier in modifiers {
+        keys = keys.then(KeyAction::Down {
+            value: modifier.into(),
+        });
+    }
+    keys = keys
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    for &modifier in modifiers.iter().rev() {
+        keys = keys.then(KeyAction::Up {
+            value: modifier.into(),
+        });
+    }
+    client
+        .perform_actions(keys)
+        .await
+        .context(format!("pressing {modifiers:?} + {key:?}"))?;
+    client.release_actions().await.context("releasing keys")
+}
+
+/// Type `text` with real key presses, one character after another, into
+/// whatever has focus.
+pub async fn type_text(client: &Client, text: &str) -> Res<()> {
+    let keys = text
+        .chars()
+        .fold(KeyActions::new("keyboard".to_owned()), |keys, ch| {
+            keys.then(KeyAction::Down { value: ch })
+                .then(KeyAction::Up { value: ch })
+        });
+    client
+        .perform_actions(keys)
+        .await
+        .context(format!("typing {text:?}"))?;
     client.release_actions().await.context("releasing keys")
 }
 

@@ -1,0 +1,156 @@
+//! Handles at the two ends of the selected annotation: dragging one with the
+//! mouse moves that end, as Shift/Alt+arrows do from the keyboard.
+//!
+//! Like the caret, the handles sit in the pane's scroll container, outside
+//! the pane, so the pane's text stays exactly the document's.
+
+use leptos::{ev, html, prelude::*};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, PointerEvent};
+
+use super::keyboard_navigation::paragraph_at;
+use crate::browser::selection;
+use crate::state::Annotator;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Edge {
+    Start,
+    End,
+}
+
+/// Where a handle stands: left, top and height in the container's pixels.
+type Spot = (f64, f64, f64);
+
+#[component]
+pub fn SpanHandles(pane: NodeRef<html::Div>) -> impl IntoView {
+    let annotator = expect_context::<Annotator>();
+    let spots = RwSignal::new(None::<(Spot, Spot)>);
+    // While a handle is dragged: which, and the offset it is over.
+    let dragging = RwSignal::new(None::<(Edge, usize)>);
+
+    let place = move || {
+        let Some(pane) = pane.get_untracked() else {
+            return;
+        };
+        let Some(annotation) = annotator.selected_annotation() else {
+            spots.set(None);
+            return;
+        };
+        let (start, end) = match dragging.get_untracked() {
+            Some((Edge::Start, at)) => (at, annotation.end),
+            Some((Edge::End, at)) => (annotation.start, at),
+            None => (annotation.start, annotation.end),
+        };
+        spots.set(spot(annotator, &pane, start, false).zip(spot(annotator, &pane, end, true)));
+    };
+    // Re-placed after the paragraphs are redrawn: on the next frame.
+    Effect::new(move || {
+        annotator.selected.track();
+        annotator.track_document(annotator.current.get());
+        request_animation_frame(place);
+    });
+    let _ = window_event_listener(ev::resize, move |_| place());
+
+    let grab = move |edge: Edge| {
+        move |event: PointerEvent| {
+            let Some(annotation) = annotator.selected_annotation() else {
+                return;
+            };
+            event.prevent_default();
+            if let Some(handle) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) {
+                let _ = handle.set_pointer_capture(event.pointer_id());
+            }
+            let at = if edge == Edge::Start {
+                annotation.start
+            } else {
+                annotation.end
+            };
+            dragging.set(Some((edge, at)));
+        }
+    };
+    let follow = move |event: PointerEvent| {
+        let (Some((edge, _)), Some(pane)) = (dragging.get_untracked(), pane.get_untracked()) else {
+            return;
+        };
+        let len = annotator.with(|w| w.char_len(annotator.current.get_untracked()));
+        let x = f64::from(event.client_x());
+        let y = f64::from(event.client_y());
+        if let Some(at) = selection::offset_at_point(&pane, x, y, len) {
+            dragging.set(Some((edge, at)));
+            place();
+        }
+    };
+    let release = move |_: PointerEvent| {
+        let Some((edge, at)) = dragging.get_untracked() else {
+            return;
+        };
+        dragging.set(None);
+        if let Some(annotation) = annotator.selected_annotation() {
+            let doc = annotator.current.get_untracked();
+            let words = annotator.snap_words.get_untracked();
+            let span = match edge {
+                Edge::Start => at..annotation.end,
+                Edge::End => annotation.start..at,
+            };
+            if span.start < span.end {
+                let span = annotator.with(|w| w.snap(doc, span, words));
+                if span != (annotation.start..annotation.end) {
+                    annotator.resize(&annotation.id, span);
+                }
+            }
+        }
+        place();
+    };
+    let style = move |edge: Edge| {
+        move || match spots.get() {
+            Some((start, end)) => {
+                let (x, y, h) = if edge == Edge::Start { start } else { end };
+                format!("left: {x}px; top: {y}px; height: {h}px")
+            }
+            None => "display: none".to_string(),
+        }
+    };
+    view! {
+        <div
+            class="span-handle start"
+            data-testid="handle-start"
+            title="Drag to move the start"
+            aria-hidden="true"
+            style=style(Edge::Start)
+            on:pointerdown=grab(Edge::Start)
+            on:pointermove=follow
+            on:pointerup=release
+        ></div>
+        <div
+            class="span-handle end"
+            data-testid="handle-end"
+            title="Drag to move the end"
+            aria-hidden="true"
+            style=style(Edge::End)
+            on:pointerdown=grab(Edge::End)
+            on:pointermove=follow
+            on:pointerup=release
+        ></div>
+    }
+}
+
+/// Where a handle for code point `offset` stands. An end handle sits after
+/// the character before it, so a span ending at a line break keeps its
+/// handle on its own line.
+fn spot(annotator: Annotator, pane: &Element, offset: usize, is_end: bool) -> Option<Spot> {
+    let container = pane.parent_element()?;
+    let lookup = if is_end {
+        offset.saturating_sub(1)
+    } else {
+        offset
+    };
+    let (paragraph, start) = paragraph_at(annotator, pane, lookup)?;
+    let (node, units) = selection::point_in(&paragraph, start, offset)?;
+    let (x, y, h) = selection::point_rect(&node, units)?;
+    let origin = container.get_bounding_client_rect();
+    Some((
+        x - origin.left() + f64::from(container.scroll_left()),
+        y - origin.top() + f64::from(container.scroll_top()),
+        h,
+    ))
+}
