@@ -1,44 +1,66 @@
 //! The label buttons, each tagging the current selection as its hotkey
-//! does, and the switch for snapping selections to whole words.
+//! does and showing the label's tag and underline besides its colour; the
+//! button opening the label editor; and the switch for snapping selections
+//! to whole words. The buttons follow every change to the label set.
 
 use leptos::{html, prelude::*};
 
+use super::label_editor::{LabelEditor, EDITOR_ID, OPEN_BUTTON_ID};
 use super::reading_pane::tag_selection;
+use crate::model::cues;
 use crate::state::Annotator;
 
 #[component]
 pub fn LabelBar(pane: NodeRef<html::Div>) -> impl IntoView {
     let annotator = expect_context::<Annotator>();
+    let editing = RwSignal::new(false);
+    let buttons = move || {
+        let labels = annotator.labels();
+        let cues = cues(&labels);
+        labels
+            .into_iter()
+            .zip(cues)
+            .map(|(label, cue)| {
+                let name = label.name.clone();
+                let title = format!("Tag the selection as {} ({})", label.name, cue.tag);
+                let test_id = label.test_id();
+                let style = format!("--label-color: {}; --label-line: {}", label.color, cue.line);
+                let hint = label.hotkey.map(|k| k.to_string());
+                let shortcut = hint.clone();
+                view! {
+                    <button
+                        class="label-button"
+                        data-testid=test_id
+                        style=style
+                        aria-keyshortcuts=shortcut
+                        title=title
+                        // Keep the text selection: a button press would otherwise clear it.
+                        on:mousedown=|event| event.prevent_default()
+                        on:click=move |_| tag_selection(annotator, pane, &name)
+                    >
+                        <span class="swatch" aria-hidden="true"></span>
+                        {label.name}
+                        <span class="label-tag" aria-hidden="true">{cue.tag}</span>
+                        {hint.map(|k| view! { <kbd>{k}</kbd> })}
+                    </button>
+                }
+            })
+            .collect_view()
+    };
     view! {
         <div class="label-bar" role="toolbar" aria-label="Labels">
-            {annotator
-                .labels()
-                .into_iter()
-                .map(|label| {
-                    let name = label.name.clone();
-                    let title = format!("Tag the selection as {}", label.name);
-                    let test_id = label.test_id();
-                    let style = format!("--label-color: {}", label.color);
-                    let hint = label.hotkey.map(|k| k.to_string());
-                    let shortcut = hint.clone();
-                    view! {
-                        <button
-                            class="label-button"
-                            data-testid=test_id
-                            style=style
-                            aria-keyshortcuts=shortcut
-                            title=title
-                            // Keep the text selection: a button press would otherwise clear it.
-                            on:mousedown=|event| event.prevent_default()
-                            on:click=move |_| tag_selection(annotator, pane, &name)
-                        >
-                            <span class="swatch" aria-hidden="true"></span>
-                            {label.name}
-                            {hint.map(|k| view! { <kbd>{k}</kbd> })}
-                        </button>
-                    }
-                })
-                .collect_view()}
+            {buttons}
+            <button
+                type="button"
+                class="edit-labels"
+                id=OPEN_BUTTON_ID
+                data-testid="label-editor-open"
+                aria-expanded=move || editing.get().to_string()
+                aria-controls=move || editing.get().then_some(EDITOR_ID)
+                on:click=move |_| editing.update(|open| *open = !*open)
+            >
+                "Edit labels"
+            </button>
             <label class="snap-toggle" title="Extend selections to whole words">
                 <input
                     type="checkbox"
@@ -51,5 +73,6 @@ pub fn LabelBar(pane: NodeRef<html::Div>) -> impl IntoView {
                 "Snap to words"
             </label>
         </div>
+        <LabelEditor open=editing />
     }
 }

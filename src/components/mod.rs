@@ -10,6 +10,7 @@ mod document_list;
 mod export_button;
 mod keyboard_navigation;
 mod label_bar;
+mod label_editor;
 mod reading_pane;
 mod shortcut_help;
 mod shortcuts;

@@ -16,7 +16,7 @@ use super::keyboard_navigation::{on_pane_key, paragraph_at, place, Caret};
 use super::span_handles::SpanHandles;
 use crate::browser::near_viewport::NearViewport;
 use crate::browser::selection;
-use crate::model::{segments, Annotation, Workspace};
+use crate::model::{segments, Annotation, LabelCues, Workspace};
 use crate::state::{Annotator, Notice};
 
 /// Tags what is selected in `pane` with `label`, and selects the new
@@ -293,6 +293,7 @@ fn Paragraph(doc: usize, index: usize, near: NearFlags) -> impl IntoView {
                                 style=mark.style
                                 title=mark.title
                                 aria-description=mark.description
+                                data-tag=mark.tag
                             >
                                 {piece.text}
                             </mark>
@@ -321,6 +322,9 @@ struct Mark {
     title: String,
     /// The labels (innermost last) and notes, for assistive technology.
     description: String,
+    /// The innermost label's short tag, a cue that is not colour, on the
+    /// run where that annotation ends.
+    tag: Option<String>,
 }
 
 /// The paragraph's text as one plain run.
@@ -352,6 +356,7 @@ fn pieces(w: &Workspace, doc: usize, index: usize) -> Vec<Piece> {
             .map_or("transparent", |l| l.color.as_str())
             .to_string()
     };
+    let cues = LabelCues::of(w.labels());
     segments(text, paragraph.start, &spans)
         .into_iter()
         .map(|segment| {
@@ -372,6 +377,7 @@ fn pieces(w: &Workspace, doc: usize, index: usize) -> Vec<Piece> {
                 .enumerate()
                 .map(|(depth, a)| format!("inset 0 -{}px 0 {}", 3 * (depth + 1), color(a)))
                 .collect();
+            let cue = cues.get(&inner.label);
             let labels: Vec<&str> = covering.iter().map(|a| a.label.as_str()).collect();
             let notes: Vec<&str> = covering.iter().filter_map(|a| a.note.as_deref()).collect();
             let mut description = labels.join(" inside ");
@@ -386,10 +392,21 @@ fn pieces(w: &Workspace, doc: usize, index: usize) -> Vec<Piece> {
                     .join(" "),
                 label: inner.label.clone(),
                 nested: covering.len() > 1,
-                style: match bands.is_empty() {
-                    true => format!("--hl: {}", color(inner)),
-                    false => format!("--hl: {}; --bands: {}", color(inner), bands.join(", ")),
+                style: {
+                    let line = cue.map_or("solid", |c| c.line);
+                    match bands.is_empty() {
+                        true => format!("--hl: {}; --hl-line: {line}", color(inner)),
+                        false => format!(
+                            "--hl: {}; --hl-line: {line}; --bands: {}",
+                            color(inner),
+                            bands.join(", ")
+                        ),
+                    }
                 },
+                // The label's short tag, once, after the run where it ends.
+                tag: cue
+                    .filter(|_| segment.end == inner.end)
+                    .map(|c| c.tag.clone()),
                 title: description.clone(),
                 description,
             };

@@ -293,7 +293,12 @@ impl Annotator {
         Ok(())
     }
 
+    /// Opens the document an undone or redone action changed, unless it
+    /// changed the label set, which may touch every document.
     fn show_document_of(&self, action: &Action) {
+        if action.labels.is_some() {
+            return;
+        }
         if let Some(step) = action.steps.first() {
             if step.document != self.current.get_untracked() {
                 self.inspected.set(Vec::new());

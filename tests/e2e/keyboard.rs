@@ -10,12 +10,12 @@ use fantoccini::key::Key;
 use fantoccini::Client;
 use serde_json::Value;
 
+use crate::ensure_eq;
 use crate::support::app::wait_for_app;
 use crate::support::browser::{self, BrowserKind, Session};
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::server::{dist_dir, StaticServer};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
-use crate::{ensure, ensure_eq};
 
 const DOC: &str = "001_c07fc3de27d30260";
 
@@ -137,8 +137,20 @@ async fn keyboard_only(session: Session, url: String) -> Res<()> {
     // The first arrow puts the caret at the start; twelve Shift+→ select
     // "Powerbrokers"; 2 tags it Organization.
     chord(client, &[], Key::Right).await?;
-    let caret_shown: bool = page::eval(client, "const c = document.querySelector('[data-testid=caret]'); return !!c && getComputedStyle(c).display !== 'none';", vec![]).await?;
-    ensure!(caret_shown, "no visible caret in the focused article");
+    wait_until("a visible caret in the focused article", STEP_TIMEOUT, || async {
+        let shown: bool = page::eval(
+            client,
+            "const c = document.querySelector('[data-testid=caret]'); return !!c && getComputedStyle(c).display !== 'none';",
+            vec![],
+        )
+        .await?;
+        if shown {
+            Ok(Some(()))
+        } else {
+            Err(Failure("the caret is hidden".into()))
+        }
+    })
+    .await?;
     for _ in 0..12 {
         chord(client, &[Key::Shift], Key::Right).await?;
     }

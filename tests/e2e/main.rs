@@ -28,6 +28,7 @@ mod annotation_list;
 mod core_loop;
 mod editing;
 mod keyboard;
+mod label_editor;
 mod long_document;
 mod spans;
 mod storage;
