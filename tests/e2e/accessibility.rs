@@ -8,29 +8,14 @@ use fantoccini::Client;
 use serde_json::Value;
 
 use crate::support::app::{open_document, wait_for_app, wait_for_highlights};
-use crate::support::browser::{self, BrowserKind, Session};
+use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
-use crate::support::server::{dist_dir, StaticServer};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
-use crate::{bail, ensure};
+use crate::{bail, ensure, in_both_browsers};
 
 const DOC: &str = "001_c07fc3de27d30260";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn chromium_accessibility() -> Res<()> {
-    run(BrowserKind::Chromium).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn firefox_accessibility() -> Res<()> {
-    run(BrowserKind::Firefox).await
-}
-
-async fn run(kind: BrowserKind) -> Res<()> {
-    let server = StaticServer::start(&dist_dir()?).await?;
-    let url = server.url();
-    browser::run(kind, move |session| accessibility(session, url)).await
-}
+in_both_browsers!(chromium_accessibility, firefox_accessibility, accessibility);
 
 /// Runs axe-core on the page as it is and fails on any serious or critical
 /// violation, naming each with the elements involved.

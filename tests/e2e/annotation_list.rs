@@ -19,43 +19,23 @@ use serde_json::{json, Value};
 use span_annotator::format::stored::{bucket_key, bucket_of, documents_key, text_hash, text_key};
 
 use crate::support::app::{doc_item, open_document, wait_for_app, wait_for_highlights};
-use crate::support::browser::{self, BrowserKind, Session};
+use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
-use crate::support::server::{dist_dir, StaticServer};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
-use crate::{ensure, ensure_eq};
+use crate::{ensure, ensure_eq, in_both_browsers};
 
 const DOC: &str = "000_941015829bfed30d";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn chromium_annotation_list() -> Res<()> {
-    run(BrowserKind::Chromium, false).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn firefox_annotation_list() -> Res<()> {
-    run(BrowserKind::Firefox, false).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn chromium_annotation_list_long() -> Res<()> {
-    run(BrowserKind::Chromium, true).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn firefox_annotation_list_long() -> Res<()> {
-    run(BrowserKind::Firefox, true).await
-}
-
-async fn run(kind: BrowserKind, long: bool) -> Res<()> {
-    let server = StaticServer::start(&dist_dir()?).await?;
-    let url = server.url();
-    if long {
-        browser::run(kind, move |session| long_list(session, url)).await
-    } else {
-        browser::run(kind, move |session| annotation_list(session, url)).await
-    }
-}
+in_both_browsers!(
+    chromium_annotation_list,
+    firefox_annotation_list,
+    annotation_list
+);
+in_both_browsers!(
+    chromium_annotation_list_long,
+    firefox_annotation_list_long,
+    long_list
+);
 
 /// One entry of the list, as the page shows it.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]

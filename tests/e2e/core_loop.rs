@@ -15,31 +15,16 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::support::app::{open_document, wait_for_app, wait_for_highlights};
-use crate::support::browser::{self, BrowserKind, Session};
+use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
-use crate::support::server::{dist_dir, StaticServer};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
-use crate::{bail, ensure, ensure_eq};
+use crate::{bail, ensure, ensure_eq, in_both_browsers};
 
 /// The document the scenario annotates, and the one it switches away to.
 const DOC: &str = "001_c07fc3de27d30260";
 const OTHER_DOC: &str = "000_941015829bfed30d";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn chromium_core_loop() -> Res<()> {
-    run(BrowserKind::Chromium).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn firefox_core_loop() -> Res<()> {
-    run(BrowserKind::Firefox).await
-}
-
-async fn run(kind: BrowserKind) -> Res<()> {
-    let server = StaticServer::start(&dist_dir()?).await?;
-    let url = server.url();
-    browser::run(kind, move |session| core_loop(session, url)).await
-}
+in_both_browsers!(chromium_core_loop, firefox_core_loop, core_loop);
 
 /// One annotation the scenario makes, in the export's terms.
 #[derive(Debug)]

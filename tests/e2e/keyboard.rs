@@ -10,30 +10,15 @@ use fantoccini::key::Key;
 use fantoccini::Client;
 use serde_json::Value;
 
-use crate::ensure_eq;
 use crate::support::app::wait_for_app;
-use crate::support::browser::{self, BrowserKind, Session};
+use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
-use crate::support::server::{dist_dir, StaticServer};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
+use crate::{ensure_eq, in_both_browsers};
 
 const DOC: &str = "001_c07fc3de27d30260";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn chromium_keyboard_only() -> Res<()> {
-    run(BrowserKind::Chromium).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn firefox_keyboard_only() -> Res<()> {
-    run(BrowserKind::Firefox).await
-}
-
-async fn run(kind: BrowserKind) -> Res<()> {
-    let server = StaticServer::start(&dist_dir()?).await?;
-    let url = server.url();
-    browser::run(kind, move |session| keyboard_only(session, url)).await
-}
+in_both_browsers!(chromium_keyboard_only, firefox_keyboard_only, keyboard_only);
 
 /// Presses `key` with the `modifiers` held, as one chord of real key events.
 pub async fn chord(client: &Client, modifiers: &[Key], key: impl Into<char>) -> Res<()> {

@@ -12,29 +12,14 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::support::app::{open_document, wait_for_app, wait_for_highlights};
-use crate::support::browser::{self, BrowserKind, Session};
+use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
-use crate::support::server::{dist_dir, StaticServer};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
-use crate::{ensure, ensure_eq};
+use crate::{ensure, ensure_eq, in_both_browsers};
 
 const DOC: &str = "002_851cd8e497878d71";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn chromium_label_editor() -> Res<()> {
-    run(BrowserKind::Chromium).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn firefox_label_editor() -> Res<()> {
-    run(BrowserKind::Firefox).await
-}
-
-async fn run(kind: BrowserKind) -> Res<()> {
-    let server = StaticServer::start(&dist_dir()?).await?;
-    let url = server.url();
-    browser::run(kind, move |session| label_editor(session, url)).await
-}
+in_both_browsers!(chromium_label_editor, firefox_label_editor, label_editor);
 
 /// One row of the editor as its fields show it.
 #[derive(Debug, Deserialize, PartialEq)]

@@ -9,30 +9,15 @@ use serde_json::{json, Value};
 use span_annotator::format::stored::{bucket_key, bucket_of, documents_key, text_hash, text_key};
 
 use crate::support::app::{doc_item, open_document, wait_for_app, wait_for_highlights};
-use crate::support::browser::{self, BrowserKind, Session};
+use crate::support::browser::Session;
 use crate::support::page::{self, STEP_TIMEOUT};
-use crate::support::server::{dist_dir, StaticServer};
 use crate::support::{wait_until, Context, Failure, Res};
-use crate::{ensure, ensure_eq};
+use crate::{ensure, ensure_eq, in_both_browsers};
 
 const DOC: &str = "long-test";
 const SPANS: usize = 3_000;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn chromium_long_document() -> Res<()> {
-    run(BrowserKind::Chromium).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn firefox_long_document() -> Res<()> {
-    run(BrowserKind::Firefox).await
-}
-
-async fn run(kind: BrowserKind) -> Res<()> {
-    let server = StaticServer::start(&dist_dir()?).await?;
-    let url = server.url();
-    browser::run(kind, move |session| long_document(session, url)).await
-}
+in_both_browsers!(chromium_long_document, firefox_long_document, long_document);
 
 /// 400 paragraphs of mixed-script sentences, and `SPANS` one-word spans
 /// spread evenly over the whole text, so the last one is near the end.

@@ -9,61 +9,14 @@ use serde_json::{json, Value};
 use span_annotator::format::stored::{documents_key, text_key};
 
 use crate::support::app::{doc_item, open_document, wait_for_app, wait_for_highlights};
-use crate::support::browser::{self, BrowserKind, Session};
+use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
-use crate::support::server::{dist_dir, StaticServer};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
-use crate::{ensure, ensure_eq};
+use crate::{ensure, ensure_eq, in_both_browsers};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn chromium_nested_spans() -> Res<()> {
-    run(BrowserKind::Chromium, Scenario::Nested).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn firefox_nested_spans() -> Res<()> {
-    run(BrowserKind::Firefox, Scenario::Nested).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn chromium_snapping() -> Res<()> {
-    run(BrowserKind::Chromium, Scenario::Snapping).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn firefox_snapping() -> Res<()> {
-    run(BrowserKind::Firefox, Scenario::Snapping).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn chromium_resize_by_handle() -> Res<()> {
-    run(BrowserKind::Chromium, Scenario::Handles).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn firefox_resize_by_handle() -> Res<()> {
-    run(BrowserKind::Firefox, Scenario::Handles).await
-}
-
-#[derive(Clone, Copy)]
-enum Scenario {
-    Nested,
-    Snapping,
-    Handles,
-}
-
-async fn run(kind: BrowserKind, scenario: Scenario) -> Res<()> {
-    let server = StaticServer::start(&dist_dir()?).await?;
-    let url = server.url();
-    browser::run(kind, move |session| async move {
-        match scenario {
-            Scenario::Nested => nested(session, url).await,
-            Scenario::Snapping => snapping(session, url).await,
-            Scenario::Handles => handles(session, url).await,
-        }
-    })
-    .await
-}
+in_both_browsers!(chromium_nested_spans, firefox_nested_spans, nested);
+in_both_browsers!(chromium_snapping, firefox_snapping, snapping);
+in_both_browsers!(chromium_resize_by_handle, firefox_resize_by_handle, handles);
 
 /// Code points of the first `needle` in `text`.
 fn find(text: &str, needle: &str) -> Res<(usize, usize)> {

@@ -9,29 +9,18 @@ use serde_json::{json, Value};
 use span_annotator::format::stored::{bucket_key, bucket_of, text_hash};
 
 use crate::support::app::{doc_item, open_document, wait_for_app, wait_for_highlights};
-use crate::support::browser::{self, BrowserKind, Session};
+use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
-use crate::support::server::{dist_dir, StaticServer};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
-use crate::{ensure, ensure_eq};
+use crate::{ensure, ensure_eq, in_both_browsers};
 
 const DOC: &str = "001_c07fc3de27d30260";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn chromium_damaged_storage() -> Res<()> {
-    run(BrowserKind::Chromium).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn firefox_damaged_storage() -> Res<()> {
-    run(BrowserKind::Firefox).await
-}
-
-async fn run(kind: BrowserKind) -> Res<()> {
-    let server = StaticServer::start(&dist_dir()?).await?;
-    let url = server.url();
-    browser::run(kind, move |session| damaged_storage(session, url)).await
-}
+in_both_browsers!(
+    chromium_damaged_storage,
+    firefox_damaged_storage,
+    damaged_storage
+);
 
 async fn damaged_storage(session: Session, url: String) -> Res<()> {
     let client = &session.client;

@@ -6,32 +6,17 @@ use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::Value;
 
-use crate::ensure_eq;
 use crate::keyboard::chord;
 use crate::spans::export;
 use crate::support::app::{open_document, wait_for_app, wait_for_highlights};
-use crate::support::browser::{self, BrowserKind, Session};
+use crate::support::browser::Session;
 use crate::support::page::{self, testid};
-use crate::support::server::{dist_dir, StaticServer};
 use crate::support::{manifest_dir, Context, Res};
+use crate::{ensure_eq, in_both_browsers};
 
 const DOC: &str = "001_c07fc3de27d30260";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn chromium_undo_redo() -> Res<()> {
-    run(BrowserKind::Chromium).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn firefox_undo_redo() -> Res<()> {
-    run(BrowserKind::Firefox).await
-}
-
-async fn run(kind: BrowserKind) -> Res<()> {
-    let server = StaticServer::start(&dist_dir()?).await?;
-    let url = server.url();
-    browser::run(kind, move |session| undo_redo(session, url)).await
-}
+in_both_browsers!(chromium_undo_redo, firefox_undo_redo, undo_redo);
 
 /// Drags over the first `quote` in `text` and presses `key`.
 async fn tag(client: &Client, text: &str, quote: &str, key: char, expected: usize) -> Res<()> {

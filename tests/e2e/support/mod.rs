@@ -89,6 +89,42 @@ macro_rules! ensure_eq {
     }};
 }
 
+/// Declares a scenario's two tests, one per browser: each serves `dist/`
+/// and runs `scenario(session, url)` in a fresh browser.
+#[macro_export]
+macro_rules! in_both_browsers {
+    ($chromium:ident, $firefox:ident, $scenario:path) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $chromium() -> $crate::support::Res<()> {
+            $crate::support::serve_and_run(
+                $crate::support::browser::BrowserKind::Chromium,
+                $scenario,
+            )
+            .await
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $firefox() -> $crate::support::Res<()> {
+            $crate::support::serve_and_run(
+                $crate::support::browser::BrowserKind::Firefox,
+                $scenario,
+            )
+            .await
+        }
+    };
+}
+
+/// Serves the built app and runs `scenario` against it in a `kind` browser.
+pub async fn serve_and_run<F, Fut>(kind: browser::BrowserKind, scenario: F) -> Res<()>
+where
+    F: FnOnce(browser::Session, String) -> Fut + Send + 'static,
+    Fut: Future<Output = Res<()>> + Send + 'static,
+{
+    let server = server::StaticServer::start(&server::dist_dir()?).await?;
+    let url = server.url();
+    browser::run(kind, move |session| scenario(session, url)).await
+}
+
 /// How often [`wait_until`] re-checks its condition.
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
 
