@@ -110,27 +110,31 @@ pub fn SpanHandles(pane: NodeRef<html::Div>) -> impl IntoView {
             None => "display: none".to_string(),
         }
     };
+    let handle = move |edge: Edge| {
+        let (class, test_id, title) = match edge {
+            Edge::Start => (
+                "span-handle start",
+                "handle-start",
+                "Drag to move the start",
+            ),
+            Edge::End => ("span-handle end", "handle-end", "Drag to move the end"),
+        };
+        view! {
+            <div
+                class=class
+                data-testid=test_id
+                title=title
+                aria-hidden="true"
+                style=style(edge)
+                on:pointerdown=grab(edge)
+                on:pointermove=follow
+                on:pointerup=release
+            ></div>
+        }
+    };
     view! {
-        <div
-            class="span-handle start"
-            data-testid="handle-start"
-            title="Drag to move the start"
-            aria-hidden="true"
-            style=style(Edge::Start)
-            on:pointerdown=grab(Edge::Start)
-            on:pointermove=follow
-            on:pointerup=release
-        ></div>
-        <div
-            class="span-handle end"
-            data-testid="handle-end"
-            title="Drag to move the end"
-            aria-hidden="true"
-            style=style(Edge::End)
-            on:pointerdown=grab(Edge::End)
-            on:pointermove=follow
-            on:pointerup=release
-        ></div>
+        {handle(Edge::Start)}
+        {handle(Edge::End)}
     }
 }
 

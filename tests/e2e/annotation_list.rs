@@ -18,7 +18,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use span_annotator::format::stored::{bucket_key, bucket_of, documents_key, text_hash, text_key};
 
-use crate::support::app::{doc_item, open_document, wait_for_app, wait_for_highlights};
+use crate::support::app::{
+    code_points, doc_item, open_document, wait_for_app, wait_for_highlights,
+};
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
@@ -174,15 +176,6 @@ async fn focused(client: &Client) -> Res<Option<String>> {
     .await
 }
 
-/// Code points of the first occurrence of `needle` in `text`.
-fn find(text: &str, needle: &str) -> Res<(usize, usize)> {
-    let byte = text
-        .find(needle)
-        .context(format!("{needle:?} is in the seed"))?;
-    let start = text[..byte].chars().count();
-    Ok((start, start + needle.chars().count()))
-}
-
 async fn type_into(client: &Client, selector: &str, text: &str) -> Res<()> {
     page::click(client, selector).await?;
     page::type_text(client, text).await
@@ -210,7 +203,7 @@ async fn annotation_list(session: Session, url: String) -> Res<()> {
         ("Russia", '3', "Location"),
         ("Bashar al Assad", '1', "Person"),
     ] {
-        let (start, end) = find(&text, needle)?;
+        let (start, end) = code_points(&text, needle)?;
         page::drag_select(client, &text, start, end).await?;
         page::press_key(client, key).await?;
         let count = made.len() + 1;

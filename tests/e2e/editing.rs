@@ -6,7 +6,9 @@
 use fantoccini::{Client, Locator};
 use serde_json::Value;
 
-use crate::support::app::{doc_item, open_document, wait_for_app, wait_for_highlights};
+use crate::support::app::{
+    code_points, doc_item, open_document, wait_for_app, wait_for_highlights,
+};
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
@@ -16,15 +18,6 @@ const DOC: &str = "002_851cd8e497878d71";
 
 in_both_browsers!(chromium_editing, firefox_editing, editing);
 
-/// Code points of the first occurrence of `needle` in `text`.
-fn find(text: &str, needle: &str) -> Res<(usize, usize)> {
-    let byte = text
-        .find(needle)
-        .context(format!("{needle:?} is in the seed"))?;
-    let start = text[..byte].chars().count();
-    Ok((start, start + needle.chars().count()))
-}
-
 async fn editing(session: Session, url: String) -> Res<()> {
     let client = &session.client;
     let text = std::fs::read_to_string(manifest_dir().join(format!("seeds/{DOC}.txt")))?;
@@ -33,7 +26,7 @@ async fn editing(session: Session, url: String) -> Res<()> {
     open_document(client, DOC, &text).await?;
 
     // "Staffan de Mistura" as a Person, and "de Mistura" inside it as Location.
-    let (outer_start, outer_end) = find(&text, "Staffan de Mistura")?;
+    let (outer_start, outer_end) = code_points(&text, "Staffan de Mistura")?;
     page::drag_select(client, &text, outer_start, outer_end).await?;
     page::press_key(client, '1').await?;
     let one = wait_for_highlights(client, "the outer highlight", |h| h.len() == 1).await?;

@@ -8,9 +8,8 @@
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use fantoccini::Client;
-use serde_json::Value;
 
-use crate::support::app::wait_for_app;
+use crate::support::app::{export_annotations, wait_for_app};
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
@@ -53,15 +52,8 @@ async fn press(client: &Client, key: Key, times: usize) -> Res<()> {
 
 /// The annotations of the export, as `(start, end, quote, label)`.
 async fn exported(session: &Session) -> Res<Vec<(u64, u64, String, String)>> {
-    page::click(&session.client, &testid("export-json")).await?;
-    let (_, body) = session
-        .wait_for_download("annotations.json", STEP_TIMEOUT, |b| {
-            serde_json::from_str::<Value>(b).is_ok()
-        })
-        .await?;
-    let export: Value = serde_json::from_str(&body).context("parsing the export")?;
-    let list = export["annotations"].as_array().context("annotations")?;
-    Ok(list
+    Ok(export_annotations(session)
+        .await?
         .iter()
         .map(|a| {
             (

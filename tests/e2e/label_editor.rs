@@ -11,7 +11,7 @@ use fantoccini::{Client, Locator};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::support::app::{open_document, wait_for_app, wait_for_highlights};
+use crate::support::app::{code_points, open_document, wait_for_app, wait_for_highlights};
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
@@ -30,20 +30,11 @@ struct Row {
     hotkey: String,
 }
 
-/// Code points of the first occurrence of `needle` in `text`.
-fn find(text: &str, needle: &str) -> Res<(usize, usize)> {
-    let byte = text
-        .find(needle)
-        .context(format!("{needle:?} is in the seed"))?;
-    let start = text[..byte].chars().count();
-    Ok((start, start + needle.chars().count()))
-}
-
 /// Selects `needle` with a real drag, presses `key`, and returns the id of
 /// the new highlight.
 async fn tag(client: &Client, text: &str, needle: &str, key: char) -> Res<String> {
     let before = page::highlighted_texts(client).await?;
-    let (start, end) = find(text, needle)?;
+    let (start, end) = code_points(text, needle)?;
     page::drag_select(client, text, start, end).await?;
     page::press_key(client, key).await?;
     let after = wait_for_highlights(client, &format!("{needle:?} to be highlighted"), |h| {

@@ -8,7 +8,9 @@ use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON
 use serde_json::{json, Value};
 use span_annotator::format::stored::{documents_key, text_key};
 
-use crate::support::app::{doc_item, open_document, wait_for_app, wait_for_highlights};
+use crate::support::app::{
+    code_points, doc_item, export_annotations, open_document, wait_for_app, wait_for_highlights,
+};
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
@@ -17,34 +19,6 @@ use crate::{ensure, ensure_eq, in_both_browsers};
 in_both_browsers!(chromium_nested_spans, firefox_nested_spans, nested);
 in_both_browsers!(chromium_snapping, firefox_snapping, snapping);
 in_both_browsers!(chromium_resize_by_handle, firefox_resize_by_handle, handles);
-
-/// Code points of the first `needle` in `text`.
-fn find(text: &str, needle: &str) -> Res<(usize, usize)> {
-    let byte = text
-        .find(needle)
-        .context(format!("{needle:?} is in the text"))?;
-    let start = text[..byte].chars().count();
-    Ok((start, start + needle.chars().count()))
-}
-
-/// The exported annotations, freshly downloaded.
-pub async fn export(session: &Session) -> Res<Vec<Value>> {
-    let path = session.downloads.join("annotations.json");
-    if path.exists() {
-        std::fs::remove_file(&path).context("clearing the last export")?;
-    }
-    page::click(&session.client, &testid("export-json")).await?;
-    let (_, body) = session
-        .wait_for_download("annotations.json", STEP_TIMEOUT, |b| {
-            serde_json::from_str::<Value>(b).is_ok()
-        })
-        .await?;
-    let export: Value = serde_json::from_str(&body).context("parsing the export")?;
-    Ok(export["annotations"]
-        .as_array()
-        .context("annotations")?
-        .clone())
-}
 
 async fn nested(session: Session, url: String) -> Res<()> {
     const DOC: &str = "002_851cd8e497878d71";
@@ -60,7 +34,7 @@ async fn nested(session: Session, url: String) -> Res<()> {
         ("set up coordination center for safety", '6'),
     ];
     for (n, (quote, key)) in made.iter().enumerate() {
-        let (start, end) = find(&text, quote)?;
+        let (start, end) = code_points(&text, quote)?;
         page::drag_select(client, &text, start, end).await?;
         page::press_key(client, *key).await?;
         wait_for_highlights(client, &format!("{} highlights", n + 1), |h| {
@@ -135,7 +109,7 @@ async fn nested(session: Session, url: String) -> Res<()> {
         |h| h.len() == 2,
     )
     .await?;
-    let left = export(&session).await?;
+    let left = export_annotations(&session).await?;
     let mut labels: Vec<&str> = left.iter().filter_map(|a| a["label"].as_str()).collect();
     labels.sort_unstable();
     ensure_eq!(labels, vec!["Event", "Location"], "labels left");
@@ -180,8 +154,8 @@ async fn snapping(session: Session, url: String) -> Res<()> {
 
     // Snapping on: a drag from inside "Staffan" to inside "met" takes whole
     // words, the thumb with its skin tone included.
-    let (staffan, _) = find(text, "Staffan")?;
-    let (met, _) = find(text, "met")?;
+    let (staffan, _) = code_points(text, "Staffan")?;
+    let (met, _) = code_points(text, "met")?;
     page::drag_select(client, text, staffan + 2, met + 2).await?;
     page::press_key(client, '1').await?;
     wait_for_highlights(client, "the snapped span", |h| h.len() == 1).await?;
@@ -196,8 +170,8 @@ async fn snapping(session: Session, url: String) -> Res<()> {
     )
     .await?;
     ensure!(!checked, "the snap toggle is still on");
-    let (accents, _) = find(text, "e\u{301}te\u{301}")?;
-    let (family, family_end) = find(text, "👩‍👩‍👧")?;
+    let (accents, _) = code_points(text, "e\u{301}te\u{301}")?;
+    let (family, family_end) = code_points(text, "👩‍👩‍👧")?;
     for (n, (start, end)) in [(accents + 1, accents + 4), (family + 2, family + 3)]
         .into_iter()
         .enumerate()
@@ -210,12 +184,12 @@ async fn snapping(session: Session, url: String) -> Res<()> {
         .await?;
     }
     // With snapping off a drag inside a word keeps exactly what it covers.
-    let (astana, _) = find(text, "Astana")?;
+    let (astana, _) = code_points(text, "Astana")?;
     page::drag_select(client, text, astana + 1, astana + 4).await?;
     page::press_key(client, '3').await?;
     wait_for_highlights(client, "4 highlights", |h| h.len() == 4).await?;
 
-    let exported = export(&session).await?;
+    let exported = export_annotations(&session).await?;
     let mut spans: Vec<(u64, u64, String)> = exported
         .iter()
         .map(|a| {
@@ -238,7 +212,7 @@ async fn snapping(session: Session, url: String) -> Res<()> {
             text.chars().skip(s).take(e - s).collect::<String>(),
         )
     };
-    let (_, met_end) = find(text, "met")?;
+    let (_, met_end) = code_points(text, "met")?;
     let mut expected = vec![
         at(staffan, met_end),
         at(accents, accents + 5),
@@ -261,7 +235,7 @@ async fn handles(session: Session, url: String) -> Res<()> {
     client.goto(&url).await.context("opening the app")?;
     wait_for_app(client).await?;
     open_document(client, DOC, &text).await?;
-    let (start, end) = find(&text, "coordination center")?;
+    let (start, end) = code_points(&text, "coordination center")?;
     page::drag_select(client, &text, start, end).await?;
     page::press_key(client, '2').await?;
     wait_for_highlights(client, "the highlight", |h| h.len() == 1).await?;
@@ -281,7 +255,7 @@ async fn handles(session: Session, url: String) -> Res<()> {
             .ok_or_else(|| Failure("no end handle shown".into()))
     })
     .await?;
-    let (_, safety_end) = find(&text, "coordination center for safety")?;
+    let (_, safety_end) = code_points(&text, "coordination center for safety")?;
     let target: (f64, f64) = page::eval(
         client,
         r#"const pane = document.querySelector('[data-testid="doc-text"]');
@@ -333,7 +307,7 @@ async fn handles(session: Session, url: String) -> Res<()> {
         h.values().next().map(String::as_str) == Some("coordination center for safety")
     })
     .await?;
-    let exported = export(&session).await?;
+    let exported = export_annotations(&session).await?;
     ensure_eq!(exported.len(), 1, "annotations");
     ensure_eq!(
         exported[0]["end"].as_u64(),

@@ -7,8 +7,7 @@ use fantoccini::{Client, Locator};
 use serde_json::Value;
 
 use crate::keyboard::chord;
-use crate::spans::export;
-use crate::support::app::{open_document, wait_for_app, wait_for_highlights};
+use crate::support::app::{export_annotations, open_document, wait_for_app, wait_for_highlights};
 use crate::support::browser::Session;
 use crate::support::page::{self, testid};
 use crate::support::{manifest_dir, Context, Res};
@@ -57,7 +56,7 @@ async fn undo_redo(session: Session, url: String) -> Res<()> {
     open_document(client, DOC, &text).await?;
 
     tag(client, &text, "Kazakhstan", '3', 1).await?;
-    let before = export(&session).await?;
+    let before = export_annotations(&session).await?;
 
     // Ten changes.
     tag(client, &text, "Lavrentiev", '1', 2).await?; // 1
@@ -86,7 +85,7 @@ async fn undo_redo(session: Session, url: String) -> Res<()> {
     pick(client, "Lavrentiev").await?;
     chord(client, &[], Key::Delete).await?; // 10
     wait_for_highlights(client, "3 highlights", |h| h.len() == 3).await?;
-    let after = export(&session).await?;
+    let after = export_annotations(&session).await?;
     ensure_eq!(
         labels(&after),
         vec!["Event", "Location", "Organization"],
@@ -97,12 +96,20 @@ async fn undo_redo(session: Session, url: String) -> Res<()> {
         chord(client, &[Key::Control], 'z').await?;
     }
     wait_for_highlights(client, "the state before the ten changes", |h| h.len() == 1).await?;
-    ensure_eq!(export(&session).await?, before, "export after ten undos");
+    ensure_eq!(
+        export_annotations(&session).await?,
+        before,
+        "export after ten undos"
+    );
     for _ in 0..10 {
         chord(client, &[Key::Control, Key::Shift], 'z').await?;
     }
     wait_for_highlights(client, "the state after the ten changes", |h| h.len() == 3).await?;
-    ensure_eq!(export(&session).await?, after, "export after ten redos");
+    ensure_eq!(
+        export_annotations(&session).await?,
+        after,
+        "export after ten redos"
+    );
     Ok(())
 }
 

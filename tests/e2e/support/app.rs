@@ -7,7 +7,10 @@ use std::time::Duration;
 use fantoccini::Client;
 
 use super::page::{self, testid, STEP_TIMEOUT};
-use super::{manifest_dir, wait_until, Failure, Res};
+use serde_json::Value;
+
+use super::browser::Session;
+use super::{manifest_dir, wait_until, Context, Failure, Res};
 
 /// Loading the wasm bundle can be slow on a busy two-core CI machine.
 pub const APP_LOAD_TIMEOUT: Duration = Duration::from_secs(30);
@@ -85,4 +88,33 @@ pub async fn wait_for_highlights(
         }
     })
     .await
+}
+
+/// The code points of the first occurrence of `needle` in `text`.
+pub fn code_points(text: &str, needle: &str) -> Res<(usize, usize)> {
+    let byte = text
+        .find(needle)
+        .context(format!("{needle:?} is in the text"))?;
+    let start = text[..byte].chars().count();
+    Ok((start, start + needle.chars().count()))
+}
+
+/// The annotations of a fresh export: the last download is cleared first,
+/// so each call reads what the app holds now.
+pub async fn export_annotations(session: &Session) -> Res<Vec<Value>> {
+    let path = session.downloads.join("annotations.json");
+    if path.exists() {
+        std::fs::remove_file(&path).context("clearing the last export")?;
+    }
+    page::click(&session.client, &testid("export-json")).await?;
+    let (_, body) = session
+        .wait_for_download("annotations.json", STEP_TIMEOUT, |b| {
+            serde_json::from_str::<Value>(b).is_ok()
+        })
+        .await?;
+    let export: Value = serde_json::from_str(&body).context("parsing the export")?;
+    Ok(export["annotations"]
+        .as_array()
+        .context("the export's annotations")?
+        .clone())
 }
