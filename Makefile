@@ -1,5 +1,5 @@
 # The two commands of the README. Each installs what it needs first.
-.PHONY: serve test
+.PHONY: serve test bench
 
 serve:
 	scripts/setup build
@@ -7,3 +7,7 @@ serve:
 
 test:
 	scripts/test
+
+# The benchmark of issue 3: prints a table, writes bench/results.json.
+bench:
+	scripts/bench

@@ -44,9 +44,15 @@ pub fn SpanHandles(pane: NodeRef<html::Div>) -> impl IntoView {
         spots.set(spot(annotator, &pane, start, false).zip(spot(annotator, &pane, end, true)));
     };
     // Re-placed after the paragraphs are redrawn: on the next frame.
-    Effect::new(move || {
+    // Only when the selected annotation or its span changes: placing reads
+    // the layout, which edits elsewhere in the document must not pay for.
+    let selected_span = Memo::new(move |_| {
         annotator.selected.track();
         annotator.track_document(annotator.current.get());
+        annotator.selected_annotation().map(|a| (a.id, a.start, a.end))
+    });
+    Effect::new(move || {
+        selected_span.track();
         request_animation_frame(place);
     });
     let _ = window_event_listener(ev::resize, move |_| place());
