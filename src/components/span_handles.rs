@@ -49,7 +49,9 @@ pub fn SpanHandles(pane: NodeRef<html::Div>) -> impl IntoView {
     let selected_span = Memo::new(move |_| {
         annotator.selected.track();
         annotator.track_document(annotator.current.get());
-        annotator.selected_annotation().map(|a| (a.id, a.start, a.end))
+        annotator
+            .selected_annotation()
+            .map(|a| (a.id, a.start, a.end))
     });
     Effect::new(move || {
         selected_span.track();
