@@ -219,30 +219,31 @@ impl Annotator {
     /// Undoes the latest action, in whichever document it was, and shows
     /// that document.
     pub fn undo(&self) {
-        let Some(action) = self.history.try_update_value(History::undo).flatten() else {
-            self.tell(Notice::info("Nothing to undo."));
-            return;
-        };
-        match self.apply(&action) {
-            Ok(()) => self.show_document_of(&action),
-            Err(e) => {
-                self.history.update_value(History::undo_failed);
-                self.tell(Notice::error(format!("Could not undo: {e}.")));
-            }
-        }
+        self.replay("undo", History::undo, History::undo_failed);
     }
 
     /// Redoes the latest undone action.
     pub fn redo(&self) {
-        let Some(action) = self.history.try_update_value(History::redo).flatten() else {
-            self.tell(Notice::info("Nothing to redo."));
+        self.replay("redo", History::redo, History::redo_failed);
+    }
+
+    /// Takes the next action to `verb` from the history and applies it,
+    /// putting it back with `failed` if it cannot be applied.
+    fn replay(
+        &self,
+        verb: &str,
+        next: fn(&mut History) -> Option<Action>,
+        failed: fn(&mut History),
+    ) {
+        let Some(action) = self.history.try_update_value(next).flatten() else {
+            self.tell(Notice::info(format!("Nothing to {verb}.")));
             return;
         };
         match self.apply(&action) {
             Ok(()) => self.show_document_of(&action),
             Err(e) => {
-                self.history.update_value(History::redo_failed);
-                self.tell(Notice::error(format!("Could not redo: {e}.")));
+                self.history.update_value(failed);
+                self.tell(Notice::error(format!("Could not {verb}: {e}.")));
             }
         }
     }
