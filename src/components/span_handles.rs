@@ -54,7 +54,9 @@ pub fn SpanHandles(pane: NodeRef<html::Div>) -> impl IntoView {
             .map(|a| (a.id, a.start, a.end))
     });
     Effect::new(move || {
-        selected_span.track();
+        // Reading the memo (not just tracking it) makes it compute, and so
+        // subscribe to what it depends on.
+        selected_span.with(|_| ());
         request_animation_frame(place);
     });
     let _ = window_event_listener(ev::resize, move |_| place());

@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 use span_annotator::format::stored::{bucket_key, bucket_of, documents_key, text_hash, text_key};
 
 use crate::support::app::{
-    code_points, doc_item, open_document, wait_for_app, wait_for_highlights,
+    code_points, doc_item, open_document, store_and_reload, wait_for_app, wait_for_highlights,
 };
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
@@ -453,33 +453,26 @@ async fn long_list(session: Session, url: String) -> Res<()> {
         ]));
     }
     let mut items = vec![
-        json!([
+        (
             documents_key(),
             json!({"version": 1, "documents": [
             {"id": LONG_DOC, "file_name": "long-list.txt", "title": "A long list"}]})
-            .to_string()
-        ]),
-        json!([
+            .to_string(),
+        ),
+        (
             text_key(LONG_DOC),
-            json!({"version": 1, "document_id": LONG_DOC, "text": text}).to_string()
-        ]),
+            json!({"version": 1, "document_id": LONG_DOC, "text": text}).to_string(),
+        ),
     ];
     for (bucket, annotations) in buckets {
         let record = json!({"version": 1, "document_id": LONG_DOC, "bucket": bucket,
             "text_hash": hash, "annotations": annotations});
-        items.push(json!([bucket_key(LONG_DOC, bucket), record.to_string()]));
+        items.push((bucket_key(LONG_DOC, bucket), record.to_string()));
     }
 
     client.goto(&url).await.context("opening the app")?;
     wait_for_app(client).await?;
-    client
-        .execute(
-            "for (const [key, value] of arguments[0]) localStorage.setItem(key, value);",
-            vec![Value::Array(items)],
-        )
-        .await
-        .context("storing the document")?;
-    client.refresh().await.context("reloading")?;
+    store_and_reload(client, &items).await?;
     wait_until("the long document to be listed", STEP_TIMEOUT, || async {
         match page::text_content(client, &doc_item(LONG_DOC)).await? {
             Some(item) if item.contains("20000 annotations") => Ok(Some(())),

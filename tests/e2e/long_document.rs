@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 use span_annotator::format::stored::{bucket_key, bucket_of, documents_key, text_hash, text_key};
 
-use crate::support::app::{doc_item, open_document, wait_for_app, wait_for_highlights};
+use crate::support::app::{
+    doc_item, open_document, store_and_reload, wait_for_app, wait_for_highlights,
+};
 use crate::support::browser::Session;
 use crate::support::page::{self, STEP_TIMEOUT};
 use crate::support::{wait_until, Context, Failure, Res};
@@ -88,16 +90,11 @@ async fn long_document(session: Session, url: String) -> Res<()> {
 
     client.goto(&url).await.context("opening the app")?;
     wait_for_app(client).await?;
-    for (key, value) in &items {
-        client
-            .execute(
-                "localStorage.setItem(arguments[0], arguments[1]);",
-                vec![json!(key), json!(value.to_string())],
-            )
-            .await
-            .context("storing the document")?;
-    }
-    client.refresh().await.context("reloading")?;
+    let items: Vec<(String, String)> = items
+        .iter()
+        .map(|(k, v)| (k.clone(), v.to_string()))
+        .collect();
+    store_and_reload(client, &items).await?;
     wait_until("the added document to be listed", STEP_TIMEOUT, || async {
         match page::text_content(client, &doc_item(DOC)).await? {
             Some(item) if item.contains("A long test") && item.contains("3000 annotations") => {

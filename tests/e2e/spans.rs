@@ -9,7 +9,8 @@ use serde_json::{json, Value};
 use span_annotator::format::stored::{documents_key, text_key};
 
 use crate::support::app::{
-    code_points, doc_item, export_annotations, open_document, wait_for_app, wait_for_highlights,
+    code_points, doc_item, export_annotations, open_document, store_and_reload, wait_for_app,
+    wait_for_highlights,
 };
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
@@ -132,16 +133,11 @@ async fn snapping(session: Session, url: String) -> Res<()> {
             json!({"version": 1, "document_id": DOC, "text": text}),
         ),
     ];
-    for (key, value) in &items {
-        client
-            .execute(
-                "localStorage.setItem(arguments[0], arguments[1]);",
-                vec![json!(key), json!(value.to_string())],
-            )
-            .await
-            .context("storing the document")?;
-    }
-    client.refresh().await.context("reloading")?;
+    let items: Vec<(String, String)> = items
+        .iter()
+        .map(|(k, v)| (k.clone(), v.to_string()))
+        .collect();
+    store_and_reload(client, &items).await?;
     wait_for_app(client).await.ok();
     wait_until("the added document", STEP_TIMEOUT, || async {
         match page::text_content(client, &doc_item(DOC)).await? {

@@ -8,7 +8,9 @@ use fantoccini::Client;
 use serde_json::{json, Value};
 use span_annotator::format::stored::{bucket_key, bucket_of, text_hash};
 
-use crate::support::app::{doc_item, open_document, wait_for_app, wait_for_highlights};
+use crate::support::app::{
+    doc_item, open_document, store_and_reload, wait_for_app, wait_for_highlights,
+};
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
@@ -59,17 +61,8 @@ async fn damaged_storage(session: Session, url: String) -> Res<()> {
         (bucket_key(DOC, bucket), partly_bad),
         (bucket_key(DOC, other_bucket), not_json),
     ];
-    for (key, value) in &planted {
-        client
-            .execute(
-                "localStorage.setItem(arguments[0], arguments[1]);",
-                vec![json!(key), json!(value)],
-            )
-            .await
-            .context("planting stored data")?;
-    }
-
-    client.refresh().await.context("reloading the page")?;
+    let planted: Vec<(String, String)> = planted.into_iter().collect();
+    store_and_reload(client, &planted).await?;
     wait_for_app(client).await?;
     let alert = wait_until(
         "an alert about the unreadable data",

@@ -118,3 +118,21 @@ pub async fn export_annotations(session: &Session) -> Res<Vec<Value>> {
         .context("the export's annotations")?
         .clone())
 }
+
+/// Writes `items` (key, value) into the app's localStorage and reloads, as
+/// if an earlier session had left them there.
+pub async fn store_and_reload(client: &Client, items: &[(String, String)]) -> Res<()> {
+    let pairs: Vec<Value> = items
+        .iter()
+        .map(|(k, v)| Value::from(vec![k.clone(), v.clone()]))
+        .collect();
+    client
+        .execute(
+            "for (const [key, value] of arguments[0]) localStorage.setItem(key, value);",
+            vec![Value::Array(pairs)],
+        )
+        .await
+        .context("writing to localStorage")?;
+    client.refresh().await.context("reloading")?;
+    Ok(())
+}
