@@ -7,7 +7,7 @@
 use fantoccini::Client;
 use serde_json::Value;
 
-use crate::support::app::{open_document, wait_for_app, wait_for_highlights};
+use crate::support::app::{open_seed, wait_for_highlights};
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
@@ -60,10 +60,7 @@ async fn audit(client: &Client, view: &str) -> Res<()> {
 
 async fn accessibility(session: Session, url: String) -> Res<()> {
     let client = &session.client;
-    let text = std::fs::read_to_string(manifest_dir().join(format!("seeds/{DOC}.txt")))?;
-    client.goto(&url).await.context("opening the app")?;
-    wait_for_app(client).await?;
-    open_document(client, DOC, &text).await?;
+    let text = open_seed(client, &url, DOC).await?;
     for (quote, key, count) in [("Staffan de Mistura", '1', 1), ("de Mistura", '3', 2)] {
         let byte = text.find(quote).context("quote in the seed")?;
         let start = text[..byte].chars().count();

@@ -19,11 +19,12 @@ use serde_json::{json, Value};
 use span_annotator::format::stored::{bucket_key, bucket_of, documents_key, text_hash, text_key};
 
 use crate::support::app::{
-    code_points, doc_item, open_document, store_and_reload, wait_for_app, wait_for_highlights,
+    code_points, detail_card_ids, doc_item, open_document, open_seed, store_and_reload,
+    wait_for_app, wait_for_highlights,
 };
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
-use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
+use crate::support::{wait_until, Context, Failure, Res};
 use crate::{ensure, ensure_eq, in_both_browsers};
 
 const DOC: &str = "000_941015829bfed30d";
@@ -105,13 +106,7 @@ async fn wait_for_counts(client: &Client, expected: &BTreeMap<String, usize>) ->
 /// Waits until the details panel lists exactly the annotations `ids`.
 async fn wait_for_details(client: &Client, what: &str, ids: &[&str]) -> Res<()> {
     wait_until(what, STEP_TIMEOUT, || async {
-        let shown: Vec<String> = page::eval(
-            client,
-            r#"return [...document.querySelectorAll('[data-testid="annotation-details"] section[data-ann-id]')]
-                .map(el => el.getAttribute("data-ann-id"));"#,
-            vec![],
-        )
-        .await?;
+        let shown = detail_card_ids(client).await?;
         if shown == ids {
             Ok(Some(()))
         } else {
@@ -190,10 +185,7 @@ async fn backspace(client: &Client, times: usize) -> Res<()> {
 
 async fn annotation_list(session: Session, url: String) -> Res<()> {
     let client = &session.client;
-    let text = std::fs::read_to_string(manifest_dir().join(format!("seeds/{DOC}.txt")))?;
-    client.goto(&url).await.context("opening the app")?;
-    wait_for_app(client).await?;
-    open_document(client, DOC, &text).await?;
+    let text = open_seed(client, &url, DOC).await?;
 
     // Made out of text order; listed in text order.
     let mut made: Vec<(usize, Entry)> = Vec::new();

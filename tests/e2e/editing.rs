@@ -7,11 +7,12 @@ use fantoccini::{Client, Locator};
 use serde_json::Value;
 
 use crate::support::app::{
-    code_points, doc_item, open_document, wait_for_app, wait_for_highlights,
+    code_points, detail_card_ids, doc_item, open_document, open_seed, wait_for_app,
+    wait_for_highlights,
 };
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
-use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
+use crate::support::{wait_until, Context, Failure, Res};
 use crate::{ensure, ensure_eq, in_both_browsers};
 
 const DOC: &str = "002_851cd8e497878d71";
@@ -20,10 +21,7 @@ in_both_browsers!(chromium_editing, firefox_editing, editing);
 
 async fn editing(session: Session, url: String) -> Res<()> {
     let client = &session.client;
-    let text = std::fs::read_to_string(manifest_dir().join(format!("seeds/{DOC}.txt")))?;
-    client.goto(&url).await.context("opening the app")?;
-    wait_for_app(client).await?;
-    open_document(client, DOC, &text).await?;
+    let text = open_seed(client, &url, DOC).await?;
 
     // "Staffan de Mistura" as a Person, and "de Mistura" inside it as Location.
     let (outer_start, outer_end) = code_points(&text, "Staffan de Mistura")?;
@@ -124,20 +122,18 @@ async fn editing(session: Session, url: String) -> Res<()> {
 
 /// The ids of the annotation cards in the details panel, in order.
 async fn card_ids(client: &Client) -> Res<Vec<String>> {
-    wait_until("the details panel to list annotations", STEP_TIMEOUT, || async {
-        let ids: Vec<String> = page::eval(
-            client,
-            r#"return [...document.querySelectorAll('[data-testid="annotation-details"] section[data-ann-id]')]
-                .map(el => el.getAttribute("data-ann-id"));"#,
-            vec![],
-        )
-        .await?;
-        if ids.is_empty() {
-            Err(Failure("no annotation cards".into()))
-        } else {
-            Ok(Some(ids))
-        }
-    })
+    wait_until(
+        "the details panel to list annotations",
+        STEP_TIMEOUT,
+        || async {
+            let ids = detail_card_ids(client).await?;
+            if ids.is_empty() {
+                Err(Failure("no annotation cards".into()))
+            } else {
+                Ok(Some(ids))
+            }
+        },
+    )
     .await
 }
 

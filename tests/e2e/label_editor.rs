@@ -11,10 +11,12 @@ use fantoccini::{Client, Locator};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::support::app::{code_points, open_document, wait_for_app, wait_for_highlights};
+use crate::support::app::{
+    code_points, open_document, open_seed, wait_for_app, wait_for_highlights,
+};
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
-use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
+use crate::support::{wait_until, Context, Failure, Res};
 use crate::{ensure, ensure_eq, in_both_browsers};
 
 const DOC: &str = "002_851cd8e497878d71";
@@ -197,10 +199,7 @@ async fn undo(client: &Client) -> Res<()> {
 
 async fn label_editor(session: Session, url: String) -> Res<()> {
     let client = &session.client;
-    let text = std::fs::read_to_string(manifest_dir().join(format!("seeds/{DOC}.txt")))?;
-    client.goto(&url).await.context("opening the app")?;
-    wait_for_app(client).await?;
-    open_document(client, DOC, &text).await?;
+    let text = open_seed(client, &url, DOC).await?;
 
     let envoy = tag(client, &text, "Staffan de Mistura", '1').await?;
     let country = tag(client, &text, "Kazakhstan", '3').await?;

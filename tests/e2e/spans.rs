@@ -9,12 +9,12 @@ use serde_json::{json, Value};
 use span_annotator::format::stored::{documents_key, text_key};
 
 use crate::support::app::{
-    code_points, doc_item, export_annotations, open_document, store_and_reload, wait_for_app,
-    wait_for_highlights,
+    code_points, doc_item, export_annotations, open_document, open_seed, store_and_reload,
+    wait_for_app, wait_for_highlights,
 };
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
-use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
+use crate::support::{wait_until, Context, Failure, Res};
 use crate::{ensure, ensure_eq, in_both_browsers};
 
 in_both_browsers!(chromium_nested_spans, firefox_nested_spans, nested);
@@ -24,10 +24,7 @@ in_both_browsers!(chromium_resize_by_handle, firefox_resize_by_handle, handles);
 async fn nested(session: Session, url: String) -> Res<()> {
     const DOC: &str = "002_851cd8e497878d71";
     let client = &session.client;
-    let text = std::fs::read_to_string(manifest_dir().join(format!("seeds/{DOC}.txt")))?;
-    client.goto(&url).await.context("opening the app")?;
-    wait_for_app(client).await?;
-    open_document(client, DOC, &text).await?;
+    let text = open_seed(client, &url, DOC).await?;
 
     let made = [
         ("coordination center", '2'),
@@ -227,10 +224,7 @@ async fn snapping(session: Session, url: String) -> Res<()> {
 async fn handles(session: Session, url: String) -> Res<()> {
     const DOC: &str = "002_851cd8e497878d71";
     let client = &session.client;
-    let text = std::fs::read_to_string(manifest_dir().join(format!("seeds/{DOC}.txt")))?;
-    client.goto(&url).await.context("opening the app")?;
-    wait_for_app(client).await?;
-    open_document(client, DOC, &text).await?;
+    let text = open_seed(client, &url, DOC).await?;
     let (start, end) = code_points(&text, "coordination center")?;
     page::drag_select(client, &text, start, end).await?;
     page::press_key(client, '2').await?;

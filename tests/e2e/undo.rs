@@ -7,10 +7,10 @@ use fantoccini::{Client, Locator};
 use serde_json::Value;
 
 use crate::keyboard::chord;
-use crate::support::app::{export_annotations, open_document, wait_for_app, wait_for_highlights};
+use crate::support::app::{export_annotations, open_seed, wait_for_highlights};
 use crate::support::browser::Session;
 use crate::support::page::{self, testid};
-use crate::support::{manifest_dir, Context, Res};
+use crate::support::{Context, Res};
 use crate::{ensure_eq, in_both_browsers};
 
 const DOC: &str = "001_c07fc3de27d30260";
@@ -50,10 +50,7 @@ async fn pick(client: &Client, quote: &str) -> Res<String> {
 
 async fn undo_redo(session: Session, url: String) -> Res<()> {
     let client = &session.client;
-    let text = std::fs::read_to_string(manifest_dir().join(format!("seeds/{DOC}.txt")))?;
-    client.goto(&url).await.context("opening the app")?;
-    wait_for_app(client).await?;
-    open_document(client, DOC, &text).await?;
+    let text = open_seed(client, &url, DOC).await?;
 
     tag(client, &text, "Kazakhstan", '3', 1).await?;
     let before = export_annotations(&session).await?;

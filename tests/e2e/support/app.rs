@@ -136,3 +136,25 @@ pub async fn store_and_reload(client: &Client, items: &[(String, String)]) -> Re
     client.refresh().await.context("reloading")?;
     Ok(())
 }
+
+/// Opens the app at `url` and seed document `doc`, returning its text as
+/// read from `seeds/`, which the reading pane shows exactly.
+pub async fn open_seed(client: &Client, url: &str, doc: &str) -> Res<String> {
+    let text = std::fs::read_to_string(manifest_dir().join(format!("seeds/{doc}.txt")))
+        .context(format!("reading seeds/{doc}.txt"))?;
+    client.goto(url).await.context("opening the app")?;
+    wait_for_app(client).await?;
+    open_document(client, doc, &text).await?;
+    Ok(text)
+}
+
+/// The ids of the annotation cards in the details panel, in order.
+pub async fn detail_card_ids(client: &Client) -> Res<Vec<String>> {
+    page::eval(
+        client,
+        r#"return [...document.querySelectorAll('[data-testid="annotation-details"] section[data-ann-id]')]
+            .map(el => el.getAttribute("data-ann-id"));"#,
+        vec![],
+    )
+    .await
+}
