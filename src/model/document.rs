@@ -1,15 +1,69 @@
 //! Documents: the texts people annotate, and the three seed articles compiled
 //! into the app.
 //!
-//! A document's text is kept exactly as given; the title and date are derived
-//! from it for display only and never change the text or its offsets.
+//! A document's text is kept exactly as given, except that a text a person
+//! adds has its line endings made `\n` and a leading byte-order mark
+//! dropped (see [`text_of_file`]). The title and date are derived from it
+//! for display only and never change the text or its offsets.
 
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
 use super::text;
 
 /// The longest title shown before it is cut at a word boundary.
 const TITLE_MAX_CHARS: usize = 90;
+
+/// The largest text a person can add, in UTF-8 bytes. Browsers keep about
+/// 5 MB of localStorage per site, shared by every document and annotation.
+pub const MAX_TEXT_BYTES: usize = 4_000_000;
+
+/// Why a file or a pasted text cannot become a document.
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+pub enum TextError {
+    #[error("it is not UTF-8 text (byte {at} is 0x{byte:02X}); save it as UTF-8 and add it again")]
+    NotUtf8 { at: usize, byte: u8 },
+    #[error("it holds NUL bytes, so it is not a text file")]
+    Binary,
+    #[error("it is empty")]
+    Empty,
+    #[error("it is {}, more than the {} a document can have in this browser’s storage", megabytes(*.size), megabytes(MAX_TEXT_BYTES))]
+    TooLarge { size: usize },
+}
+
+/// `bytes` as megabytes with one decimal, e.g. "6.2 MB".
+pub fn megabytes(bytes: usize) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+}
+
+/// The text of a file a person adds: UTF-8, without a leading byte-order
+/// mark, with `\r\n` and lone `\r` line endings made `\n`.
+pub fn text_of_file(bytes: &[u8]) -> Result<String, TextError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        TextError::NotUtf8 {
+            at,
+            byte: bytes[at],
+        }
+    })?;
+    text_of_input(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
+/// A text a person pasted or added, with its line endings made `\n`,
+/// checked to be worth keeping and small enough to store.
+pub fn text_of_input(text: &str) -> Result<String, TextError> {
+    if text.contains('\0') {
+        return Err(TextError::Binary);
+    }
+    if text.trim().is_empty() {
+        return Err(TextError::Empty);
+    }
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(TextError::TooLarge { size: text.len() });
+    }
+    Ok(text)
+}
 
 /// A text to annotate. `id` is stable across sessions and exports.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +86,22 @@ impl Document {
             id: id.into(),
             file_name: file_name.into(),
             title: derive_title(&text),
+            text,
+        }
+    }
+
+    /// A document a person added, titled `title` if it is not blank and
+    /// otherwise after its first line.
+    pub fn added(id: String, file_name: String, text: String, title: &str) -> Self {
+        let title = title.trim();
+        Self {
+            id,
+            file_name,
+            title: if title.is_empty() {
+                derive_title(&text)
+            } else {
+                title.to_string()
+            },
             text,
         }
     }
@@ -166,6 +236,42 @@ mod tests {
             "cut mid-word: {}",
             doc.title
         );
+    }
+
+    #[test]
+    fn added_text_keeps_every_character_but_line_endings() {
+        let text = "\u{feff}Zoë 👩‍👩‍👧\r\nשלום\u{a0}“x”\rend\r\n";
+        assert_eq!(
+            text_of_file(text.as_bytes()).unwrap(),
+            "Zoë 👩‍👩‍👧\nשלום\u{a0}“x”\nend\n"
+        );
+        assert_eq!(text_of_input("a\u{feff}b").unwrap(), "a\u{feff}b");
+    }
+
+    #[test]
+    fn bad_files_say_what_is_wrong() {
+        assert_eq!(
+            text_of_file(b"caf\xe9 au lait"),
+            Err(TextError::NotUtf8 { at: 3, byte: 0xE9 })
+        );
+        assert_eq!(text_of_file(b"PK\x03\x04\0\0"), Err(TextError::Binary));
+        assert_eq!(text_of_file(b""), Err(TextError::Empty));
+        assert_eq!(text_of_input(" \r\n\t"), Err(TextError::Empty));
+        let big = "a".repeat(MAX_TEXT_BYTES + 1);
+        let error = text_of_input(&big).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "it is 4.0 MB, more than the 4.0 MB a document can have in this browser’s storage"
+        );
+        assert!(text_of_input(&big[1..]).is_ok());
+    }
+
+    #[test]
+    fn an_added_document_is_titled_by_hand_or_by_its_first_line() {
+        let doc = Document::added("d".into(), "a.txt".into(), "\nFirst\nrest".into(), "  ");
+        assert_eq!(doc.title, "First");
+        let doc = Document::added("d".into(), "a.txt".into(), "x".into(), " Mine ");
+        assert_eq!(doc.title, "Mine");
     }
 
     #[test]

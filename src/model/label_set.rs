@@ -285,6 +285,7 @@ pub fn plan_rename_label(
                 ..annotation.clone()
             })
         }),
+        ..Action::default()
     })
 }
 
@@ -382,6 +383,7 @@ pub fn plan_delete_label(
     Ok(Action {
         labels: Some((labels.to_vec(), after)),
         steps,
+        ..Action::default()
     })
 }
 
@@ -412,7 +414,7 @@ fn steps_for(
 fn labels_only(before: &[Label], after: Vec<Label>) -> Action {
     Action {
         labels: Some((before.to_vec(), after)),
-        steps: Vec::new(),
+        ..Action::default()
     }
 }
 

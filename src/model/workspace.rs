@@ -5,13 +5,14 @@
 //! they point at, labels that exist, ids that are unique. Each edit reports
 //! the [`Change`] it made so the view redraws and saves only that.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::ops::Range;
 
 use thiserror::Error;
 
 use super::{
-    snap, text::CharIndex, Action, Annotation, Document, Label, Paragraphs, SpanIndex, Step,
+    snap, text::CharIndex, Action, Annotation, Document, DocumentStep, Label, Paragraphs,
+    SpanIndex, Step,
 };
 
 /// A reason an edit, or a stored or imported annotation, is refused. The
@@ -47,6 +48,16 @@ pub enum EditError {
     DuplicateId(String),
     #[error("“{quote}” is already tagged {label}")]
     AlreadyTagged { quote: String, label: String },
+    #[error("there is already a document with the id “{0}”")]
+    DuplicateDocument(String),
+    #[error("document {position} is no longer “{title}”")]
+    StaleDocument { position: usize, title: String },
+    #[error("“{0}” still has annotations")]
+    DocumentNotEmpty(String),
+    #[error("a document’s text cannot be changed once added")]
+    TextChanged,
+    #[error("a title cannot be empty")]
+    EmptyTitle,
 }
 
 /// What an edit changed: one annotation of one document, and the range of
@@ -54,6 +65,7 @@ pub enum EditError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
     pub document: usize,
+    pub document_id: String,
     pub annotation: String,
     pub start: usize,
     pub end: usize,
@@ -63,6 +75,7 @@ impl Change {
     fn of(document: usize, annotation: &Annotation) -> Self {
         Self {
             document,
+            document_id: annotation.document_id.clone(),
             annotation: annotation.id.clone(),
             start: annotation.start,
             end: annotation.end,
@@ -77,6 +90,14 @@ pub struct Applied {
     pub changes: Vec<Change>,
     /// Whether the label set changed.
     pub labels: bool,
+    /// Whether the list of documents changed (added, removed, renamed); if
+    /// so, positions in `changes` may no longer hold, and their
+    /// `document_id`s say which document each was.
+    pub documents: bool,
+    /// The ids of the documents removed, then of those added, in order. An
+    /// id can be in both when a document is replaced by another with its id.
+    pub removed_documents: Vec<String>,
+    pub added_documents: Vec<String>,
 }
 
 /// A document with what the app keeps alongside it.
@@ -89,6 +110,15 @@ struct Annotated {
 }
 
 impl Annotated {
+    fn new(document: Document) -> Self {
+        Self {
+            chars: CharIndex::new(&document.text),
+            paragraphs: Paragraphs::of(&document.text),
+            document,
+            annotations: SpanIndex::default(),
+        }
+    }
+
     /// The text at `start..end`, if that is a non-empty range inside it.
     fn quote(&self, start: usize, end: usize) -> Result<&str, EditError> {
         if start == end {
@@ -111,26 +141,17 @@ impl Annotated {
 pub struct Workspace {
     documents: Vec<Annotated>,
     labels: Vec<Label>,
-    /// Which document each annotation id belongs to: ids are unique across
-    /// the workspace, and checking that must not scan every annotation.
-    owners: HashMap<String, usize>,
+    /// Every annotation id: ids are unique across the workspace, and
+    /// checking that must not scan every annotation.
+    ids: HashSet<String>,
 }
 
 impl Workspace {
     pub fn new(documents: Vec<Document>, labels: Vec<Label>) -> Self {
-        let documents = documents
-            .into_iter()
-            .map(|document| Annotated {
-                chars: CharIndex::new(&document.text),
-                paragraphs: Paragraphs::of(&document.text),
-                document,
-                annotations: SpanIndex::default(),
-            })
-            .collect();
         Self {
-            documents,
+            documents: documents.into_iter().map(Annotated::new).collect(),
             labels,
-            owners: HashMap::new(),
+            ids: HashSet::new(),
         }
     }
 
@@ -324,15 +345,160 @@ impl Workspace {
         }))
     }
 
+    /// The action that adds `documents` after the last one.
+    pub fn plan_add_documents(&self, documents: Vec<Document>) -> Result<Action, EditError> {
+        let mut ids: HashSet<&str> = self.documents().map(|d| d.id.as_str()).collect();
+        for document in &documents {
+            if !ids.insert(&document.id) {
+                return Err(EditError::DuplicateDocument(document.id.clone()));
+            }
+        }
+        let first = self.documents.len();
+        Ok(Action {
+            documents: documents
+                .into_iter()
+                .enumerate()
+                .map(|(i, document)| DocumentStep {
+                    position: first + i,
+                    before: None,
+                    after: Some(document),
+                })
+                .collect(),
+            ..Action::default()
+        })
+    }
+
+    /// The action that gives document `doc` the title `title`, trimmed.
+    pub fn plan_rename(&self, doc: usize, title: &str) -> Result<Action, EditError> {
+        let title = title.trim();
+        if title.is_empty() {
+            return Err(EditError::EmptyTitle);
+        }
+        let before = &self.entry(doc)?.document;
+        Ok(Action {
+            documents: vec![DocumentStep {
+                position: doc,
+                before: Some(before.clone()),
+                after: Some(Document {
+                    title: title.to_string(),
+                    ..before.clone()
+                }),
+            }],
+            ..Action::default()
+        })
+    }
+
+    /// The action that removes document `doc` with all its annotations.
+    pub fn plan_remove_document(&self, doc: usize) -> Result<Action, EditError> {
+        let entry = self.entry(doc)?;
+        Ok(Action {
+            documents: vec![DocumentStep {
+                position: doc,
+                before: Some(entry.document.clone()),
+                after: None,
+            }],
+            steps: entry
+                .annotations
+                .iter()
+                .map(|annotation| Step {
+                    document: doc,
+                    before: Some(annotation.clone()),
+                    after: None,
+                })
+                .collect(),
+            ..Action::default()
+        })
+    }
+
     /// Applies `action` whole or not at all.
     pub fn apply(&mut self, action: &Action) -> Result<Applied, EditError> {
+        if action.documents.is_empty() {
+            return self.apply_to_annotations(action);
+        }
+        // Adding and removing documents is rare and moves positions around,
+        // so a failure is taken back by restoring a copy.
+        let saved = self.clone();
+        let result = self.apply_with_documents(action);
+        if result.is_err() {
+            *self = saved;
+        }
+        result
+    }
+
+    fn apply_with_documents(&mut self, action: &Action) -> Result<Applied, EditError> {
+        let mut applied = Applied {
+            labels: action.labels.is_some(),
+            documents: true,
+            ..Applied::default()
+        };
+        if let Some((_, after)) = &action.labels {
+            self.labels = after.clone();
+        }
+        for step in action.documents.iter().filter(|s| !s.removes()) {
+            self.apply_document_step(step, &mut applied)?;
+        }
+        for step in &action.steps {
+            self.apply_step(step, &mut applied.changes)?;
+        }
+        for step in action.documents.iter().filter(|s| s.removes()) {
+            self.apply_document_step(step, &mut applied)?;
+        }
+        let mut ids = HashSet::new();
+        if let Some(twice) = self.documents().find(|d| !ids.insert(&d.id)) {
+            return Err(EditError::DuplicateDocument(twice.id.clone()));
+        }
+        Ok(applied)
+    }
+
+    fn apply_document_step(
+        &mut self,
+        step: &DocumentStep,
+        applied: &mut Applied,
+    ) -> Result<(), EditError> {
+        let at = step.position;
+        if let Some(before) = &step.before {
+            let entry = self.entry(at)?;
+            if entry.document != *before {
+                return Err(EditError::StaleDocument {
+                    position: at,
+                    title: before.title.clone(),
+                });
+            }
+        }
+        match (&step.before, &step.after) {
+            (None, None) => {}
+            (None, Some(after)) => {
+                if at > self.documents.len() {
+                    return Err(EditError::UnknownDocument(at));
+                }
+                self.documents.insert(at, Annotated::new(after.clone()));
+                applied.added_documents.push(after.id.clone());
+            }
+            (Some(before), None) => {
+                if !self.documents[at].annotations.is_empty() {
+                    return Err(EditError::DocumentNotEmpty(before.title.clone()));
+                }
+                self.documents.remove(at);
+                applied.removed_documents.push(before.id.clone());
+            }
+            (Some(before), Some(after)) => {
+                if after.id != before.id || after.text != before.text {
+                    return Err(EditError::TextChanged);
+                }
+                self.documents[at].document = after.clone();
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_to_annotations(&mut self, action: &Action) -> Result<Applied, EditError> {
         let labels_before = self.labels.clone();
         if let Some((_, after)) = &action.labels {
             self.labels = after.clone();
         }
         let mut applied = Applied {
-            changes: Vec::new(),
             labels: action.labels.is_some(),
+            ..Applied::default()
         };
         for (done, step) in action.steps.iter().enumerate() {
             if let Err(error) = self.apply_step(step, &mut applied.changes) {
@@ -354,7 +520,7 @@ impl Workspace {
                 .annotations
                 .remove(&before.id)
                 .ok_or_else(|| EditError::UnknownAnnotation(before.id.clone()))?;
-            self.owners.remove(&removed.id);
+            self.ids.remove(&removed.id);
             changes.push(Change::of(doc, &removed));
         }
         if let Some(after) = &step.after {
@@ -375,7 +541,7 @@ impl Workspace {
             self.entry_mut(step.document)
                 .ok()
                 .and_then(|entry| entry.annotations.remove(&after.id));
-            self.owners.remove(&after.id);
+            self.ids.remove(&after.id);
         }
         if let Some(before) = &step.before {
             self.insert(step.document, before.clone());
@@ -442,7 +608,7 @@ impl Workspace {
         for annotation in annotations {
             match self.check(doc, &annotation) {
                 Ok(()) => {
-                    self.owners.insert(annotation.id.clone(), doc);
+                    self.ids.insert(annotation.id.clone());
                     kept.push(annotation);
                 }
                 Err(error) => refused.push((annotation, error)),
@@ -478,7 +644,7 @@ impl Workspace {
         if self.label(&annotation.label).is_none() {
             return Err(EditError::UnknownLabel(annotation.label.clone()));
         }
-        if self.owners.contains_key(&annotation.id) {
+        if self.ids.contains(&annotation.id) {
             return Err(EditError::DuplicateId(annotation.id.clone()));
         }
         Ok(())
@@ -486,7 +652,7 @@ impl Workspace {
 
     fn insert(&mut self, doc: usize, annotation: Annotation) -> Change {
         let change = Change::of(doc, &annotation);
-        self.owners.insert(annotation.id.clone(), doc);
+        self.ids.insert(annotation.id.clone());
         self.documents[doc].annotations.insert(annotation);
         change
     }
@@ -543,6 +709,7 @@ mod tests {
             applied.changes,
             [Change {
                 document: 1,
+                document_id: "001_c07fc3de27d30260".into(),
                 annotation: "a1".into(),
                 start: 941,
                 end: 951
@@ -656,6 +823,7 @@ mod tests {
         let action = Action {
             labels: Some((default_labels(), Vec::new())),
             steps: vec![good, bad],
+            ..Action::default()
         };
         assert!(matches!(
             ws.apply(&action),
@@ -752,6 +920,7 @@ mod tests {
                     ..a
                 }),
             }],
+            ..Action::default()
         };
         let applied = ws.apply(&action).unwrap();
         assert!(applied.labels);
@@ -821,5 +990,154 @@ mod tests {
             [("s", "quote"), ("f", "document"), ("g", "duplicate")]
         );
         assert_eq!(ws.annotations(ARTICLE_001).unwrap().len(), 1);
+    }
+
+    fn documents(ws: &Workspace) -> Vec<Document> {
+        ws.documents().cloned().collect()
+    }
+
+    #[test]
+    fn removing_a_document_takes_its_annotations_and_undo_puts_both_back_in_place() {
+        let mut ws = workspace();
+        annotate(&mut ws, ARTICLE_001, 1..5, "Person", "a").unwrap();
+        annotate(&mut ws, ARTICLE_001, 3..9, "Event", "b").unwrap();
+        let before = (documents(&ws), state(&ws));
+        let remove = ws.plan_remove_document(ARTICLE_001).unwrap();
+        let applied = ws.apply(&remove).unwrap();
+        assert!(applied.documents);
+        assert_eq!(applied.removed_documents, ["001_c07fc3de27d30260"]);
+        assert_eq!(applied.changes.len(), 2);
+        assert_eq!(ws.document_count(), 2);
+        assert_eq!(ws.all_annotations().count(), 0);
+        let undone = ws.apply(&remove.inverse()).unwrap();
+        assert_eq!(undone.added_documents, ["001_c07fc3de27d30260"]);
+        assert_eq!((documents(&ws), state(&ws)), before);
+        annotate(&mut ws, ARTICLE_001, 20..25, "Person", "a2")
+            .expect("the ids of removed annotations are free again only once they are gone");
+    }
+
+    #[test]
+    fn added_documents_go_last_and_refuse_an_id_in_use() {
+        let mut ws = workspace();
+        let mine = Document::added("mine".into(), "mine.txt".into(), "Zoë 👩‍👩‍👧".into(), "");
+        let add = ws.plan_add_documents(vec![mine.clone()]).unwrap();
+        let applied = ws.apply(&add).unwrap();
+        assert_eq!(applied.added_documents, ["mine"]);
+        assert_eq!(ws.position("mine"), Some(3));
+        assert_eq!(ws.quote(3, 4, 9).unwrap(), "👩‍👩‍👧");
+        assert_eq!(
+            ws.plan_add_documents(vec![mine]),
+            Err(EditError::DuplicateDocument("mine".into()))
+        );
+        ws.apply(&add.inverse()).unwrap();
+        assert_eq!(documents(&ws), seed_documents());
+    }
+
+    #[test]
+    fn renaming_keeps_the_text_and_can_be_undone() {
+        let mut ws = workspace();
+        assert_eq!(ws.plan_rename(0, "  "), Err(EditError::EmptyTitle));
+        let rename = ws.plan_rename(0, " Talks fail ").unwrap();
+        let applied = ws.apply(&rename).unwrap();
+        assert!(applied.documents && applied.added_documents.is_empty());
+        assert_eq!(ws.document(0).unwrap().title, "Talks fail");
+        ws.apply(&rename.inverse()).unwrap();
+        assert_eq!(documents(&ws), seed_documents());
+    }
+
+    #[test]
+    fn documents_can_be_replaced_by_others_with_the_same_ids_in_one_action() {
+        let mut ws = workspace();
+        annotate(&mut ws, 0, 1..5, "Person", "a").unwrap();
+        let before = (documents(&ws), state(&ws));
+        let old = ws.annotations(0).unwrap().get("a").unwrap().clone();
+        let renamed = Document {
+            title: "New".into(),
+            ..seed_documents()[0].clone()
+        };
+        let replace = Action {
+            documents: vec![
+                DocumentStep {
+                    position: 3,
+                    before: None,
+                    after: Some(renamed.clone()),
+                },
+                DocumentStep {
+                    position: 2,
+                    before: Some(seed_documents()[2].clone()),
+                    after: None,
+                },
+                DocumentStep {
+                    position: 1,
+                    before: Some(seed_documents()[1].clone()),
+                    after: None,
+                },
+                DocumentStep {
+                    position: 0,
+                    before: Some(seed_documents()[0].clone()),
+                    after: None,
+                },
+            ],
+            steps: vec![
+                Step {
+                    document: 0,
+                    before: Some(old.clone()),
+                    after: None,
+                },
+                Step {
+                    document: 3,
+                    before: None,
+                    after: Some(Annotation {
+                        label: "Event".into(),
+                        ..old
+                    }),
+                },
+            ],
+            ..Action::default()
+        };
+        let applied = ws.apply(&replace).unwrap();
+        assert_eq!(documents(&ws), [renamed]);
+        assert_eq!(ws.annotations(0).unwrap().get("a").unwrap().label, "Event");
+        assert_eq!(applied.removed_documents.len(), 3);
+        ws.apply(&replace.inverse()).unwrap();
+        assert_eq!((documents(&ws), state(&ws)), before);
+    }
+
+    #[test]
+    fn a_document_action_that_fails_changes_nothing() {
+        let mut ws = workspace();
+        annotate(&mut ws, 0, 1..5, "Person", "a").unwrap();
+        let before = (documents(&ws), state(&ws));
+        let without_its_annotations = Action {
+            documents: vec![DocumentStep {
+                position: 0,
+                before: Some(seed_documents()[0].clone()),
+                after: None,
+            }],
+            ..Action::default()
+        };
+        assert!(matches!(
+            ws.apply(&without_its_annotations),
+            Err(EditError::DocumentNotEmpty(_))
+        ));
+        let twice = Action {
+            documents: vec![DocumentStep {
+                position: 3,
+                before: None,
+                after: Some(seed_documents()[0].clone()),
+            }],
+            ..Action::default()
+        };
+        assert_eq!(
+            ws.apply(&twice),
+            Err(EditError::DuplicateDocument("000_941015829bfed30d".into()))
+        );
+        let mut stale = ws.plan_rename(1, "x").unwrap();
+        stale.documents[0].position = 2;
+        assert!(matches!(
+            ws.apply(&stale),
+            Err(EditError::StaleDocument { position: 2, .. })
+        ));
+        assert_eq!((documents(&ws), state(&ws)), before);
     }
 }
