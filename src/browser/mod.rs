@@ -2,6 +2,7 @@
 //! file downloads, clocks and ids. Everything else stays pure.
 
 pub mod download;
+pub mod files;
 pub mod near_viewport;
 pub mod selection;
 pub mod stamp;

@@ -51,6 +51,26 @@ pub fn write(key: &str, value: &str) -> Result<(), StorageError> {
     })
 }
 
+pub fn remove(key: &str) -> Result<(), StorageError> {
+    LocalStorage::raw()
+        .remove_item(key)
+        .map_err(|e| StorageError::Refused(describe(&e)))
+}
+
+/// Roughly how much localStorage this site uses, in UTF-16 code units of
+/// keys and values, which is what browsers count against their quota.
+pub fn used_units() -> usize {
+    let storage = LocalStorage::raw();
+    let count = storage.length().unwrap_or(0);
+    (0..count)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .map(|key| {
+            let value = storage.get_item(&key).ok().flatten().unwrap_or_default();
+            key.encode_utf16().count() + value.encode_utf16().count()
+        })
+        .sum()
+}
+
 /// A DOMException's name and message, or whatever else was thrown.
 fn describe(error: &JsValue) -> String {
     match error.dyn_ref::<js_sys::Error>() {

@@ -2,6 +2,7 @@
 
 use leptos::{html, prelude::*};
 
+use super::add_documents::{accept_dropped_files, AddDocuments};
 use super::annotation_details::AnnotationDetails;
 use super::annotation_list::AnnotationList;
 use super::document_list::DocumentList;
@@ -9,7 +10,7 @@ use super::export_button::ExportButton;
 use super::label_bar::LabelBar;
 use super::reading_pane::{DocumentHeading, ReadingPane};
 use super::shortcut_help::ShortcutHelp;
-use super::shortcuts;
+use super::shortcuts::{self, Controls};
 use super::status_line::StatusLine;
 use crate::state::Annotator;
 
@@ -20,7 +21,18 @@ pub fn App() -> impl IntoView {
     let pane = NodeRef::<html::Div>::new();
 
     let help = RwSignal::new(false);
-    shortcuts::listen(annotator, pane, help);
+    let files_input = NodeRef::<html::Input>::new();
+    let pasting = RwSignal::new(false);
+    shortcuts::listen(
+        annotator,
+        Controls {
+            pane,
+            help,
+            files_input,
+            pasting,
+        },
+    );
+    let dropping = accept_dropped_files(annotator);
 
     view! {
         <div class="app">
@@ -29,6 +41,7 @@ pub fn App() -> impl IntoView {
                 <ExportButton />
             </header>
             <nav class="sidebar" aria-label="Documents">
+                <AddDocuments files_input pasting />
                 <DocumentList />
             </nav>
             <main class="main">
@@ -40,6 +53,9 @@ pub fn App() -> impl IntoView {
             <AnnotationList />
             <StatusLine />
             <ShortcutHelp open=help />
+            <Show when=move || dropping.get()>
+                <div class="drop-overlay" aria-hidden="true">"Drop .txt files to add them"</div>
+            </Show>
         </div>
     }
 }

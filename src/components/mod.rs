@@ -3,6 +3,7 @@
 //!
 //! [`Annotator`]: crate::state::Annotator
 
+mod add_documents;
 mod annotation_details;
 mod annotation_list;
 mod app;

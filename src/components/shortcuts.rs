@@ -10,11 +10,47 @@ use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
 use super::reading_pane::tag_selection;
 use crate::state::Annotator;
 
-/// Listens for the shortcuts for as long as the app runs; `help` is whether
-/// the shortcut overlay is open.
-pub fn listen(annotator: Annotator, pane: NodeRef<html::Div>, help: RwSignal<bool>) {
+/// What the shortcuts act on besides the annotator.
+#[derive(Clone, Copy)]
+pub struct Controls {
+    /// The reading pane, whose selection a label hotkey tags.
+    pub pane: NodeRef<html::Div>,
+    /// Whether the shortcut overlay is open.
+    pub help: RwSignal<bool>,
+    /// The file input that adds documents.
+    pub files_input: NodeRef<html::Input>,
+    /// Whether the form for pasting a text is open.
+    pub pasting: RwSignal<bool>,
+}
+
+/// Listens for the shortcuts for as long as the app runs.
+pub fn listen(annotator: Annotator, controls: Controls) {
+    let Controls {
+        pane,
+        help,
+        files_input,
+        pasting,
+    } = controls;
     let _ = window_event_listener(ev::keydown, move |event: KeyboardEvent| {
         if is_typing(&event) {
+            return;
+        }
+        // Alt+letter types a special character on some keyboards, so these
+        // go by the key's place, not its character.
+        if event.alt_key() && !event.ctrl_key() && !event.meta_key() {
+            match event.code().as_str() {
+                "KeyO" => {
+                    event.prevent_default();
+                    if let Some(input) = files_input.get_untracked() {
+                        input.click();
+                    }
+                }
+                "KeyP" => {
+                    event.prevent_default();
+                    pasting.set(true);
+                }
+                _ => {}
+            }
             return;
         }
         let command = event.ctrl_key() || event.meta_key();

@@ -3,8 +3,8 @@
 //! | key                                       | value                                                                                   |
 //! |-------------------------------------------|-----------------------------------------------------------------------------------------|
 //! | `span-annotator/v1/labels`                | `{"version": 1, "labels": [{"name", "color", "hotkey"}…]}`                              |
-//! | `span-annotator/v1/documents`             | `{"version": 1, "documents": [{"id", "file_name", "title"}…]}`: documents the user added |
-//! | `span-annotator/v1/text/<document id>`    | `{"version": 1, "document_id": "…", "text": "…"}`                                       |
+//! | `span-annotator/v1/documents`             | `{"version": 1, "documents": [{"id", "file_name", "title", "seed"?}…]}`: every document, in order |
+//! | `span-annotator/v1/text/<document id>`    | `{"version": 1, "document_id": "…", "text": "…"}`: the text of a document that is not a seed |
 //! | `span-annotator/v1/doc/<document id>/<b>` | `{"version": 1, "document_id": "…", "bucket": b, "text_hash": "…", "annotations": […]}` |
 //!
 //! A document's annotations are spread over [`BUCKETS`] keys by a hash of
@@ -15,6 +15,10 @@
 //! character in Chromium, so quotes are not stored; they are rebuilt from the
 //! text, and `text_hash` (FNV-1a, 64 bits, of the text's UTF-8) proves the
 //! text is the one the offsets were made on.
+//!
+//! Without a `documents` key the documents are the three seed articles. An
+//! entry with `"seed": true` is one of them, its text compiled into the app;
+//! every other entry's text is under its `text` key.
 //!
 //! Decoding a bucket keeps every annotation it can read and lists the ones
 //! it could not, so one damaged entry costs that entry only; the caller keeps
@@ -181,13 +185,19 @@ impl<'de> Deserialize<'de> for StoredSpan {
     }
 }
 
-/// A document the user added, as listed under [`documents_key`]; its text
-/// is under [`text_key`].
+/// A document as listed under [`documents_key`]: a seed article, or one
+/// whose text is under [`text_key`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentEntry {
     pub id: String,
     pub file_name: String,
     pub title: String,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub seed: bool,
+}
+
+fn is_false(flag: &bool) -> bool {
+    !flag
 }
 
 #[derive(Serialize, Deserialize)]
@@ -196,15 +206,17 @@ struct LabelsRecord<L> {
     labels: L,
 }
 
-#[derive(Deserialize)]
-struct DocumentsRecord {
-    documents: Vec<DocumentEntry>,
+#[derive(Serialize, Deserialize)]
+struct DocumentsRecord<D> {
+    version: u64,
+    documents: D,
 }
 
-#[derive(Deserialize)]
-struct TextRecord {
-    document_id: String,
-    text: String,
+#[derive(Serialize, Deserialize)]
+struct TextRecord<S> {
+    version: u64,
+    document_id: S,
+    text: S,
 }
 
 #[derive(Serialize)]
@@ -214,6 +226,23 @@ struct BucketRecord<'a> {
     bucket: u32,
     text_hash: &'a str,
     annotations: Vec<StoredSpan>,
+}
+
+pub fn encode_documents(entries: &[DocumentEntry]) -> String {
+    let record = DocumentsRecord {
+        version: VERSION,
+        documents: entries,
+    };
+    serde_json::to_string(&record).expect("plain data always serialises")
+}
+
+pub fn encode_text(document_id: &str, text: &str) -> String {
+    let record = TextRecord {
+        version: VERSION,
+        document_id,
+        text,
+    };
+    serde_json::to_string(&record).expect("plain data always serialises")
 }
 
 pub fn encode_labels(labels: &[Label]) -> String {
@@ -271,13 +300,13 @@ pub fn decode_labels(raw: &str) -> Result<Vec<Label>, StoredError> {
 
 /// Reads the list of documents the user added.
 pub fn decode_documents(raw: &str) -> Result<Vec<DocumentEntry>, StoredError> {
-    let record: DocumentsRecord = typed(versioned(raw)?)?;
+    let record: DocumentsRecord<Vec<DocumentEntry>> = typed(versioned(raw)?)?;
     Ok(record.documents)
 }
 
 /// Reads the text stored for `document_id`.
 pub fn decode_text(raw: &str, document_id: &str) -> Result<String, StoredError> {
-    let record: TextRecord = typed(versioned(raw)?)?;
+    let record: TextRecord<String> = typed(versioned(raw)?)?;
     if record.document_id != document_id {
         return Err(StoredError::Shape(format!(
             "it is the text of “{}”, not “{document_id}”",
@@ -550,13 +579,29 @@ mod tests {
 
     #[test]
     fn documents_and_texts_decode_and_check_their_ids() {
-        let list =
-            r#"{"version":1,"documents":[{"id":"mine","file_name":"mine.txt","title":"Mine"}]}"#;
-        let entries = decode_documents(list).unwrap();
-        assert_eq!(entries[0].title, "Mine");
-        let text = r#"{"version":1,"document_id":"mine","text":"a\r\nb 😀"}"#;
-        assert_eq!(decode_text(text, "mine").unwrap(), "a\r\nb 😀");
-        assert!(decode_text(text, "other")
+        let entries = vec![
+            DocumentEntry {
+                id: "001".into(),
+                file_name: "001.txt".into(),
+                title: "Talks".into(),
+                seed: true,
+            },
+            DocumentEntry {
+                id: "mine".into(),
+                file_name: "mine.txt".into(),
+                title: "Mine".into(),
+                seed: false,
+            },
+        ];
+        let list = encode_documents(&entries);
+        assert_eq!(
+            list,
+            r#"{"version":1,"documents":[{"id":"001","file_name":"001.txt","title":"Talks","seed":true},{"id":"mine","file_name":"mine.txt","title":"Mine"}]}"#
+        );
+        assert_eq!(decode_documents(&list).unwrap(), entries);
+        let text = encode_text("mine", "a\r\nb 😀");
+        assert_eq!(decode_text(&text, "mine").unwrap(), "a\r\nb 😀");
+        assert!(decode_text(&text, "other")
             .unwrap_err()
             .to_string()
             .contains("text of “mine”"));

@@ -345,6 +345,29 @@ impl Workspace {
         }))
     }
 
+    /// Each of `wanted`, or if a document (or an earlier one of `wanted`)
+    /// already has that file name, the first of `stem (2).ext`,
+    /// `stem (3).ext`… that is free, so exports that write a file per
+    /// document never write two with one name.
+    pub fn unused_file_names<'a>(&self, wanted: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+        let mut taken: HashSet<String> = self.documents().map(|d| d.file_name.clone()).collect();
+        wanted
+            .into_iter()
+            .map(|wanted| {
+                let (stem, ext) = match wanted.rfind('.') {
+                    Some(dot) if dot > 0 => wanted.split_at(dot),
+                    _ => (wanted, ""),
+                };
+                let name = std::iter::once(wanted.to_string())
+                    .chain((2..).map(|n| format!("{stem} ({n}){ext}")))
+                    .find(|name| !taken.contains(name))
+                    .expect("some number is free");
+                taken.insert(name.clone());
+                name
+            })
+            .collect()
+    }
+
     /// The action that adds `documents` after the last one.
     pub fn plan_add_documents(&self, documents: Vec<Document>) -> Result<Action, EditError> {
         let mut ids: HashSet<&str> = self.documents().map(|d| d.id.as_str()).collect();
@@ -1031,6 +1054,22 @@ mod tests {
         );
         ws.apply(&add.inverse()).unwrap();
         assert_eq!(documents(&ws), seed_documents());
+    }
+
+    #[test]
+    fn file_names_are_made_unique() {
+        let mut ws = workspace();
+        assert_eq!(
+            ws.unused_file_names(["mine.txt", "001_c07fc3de27d30260.txt", "mine.txt"]),
+            ["mine.txt", "001_c07fc3de27d30260 (2).txt", "mine (2).txt"]
+        );
+        let twin = Document::added("x".into(), "notes".into(), "a".into(), "");
+        ws.apply(&ws.plan_add_documents(vec![twin]).unwrap())
+            .unwrap();
+        assert_eq!(
+            ws.unused_file_names(["notes", ".env"]),
+            ["notes (2)", ".env"]
+        );
     }
 
     #[test]

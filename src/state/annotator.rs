@@ -11,9 +11,11 @@ use std::ops::Range;
 
 use leptos::prelude::*;
 
-use crate::browser::stamp;
+use crate::browser::{stamp, storage};
 use crate::format::native::NativeExport;
-use crate::model::{Action, Annotation, Change, EditError, History, Label, Workspace};
+use crate::model::{
+    megabytes, Action, Annotation, Applied, Change, Document, EditError, History, Label, Workspace,
+};
 
 use super::persistence::Persistence;
 use super::{Notice, SaveState};
@@ -22,6 +24,8 @@ use super::{Notice, SaveState};
 pub struct Annotator {
     workspace: StoredValue<Workspace>,
     persistence: StoredValue<Persistence, LocalStorage>,
+    /// The list of documents changed: one was added, removed or renamed.
+    documents_changed: StoredValue<ArcTrigger>,
     /// Per document: its set of annotations changed.
     document_changed: StoredValue<Vec<ArcTrigger>>,
     /// Per document, per paragraph: that paragraph's highlights changed.
@@ -50,15 +54,7 @@ impl Annotator {
     /// Builds the workspace from the seed articles and whatever is stored.
     pub fn load() -> Self {
         let (persistence, workspace, notices) = Persistence::load();
-        let paragraph_changed = (0..workspace.document_count())
-            .map(|doc| {
-                let count = workspace.paragraphs(doc).map_or(0, |p| p.as_slice().len());
-                (0..count).map(|_| ArcTrigger::new()).collect()
-            })
-            .collect();
-        let document_changed = (0..workspace.document_count())
-            .map(|_| ArcTrigger::new())
-            .collect();
+        let (document_changed, paragraph_changed) = triggers(&workspace);
         let notice = (!notices.is_empty()).then(|| Notice {
             is_error: notices.iter().any(|n| n.is_error),
             text: notices
@@ -71,6 +67,7 @@ impl Annotator {
         Self {
             workspace: StoredValue::new(workspace),
             persistence: StoredValue::new_local(persistence),
+            documents_changed: StoredValue::new(ArcTrigger::new()),
             document_changed: StoredValue::new(document_changed),
             paragraph_changed: StoredValue::new(paragraph_changed),
             history: StoredValue::new(History::default()),
@@ -89,6 +86,11 @@ impl Annotator {
     /// [`Annotator::track_document`] or [`Annotator::track_paragraph`].
     pub fn with<R>(&self, f: impl FnOnce(&Workspace) -> R) -> R {
         self.workspace.with_value(f)
+    }
+
+    /// Subscribes to documents being added, removed or renamed.
+    pub fn track_documents(&self) {
+        self.documents_changed.with_value(Track::track);
     }
 
     pub fn track_document(&self, doc: usize) {
@@ -216,6 +218,35 @@ impl Annotator {
         found
     }
 
+    /// Adds `documents` after the others and opens the first of them.
+    pub fn add_documents(&self, documents: Vec<Document>) -> bool {
+        let first = self.with(Workspace::document_count);
+        let added = self.perform(self.with(|w| w.plan_add_documents(documents)));
+        if added {
+            self.open(first);
+        }
+        added
+    }
+
+    /// Gives document `doc` the title `title`.
+    pub fn rename_document(&self, doc: usize, title: &str) -> bool {
+        self.perform(self.with(|w| w.plan_rename(doc, title)))
+    }
+
+    /// Removes document `doc` with its annotations; undo brings both back.
+    pub fn remove_document(&self, doc: usize) -> bool {
+        self.perform(self.with(|w| w.plan_remove_document(doc)))
+    }
+
+    /// Shows document `doc` in the reading pane.
+    pub fn open(&self, doc: usize) {
+        if self.current.get_untracked() != doc {
+            self.inspected.set(Vec::new());
+            self.selected.set(None);
+            self.current.set(doc);
+        }
+    }
+
     /// Undoes the latest action, in whichever document it was, and shows
     /// that document.
     pub fn undo(&self) {
@@ -260,28 +291,61 @@ impl Annotator {
     /// Applies and records a planned action, or says why it was refused;
     /// `true` if it was applied.
     fn perform(&self, planned: Result<Action, EditError>) -> bool {
-        let result = planned.and_then(|action| {
-            self.apply(&action)?;
-            self.history.update_value(|h| h.record(action));
-            Ok(())
-        });
-        if let Err(e) = &result {
-            self.tell(Notice::info(format!("Nothing changed: {e}.")));
+        let action = match planned.and_then(|action| self.apply(&action).map(|()| action)) {
+            Ok(action) => action,
+            Err(e) => {
+                self.tell(Notice::info(format!("Nothing changed: {e}.")));
+                return false;
+            }
+        };
+        if let Some(why) = self.unstored_documents(&action) {
+            // A document whose text is not stored would be gone after a
+            // reload, with everything tagged in it: better to say so now.
+            let _ = self.apply(&action.inverse());
+            self.tell(Notice::error(format!(
+                "Nothing changed: the documents could not be stored ({why}); this site’s storage holds {} of the browser’s 5 MB or so.",
+                megabytes(storage::used_units()),
+            )));
+            return false;
         }
-        result.is_ok()
+        self.history.update_value(|h| h.record(action));
+        true
+    }
+
+    /// Why the documents `action` added were not stored, if they were not
+    /// although storage works.
+    fn unstored_documents(&self, action: &Action) -> Option<String> {
+        let adds = action.documents.iter().any(|d| !d.removes());
+        match self.save_state.get_untracked() {
+            SaveState::NotSaved(why)
+                if adds && self.persistence.with_value(Persistence::is_available) =>
+            {
+                Some(why)
+            }
+            _ => None,
+        }
     }
 
     /// Applies an action to the workspace, saves what it touched and
     /// redraws it.
     fn apply(&self, action: &Action) -> Result<(), EditError> {
+        let current = self.with(|w| {
+            w.document(self.current.get_untracked())
+                .map(|d| d.id.clone())
+        });
         let applied = self
             .workspace
             .try_update_value(|w| w.apply(action))
             .unwrap_or(Err(EditError::UnknownDocument(0)))?;
         let saved = self
             .persistence
-            .with_value(|p| self.with(|w| p.save(w, &applied)));
+            .try_update_value(|p| self.with(|w| p.save(w, &applied)))
+            .unwrap_or(SaveState::NotSaved("storage is gone".into()));
         self.save_state.set(saved);
+        if applied.documents {
+            self.documents_moved(current.as_deref(), &applied);
+            return Ok(());
+        }
         applied
             .changes
             .iter()
@@ -294,10 +358,45 @@ impl Annotator {
         Ok(())
     }
 
+    /// Rebuilds what follows documents by position after documents were
+    /// added, removed or renamed, keeping the document that was open open
+    /// if it is still there.
+    fn documents_moved(&self, current: Option<&str>, applied: &Applied) {
+        let (count, position, fresh) = self.with(|w| {
+            (
+                w.document_count(),
+                current.and_then(|id| w.position(id)),
+                triggers(w),
+            )
+        });
+        let (document_changed, paragraph_changed) = fresh;
+        self.document_changed.set_value(document_changed);
+        self.paragraph_changed.set_value(paragraph_changed);
+        let removed_current =
+            current.is_some_and(|id| applied.removed_documents.iter().any(|r| r == id));
+        let doc =
+            position.unwrap_or_else(|| self.current.get_untracked().min(count.saturating_sub(1)));
+        if removed_current || position.is_none() {
+            self.inspected.set(Vec::new());
+            self.selected.set(None);
+        }
+        // Set even when unchanged: the document at this position may be
+        // another one now.
+        self.current.set(doc);
+        self.documents_changed.with_value(Notify::notify);
+        if applied.labels {
+            self.labels_changed.with_value(Notify::notify);
+        }
+    }
+
     /// Opens the document an undone or redone action changed, unless it
     /// changed the label set, which may touch every document.
     fn show_document_of(&self, action: &Action) {
-        if action.labels.is_some() {
+        if let Some(step) = action.documents.iter().find(|d| !d.removes()) {
+            self.open(step.position);
+            return;
+        }
+        if action.labels.is_some() || !action.documents.is_empty() {
             return;
         }
         if let Some(step) = action.steps.first() {
@@ -321,4 +420,19 @@ impl Annotator {
         self.document_changed
             .with_value(|t| t.get(change.document).map(Notify::notify));
     }
+}
+
+/// A trigger per document, and per paragraph of each document.
+fn triggers(workspace: &Workspace) -> (Vec<ArcTrigger>, Vec<Vec<ArcTrigger>>) {
+    let documents = workspace.document_count();
+    let paragraphs = (0..documents)
+        .map(|doc| {
+            let count = workspace.paragraphs(doc).map_or(0, |p| p.as_slice().len());
+            (0..count).map(|_| ArcTrigger::new()).collect()
+        })
+        .collect();
+    (
+        (0..documents).map(|_| ArcTrigger::new()).collect(),
+        paragraphs,
+    )
 }

@@ -2,7 +2,7 @@
 //! one bucket an edit touched, and never overwriting stored data that could
 //! not be read until a copy of it is safe under a backup key.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::browser::{stamp, storage};
 use crate::format::stored;
@@ -19,8 +19,8 @@ pub struct Persistence {
     /// Keys holding unreadable data that could not be backed up: writing
     /// them would destroy the only copy, so they are left alone.
     protected: HashSet<String>,
-    /// Each document's text hash, by position, stamped on its buckets.
-    text_hashes: Vec<String>,
+    /// Each document's text hash, by id, stamped on its buckets.
+    text_hashes: HashMap<String, String>,
 }
 
 impl Persistence {
@@ -30,7 +30,7 @@ impl Persistence {
         let mut persistence = Self {
             unavailable: storage::check_available().err().map(|e| e.to_string()),
             protected: HashSet::new(),
-            text_hashes: Vec::new(),
+            text_hashes: HashMap::new(),
         };
         let mut notices = Vec::new();
         if let Some(why) = &persistence.unavailable {
@@ -38,18 +38,22 @@ impl Persistence {
                 "Your work cannot be saved: {why}. It lasts until this tab closes; use Export to keep it."
             )));
             let workspace = Workspace::new(seed_documents(), default_labels());
-            persistence.text_hashes = hashes(&workspace);
+            persistence.hash_texts(&workspace);
             return (persistence, workspace, notices);
         }
         let labels = persistence.load_labels(&mut notices);
-        let mut documents = seed_documents();
-        persistence.load_added_documents(&mut documents, &mut notices);
+        let documents = persistence.load_documents(&mut notices);
         let mut workspace = Workspace::new(documents, labels);
-        persistence.text_hashes = hashes(&workspace);
+        persistence.hash_texts(&workspace);
         for doc in 0..workspace.document_count() {
             persistence.load_annotations(&mut workspace, doc, &mut notices);
         }
         (persistence, workspace, notices)
+    }
+
+    /// Whether storage worked when the app started.
+    pub fn is_available(&self) -> bool {
+        self.unavailable.is_none()
     }
 
     /// What to say about saving before anything has changed.
@@ -60,10 +64,12 @@ impl Persistence {
         }
     }
 
-    /// Writes every bucket holding a changed annotation, each once, and
-    /// the label set if it changed, saying whether that all worked.
-    pub fn save(&self, workspace: &Workspace, applied: &Applied) -> SaveState {
-        let mut keys = HashSet::new();
+    /// Writes what `applied` changed, saying whether that all worked: the
+    /// label set if it changed; the text and every bucket of each added
+    /// document, then the list of documents, if that changed; each bucket
+    /// holding a changed annotation, once; and last the keys of removed
+    /// documents are deleted, so the list never names a missing text.
+    pub fn save(&mut self, workspace: &Workspace, applied: &Applied) -> SaveState {
         let mut state = SaveState::Saved;
         let mut keep_first_failure = |result: SaveState| {
             if state == SaveState::Saved {
@@ -76,28 +82,121 @@ impl Persistence {
                 &stored::encode_labels(workspace.labels()),
             ));
         }
+        if applied.documents {
+            self.hash_texts(workspace);
+            for id in &applied.added_documents {
+                if let Some(doc) = workspace.position(id) {
+                    keep_first_failure(self.write_document(workspace, doc));
+                }
+            }
+            keep_first_failure(self.write_document_list(workspace));
+        }
+        let mut keys = HashSet::new();
         for change in &applied.changes {
-            let (Some(document), Some(annotations), Some(hash)) = (
-                workspace.document(change.document),
-                workspace.annotations(change.document),
-                self.text_hashes.get(change.document),
-            ) else {
-                keep_first_failure(SaveState::NotSaved(format!(
-                    "there is no document number {}",
-                    change.document
-                )));
+            if applied.added_documents.contains(&change.document_id) {
+                continue;
+            }
+            let Some(doc) = workspace.position(&change.document_id) else {
                 continue;
             };
             let bucket = stored::bucket_of(&change.annotation);
-            let key = stored::bucket_key(&document.id, bucket);
-            if keys.insert(key.clone()) {
-                keep_first_failure(self.write(
-                    &key,
-                    &stored::encode_bucket(&document.id, hash, bucket, annotations.iter()),
-                ));
+            if keys.insert((change.document_id.as_str(), bucket)) {
+                keep_first_failure(self.write_bucket(workspace, doc, bucket));
+            }
+        }
+        for id in &applied.removed_documents {
+            if workspace.position(id).is_none() {
+                keep_first_failure(self.delete_document(id));
             }
         }
         state
+    }
+
+    /// Writes document `doc`'s text, unless it is a seed, and all of its
+    /// buckets, deleting the empty ones so nothing stale is left.
+    fn write_document(&self, workspace: &Workspace, doc: usize) -> SaveState {
+        let Some(document) = workspace.document(doc) else {
+            return SaveState::Saved;
+        };
+        if !is_seed(document) {
+            let written = self.write(
+                &stored::text_key(&document.id),
+                &stored::encode_text(&document.id, &document.text),
+            );
+            if written != SaveState::Saved {
+                return written;
+            }
+        }
+        let filled: HashSet<u32> = workspace
+            .annotations(doc)
+            .into_iter()
+            .flat_map(|a| a.iter())
+            .map(|a| stored::bucket_of(&a.id))
+            .collect();
+        for bucket in 0..stored::BUCKETS {
+            let written = if filled.contains(&bucket) {
+                self.write_bucket(workspace, doc, bucket)
+            } else {
+                self.delete(&stored::bucket_key(&document.id, bucket))
+            };
+            if written != SaveState::Saved {
+                return written;
+            }
+        }
+        SaveState::Saved
+    }
+
+    fn write_bucket(&self, workspace: &Workspace, doc: usize, bucket: u32) -> SaveState {
+        let (Some(document), Some(annotations)) =
+            (workspace.document(doc), workspace.annotations(doc))
+        else {
+            return SaveState::NotSaved(format!("there is no document number {doc}"));
+        };
+        let hash = self
+            .text_hashes
+            .get(&document.id)
+            .cloned()
+            .unwrap_or_else(|| stored::text_hash(&document.text));
+        self.write(
+            &stored::bucket_key(&document.id, bucket),
+            &stored::encode_bucket(&document.id, &hash, bucket, annotations.iter()),
+        )
+    }
+
+    fn write_document_list(&self, workspace: &Workspace) -> SaveState {
+        let entries: Vec<stored::DocumentEntry> = workspace
+            .documents()
+            .map(|d| stored::DocumentEntry {
+                id: d.id.clone(),
+                file_name: d.file_name.clone(),
+                title: d.title.clone(),
+                seed: is_seed(d),
+            })
+            .collect();
+        self.write(
+            &stored::documents_key(),
+            &stored::encode_documents(&entries),
+        )
+    }
+
+    /// Deletes the text and the buckets of the document `id`.
+    fn delete_document(&self, id: &str) -> SaveState {
+        std::iter::once(stored::text_key(id))
+            .chain((0..stored::BUCKETS).map(|b| stored::bucket_key(id, b)))
+            .map(|key| self.delete(&key))
+            .find(|state| *state != SaveState::Saved)
+            .unwrap_or(SaveState::Saved)
+    }
+
+    fn hash_texts(&mut self, workspace: &Workspace) {
+        let mut hashes = std::mem::take(&mut self.text_hashes);
+        hashes.retain(|id, _| workspace.position(id).is_some());
+        for document in workspace.documents() {
+            hashes
+                .entry(document.id.clone())
+                .or_insert_with(|| stored::text_hash(&document.text));
+        }
+        self.text_hashes = hashes;
     }
 
     fn load_labels(&mut self, notices: &mut Vec<Notice>) -> Vec<Label> {
@@ -113,20 +212,26 @@ impl Persistence {
         })
     }
 
-    /// Appends the documents the user added, each with its stored text.
-    fn load_added_documents(&mut self, documents: &mut Vec<Document>, notices: &mut Vec<Notice>) {
+    /// The documents as listed in storage, seeds with their compiled-in
+    /// text and the others with their stored text; the seed articles if
+    /// nothing is listed.
+    fn load_documents(&mut self, notices: &mut Vec<Notice>) -> Vec<Document> {
         let key = stored::documents_key();
         let Some(raw) = self.read(&key, notices) else {
-            return;
+            return seed_documents();
         };
         let entries = match stored::decode_documents(&raw) {
             Ok(entries) => entries,
             Err(e) => {
-                let what = format!("The list of your added documents could not be read ({e})");
+                let what = format!(
+                    "The list of your documents could not be read ({e}); the seed articles are shown"
+                );
                 notices.push(self.back_up(&key, &raw, &what));
-                return;
+                return seed_documents();
             }
         };
+        let seeds = seed_documents();
+        let mut documents: Vec<Document> = Vec::with_capacity(entries.len());
         let mut problems = Vec::new();
         for (at, entry) in entries.into_iter().enumerate() {
             if documents.iter().any(|d| d.id == entry.id) {
@@ -134,6 +239,19 @@ impl Persistence {
                     "documents[{at}]: the id “{}” is used twice",
                     entry.id
                 ));
+                continue;
+            }
+            if entry.seed {
+                match seeds.iter().find(|s| s.id == entry.id) {
+                    Some(seed) => documents.push(Document {
+                        title: entry.title,
+                        ..seed.clone()
+                    }),
+                    None => problems.push(format!(
+                        "documents[{at}]: there is no seed article “{}”",
+                        entry.id
+                    )),
+                }
                 continue;
             }
             let text_key = stored::text_key(&entry.id);
@@ -163,11 +281,12 @@ impl Persistence {
         }
         if !problems.is_empty() {
             let what = format!(
-                "Some of your added documents are not shown ({})",
+                "Some of your documents are not shown ({})",
                 summarise(&problems)
             );
             notices.push(self.back_up(&key, &raw, &what));
         }
+        documents
     }
 
     /// Reads every bucket of document `doc`. A damaged bucket is backed up
@@ -183,7 +302,7 @@ impl Persistence {
             return;
         };
         let (id, title) = (document.id.clone(), document.title.clone());
-        let hash = self.text_hashes[doc].clone();
+        let hash = self.text_hashes.get(&id).cloned().unwrap_or_default();
         for bucket in 0..stored::BUCKETS {
             let key = stored::bucket_key(&id, bucket);
             let Some(raw) = self.read(&key, notices) else {
@@ -237,6 +356,21 @@ impl Persistence {
         }
     }
 
+    fn delete(&self, key: &str) -> SaveState {
+        if let Some(why) = &self.unavailable {
+            return SaveState::NotSaved(why.clone());
+        }
+        if self.protected.contains(key) {
+            return SaveState::NotSaved(format!(
+                "the unreadable data stored under “{key}” could not be backed up, so it is not deleted"
+            ));
+        }
+        match storage::remove(key) {
+            Ok(()) => SaveState::Saved,
+            Err(e) => SaveState::NotSaved(e.to_string()),
+        }
+    }
+
     fn read(&mut self, key: &str, notices: &mut Vec<Notice>) -> Option<String> {
         match storage::read(key) {
             Ok(raw) => raw,
@@ -268,11 +402,12 @@ impl Persistence {
     }
 }
 
-fn hashes(workspace: &Workspace) -> Vec<String> {
-    workspace
-        .documents()
-        .map(|d| stored::text_hash(&d.text))
-        .collect()
+/// Whether `document` is a seed article as compiled in, so its text
+/// need not be stored.
+fn is_seed(document: &Document) -> bool {
+    seed_documents()
+        .iter()
+        .any(|s| s.id == document.id && s.text == document.text)
 }
 
 fn summarise(problems: &[String]) -> String {

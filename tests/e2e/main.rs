@@ -26,6 +26,7 @@
 mod accessibility;
 mod annotation_list;
 mod core_loop;
+mod documents;
 mod editing;
 mod keyboard;
 mod label_editor;

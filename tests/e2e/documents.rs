@@ -1,0 +1,313 @@
+//! Own documents: added by choosing files (a good one with CRLF line endings,
+//! a byte-order mark, emoji, ZWJ sequences, combining marks, CJK and Hebrew;
+//! one not UTF-8; one empty) and by pasting; renamed; removed and brought
+//! back with Ctrl+Z. The text shown, exported and kept across a reload is
+//! the file's, with `\n` line endings; bad files change nothing and are named
+//! in the alert with what is wrong.
+
+use fantoccini::key::Key;
+use fantoccini::{Client, Locator};
+use serde_json::Value;
+
+use crate::support::app::{code_points, doc_item, wait_for_app, wait_for_highlights};
+use crate::support::browser::Session;
+use crate::support::page::{self, testid, STEP_TIMEOUT};
+use crate::support::{wait_until, Context, Failure, Res, ScratchDir};
+use crate::{ensure, ensure_eq, in_both_browsers};
+
+in_both_browsers!(chromium_adding_files, firefox_adding_files, adding_files);
+in_both_browsers!(
+    chromium_pasting_renaming_removing,
+    firefox_pasting_renaming_removing,
+    pasting_renaming_removing
+);
+
+/// The good file, as bytes on disk: a BOM, CRLF and lone CR line endings.
+const TRICKY_FILE: &str =
+    "\u{feff}Zoë met 👩‍👩‍👧 in 東京.\r\nשלום עולם e\u{301}te\u{a0}“quoted”\r\n👍🏽 done\rend\r\n";
+/// What the app must show and export for it.
+const TRICKY_TEXT: &str = "Zoë met 👩‍👩‍👧 in 東京.\nשלום עולם e\u{301}te\u{a0}“quoted”\n👍🏽 done\nend\n";
+
+/// The ids and titles of the documents listed, in order.
+async fn listed(client: &Client) -> Res<Vec<(String, String)>> {
+    page::eval(
+        client,
+        r#"return [...document.querySelectorAll('[data-testid="doc-item"]')]
+            .map(el => [el.getAttribute("data-doc-id"), el.querySelector(".doc-title").textContent]);"#,
+        vec![],
+    )
+    .await
+}
+
+async fn wait_for_listed(
+    client: &Client,
+    what: &str,
+    ok: impl Fn(&[(String, String)]) -> bool,
+) -> Res<Vec<(String, String)>> {
+    wait_until(what, STEP_TIMEOUT, || async {
+        let docs = listed(client).await?;
+        if ok(&docs) {
+            Ok(Some(docs))
+        } else {
+            Err(Failure(format!("listed: {docs:?}")))
+        }
+    })
+    .await
+}
+
+async fn alert_text(client: &Client) -> Res<String> {
+    Ok(page::text_content(client, "[role=alert]")
+        .await?
+        .unwrap_or_default())
+}
+
+async fn pane_text(client: &Client) -> Res<String> {
+    Ok(page::text_content(client, &testid("doc-text"))
+        .await?
+        .unwrap_or_default())
+}
+
+/// The whole native export.
+async fn export(session: &Session) -> Res<Value> {
+    let path = session.downloads.join("annotations.json");
+    if path.exists() {
+        std::fs::remove_file(&path).context("clearing the last export")?;
+    }
+    page::click(&session.client, &testid("export-json")).await?;
+    let (_, body) = session
+        .wait_for_download("annotations.json", STEP_TIMEOUT, |b| {
+            serde_json::from_str::<Value>(b).is_ok()
+        })
+        .await?;
+    serde_json::from_str(&body).context("parsing the export")
+}
+
+async fn adding_files(session: Session, url: String) -> Res<()> {
+    let client = &session.client;
+    client.goto(&url).await.context("opening the app")?;
+    wait_for_app(client).await?;
+
+    let dir = ScratchDir::new("upload")?;
+    let good = dir.path().join("tricky.txt");
+    let latin1 = dir.path().join("latin1.txt");
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&good, TRICKY_FILE)?;
+    std::fs::write(&latin1, b"caf\xe9 au lait\n")?;
+    std::fs::write(&empty, b"")?;
+    let paths = [&good, &latin1, &empty]
+        .map(|p| p.display().to_string())
+        .join("\n");
+    client
+        .find(Locator::Css(&testid("add-files")))
+        .await
+        .context("finding the add-files input")?
+        .send_keys(&paths)
+        .await
+        .context("choosing three files")?;
+
+    let docs = wait_for_listed(client, "a fourth document", |d| d.len() == 4).await?;
+    let (id, title) = docs[3].clone();
+    ensure_eq!(title, "Zoë met 👩‍👩‍👧 in 東京.", "the title is the first line");
+    let alert = alert_text(client).await?;
+    ensure!(
+        alert.contains("“latin1.txt” was not added: it is not UTF-8 text (byte 3 is 0xE9)"),
+        "the alert does not explain latin1.txt: {alert}"
+    );
+    ensure!(
+        alert.contains("“empty.txt” was not added: it is empty"),
+        "the alert does not explain empty.txt: {alert}"
+    );
+    ensure!(
+        alert.contains("Added “tricky.txt”"),
+        "the alert does not say what was added: {alert}"
+    );
+    page::wait_for_text(
+        client,
+        &testid("doc-text"),
+        TRICKY_TEXT,
+        "the new document, opened",
+    )
+    .await?;
+
+    // Tag words that come after the emoji, the ZWJ sequence, the Hebrew,
+    // the combining mark and the no-break space.
+    let (start, end) = code_points(TRICKY_TEXT, "東京")?;
+    page::drag_select(client, TRICKY_TEXT, start, end).await?;
+    page::press_key(client, '3').await?;
+    let (start, end) = code_points(TRICKY_TEXT, "“quoted”")?;
+    page::drag_select(client, TRICKY_TEXT, start, end).await?;
+    page::press_key(client, '1').await?;
+    wait_for_highlights(client, "two highlights", |h| h.len() == 2).await?;
+
+    let exported = export(&session).await?;
+    let document = exported["documents"]
+        .as_array()
+        .and_then(|d| d.iter().find(|d| d["id"] == id.as_str()))
+        .context("the new document is exported")?;
+    ensure_eq!(document["text"], TRICKY_TEXT, "the exported text");
+    ensure_eq!(document["file_name"], "tricky.txt", "the file name");
+    let mut quotes: Vec<(u64, u64, String)> = exported["annotations"]
+        .as_array()
+        .context("annotations")?
+        .iter()
+        .filter(|a| a["document_id"] == id.as_str())
+        .map(|a| {
+            (
+                a["start"].as_u64().unwrap_or_default(),
+                a["end"].as_u64().unwrap_or_default(),
+                a["quote"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    quotes.sort();
+    ensure_eq!(
+        quotes,
+        ["東京", "“quoted”"]
+            .iter()
+            .map(|q| {
+                let (start, end) = code_points(TRICKY_TEXT, q)?;
+                Ok((start as u64, end as u64, q.to_string()))
+            })
+            .collect::<Res<Vec<_>>>()?,
+        "code-point offsets and quotes"
+    );
+
+    // Everything is still there after a reload.
+    client.refresh().await.context("reloading")?;
+    wait_for_listed(client, "the added document after a reload", |d| {
+        d.len() == 4 && d[3].0 == id
+    })
+    .await?;
+    page::click(client, &doc_item(&id)).await?;
+    page::wait_for_text(
+        client,
+        &testid("doc-text"),
+        TRICKY_TEXT,
+        "the added document after a reload",
+    )
+    .await?;
+    wait_for_highlights(client, "both highlights after a reload", |h| {
+        let mut shown: Vec<&str> = h.values().map(String::as_str).collect();
+        shown.sort();
+        shown == ["“quoted”", "東京"]
+    })
+    .await?;
+    Ok(())
+}
+
+async fn pasting_renaming_removing(session: Session, url: String) -> Res<()> {
+    let client = &session.client;
+    client.goto(&url).await.context("opening the app")?;
+    wait_for_app(client).await?;
+    let before = export(&session).await?;
+
+    // Paste with the keyboard only: Alt+P opens the form with the text area focused.
+    page::click(client, &testid("doc-text")).await?;
+    page::press_chord(client, &[Key::Alt], 'p').await?;
+    let pasted = "Line one: 東京 and שלום, cafe\u{301}.\nSecond line.";
+    wait_until("the paste form", STEP_TIMEOUT, || async {
+        let focused: bool = page::eval(
+            client,
+            r#"return document.activeElement?.getAttribute("data-testid") === "paste-text";"#,
+            vec![],
+        )
+        .await?;
+        if focused {
+            Ok(Some(()))
+        } else {
+            Err(Failure("the text area has no focus".into()))
+        }
+    })
+    .await?;
+    page::type_text(client, pasted).await?;
+    page::click(client, &testid("paste-title")).await?;
+    page::type_text(client, "My notes").await?;
+    page::click(client, &testid("paste-add")).await?;
+    let docs = wait_for_listed(client, "the pasted document", |d| d.len() == 4).await?;
+    ensure_eq!(docs[3].1, "My notes", "the title typed");
+    page::wait_for_text(client, &testid("doc-text"), pasted, "the pasted text").await?;
+    let pasted_id = docs[3].0.clone();
+
+    // Rename it from the keyboard: F2 on its list entry.
+    client
+        .find(Locator::Css(&doc_item(&pasted_id)))
+        .await?
+        .send_keys("\u{E032}") // F2
+        .await
+        .context("pressing F2 on the document")?;
+    client
+        .wait()
+        .for_element(Locator::Css(&testid("doc-title-input")))
+        .await
+        .context("the title field")?;
+    // The field opens with its title selected, so typing replaces it.
+    page::type_text(client, "Renamed notes\u{E007}").await?;
+    wait_for_listed(client, "the new title", |d| {
+        d.get(3).is_some_and(|d| d.1 == "Renamed notes")
+    })
+    .await?;
+
+    // Tag something in seed 002, remove it (asked first), then undo.
+    let seed = "002_851cd8e497878d71";
+    page::click(client, &doc_item(seed)).await?;
+    let text =
+        std::fs::read_to_string(crate::support::manifest_dir().join(format!("seeds/{seed}.txt")))?;
+    page::wait_for_text(client, &testid("doc-text"), &text, "seed 002").await?;
+    let (start, end) = code_points(&text, "Astana")?;
+    page::drag_select(client, &text, start, end).await?;
+    page::press_key(client, '3').await?;
+    wait_for_highlights(client, "one highlight", |h| h.len() == 1).await?;
+    let with_seed = export(&session).await?;
+
+    page::click(
+        client,
+        &format!(r#"li:has({}) {}"#, doc_item(seed), testid("doc-remove")),
+    )
+    .await?;
+    page::click(client, &testid("doc-remove-confirm")).await?;
+    wait_for_listed(client, "seed 002 gone", |d| {
+        d.len() == 3 && d.iter().all(|d| d.0 != seed)
+    })
+    .await?;
+    ensure!(
+        !pane_text(client).await?.is_empty(),
+        "another document should be open"
+    );
+    page::press_chord(client, &[Key::Control], 'z').await?;
+    wait_for_listed(client, "seed 002 back in its place", |d| {
+        d.len() == 4 && d[2].0 == seed
+    })
+    .await?;
+    ensure_eq!(
+        export(&session).await?,
+        with_seed,
+        "the export after undoing the removal"
+    );
+
+    // Removing the pasted document (no annotations) needs no confirmation
+    // and survives a reload; the rest is as it was.
+    page::click(
+        client,
+        &format!(
+            r#"li:has({}) {}"#,
+            doc_item(&pasted_id),
+            testid("doc-remove")
+        ),
+    )
+    .await?;
+    wait_for_listed(client, "the pasted document gone", |d| d.len() == 3).await?;
+    client.refresh().await.context("reloading")?;
+    wait_for_app(client).await?;
+    let after = export(&session).await?;
+    ensure_eq!(
+        after["documents"],
+        before["documents"],
+        "the documents after a reload"
+    );
+    ensure_eq!(
+        after["annotations"].as_array().map(Vec::len),
+        Some(1),
+        "the one annotation"
+    );
+    Ok(())
+}
