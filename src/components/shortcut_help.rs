@@ -28,6 +28,12 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "Alt + ← →",
         "With an annotation selected: move its start (Ctrl: by word)",
     ),
+    ("Alt + O", "Add .txt files as documents"),
+    ("Alt + P", "Paste a text as a new document"),
+    (
+        "F2 / Delete",
+        "On a document in the list: rename it / remove it",
+    ),
     ("Ctrl + Z", "Undo"),
     ("Ctrl + Shift + Z, Ctrl + Y", "Redo"),
     (
