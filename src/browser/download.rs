@@ -1,4 +1,4 @@
-//! Saving a file to the user's downloads, from text made in the page.
+//! Saving a file to the user's downloads, from bytes made in the page.
 
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
@@ -8,13 +8,13 @@ use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 const REVOKE_AFTER_MS: i32 = 60_000;
 
 /// Offers `contents` as a download named `file_name` of type `mime`.
-pub fn download(file_name: &str, mime: &str, contents: &str) -> Result<(), JsValue> {
+pub fn download(file_name: &str, mime: &str, contents: &[u8]) -> Result<(), JsValue> {
     let window = web_sys::window().ok_or("no window")?;
     let document = window.document().ok_or("no document")?;
     let options = BlobPropertyBag::new();
     options.set_type(mime);
-    let parts = js_sys::Array::of1(&JsValue::from_str(contents));
-    let blob = Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(contents));
+    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
     let url = Url::create_object_url_with_blob(&blob)?;
 
     let anchor: HtmlAnchorElement = document.create_element("a")?.unchecked_into();

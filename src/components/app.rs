@@ -6,7 +6,8 @@ use super::add_documents::{accept_dropped_files, AddDocuments};
 use super::annotation_details::AnnotationDetails;
 use super::annotation_list::AnnotationList;
 use super::document_list::DocumentList;
-use super::export_button::ExportButton;
+use super::export_menu::ExportMenu;
+use super::import_dialog::ImportControl;
 use super::label_bar::LabelBar;
 use super::reading_pane::{DocumentHeading, ReadingPane};
 use super::shortcut_help::ShortcutHelp;
@@ -23,6 +24,7 @@ pub fn App() -> impl IntoView {
     let help = RwSignal::new(false);
     let files_input = NodeRef::<html::Input>::new();
     let pasting = RwSignal::new(false);
+    let import_input = NodeRef::<html::Input>::new();
     shortcuts::listen(
         annotator,
         Controls {
@@ -30,6 +32,7 @@ pub fn App() -> impl IntoView {
             help,
             files_input,
             pasting,
+            import_input,
         },
     );
     let dropping = accept_dropped_files(annotator);
@@ -38,7 +41,10 @@ pub fn App() -> impl IntoView {
         <div class="app">
             <header class="topbar">
                 <h1>"Span Annotator"</h1>
-                <ExportButton />
+                <div class="topbar-actions">
+                    <ImportControl import_input />
+                    <ExportMenu />
+                </div>
             </header>
             <nav class="sidebar" aria-label="Documents">
                 <AddDocuments files_input pasting />

@@ -30,6 +30,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ),
     ("Alt + O", "Add .txt files as documents"),
     ("Alt + P", "Paste a text as a new document"),
+    ("Alt + I", "Import annotations from a file"),
     (
         "F2 / Delete",
         "On a document in the list: rename it / remove it",

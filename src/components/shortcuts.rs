@@ -21,6 +21,8 @@ pub struct Controls {
     pub files_input: NodeRef<html::Input>,
     /// Whether the form for pasting a text is open.
     pub pasting: RwSignal<bool>,
+    /// The file input that imports annotations.
+    pub import_input: NodeRef<html::Input>,
 }
 
 /// Listens for the shortcuts for as long as the app runs.
@@ -30,6 +32,7 @@ pub fn listen(annotator: Annotator, controls: Controls) {
         help,
         files_input,
         pasting,
+        import_input,
     } = controls;
     let _ = window_event_listener(ev::keydown, move |event: KeyboardEvent| {
         if is_typing(&event) {
@@ -39,9 +42,14 @@ pub fn listen(annotator: Annotator, controls: Controls) {
         // go by the key's place, not its character.
         if event.alt_key() && !event.ctrl_key() && !event.meta_key() {
             match event.code().as_str() {
-                "KeyO" => {
+                "KeyO" | "KeyI" => {
                     event.prevent_default();
-                    if let Some(input) = files_input.get_untracked() {
+                    let input = if event.code() == "KeyO" {
+                        files_input
+                    } else {
+                        import_input
+                    };
+                    if let Some(input) = input.get_untracked() {
                         input.click();
                     }
                 }

@@ -8,10 +8,22 @@
 //!                     "quote": "“de-facto”", "label": "Location", "created": "…" }] }
 //! ```
 //! `text[start:end] == quote` holds in Python for every annotation.
+//!
+//! [`parse`] reads such a file back as an [`Incoming`], refusing it whole,
+//! with the place and the reason, at the first thing wrong. Texts are taken
+//! exactly as written, `\r` included: the offsets point into them as they
+//! are, and exporting again must give the same bytes.
+
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
-use crate::model::{Annotation, Document, Label, Workspace};
+use super::import::json;
+use crate::model::import::{
+    ImportError, Incoming, IncomingAnnotation, IncomingDocument, IncomingLabel,
+};
+use crate::model::{Annotation, Document, Label, SpanIndex, Workspace};
 
 pub const FORMAT: &str = "span-annotator";
 pub const VERSION: u32 = 1;
@@ -30,14 +42,30 @@ pub struct NativeExport {
 }
 
 impl NativeExport {
+    /// Everything `workspace` holds.
     pub fn of(workspace: &Workspace) -> Self {
+        let all: Vec<usize> = (0..workspace.document_count()).collect();
+        Self::of_documents(workspace, &all)
+    }
+
+    /// The documents at `documents` (positions in `workspace`; positions
+    /// past the end are skipped) with their annotations, and every label.
+    pub fn of_documents(workspace: &Workspace, documents: &[usize]) -> Self {
         Self {
             format: FORMAT.to_string(),
             version: VERSION,
             offset_unit: OFFSET_UNIT.to_string(),
             labels: workspace.labels().to_vec(),
-            documents: workspace.documents().cloned().collect(),
-            annotations: workspace.all_annotations().cloned().collect(),
+            documents: documents
+                .iter()
+                .filter_map(|&doc| workspace.document(doc).cloned())
+                .collect(),
+            annotations: documents
+                .iter()
+                .filter_map(|&doc| workspace.annotations(doc))
+                .flat_map(SpanIndex::iter)
+                .cloned()
+                .collect(),
         }
     }
 
@@ -49,10 +77,590 @@ impl NativeExport {
     }
 }
 
+/// Reads a native export: the format, version and offset unit it states,
+/// then every label, document and annotation with the type of each field
+/// (see [`Incoming::new`] for what is checked beyond that).
+pub fn parse(contents: &str) -> Result<Incoming, ImportError> {
+    from_value(&json(contents)?)
+}
+
+/// [`parse`] for a file already read as JSON.
+pub fn from_value(value: &Value) -> Result<Incoming, ImportError> {
+    let file = Fields::of(value, "")?;
+    let stated = |name: &str, expected: &str| match file.string(name)? {
+        found if found == expected => Ok(()),
+        found => Err(file.error(name, format!("is “{found}”; this app reads “{expected}”"))),
+    };
+    stated("format", FORMAT)?;
+    let version = file.get("version")?;
+    if version.as_u64() != Some(u64::from(VERSION)) {
+        return Err(file.error(
+            "version",
+            format!("{version} is not supported; this app reads version {VERSION}"),
+        ));
+    }
+    stated("offset_unit", OFFSET_UNIT)?;
+
+    let mut labels = Vec::new();
+    for label in file.list("labels")? {
+        let hotkey = match label.optional_string("hotkey")? {
+            None => None,
+            Some(key) => {
+                let mut chars = key.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => Some(c),
+                    _ => return Err(label.error("hotkey", format!("“{key}” is not one character"))),
+                }
+            }
+        };
+        labels.push(IncomingLabel {
+            name: label.string("name")?.to_string(),
+            color: Some(label.string("color")?.to_string()),
+            hotkey,
+        });
+    }
+
+    let mut documents = Vec::new();
+    // Where each id is, for the annotations to refer to.
+    let mut positions = HashMap::new();
+    for document in file.list("documents")? {
+        let id = document.string("id")?;
+        if let Some(first) = positions.insert(id, documents.len()) {
+            return Err(document.error(
+                "id",
+                format!("“{id}” is already the id of documents[{first}]"),
+            ));
+        }
+        documents.push(IncomingDocument {
+            id: Some(id.to_string()),
+            file_name: Some(document.string("file_name")?.to_string()),
+            title: Some(document.string("title")?.to_string()),
+            text: Some(document.string("text")?.to_string()),
+            place: document.place,
+        });
+    }
+
+    let mut annotations = Vec::new();
+    for annotation in file.list("annotations")? {
+        let document_id = annotation.string("document_id")?;
+        let Some(&document) = positions.get(document_id) else {
+            return Err(annotation.error(
+                "document_id",
+                format!("“{document_id}” is not a document of the file"),
+            ));
+        };
+        annotations.push(IncomingAnnotation {
+            document,
+            id: Some(annotation.string("id")?.to_string()),
+            start: annotation.offset("start")?,
+            end: annotation.offset("end")?,
+            quote: Some(annotation.string("quote")?.to_string()),
+            label: annotation.string("label")?.to_string(),
+            created: Some(annotation.string("created")?.to_string()),
+            note: annotation.optional_string("note")?.map(str::to_string),
+            place: annotation.place,
+        });
+    }
+
+    Incoming::new(labels, documents, annotations)
+}
+
+/// A JSON object and where it is in the file, read field by field so that
+/// every message names the field.
+struct Fields<'a> {
+    /// `annotations[3]`; empty for the file itself.
+    place: String,
+    map: &'a Map<String, Value>,
+}
+
+impl<'a> Fields<'a> {
+    fn of(value: &'a Value, place: &str) -> Result<Self, ImportError> {
+        match value {
+            Value::Object(map) => Ok(Self {
+                place: place.to_string(),
+                map,
+            }),
+            other => Err(ImportError::new(
+                if place.is_empty() { "the file" } else { place },
+                format!("must be a JSON object, not {}", kind(other)),
+            )),
+        }
+    }
+
+    fn path(&self, name: &str) -> String {
+        if self.place.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}.{name}", self.place)
+        }
+    }
+
+    fn error(&self, name: &str, reason: impl Into<String>) -> ImportError {
+        ImportError::new(self.path(name), reason)
+    }
+
+    fn get(&self, name: &str) -> Result<&'a Value, ImportError> {
+        self.map
+            .get(name)
+            .ok_or_else(|| self.error(name, "is missing"))
+    }
+
+    fn string(&self, name: &str) -> Result<&'a str, ImportError> {
+        match self.get(name)? {
+            Value::String(s) => Ok(s.as_str()),
+            other => Err(self.error(name, format!("must be a string, not {}", kind(other)))),
+        }
+    }
+
+    /// A string that may be missing or null.
+    fn optional_string(&self, name: &str) -> Result<Option<&'a str>, ImportError> {
+        match self.map.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(_) => self.string(name).map(Some),
+        }
+    }
+
+    /// A code-point offset: a whole number from 0.
+    fn offset(&self, name: &str) -> Result<usize, ImportError> {
+        let reason = match self.get(name)? {
+            Value::Number(n) => match n.as_u64().map(usize::try_from) {
+                Some(Ok(offset)) => return Ok(offset),
+                Some(Err(_)) => format!("= {n} is too large"),
+                None if n.is_i64() => format!("= {n} is negative"),
+                None => format!("= {n} is not a whole number"),
+            },
+            other => format!("must be a whole number, not {}", kind(other)),
+        };
+        Err(self.error(name, reason))
+    }
+
+    /// The objects of the list `name`, each with its place.
+    fn list(&self, name: &str) -> Result<Vec<Fields<'a>>, ImportError> {
+        match self.get(name)? {
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| Fields::of(item, &format!("{}[{i}]", self.path(name))))
+                .collect(),
+            other => Err(self.error(name, format!("must be a list, not {}", kind(other)))),
+        }
+    }
+}
+
+/// What a JSON value is, for a message; never its whole content, which may
+/// be megabytes.
+fn kind(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(_) => "a string".into(),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
+    use serde_json::json;
+
     use super::*;
-    use crate::model::{default_labels, seed_documents, text};
+    use crate::format::samples;
+    use crate::model::import::{plan, Mode, Preview};
+    use crate::model::{
+        default_labels, plan_add_label, plan_recolor, seed_documents, text, Action, Workspace,
+    };
+
+    const NOW: &str = "2026-05-05T05:05:05.000Z";
+
+    fn export(ws: &Workspace) -> String {
+        NativeExport::of(ws).to_json()
+    }
+
+    /// Parses `contents`, plans importing it into `ws` (new ids `new-1`,
+    /// `new-2`…) and applies the plan: the preview, or the message of
+    /// whichever step refused it.
+    fn import(ws: &mut Workspace, contents: &str, mode: Mode) -> Result<Preview, String> {
+        let incoming = parse(contents).map_err(|e| e.to_string())?;
+        let mut n = 0;
+        let mut new_id = || {
+            n += 1;
+            format!("new-{n}")
+        };
+        let plan = plan(ws, incoming, mode, &mut new_id, NOW).map_err(|e| e.to_string())?;
+        ws.apply(&plan.action).map_err(|e| e.to_string())?;
+        Ok(plan.preview)
+    }
+
+    /// Unlike [`samples::workspace`] in every part: a document of its own,
+    /// a recoloured label and one more, and other annotations.
+    fn other_workspace() -> Workspace {
+        let mut ws = Workspace::new(seed_documents(), default_labels());
+        let mine = Document::added("mine".into(), "mine.txt".into(), "Zoë שלום 中文".into(), "");
+        let actions = [
+            ws.plan_add_documents(vec![mine]).unwrap(),
+            plan_recolor(&ws, "Person", "#e7e5e4").unwrap(),
+            plan_add_label(&ws, "Weapon", "#ffffff", Some('7')).unwrap(),
+        ];
+        for action in actions {
+            ws.apply(&action).unwrap();
+        }
+        for (doc, span, label, id) in [(0, 17..23, "Person", "x1"), (3, 4..8, "Weapon", "x2")] {
+            let action = ws
+                .plan_annotate(doc, span, label, id.into(), NOW.into())
+                .unwrap();
+            ws.apply(&action).unwrap();
+        }
+        let note = ws.plan_note(3, "x2", "mine, with a note").unwrap();
+        ws.apply(&note).unwrap();
+        ws
+    }
+
+    /// The samples' export, edited.
+    fn edited(edit: impl FnOnce(&mut Value)) -> String {
+        let mut value: Value = serde_json::from_str(&export(&samples::workspace())).unwrap();
+        edit(&mut value);
+        value.to_string()
+    }
+
+    #[test]
+    fn replacing_with_an_export_reproduces_it_byte_for_byte_and_undoes() {
+        let file = export(&samples::workspace());
+        let mut ws = other_workspace();
+        let before = export(&ws);
+        let incoming = parse(&file).unwrap();
+        let mut no_id = || panic!("every id is in the file");
+        let plan = plan(&ws, incoming, Mode::Replace, &mut no_id, NOW).unwrap();
+        assert_eq!(
+            plan.preview.to_string(),
+            "4 documents (1 new), 26 annotations, 2 new labels; \
+             replaces 4 documents and 2 annotations"
+        );
+        ws.apply(&plan.action).unwrap();
+        assert_eq!(export(&ws), file);
+        ws.apply(&plan.action.inverse()).unwrap();
+        assert_eq!(export(&ws), before);
+    }
+
+    #[test]
+    fn merging_an_export_into_its_own_state_changes_nothing() {
+        let ws = samples::workspace();
+        let file = export(&ws);
+        let mut no_id = || panic!("every id is in the file");
+        let plan = plan(&ws, parse(&file).unwrap(), Mode::Merge, &mut no_id, NOW).unwrap();
+        assert_eq!(plan.action, Action::default());
+        assert_eq!(
+            plan.preview.to_string(),
+            "4 documents, 26 annotations; 26 annotations already present"
+        );
+    }
+
+    #[test]
+    fn merging_adds_labels_documents_and_annotations_and_keeps_ours() {
+        let file = export(&samples::workspace());
+        let mut ws = Workspace::new(seed_documents(), default_labels());
+        // A label holding the hotkey the file gives “Armed Group”, and the
+        // file's first span under another id.
+        let weapon = plan_add_label(&ws, "Weapon", "#ffffff", Some('7')).unwrap();
+        ws.apply(&weapon).unwrap();
+        let russia = ws
+            .plan_annotate(0, 17..23, "Location", "mine".into(), NOW.into())
+            .unwrap();
+        ws.apply(&russia).unwrap();
+
+        let preview = import(&mut ws, &file, Mode::Merge).unwrap();
+        assert_eq!(
+            preview.to_string(),
+            "4 documents (1 new), 26 annotations, 2 new labels; 1 annotation already present"
+        );
+        let names: Vec<&str> = ws.labels().iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names[6..], ["Weapon", "Armed Group", "Лицо"]);
+        assert_eq!(ws.label("Armed Group").unwrap().color, "#fecaca");
+        assert_eq!(ws.label("Armed Group").unwrap().hotkey, None, "7 is taken");
+        assert_eq!(ws.label("Лицо").unwrap().hotkey, Some('8'));
+        assert_eq!(
+            ws.document(samples::TRICKY),
+            samples::workspace().document(samples::TRICKY)
+        );
+        assert_eq!(ws.all_annotations().count(), 26);
+        assert!(ws.annotations(0).unwrap().get("mine").is_some());
+
+        let merged = export(&ws);
+        let again = import(&mut ws, &file, Mode::Merge).unwrap();
+        assert_eq!(
+            again.to_string(),
+            "4 documents, 26 annotations; 26 annotations already present"
+        );
+        assert_eq!(export(&ws), merged);
+    }
+
+    #[test]
+    fn one_document_exported_merges_back_into_its_state_as_already_present() {
+        let mut ws = samples::workspace();
+        let before = export(&ws);
+        let one = NativeExport::of_documents(&ws, &[samples::TRICKY, 99]).to_json();
+        let count = ws.annotations(samples::TRICKY).unwrap().len();
+        let preview = import(&mut ws, &one, Mode::Merge).unwrap();
+        assert_eq!(
+            preview.to_string(),
+            format!("1 document, {count} annotations; {count} annotations already present")
+        );
+        assert_eq!(export(&ws), before);
+    }
+
+    #[test]
+    fn merging_updates_annotations_that_changed_under_their_id() {
+        let mut ws = samples::workspace();
+        let file = edited(|v| {
+            v["annotations"][0]["note"] = "a new note".into();
+            v["annotations"][1]["label"] = "Date".into();
+        });
+        let before = export(&ws);
+        let incoming = parse(&file).unwrap();
+        let plan = plan(&ws, incoming, Mode::Merge, &mut || panic!(), NOW).unwrap();
+        assert_eq!(
+            plan.preview.to_string(),
+            "4 documents, 26 annotations; 24 annotations already present; 2 annotations updated"
+        );
+        ws.apply(&plan.action).unwrap();
+        let value: Value = serde_json::from_str(&export(&ws)).unwrap();
+        assert_eq!(value["annotations"][0]["note"], "a new note");
+        assert_eq!(value["annotations"][1]["label"], "Date");
+        ws.apply(&plan.action.inverse()).unwrap();
+        assert_eq!(export(&ws), before);
+    }
+
+    #[test]
+    fn a_malformed_file_is_refused_with_its_place_and_reason_and_changes_nothing() {
+        let file = export(&samples::workspace());
+        let article = &seed_documents()[0];
+        let ten_megabytes = "x".repeat(10_000_000);
+        let cases: Vec<(String, String)> = vec![
+            (
+                "hello".into(),
+                "the file is not JSON (expected value at line 1 column 1)".into(),
+            ),
+            (
+                file[..file.find("\"annotations\"").unwrap()].into(),
+                "the file is not complete JSON (it ends at line".into(),
+            ),
+            (" \n".into(), "the file is empty".into()),
+            (
+                "[1, 2]".into(),
+                "the file must be a JSON object, not a list".into(),
+            ),
+            (
+                "\"span-annotator\"".into(),
+                "the file must be a JSON object, not a string".into(),
+            ),
+            (
+                edited(|v| v["format"] = "doccano".into()),
+                "format is “doccano”; this app reads “span-annotator”".into(),
+            ),
+            (
+                edited(|v| drop(v.as_object_mut().unwrap().remove("format"))),
+                "format is missing".into(),
+            ),
+            (
+                edited(|v| v["version"] = 2.into()),
+                "version 2 is not supported; this app reads version 1".into(),
+            ),
+            (
+                edited(|v| v["version"] = "1".into()),
+                "version \"1\" is not supported".into(),
+            ),
+            (
+                edited(|v| v["offset_unit"] = "utf16".into()),
+                "offset_unit is “utf16”; this app reads “codepoint”".into(),
+            ),
+            (
+                edited(|v| v["labels"] = json!({})),
+                "labels must be a list, not an object".into(),
+            ),
+            (
+                edited(|v| v["labels"][0]["name"] = Value::Null),
+                "labels[0].name must be a string, not null".into(),
+            ),
+            (
+                edited(|v| v["labels"][0]["name"] = " ".into()),
+                "labels[0].name is empty".into(),
+            ),
+            (
+                edited(|v| v["labels"][3]["name"] = "Person".into()),
+                "labels[3].name “Person” is already the name of labels[0]".into(),
+            ),
+            (
+                edited(|v| v["labels"][0]["name"] = "L".repeat(41).into()),
+                "labels[0].name is longer than 40 characters".into(),
+            ),
+            (
+                edited(|v| v["labels"][1]["color"] = "red".into()),
+                "labels[1].color “red” is not a colour of the form #rrggbb".into(),
+            ),
+            (
+                edited(|v| drop(v["labels"][1].as_object_mut().unwrap().remove("color"))),
+                "labels[1].color is missing".into(),
+            ),
+            (
+                edited(|v| v["labels"][0]["hotkey"] = "ab".into()),
+                "labels[0].hotkey “ab” is not one character".into(),
+            ),
+            (
+                edited(|v| v["labels"][0]["hotkey"] = "\t".into()),
+                "labels[0].hotkey “\\t” cannot be a hotkey".into(),
+            ),
+            (
+                edited(|v| v["labels"][1]["hotkey"] = "1".into()),
+                "labels[1].hotkey “1” is already the hotkey of labels[0]".into(),
+            ),
+            (
+                edited(|v| v["labels"][1]["hotkey"] = 2.into()),
+                "labels[1].hotkey must be a string, not the number 2".into(),
+            ),
+            (
+                edited(|v| drop(v.as_object_mut().unwrap().remove("documents"))),
+                "documents is missing".into(),
+            ),
+            (
+                edited(|v| v["documents"] = json!([1])),
+                "documents[0] must be a JSON object, not the number 1".into(),
+            ),
+            (
+                edited(|v| v["documents"][1]["text"] = Value::Null),
+                "documents[1].text must be a string, not null".into(),
+            ),
+            (
+                edited(|v| v["documents"][0]["id"] = 5.into()),
+                "documents[0].id must be a string, not the number 5".into(),
+            ),
+            (
+                edited(|v| v["documents"][2]["id"] = v["documents"][0]["id"].clone()),
+                "documents[2].id “000_941015829bfed30d” is already the id of documents[0]".into(),
+            ),
+            (
+                edited(|v| v["documents"][3]["text"] = ten_megabytes.as_str().into()),
+                "documents[3].text cannot be a document: it is 10.0 MB, more than the 4.0 MB"
+                    .into(),
+            ),
+            (
+                edited(|v| v["documents"][3]["text"] = "a\0b".into()),
+                "documents[3].text cannot be a document: it holds NUL bytes".into(),
+            ),
+            (
+                edited(|v| v["documents"][3]["text"] = " \r\n".into()),
+                "documents[3].text cannot be a document: it is empty".into(),
+            ),
+            (
+                edited(|v| v["documents"][0]["title"] = "".into()),
+                "documents[0].title is empty".into(),
+            ),
+            (
+                edited(|v| v["annotations"] = "none".into()),
+                "annotations must be a list, not a string".into(),
+            ),
+            (
+                edited(|v| drop(v["annotations"][0].as_object_mut().unwrap().remove("end"))),
+                "annotations[0].end is missing".into(),
+            ),
+            (
+                edited(|v| v["annotations"][0]["start"] = (-1).into()),
+                "annotations[0].start = -1 is negative".into(),
+            ),
+            (
+                edited(|v| v["annotations"][0]["end"] = 22.5.into()),
+                "annotations[0].end = 22.5 is not a whole number".into(),
+            ),
+            (
+                edited(|v| v["annotations"][0]["start"] = "17".into()),
+                "annotations[0].start must be a whole number, not a string".into(),
+            ),
+            (
+                edited(|v| v["annotations"][0]["end"] = 99_999.into()),
+                format!(
+                    "annotations[0].end = 99999 is past the end of document “{}” ({} code points)",
+                    article.title,
+                    article.char_len()
+                ),
+            ),
+            (
+                edited(|v| v["annotations"][0]["start"] = 30.into()),
+                "annotations[0].start = 30 is after its end, 23".into(),
+            ),
+            (
+                edited(|v| v["annotations"][0]["end"] = 17.into()),
+                "annotations[0] is empty: its start and end are both 17".into(),
+            ),
+            (
+                edited(|v| v["annotations"][0]["quote"] = "Putin".into()),
+                "annotations[0].quote “Putin” does not match the text at 17..23 (“Russia”)".into(),
+            ),
+            (
+                edited(|v| v["annotations"][2]["id"] = v["annotations"][0]["id"].clone()),
+                format!(
+                    "annotations[2].id “{}” is already the id of annotations[0]",
+                    samples::workspace().all_annotations().next().unwrap().id
+                ),
+            ),
+            (
+                edited(|v| v["annotations"][0]["label"] = "Nope".into()),
+                "annotations[0].label “Nope” is not one of the file’s labels".into(),
+            ),
+            (
+                edited(|v| v["annotations"][0]["document_id"] = "nope".into()),
+                "annotations[0].document_id “nope” is not a document of the file".into(),
+            ),
+            (
+                edited(|v| v["annotations"][0]["note"] = 1.into()),
+                "annotations[0].note must be a string, not the number 1".into(),
+            ),
+            (
+                edited(|v| v["annotations"][0]["created"] = Value::Null),
+                "annotations[0].created must be a string, not null".into(),
+            ),
+            (
+                edited(|v| v["annotations"][0]["id"] = "".into()),
+                "annotations[0].id is empty".into(),
+            ),
+        ];
+        let distinct: HashSet<&String> = cases.iter().map(|(_, expected)| expected).collect();
+        assert_eq!(distinct.len(), cases.len(), "each case has its own message");
+        assert!(cases.len() >= 30);
+        for (input, expected) in &cases {
+            for mode in [Mode::Merge, Mode::Replace] {
+                let mut ws = other_workspace();
+                let before = export(&ws);
+                let error = import(&mut ws, input, mode).expect_err(expected);
+                assert!(
+                    error.contains(expected.as_str()),
+                    "{mode:?}: expected “{expected}”, got “{error}”"
+                );
+                assert_eq!(export(&ws), before, "{expected}");
+            }
+        }
+    }
+
+    #[test]
+    fn merging_a_document_whose_id_is_here_with_another_text_is_refused() {
+        let file = edited(|v| {
+            let text = v["documents"][0]["text"].as_str().unwrap().to_string();
+            v["documents"][0]["text"] = format!("{text} and more").into();
+        });
+        let mut ws = other_workspace();
+        let before = export(&ws);
+        let title = ws.document(0).unwrap().title.clone();
+        assert_eq!(
+            import(&mut ws, &file, Mode::Merge),
+            Err(format!(
+                "documents[0] has the id “000_941015829bfed30d” of the document “{title}” here, \
+                 but another text"
+            ))
+        );
+        assert_eq!(export(&ws), before);
+        import(&mut ws, &file, Mode::Replace).expect("replacing takes the file's text");
+        assert!(ws.document(0).unwrap().text.ends_with(" and more"));
+    }
 
     #[test]
     fn export_states_its_unit_and_every_quote_matches_its_offsets() {

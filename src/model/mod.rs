@@ -5,6 +5,7 @@
 mod annotation;
 mod document;
 mod history;
+pub mod import;
 mod label;
 mod label_set;
 mod layout;

@@ -12,7 +12,6 @@ use std::ops::Range;
 use leptos::prelude::*;
 
 use crate::browser::{stamp, storage};
-use crate::format::native::NativeExport;
 use crate::model::{
     megabytes, Action, Annotation, Applied, Change, Document, EditError, History, Label, Workspace,
 };
@@ -277,11 +276,6 @@ impl Annotator {
                 self.tell(Notice::error(format!("Could not {verb}: {e}.")));
             }
         }
-    }
-
-    /// Everything, in the native export format.
-    pub fn export_json(&self) -> String {
-        self.with(|w| NativeExport::of(w).to_json())
     }
 
     pub fn tell(&self, notice: Notice) {

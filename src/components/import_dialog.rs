@@ -1,0 +1,206 @@
+//! Importing a file: choose it, see what it would do in merge or replace
+//! mode, then apply it as one step that Ctrl+Z takes back. A file with
+//! anything wrong in it is refused whole, with the place and the reason.
+
+use leptos::{html, prelude::*, task::spawn_local};
+use web_sys::KeyboardEvent;
+
+use crate::browser::files::{self, ChosenFile};
+use crate::browser::stamp;
+use crate::format::import;
+use crate::model::import::{plan, ImportError, ImportPlan, Incoming, Mode};
+use crate::model::megabytes;
+use crate::state::{Annotator, Notice};
+
+/// The largest file read for import; larger ones are refused unread.
+const MAX_IMPORT_BYTES: usize = 64_000_000;
+
+/// A file read and understood, waiting for the person to confirm.
+#[derive(Clone)]
+struct Pending {
+    file_name: String,
+    format: &'static str,
+    incoming: Incoming,
+}
+
+/// The "Import" control; the dialog opens once a file is read.
+#[component]
+pub fn ImportControl(
+    /// The hidden file input, which Alt+I clicks.
+    import_input: NodeRef<html::Input>,
+) -> impl IntoView {
+    let annotator = expect_context::<Annotator>();
+    let pending = RwSignal::new(None::<Pending>);
+    let on_change = move |_| {
+        let Some(input) = import_input.get_untracked() else {
+            return;
+        };
+        let chosen = files::chosen(input.files());
+        input.set_value("");
+        if let Some(file) = chosen.into_iter().next() {
+            spawn_local(async move {
+                match read(&file).await {
+                    Ok(read) => pending.set(Some(read)),
+                    Err(why) => annotator.tell(Notice::error(format!(
+                        "“{}” was not imported: {why}. Nothing changed.",
+                        file.name
+                    ))),
+                }
+            });
+        }
+    };
+    view! {
+        <div class="import-control">
+            <label class="button" title="Import annotations: native JSON, W3C Web Annotation or doccano JSONL (Alt+I)">
+                "Import"
+                <input
+                    type="file"
+                    class="visually-hidden"
+                    accept=".json,.jsonld,.jsonl,application/json,application/ld+json"
+                    data-testid="import-file"
+                    aria-keyshortcuts="Alt+I"
+                    node_ref=import_input
+                    on:change=on_change
+                />
+            </label>
+        </div>
+        {move || pending.get().map(|read| view! { <ImportDialog read pending /> })}
+    }
+}
+
+/// Reads `file` and works out its format and contents.
+async fn read(file: &ChosenFile) -> Result<Pending, String> {
+    if file.size > MAX_IMPORT_BYTES {
+        return Err(format!(
+            "it is {}, more than the {} an import can be",
+            megabytes(file.size),
+            megabytes(MAX_IMPORT_BYTES)
+        ));
+    }
+    let bytes = file.bytes().await?;
+    let contents = std::str::from_utf8(&bytes).map_err(|e| {
+        format!(
+            "it is not UTF-8 text (byte {} is 0x{:02X})",
+            e.valid_up_to(),
+            bytes[e.valid_up_to()]
+        )
+    })?;
+    let (format, incoming) = import::read(contents).map_err(|e| e.to_string())?;
+    Ok(Pending {
+        file_name: file.name.clone(),
+        format,
+        incoming,
+    })
+}
+
+/// The preview of one file's import, with the choice of mode.
+#[component]
+fn ImportDialog(read: Pending, pending: RwSignal<Option<Pending>>) -> impl IntoView {
+    let annotator = expect_context::<Annotator>();
+    let mode = RwSignal::new(Mode::Merge);
+    let Pending {
+        file_name,
+        format,
+        incoming,
+    } = read;
+    let now = stamp::now();
+    let planned: Memo<Result<ImportPlan, ImportError>> = Memo::new(move |_| {
+        let mode = mode.get();
+        annotator.with(|w| plan(w, incoming.clone(), mode, &mut stamp::new_id, &now))
+    });
+    let close = move || pending.set(None);
+    let name = file_name.clone();
+    let confirm = move |_| {
+        let Ok(plan) = planned.get_untracked() else {
+            return;
+        };
+        close();
+        if plan.action == Default::default() {
+            annotator.tell(Notice::info(format!(
+                "Nothing to import from “{name}”: {}.",
+                plan.preview
+            )));
+        } else if annotator.act(Ok(plan.action)) {
+            annotator.tell(Notice::info(format!(
+                "Imported “{name}”: {}. Ctrl+Z undoes it.",
+                plan.preview
+            )));
+        }
+    };
+    let first = NodeRef::<html::Input>::new();
+    Effect::new(move || {
+        if let Some(radio) = first.get() {
+            let _ = radio.focus();
+        }
+    });
+    view! {
+        <div class="overlay">
+            <div
+                class="import-dialog"
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby="import-title"
+                data-testid="import-dialog"
+                on:keydown=move |event: KeyboardEvent| {
+                    if event.key() == "Escape" {
+                        event.stop_propagation();
+                        close();
+                    }
+                }
+            >
+                <h2 id="import-title">"Import “" {file_name} "”"</h2>
+                <p class="import-format">{format!("Read as {format}.")}</p>
+                <fieldset>
+                    <legend>"How"</legend>
+                    <label>
+                        <input
+                            type="radio"
+                            name="import-mode"
+                            data-testid="import-mode-merge"
+                            node_ref=first
+                            prop:checked=move || mode.get() == Mode::Merge
+                            on:change=move |_| mode.set(Mode::Merge)
+                        />
+                        "Merge: add to what is here"
+                    </label>
+                    <label>
+                        <input
+                            type="radio"
+                            name="import-mode"
+                            data-testid="import-mode-replace"
+                            prop:checked=move || mode.get() == Mode::Replace
+                            on:change=move |_| mode.set(Mode::Replace)
+                        />
+                        "Replace: make everything as in the file"
+                    </label>
+                </fieldset>
+                {move || match planned.get() {
+                    Ok(plan) => view! {
+                        <p class="import-preview" data-testid="import-preview" aria-live="polite">
+                            {plan.preview.to_string()}
+                        </p>
+                    }
+                    .into_any(),
+                    Err(e) => view! {
+                        <p class="import-error" data-testid="import-error" role="alert">
+                            {format!("This cannot be imported: {e}. Nothing will change.")}
+                        </p>
+                    }
+                    .into_any(),
+                }}
+                <div class="form-actions">
+                    <button
+                        data-testid="import-confirm"
+                        disabled=move || planned.with(Result::is_err)
+                        on:click=confirm
+                    >
+                        "Import"
+                    </button>
+                    <button data-testid="import-cancel" on:click=move |_| close()>
+                        "Cancel"
+                    </button>
+                </div>
+            </div>
+        </div>
+    }
+}

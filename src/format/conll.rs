@@ -1,0 +1,343 @@
+//! The CoNLL export: IOB2 tags, one token a line, in the CoNLL-2003 shape
+//! that spaCy's `spacy convert` reads with its `conll` / `ner` converter
+//! (`conll_ner_to_docs`, picked for a `.conll` file) without changes:
+//!
+//! ```text
+//! -DOCSTART- -X- O O
+//!
+//! Russian<TAB>O
+//! delegation<TAB>O
+//! head<TAB>O
+//! Alexander<TAB>B-Person
+//! Lavrentiev<TAB>I-Person
+//! said<TAB>O
+//!
+//! Moscow<TAB>B-Location
+//! ```
+//!
+//! - **Shape**: every document opens with the line `-DOCSTART- -X- O O`
+//!   (spaCy splits documents at exactly that line; CoNLL-2003 readers such
+//!   as Hugging Face's skip any line starting `-DOCSTART-`) and a blank
+//!   line; sentences end with a blank line, unless a span runs on into the
+//!   next one; each token line is the token, a tab and its tag. spaCy's
+//!   `iob` converter wants another shape (a whole sentence a line,
+//!   `word|tag`) and is not a target.
+//! - **No offsets**: a token line carries no position, so there is no
+//!   offset unit; tokens are written in text order, and each one is a
+//!   stretch of the text as it is. There is no comment line either: these
+//!   readers take every non-blank line for a token.
+//! - **Tokens** are Unicode word boundaries (UAX #29, via
+//!   unicode-segmentation) inside sentence boundaries, white space left
+//!   out. White space is Python's (see [`fields`](super::fields)), so a
+//!   token never holds anything `str.split()` would split at, such as the
+//!   no-break space U+00A0 or U+2028; a word that does is cut there.
+//! - **Tags**: IOB2 (every span starts with `B-`). A span that starts or
+//!   ends inside a token tags the whole token. Labels with white space get
+//!   `_` for each white-space character (two labels that would then clash
+//!   get `_2`, `_3`…).
+//! - **Overlaps** cannot be shown: where spans share a token, the longest
+//!   (in code points, then the first) is kept and the others are left out,
+//!   as are spans that cover no token (only white space). [`ConllExport`]
+//!   says how many.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::fields::{fitted_names, is_python_space};
+use crate::model::{Annotation, SpanIndex, Workspace};
+
+pub const FILE_NAME: &str = "annotations.conll";
+pub const MEDIA_TYPE: &str = "text/plain;charset=utf-8";
+/// The line each document opens with.
+pub const DOCUMENT_START: &str = "-DOCSTART- -X- O O";
+
+/// The file, and how many spans it could not hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConllExport {
+    pub text: String,
+    /// Spans that overlapped a longer one, or covered no token.
+    pub left_out: usize,
+}
+
+/// A run of the text with no white space, in code points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Token<'a> {
+    start: usize,
+    end: usize,
+    text: &'a str,
+}
+
+/// The tagged tokens of the documents at `documents` (positions in
+/// `workspace`; positions past the end are skipped).
+pub fn export(workspace: &Workspace, documents: &[usize]) -> ConllExport {
+    let tags = fitted_names(workspace.labels(), conll_label, &[]);
+    let mut text = String::new();
+    let mut left_out = 0;
+    for &doc in documents {
+        let Some(document) = workspace.document(doc) else {
+            continue;
+        };
+        text.push_str(DOCUMENT_START);
+        text.push_str("\n\n");
+        let sentences = sentences(&document.text);
+        let tokens: Vec<Token> = sentences.iter().flatten().copied().collect();
+        let annotations: Vec<&Annotation> = workspace
+            .annotations(doc)
+            .into_iter()
+            .flat_map(SpanIndex::iter)
+            .collect();
+        let (owners, skipped) = owners(&tokens, &annotations);
+        left_out += skipped;
+        let mut at = 0;
+        for sentence in &sentences {
+            for token in sentence {
+                text.push_str(token.text);
+                text.push('\t');
+                match owners[at] {
+                    Some(owner) => {
+                        let label = &annotations[owner].label;
+                        let first = at == 0 || owners[at - 1] != Some(owner);
+                        text.push_str(if first { "B-" } else { "I-" });
+                        match tags.get(label) {
+                            Some(tag) => text.push_str(tag),
+                            None => text.push_str(&conll_label(label)),
+                        }
+                    }
+                    None => text.push('O'),
+                }
+                text.push('\n');
+                at += 1;
+            }
+            // A span over a sentence boundary (UAX #29 ends one after "U.S."
+            // in "U.S. Army") keeps its tokens in one sentence, so that it
+            // stays one entity instead of an `I-` opening the next sentence.
+            let continues =
+                at < owners.len() && owners[at].is_some() && owners[at] == owners[at - 1];
+            if !continues {
+                text.push('\n');
+            }
+        }
+    }
+    ConllExport { text, left_out }
+}
+
+/// A label name as one field: each white-space character made `_`.
+fn conll_label(name: &str) -> String {
+    name.chars()
+        .map(|c| if is_python_space(c) { '_' } else { c })
+        .collect()
+}
+
+/// The tokens of `text`, sentence by sentence; sentences of only white
+/// space are left out.
+fn sentences(text: &str) -> Vec<Vec<Token<'_>>> {
+    let mut sentences = Vec::new();
+    let mut offset = 0;
+    for sentence in text.split_sentence_bounds() {
+        let mut tokens = Vec::new();
+        for word in sentence.split_word_bounds() {
+            let mut current: Option<(usize, usize)> = None;
+            for (byte, c) in word.char_indices() {
+                match (is_python_space(c), current) {
+                    (true, Some((from, start))) => {
+                        tokens.push(Token {
+                            start,
+                            end: offset,
+                            text: &word[from..byte],
+                        });
+                        current = None;
+                    }
+                    (false, None) => current = Some((byte, offset)),
+                    _ => {}
+                }
+                offset += 1;
+            }
+            if let Some((from, start)) = current {
+                tokens.push(Token {
+                    start,
+                    end: offset,
+                    text: &word[from..],
+                });
+            }
+        }
+        if !tokens.is_empty() {
+            sentences.push(tokens);
+        }
+    }
+    sentences
+}
+
+/// Which annotation (by index) tags each token, and how many annotations
+/// tag none: the longest span goes first, then the first in text order, and
+/// a span sharing a token with one already placed is left out.
+fn owners(tokens: &[Token], annotations: &[&Annotation]) -> (Vec<Option<usize>>, usize) {
+    let mut owners = vec![None; tokens.len()];
+    let mut order: Vec<usize> = (0..annotations.len()).collect();
+    order.sort_by_key(|&i| {
+        let a = annotations[i];
+        (std::cmp::Reverse(a.end - a.start), a.start, i)
+    });
+    let mut left_out = 0;
+    for i in order {
+        let a = annotations[i];
+        // The tokens sharing a code point with the span.
+        let first = tokens.partition_point(|t| t.end <= a.start);
+        let last = tokens.partition_point(|t| t.start < a.end);
+        let covered = owners.get_mut(first..last).unwrap_or_default();
+        if covered.is_empty() || covered.iter().any(Option::is_some) {
+            left_out += 1;
+            continue;
+        }
+        covered.fill(Some(i));
+    }
+    (owners, left_out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::samples::{self, TRICKY, TRICKY_TEXT};
+    use crate::model::text;
+
+    fn lines(export: &ConllExport) -> Vec<(&str, &str)> {
+        export
+            .text
+            .lines()
+            .filter(|l| !l.is_empty() && *l != DOCUMENT_START)
+            .map(|l| l.split_once('\t').expect("token<TAB>tag"))
+            .collect()
+    }
+
+    #[test]
+    fn tokens_hold_no_white_space_and_are_the_texts_own() {
+        let tokens: Vec<Token> = sentences(TRICKY_TEXT).into_iter().flatten().collect();
+        let words: Vec<&str> = tokens.iter().map(|t| t.text).collect();
+        assert_eq!(
+            &words[..8],
+            [
+                "Flag",
+                "🇸🇾",
+                "and",
+                "family",
+                "👩\u{200d}👩\u{200d}👧",
+                "wave",
+                "👋🏽",
+                "at"
+            ]
+        );
+        assert!(words.contains(&"cafe\u{301}"));
+        assert!(words.contains(&"שלום"));
+        assert!(words.contains(&"بالعالم"));
+        let hyphenated = words.iter().position(|&w| w == "de").unwrap();
+        assert_eq!(words[hyphenated..hyphenated + 3], ["de", "-", "facto"]);
+        assert!(words.contains(&"line") && words.contains(&"separator"));
+        assert!(words.contains(&"‘") && words.contains(&"maybe"));
+        for token in &tokens {
+            assert!(!token.text.contains(is_python_space), "{:?}", token.text);
+            assert_eq!(
+                text::slice(TRICKY_TEXT, token.start, token.end),
+                Some(token.text)
+            );
+        }
+        assert!(tokens.windows(2).all(|w| w[0].end <= w[1].start));
+    }
+
+    #[test]
+    fn sentences_end_at_line_breaks_and_full_stops() {
+        let sentences = sentences("One. Two\r\n\r\nThree\u{a0}four");
+        let words: Vec<Vec<&str>> = sentences
+            .iter()
+            .map(|s| s.iter().map(|t| t.text).collect())
+            .collect();
+        assert_eq!(
+            words,
+            [vec!["One", "."], vec!["Two"], vec!["Three", "four"]]
+        );
+    }
+
+    #[test]
+    fn nested_and_crossing_spans_keep_the_longest() {
+        let ws = samples::workspace();
+        let export = export(&ws, &[TRICKY]);
+        let lines = lines(&export);
+        let tag = |word: &str| {
+            lines
+                .iter()
+                .find(|(token, _)| *token == word)
+                .map(|&(_, tag)| tag)
+                .unwrap()
+        };
+        assert_eq!(tag("family"), "B-Event");
+        assert_eq!(
+            tag("👩\u{200d}👩\u{200d}👧"),
+            "I-Event",
+            "nested Person left out"
+        );
+        assert_eq!(tag("wave"), "I-Event");
+        assert_eq!(tag("👋🏽"), "O", "crossing Date left out");
+        assert_eq!(tag("at"), "B-Location");
+        assert_eq!(tag("cafe\u{301}"), "I-Location");
+        assert_eq!(tag("Hebrew"), "B-Quantity", "a span inside a token tags it");
+        assert_eq!(tag("Arabic"), "B-Armed_Group");
+        assert_eq!(tag("maybe"), "I-Лицо");
+        assert_eq!(tag("He"), "B-Event");
+        assert_eq!(tag("facto"), "I-Event");
+        assert_eq!(tag("today"), "B-Event");
+        assert_eq!(tag("中"), "I-Event", "over the CRLF");
+        assert_eq!(tag("文"), "I-Event");
+        assert_eq!(tag("新"), "O");
+        assert_eq!(tag("then"), "B-Event");
+        assert_eq!(tag("Tab"), "I-Event", "over the empty line");
+        assert_eq!(tag("here"), "O", "crossing Date left out");
+        // Left out: the second flag, the family, the wave, “de-facto”
+        // inside “He said …”, “Tab here”, and the CRLFs that cover no token.
+        assert_eq!(export.left_out, 6);
+        assert!(
+            export
+                .text
+                .contains("then\tB-Event\n.\tI-Event\nTab\tI-Event\n"),
+            "no sentence break inside a span"
+        );
+    }
+
+    #[test]
+    fn iob2_on_the_seeds_and_a_blank_line_after_each_sentence() {
+        let ws = samples::workspace();
+        let export = export(&ws, &samples::all(&ws));
+        assert!(export
+            .text
+            .starts_with("-DOCSTART- -X- O O\n\ndate\tO\n2017\tO\n-\tO\n"));
+        assert_eq!(export.text.matches(DOCUMENT_START).count(), 4);
+        assert!(export.text.ends_with("end\tO\n.\tO\n\n"));
+        assert!(export
+            .text
+            .contains("Alexander\tB-Person\nLavrentiev\tI-Person\n"));
+        let mut previous = "O";
+        for (_, tag) in lines(&export) {
+            if let Some(label) = tag.strip_prefix("I-") {
+                assert!(previous.ends_with(label), "{previous} then {tag}");
+                assert!(previous != "O");
+            }
+            previous = tag;
+        }
+    }
+
+    #[test]
+    fn adjacent_spans_of_one_label_each_begin() {
+        let mut ws = Workspace::new(
+            vec![crate::model::Document::new("d", "d.txt", "New York Boston")],
+            samples::labels(),
+        );
+        for (id, span) in [("a", 0..8), ("b", 9..15)] {
+            let action = ws
+                .plan_annotate(0, span, "Location", id.into(), String::new())
+                .unwrap();
+            ws.apply(&action).unwrap();
+        }
+        let export = export(&ws, &[0]);
+        assert_eq!(
+            export.text,
+            "-DOCSTART- -X- O O\n\nNew\tB-Location\nYork\tI-Location\nBoston\tB-Location\n\n"
+        );
+        assert_eq!(export.left_out, 0);
+    }
+}

@@ -1,0 +1,119 @@
+//! The workspace every export test runs on: the three seed articles and one
+//! document of characters that count differently in bytes, UTF-16 units,
+//! code points and grapheme clusters, annotated with spans that nest, cross,
+//! coincide, run over line breaks or cover only white space, under labels
+//! whose names are not one ASCII word, with notes holding tabs and newlines.
+
+use std::ops::Range;
+
+use crate::model::{default_labels, seed_documents, text, Document, Label, Workspace};
+
+/// Where the tricky document sits in [`workspace`].
+pub const TRICKY: usize = 3;
+
+/// Emoji (a flag of two regional indicators, a ZWJ family, a skin tone),
+/// a combining accent, CJK, Hebrew and Arabic (right to left), curly quotes,
+/// a no-break space, CRLF line ends, an empty line, a tab and a LINE
+/// SEPARATOR (U+2028), which Python's `splitlines` also breaks at.
+pub const TRICKY_TEXT: &str = concat!(
+    "Flag 🇸🇾 and family 👩\u{200d}👩\u{200d}👧 wave 👋🏽 at cafe\u{301} today.\r\n",
+    "中文新闻：叙利亚和平谈判。\r\n",
+    "Hebrew שלום עולם and Arabic مرحبا بالعالم, right to left.\r\n",
+    "He said “de-facto” and ‘maybe’\u{a0}then.\r\n",
+    "\r\n",
+    "Tab\there, line\u{2028}separator, end.",
+);
+
+/// The created stamp of every sample annotation.
+pub const CREATED: &str = "2026-01-02T03:04:05.678Z";
+
+/// The labels: the defaults, one with a space and one not in Latin script.
+pub fn labels() -> Vec<Label> {
+    let mut labels = default_labels();
+    labels.push(Label {
+        name: "Armed Group".into(),
+        color: "#fecaca".into(),
+        hotkey: Some('7'),
+    });
+    labels.push(Label {
+        name: "Лицо".into(),
+        color: "#a5f3fc".into(),
+        hotkey: Some('8'),
+    });
+    labels
+}
+
+/// The code points of the first `needle` in `haystack`.
+pub fn find(haystack: &str, needle: &str) -> Range<usize> {
+    let byte = haystack.find(needle).expect("the sample has it");
+    let start = text::char_len(&haystack[..byte]);
+    start..start + text::char_len(needle)
+}
+
+/// Every span the samples annotate: (document, the text of its first
+/// occurrence, label, note).
+const SPANS: &[(usize, &str, &str, Option<&str>)] = &[
+    (0, "Russia", "Location", None),
+    (0, "Alexander Lavrentiev", "Person", None),
+    (0, "Lavrentiev", "Person", Some("also in the nested span")),
+    (1, "“de-facto”", "Location", None),
+    (1, "Homs provinces.\u{a0}\n“The", "Event", None),
+    (2, "Astana, Kazakhstan", "Location", None),
+    (2, "Kazakhstan", "Location", None),
+    (TRICKY, "🇸🇾", "Location", None),
+    (TRICKY, "🇸🇾", "Armed Group", Some("same span,\tother label")),
+    (TRICKY, "family 👩\u{200d}👩\u{200d}👧 wave", "Event", None),
+    (TRICKY, "👩\u{200d}👩\u{200d}👧", "Person", None),
+    (TRICKY, "wave 👋🏽 at", "Date", None),
+    (TRICKY, "at cafe\u{301}", "Location", None),
+    (TRICKY, "today.\r\n中文", "Event", None),
+    (TRICKY, "叙利亚", "Location", None),
+    (TRICKY, "ebrew", "Quantity", None),
+    (TRICKY, "שלום עולם", "Person", None),
+    (TRICKY, "Arabic", "Armed Group", None),
+    (TRICKY, "مرحبا بالعالم", "Organization", None),
+    (
+        TRICKY,
+        "He said “de-facto”",
+        "Event",
+        Some("line one\r\nline two\tand a tab\u{2028}and more"),
+    ),
+    (TRICKY, "“de-facto”", "Location", None),
+    (TRICKY, "‘maybe’", "Лицо", None),
+    (TRICKY, "\u{a0}then.\r\n\r\nTab", "Event", None),
+    (TRICKY, "\r\n\r\n", "Quantity", None),
+    (TRICKY, "line\u{2028}separator", "Quantity", None),
+    (TRICKY, "Tab\there", "Date", None),
+];
+
+/// The seed articles and [`TRICKY_TEXT`], with every span of `SPANS`.
+pub fn workspace() -> Workspace {
+    let mut documents = seed_documents();
+    documents.push(Document::new("tricky/1 ü", "tricky ü.txt", TRICKY_TEXT));
+    let mut ws = Workspace::new(documents, labels());
+    for (n, &(doc, needle, label, note)) in SPANS.iter().enumerate() {
+        let text = &ws.document(doc).expect("a sample document").text;
+        let span = find(text, needle);
+        // Most ids are 128-bit hex, as the app makes them; one is not, to
+        // show how other ids are carried.
+        let id = if n == 1 {
+            "legacy id #1".to_string()
+        } else {
+            format!("{n:032x}")
+        };
+        let action = ws
+            .plan_annotate(doc, span, label, id.clone(), CREATED.into())
+            .expect("a valid sample span");
+        ws.apply(&action).expect("applies");
+        if let Some(note) = note {
+            let action = ws.plan_note(doc, &id, note).expect("a sample note");
+            ws.apply(&action).expect("applies");
+        }
+    }
+    ws
+}
+
+/// Every document position of `ws`.
+pub fn all(ws: &Workspace) -> Vec<usize> {
+    (0..ws.document_count()).collect()
+}
