@@ -14,7 +14,7 @@ use fantoccini::Client;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::support::app::{open_document, wait_for_app, wait_for_highlights};
+use crate::support::app::{open_document, python_reader, wait_for_app, wait_for_highlights};
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
@@ -214,7 +214,7 @@ async fn core_loop(session: Session, url: String) -> Res<()> {
     let export: Export = serde_json::from_str(&body).context("parsing annotations.json")?;
     let dom_ids: BTreeSet<String> = after3.keys().cloned().collect();
     check_export(&export, &text, &[&first, &second, &third], &dom_ids)?;
-    check_with_python_reader(&path).await?;
+    python_reader("check_native.py", &[path.as_os_str(), "seeds".as_ref()]).await?;
     println!("[{}] core loop passed", session.kind.name());
     Ok(())
 }
@@ -378,28 +378,6 @@ fn check_export(
         &exported_ids,
         dom_ids,
         "exported annotation ids vs data-ann-id in the page"
-    );
-    Ok(())
-}
-
-/// Run `python3 tests/readers/check_native.py EXPORT seeds` from the crate
-/// root and require exit status 0.
-async fn check_with_python_reader(export: &std::path::Path) -> Res<()> {
-    let output = tokio::process::Command::new("python3")
-        .arg("tests/readers/check_native.py")
-        .arg(export)
-        .arg("seeds")
-        .current_dir(manifest_dir())
-        .output()
-        .await
-        .context("running python3 tests/readers/check_native.py")?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    print!("{stdout}");
-    ensure!(
-        output.status.success(),
-        "check_native.py failed ({}):\n{stdout}{stderr}",
-        output.status
     );
     Ok(())
 }

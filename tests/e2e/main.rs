@@ -28,6 +28,7 @@ mod annotation_list;
 mod core_loop;
 mod documents;
 mod editing;
+mod import_export;
 mod keyboard;
 mod label_editor;
 mod long_document;

@@ -158,3 +158,26 @@ pub async fn detail_card_ids(client: &Client) -> Res<Vec<String>> {
     )
     .await
 }
+
+/// Runs the independent reader `python3 tests/readers/<script> ARGS…` from
+/// the crate root and requires exit status 0.
+pub async fn python_reader(script: &str, args: &[&std::ffi::OsStr]) -> Res<()> {
+    let output = tokio::process::Command::new("python3")
+        .arg(format!("tests/readers/{script}"))
+        .args(args)
+        .current_dir(manifest_dir())
+        .output()
+        .await
+        .context(format!("running python3 tests/readers/{script}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    print!("{stdout}");
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(Failure(format!(
+            "{script} failed ({}):\n{stdout}{stderr}",
+            output.status
+        )))
+    }
+}
