@@ -5,7 +5,7 @@
 
 use leptos::{ev, html, prelude::*};
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
+use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent};
 
 use super::reading_pane::tag_selection;
 use crate::state::Annotator;
@@ -38,9 +38,11 @@ pub fn listen(annotator: Annotator, controls: Controls) {
         if is_typing(&event) {
             return;
         }
+        // Behind an open dialog the page waits: only Esc, ? and undo reach it.
+        let in_dialog = in_dialog(&event);
         // Alt+letter types a special character on some keyboards, so these
         // go by the key's place, not its character.
-        if event.alt_key() && !event.ctrl_key() && !event.meta_key() {
+        if event.alt_key() && !event.ctrl_key() && !event.meta_key() && !in_dialog {
             match event.code().as_str() {
                 "KeyO" | "KeyI" => {
                     event.prevent_default();
@@ -85,7 +87,7 @@ pub fn listen(annotator: Annotator, controls: Controls) {
                 event.prevent_default();
                 help.update(|open| *open = !*open);
             }
-            (false, _, _) if !event.alt_key() => {
+            (false, _, _) if !event.alt_key() && !in_dialog => {
                 let mut chars = key.chars();
                 let (Some(key), None) = (chars.next(), chars.next()) else {
                     return;
@@ -100,6 +102,15 @@ pub fn listen(annotator: Annotator, controls: Controls) {
             _ => {}
         }
     });
+}
+
+/// Whether a key press is made inside a dialog.
+fn in_dialog(event: &KeyboardEvent) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+        .and_then(|t| t.closest("[role=dialog]").ok().flatten())
+        .is_some()
 }
 
 /// Whether a key press goes into a field that takes text: a text input, a
