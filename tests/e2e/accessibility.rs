@@ -1,7 +1,8 @@
 //! Accessibility, checked by axe-core (npm `axe-core`, installed under
 //! `tests/a11y/` by `scripts/setup test`) injected into the running app:
 //! the main views — a document with nested highlights, an annotation's
-//! details, and the shortcut help — have no serious or critical violation.
+//! details, the shortcut help, the paste form and the import preview — have
+//! no serious or critical violation.
 //! Highlights also name their labels to assistive technology.
 
 use fantoccini::Client;
@@ -104,5 +105,36 @@ async fn accessibility(session: Session, url: String) -> Res<()> {
         }
     })
     .await?;
-    audit(client, "the shortcut help").await
+    audit(client, "the shortcut help").await?;
+    page::press_key(client, '\u{E00C}').await?; // Escape
+
+    page::click(client, &testid("paste-open")).await?;
+    client
+        .wait()
+        .for_element(fantoccini::Locator::Css(&testid("paste-text")))
+        .await
+        .context("the paste form")?;
+    audit(client, "the paste form").await?;
+
+    let export = session.downloads.join("annotations.json");
+    page::click(client, &testid("export-json")).await?;
+    session
+        .wait_for_download("annotations.json", STEP_TIMEOUT, |b| {
+            serde_json::from_str::<Value>(b).is_ok()
+        })
+        .await?;
+    client
+        .find(fantoccini::Locator::Css(&testid("import-file")))
+        .await?
+        .send_keys(&export.display().to_string())
+        .await
+        .context("choosing a file to import")?;
+    wait_until("the import preview", STEP_TIMEOUT, || async {
+        match page::text_content(client, &testid("import-preview")).await? {
+            Some(_) => Ok(Some(())),
+            None => Err(Failure("not open".into())),
+        }
+    })
+    .await?;
+    audit(client, "the import preview").await
 }
