@@ -17,6 +17,11 @@ use crate::{ensure, ensure_eq, in_both_browsers};
 
 in_both_browsers!(chromium_adding_files, firefox_adding_files, adding_files);
 in_both_browsers!(
+    chromium_full_storage_refuses_a_document,
+    firefox_full_storage_refuses_a_document,
+    full_storage_refuses_a_document
+);
+in_both_browsers!(
     chromium_pasting_renaming_removing,
     firefox_pasting_renaming_removing,
     pasting_renaming_removing
@@ -310,4 +315,68 @@ async fn pasting_renaming_removing(session: Session, url: String) -> Res<()> {
         "the one annotation"
     );
     Ok(())
+}
+
+/// With the browser's storage all but full, a document whose text does not
+/// fit is not added at all (it would be gone after a reload), the alert
+/// says why, and nothing of it is left in storage.
+async fn full_storage_refuses_a_document(session: Session, url: String) -> Res<()> {
+    let client = &session.client;
+    client.goto(&url).await.context("opening the app")?;
+    wait_for_app(client).await?;
+    // Fill storage with the largest filler it takes, halving the step on
+    // each refusal, then free 50,000 characters: room for a label set, not
+    // for a 300,000-character text.
+    let filled: usize = page::eval(
+        client,
+        r#"let size = 0, step = 1 << 22, n = 0;
+           while (step >= 1024) {
+               try { localStorage.setItem("filler-" + n, "x".repeat(step)); size += step; n += 1; }
+               catch (e) { step = step >> 1; }
+           }
+           return size;"#,
+        vec![],
+    )
+    .await?;
+    ensure!(filled > 1_000_000, "storage took only {filled} characters");
+    client
+        .execute(
+            r#"const keys = Object.keys(localStorage).filter(k => k.startsWith("filler-"));
+               keys.sort((a, b) => localStorage.getItem(a).length - localStorage.getItem(b).length);
+               let freed = 0;
+               for (const k of keys) { if (freed >= 50000) break; freed += localStorage.getItem(k).length; localStorage.removeItem(k); }"#,
+            vec![],
+        )
+        .await
+        .context("freeing a little room")?;
+
+    let dir = ScratchDir::new("upload")?;
+    let big = dir.path().join("big.txt");
+    std::fs::write(&big, "Ünïcödé text that will not fit. ".repeat(10_000))?;
+    client
+        .find(Locator::Css(&testid("add-files")))
+        .await?
+        .send_keys(&big.display().to_string())
+        .await
+        .context("choosing a file")?;
+    let alert = wait_until("the storage error", STEP_TIMEOUT, || async {
+        let alert = alert_text(client).await?;
+        if alert.contains("could not be stored") {
+            Ok(Some(alert))
+        } else {
+            Err(Failure(format!("alert: {alert:?}")))
+        }
+    })
+    .await?;
+    ensure!(alert.contains("Nothing changed"), "the alert: {alert}");
+    ensure_eq!(listed(client).await?.len(), 3, "documents listed");
+    let left: Vec<String> = page::eval(
+        client,
+        r#"return Object.keys(localStorage).filter(k => k.startsWith("span-annotator/v1/text/"));"#,
+        vec![],
+    )
+    .await?;
+    ensure!(left.is_empty(), "a text was left in storage: {left:?}");
+    client.refresh().await.context("reloading")?;
+    wait_for_app(client).await
 }
