@@ -20,10 +20,29 @@
 //!   `str.splitlines()` breaks lines at, so a reader that splits the file
 //!   that way still gets one document a line.
 //!
-//! It is not responsible for reading the file back in.
+//! [`parse`] reads such a file back, and the JSONL doccano itself writes:
+//!
+//! - **Lines**: one JSON object a line; blank lines are skipped, and a
+//!   message names the line by its number, counting from 1:
+//!   `line 3: label[2]`.
+//! - **Text** (required) is taken exactly as written, `\r` included, since
+//!   the offsets point into it.
+//! - **Spans**: `label` as `[start, end, "Label"]` triples, or doccano's
+//!   newer `entities` as `{"start_offset", "end_offset", "label"}` objects
+//!   (its `id`, a number within one doccano project, is not kept); a line
+//!   with neither is a document without spans. Offsets count code points:
+//!   `offset_unit`, if a line states it, must be `codepoint`. Each span gets
+//!   a new id and the time of the import; labels the workspace lacks are
+//!   added.
+//! - **Documents**: `document_id`, if given, finds the document here by id;
+//!   without one, a document with the identical text. One not found is
+//!   added.
 
 use serde::Serialize;
+use serde_json::Value;
 
+use super::import::{kind, offset_at, string_at, Fields};
+use crate::model::import::{ImportError, Incoming, IncomingAnnotation, IncomingDocument};
 use crate::model::{SpanIndex, Workspace};
 
 pub const FILE_NAME: &str = "annotations.jsonl";
@@ -75,13 +94,118 @@ pub fn export(workspace: &Workspace, documents: &[usize]) -> String {
     jsonl
 }
 
+/// Reads doccano JSONL (see the module's documentation), refusing it whole,
+/// with the place and the reason, at the first thing wrong.
+pub fn parse(contents: &str) -> Result<Incoming, ImportError> {
+    let mut documents = Vec::new();
+    let mut annotations = Vec::new();
+    for (number, line) in (1..).zip(contents.lines()) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value = line_json(line, number)?;
+        let line = Fields::line(&value, number)?;
+        let text = line.string("text")?;
+        let id = line.optional_string("document_id")?;
+        line.optional_unit(OFFSET_UNIT)?;
+        let spans = match (line.value("label"), line.value("entities")) {
+            (Some(_), Some(_)) => {
+                return Err(ImportError::new(
+                    &line.place,
+                    "has both label and entities; doccano writes one or the other",
+                ))
+            }
+            (Some(_), None) => triples(&line)?,
+            (None, Some(_)) => entities(&line)?,
+            (None, None) => Vec::new(),
+        };
+        let document = documents.len();
+        for (place, start, end, label) in spans {
+            annotations.push(IncomingAnnotation {
+                place,
+                document,
+                id: None,
+                start,
+                end,
+                quote: None,
+                label: label.to_string(),
+                created: None,
+                note: None,
+            });
+        }
+        documents.push(IncomingDocument {
+            id: id.map(str::to_string),
+            file_name: None,
+            title: None,
+            text: Some(text.to_string()),
+            place: line.place,
+        });
+    }
+    Incoming::new(Vec::new(), documents, annotations)
+}
+
+/// A span as a line holds it: its place, start, end and label.
+type Span<'a> = (String, usize, usize, &'a str);
+
+/// Line `number` as JSON, or why it is not. serde's message would place
+/// the fault on line 1, so only its column is kept.
+fn line_json(line: &str, number: usize) -> Result<Value, ImportError> {
+    serde_json::from_str(line).map_err(|e| {
+        let message = e.to_string();
+        let position = format!(" at line {} column {}", e.line(), e.column());
+        let reason = message.strip_suffix(&position).unwrap_or(&message);
+        ImportError::new(
+            format!("line {number}"),
+            format!("is not JSON ({reason} at column {})", e.column()),
+        )
+    })
+}
+
+/// The `label` triples of `line`: `[start, end, "Label"]`.
+fn triples<'a>(line: &Fields<'a>) -> Result<Vec<Span<'a>>, ImportError> {
+    let mut spans = Vec::new();
+    for (place, entry) in line.items("label")? {
+        let found = match entry {
+            Value::Array(triple) if triple.len() == 3 => {
+                let start = offset_at(&triple[0], &format!("{place}[0]"))?;
+                let end = offset_at(&triple[1], &format!("{place}[1]"))?;
+                let label = string_at(&triple[2], &format!("{place}[2]"))?;
+                spans.push((place, start, end, label));
+                continue;
+            }
+            Value::Array(other) => format!("a list of {}", other.len()),
+            other => kind(other),
+        };
+        return Err(ImportError::new(
+            place,
+            format!("must be [start, end, label], not {found}"),
+        ));
+    }
+    Ok(spans)
+}
+
+/// The `entities` of `line`: `{"start_offset", "end_offset", "label"}`.
+fn entities<'a>(line: &Fields<'a>) -> Result<Vec<Span<'a>>, ImportError> {
+    let mut spans = Vec::new();
+    for entity in line.list("entities")? {
+        let start = entity.offset("start_offset")?;
+        let end = entity.offset("end_offset")?;
+        let label = entity.string("label")?;
+        spans.push((entity.place, start, end, label));
+    }
+    Ok(spans)
+}
+
 #[cfg(test)]
 mod tests {
-    use serde_json::Value;
+    use serde_json::{json, Value};
 
     use super::*;
+    use crate::format::import::tests::{assert_refused, import, unannotated};
+    use crate::format::native::NativeExport;
     use crate::format::samples::{self, TRICKY, TRICKY_TEXT};
-    use crate::model::text;
+    use crate::model::import::Mode;
+    use crate::model::{default_labels, seed_documents, text};
 
     #[test]
     fn one_line_per_document_whose_spans_slice_the_text_in_code_points() {
@@ -157,5 +281,239 @@ mod tests {
         let ws = samples::workspace();
         assert_eq!(export(&ws, &[9]), "");
         assert_eq!(export(&ws, &[2, 9]).lines().count(), 1);
+    }
+
+    /// Every span of `ws` as (document, start, end, label), sorted.
+    fn spans(ws: &Workspace) -> Vec<(String, usize, usize, String)> {
+        let mut spans: Vec<_> = (0..ws.document_count())
+            .flat_map(|doc| ws.annotations(doc).unwrap().iter())
+            .map(|a| (a.document_id.clone(), a.start, a.end, a.label.clone()))
+            .collect();
+        spans.sort();
+        spans
+    }
+
+    /// The export of every sample document, each line's JSON edited.
+    fn edited_lines(edit: impl Fn(&mut Value)) -> String {
+        let ws = samples::workspace();
+        let mut jsonl = String::new();
+        for line in export(&ws, &samples::all(&ws)).lines() {
+            let mut value: Value = serde_json::from_str(line).unwrap();
+            edit(&mut value);
+            jsonl.push_str(&format!("{value}\n"));
+        }
+        jsonl
+    }
+
+    #[test]
+    fn the_export_reproduces_every_span_and_label_in_the_same_documents() {
+        let original = samples::workspace();
+        let file = export(&original, &samples::all(&original));
+        let mut ws = unannotated();
+        let preview = import(&mut ws, &file, Mode::Merge).unwrap();
+        assert_eq!(
+            preview.to_string(),
+            "4 documents, 26 annotations, 2 new labels"
+        );
+        assert_eq!(spans(&ws), spans(&original));
+        assert!(ws.label("Лицо").is_some());
+        let again = import(&mut ws, &file, Mode::Merge).unwrap();
+        assert_eq!(
+            again.to_string(),
+            "4 documents, 26 annotations; 26 annotations already present"
+        );
+        assert_eq!(spans(&ws), spans(&original));
+    }
+
+    #[test]
+    fn documents_not_here_are_added_with_their_text_unaltered() {
+        let original = samples::workspace();
+        let file = export(&original, &[TRICKY]);
+        let count = original.annotations(TRICKY).unwrap().len();
+        let mut ws = Workspace::new(seed_documents(), default_labels());
+        let preview = import(&mut ws, &file, Mode::Merge).unwrap();
+        assert_eq!(
+            preview.to_string(),
+            format!("1 document (1 new), {count} annotations, 2 new labels")
+        );
+        let added = ws.document(TRICKY).unwrap();
+        assert_eq!(
+            (added.id.as_str(), added.text.as_str()),
+            ("tricky/1 ü", TRICKY_TEXT)
+        );
+        let tricky: Vec<_> = spans(&original)
+            .into_iter()
+            .filter(|(document, ..)| document == "tricky/1 ü")
+            .collect();
+        assert_eq!(spans(&ws), tricky);
+    }
+
+    #[test]
+    fn without_document_ids_lines_find_their_document_by_its_text() {
+        let original = samples::workspace();
+        let file = edited_lines(|v| drop(v.as_object_mut().unwrap().remove("document_id")));
+        let mut ws = unannotated();
+        let preview = import(&mut ws, &file, Mode::Merge).unwrap();
+        assert_eq!(
+            preview.to_string(),
+            "4 documents, 26 annotations, 2 new labels"
+        );
+        assert_eq!(spans(&ws), spans(&original));
+
+        let mut fresh = Workspace::new(seed_documents(), default_labels());
+        let preview = import(&mut fresh, &file, Mode::Merge).unwrap();
+        assert!(preview.to_string().starts_with("4 documents (1 new)"));
+        let added = fresh.document(TRICKY).unwrap();
+        assert_eq!(
+            (added.id.as_str(), added.text.as_str()),
+            ("new-1", TRICKY_TEXT)
+        );
+    }
+
+    #[test]
+    fn doccanos_entities_read_as_label_triples_do() {
+        let original = samples::workspace();
+        let file = edited_lines(|v| {
+            let entities: Vec<Value> = v["label"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .enumerate()
+                .map(|(id, l)| {
+                    json!({ "id": id, "start_offset": l[0], "end_offset": l[1], "label": l[2] })
+                })
+                .collect();
+            let line = v.as_object_mut().unwrap();
+            line.remove("label");
+            line.insert("entities".into(), entities.into());
+            line.insert("relations".into(), json!([]));
+        });
+        let mut ws = unannotated();
+        import(&mut ws, &file, Mode::Merge).unwrap();
+        assert_eq!(spans(&ws), spans(&original));
+    }
+
+    #[test]
+    fn a_malformed_file_is_refused_with_its_place_and_reason_and_changes_nothing() {
+        let ws = samples::workspace();
+        let article = ws.document(0).unwrap();
+        let file = export(&ws, &samples::all(&ws));
+        let line = |number: usize, contents: &str| {
+            let mut lines: Vec<&str> = file.lines().collect();
+            lines[number - 1] = contents;
+            lines.join("\n")
+        };
+        let first = |edit: &dyn Fn(&mut Value)| {
+            let mut value: Value = serde_json::from_str(file.lines().next().unwrap()).unwrap();
+            edit(&mut value);
+            line(1, &value.to_string())
+        };
+        let second = file.lines().nth(1).unwrap();
+        let cases: Vec<(String, String)> = vec![
+            (
+                line(2, "hello"),
+                "line 2 is not JSON (expected value at column 1)".into(),
+            ),
+            (
+                line(2, &second[..40]),
+                "line 2 is not JSON (EOF while parsing a string at column 40)".into(),
+            ),
+            (
+                line(3, "[1, 2]"),
+                "line 3 must be a JSON object, not a list".into(),
+            ),
+            (
+                first(&|v| drop(v.as_object_mut().unwrap().remove("text"))),
+                "line 1: text is missing".into(),
+            ),
+            (
+                first(&|v| v["text"] = 5.into()),
+                "line 1: text must be a string, not the number 5".into(),
+            ),
+            (
+                first(&|v| v["label"] = "Location".into()),
+                "line 1: label must be a list, not a string".into(),
+            ),
+            (
+                first(&|v| v["label"][0] = json!([17, 23])),
+                "line 1: label[0] must be [start, end, label], not a list of 2".into(),
+            ),
+            (
+                first(&|v| v["label"][0] = json!({"start": 17})),
+                "line 1: label[0] must be [start, end, label], not an object".into(),
+            ),
+            (
+                first(&|v| v["label"][0][2] = 3.into()),
+                "line 1: label[0][2] must be a string, not the number 3".into(),
+            ),
+            (
+                first(&|v| v["label"][0][0] = (-1).into()),
+                "line 1: label[0][0] = -1 is negative".into(),
+            ),
+            (
+                first(&|v| v["label"][0][1] = 22.5.into()),
+                "line 1: label[0][1] = 22.5 is not a whole number".into(),
+            ),
+            (
+                first(&|v| v["label"][0] = json!([23, 17, "Location"])),
+                "line 1: label[0].start = 23 is after its end, 17".into(),
+            ),
+            (
+                first(&|v| v["label"][0][1] = 99_999.into()),
+                format!(
+                    "line 1: label[0].end = 99999 is past the end of document “{}” ({} code \
+                     points)",
+                    article.id,
+                    article.char_len()
+                ),
+            ),
+            (
+                first(&|v| v["label"][0][2] = " ".into()),
+                "line 1: label[0].label is empty".into(),
+            ),
+            (
+                first(&|v| v["offset_unit"] = "utf16".into()),
+                "line 1: offset_unit is “utf16”; this app reads “codepoint”".into(),
+            ),
+            (
+                first(&|v| v["document_id"] = 7.into()),
+                "line 1: document_id must be a string, not the number 7".into(),
+            ),
+            (
+                first(&|v| v["entities"] = json!([])),
+                "line 1 has both label and entities; doccano writes one or the other".into(),
+            ),
+            (
+                first(&|v| {
+                    drop(v.as_object_mut().unwrap().remove("label"));
+                    v["entities"] = json!([{"end_offset": 3, "label": "Date"}]);
+                }),
+                "line 1: entities[0].start_offset is missing".into(),
+            ),
+            (
+                line(2, file.lines().next().unwrap()),
+                format!("line 2.id “{}” is already the id of line 1", article.id),
+            ),
+        ];
+        assert_refused(&cases);
+    }
+
+    #[test]
+    fn a_line_with_another_text_under_a_document_id_here_is_refused_when_merging() {
+        let mut ws = unannotated();
+        let before = NativeExport::of(&ws).to_json();
+        let file = edited_lines(|v| {
+            v["text"] = format!("{} and more", v["text"].as_str().unwrap()).into()
+        });
+        let error = import(&mut ws, &file, Mode::Merge).unwrap_err();
+        assert_eq!(
+            error,
+            format!(
+                "line 1 has the id “{}” of the document “{}” here, but another text",
+                ws.document(0).unwrap().id,
+                ws.document(0).unwrap().title
+            )
+        );
+        assert_eq!(NativeExport::of(&ws).to_json(), before);
     }
 }

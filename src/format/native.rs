@@ -17,9 +17,9 @@
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::import::json;
+use super::import::{json, Fields};
 use crate::model::import::{
     ImportError, Incoming, IncomingAnnotation, IncomingDocument, IncomingLabel,
 };
@@ -163,101 +163,6 @@ pub fn from_value(value: &Value) -> Result<Incoming, ImportError> {
     }
 
     Incoming::new(labels, documents, annotations)
-}
-
-/// A JSON object and where it is in the file, read field by field so that
-/// every message names the field.
-struct Fields<'a> {
-    /// `annotations[3]`; empty for the file itself.
-    place: String,
-    map: &'a Map<String, Value>,
-}
-
-impl<'a> Fields<'a> {
-    fn of(value: &'a Value, place: &str) -> Result<Self, ImportError> {
-        match value {
-            Value::Object(map) => Ok(Self {
-                place: place.to_string(),
-                map,
-            }),
-            other => Err(ImportError::new(
-                if place.is_empty() { "the file" } else { place },
-                format!("must be a JSON object, not {}", kind(other)),
-            )),
-        }
-    }
-
-    fn path(&self, name: &str) -> String {
-        if self.place.is_empty() {
-            name.to_string()
-        } else {
-            format!("{}.{name}", self.place)
-        }
-    }
-
-    fn error(&self, name: &str, reason: impl Into<String>) -> ImportError {
-        ImportError::new(self.path(name), reason)
-    }
-
-    fn get(&self, name: &str) -> Result<&'a Value, ImportError> {
-        self.map
-            .get(name)
-            .ok_or_else(|| self.error(name, "is missing"))
-    }
-
-    fn string(&self, name: &str) -> Result<&'a str, ImportError> {
-        match self.get(name)? {
-            Value::String(s) => Ok(s.as_str()),
-            other => Err(self.error(name, format!("must be a string, not {}", kind(other)))),
-        }
-    }
-
-    /// A string that may be missing or null.
-    fn optional_string(&self, name: &str) -> Result<Option<&'a str>, ImportError> {
-        match self.map.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(_) => self.string(name).map(Some),
-        }
-    }
-
-    /// A code-point offset: a whole number from 0.
-    fn offset(&self, name: &str) -> Result<usize, ImportError> {
-        let reason = match self.get(name)? {
-            Value::Number(n) => match n.as_u64().map(usize::try_from) {
-                Some(Ok(offset)) => return Ok(offset),
-                Some(Err(_)) => format!("= {n} is too large"),
-                None if n.is_i64() => format!("= {n} is negative"),
-                None => format!("= {n} is not a whole number"),
-            },
-            other => format!("must be a whole number, not {}", kind(other)),
-        };
-        Err(self.error(name, reason))
-    }
-
-    /// The objects of the list `name`, each with its place.
-    fn list(&self, name: &str) -> Result<Vec<Fields<'a>>, ImportError> {
-        match self.get(name)? {
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| Fields::of(item, &format!("{}[{i}]", self.path(name))))
-                .collect(),
-            other => Err(self.error(name, format!("must be a list, not {}", kind(other)))),
-        }
-    }
-}
-
-/// What a JSON value is, for a message; never its whole content, which may
-/// be megabytes.
-fn kind(value: &Value) -> String {
-    match value {
-        Value::Null => "null".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => format!("the number {n}"),
-        Value::String(_) => "a string".into(),
-        Value::Array(_) => "a list".into(),
-        Value::Object(_) => "an object".into(),
-    }
 }
 
 #[cfg(test)]

@@ -45,11 +45,45 @@
 //! - **Prefix and suffix** are up to [`CONTEXT_CHARS`] code points, cut at
 //!   the text's ends.
 //!
-//! It is not responsible for reading annotations back in.
+//! [`parse`] reads annotations back: this export, and what other Web
+//! Annotation tools write, as far as it maps onto a label on a span.
+//!
+//! - **Shapes**: a collection with its annotations in `first.items` (or
+//!   directly in `items`), a page with `items`, a JSON list of annotations,
+//!   or one annotation. A collection without annotations has none. Pages
+//!   that are not in the file (`first` as a link, a `next` page) are
+//!   refused, not left out. The collection's `offset_unit`, if stated, must
+//!   be `codepoint`.
+//! - **Label**: the `value` of the annotation's one `tagging` body; a
+//!   `commenting` body is its note (at most one of each). A body without a
+//!   `purpose` takes the annotation's `motivation`, as the model says;
+//!   other bodies (`classifying`, `identifying`, links) are not read. `body`
+//!   may be one object or a list.
+//! - **Span**: the target's `TextPositionSelector` (required, code points);
+//!   a `TextQuoteSelector`'s `exact`, if there is one, must be the text at
+//!   those offsets. Other selectors are not read. `selector` may be one
+//!   object or a list.
+//! - **Document**: `target.source` made by [`document_iri`] is that
+//!   document; any other source is taken whole as a document id. The file
+//!   does not hold texts, so the document must be here already.
+//! - **Ids**: [`annotation_id`] of the annotation's `id`; an IRI this app did
+//!   not make is kept whole as the id, which is unique within the file and
+//!   the same each time it is imported, so importing it again finds the
+//!   annotation already here. (Exported again, it becomes
+//!   `urn:span-annotator:annotation:` and the IRI percent-encoded, which
+//!   reads back to the same id.) Without an `id`, an annotation gets a new
+//!   one; without `created`, the time of the import.
+//! - **Labels** are the names the tagging bodies give; those the workspace
+//!   lacks are added. The collection's `documents` are not read.
+
+use std::collections::HashMap;
 
 use serde::Serialize;
+use serde_json::Value;
 
+use super::import::{placed, Fields};
 use crate::format::stored::text_hash;
+use crate::model::import::{ImportError, Incoming, IncomingAnnotation, IncomingDocument};
 use crate::model::{text::CharIndex, Annotation, Document, SpanIndex, Workspace};
 
 pub const FILE_NAME: &str = "annotations.jsonld";
@@ -231,6 +265,160 @@ fn web_annotation<'a>(
     }
 }
 
+/// Reads Web Annotation JSON (see the module's documentation), refusing it
+/// whole, with the place and the reason, at the first thing wrong.
+pub fn parse(value: &Value) -> Result<Incoming, ImportError> {
+    let items = match value {
+        Value::Array(items) => placed(items, ""),
+        _ => {
+            let file = Fields::of(value, "")?;
+            file.optional_unit(OFFSET_UNIT)?;
+            let page = match file.value("first") {
+                Some(Value::String(link)) => {
+                    return Err(file.error(
+                        "first",
+                        format!(
+                            "is a link (“{link}”) to a page that is not in the file; this app \
+                             reads the annotations a file holds"
+                        ),
+                    ))
+                }
+                Some(first) => Fields::of(first, "first")?,
+                None => file,
+            };
+            if page.value("next").is_some() {
+                return Err(page.error(
+                    "next",
+                    "links to another page, which is not in the file; export every annotation \
+                     into one file",
+                ));
+            }
+            let container = matches!(
+                page.value("type").and_then(Value::as_str),
+                Some("AnnotationCollection" | "AnnotationPage")
+            );
+            if page.value("items").is_some() {
+                page.items("items")?
+            } else if container {
+                Vec::new()
+            } else {
+                vec![(String::new(), value)]
+            }
+        }
+    };
+
+    let mut documents: Vec<IncomingDocument> = Vec::new();
+    // Where each document id is in `documents`.
+    let mut positions: HashMap<String, usize> = HashMap::new();
+    let mut annotations = Vec::new();
+    for (place, item) in items {
+        let annotation = Fields::of(item, &place)?;
+        let id = annotation
+            .optional_string("id")?
+            .map(|iri| annotation_id(iri).unwrap_or_else(|| iri.to_string()));
+        let (label, note) = label_and_note(&annotation)?;
+        let target = Fields::of(annotation.get("target")?, &annotation.path("target"))?;
+        let source = target.string("source")?;
+        let source_id = document_id(source).unwrap_or_else(|| source.to_string());
+        if source_id.trim().is_empty() {
+            return Err(target.error("source", format!("“{source}” names no document")));
+        }
+        let document = *positions.entry(source_id).or_insert_with_key(|id| {
+            documents.push(IncomingDocument {
+                place: target.path("source"),
+                id: Some(id.clone()),
+                file_name: None,
+                title: None,
+                text: None,
+            });
+            documents.len() - 1
+        });
+        let (start, end, quote) = span(&target)?;
+        annotations.push(IncomingAnnotation {
+            document,
+            id,
+            start,
+            end,
+            quote: quote.map(str::to_string),
+            label: label.to_string(),
+            created: annotation.optional_string("created")?.map(str::to_string),
+            note: note.map(str::to_string),
+            place: if place.is_empty() {
+                "the annotation".to_string()
+            } else {
+                place
+            },
+        });
+    }
+    Incoming::new(Vec::new(), documents, annotations)
+}
+
+/// The label (the value of the one `tagging` body) and the note (of a
+/// `commenting` body) of `annotation`.
+fn label_and_note<'a>(annotation: &Fields<'a>) -> Result<(&'a str, Option<&'a str>), ImportError> {
+    let motivation = annotation.value("motivation").and_then(Value::as_str);
+    let (mut label, mut note) = (None, None);
+    for (place, body) in annotation.one_or_more("body")? {
+        // A body that is only an IRI names something outside the file.
+        if body.is_string() {
+            continue;
+        }
+        let body = Fields::of(body, &place)?;
+        let (found, what) = match body.optional_string("purpose")?.or(motivation) {
+            Some("tagging") => (
+                &mut label,
+                "“tagging” body; an annotation here has one label",
+            ),
+            Some("commenting") => (
+                &mut note,
+                "“commenting” body; an annotation here has one note",
+            ),
+            _ => continue,
+        };
+        if found.is_some() {
+            return Err(ImportError::new(place, format!("is a second {what}")));
+        }
+        *found = Some(body.string("value")?);
+    }
+    let label = label.ok_or_else(|| {
+        annotation.error("body", "has no “tagging” body, which would name the label")
+    })?;
+    Ok((label, note))
+}
+
+/// The code points (from the `TextPositionSelector`) and the quote (from a
+/// `TextQuoteSelector`) of `target`.
+fn span<'a>(target: &Fields<'a>) -> Result<(usize, usize, Option<&'a str>), ImportError> {
+    let (mut position, mut quote) = (None, None);
+    for (place, selector) in target.one_or_more("selector")? {
+        let selector = Fields::of(selector, &place)?;
+        let kind = selector.value("type").and_then(Value::as_str);
+        let first = match kind {
+            Some("TextPositionSelector") => position
+                .replace((selector.offset("start")?, selector.offset("end")?))
+                .is_none(),
+            Some("TextQuoteSelector") => quote.replace(selector.string("exact")?).is_none(),
+            _ => true,
+        };
+        if !first {
+            return Err(ImportError::new(
+                place,
+                format!(
+                    "is a second {}; a target here has one span",
+                    kind.unwrap_or_default()
+                ),
+            ));
+        }
+    }
+    let (start, end) = position.ok_or_else(|| {
+        target.error(
+            "selector",
+            "has no TextPositionSelector, which would give the span’s code points",
+        )
+    })?;
+    Ok((start, end, quote))
+}
+
 /// The IRI of the annotation with this id.
 pub fn annotation_iri(id: &str) -> String {
     if is_uuid_hex(id) {
@@ -306,11 +494,14 @@ fn percent_decode(encoded: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::Value;
+    use serde_json::{json, Value};
 
     use super::*;
+    use crate::format::import::tests::{assert_refused, import, unannotated, NOW};
+    use crate::format::import::{self, W3C};
     use crate::format::samples::{self, TRICKY, TRICKY_TEXT};
-    use crate::model::text;
+    use crate::model::import::{plan, Mode};
+    use crate::model::{text, Action};
 
     fn exported(documents: &[usize]) -> Value {
         let ws = samples::workspace();
@@ -478,5 +669,273 @@ mod tests {
         assert_eq!(collection["total"], 0);
         assert!(collection.get("first").is_none(), "no page without items");
         assert_eq!(collection["documents"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn the_export_merged_into_its_own_state_changes_nothing() {
+        let ws = samples::workspace();
+        let (format, incoming) = import::read(&export(&ws, &samples::all(&ws))).unwrap();
+        assert_eq!(format, W3C);
+        let mut no_id = || panic!("every id is in the file");
+        let plan = plan(&ws, incoming, Mode::Merge, &mut no_id, NOW).unwrap();
+        assert_eq!(plan.action, Action::default());
+        assert_eq!(
+            plan.preview.to_string(),
+            "4 documents, 26 annotations; 26 annotations already present"
+        );
+    }
+
+    #[test]
+    fn the_export_reproduces_every_span_label_note_and_id() {
+        let original = samples::workspace();
+        let all = samples::all(&original);
+        let file = export(&original, &all);
+        let mut ws = unannotated();
+        let preview = import(&mut ws, &file, Mode::Merge).unwrap();
+        assert_eq!(
+            preview.to_string(),
+            "4 documents, 26 annotations, 2 new labels"
+        );
+        let spans: Vec<&Annotation> = ws.all_annotations().collect();
+        assert_eq!(spans, original.all_annotations().collect::<Vec<_>>());
+        let names = |ws: &Workspace| -> Vec<String> {
+            ws.labels().iter().map(|l| l.name.clone()).collect()
+        };
+        assert_eq!(names(&ws), names(&original));
+        assert_eq!(export(&ws, &all), file, "exported again, byte for byte");
+    }
+
+    #[test]
+    fn a_list_a_page_one_annotation_and_single_bodies_read_alike() {
+        let original = samples::workspace();
+        let collection = exported(&samples::all(&original));
+        let items = items(&collection);
+        // One object where the list would hold one, and no quote.
+        let single: Vec<Value> = items
+            .iter()
+            .map(|item| {
+                let mut item = item.clone();
+                if item["body"].as_array().unwrap().len() == 1 {
+                    item["body"] = item["body"][0].clone();
+                }
+                item["target"]["selector"] = item["target"]["selector"][1].clone();
+                item
+            })
+            .collect();
+        for file in [
+            json!(items),
+            json!({ "type": "AnnotationPage", "items": items }),
+            json!(single),
+        ] {
+            let mut ws = unannotated();
+            import(&mut ws, &file.to_string(), Mode::Merge).unwrap();
+            let spans: Vec<&Annotation> = ws.all_annotations().collect();
+            assert_eq!(spans, original.all_annotations().collect::<Vec<_>>());
+        }
+        let mut ws = unannotated();
+        let preview = import(&mut ws, &items[3].to_string(), Mode::Merge).unwrap();
+        assert_eq!(preview.to_string(), "1 document, 1 annotation");
+        assert_eq!(
+            ws.all_annotations().next(),
+            original.all_annotations().nth(3)
+        );
+    }
+
+    #[test]
+    fn another_tools_annotation_keeps_its_iri_as_its_id() {
+        // As Recogito writes it: the purpose from the motivation, bodies
+        // this app has no place for, another selector, and a plain source.
+        let foreign = json!({
+            "@context": CONTEXT,
+            "id": "https://example.org/annotations/7",
+            "type": "Annotation",
+            "motivation": "tagging",
+            "body": [
+                { "type": "TextualBody", "value": "Person" },
+                { "type": "TextualBody", "purpose": "classifying", "value": "x" },
+                "https://example.org/tags/person",
+                { "type": "TextualBody", "purpose": "commenting", "value": "seen" }
+            ],
+            "target": {
+                "source": "tricky/1 ü",
+                "selector": [
+                    { "type": "XPathSelector", "value": "/p[1]" },
+                    { "type": "TextPositionSelector", "start": 19, "end": 24 }
+                ]
+            }
+        });
+        let mut ws = unannotated();
+        import(&mut ws, &foreign.to_string(), Mode::Merge).unwrap();
+        let family = ws.annotations(TRICKY).unwrap().iter().next().unwrap();
+        assert_eq!(
+            (
+                family.id.as_str(),
+                family.label.as_str(),
+                family.quote.as_str(),
+                family.note.as_deref(),
+                family.created.as_str()
+            ),
+            (
+                "https://example.org/annotations/7",
+                "Person",
+                "👩\u{200d}👩\u{200d}👧",
+                Some("seen"),
+                NOW
+            )
+        );
+        let again = export(&ws, &[TRICKY]);
+        assert!(again.contains("urn:span-annotator:annotation:https%3A%2F%2Fexample.org"));
+        for file in [foreign.to_string(), again] {
+            let before = ws.all_annotations().cloned().collect::<Vec<_>>();
+            let preview = import(&mut ws, &file, Mode::Merge).unwrap();
+            assert_eq!(
+                preview.to_string(),
+                "1 document, 1 annotation; 1 annotation already present"
+            );
+            assert_eq!(ws.all_annotations().cloned().collect::<Vec<_>>(), before);
+        }
+    }
+
+    #[test]
+    fn a_malformed_file_is_refused_with_its_place_and_reason_and_changes_nothing() {
+        let ws = samples::workspace();
+        let tricky = ws.document(TRICKY).unwrap();
+        let edited = |edit: &dyn Fn(&mut Value)| {
+            let mut value = exported(&[TRICKY]);
+            edit(&mut value);
+            value.to_string()
+        };
+        let item = |edit: &dyn Fn(&mut Value)| edited(&|v| edit(&mut v["first"]["items"][0]));
+        let tag = json!({ "type": "TextualBody", "purpose": "tagging", "value": "Person" });
+        let cases: Vec<(String, String)> =
+            vec![
+            (
+                item(&|a| a["body"] = json!([])),
+                "first.items[0].body has no “tagging” body, which would name the label".into(),
+            ),
+            (
+                item(&|a| drop(a.as_object_mut().unwrap().remove("body"))),
+                "first.items[0].body is missing".into(),
+            ),
+            (
+                item(&|a| a["body"].as_array_mut().unwrap().push(tag.clone())),
+                "first.items[0].body[1] is a second “tagging” body; an annotation here has one \
+                 label"
+                    .into(),
+            ),
+            (
+                edited(&|v| {
+                    let note = v["first"]["items"][1]["body"][1].clone();
+                    v["first"]["items"][1]["body"].as_array_mut().unwrap().push(note);
+                }),
+                "first.items[1].body[2] is a second “commenting” body; an annotation here has one \
+                 note"
+                    .into(),
+            ),
+            (
+                item(&|a| a["body"][0]["value"] = 3.into()),
+                "first.items[0].body[0].value must be a string, not the number 3".into(),
+            ),
+            (
+                item(&|a| a["body"][0]["value"] = "".into()),
+                "first.items[0].label is empty".into(),
+            ),
+            (
+                item(&|a| a["target"]["selector"][1]["start"] = 9.into()),
+                "first.items[0].start = 9 is after its end, 7".into(),
+            ),
+            (
+                item(&|a| a["target"]["selector"][1]["start"] = (-1).into()),
+                "first.items[0].target.selector[1].start = -1 is negative".into(),
+            ),
+            (
+                item(&|a| a["target"]["selector"][1]["end"] = 6.5.into()),
+                "first.items[0].target.selector[1].end = 6.5 is not a whole number".into(),
+            ),
+            (
+                item(&|a| a["target"]["selector"][1]["end"] = 99_999.into()),
+                format!(
+                    "first.items[0].end = 99999 is past the end of document “{}” ({} code points)",
+                    tricky.title,
+                    tricky.char_len()
+                ),
+            ),
+            (
+                item(&|a| a["target"]["selector"][0]["exact"] = "Syria".into()),
+                "first.items[0].quote “Syria” does not match the text at 5..7 (“🇸🇾”)".into(),
+            ),
+            (
+                item(&|a| drop(a["target"]["selector"].as_array_mut().unwrap().pop())),
+                "first.items[0].target.selector has no TextPositionSelector, which would give the \
+                 span’s code points"
+                    .into(),
+            ),
+            (
+                item(&|a| {
+                    let position = a["target"]["selector"][1].clone();
+                    a["target"]["selector"].as_array_mut().unwrap().push(position);
+                }),
+                "first.items[0].target.selector[2] is a second TextPositionSelector; a target \
+                 here has one span"
+                    .into(),
+            ),
+            (
+                item(&|a| a["target"] = document_iri("tricky/1 ü").into()),
+                "first.items[0].target must be a JSON object, not a string".into(),
+            ),
+            (
+                item(&|a| a["target"]["source"] = document_iri("nope").into()),
+                "first.items[0].target.source refers to the document “nope”, which is not here, \
+                 and the file does not hold its text"
+                    .into(),
+            ),
+            (
+                item(&|a| a["target"]["source"] = "https://example.org/a.txt".into()),
+                "first.items[0].target.source refers to the document “https://example.org/a.txt”"
+                    .into(),
+            ),
+            (
+                item(&|a| a["target"]["source"] = "urn:span-annotator:document:".into()),
+                "first.items[0].target.source “urn:span-annotator:document:” names no document"
+                    .into(),
+            ),
+            (
+                item(&|a| a["created"] = 1.into()),
+                "first.items[0].created must be a string, not the number 1".into(),
+            ),
+            (
+                edited(&|v| v["first"]["items"][2]["id"] = v["first"]["items"][0]["id"].clone()),
+                format!(
+                    "first.items[2].id “{:032x}” is already the id of first.items[0]",
+                    7
+                ),
+            ),
+            (
+                edited(&|v| v["first"]["items"][0] = 1.into()),
+                "first.items[0] must be a JSON object, not the number 1".into(),
+            ),
+            (
+                edited(&|v| v["first"]["items"] = json!({})),
+                "first.items must be a list, not an object".into(),
+            ),
+            (
+                edited(&|v| v["first"] = "urn:x:page:1".into()),
+                "first is a link (“urn:x:page:1”) to a page that is not in the file".into(),
+            ),
+            (
+                edited(&|v| v["first"]["next"] = "urn:x:page:2".into()),
+                "first.next links to another page, which is not in the file".into(),
+            ),
+            (
+                edited(&|v| v["offset_unit"] = "utf16".into()),
+                "offset_unit is “utf16”; this app reads “codepoint”".into(),
+            ),
+            (
+                json!([items(&exported(&[TRICKY]))[0], 5]).to_string(),
+                "[1] must be a JSON object, not the number 5".into(),
+            ),
+        ];
+        assert!(cases.len() >= 20);
+        assert_refused(&cases);
     }
 }
