@@ -492,7 +492,7 @@ mod tests {
             ),
             (
                 line(2, file.lines().next().unwrap()),
-                format!("line 2.id “{}” is already the id of line 1", article.id),
+                format!("line 2: id “{}” is already the id of line 1", article.id),
             ),
         ];
         assert_refused(&cases);

@@ -121,16 +121,16 @@ impl Incoming {
         let mut hotkeys = HashMap::new();
         for (i, label) in labels.iter().enumerate() {
             let place = format!("labels[{i}]");
-            check_name(&format!("{place}.name"), &label.name)?;
+            check_name(&field(&place, "name"), &label.name)?;
             if let Some(first) = names.insert(label.name.as_str(), i) {
                 return Err(ImportError::new(
-                    format!("{place}.name"),
+                    field(&place, "name"),
                     format!("“{}” is already the name of labels[{first}]", label.name),
                 ));
             }
             if let Some(color) = label.color.as_deref().filter(|c| !is_hex_color(c)) {
                 return Err(ImportError::new(
-                    format!("{place}.color"),
+                    field(&place, "color"),
                     format!("“{color}” is not a colour of the form #rrggbb"),
                 ));
             }
@@ -144,7 +144,7 @@ impl Incoming {
                 };
                 let key = key.escape_default();
                 return Err(ImportError::new(
-                    format!("{place}.hotkey"),
+                    field(&place, "hotkey"),
                     format!("“{key}” {reason}"),
                 ));
             }
@@ -153,29 +153,26 @@ impl Incoming {
         let mut ids = HashMap::new();
         for document in &documents {
             let place = &document.place;
-            for (field, value) in [
+            for (name, value) in [
                 ("id", &document.id),
                 ("file_name", &document.file_name),
                 ("title", &document.title),
             ] {
                 if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
-                    return Err(ImportError::new(format!("{place}.{field}"), "is empty"));
+                    return Err(ImportError::new(field(place, name), "is empty"));
                 }
             }
             if let Some(id) = &document.id {
                 if let Some(first) = ids.insert(id.as_str(), place.as_str()) {
                     return Err(ImportError::new(
-                        format!("{place}.id"),
+                        field(place, "id"),
                         format!("“{id}” is already the id of {first}"),
                     ));
                 }
             }
             match &document.text {
                 Some(text) => check_text(text).map_err(|e| {
-                    ImportError::new(
-                        format!("{place}.text"),
-                        format!("cannot be a document: {e}"),
-                    )
+                    ImportError::new(field(place, "text"), format!("cannot be a document: {e}"))
                 })?,
                 None if document.id.is_none() => {
                     return Err(ImportError::new(
@@ -199,20 +196,20 @@ impl Incoming {
             };
             if let Some(id) = &annotation.id {
                 if id.trim().is_empty() {
-                    return Err(ImportError::new(format!("{place}.id"), "is empty"));
+                    return Err(ImportError::new(field(place, "id"), "is empty"));
                 }
                 if let Some(first) = ids.insert(id.as_str(), place.as_str()) {
                     return Err(ImportError::new(
-                        format!("{place}.id"),
+                        field(place, "id"),
                         format!("“{id}” is already the id of {first}"),
                     ));
                 }
             }
             if labels.is_empty() {
-                check_name(&format!("{place}.label"), &annotation.label)?;
+                check_name(&field(place, "label"), &annotation.label)?;
             } else if !names.contains_key(annotation.label.as_str()) {
                 return Err(ImportError::new(
-                    format!("{place}.label"),
+                    field(place, "label"),
                     format!("“{}” is not one of the file’s labels", annotation.label),
                 ));
             }
@@ -296,6 +293,16 @@ impl fmt::Display for Preview {
             write!(f, "; {} updated", count(self.updated, "annotation"))?;
         }
         Ok(())
+    }
+}
+
+/// The place of `name` in the thing at `place`: `annotations[3].end`, or
+/// `line 3: text` for a whole line of a JSONL file.
+fn field(place: &str, name: &str) -> String {
+    if place.starts_with("line ") && !place.contains(':') {
+        format!("{place}: {name}")
+    } else {
+        format!("{place}.{name}")
     }
 }
 
@@ -599,13 +606,13 @@ fn quote_of<'t>(
     }
     if start > end {
         return Err(ImportError::new(
-            format!("{place}.start"),
+            field(place, "start"),
             format!("= {start} is after its end, {end}"),
         ));
     }
     let found = chars.slice(text, start, end).ok_or_else(|| {
         ImportError::new(
-            format!("{place}.end"),
+            field(place, "end"),
             format!(
                 "= {end} is past the end of document “{document}” ({} code points)",
                 chars.len()
@@ -614,7 +621,7 @@ fn quote_of<'t>(
     })?;
     match &annotation.quote {
         Some(quote) if quote != found => Err(ImportError::new(
-            format!("{place}.quote"),
+            field(place, "quote"),
             format!(
                 "“{}” does not match the text at {start}..{end} (“{}”)",
                 shortened(quote),
