@@ -265,10 +265,31 @@ export function makeSpans(text, count, { seed = 1000 + count } = {}) {
 
 /** The localStorage entries (key → value) the app reads at start, for
  *  `text` with `spans`, in the app's documented schema version 1. */
+/** The seed articles as the stored document list names them: built in
+ *  (`seed: true`), titled as the app titles them. */
+export function seedEntries(dir = SEEDS_DIR) {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.txt'))
+    .sort()
+    .map((file) => {
+      const text = readFileSync(join(dir, file), 'utf8').replace(/^\s*date \d{4}-\d{2}-\d{2}/, '');
+      const line = text.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? 'Untitled';
+      const chars = Array.from(line);
+      let title = line;
+      if (chars.length > 90) {
+        const head = chars.slice(0, 90).join('');
+        const space = head.lastIndexOf(' ');
+        title = `${(space >= 0 ? head.slice(0, space) : head).replace(/[,;: ]+$/, '')}…`;
+      }
+      return { id: file.replace(/\.txt$/, ''), file_name: file, title, seed: true };
+    });
+}
+
 export function storageEntries(text, spans) {
   const hash = fnv1a64(text);
   const entries = new Map();
-  entries.set(`${PREFIX}documents`, JSON.stringify({ version: 1, documents: [DOC_ENTRY] }));
+  // The stored list holds every document: the seed articles, then ours.
+  entries.set(`${PREFIX}documents`, JSON.stringify({ version: 1, documents: [...seedEntries(), DOC_ENTRY] }));
   entries.set(`${PREFIX}text/${DOC_ID}`, JSON.stringify({ version: 1, document_id: DOC_ID, text }));
   const buckets = Array.from({ length: BUCKETS }, () => []);
   for (const s of spans) buckets[bucketOf(s.id)].push([s.id, s.start, s.end, s.label, s.created]);

@@ -324,11 +324,14 @@ export function probe(options) {
       }
     }
     if (places.length === 0) return null;
+    // One Range for every candidate: each live Range makes every later DOM
+    // removal in the page slower until it is garbage collected, which
+    // would charge the probe's own work to the app's edits.
+    const range = document.createRange();
     for (let j = 0; j < places.length; j++) {
       const place = places[(k * 7919 + j) % places.length];
       const a = cpToDom(place.para, place.start);
       const z = cpToDom(place.para, place.end);
-      const range = document.createRange();
       range.setStart(a.node, a.offset);
       range.setEnd(z.node, z.offset);
       if (!inBand(range.getBoundingClientRect(), b)) continue;

@@ -203,6 +203,52 @@ fn element_boundaries_between_paragraphs_count_as_paragraph_starts() {
 }
 
 #[wasm_bindgen_test]
+fn boundaries_between_paragraphs_grouped_in_blocks_count_as_paragraph_starts() {
+    // The reading pane groups its paragraphs in blocks: two a block here.
+    let pane = render(&[]);
+    let paragraphs: Vec<Node> = (0..pane.child_nodes().length())
+        .filter_map(|i| pane.child_nodes().item(i))
+        .collect();
+    let blocks: Vec<Element> = paragraphs
+        .chunks(2)
+        .map(|pair| {
+            let block = document().create_element("div").unwrap();
+            for paragraph in pair {
+                block.append_child(paragraph).unwrap();
+            }
+            pane.append_child(&block).unwrap();
+            block
+        })
+        .collect();
+    let starts: Vec<usize> = Paragraphs::of(MIXED)
+        .as_slice()
+        .iter()
+        .map(|p| p.start)
+        .collect();
+    let n = len();
+    let cases: [((Node, u32), usize); 6] = [
+        ((pane.clone().into(), 0), 0),
+        ((pane.clone().into(), 1), starts[2]),
+        ((blocks[0].clone().into(), 1), starts[1]),
+        // The end of a block is the start of the next one.
+        ((blocks[0].clone().into(), 2), starts[2]),
+        ((blocks[1].clone().into(), 0), starts[2]),
+        ((pane.clone().into(), blocks.len() as u32), n),
+    ];
+    for (point, expected) in cases {
+        select(point.clone(), boundary(&pane, n));
+        let found = selected_span(&pane, n).map_or(n, |span| span.start);
+        assert_eq!(found, expected, "boundary at child {}", point.1);
+    }
+    // The same points as ends of a selection from the start.
+    select(boundary(&pane, 1), (blocks[0].clone().into(), 1));
+    assert_eq!(selected_span(&pane, n), Some(1..starts[1]));
+    select(boundary(&pane, 1), (blocks[0].clone().into(), 2));
+    assert_eq!(selected_span(&pane, n), Some(1..starts[2]));
+    pane.remove();
+}
+
+#[wasm_bindgen_test]
 fn selections_reaching_outside_the_pane_are_clipped_and_outside_ones_ignored() {
     let outside = document().create_element("p").unwrap();
     outside.set_text_content(Some("outside 😀"));

@@ -3,7 +3,8 @@
 //!
 //! The reading pane renders a document as paragraph elements whose
 //! `data-start` attribute holds the code-point offset of their first
-//! character; highlights are elements nested inside them. A selection
+//! character, possibly grouped in plain blocks; highlights are elements
+//! nested inside them. A selection
 //! boundary `(node, offset)` counts UTF-16 units inside a text node, or
 //! children inside an element. It becomes a document offset by taking the
 //! text from the start of its paragraph up to the boundary and counting that
@@ -72,14 +73,38 @@ pub fn offset_of(pane: &Element, node: &Node, offset: u32, len: usize) -> Option
             before.set_end(node, offset).ok()?;
             Some(paragraph_start + code_points(&before.to_string()))
         }
-        // A boundary between paragraphs: `offset` counts the pane's children.
-        None => {
-            let children = pane.child_nodes();
-            (offset..children.length())
-                .filter_map(|i| children.item(i)?.dyn_into::<Element>().ok())
-                .find_map(|child| child.get_attribute(PARAGRAPH_START)?.parse().ok())
-                .or(Some(len))
+        None => next_paragraph_start(pane, node, offset, len),
+    }
+}
+
+/// The starting offset of the first paragraph at or after the boundary
+/// point `(node, offset)`, which lies between paragraphs (in the pane, or
+/// in an element grouping paragraphs); `len` when none follows.
+fn next_paragraph_start(pane: &Element, node: &Node, offset: u32, len: usize) -> Option<usize> {
+    let start_of = |element: &Element| -> Option<usize> {
+        let paragraph = if element.has_attribute(PARAGRAPH_START) {
+            element.clone()
+        } else {
+            element
+                .query_selector(&format!("[{PARAGRAPH_START}]"))
+                .ok()??
+        };
+        paragraph.get_attribute(PARAGRAPH_START)?.parse().ok()
+    };
+    let mut container = node.clone();
+    let mut next = node.child_nodes().item(offset);
+    loop {
+        while let Some(candidate) = next {
+            if let Some(start) = candidate.dyn_ref::<Element>().and_then(start_of) {
+                return Some(start);
+            }
+            next = candidate.next_sibling();
         }
+        if container.is_same_node(Some(pane)) {
+            return Some(len);
+        }
+        next = container.next_sibling();
+        container = container.parent_node()?;
     }
 }
 

@@ -8,6 +8,8 @@
 //! saved.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
 
 use crate::model::{Annotation, Label};
 use crate::state::Annotator;
@@ -17,12 +19,21 @@ pub fn AnnotationDetails() -> impl IntoView {
     let annotator = expect_context::<Annotator>();
     // The ids of the inspected annotations that still exist, in text order.
     let shown = Memo::new(move |_| {
-        annotator.track_document(annotator.current.get());
-        annotator
-            .current_annotations(&annotator.inspected.get())
-            .into_iter()
-            .map(|a| a.id)
-            .collect::<Vec<_>>()
+        let doc = annotator.current.get();
+        annotator.track_document(doc);
+        // Looked up one by one: a document may hold tens of thousands.
+        annotator.inspected.with(|ids| {
+            annotator.with(|w| {
+                let Some(spans) = w.annotations(doc) else {
+                    return Vec::new();
+                };
+                let mut found: Vec<&Annotation> =
+                    ids.iter().filter_map(|id| spans.get(id)).collect();
+                found.sort_by_key(|a| (a.start, a.end, &a.id));
+                found.dedup_by(|a, b| a.id == b.id);
+                found.into_iter().map(|a| a.id.clone()).collect::<Vec<_>>()
+            })
+        })
     });
     view! {
         <aside class="details" data-testid="annotation-details" aria-label="Selected annotations">
@@ -80,7 +91,18 @@ fn AnnotationCard(id: String) -> impl IntoView {
             id.with_value(|id| annotator.set_note(id, &note));
         }
     };
-    let delete = move |_| id.with_value(|id| annotator.delete(id));
+    // The button goes with its card. Letting go of focus first, while the
+    // page's layout is still clean, costs nothing; removing the focused
+    // button instead makes the browser lay out the whole page mid-edit.
+    let delete = move |event: leptos::ev::MouseEvent| {
+        if let Some(button) = event
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+        {
+            let _ = button.blur();
+        }
+        id.with_value(|id| annotator.delete(id));
+    };
     view! {
         <section class="annotation-card" data-ann-id=id.get_value()>
             <blockquote class="quote">{field(|a| a.quote.clone())}</blockquote>

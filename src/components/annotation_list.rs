@@ -272,11 +272,17 @@ impl Listing {
             .map(|l| (l.name.as_str(), label_style(l).map(|_| l.color.clone())))
             .collect();
         let matches = filter.matcher();
-        let mut counts: HashMap<&str, usize> = HashMap::new();
+        // A document uses a handful of labels: finding one in a short list
+        // is quicker than hashing it, once per annotation.
+        let mut counts: Vec<(&str, usize)> = Vec::new();
         let mut listing = Listing::default();
         for annotation in annotations {
             listing.total += 1;
-            *counts.entry(annotation.label.as_str()).or_default() += 1;
+            let label = annotation.label.as_str();
+            match counts.iter_mut().find(|(name, _)| *name == label) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((label, 1)),
+            }
             if matches(annotation) {
                 listing.matching += 1;
                 if listing.entries.len() < limit {

@@ -11,6 +11,7 @@ use leptos::{ev, html, prelude::*};
 use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{Element, KeyboardEvent};
 
+use super::reading_pane::paragraph_element;
 use crate::browser::selection;
 use crate::model::snap::Unit;
 use crate::state::Annotator;
@@ -157,7 +158,7 @@ pub fn paragraph_at(
             .min(paragraphs.len().checked_sub(1)?);
         Some((index, paragraphs[index].start))
     })?;
-    Some((pane.children().item(index as u32)?, start))
+    Some((paragraph_element(pane, index)?, start))
 }
 
 /// Draws the caret where the collapsed selection is, while the pane has

@@ -10,6 +10,7 @@ mod app;
 mod document_list;
 mod export_menu;
 mod import_dialog;
+mod kept_selection;
 mod keyboard_navigation;
 mod label_bar;
 mod label_editor;

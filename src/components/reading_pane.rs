@@ -5,14 +5,21 @@
 //! their `\n`, highlights are `<mark>` elements around runs of text, and
 //! nothing else is put inside. Every paragraph's text is always there. In a
 //! document with many spans, a paragraph's highlights are drawn once it
-//! comes within a screen of the visible area, so opening it costs about what
-//! the visible part costs.
+//! comes within a screen of the visible area, a few paragraphs a frame, so
+//! opening or scrolling it costs about what the visible part costs.
+//!
+//! A redrawn paragraph keeps the elements of every run that did not change
+//! (the runs are keyed by what they show), so an edit touches the page only
+//! where it changed something.
+
+use std::collections::VecDeque;
 
 use leptos::{either::Either, html, prelude::*};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent, MouseEvent};
 
-use super::keyboard_navigation::{on_pane_key, paragraph_at, place, Caret};
+use super::kept_selection;
+use super::keyboard_navigation::{on_pane_key, paragraph_at, Caret};
 use super::span_handles::SpanHandles;
 use crate::browser::near_viewport::NearViewport;
 use crate::browser::selection;
@@ -23,8 +30,8 @@ use crate::state::{Annotator, Notice};
 /// annotation with the caret at its end. With nothing selected in the page,
 /// it gives the selected annotation that label instead. A selection outside
 /// the pane changes nothing.
-pub fn tag_selection(annotator: Annotator, pane: NodeRef<html::Div>, label: &str) {
-    let Some(pane) = pane.get_untracked() else {
+pub fn tag_selection(annotator: Annotator, pane_ref: NodeRef<html::Div>, label: &str) {
+    let Some(pane) = pane_ref.get_untracked() else {
         return;
     };
     let len = annotator.with(|w| w.char_len(annotator.current.get_untracked()));
@@ -37,10 +44,12 @@ pub fn tag_selection(annotator: Annotator, pane: NodeRef<html::Div>, label: &str
         Some(span) => {
             if let Some(annotation) = annotator.annotate(span, label) {
                 annotator.selected.set(Some(annotation.id));
-                // The paragraph is redrawn by then; the old selection is gone.
-                request_animation_frame(move || {
-                    place(annotator, &pane, annotation.end..annotation.end)
-                });
+                kept_selection::put_after_redraw(
+                    annotator,
+                    pane_ref,
+                    annotation.end,
+                    annotation.end,
+                );
             }
         }
         None => match annotator.selected.get_untracked() {
@@ -89,14 +98,33 @@ const DRAW_MARGIN: &str = "100%";
 /// that takes a few milliseconds, and keeps every highlight in the page.
 const DRAW_ALL_UP_TO: usize = 2_000;
 
+/// How many spans' highlights are drawn in one frame when paragraphs come
+/// near the visible area; a paragraph with more is still drawn whole.
+const SPANS_PER_FRAME: usize = 60;
+
 /// Per paragraph of the open document: whether it has come near the visible
 /// area, and so has its highlights drawn.
 type NearFlags = StoredValue<Vec<bool>>;
+
+/// Paragraphs are grouped in blocks of this many, so that redrawing one
+/// makes the browser lay out its block and the blocks, a few dozen
+/// elements, rather than every paragraph of a long document.
+const PARAGRAPHS_PER_BLOCK: usize = 32;
+
+/// The element of paragraph `index` of the document shown in `pane`.
+pub fn paragraph_element(pane: &Element, index: usize) -> Option<Element> {
+    pane.children()
+        .item(u32::try_from(index / PARAGRAPHS_PER_BLOCK).ok()?)?
+        .children()
+        .item(u32::try_from(index % PARAGRAPHS_PER_BLOCK).ok()?)
+}
 
 #[component]
 pub fn ReadingPane(pane: NodeRef<html::Div>) -> impl IntoView {
     let annotator = expect_context::<Annotator>();
     let near: NearFlags = StoredValue::new(Vec::new());
+    let queue = DrawQueue::new(annotator, near);
+    kept_selection::follow(annotator, pane);
     let watcher = StoredValue::new_local(None::<NearViewport>);
     let paragraphs = move || {
         let doc = annotator.current.get();
@@ -104,13 +132,21 @@ pub fn ReadingPane(pane: NodeRef<html::Div>) -> impl IntoView {
         let spans = annotator.with(|w| w.annotations(doc).map_or(0, |a| a.len()));
         let draw_all = spans <= DRAW_ALL_UP_TO;
         near.set_value(vec![draw_all; count]);
+        queue.clear();
+        kept_selection::forget();
         watcher.set_value(None);
         if !draw_all {
             // The paragraphs are in the page by the next frame: watch them then.
-            request_animation_frame(move || watcher.set_value(watch(annotator, pane, near)));
+            request_animation_frame(move || watcher.set_value(watch(annotator, pane, queue)));
         }
-        (0..count)
-            .map(|index| view! { <Paragraph doc index near /> })
+        (0..count.div_ceil(PARAGRAPHS_PER_BLOCK))
+            .map(|block| {
+                let first = block * PARAGRAPHS_PER_BLOCK;
+                let paragraphs = (first..count.min(first + PARAGRAPHS_PER_BLOCK))
+                    .map(|index| view! { <Paragraph doc index near pane /> })
+                    .collect_view();
+                view! { <div class="paras">{paragraphs}</div> }
+            })
             .collect_view()
     };
     // One listener for every highlight: a click on one (not the end of a
@@ -155,18 +191,15 @@ pub fn ReadingPane(pane: NodeRef<html::Div>) -> impl IntoView {
             let index =
                 annotator.with(|w| w.paragraphs(doc).map(|p| p.touching(start, start).start));
             if let Some(index) = index {
-                near.update_value(|flags| {
-                    flags.iter_mut().skip(index).take(1).for_each(|f| *f = true)
-                });
-                annotator.redraw_paragraph(doc, index);
+                draw(annotator, near, doc, index);
             }
             paragraph.scroll_into_view_with_scroll_into_view_options(&centred());
         }
         annotator.selected.set(Some(id));
         set_timeout(move || annotator.revealed.set(None), REVEAL_FOR);
     });
+    emphasise(annotator);
     view! {
-        <style>{move || emphasis_css(annotator.selected.get(), annotator.revealed.get())}</style>
         <div
             class="doc-text"
             data-testid="doc-text"
@@ -193,33 +226,159 @@ fn centred() -> web_sys::ScrollIntoViewOptions {
     options
 }
 
-/// Style rules outlining the selected annotation's highlights and flashing
-/// the revealed one's, by id, so that neither redraws a paragraph. Ids that
-/// are not plain letters, digits, `-` or `_` get no rule rather than an
-/// unsafe selector.
-fn emphasis_css(selected: Option<String>, revealed: Option<String>) -> String {
-    let plain = |id: &String| {
-        !id.is_empty()
-            && id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    };
-    let mut css = String::new();
-    if let Some(id) = selected.filter(plain) {
-        css.push_str(&format!("mark[data-ann-id~=\"{id}\"] {{ outline: 2px solid var(--focus); outline-offset: 1px; }}\n"));
-    }
-    if let Some(id) = revealed.filter(plain) {
-        css.push_str(&format!(
-            "mark[data-ann-id~=\"{id}\"] {{ animation: reveal 1.5s ease-out; }}\n"
-        ));
-    }
-    css
+/// Outlines the selected annotation's highlights and flashes the revealed
+/// one's, by redrawing the paragraphs they were and are in. A page-wide
+/// style rule would do it without a redraw, but changing one makes the
+/// browser restyle every highlight of a long document.
+fn emphasise(annotator: Annotator) {
+    // The paragraphs drawn with emphasis, and for what.
+    let shown = StoredValue::new((usize::MAX, Emphasis::default(), Vec::<usize>::new()));
+    Effect::new(move || {
+        let emphasis = Emphasis {
+            selected: annotator.selected.get(),
+            revealed: annotator.revealed.get(),
+        };
+        let doc = annotator.current.get();
+        // An edit may move the emphasised annotation into other paragraphs;
+        // they are redrawn by the edit, and remembered here.
+        annotator.track_document(doc);
+        let now = annotator.with(|w| {
+            let (Some(spans), Some(paragraphs)) = (w.annotations(doc), w.paragraphs(doc)) else {
+                return Vec::new();
+            };
+            [&emphasis.selected, &emphasis.revealed]
+                .into_iter()
+                .flatten()
+                .filter_map(|id| spans.get(id))
+                .flat_map(|a| paragraphs.touching(a.start, a.end))
+                .collect::<Vec<_>>()
+        });
+        shown.update_value(|(shown_doc, shown_for, indices)| {
+            if *shown_doc != doc {
+                // A newly opened document is drawn with the emphasis of now.
+                indices.clear();
+            } else if *shown_for != emphasis {
+                indices
+                    .iter()
+                    .chain(&now)
+                    .for_each(|&index| annotator.redraw_paragraph(doc, index));
+                indices.clear();
+            }
+            indices.extend(now);
+            indices.sort_unstable();
+            indices.dedup();
+            *shown_doc = doc;
+            *shown_for = emphasis;
+        });
+    });
 }
 
-/// Sets each paragraph's flag as it comes near the visible area of the
-/// pane's scroll container (its parent). Without IntersectionObserver, every
-/// paragraph is drawn at once.
-fn watch(annotator: Annotator, pane: NodeRef<html::Div>, near: NearFlags) -> Option<NearViewport> {
+/// The annotations whose highlights stand out: the selected one, outlined,
+/// and the revealed one, flashed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Emphasis {
+    selected: Option<String>,
+    revealed: Option<String>,
+}
+
+impl Emphasis {
+    fn now(annotator: Annotator) -> Self {
+        Self {
+            selected: annotator.selected.get_untracked(),
+            revealed: annotator.revealed.get_untracked(),
+        }
+    }
+}
+
+/// Draws the highlights of paragraph `index` of document `doc` from now on.
+fn draw(annotator: Annotator, near: NearFlags, doc: usize, index: usize) {
+    let newly = near
+        .try_update_value(|flags| {
+            flags
+                .get_mut(index)
+                .is_some_and(|flag| !std::mem::replace(flag, true))
+        })
+        .unwrap_or(false);
+    if newly {
+        annotator.redraw_paragraph(doc, index);
+    }
+}
+
+/// Paragraphs that came near the visible area, waiting for their highlights
+/// to be drawn. A burst of them (a fast scroll, a jump) is drawn over
+/// several frames, a few spans' worth each, in the order they came near, so
+/// that no frame stalls on it.
+#[derive(Clone, Copy)]
+struct DrawQueue {
+    annotator: Annotator,
+    near: NearFlags,
+    /// Document and paragraph indices, in the order they came near.
+    waiting: StoredValue<VecDeque<(usize, usize)>>,
+    /// Whether a frame is already asked for.
+    scheduled: StoredValue<bool>,
+}
+
+impl DrawQueue {
+    fn new(annotator: Annotator, near: NearFlags) -> Self {
+        Self {
+            annotator,
+            near,
+            waiting: StoredValue::new(VecDeque::new()),
+            scheduled: StoredValue::new(false),
+        }
+    }
+
+    fn push(self, doc: usize, index: usize) {
+        self.waiting.update_value(|w| w.push_back((doc, index)));
+        if !self.scheduled.get_value() {
+            self.scheduled.set_value(true);
+            request_animation_frame(move || self.drain());
+        }
+    }
+
+    fn clear(self) {
+        self.waiting.update_value(VecDeque::clear);
+    }
+
+    /// Draws waiting paragraphs up to a frame's worth of spans, and asks for
+    /// another frame if some are left.
+    fn drain(self) {
+        self.scheduled.set_value(false);
+        let current = self.annotator.current.get_untracked();
+        let mut spans = 0;
+        while spans < SPANS_PER_FRAME {
+            let Some((doc, index)) = self.waiting.try_update_value(VecDeque::pop_front).flatten()
+            else {
+                return;
+            };
+            if doc != current {
+                continue;
+            }
+            spans += self
+                .annotator
+                .with(|w| {
+                    let paragraph = w.paragraphs(doc)?.as_slice().get(index)?;
+                    Some(
+                        w.annotations(doc)?
+                            .overlapping(paragraph.start, paragraph.end)
+                            .count(),
+                    )
+                })
+                .unwrap_or(0)
+                + 1;
+            draw(self.annotator, self.near, doc, index);
+        }
+        if self.waiting.with_value(|w| !w.is_empty()) {
+            self.scheduled.set_value(true);
+            request_animation_frame(move || self.drain());
+        }
+    }
+}
+
+/// Queues each paragraph for drawing as it comes near the visible area of
+/// the pane's scroll container (its parent). Without IntersectionObserver,
+/// every paragraph is drawn at once.
+fn watch(annotator: Annotator, pane: NodeRef<html::Div>, queue: DrawQueue) -> Option<NearViewport> {
     let pane = pane.get_untracked()?;
     let root = pane.parent_element()?;
     let doc = annotator.current.get_untracked();
@@ -235,82 +394,93 @@ fn watch(annotator: Annotator, pane: NodeRef<html::Div>, near: NearFlags) -> Opt
                 .map(|p| p.as_slice().partition_point(|p| p.start < start))
         });
         if let Some(index) = index {
-            near.update_value(|flags| {
-                if let Some(flag) = flags.get_mut(index) {
-                    *flag = true;
-                }
-            });
-            annotator.redraw_paragraph(doc, index);
+            queue.push(doc, index);
         }
     };
     match NearViewport::new(&root, DRAW_MARGIN, on_near) {
         Ok(watcher) => {
-            let children = pane.children();
-            (0..children.length())
-                .filter_map(|i| children.item(i))
+            let count = queue.near.with_value(Vec::len);
+            (0..count)
+                .filter_map(|index| paragraph_element(&pane, index))
                 .for_each(|paragraph| watcher.observe(&paragraph));
             Some(watcher)
         }
         Err(_) => {
-            near.update_value(|flags| flags.iter_mut().for_each(|flag| *flag = true));
-            let count = near.with_value(Vec::len);
-            (0..count).for_each(|index| annotator.redraw_paragraph(doc, index));
+            let count = queue.near.with_value(Vec::len);
+            (0..count).for_each(|index| draw(annotator, queue.near, doc, index));
             None
         }
     }
 }
 
 #[component]
-fn Paragraph(doc: usize, index: usize, near: NearFlags) -> impl IntoView {
+fn Paragraph(doc: usize, index: usize, near: NearFlags, pane: NodeRef<html::Div>) -> impl IntoView {
     let annotator = expect_context::<Annotator>();
-    let start = annotator.with(|w| w.paragraphs(doc).map_or(0, |p| p.as_slice()[index].start));
+    let element = NodeRef::<html::Div>::new();
+    let (start, end) = annotator.with(|w| {
+        w.paragraphs(doc)
+            .and_then(|p| p.as_slice().get(index))
+            .map_or((0, 0), |p| (p.start, p.end))
+    });
     // Drawn or not, the text is the same; the plain form is one run, so
     // drawing a paragraph without spans changes nothing in the page.
     let pieces = move || {
         annotator.track_paragraph(doc, index);
+        // A redraw, not the first drawing, may take the selection's nodes.
+        if element.get_untracked().is_some() {
+            kept_selection::keep(annotator, pane, start, end);
+        }
         let drawn = near.with_value(|flags| flags.get(index).copied().unwrap_or(true));
+        let emphasis = Emphasis::now(annotator);
         annotator.with(|w| {
             if drawn {
-                pieces(w, doc, index)
+                pieces(w, doc, index, &emphasis)
             } else {
                 plain(w, doc, index)
             }
         })
     };
     view! {
-        <div class="para" data-start=start>
-            {move || {
-                pieces()
-                    .into_iter()
-                    .map(|piece| match piece.mark {
-                        None => Either::Left(piece.text),
-                        Some(mark) => Either::Right(view! {
-                            <mark
-                                class="hl"
-                                class:nested=mark.nested
-                                data-ann-id=mark.ids
-                                data-label=mark.label
-                                style=mark.style
-                                title=mark.title
-                                aria-description=mark.description
-                                data-tag=mark.tag
-                            >
-                                {piece.text}
-                            </mark>
-                        }),
-                    })
-                    .collect_view()
-            }}
+        <div class="para" data-start=start node_ref=element>
+            <For each=pieces key=Piece::clone children=piece_view />
         </div>
     }
 }
 
-/// A run of a paragraph's text, plain or highlighted.
+fn piece_view(piece: Piece) -> impl IntoView {
+    match piece.mark {
+        None => Either::Left(piece.text),
+        Some(mark) => Either::Right(view! {
+            <mark
+                class="hl"
+                class:nested=mark.nested
+                class:selected=mark.selected
+                class:revealed=mark.revealed
+                data-ann-id=mark.ids
+                data-label=mark.label
+                style=mark.style
+                title=mark.title
+                aria-description=mark.description
+                data-tag=mark.tag
+            >
+                {piece.text}
+            </mark>
+        }),
+    }
+}
+
+/// A run of a paragraph's text, plain or highlighted. Runs are keyed by
+/// their whole content, so a redraw keeps every run that did not change.
+#[derive(Clone, PartialEq, Eq, Hash)]
 struct Piece {
+    /// Where the run starts in the document, in code points: two runs that
+    /// look alike are still two.
+    start: usize,
     text: String,
     mark: Option<Mark>,
 }
 
+#[derive(Clone, PartialEq, Eq, Hash)]
 struct Mark {
     /// Every annotation covering the run, outermost first.
     ids: String,
@@ -318,6 +488,10 @@ struct Mark {
     label: String,
     /// Whether more than one annotation covers the run.
     nested: bool,
+    /// Whether the selected annotation covers the run.
+    selected: bool,
+    /// Whether the revealed annotation covers the run.
+    revealed: bool,
     style: String,
     title: String,
     /// The labels (innermost last) and notes, for assistive technology.
@@ -329,24 +503,27 @@ struct Mark {
 
 /// The paragraph's text as one plain run.
 fn plain(w: &Workspace, doc: usize, index: usize) -> Vec<Piece> {
-    let (Some(document), Some(paragraphs)) = (w.document(doc), w.paragraphs(doc)) else {
+    let (Some(document), Some(paragraph)) = (
+        w.document(doc),
+        w.paragraphs(doc).and_then(|p| p.as_slice().get(index)),
+    ) else {
         return Vec::new();
     };
     vec![Piece {
-        text: paragraphs.as_slice()[index]
-            .text(&document.text)
-            .to_string(),
+        start: paragraph.start,
+        text: paragraph.text(&document.text).to_string(),
         mark: None,
     }]
 }
 
-fn pieces(w: &Workspace, doc: usize, index: usize) -> Vec<Piece> {
-    let (Some(document), Some(paragraphs), Some(annotations)) =
-        (w.document(doc), w.paragraphs(doc), w.annotations(doc))
-    else {
+fn pieces(w: &Workspace, doc: usize, index: usize, emphasis: &Emphasis) -> Vec<Piece> {
+    let (Some(document), Some(paragraph), Some(annotations)) = (
+        w.document(doc),
+        w.paragraphs(doc).and_then(|p| p.as_slice().get(index)),
+        w.annotations(doc),
+    ) else {
         return Vec::new();
     };
-    let paragraph = &paragraphs.as_slice()[index];
     let text = paragraph.text(&document.text);
     let spans: Vec<&Annotation> = annotations
         .overlapping(paragraph.start, paragraph.end)
@@ -356,6 +533,7 @@ fn pieces(w: &Workspace, doc: usize, index: usize) -> Vec<Piece> {
             .map_or("transparent", |l| l.color.as_str())
             .to_string()
     };
+    let is = |id: &Option<String>, a: &&Annotation| id.as_ref() == Some(&a.id);
     let cues = LabelCues::of(w.labels());
     segments(text, paragraph.start, &spans)
         .into_iter()
@@ -364,6 +542,7 @@ fn pieces(w: &Workspace, doc: usize, index: usize) -> Vec<Piece> {
             let covering: Vec<&Annotation> = segment.covering.iter().map(|&i| spans[i]).collect();
             let Some(inner) = covering.last() else {
                 return Piece {
+                    start: segment.start,
                     text: run,
                     mark: None,
                 };
@@ -392,6 +571,8 @@ fn pieces(w: &Workspace, doc: usize, index: usize) -> Vec<Piece> {
                     .join(" "),
                 label: inner.label.clone(),
                 nested: covering.len() > 1,
+                selected: covering.iter().any(|a| is(&emphasis.selected, a)),
+                revealed: covering.iter().any(|a| is(&emphasis.revealed, a)),
                 style: {
                     let line = cue.map_or("solid", |c| c.line);
                     match bands.is_empty() {
@@ -411,6 +592,7 @@ fn pieces(w: &Workspace, doc: usize, index: usize) -> Vec<Piece> {
                 description,
             };
             Piece {
+                start: segment.start,
                 text: run,
                 mark: Some(mark),
             }

@@ -43,9 +43,11 @@ pub fn SpanHandles(pane: NodeRef<html::Div>) -> impl IntoView {
         };
         spots.set(spot(annotator, &pane, start, false).zip(spot(annotator, &pane, end, true)));
     };
-    // Re-placed after the paragraphs are redrawn: on the next frame.
-    // Only when the selected annotation or its span changes: placing reads
-    // the layout, which edits elsewhere in the document must not pay for.
+    // Re-placed once the paragraphs are redrawn and that frame is drawn:
+    // the layout is up to date then, so reading it costs nothing, where
+    // reading it before the frame would make the browser lay out the page
+    // in the middle of the edit. Only when the selected annotation or its
+    // span changes: edits elsewhere in the document must not pay for it.
     let selected_span = Memo::new(move |_| {
         annotator.selected.track();
         annotator.track_document(annotator.current.get());
@@ -57,7 +59,7 @@ pub fn SpanHandles(pane: NodeRef<html::Div>) -> impl IntoView {
         // Reading the memo (not just tracking it) makes it compute, and so
         // subscribe to what it depends on.
         selected_span.with(|_| ());
-        request_animation_frame(place);
+        after_next_frame(place);
     });
     let _ = window_event_listener(ev::resize, move |_| place());
 
@@ -146,6 +148,11 @@ pub fn SpanHandles(pane: NodeRef<html::Div>) -> impl IntoView {
         {handle(Edge::Start)}
         {handle(Edge::End)}
     }
+}
+
+/// Runs `f` in a task of its own after the next frame is drawn.
+fn after_next_frame(f: impl FnOnce() + 'static) {
+    request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
 }
 
 /// Where a handle for code point `offset` stands. An end handle sits after

@@ -1,16 +1,22 @@
 //! The annotations of one document, ordered by position so that the spans
 //! over any range are found without scanning them all.
 
+use std::collections::HashMap;
+
 use super::Annotation;
 
 /// Annotations sorted by `(start, end, id)`.
 ///
 /// A range query binary-searches the first span that could reach the range
 /// (no span is longer than `longest`) and walks forward from there, so it
-/// costs O(log n + spans near the range) however many spans there are.
+/// costs O(log n + spans near the range) however many spans there are. An
+/// annotation is found by id through its span, in O(log n) too: every edit
+/// and every redraw of the selected annotation looks one up.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SpanIndex {
     spans: Vec<Annotation>,
+    /// Each annotation's `(start, end)`, by id.
+    spans_by_id: HashMap<String, (usize, usize)>,
     /// An upper bound on the length of every span. It does not shrink on
     /// removal: an overestimate only widens the walk a little.
     longest: usize,
@@ -31,7 +37,16 @@ impl SpanIndex {
     }
 
     pub fn get(&self, id: &str) -> Option<&Annotation> {
-        self.spans.iter().find(|a| a.id == id)
+        self.position(id).map(|at| &self.spans[at])
+    }
+
+    /// Where annotation `id` is in `spans`.
+    fn position(&self, id: &str) -> Option<usize> {
+        let &(start, end) = self.spans_by_id.get(id)?;
+        let at = self
+            .spans
+            .partition_point(|a| sort_key(a) < (start, end, id));
+        (self.spans.get(at)?.id == id).then_some(at)
     }
 
     pub fn insert(&mut self, annotation: Annotation) {
@@ -39,6 +54,8 @@ impl SpanIndex {
         let at = self
             .spans
             .partition_point(|a| sort_key(a) < sort_key(&annotation));
+        self.spans_by_id
+            .insert(annotation.id.clone(), (annotation.start, annotation.end));
         self.spans.insert(at, annotation);
     }
 
@@ -58,19 +75,22 @@ impl SpanIndex {
     pub fn extend(&mut self, annotations: Vec<Annotation>) {
         for a in &annotations {
             self.longest = self.longest.max(a.end - a.start);
+            self.spans_by_id.insert(a.id.clone(), (a.start, a.end));
         }
         self.spans.extend(annotations);
         self.spans.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
     }
 
     pub fn remove(&mut self, id: &str) -> Option<Annotation> {
-        let at = self.spans.iter().position(|a| a.id == id)?;
+        let at = self.position(id)?;
+        self.spans_by_id.remove(id);
         Some(self.spans.remove(at))
     }
 
     /// Changes the label of `id`, which does not move it in the order.
     pub fn set_label(&mut self, id: &str, label: &str) -> Option<&Annotation> {
-        let annotation = self.spans.iter_mut().find(|a| a.id == id)?;
+        let at = self.position(id)?;
+        let annotation = &mut self.spans[at];
         annotation.label = label.to_string();
         Some(annotation)
     }
@@ -182,6 +202,21 @@ mod tests {
         assert_eq!(id(index.neighbour((9, 12, "c"), true)), None);
         assert_eq!(id(index.neighbour((0, 3, "b"), false)), None);
         assert_eq!(id(index.neighbour((0, 0, ""), true)), Some("b".into()));
+    }
+
+    #[test]
+    fn get_finds_each_annotation_by_id_through_inserts_and_removals() {
+        let mut index = SpanIndex::default();
+        index.extend(vec![span("a", 5, 9), span("b", 5, 9), span("c", 0, 2)]);
+        index.insert(span("d", 5, 9));
+        index.insert(span("e", 1, 30));
+        assert_eq!(index.remove("b").map(|a| a.id), Some("b".to_string()));
+        for (id, start, end) in [("a", 5, 9), ("c", 0, 2), ("d", 5, 9), ("e", 1, 30)] {
+            let found = index.get(id).map(|a| (a.id.as_str(), a.start, a.end));
+            assert_eq!(found, Some((id, start, end)));
+        }
+        assert_eq!(index.get("b"), None);
+        assert_eq!(index.get("zz"), None);
     }
 
     #[test]

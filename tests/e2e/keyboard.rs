@@ -164,7 +164,7 @@ async fn keyboard_only(session: Session, url: String) -> Res<()> {
     // Ctrl+Shift+Z removes it again; Ctrl+Y... and Ctrl+Z once more.
     chord(client, &[], Key::Escape).await?;
     for _ in 0..4 {
-        chord(client, &[Key::Control], Key::Left).await?;
+        chord(client, &[Key::Control], Key::Right).await?;
     }
     chord(client, &[Key::Shift], Key::Tab).await?;
     chord(client, &[], Key::Enter).await?;
