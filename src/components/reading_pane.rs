@@ -98,13 +98,21 @@ const DRAW_MARGIN: &str = "100%";
 /// that takes a few milliseconds, and keeps every highlight in the page.
 const DRAW_ALL_UP_TO: usize = 2_000;
 
-/// How many spans' highlights are drawn in one frame when paragraphs come
-/// near the visible area; a paragraph with more is still drawn whole.
-const SPANS_PER_FRAME: usize = 60;
+/// How long drawing the highlights of paragraphs that came near the
+/// visible area may take in one frame, in milliseconds: the browser then
+/// styles and lays them out in about as much again.
+const DRAW_MS_PER_FRAME: f64 = 4.0;
+
+/// Bounds on how many spans' highlights one frame draws, whatever drawing
+/// them took before; a paragraph with more spans is still drawn whole.
+const SPANS_PER_FRAME: std::ops::RangeInclusive<f64> = 16.0..=400.0;
 
 /// Per paragraph of the open document: whether it has come near the visible
 /// area, and so has its highlights drawn.
 type NearFlags = StoredValue<Vec<bool>>;
+
+/// Per paragraph of the open document: the emphasis it was last drawn with.
+type DrawnWith = StoredValue<Vec<Emphasis>>;
 
 /// Paragraphs are grouped in blocks of this many, so that redrawing one
 /// makes the browser lay out its block and the blocks, a few dozen
@@ -123,6 +131,7 @@ pub fn paragraph_element(pane: &Element, index: usize) -> Option<Element> {
 pub fn ReadingPane(pane: NodeRef<html::Div>) -> impl IntoView {
     let annotator = expect_context::<Annotator>();
     let near: NearFlags = StoredValue::new(Vec::new());
+    let drawn_with: DrawnWith = StoredValue::new(Vec::new());
     let queue = DrawQueue::new(annotator, near);
     kept_selection::follow(annotator, pane);
     let watcher = StoredValue::new_local(None::<NearViewport>);
@@ -132,6 +141,7 @@ pub fn ReadingPane(pane: NodeRef<html::Div>) -> impl IntoView {
         let spans = annotator.with(|w| w.annotations(doc).map_or(0, |a| a.len()));
         let draw_all = spans <= DRAW_ALL_UP_TO;
         near.set_value(vec![draw_all; count]);
+        drawn_with.set_value(vec![Emphasis::default(); count]);
         queue.clear();
         kept_selection::forget();
         watcher.set_value(None);
@@ -143,7 +153,7 @@ pub fn ReadingPane(pane: NodeRef<html::Div>) -> impl IntoView {
             .map(|block| {
                 let first = block * PARAGRAPHS_PER_BLOCK;
                 let paragraphs = (first..count.min(first + PARAGRAPHS_PER_BLOCK))
-                    .map(|index| view! { <Paragraph doc index near pane /> })
+                    .map(|index| view! { <Paragraph doc index near drawn_with pane /> })
                     .collect_view();
                 view! { <div class="paras">{paragraphs}</div> }
             })
@@ -198,7 +208,7 @@ pub fn ReadingPane(pane: NodeRef<html::Div>) -> impl IntoView {
         annotator.selected.set(Some(id));
         set_timeout(move || annotator.revealed.set(None), REVEAL_FOR);
     });
-    emphasise(annotator);
+    emphasise(annotator, drawn_with);
     view! {
         <div
             class="doc-text"
@@ -230,7 +240,7 @@ fn centred() -> web_sys::ScrollIntoViewOptions {
 /// one's, by redrawing the paragraphs they were and are in. A page-wide
 /// style rule would do it without a redraw, but changing one makes the
 /// browser restyle every highlight of a long document.
-fn emphasise(annotator: Annotator) {
+fn emphasise(annotator: Annotator, drawn_with: DrawnWith) {
     // The paragraphs drawn with emphasis, and for what.
     let shown = StoredValue::new((usize::MAX, Emphasis::default(), Vec::<usize>::new()));
     Effect::new(move || {
@@ -258,9 +268,11 @@ fn emphasise(annotator: Annotator) {
                 // A newly opened document is drawn with the emphasis of now.
                 indices.clear();
             } else if *shown_for != emphasis {
+                // Those an edit redrew just now already show it.
                 indices
                     .iter()
                     .chain(&now)
+                    .filter(|&&index| drawn_with.with_value(|d| d.get(index) != Some(&emphasis)))
                     .for_each(|&index| annotator.redraw_paragraph(doc, index));
                 indices.clear();
             }
@@ -316,6 +328,8 @@ struct DrawQueue {
     waiting: StoredValue<VecDeque<(usize, usize)>>,
     /// Whether a frame is already asked for.
     scheduled: StoredValue<bool>,
+    /// How many spans a frame draws, learnt from how long drawing took.
+    per_frame: StoredValue<f64>,
 }
 
 impl DrawQueue {
@@ -325,6 +339,7 @@ impl DrawQueue {
             near,
             waiting: StoredValue::new(VecDeque::new()),
             scheduled: StoredValue::new(false),
+            per_frame: StoredValue::new(40.0),
         }
     }
 
@@ -345,11 +360,13 @@ impl DrawQueue {
     fn drain(self) {
         self.scheduled.set_value(false);
         let current = self.annotator.current.get_untracked();
+        let budget = self.per_frame.get_value();
+        let started = js_sys::Date::now();
         let mut spans = 0;
-        while spans < SPANS_PER_FRAME {
+        while (spans as f64) < budget {
             let Some((doc, index)) = self.waiting.try_update_value(VecDeque::pop_front).flatten()
             else {
-                return;
+                break;
             };
             if doc != current {
                 continue;
@@ -368,10 +385,25 @@ impl DrawQueue {
                 + 1;
             draw(self.annotator, self.near, doc, index);
         }
+        if spans > 0 {
+            // The paragraphs are redrawn in the microtasks their triggers
+            // queued, before this one.
+            queue_microtask(move || self.learn(spans, js_sys::Date::now() - started));
+        }
         if self.waiting.with_value(|w| !w.is_empty()) {
             self.scheduled.set_value(true);
             request_animation_frame(move || self.drain());
         }
+    }
+
+    /// Adjusts how many spans a frame draws from how long drawing `spans`
+    /// took, so that drawing takes about [`DRAW_MS_PER_FRAME`] on this machine.
+    fn learn(self, spans: usize, took_ms: f64) {
+        // The clock counts whole milliseconds.
+        let fits = spans as f64 / took_ms.max(1.0) * DRAW_MS_PER_FRAME;
+        self.per_frame.update_value(|n| {
+            *n = ((*n + fits) / 2.0).clamp(*SPANS_PER_FRAME.start(), *SPANS_PER_FRAME.end())
+        });
     }
 }
 
@@ -414,7 +446,13 @@ fn watch(annotator: Annotator, pane: NodeRef<html::Div>, queue: DrawQueue) -> Op
 }
 
 #[component]
-fn Paragraph(doc: usize, index: usize, near: NearFlags, pane: NodeRef<html::Div>) -> impl IntoView {
+fn Paragraph(
+    doc: usize,
+    index: usize,
+    near: NearFlags,
+    drawn_with: DrawnWith,
+    pane: NodeRef<html::Div>,
+) -> impl IntoView {
     let annotator = expect_context::<Annotator>();
     let element = NodeRef::<html::Div>::new();
     let (start, end) = annotator.with(|w| {
@@ -432,13 +470,19 @@ fn Paragraph(doc: usize, index: usize, near: NearFlags, pane: NodeRef<html::Div>
         }
         let drawn = near.with_value(|flags| flags.get(index).copied().unwrap_or(true));
         let emphasis = Emphasis::now(annotator);
-        annotator.with(|w| {
+        let runs = annotator.with(|w| {
             if drawn {
                 pieces(w, doc, index, &emphasis)
             } else {
                 plain(w, doc, index)
             }
-        })
+        });
+        drawn_with.update_value(|d| {
+            if let Some(slot) = d.get_mut(index) {
+                *slot = emphasis;
+            }
+        });
+        runs
     };
     view! {
         <div class="para" data-start=start node_ref=element>
