@@ -6,7 +6,10 @@ use web_sys::{Element, IntersectionObserver, IntersectionObserverEntry, Intersec
 
 /// Calls `on_near` once for each observed element when it first comes
 /// within `margin` (a CSS length, e.g. `"150%"`) above or below the visible
-/// area of `root`, its scroll container. Dropping it stops observing.
+/// area of `root`, its scroll container, and observes the elements it
+/// returns in turn: watching a few large containers, then the children of
+/// those that come near, keeps the browser's per-frame check short.
+/// Dropping it stops observing.
 pub struct NearViewport {
     observer: IntersectionObserver,
     // Owns the callback the observer calls; dropping it would leave a
@@ -18,7 +21,7 @@ impl NearViewport {
     pub fn new(
         root: &Element,
         margin: &str,
-        mut on_near: impl FnMut(Element) + 'static,
+        mut on_near: impl FnMut(Element) -> Vec<Element> + 'static,
     ) -> Result<Self, JsValue> {
         let on_entries = Closure::new(
             move |entries: js_sys::Array, observer: IntersectionObserver| {
@@ -27,7 +30,9 @@ impl NearViewport {
                     if entry.is_intersecting() {
                         let target = entry.target();
                         observer.unobserve(&target);
-                        on_near(target);
+                        for next in on_near(target) {
+                            observer.observe(&next);
+                        }
                     }
                 }
             },

@@ -408,18 +408,22 @@ impl DrawQueue {
 }
 
 /// Queues each paragraph for drawing as it comes near the visible area of
-/// the pane's scroll container (its parent). Without IntersectionObserver,
-/// every paragraph is drawn at once.
+/// the pane's scroll container (its parent). The blocks of paragraphs are
+/// watched, then the paragraphs of each block that comes near: the browser
+/// checks a few dozen elements a frame rather than every paragraph of a
+/// long document. Without IntersectionObserver, every paragraph is drawn
+/// at once.
 fn watch(annotator: Annotator, pane: NodeRef<html::Div>, queue: DrawQueue) -> Option<NearViewport> {
     let pane = pane.get_untracked()?;
     let root = pane.parent_element()?;
     let doc = annotator.current.get_untracked();
-    let on_near = move |paragraph: Element| {
-        let Some(start) = paragraph
+    let on_near = move |element: Element| {
+        let Some(start) = element
             .get_attribute("data-start")
             .and_then(|s| s.parse::<usize>().ok())
         else {
-            return;
+            // A block: its paragraphs are watched from now on.
+            return children(&element);
         };
         let index = annotator.with(|w| {
             w.paragraphs(doc)
@@ -428,13 +432,13 @@ fn watch(annotator: Annotator, pane: NodeRef<html::Div>, queue: DrawQueue) -> Op
         if let Some(index) = index {
             queue.push(doc, index);
         }
+        Vec::new()
     };
     match NearViewport::new(&root, DRAW_MARGIN, on_near) {
         Ok(watcher) => {
-            let count = queue.near.with_value(Vec::len);
-            (0..count)
-                .filter_map(|index| paragraph_element(&pane, index))
-                .for_each(|paragraph| watcher.observe(&paragraph));
+            children(&pane)
+                .iter()
+                .for_each(|block| watcher.observe(block));
             Some(watcher)
         }
         Err(_) => {
@@ -443,6 +447,11 @@ fn watch(annotator: Annotator, pane: NodeRef<html::Div>, queue: DrawQueue) -> Op
             None
         }
     }
+}
+
+fn children(element: &Element) -> Vec<Element> {
+    let list = element.children();
+    (0..list.length()).filter_map(|i| list.item(i)).collect()
 }
 
 #[component]
