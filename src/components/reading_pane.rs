@@ -8,13 +8,13 @@
 //! comes within a screen of the visible area, a few paragraphs a frame, so
 //! opening or scrolling it costs about what the visible part costs.
 //!
-//! A redrawn paragraph keeps the elements of every run that did not change
-//! (the runs are keyed by what they show), so an edit touches the page only
-//! where it changed something.
+//! A redrawn paragraph keeps the nodes of the runs before and after the
+//! ones that changed, so an edit touches the page only where it changed
+//! something.
 
 use std::collections::VecDeque;
 
-use leptos::{either::Either, html, prelude::*};
+use leptos::{html, prelude::*};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent, MouseEvent};
 
@@ -469,12 +469,17 @@ fn Paragraph(
             .and_then(|p| p.as_slice().get(index))
             .map_or((0, 0), |p| (p.start, p.end))
     });
+    // The runs the paragraph's children show now.
+    let shown = StoredValue::new(Vec::<Piece>::new());
     // Drawn or not, the text is the same; the plain form is one run, so
     // drawing a paragraph without spans changes nothing in the page.
-    let pieces = move || {
+    Effect::new(move |_| {
         annotator.track_paragraph(doc, index);
+        let Some(element) = element.get() else {
+            return;
+        };
         // A redraw, not the first drawing, may take the selection's nodes.
-        if element.get_untracked().is_some() {
+        if shown.with_value(|runs| !runs.is_empty()) {
             kept_selection::keep(annotator, pane, start, end);
         }
         let drawn = near.with_value(|flags| flags.get(index).copied().unwrap_or(true));
@@ -486,45 +491,94 @@ fn Paragraph(
                 plain(w, doc, index)
             }
         });
+        shown.update_value(|old| {
+            patch(&element, old, &runs);
+            *old = runs;
+        });
         drawn_with.update_value(|d| {
             if let Some(slot) = d.get_mut(index) {
                 *slot = emphasis;
             }
         });
-        runs
+    });
+    view! { <div class="para" data-start=start node_ref=element></div> }
+}
+
+/// Brings `element`'s children from showing `old` to showing `new`. Only
+/// the runs between their common beginning and end are replaced: an edit
+/// changes a few runs of a paragraph, and the others keep their nodes where
+/// they are (a keyed list would move every run after an insertion, and the
+/// browser would restyle each of them).
+fn patch(element: &Element, old: &[Piece], new: &[Piece]) {
+    let children = element.child_nodes();
+    let (same_start, same_end) = if children.length() as usize == old.len() {
+        let start = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+        let end = old[start..]
+            .iter()
+            .rev()
+            .zip(new[start..].iter().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
+        (start, end)
+    } else {
+        // Something else changed the paragraph: it is drawn again whole.
+        (0, 0)
     };
-    view! {
-        <div class="para" data-start=start node_ref=element>
-            <For each=pieces key=Piece::clone children=piece_view />
-        </div>
+    let first_kept = u32::try_from(children.length() as usize - same_end)
+        .ok()
+        .and_then(|at| children.item(at));
+    let removed = children.length() as usize - same_end - same_start;
+    for _ in 0..removed {
+        if let Some(node) = children.item(same_start as u32) {
+            // The node is one of the paragraph's own children.
+            let _ = element.remove_child(&node);
+        }
+    }
+    let document = document();
+    for piece in &new[same_start..new.len() - same_end] {
+        if let Some(node) = node_of(&document, piece) {
+            let _ = element.insert_before(&node, first_kept.as_ref());
+        }
     }
 }
 
-fn piece_view(piece: Piece) -> impl IntoView {
-    match piece.mark {
-        None => Either::Left(piece.text),
-        Some(mark) => Either::Right(view! {
-            <mark
-                class="hl"
-                class:nested=mark.nested
-                class:selected=mark.selected
-                class:revealed=mark.revealed
-                data-ann-id=mark.ids
-                data-label=mark.label
-                style=mark.style
-                title=mark.title
-                aria-description=mark.description
-                data-tag=mark.tag
-            >
-                {piece.text}
-            </mark>
-        }),
+/// A run as a node: its text, or a `<mark>` around it.
+fn node_of(document: &web_sys::Document, piece: &Piece) -> Option<web_sys::Node> {
+    let Some(mark) = &piece.mark else {
+        return Some(document.create_text_node(&piece.text).into());
+    };
+    let element = document.create_element("mark").ok()?;
+    let mut class = String::from("hl");
+    for (on, name) in [
+        (mark.nested, " nested"),
+        (mark.selected, " selected"),
+        (mark.revealed, " revealed"),
+    ] {
+        if on {
+            class.push_str(name);
+        }
     }
+    element.set_class_name(&class);
+    let tag = mark.tag.as_deref();
+    for (name, value) in [
+        ("data-ann-id", Some(mark.ids.as_str())),
+        ("data-label", Some(mark.label.as_str())),
+        ("style", Some(mark.style.as_str())),
+        ("title", Some(mark.title.as_str())),
+        ("aria-description", Some(mark.description.as_str())),
+        ("data-tag", tag),
+    ] {
+        if let Some(value) = value {
+            element.set_attribute(name, value).ok()?;
+        }
+    }
+    element.set_text_content(Some(&piece.text));
+    Some(element.into())
 }
 
-/// A run of a paragraph's text, plain or highlighted. Runs are keyed by
-/// their whole content, so a redraw keeps every run that did not change.
-#[derive(Clone, PartialEq, Eq, Hash)]
+/// A run of a paragraph's text, plain or highlighted. A redraw keeps the
+/// nodes of the runs that did not change.
+#[derive(Clone, PartialEq, Eq)]
 struct Piece {
     /// Where the run starts in the document, in code points: two runs that
     /// look alike are still two.
@@ -533,7 +587,7 @@ struct Piece {
     mark: Option<Mark>,
 }
 
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq)]
 struct Mark {
     /// Every annotation covering the run, outermost first.
     ids: String,
