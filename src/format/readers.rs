@@ -82,38 +82,46 @@ fn fails(script: &str, args: &[&dyn AsRef<std::ffi::OsStr>]) {
     assert!(report.contains("MISMATCH"), "{script}:\n{report}");
 }
 
+/// Checks `script` on a text export (`export` of the samples' documents,
+/// all of them and the tricky one alone, in `<name>.<extension>` files),
+/// then on the tricky one's export with the first `spoil.0` made
+/// `spoil.1`, which it must reject.
+fn check_text_export(
+    script: &str,
+    extension: &str,
+    export: fn(&Workspace, &[usize]) -> String,
+    spoil: (&str, &str),
+) {
+    let ws = samples::workspace();
+    let dir = Scratch::new(extension);
+    let native = dir.native(&ws);
+    for (name, documents) in [("all", samples::all(&ws)), ("one", vec![TRICKY])] {
+        let file = dir.write(&format!("{name}.{extension}"), export(&ws, &documents));
+        passes(script, &[&file, &native]);
+    }
+    let spoiled = export(&ws, &[TRICKY]).replacen(spoil.0, spoil.1, 1);
+    let file = dir.write(&format!("spoiled.{extension}"), spoiled);
+    fails(script, &[&file, &native]);
+}
+
 #[test]
 fn check_w3c_reads_the_w3c_export() {
-    let ws = samples::workspace();
-    let dir = Scratch::new("w3c");
-    let native = dir.native(&ws);
-    for (name, documents) in [
-        ("all.jsonld", samples::all(&ws)),
-        ("one.jsonld", vec![TRICKY]),
-    ] {
-        let export = dir.write(name, w3c::export(&ws, &documents));
-        passes("check_w3c.py", &[&export, &native]);
-    }
-    let spoiled = w3c::export(&ws, &[TRICKY]).replacen("\"start\": 5", "\"start\": 4", 1);
-    let export = dir.write("spoiled.jsonld", spoiled);
-    fails("check_w3c.py", &[&export, &native]);
+    check_text_export(
+        "check_w3c.py",
+        "jsonld",
+        w3c::export,
+        ("\"start\": 5", "\"start\": 4"),
+    );
 }
 
 #[test]
 fn check_doccano_reads_the_doccano_export() {
-    let ws = samples::workspace();
-    let dir = Scratch::new("doccano");
-    let native = dir.native(&ws);
-    for (name, documents) in [
-        ("all.jsonl", samples::all(&ws)),
-        ("one.jsonl", vec![TRICKY]),
-    ] {
-        let export = dir.write(name, doccano::export(&ws, &documents));
-        passes("check_doccano.py", &[&export, &native]);
-    }
-    let spoiled = doccano::export(&ws, &[TRICKY]).replacen("[5,7,", "[4,7,", 1);
-    let export = dir.write("spoiled.jsonl", spoiled);
-    fails("check_doccano.py", &[&export, &native]);
+    check_text_export(
+        "check_doccano.py",
+        "jsonl",
+        doccano::export,
+        ("[5,7,", "[4,7,"),
+    );
 }
 
 #[test]
