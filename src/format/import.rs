@@ -260,15 +260,25 @@ pub(super) mod tests {
 
     pub(in crate::format) const NOW: &str = "2026-05-05T05:05:05.000Z";
 
-    /// Reads `contents`, plans importing it into `ws` (new ids `new-1`,
-    /// `new-2`…, stamped [`NOW`]) and applies the plan: the preview, or the
-    /// message of whichever step refused it.
+    /// Reads `contents` and imports it into `ws` as [`plan_and_apply`]
+    /// does: the preview, or the message of whichever step refused it.
     pub(in crate::format) fn import(
         ws: &mut Workspace,
         contents: &str,
         mode: Mode,
     ) -> Result<Preview, String> {
         let (_, incoming) = read(contents).map_err(|e| e.to_string())?;
+        plan_and_apply(ws, incoming, mode)
+    }
+
+    /// Plans importing `incoming` into `ws` (new ids `new-1`, `new-2`…,
+    /// stamped [`NOW`]) and applies the plan: the preview, or the message of
+    /// whichever step refused it.
+    pub(in crate::format) fn plan_and_apply(
+        ws: &mut Workspace,
+        incoming: Incoming,
+        mode: Mode,
+    ) -> Result<Preview, String> {
         let mut n = 0;
         let mut new_id = || {
             n += 1;

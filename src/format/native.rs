@@ -172,31 +172,22 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::format::import::tests::{plan_and_apply, NOW};
     use crate::format::samples;
     use crate::model::import::{plan, Mode, Preview};
     use crate::model::{
         default_labels, plan_add_label, plan_recolor, seed_documents, text, Action, Workspace,
     };
 
-    const NOW: &str = "2026-05-05T05:05:05.000Z";
-
     fn export(ws: &Workspace) -> String {
         NativeExport::of(ws).to_json()
     }
 
-    /// Parses `contents`, plans importing it into `ws` (new ids `new-1`,
-    /// `new-2`…) and applies the plan: the preview, or the message of
-    /// whichever step refused it.
+    /// Parses `contents` as a native export and imports it into `ws`: the
+    /// preview, or the message of whichever step refused it.
     fn import(ws: &mut Workspace, contents: &str, mode: Mode) -> Result<Preview, String> {
         let incoming = parse(contents).map_err(|e| e.to_string())?;
-        let mut n = 0;
-        let mut new_id = || {
-            n += 1;
-            format!("new-{n}")
-        };
-        let plan = plan(ws, incoming, mode, &mut new_id, NOW).map_err(|e| e.to_string())?;
-        ws.apply(&plan.action).map_err(|e| e.to_string())?;
-        Ok(plan.preview)
+        plan_and_apply(ws, incoming, mode)
     }
 
     /// Unlike [`samples::workspace`] in every part: a document of its own,
