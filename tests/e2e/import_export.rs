@@ -42,24 +42,10 @@ async fn download(
         std::fs::remove_file(&path).context("clearing the last download")?;
     }
     page::click(&session.client, &testid(testid_of)).await?;
-    wait_until(
-        &format!("{file_name} to be downloaded"),
-        STEP_TIMEOUT,
-        || async {
-            let names: Vec<String> = std::fs::read_dir(&session.downloads)?
-                .flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect();
-            let partial = names
-                .iter()
-                .any(|n| n.ends_with(".crdownload") || n.ends_with(".part"));
-            match std::fs::read(&path) {
-                Ok(bytes) if !partial && complete(&bytes) => Ok(Some(path.clone())),
-                _ => Err(Failure(format!("downloads: {names:?}"))),
-            }
-        },
-    )
-    .await
+    let (path, _) = session
+        .wait_for_download_bytes(file_name, STEP_TIMEOUT, complete)
+        .await?;
+    Ok(path)
 }
 
 fn is_json(bytes: &[u8]) -> bool {

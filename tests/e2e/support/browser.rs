@@ -71,18 +71,35 @@ pub struct Session {
 
 impl Session {
     /// Wait until the browser has finished saving `file_name` into the
-    /// download directory, and return its contents.
-    ///
-    /// "Finished" means: the file exists, no partial download
-    /// (`*.crdownload` from Chromium, `*.part` from Firefox) is left in the
-    /// directory, and the contents satisfy `complete` (e.g. parse as JSON),
-    /// since a browser may create the final name before the last write.
+    /// download directory, and return its contents as text.
     pub async fn wait_for_download(
         &self,
         file_name: &str,
         timeout: Duration,
         complete: impl Fn(&str) -> bool,
     ) -> Res<(PathBuf, String)> {
+        let (path, bytes) = self
+            .wait_for_download_bytes(file_name, timeout, |bytes| {
+                std::str::from_utf8(bytes).is_ok_and(&complete)
+            })
+            .await?;
+        let body = String::from_utf8(bytes).context("the download is UTF-8")?;
+        Ok((path, body))
+    }
+
+    /// Wait until the browser has finished saving `file_name` into the
+    /// download directory, and return its contents.
+    ///
+    /// "Finished" means: the file exists, no partial download
+    /// (`*.crdownload` from Chromium, `*.part` from Firefox) is left in the
+    /// directory, and the contents satisfy `complete` (e.g. parse as JSON),
+    /// since a browser may create the final name before the last write.
+    pub async fn wait_for_download_bytes(
+        &self,
+        file_name: &str,
+        timeout: Duration,
+        complete: impl Fn(&[u8]) -> bool,
+    ) -> Res<(PathBuf, Vec<u8>)> {
         let path = self.downloads.join(file_name);
         let what = format!(
             "{} to be downloaded into {}",
@@ -91,7 +108,7 @@ impl Session {
         );
         wait_until(&what, timeout, || {
             let listing = std::fs::read_dir(&self.downloads);
-            let contents = std::fs::read_to_string(&path);
+            let contents = std::fs::read(&path);
             let path = path.clone();
             let complete = &complete;
             async move {
@@ -103,7 +120,7 @@ impl Session {
                     .iter()
                     .any(|n| n.ends_with(".crdownload") || n.ends_with(".part"));
                 match contents {
-                    Ok(body) if !partial && complete(&body) => Ok(Some((path, body))),
+                    Ok(bytes) if !partial && complete(&bytes) => Ok(Some((path, bytes))),
                     _ => Err(Failure(format!("download directory holds {names:?}"))),
                 }
             }
