@@ -511,7 +511,8 @@ fn Paragraph(
 /// browser would restyle each of them).
 fn patch(element: &Element, old: &[Piece], new: &[Piece]) {
     let children = element.child_nodes();
-    let (same_start, same_end) = if children.length() as usize == old.len() {
+    let count = children.length() as usize;
+    let (same_start, same_end) = if count == old.len() {
         let start = old.iter().zip(new).take_while(|(a, b)| a == b).count();
         let end = old[start..]
             .iter()
@@ -524,11 +525,10 @@ fn patch(element: &Element, old: &[Piece], new: &[Piece]) {
         // Something else changed the paragraph: it is drawn again whole.
         (0, 0)
     };
-    let first_kept = u32::try_from(children.length() as usize - same_end)
+    let first_kept = u32::try_from(count - same_end)
         .ok()
         .and_then(|at| children.item(at));
-    let removed = children.length() as usize - same_end - same_start;
-    for _ in 0..removed {
+    for _ in same_start..count - same_end {
         if let Some(node) = children.item(same_start as u32) {
             // The node is one of the paragraph's own children.
             let _ = element.remove_child(&node);
