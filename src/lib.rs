@@ -11,3 +11,4 @@ pub mod components;
 pub mod format;
 pub mod model;
 pub mod state;
+pub mod storage;

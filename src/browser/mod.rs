@@ -3,6 +3,7 @@
 
 pub mod download;
 pub mod files;
+pub mod lifecycle;
 pub mod near_viewport;
 pub mod selection;
 pub mod stamp;

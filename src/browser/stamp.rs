@@ -1,8 +1,17 @@
-//! Ids and timestamps for new annotations.
+//! Ids and timestamps, from the browser's clock and random numbers.
 
-/// An ISO 8601 UTC timestamp of now, e.g. `2026-11-22T10:00:00.000Z`.
+use crate::storage::Stamps;
+
+/// An ISO 8601 UTC timestamp of now, e.g. `2026-11-22T10:00:00.000Z`. A
+/// clock that gives no valid time (NaN, out of range) gives the Unix epoch
+/// instead of stopping the app: `toISOString` would throw.
 pub fn now() -> String {
-    js_sys::Date::new_0().to_iso_string().into()
+    let date = js_sys::Date::new_0();
+    if date.get_time().is_finite() && date.get_time().abs() < 8.64e15 {
+        date.to_iso_string().into()
+    } else {
+        "1970-01-01T00:00:00.000Z".to_string()
+    }
 }
 
 /// A fresh 128-bit random id in hex. `crypto.getRandomValues` works on plain
@@ -19,4 +28,28 @@ pub fn new_id() -> String {
         }
     }
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The local time as `HH:MM:SS`.
+pub fn local_time() -> String {
+    let now = js_sys::Date::new_0();
+    format!(
+        "{:02}:{:02}:{:02}",
+        now.get_hours(),
+        now.get_minutes(),
+        now.get_seconds()
+    )
+}
+
+/// The browser's clock and random numbers, for the storage engine.
+pub struct BrowserStamps;
+
+impl Stamps for BrowserStamps {
+    fn now(&self) -> String {
+        now()
+    }
+
+    fn new_id(&self) -> String {
+        new_id()
+    }
 }

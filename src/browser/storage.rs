@@ -1,74 +1,73 @@
-//! localStorage as plain strings. What the strings mean is `format::stored`'s
-//! business; this module only moves them and says plainly when it cannot.
+//! localStorage as a [`Store`]: plain strings in and out, and a plain
+//! message when the browser refuses. What the strings mean is
+//! `format::stored`'s business, and when to write them `crate::storage`'s.
 
-use gloo_storage::{LocalStorage, Storage};
-use thiserror::Error;
 use wasm_bindgen::{JsCast, JsValue};
 
-#[derive(Clone, Debug, Error, PartialEq, Eq)]
-pub enum StorageError {
-    #[error("browser storage is not available ({0})")]
-    Unavailable(String),
-    #[error("browser storage is full ({0})")]
-    Full(String),
-    #[error("browser storage refused the write ({0})")]
-    Refused(String),
+use crate::storage::{Store, StoreError};
+
+/// The site's localStorage.
+pub struct LocalStore {
+    storage: web_sys::Storage,
 }
 
-/// Checks that localStorage exists and takes a write, as it does not in some
-/// private modes or with storage blocked. Every other function here assumes
-/// this returned `Ok`.
-pub fn check_available() -> Result<(), StorageError> {
-    let unavailable = |why: &str| StorageError::Unavailable(why.to_string());
-    let window = web_sys::window().ok_or_else(|| unavailable("no window"))?;
-    let storage = window
-        .local_storage()
-        .map_err(|e| unavailable(&describe(&e)))?
-        .ok_or_else(|| unavailable("no localStorage"))?;
-    let probe = "span-annotator/probe";
-    storage
-        .set_item(probe, "1")
-        .map_err(|e| unavailable(&describe(&e)))?;
-    storage
-        .remove_item(probe)
-        .map_err(|e| unavailable(&describe(&e)))
+impl LocalStore {
+    /// localStorage, if it exists and takes a write, as it does not in some
+    /// private modes or with storage blocked.
+    pub fn open() -> Result<Self, StoreError> {
+        let unavailable = |why: String| StoreError::Unavailable(why);
+        let window = web_sys::window().ok_or_else(|| unavailable("no window".into()))?;
+        let storage = window
+            .local_storage()
+            .map_err(|e| unavailable(describe(&e)))?
+            .ok_or_else(|| unavailable("no localStorage".into()))?;
+        let probe = "span-annotator/probe";
+        storage
+            .set_item(probe, "1")
+            .and_then(|()| storage.remove_item(probe))
+            .map_err(|e| unavailable(describe(&e)))?;
+        Ok(Self { storage })
+    }
 }
 
-pub fn read(key: &str) -> Result<Option<String>, StorageError> {
-    LocalStorage::raw()
-        .get_item(key)
-        .map_err(|e| StorageError::Unavailable(describe(&e)))
-}
+impl Store for LocalStore {
+    fn read(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.storage
+            .get_item(key)
+            .map_err(|e| StoreError::Unavailable(describe(&e)))
+    }
 
-pub fn write(key: &str, value: &str) -> Result<(), StorageError> {
-    LocalStorage::raw().set_item(key, value).map_err(|e| {
-        let why = describe(&e);
-        if why.contains("Quota") {
-            StorageError::Full(why)
-        } else {
-            StorageError::Refused(why)
-        }
-    })
-}
-
-pub fn remove(key: &str) -> Result<(), StorageError> {
-    LocalStorage::raw()
-        .remove_item(key)
-        .map_err(|e| StorageError::Refused(describe(&e)))
-}
-
-/// Roughly how much localStorage this site uses, in UTF-16 code units of
-/// keys and values, which is what browsers count against their quota.
-pub fn used_units() -> usize {
-    let storage = LocalStorage::raw();
-    let count = storage.length().unwrap_or(0);
-    (0..count)
-        .filter_map(|i| storage.key(i).ok().flatten())
-        .map(|key| {
-            let value = storage.get_item(&key).ok().flatten().unwrap_or_default();
-            key.encode_utf16().count() + value.encode_utf16().count()
+    fn write(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.storage.set_item(key, value).map_err(|e| {
+            let why = describe(&e);
+            if why.contains("Quota") || why.contains("quota") {
+                StoreError::Full(why)
+            } else {
+                StoreError::Refused(why)
+            }
         })
-        .sum()
+    }
+
+    fn remove(&self, key: &str) -> Result<(), StoreError> {
+        self.storage
+            .remove_item(key)
+            .map_err(|e| StoreError::Refused(describe(&e)))
+    }
+
+    fn keys(&self) -> Result<Vec<String>, StoreError> {
+        let count = self
+            .storage
+            .length()
+            .map_err(|e| StoreError::Unavailable(describe(&e)))?;
+        (0..count)
+            .map(|i| {
+                self.storage
+                    .key(i)
+                    .map_err(|e| StoreError::Unavailable(describe(&e)))
+            })
+            .filter_map(Result::transpose)
+            .collect()
+    }
 }
 
 /// A DOMException's name and message, or whatever else was thrown.

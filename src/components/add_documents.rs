@@ -9,7 +9,7 @@ use web_sys::DragEvent;
 use crate::browser::files::{self, ChosenFile};
 use crate::browser::stamp;
 use crate::model::{text_of_file, text_of_input, Document, TextError, MAX_TEXT_BYTES};
-use crate::state::{Annotator, Notice};
+use crate::state::{Notice, View};
 
 /// The file name a pasted text gets (made unique if taken).
 const PASTED_FILE_NAME: &str = "pasted.txt";
@@ -22,7 +22,7 @@ pub fn AddDocuments(
     /// Whether the paste form is open (Alt+P opens it).
     pasting: RwSignal<bool>,
 ) -> impl IntoView {
-    let annotator = expect_context::<Annotator>();
+    let view = expect_context::<View>();
     let on_change = move |_| {
         let Some(input) = files_input.get_untracked() else {
             return;
@@ -30,7 +30,7 @@ pub fn AddDocuments(
         let chosen = files::chosen(input.files());
         // The same file chosen again must fire `change` again.
         input.set_value("");
-        add_files(annotator, chosen);
+        add_files(view, chosen);
     };
     view! {
         <div class="doc-tools">
@@ -66,7 +66,7 @@ pub fn AddDocuments(
 /// A title and a text area; "Add" makes a document of the text.
 #[component]
 fn PasteForm(pasting: RwSignal<bool>) -> impl IntoView {
-    let annotator = expect_context::<Annotator>();
+    let view = expect_context::<View>();
     let title = NodeRef::<html::Input>::new();
     let body = NodeRef::<html::Textarea>::new();
     Effect::new(move || {
@@ -81,16 +81,16 @@ fn PasteForm(pasting: RwSignal<bool>) -> impl IntoView {
         };
         match text_of_input(&body.value()) {
             Ok(text) => {
-                let file_name = annotator.with(|w| w.unused_file_names([PASTED_FILE_NAME]));
+                let file_name = view.store.with(|w| w.unused_file_names([PASTED_FILE_NAME]));
                 let file_name = file_name.into_iter().next().unwrap_or_default();
                 let document = Document::added(stamp::new_id(), file_name, text, &title.value());
                 let name = document.title.clone();
-                if annotator.add_documents(vec![document]) {
-                    annotator.tell(Notice::info(format!("Added “{name}”.")));
+                if view.add_documents(vec![document]) {
+                    view.store.tell(Notice::info(format!("Added “{name}”.")));
                     pasting.set(false);
                 }
             }
-            Err(e) => annotator.tell(Notice::error(format!(
+            Err(e) => view.store.tell(Notice::error(format!(
                 "The pasted text was not added: {e}."
             ))),
         }
@@ -125,7 +125,7 @@ fn PasteForm(pasting: RwSignal<bool>) -> impl IntoView {
 
 /// Lets files be dropped anywhere on the window, showing where while they
 /// are dragged over it; returns whether files are being dragged.
-pub fn accept_dropped_files(annotator: Annotator) -> ReadSignal<bool> {
+pub fn accept_dropped_files(view: View) -> ReadSignal<bool> {
     let (over, set_over) = signal(false);
     let carries_files = |event: &DragEvent| {
         event
@@ -151,7 +151,7 @@ pub fn accept_dropped_files(annotator: Annotator) -> ReadSignal<bool> {
         if carries_files(&event) {
             event.prevent_default();
             add_files(
-                annotator,
+                view,
                 files::chosen(event.data_transfer().and_then(|d| d.files())),
             );
         }
@@ -161,7 +161,7 @@ pub fn accept_dropped_files(annotator: Annotator) -> ReadSignal<bool> {
 
 /// Reads `chosen` and adds each file that is a usable text, saying which
 /// were added and why any other was not.
-pub fn add_files(annotator: Annotator, chosen: Vec<ChosenFile>) {
+pub fn add_files(view: View, chosen: Vec<ChosenFile>) {
     if chosen.is_empty() {
         return;
     }
@@ -176,7 +176,9 @@ pub fn add_files(annotator: Annotator, chosen: Vec<ChosenFile>) {
         }
         let mut message = Vec::new();
         if !texts.is_empty() {
-            let names = annotator.with(|w| w.unused_file_names(texts.iter().map(|(n, _)| *n)));
+            let names = view
+                .store
+                .with(|w| w.unused_file_names(texts.iter().map(|(n, _)| *n)));
             message.push(match names.as_slice() {
                 [one] => format!("Added “{one}”."),
                 all => format!("Added {} documents: “{}”.", all.len(), all.join("”, “")),
@@ -186,14 +188,14 @@ pub fn add_files(annotator: Annotator, chosen: Vec<ChosenFile>) {
                 .zip(texts)
                 .map(|(file_name, (_, text))| Document::added(stamp::new_id(), file_name, text, ""))
                 .collect();
-            if !annotator.add_documents(documents) {
-                // The annotator has said why nothing was added.
+            if !view.add_documents(documents) {
+                // The view has said why nothing was added.
                 return;
             }
         }
         message.extend(refused.iter().cloned());
         let text = message.join(" ");
-        annotator.tell(if refused.is_empty() {
+        view.store.tell(if refused.is_empty() {
             Notice::info(text)
         } else {
             Notice::error(text)

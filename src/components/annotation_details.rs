@@ -12,18 +12,18 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
 use crate::model::{Annotation, Label};
-use crate::state::Annotator;
+use crate::state::View;
 
 #[component]
 pub fn AnnotationDetails() -> impl IntoView {
-    let annotator = expect_context::<Annotator>();
+    let view = expect_context::<View>();
     // The ids of the inspected annotations that still exist, in text order.
     let shown = Memo::new(move |_| {
-        let doc = annotator.current.get();
-        annotator.track_document(doc);
+        let doc = view.current();
+        view.store.track_document(doc);
         // Looked up one by one: a document may hold tens of thousands.
-        annotator.inspected.with(|ids| {
-            annotator.with(|w| {
+        view.inspected.with(|ids| {
+            view.store.with(|w| {
                 let Some(spans) = w.annotations(doc) else {
                     return Vec::new();
                 };
@@ -57,20 +57,23 @@ pub fn AnnotationDetails() -> impl IntoView {
 
 #[component]
 fn AnnotationCard(id: String) -> impl IntoView {
-    let annotator = expect_context::<Annotator>();
+    let view = expect_context::<View>();
     let select_id = format!("label-of-{id}");
     let note_id = format!("note-of-{id}");
     let id = StoredValue::new(id);
     let annotation = Memo::new(move |_| {
-        let doc = annotator.current.get();
-        annotator.track_document(doc);
-        id.with_value(|id| annotator.with(|w| w.annotations(doc).and_then(|a| a.get(id)).cloned()))
+        let doc = view.current();
+        view.store.track_document(doc);
+        id.with_value(|id| {
+            view.store
+                .with(|w| w.annotations(doc).and_then(|a| a.get(id)).cloned())
+        })
     });
     let field = move |read: fn(&Annotation) -> String| {
         move || annotation.with(|a| a.as_ref().map(read).unwrap_or_default())
     };
     let retag = move |event: leptos::ev::Event| {
-        id.with_value(|id| annotator.retag(id, &event_target_value(&event)));
+        id.with_value(|id| view.retag(id, &event_target_value(&event)));
         // A refused change leaves the label as it was; show it as it is.
         let label = annotation.with_untracked(|a| a.as_ref().map(|a| a.label.clone()));
         if let (Some(select), Some(label)) = (event.target(), label) {
@@ -88,7 +91,7 @@ fn AnnotationCard(id: String) -> impl IntoView {
                 == note.trim()
         });
         if !unchanged {
-            id.with_value(|id| annotator.set_note(id, &note));
+            id.with_value(|id| view.set_note(id, &note));
         }
     };
     // The button goes with its card. Letting go of focus first, while the
@@ -101,7 +104,7 @@ fn AnnotationCard(id: String) -> impl IntoView {
         {
             let _ = button.blur();
         }
-        id.with_value(|id| annotator.delete(id));
+        id.with_value(|id| view.delete(id));
     };
     view! {
         <section class="annotation-card" data-ann-id=id.get_value()>
@@ -110,7 +113,8 @@ fn AnnotationCard(id: String) -> impl IntoView {
             <label for=select_id.clone()>"Label"</label>
             <select id=select_id on:change=retag>
                 {move || {
-                    annotator
+                    view
+                        .store
                         .labels()
                         .into_iter()
                         .map(|Label { name, .. }| {

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 
 use crate::model::{Annotation, Label};
-use crate::state::Annotator;
+use crate::state::View;
 
 /// How many entries are added to the page at a time.
 const PAGE: usize = 200;
@@ -22,7 +22,7 @@ const QUOTE_CHARS: usize = 160;
 
 #[component]
 pub fn AnnotationList() -> impl IntoView {
-    let annotator = expect_context::<Annotator>();
+    let view = expect_context::<View>();
     // Kept across documents: a reader looking for Persons looks in each.
     let filter = RwSignal::new(Filter::default());
     view! {
@@ -33,7 +33,7 @@ pub fn AnnotationList() -> impl IntoView {
         >
             <h2 id="annotation-list-heading">"Annotations"</h2>
             {move || {
-                let doc = annotator.current.get();
+                let doc = view.current();
                 view! { <DocumentAnnotations doc filter /> }
             }}
         </aside>
@@ -44,14 +44,14 @@ pub fn AnnotationList() -> impl IntoView {
 /// its first page.
 #[component]
 fn DocumentAnnotations(doc: usize, filter: RwSignal<Filter>) -> impl IntoView {
-    let annotator = expect_context::<Annotator>();
+    let view = expect_context::<View>();
     let limit = RwSignal::new(PAGE);
     let listing = Memo::new(move |_| {
-        annotator.track_document(doc);
-        let labels = annotator.labels();
+        view.store.track_document(doc);
+        let labels = view.store.labels();
         let limit = limit.get();
         filter.with(|filter| {
-            annotator.with(|w| {
+            view.store.with(|w| {
                 let annotations = w.annotations(doc).into_iter().flat_map(|a| a.iter());
                 Listing::of(annotations, &labels, filter, limit)
             })
@@ -102,7 +102,8 @@ fn DocumentAnnotations(doc: usize, filter: RwSignal<Filter>) -> impl IntoView {
                     <span class="count">{move || listing.with(|l| l.total)}</span>
                 </button>
                 {move || {
-                    annotator
+                    view
+                        .store
                         .labels()
                         .into_iter()
                         .map(|label| view! { <LabelChip label filter listing refilter /> })
@@ -175,7 +176,7 @@ fn LabelChip(
 /// into view and opens its details.
 #[component]
 fn EntryItem(entry: Entry) -> impl IntoView {
-    let annotator = expect_context::<Annotator>();
+    let view = expect_context::<View>();
     let Entry {
         id,
         label,
@@ -186,11 +187,11 @@ fn EntryItem(entry: Entry) -> impl IntoView {
     let label_name = label.clone();
     let id = StoredValue::new(id);
     let inspected =
-        Memo::new(move |_| id.with_value(|id| annotator.inspected.with(|ids| ids.contains(id))));
+        Memo::new(move |_| id.with_value(|id| view.inspected.with(|ids| ids.contains(id))));
     let choose = move |_| {
         let id = id.get_value();
-        annotator.reveal(&id);
-        annotator.inspected.set(vec![id]);
+        view.reveal(&id);
+        view.inspected.set(vec![id]);
     };
     view! {
         <li>

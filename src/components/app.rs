@@ -13,12 +13,17 @@ use super::reading_pane::{DocumentHeading, ReadingPane};
 use super::shortcut_help::ShortcutHelp;
 use super::shortcuts::{self, Controls};
 use super::status_line::StatusLine;
-use crate::state::Annotator;
+use crate::state::{keep, DocumentStore, Drafts, View};
 
 #[component]
 pub fn App() -> impl IntoView {
-    let annotator = Annotator::load();
-    provide_context(annotator);
+    let store = DocumentStore::load();
+    let view = View::new(store);
+    let drafts = Drafts::default();
+    provide_context(store);
+    provide_context(view);
+    provide_context(drafts);
+    keep(view, drafts);
     let pane = NodeRef::<html::Div>::new();
 
     let help = RwSignal::new(false);
@@ -26,7 +31,7 @@ pub fn App() -> impl IntoView {
     let pasting = RwSignal::new(false);
     let import_input = NodeRef::<html::Input>::new();
     shortcuts::listen(
-        annotator,
+        view,
         Controls {
             pane,
             help,
@@ -35,12 +40,12 @@ pub fn App() -> impl IntoView {
             import_input,
         },
     );
-    let dropping = accept_dropped_files(annotator);
+    let dropping = accept_dropped_files(view);
 
     view! {
         <div class="app">
             <header class="topbar">
-                <h1>"Span Annotator"</h1>
+                <h1>"Span View"</h1>
                 <div class="topbar-actions">
                     <ImportControl import_input />
                     <ExportMenu />

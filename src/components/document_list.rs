@@ -4,14 +4,14 @@
 use leptos::{ev, html, prelude::*};
 use web_sys::KeyboardEvent;
 
-use crate::state::{Annotator, Notice};
+use crate::state::{Notice, View};
 
 #[component]
 pub fn DocumentList() -> impl IntoView {
-    let annotator = expect_context::<Annotator>();
+    let view = expect_context::<View>();
     let items = move || {
-        annotator.track_documents();
-        let count = annotator.with(|w| w.document_count());
+        view.store.track_documents();
+        let count = view.store.with(|w| w.document_count());
         if count == 0 {
             return view! {
                 <p class="doc-empty" data-testid="doc-empty">
@@ -38,8 +38,8 @@ enum Mode {
 
 #[component]
 fn DocumentItem(doc: usize) -> impl IntoView {
-    let annotator = expect_context::<Annotator>();
-    let Some((id, title, date)) = annotator.with(|w| {
+    let view = expect_context::<View>();
+    let Some((id, title, date)) = view.store.with(|w| {
         w.document(doc)
             .map(|d| (d.id.clone(), d.title.clone(), d.date().map(str::to_string)))
     }) else {
@@ -47,14 +47,17 @@ fn DocumentItem(doc: usize) -> impl IntoView {
     };
     let mode = RwSignal::new(Mode::Idle);
     let count = move || {
-        annotator.track_document(doc);
-        annotator.with(|w| w.annotations(doc).map_or(0, |a| a.len()))
+        view.store.track_document(doc);
+        view.store
+            .with(|w| w.annotations(doc).map_or(0, |a| a.len()))
     };
-    let is_current = move || annotator.current.get() == doc;
+    let is_current = move || view.current() == doc;
     let remove = move || {
-        let title = annotator.with(|w| w.document(doc).map(|d| d.title.clone()));
-        if annotator.remove_document(doc) {
-            annotator.tell(Notice::info(format!(
+        let title = view
+            .store
+            .with(|w| w.document(doc).map(|d| d.title.clone()));
+        if view.store.remove_document(doc) {
+            view.store.tell(Notice::info(format!(
                 "Removed “{}”. Ctrl+Z brings it back.",
                 title.unwrap_or_default()
             )));
@@ -94,7 +97,7 @@ fn DocumentItem(doc: usize) -> impl IntoView {
                             data-testid="doc-item"
                             data-doc-id=id.clone()
                             aria-keyshortcuts="F2 Delete"
-                            on:click=move |_| annotator.open(doc)
+                            on:click=move |_| view.open(doc)
                             on:keydown=on_keydown
                         >
                             <span class="doc-title">{title}</span>
@@ -156,9 +159,11 @@ fn DocumentItem(doc: usize) -> impl IntoView {
 /// or leaving the field keeps the new title, Escape the old one.
 #[component]
 fn TitleEditor(doc: usize, mode: RwSignal<Mode>) -> impl IntoView {
-    let annotator = expect_context::<Annotator>();
+    let view = expect_context::<View>();
     let input = NodeRef::<html::Input>::new();
-    let title = annotator.with(|w| w.document(doc).map(|d| d.title.clone()).unwrap_or_default());
+    let title = view
+        .store
+        .with(|w| w.document(doc).map(|d| d.title.clone()).unwrap_or_default());
     let commit = move || {
         if mode.get_untracked() != Mode::Renaming {
             return;
@@ -167,10 +172,12 @@ fn TitleEditor(doc: usize, mode: RwSignal<Mode>) -> impl IntoView {
         let Some(field) = input.get_untracked() else {
             return;
         };
-        let unchanged = annotator.with(|w| w.document(doc).map(|d| d.title.clone()))
+        let unchanged = view
+            .store
+            .with(|w| w.document(doc).map(|d| d.title.clone()))
             == Some(field.value().trim().to_string());
         if !unchanged {
-            annotator.rename_document(doc, &field.value());
+            view.store.rename_document(doc, &field.value());
         }
     };
     Effect::new(move || {

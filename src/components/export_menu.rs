@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::browser::download::download;
 use crate::format::{brat, conll, doccano, native, w3c};
 use crate::model::Workspace;
-use crate::state::{Annotator, Notice};
+use crate::state::{Notice, View};
 
 /// The formats offered, in the order shown.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -110,12 +110,12 @@ impl Format {
 
 #[component]
 pub fn ExportMenu() -> impl IntoView {
-    let annotator = expect_context::<Annotator>();
+    let view = expect_context::<View>();
     let only_open = RwSignal::new(false);
     let export = move |format: Format| {
-        let made = annotator.with(|w| {
+        let made = view.store.with(|w| {
             let documents: Vec<usize> = if only_open.get_untracked() {
-                vec![annotator.current.get_untracked()]
+                vec![view.current_untracked()]
             } else {
                 (0..w.document_count()).collect()
             };
@@ -132,7 +132,7 @@ pub fn ExportMenu() -> impl IntoView {
             },
             Err(e) => Notice::error(format!("Nothing was exported: {e}.")),
         };
-        annotator.tell(notice);
+        view.store.tell(notice);
     };
     view! {
         <div class="export-menu" role="group" aria-label="Export">

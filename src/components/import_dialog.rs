@@ -10,7 +10,7 @@ use crate::browser::stamp;
 use crate::format::import;
 use crate::model::import::{plan, ImportError, ImportPlan, Incoming, Mode};
 use crate::model::megabytes;
-use crate::state::{Annotator, Notice};
+use crate::state::{Notice, View};
 
 /// The largest file read for import; larger ones are refused unread.
 const MAX_IMPORT_BYTES: usize = 64_000_000;
@@ -29,7 +29,7 @@ pub fn ImportControl(
     /// The hidden file input, which Alt+I clicks.
     import_input: NodeRef<html::Input>,
 ) -> impl IntoView {
-    let annotator = expect_context::<Annotator>();
+    let view = expect_context::<View>();
     let pending = RwSignal::new(None::<Pending>);
     let on_change = move |_| {
         let Some(input) = import_input.get_untracked() else {
@@ -41,7 +41,7 @@ pub fn ImportControl(
             spawn_local(async move {
                 match read(&file).await {
                     Ok(read) => pending.set(Some(read)),
-                    Err(why) => annotator.tell(Notice::error(format!(
+                    Err(why) => view.store.tell(Notice::error(format!(
                         "“{}” was not imported: {why}. Nothing changed.",
                         file.name
                     ))),
@@ -96,7 +96,7 @@ async fn read(file: &ChosenFile) -> Result<Pending, String> {
 /// The preview of one file's import, with the choice of mode.
 #[component]
 fn ImportDialog(read: Pending, pending: RwSignal<Option<Pending>>) -> impl IntoView {
-    let annotator = expect_context::<Annotator>();
+    let view = expect_context::<View>();
     let mode = RwSignal::new(Mode::Merge);
     let Pending {
         file_name,
@@ -106,7 +106,8 @@ fn ImportDialog(read: Pending, pending: RwSignal<Option<Pending>>) -> impl IntoV
     let now = stamp::now();
     let planned: Memo<Result<ImportPlan, ImportError>> = Memo::new(move |_| {
         let mode = mode.get();
-        annotator.with(|w| plan(w, incoming.clone(), mode, &mut stamp::new_id, &now))
+        view.store
+            .with(|w| plan(w, incoming.clone(), mode, &mut stamp::new_id, &now))
     });
     let close = move || pending.set(None);
     let name = file_name.clone();
@@ -116,12 +117,12 @@ fn ImportDialog(read: Pending, pending: RwSignal<Option<Pending>>) -> impl IntoV
         };
         close();
         if plan.action == Default::default() {
-            annotator.tell(Notice::info(format!(
+            view.store.tell(Notice::info(format!(
                 "Nothing to import from “{name}”: {}.",
                 plan.preview
             )));
-        } else if annotator.act(Ok(plan.action)) {
-            annotator.tell(Notice::info(format!(
+        } else if view.store.act(Ok(plan.action)) {
+            view.store.tell(Notice::info(format!(
                 "Imported “{name}”: {}. Ctrl+Z undoes it.",
                 plan.preview
             )));

@@ -18,7 +18,7 @@ use wasm_bindgen::{closure::Closure, JsCast};
 
 use super::keyboard_navigation::paragraph_at;
 use crate::browser::selection;
-use crate::state::Annotator;
+use crate::state::View;
 
 /// Anchor and focus, in code points of the open document.
 type Ends = (usize, usize);
@@ -33,8 +33,8 @@ thread_local! {
 /// Follows the page's selection in `pane` from now on. `selectionchange`
 /// is fired at the document only; the listener lives as long as the app,
 /// like the reading pane.
-pub fn follow(annotator: Annotator, pane: NodeRef<html::Div>) {
-    let on_change = Closure::<dyn Fn()>::new(move || CURRENT.set(read(annotator, pane)));
+pub fn follow(view: View, pane: NodeRef<html::Div>) {
+    let on_change = Closure::<dyn Fn()>::new(move || CURRENT.set(read(view, pane)));
     let _ = document()
         .add_event_listener_with_callback("selectionchange", on_change.as_ref().unchecked_ref());
     on_change.forget();
@@ -48,37 +48,32 @@ pub fn forget() {
 
 /// Notes the selection if it touches code points `start..=end`, which are
 /// about to be redrawn, and puts it back on the next frame.
-pub fn keep(annotator: Annotator, pane: NodeRef<html::Div>, start: usize, end: usize) {
+pub fn keep(view: View, pane: NodeRef<html::Div>, start: usize, end: usize) {
     if PENDING.get().is_some() {
         return;
     }
     if let Some((anchor, focus)) = CURRENT.get() {
         if anchor.min(focus) <= end && anchor.max(focus) >= start {
-            put_after_redraw(annotator, pane, anchor, focus);
+            put_after_redraw(view, pane, anchor, focus);
         }
     }
 }
 
 /// Makes `anchor..focus` the selection on the next frame, once the
 /// paragraphs being redrawn are drawn, in place of any selection noted.
-pub fn put_after_redraw(
-    annotator: Annotator,
-    pane: NodeRef<html::Div>,
-    anchor: usize,
-    focus: usize,
-) {
+pub fn put_after_redraw(view: View, pane: NodeRef<html::Div>, anchor: usize, focus: usize) {
     let scheduled = PENDING.replace(Some((anchor, focus))).is_some();
     if !scheduled {
-        request_animation_frame(move || put_back(annotator, pane));
+        request_animation_frame(move || put_back(view, pane));
     }
 }
 
-fn put_back(annotator: Annotator, pane: NodeRef<html::Div>) {
+fn put_back(view: View, pane: NodeRef<html::Div>) {
     let (Some((anchor, focus)), Some(pane)) = (PENDING.take(), pane.get_untracked()) else {
         return;
     };
     let point = |offset| {
-        let (paragraph, start) = paragraph_at(annotator, &pane, offset)?;
+        let (paragraph, start) = paragraph_at(view, &pane, offset)?;
         selection::point_in(&paragraph, start, offset)
     };
     let page = window().get_selection().ok().flatten();
@@ -90,14 +85,14 @@ fn put_back(annotator: Annotator, pane: NodeRef<html::Div>) {
 }
 
 /// The page's selection in code points, if both its ends lie in `pane`.
-fn read(annotator: Annotator, pane: NodeRef<html::Div>) -> Option<Ends> {
+fn read(view: View, pane: NodeRef<html::Div>) -> Option<Ends> {
     let pane = pane.get_untracked()?;
     let selection = window().get_selection().ok()??;
     let (anchor, focus) = (selection.anchor_node()?, selection.focus_node()?);
     if !pane.contains(Some(&anchor)) || !pane.contains(Some(&focus)) {
         return None;
     }
-    let len = annotator.with(|w| w.char_len(annotator.current.get_untracked()));
+    let len = view.store.with(|w| w.char_len(view.current_untracked()));
     Some((
         selection::offset_of(&pane, &anchor, selection.anchor_offset(), len)?,
         selection::offset_of(&pane, &focus, selection.focus_offset(), len)?,

@@ -14,50 +14,50 @@ use web_sys::{Element, KeyboardEvent};
 use super::reading_pane::paragraph_element;
 use crate::browser::selection;
 use crate::model::snap::Unit;
-use crate::state::Annotator;
+use crate::state::View;
 
 /// Handles a key pressed in the reading pane.
-pub fn on_pane_key(annotator: Annotator, pane: &Element, event: &KeyboardEvent) {
+pub fn on_pane_key(view: View, pane: &Element, event: &KeyboardEvent) {
     let key = event.key();
     let (shift, alt, word) = (
         event.shift_key(),
         event.alt_key(),
         event.ctrl_key() || event.meta_key(),
     );
-    let doc = annotator.current.get_untracked();
-    let len = annotator.with(|w| w.char_len(doc));
+    let doc = view.current_untracked();
+    let len = view.store.with(|w| w.char_len(doc));
     let handled = match key.as_str() {
-        "ArrowLeft" | "ArrowRight" if shift || alt => match annotator.selected_annotation() {
+        "ArrowLeft" | "ArrowRight" if shift || alt => match view.selected_annotation() {
             Some(annotation) => {
-                resize(annotator, &annotation, key == "ArrowRight", alt, word);
+                resize(view, &annotation, key == "ArrowRight", alt, word);
                 true
             }
-            None => move_caret(annotator, pane, &key, shift, word, len),
+            None => move_caret(view, pane, &key, shift, word, len),
         },
         "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown" => {
-            move_caret(annotator, pane, &key, shift, word, len)
+            move_caret(view, pane, &key, shift, word, len)
         }
         "Tab" if !alt && !word => {
             let caret = selection::caret(pane, len).unwrap_or(0);
-            let found = annotator.select_next(caret, !shift);
+            let found = view.select_next(caret, !shift);
             if found {
-                show_selected(annotator, pane);
+                show_selected(view, pane);
             } else {
                 // Past the last annotation, Tab leaves the pane as usual.
-                annotator.selected.set(None);
+                view.selected.set(None);
             }
             found
         }
-        "Enter" => match annotator.selected.get_untracked() {
+        "Enter" => match view.selected.get_untracked() {
             Some(id) => {
-                annotator.inspected.set(vec![id]);
+                view.inspected.set(vec![id]);
                 true
             }
             None => false,
         },
-        "Delete" | "Backspace" => match annotator.selected.get_untracked() {
+        "Delete" | "Backspace" => match view.selected.get_untracked() {
             Some(id) => {
-                annotator.delete(&id);
+                view.delete(&id);
                 true
             }
             None => false,
@@ -72,15 +72,15 @@ pub fn on_pane_key(annotator: Annotator, pane: &Element, event: &KeyboardEvent) 
 /// Moves the selected annotation's end (or with `start`, its start) by a
 /// character or, with `word`, to the next word edge.
 fn resize(
-    annotator: Annotator,
+    view: View,
     annotation: &crate::model::Annotation,
     forward: bool,
     start: bool,
     word: bool,
 ) {
-    let doc = annotator.current.get_untracked();
+    let doc = view.current_untracked();
     let unit = |edge| if word { edge } else { Unit::Character };
-    let span = annotator.with(|w| {
+    let span = view.store.with(|w| {
         if start {
             w.step(doc, annotation.start, forward, unit(Unit::WordStart))..annotation.end
         } else {
@@ -88,23 +88,16 @@ fn resize(
         }
     });
     if span.start < span.end && span != (annotation.start..annotation.end) {
-        annotator.resize(&annotation.id, span);
+        view.resize(&annotation.id, span);
     }
 }
 
 /// Moves the caret, or extends the selection with `extend`, as a text
 /// field would; starts at the top of the document if there is no caret yet.
-fn move_caret(
-    annotator: Annotator,
-    pane: &Element,
-    key: &str,
-    extend: bool,
-    word: bool,
-    len: usize,
-) -> bool {
-    annotator.selected.set(None);
+fn move_caret(view: View, pane: &Element, key: &str, extend: bool, word: bool, len: usize) -> bool {
+    view.selected.set(None);
     if selection::caret(pane, len).is_none() {
-        place(annotator, pane, 0..0);
+        place(view, pane, 0..0);
         return true;
     }
     let (direction, granularity) = match key {
@@ -123,20 +116,20 @@ fn move_caret(
 }
 
 /// Scrolls the selected annotation into view and puts the caret at its start.
-pub fn show_selected(annotator: Annotator, pane: &Element) {
-    if let Some(annotation) = annotator.selected_annotation() {
-        place(annotator, pane, annotation.start..annotation.start);
-        if let Some((paragraph, _)) = paragraph_at(annotator, pane, annotation.start) {
+pub fn show_selected(view: View, pane: &Element) {
+    if let Some(annotation) = view.selected_annotation() {
+        place(view, pane, annotation.start..annotation.start);
+        if let Some((paragraph, _)) = paragraph_at(view, pane, annotation.start) {
             paragraph.scroll_into_view_with_bool(false);
         }
     }
 }
 
 /// Makes code points `span` of the open document the page's selection.
-pub fn place(annotator: Annotator, pane: &Element, span: std::ops::Range<usize>) {
+pub fn place(view: View, pane: &Element, span: std::ops::Range<usize>) {
     let (Some(start), Some(end)) = (
-        paragraph_at(annotator, pane, span.start),
-        paragraph_at(annotator, pane, span.end),
+        paragraph_at(view, pane, span.start),
+        paragraph_at(view, pane, span.end),
     ) else {
         return;
     };
@@ -145,13 +138,9 @@ pub fn place(annotator: Annotator, pane: &Element, span: std::ops::Range<usize>)
 
 /// The paragraph element holding code point `offset` of the open document,
 /// with its starting offset.
-pub fn paragraph_at(
-    annotator: Annotator,
-    pane: &Element,
-    offset: usize,
-) -> Option<(Element, usize)> {
-    let doc = annotator.current.get_untracked();
-    let (index, start) = annotator.with(|w| {
+pub fn paragraph_at(view: View, pane: &Element, offset: usize) -> Option<(Element, usize)> {
+    let doc = view.current_untracked();
+    let (index, start) = view.store.with(|w| {
         let paragraphs = w.paragraphs(doc)?.as_slice();
         let index = paragraphs
             .partition_point(|p| p.end <= offset)

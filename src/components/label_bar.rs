@@ -8,14 +8,14 @@ use leptos::{html, prelude::*};
 use super::label_editor::{LabelEditor, EDITOR_ID, OPEN_BUTTON_ID};
 use super::reading_pane::tag_selection;
 use crate::model::cues;
-use crate::state::Annotator;
+use crate::state::View;
 
 #[component]
 pub fn LabelBar(pane: NodeRef<html::Div>) -> impl IntoView {
-    let annotator = expect_context::<Annotator>();
+    let view = expect_context::<View>();
     let editing = RwSignal::new(false);
     let buttons = move || {
-        let labels = annotator.labels();
+        let labels = view.store.labels();
         let cues = cues(&labels);
         labels
             .into_iter()
@@ -36,7 +36,7 @@ pub fn LabelBar(pane: NodeRef<html::Div>) -> impl IntoView {
                         title=title
                         // Keep the text selection: a button press would otherwise clear it.
                         on:mousedown=|event| event.prevent_default()
-                        on:click=move |_| tag_selection(annotator, pane, &name)
+                        on:click=move |_| tag_selection(view, pane, &name)
                     >
                         <span class="swatch" aria-hidden="true"></span>
                         {label.name}
@@ -65,8 +65,8 @@ pub fn LabelBar(pane: NodeRef<html::Div>) -> impl IntoView {
                 <input
                     type="checkbox"
                     data-testid="snap-toggle"
-                    prop:checked=move || annotator.snap_words.get()
-                    on:change=move |event| annotator.snap_words.set(event_target_checked(&event))
+                    prop:checked=move || view.snap_words.get()
+                    on:change=move |event| view.snap_words.set(event_target_checked(&event))
                     // Keep the text selection while toggling.
                     on:mousedown=|event| event.prevent_default()
                 />

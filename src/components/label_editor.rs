@@ -3,7 +3,7 @@
 //! deleted, and where new labels are added.
 //!
 //! Every change is planned by the core (`model::label_set`) and handed to
-//! the annotator as one action, so it is saved at once and Ctrl+Z undoes it
+//! the view as one action, so it is saved at once and Ctrl+Z undoes it
 //! whole. Deleting a label that annotations carry first asks whether to
 //! delete them or move them to another label; nothing changes until the
 //! person confirms.
@@ -31,7 +31,7 @@ use crate::model::{
     plan_recolor, plan_rename_label, plan_set_hotkey, suggest_color, suggest_hotkey, Action, Cue,
     Disposal, Label, LabelError, MAX_NAME_CHARS,
 };
-use crate::state::{Annotator, Notice};
+use crate::state::{Notice, View};
 
 /// The `id` of the editor panel, which the button opening it controls.
 pub const EDITOR_ID: &str = "label-editor";
@@ -52,8 +52,8 @@ pub fn LabelEditor(open: RwSignal<bool>) -> impl IntoView {
 
 #[component]
 fn EditorPanel(open: RwSignal<bool>) -> impl IntoView {
-    let annotator = expect_context::<Annotator>();
-    let labels = Memo::new(move |_| annotator.labels());
+    let view = expect_context::<View>();
+    let labels = Memo::new(move |_| view.store.labels());
     let cues = Memo::new(move |_| labels.with(|l| cues(l)));
     let close = move || {
         open.set(false);
@@ -109,7 +109,7 @@ struct PendingDelete {
 
 #[component]
 fn LabelRow(index: usize, labels: Memo<Vec<Label>>, cues: Memo<Vec<Cue>>) -> impl IntoView {
-    let annotator = expect_context::<Annotator>();
+    let view = expect_context::<View>();
     let label = Memo::new(move |_| labels.with(|l| l.get(index).cloned()));
     let read = move |f: fn(&Label) -> String| {
         move || label.with(|l| l.as_ref().map(f).unwrap_or_default())
@@ -129,22 +129,22 @@ fn LabelRow(index: usize, labels: Memo<Vec<Label>>, cues: Memo<Vec<Cue>>) -> imp
         let input = event_target::<HtmlInputElement>(&event);
         let old = name();
         let new = input.value();
-        let planned = annotator.with(|w| plan_rename_label(w, &old, &new));
-        let count = annotator.with(|w| label_usage(w, &old));
+        let planned = view.store.with(|w| plan_rename_label(w, &old, &new));
+        let count = view.store.with(|w| label_usage(w, &old));
         let done = format!(
             "Renamed “{old}” to “{}”{}.",
             normalize_name(&new),
             annotations_of(count)
         );
-        if !perform(annotator, planned, done) {
+        if !perform(view, planned, done) {
             input.set_value(&old);
         }
     };
     let recolor = move |event: ev::Event| {
         let input = event_target::<HtmlInputElement>(&event);
         let name = name();
-        let planned = annotator.with(|w| plan_recolor(w, &name, &input.value()));
-        if !perform(annotator, planned, format!("Recoloured “{name}”.")) {
+        let planned = view.store.with(|w| plan_recolor(w, &name, &input.value()));
+        if !perform(view, planned, format!("Recoloured “{name}”.")) {
             input.set_value(
                 &label.with_untracked(|l| l.as_ref().map(|l| l.color.clone()).unwrap_or_default()),
             );
@@ -157,7 +157,8 @@ fn LabelRow(index: usize, labels: Memo<Vec<Label>>, cues: Memo<Vec<Cue>>) -> imp
             Err(e) => (Err(e), String::new()),
             Ok(key) => {
                 let owner = key.and_then(|k| {
-                    annotator.with(|w| hotkey_owner(w, k, &name).map(|l| l.name.clone()))
+                    view.store
+                        .with(|w| hotkey_owner(w, k, &name).map(|l| l.name.clone()))
                 });
                 let done = match (key, owner) {
                     (Some(k), Some(owner)) => {
@@ -166,18 +167,18 @@ fn LabelRow(index: usize, labels: Memo<Vec<Label>>, cues: Memo<Vec<Cue>>) -> imp
                     (Some(k), None) => format!("Hotkey {k} now tags “{name}”."),
                     (None, _) => format!("“{name}” has no hotkey now."),
                 };
-                (annotator.with(|w| plan_set_hotkey(w, &name, key)), done)
+                (view.store.with(|w| plan_set_hotkey(w, &name, key)), done)
             }
         };
-        if !perform(annotator, planned, done) {
+        if !perform(view, planned, done) {
             input.set_value(&read(hotkey_text)());
         }
     };
     let move_to = move |to: usize, control: &'static str, other: &'static str| {
         let name = name();
-        let planned = annotator.with(|w| plan_move_label(w, &name, to));
+        let planned = view.store.with(|w| plan_move_label(w, &name, to));
         if perform(
-            annotator,
+            view,
             planned,
             format!("Moved “{name}” to position {}.", to + 1),
         ) {
@@ -191,11 +192,12 @@ fn LabelRow(index: usize, labels: Memo<Vec<Label>>, cues: Memo<Vec<Cue>>) -> imp
     };
     let delete = move |_| {
         let name = name();
-        let count = annotator.with(|w| label_usage(w, &name));
+        let count = view.store.with(|w| label_usage(w, &name));
         if count == 0 {
-            let planned =
-                annotator.with(|w| plan_delete_label(w, &name, Disposal::DeleteAnnotations));
-            if perform(annotator, planned, format!("Deleted “{name}”.")) {
+            let planned = view
+                .store
+                .with(|w| plan_delete_label(w, &name, Disposal::DeleteAnnotations));
+            if perform(view, planned, format!("Deleted “{name}”.")) {
                 focus_id(EDITOR_ID);
             }
         } else {
@@ -297,7 +299,7 @@ fn ConfirmDelete(
     labels: Memo<Vec<Label>>,
     pending: RwSignal<Option<PendingDelete>>,
 ) -> impl IntoView {
-    let annotator = expect_context::<Annotator>();
+    let view = expect_context::<View>();
     let PendingDelete { name, count } = asked;
     let name = StoredValue::new(name);
     let others = move || {
@@ -337,8 +339,8 @@ fn ConfirmDelete(
             let done = format!("Deleted “{name}” and its {}.", annotations_word(count));
             (Disposal::DeleteAnnotations, done)
         };
-        let planned = annotator.with(|w| plan_delete_label(w, &name, disposal));
-        if perform(annotator, planned, done) {
+        let planned = view.store.with(|w| plan_delete_label(w, &name, disposal));
+        if perform(view, planned, done) {
             pending.set(None);
             focus_id(EDITOR_ID);
         }
@@ -426,7 +428,7 @@ fn ConfirmDelete(
 /// offered are the first ones no label has, until the person picks others.
 #[component]
 fn AddLabel(labels: Memo<Vec<Label>>) -> impl IntoView {
-    let annotator = expect_context::<Annotator>();
+    let view = expect_context::<View>();
     let name = RwSignal::new(String::new());
     let picked_color = RwSignal::new(None::<String>);
     let picked_hotkey = RwSignal::new(None::<String>);
@@ -447,9 +449,9 @@ fn AddLabel(labels: Memo<Vec<Label>>) -> impl IntoView {
         event.prevent_default();
         let new = name.get_untracked();
         let planned = parse_hotkey(&hotkey())
-            .and_then(|key| annotator.with(|w| plan_add_label(w, &new, &color(), key)));
+            .and_then(|key| view.store.with(|w| plan_add_label(w, &new, &color(), key)));
         let done = format!("Added the label “{}”.", normalize_name(&new));
-        if perform(annotator, planned, done) {
+        if perform(view, planned, done) {
             name.set(String::new());
             picked_color.set(None);
             picked_hotkey.set(None);
@@ -496,19 +498,20 @@ fn AddLabel(labels: Memo<Vec<Label>>) -> impl IntoView {
 
 /// Applies a planned change to the label set and says what it did, or says
 /// why it was refused. Whether it was applied.
-fn perform(annotator: Annotator, planned: Result<Action, LabelError>, done: String) -> bool {
+fn perform(view: View, planned: Result<Action, LabelError>, done: String) -> bool {
     match planned {
         Err(LabelError::Unchanged) => false,
         Err(e) => {
-            annotator.tell(Notice::error(format!("The labels were not changed: {e}.")));
+            view.store
+                .tell(Notice::error(format!("The labels were not changed: {e}.")));
             false
         }
         Ok(action) => {
             let after = action.labels.as_ref().map(|(_, after)| after.clone());
-            annotator.act(Ok(action));
-            let applied = annotator.with(|w| after.as_deref() == Some(w.labels()));
+            view.store.act(Ok(action));
+            let applied = view.store.with(|w| after.as_deref() == Some(w.labels()));
             if applied {
-                annotator.tell(Notice::info(done));
+                view.store.tell(Notice::info(done));
             }
             applied
         }

@@ -1,7 +1,7 @@
-//! The view: small components, each reading the shared [`Annotator`]
+//! The view: small components, each reading the shared [`View`]
 //! handle from context and changing it only through its methods.
 //!
-//! [`Annotator`]: crate::state::Annotator
+//! [`View`]: crate::state::View
 
 mod add_documents;
 mod annotation_details;

@@ -24,17 +24,17 @@ use super::span_handles::SpanHandles;
 use crate::browser::near_viewport::NearViewport;
 use crate::browser::selection;
 use crate::model::{segments, Annotation, LabelCues, Workspace};
-use crate::state::{Annotator, Notice};
+use crate::state::{Notice, View};
 
 /// Tags what is selected in `pane` with `label`, and selects the new
 /// annotation with the caret at its end. With nothing selected in the page,
 /// it gives the selected annotation that label instead. A selection outside
 /// the pane changes nothing.
-pub fn tag_selection(annotator: Annotator, pane_ref: NodeRef<html::Div>, label: &str) {
+pub fn tag_selection(view: View, pane_ref: NodeRef<html::Div>, label: &str) {
     let Some(pane) = pane_ref.get_untracked() else {
         return;
     };
-    let len = annotator.with(|w| w.char_len(annotator.current.get_untracked()));
+    let len = view.store.with(|w| w.char_len(view.current_untracked()));
     let nothing_selected = window()
         .get_selection()
         .ok()
@@ -42,19 +42,14 @@ pub fn tag_selection(annotator: Annotator, pane_ref: NodeRef<html::Div>, label: 
         .is_none_or(|s| s.is_collapsed());
     match selection::selected_span(&pane, len) {
         Some(span) => {
-            if let Some(annotation) = annotator.annotate(span, label) {
-                annotator.selected.set(Some(annotation.id));
-                kept_selection::put_after_redraw(
-                    annotator,
-                    pane_ref,
-                    annotation.end,
-                    annotation.end,
-                );
+            if let Some(annotation) = view.annotate(span, label) {
+                view.selected.set(Some(annotation.id));
+                kept_selection::put_after_redraw(view, pane_ref, annotation.end, annotation.end);
             }
         }
-        None => match annotator.selected.get_untracked() {
-            Some(id) if nothing_selected => annotator.retag(&id, label),
-            _ => annotator.tell(Notice::info(
+        None => match view.selected.get_untracked() {
+            Some(id) if nothing_selected => view.retag(&id, label),
+            _ => view.store.tell(Notice::info(
                 "Select some text in the article first, then choose a label.",
             )),
         },
@@ -64,10 +59,10 @@ pub fn tag_selection(annotator: Annotator, pane_ref: NodeRef<html::Div>, label: 
 /// The current document's title and date, above the pane.
 #[component]
 pub fn DocumentHeading() -> impl IntoView {
-    let annotator = expect_context::<Annotator>();
+    let view = expect_context::<View>();
     let heading = move || {
-        let doc = annotator.current.get();
-        annotator.with(|w| {
+        let doc = view.current();
+        view.store.with(|w| {
             w.document(doc).map(|d| {
                 (
                     d.title.clone(),
@@ -129,16 +124,20 @@ pub fn paragraph_element(pane: &Element, index: usize) -> Option<Element> {
 
 #[component]
 pub fn ReadingPane(pane: NodeRef<html::Div>) -> impl IntoView {
-    let annotator = expect_context::<Annotator>();
+    let view = expect_context::<View>();
     let near: NearFlags = StoredValue::new(Vec::new());
     let drawn_with: DrawnWith = StoredValue::new(Vec::new());
-    let queue = DrawQueue::new(annotator, near);
-    kept_selection::follow(annotator, pane);
+    let queue = DrawQueue::new(view, near);
+    kept_selection::follow(view, pane);
     let watcher = StoredValue::new_local(None::<NearViewport>);
     let paragraphs = move || {
-        let doc = annotator.current.get();
-        let count = annotator.with(|w| w.paragraphs(doc).map_or(0, |p| p.as_slice().len()));
-        let spans = annotator.with(|w| w.annotations(doc).map_or(0, |a| a.len()));
+        let doc = view.current();
+        let count = view
+            .store
+            .with(|w| w.paragraphs(doc).map_or(0, |p| p.as_slice().len()));
+        let spans = view
+            .store
+            .with(|w| w.annotations(doc).map_or(0, |a| a.len()));
         let draw_all = spans <= DRAW_ALL_UP_TO;
         near.set_value(vec![draw_all; count]);
         drawn_with.set_value(vec![Emphasis::default(); count]);
@@ -147,7 +146,7 @@ pub fn ReadingPane(pane: NodeRef<html::Div>) -> impl IntoView {
         watcher.set_value(None);
         if !draw_all {
             // The paragraphs are in the page by the next frame: watch them then.
-            request_animation_frame(move || watcher.set_value(watch(annotator, pane, queue)));
+            request_animation_frame(move || watcher.set_value(watch(view, pane, queue)));
         }
         (0..count.div_ceil(PARAGRAPHS_PER_BLOCK))
             .map(|block| {
@@ -177,38 +176,42 @@ pub fn ReadingPane(pane: NodeRef<html::Div>) -> impl IntoView {
             .and_then(|mark| mark.get_attribute("data-ann-id"))
             .map(|ids| ids.split(' ').map(str::to_string).collect::<Vec<_>>())
             .unwrap_or_default();
-        annotator.selected.set(ids.last().cloned());
-        annotator.inspected.set(ids);
+        view.selected.set(ids.last().cloned());
+        view.inspected.set(ids);
     };
     let on_key = move |event: KeyboardEvent| {
         if let Some(pane) = pane.get_untracked() {
-            on_pane_key(annotator, &pane, &event);
+            on_pane_key(view, &pane, &event);
         }
     };
     // Brings a revealed annotation into view, drawn, selected and marked.
     Effect::new(move || {
-        let Some(id) = annotator.revealed.get() else {
+        let Some(id) = view.revealed.get() else {
             return;
         };
-        let doc = annotator.current.get_untracked();
-        let Some(start) = annotator.with(|w| w.annotations(doc)?.get(&id).map(|a| a.start)) else {
+        let doc = view.current_untracked();
+        let Some(start) = view
+            .store
+            .with(|w| w.annotations(doc)?.get(&id).map(|a| a.start))
+        else {
             return;
         };
         let Some(pane) = pane.get_untracked() else {
             return;
         };
-        if let Some((paragraph, _)) = paragraph_at(annotator, &pane, start) {
-            let index =
-                annotator.with(|w| w.paragraphs(doc).map(|p| p.touching(start, start).start));
+        if let Some((paragraph, _)) = paragraph_at(view, &pane, start) {
+            let index = view
+                .store
+                .with(|w| w.paragraphs(doc).map(|p| p.touching(start, start).start));
             if let Some(index) = index {
-                draw(annotator, near, doc, index);
+                draw(view, near, doc, index);
             }
             paragraph.scroll_into_view_with_scroll_into_view_options(&centred());
         }
-        annotator.selected.set(Some(id));
-        set_timeout(move || annotator.revealed.set(None), REVEAL_FOR);
+        view.selected.set(Some(id));
+        set_timeout(move || view.revealed.set(None), REVEAL_FOR);
     });
-    emphasise(annotator, drawn_with);
+    emphasise(view, drawn_with);
     view! {
         <div
             class="doc-text"
@@ -240,19 +243,19 @@ fn centred() -> web_sys::ScrollIntoViewOptions {
 /// one's, by redrawing the paragraphs they were and are in. A page-wide
 /// style rule would do it without a redraw, but changing one makes the
 /// browser restyle every highlight of a long document.
-fn emphasise(annotator: Annotator, drawn_with: DrawnWith) {
+fn emphasise(view: View, drawn_with: DrawnWith) {
     // The paragraphs drawn with emphasis, and for what.
     let shown = StoredValue::new((usize::MAX, Emphasis::default(), Vec::<usize>::new()));
     Effect::new(move || {
         let emphasis = Emphasis {
-            selected: annotator.selected.get(),
-            revealed: annotator.revealed.get(),
+            selected: view.selected.get(),
+            revealed: view.revealed.get(),
         };
-        let doc = annotator.current.get();
+        let doc = view.current();
         // An edit may move the emphasised annotation into other paragraphs;
         // they are redrawn by the edit, and remembered here.
-        annotator.track_document(doc);
-        let now = annotator.with(|w| {
+        view.store.track_document(doc);
+        let now = view.store.with(|w| {
             let (Some(spans), Some(paragraphs)) = (w.annotations(doc), w.paragraphs(doc)) else {
                 return Vec::new();
             };
@@ -273,7 +276,7 @@ fn emphasise(annotator: Annotator, drawn_with: DrawnWith) {
                     .iter()
                     .chain(&now)
                     .filter(|&&index| drawn_with.with_value(|d| d.get(index) != Some(&emphasis)))
-                    .for_each(|&index| annotator.redraw_paragraph(doc, index));
+                    .for_each(|&index| view.store.redraw_paragraph(doc, index));
                 indices.clear();
             }
             indices.extend(now);
@@ -294,16 +297,16 @@ struct Emphasis {
 }
 
 impl Emphasis {
-    fn now(annotator: Annotator) -> Self {
+    fn now(view: View) -> Self {
         Self {
-            selected: annotator.selected.get_untracked(),
-            revealed: annotator.revealed.get_untracked(),
+            selected: view.selected.get_untracked(),
+            revealed: view.revealed.get_untracked(),
         }
     }
 }
 
 /// Draws the highlights of paragraph `index` of document `doc` from now on.
-fn draw(annotator: Annotator, near: NearFlags, doc: usize, index: usize) {
+fn draw(view: View, near: NearFlags, doc: usize, index: usize) {
     let newly = near
         .try_update_value(|flags| {
             flags
@@ -312,7 +315,7 @@ fn draw(annotator: Annotator, near: NearFlags, doc: usize, index: usize) {
         })
         .unwrap_or(false);
     if newly {
-        annotator.redraw_paragraph(doc, index);
+        view.store.redraw_paragraph(doc, index);
     }
 }
 
@@ -322,7 +325,7 @@ fn draw(annotator: Annotator, near: NearFlags, doc: usize, index: usize) {
 /// that no frame stalls on it.
 #[derive(Clone, Copy)]
 struct DrawQueue {
-    annotator: Annotator,
+    view: View,
     near: NearFlags,
     /// Document and paragraph indices, in the order they came near.
     waiting: StoredValue<VecDeque<(usize, usize)>>,
@@ -333,9 +336,9 @@ struct DrawQueue {
 }
 
 impl DrawQueue {
-    fn new(annotator: Annotator, near: NearFlags) -> Self {
+    fn new(view: View, near: NearFlags) -> Self {
         Self {
-            annotator,
+            view,
             near,
             waiting: StoredValue::new(VecDeque::new()),
             scheduled: StoredValue::new(false),
@@ -359,7 +362,7 @@ impl DrawQueue {
     /// another frame if some are left.
     fn drain(self) {
         self.scheduled.set_value(false);
-        let current = self.annotator.current.get_untracked();
+        let current = self.view.current_untracked();
         let budget = self.per_frame.get_value();
         let started = js_sys::Date::now();
         let mut spans = 0;
@@ -372,7 +375,8 @@ impl DrawQueue {
                 continue;
             }
             spans += self
-                .annotator
+                .view
+                .store
                 .with(|w| {
                     let paragraph = w.paragraphs(doc)?.as_slice().get(index)?;
                     Some(
@@ -383,7 +387,7 @@ impl DrawQueue {
                 })
                 .unwrap_or(0)
                 + 1;
-            draw(self.annotator, self.near, doc, index);
+            draw(self.view, self.near, doc, index);
         }
         if spans > 0 {
             // The paragraphs are redrawn in the microtasks their triggers
@@ -413,10 +417,10 @@ impl DrawQueue {
 /// checks a few dozen elements a frame rather than every paragraph of a
 /// long document. Without IntersectionObserver, every paragraph is drawn
 /// at once.
-fn watch(annotator: Annotator, pane: NodeRef<html::Div>, queue: DrawQueue) -> Option<NearViewport> {
+fn watch(view: View, pane: NodeRef<html::Div>, queue: DrawQueue) -> Option<NearViewport> {
     let pane = pane.get_untracked()?;
     let root = pane.parent_element()?;
-    let doc = annotator.current.get_untracked();
+    let doc = view.current_untracked();
     let on_near = move |element: Element| {
         let Some(start) = element
             .get_attribute("data-start")
@@ -425,7 +429,7 @@ fn watch(annotator: Annotator, pane: NodeRef<html::Div>, queue: DrawQueue) -> Op
             // A block: its paragraphs are watched from now on.
             return children(&element);
         };
-        let index = annotator.with(|w| {
+        let index = view.store.with(|w| {
             w.paragraphs(doc)
                 .map(|p| p.as_slice().partition_point(|p| p.start < start))
         });
@@ -443,7 +447,7 @@ fn watch(annotator: Annotator, pane: NodeRef<html::Div>, queue: DrawQueue) -> Op
         }
         Err(_) => {
             let count = queue.near.with_value(Vec::len);
-            (0..count).for_each(|index| draw(annotator, queue.near, doc, index));
+            (0..count).for_each(|index| draw(view, queue.near, doc, index));
             None
         }
     }
@@ -462,9 +466,9 @@ fn Paragraph(
     drawn_with: DrawnWith,
     pane: NodeRef<html::Div>,
 ) -> impl IntoView {
-    let annotator = expect_context::<Annotator>();
+    let view = expect_context::<View>();
     let element = NodeRef::<html::Div>::new();
-    let (start, end) = annotator.with(|w| {
+    let (start, end) = view.store.with(|w| {
         w.paragraphs(doc)
             .and_then(|p| p.as_slice().get(index))
             .map_or((0, 0), |p| (p.start, p.end))
@@ -474,17 +478,17 @@ fn Paragraph(
     // Drawn or not, the text is the same; the plain form is one run, so
     // drawing a paragraph without spans changes nothing in the page.
     Effect::new(move |_| {
-        annotator.track_paragraph(doc, index);
+        view.store.track_paragraph(doc, index);
         let Some(element) = element.get() else {
             return;
         };
         // A redraw, not the first drawing, may take the selection's nodes.
         if shown.with_value(|runs| !runs.is_empty()) {
-            kept_selection::keep(annotator, pane, start, end);
+            kept_selection::keep(view, pane, start, end);
         }
         let drawn = near.with_value(|flags| flags.get(index).copied().unwrap_or(true));
-        let emphasis = Emphasis::now(annotator);
-        let runs = annotator.with(|w| {
+        let emphasis = Emphasis::now(view);
+        let runs = view.store.with(|w| {
             if drawn {
                 pieces(w, doc, index, &emphasis)
             } else {

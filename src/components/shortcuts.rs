@@ -8,9 +8,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent};
 
 use super::reading_pane::tag_selection;
-use crate::state::Annotator;
+use crate::state::View;
 
-/// What the shortcuts act on besides the annotator.
+/// What the shortcuts act on besides the view.
 #[derive(Clone, Copy)]
 pub struct Controls {
     /// The reading pane, whose selection a label hotkey tags.
@@ -26,7 +26,7 @@ pub struct Controls {
 }
 
 /// Listens for the shortcuts for as long as the app runs.
-pub fn listen(annotator: Annotator, controls: Controls) {
+pub fn listen(view: View, controls: Controls) {
     let Controls {
         pane,
         help,
@@ -68,17 +68,17 @@ pub fn listen(annotator: Annotator, controls: Controls) {
         match (command, event.shift_key(), key.as_str()) {
             (true, false, "z" | "Z") => {
                 event.prevent_default();
-                annotator.undo();
+                view.undo();
             }
             (true, true, "z" | "Z") | (true, false, "y" | "Y") => {
                 event.prevent_default();
-                annotator.redo();
+                view.redo();
             }
             (false, _, "Escape") => {
                 help.set(false);
-                annotator.inspected.set(Vec::new());
-                annotator.selected.set(None);
-                annotator.notice.set(None);
+                view.inspected.set(Vec::new());
+                view.selected.set(None);
+                view.store.notice.set(None);
                 if let Some(selection) = window().get_selection().ok().flatten() {
                     let _ = selection.collapse_to_start();
                 }
@@ -92,11 +92,12 @@ pub fn listen(annotator: Annotator, controls: Controls) {
                 let (Some(key), None) = (chars.next(), chars.next()) else {
                     return;
                 };
-                if let Some(label) =
-                    annotator.with(|w| w.label_for_hotkey(key).map(|l| l.name.clone()))
+                if let Some(label) = view
+                    .store
+                    .with(|w| w.label_for_hotkey(key).map(|l| l.name.clone()))
                 {
                     event.prevent_default();
-                    tag_selection(annotator, pane, &label);
+                    tag_selection(view, pane, &label);
                 }
             }
             _ => {}

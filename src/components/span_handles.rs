@@ -10,7 +10,7 @@ use web_sys::{Element, PointerEvent};
 
 use super::keyboard_navigation::paragraph_at;
 use crate::browser::selection;
-use crate::state::Annotator;
+use crate::state::View;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Edge {
@@ -23,7 +23,7 @@ type Spot = (f64, f64, f64);
 
 #[component]
 pub fn SpanHandles(pane: NodeRef<html::Div>) -> impl IntoView {
-    let annotator = expect_context::<Annotator>();
+    let view = expect_context::<View>();
     let spots = RwSignal::new(None::<(Spot, Spot)>);
     // While a handle is dragged: which, and the offset it is over.
     let dragging = RwSignal::new(None::<(Edge, usize)>);
@@ -32,7 +32,7 @@ pub fn SpanHandles(pane: NodeRef<html::Div>) -> impl IntoView {
         let Some(pane) = pane.get_untracked() else {
             return;
         };
-        let Some(annotation) = annotator.selected_annotation() else {
+        let Some(annotation) = view.selected_annotation() else {
             spots.set(None);
             return;
         };
@@ -41,7 +41,7 @@ pub fn SpanHandles(pane: NodeRef<html::Div>) -> impl IntoView {
             Some((Edge::End, at)) => (annotation.start, at),
             None => (annotation.start, annotation.end),
         };
-        spots.set(spot(annotator, &pane, start, false).zip(spot(annotator, &pane, end, true)));
+        spots.set(spot(view, &pane, start, false).zip(spot(view, &pane, end, true)));
     };
     // Re-placed once the paragraphs are redrawn and that frame is drawn:
     // the layout is up to date then, so reading it costs nothing, where
@@ -49,11 +49,9 @@ pub fn SpanHandles(pane: NodeRef<html::Div>) -> impl IntoView {
     // in the middle of the edit. Only when the selected annotation or its
     // span changes: edits elsewhere in the document must not pay for it.
     let selected_span = Memo::new(move |_| {
-        annotator.selected.track();
-        annotator.track_document(annotator.current.get());
-        annotator
-            .selected_annotation()
-            .map(|a| (a.id, a.start, a.end))
+        view.selected.track();
+        view.store.track_document(view.current());
+        view.selected_annotation().map(|a| (a.id, a.start, a.end))
     });
     Effect::new(move || {
         // Reading the memo (not just tracking it) makes it compute, and so
@@ -65,7 +63,7 @@ pub fn SpanHandles(pane: NodeRef<html::Div>) -> impl IntoView {
 
     let grab = move |edge: Edge| {
         move |event: PointerEvent| {
-            let Some(annotation) = annotator.selected_annotation() else {
+            let Some(annotation) = view.selected_annotation() else {
                 return;
             };
             event.prevent_default();
@@ -84,7 +82,7 @@ pub fn SpanHandles(pane: NodeRef<html::Div>) -> impl IntoView {
         let (Some((edge, _)), Some(pane)) = (dragging.get_untracked(), pane.get_untracked()) else {
             return;
         };
-        let len = annotator.with(|w| w.char_len(annotator.current.get_untracked()));
+        let len = view.store.with(|w| w.char_len(view.current_untracked()));
         let x = f64::from(event.client_x());
         let y = f64::from(event.client_y());
         if let Some(at) = selection::offset_at_point(&pane, x, y, len) {
@@ -97,17 +95,17 @@ pub fn SpanHandles(pane: NodeRef<html::Div>) -> impl IntoView {
             return;
         };
         dragging.set(None);
-        if let Some(annotation) = annotator.selected_annotation() {
-            let doc = annotator.current.get_untracked();
-            let words = annotator.snap_words.get_untracked();
+        if let Some(annotation) = view.selected_annotation() {
+            let doc = view.current_untracked();
+            let words = view.snap_words.get_untracked();
             let span = match edge {
                 Edge::Start => at..annotation.end,
                 Edge::End => annotation.start..at,
             };
             if span.start < span.end {
-                let span = annotator.with(|w| w.snap(doc, span, words));
+                let span = view.store.with(|w| w.snap(doc, span, words));
                 if span != (annotation.start..annotation.end) {
-                    annotator.resize(&annotation.id, span);
+                    view.resize(&annotation.id, span);
                 }
             }
         }
@@ -158,14 +156,14 @@ fn after_next_frame(f: impl FnOnce() + 'static) {
 /// Where a handle for code point `offset` stands. An end handle sits after
 /// the character before it, so a span ending at a line break keeps its
 /// handle on its own line.
-fn spot(annotator: Annotator, pane: &Element, offset: usize, is_end: bool) -> Option<Spot> {
+fn spot(view: View, pane: &Element, offset: usize, is_end: bool) -> Option<Spot> {
     let container = pane.parent_element()?;
     let lookup = if is_end {
         offset.saturating_sub(1)
     } else {
         offset
     };
-    let (paragraph, start) = paragraph_at(annotator, pane, lookup)?;
+    let (paragraph, start) = paragraph_at(view, pane, lookup)?;
     let (node, units) = selection::point_in(&paragraph, start, offset)?;
     let (x, y, h) = selection::point_rect(&node, units)?;
     let origin = container.get_bounding_client_rect();

@@ -1,30 +1,39 @@
-//! The status line: whether work is saved, said plainly, and the latest
+//! The status line: whether work is saved, said plainly (never "saved"
+//! while anything is not), how much storage is used, and the latest
 //! notice, announced to screen readers.
 
 use leptos::prelude::*;
 
-use crate::state::{Annotator, SaveState};
+use crate::state::DocumentStore;
 
 #[component]
 pub fn StatusLine() -> impl IntoView {
-    let annotator = expect_context::<Annotator>();
-    let saved = move || match annotator.save_state.get() {
-        SaveState::Loaded => "All work is saved in this browser.".to_string(),
-        SaveState::Saved => format!("Saved at {}.", clock_time()),
-        SaveState::NotSaved(why) => format!("Not saved: {why}. Export to keep your work."),
-    };
-    let not_saved = move || matches!(annotator.save_state.get(), SaveState::NotSaved(_));
+    let store = expect_context::<DocumentStore>();
+    let status = store.status;
     let notice = move |errors: bool| {
-        annotator
+        store
             .notice
             .get()
             .filter(|n| n.is_error == errors)
             .map(|n| n.text)
     };
+    let usage = move || status.with(|s| s.usage());
     view! {
         <footer class="status-line">
-            <span data-testid="status" class="save-state" class:not-saved=not_saved>
-                {saved}
+            <span
+                data-testid="status"
+                class="save-state"
+                class:not-saved=move || status.with(|s| s.is_trouble())
+                data-pending=move || status.with(|s| s.pending().to_string())
+            >
+                {move || status.with(|s| s.text())}
+            </span>
+            <span
+                data-testid="storage-use"
+                class="storage-use"
+                class:warning=move || usage().1
+            >
+                {move || usage().0}
             </span>
             <span class="notice error" role="alert">
                 {move || notice(true)}
@@ -34,15 +43,4 @@ pub fn StatusLine() -> impl IntoView {
             </span>
         </footer>
     }
-}
-
-/// The local time as `HH:MM:SS`.
-fn clock_time() -> String {
-    let now = js_sys::Date::new_0();
-    format!(
-        "{:02}:{:02}:{:02}",
-        now.get_hours(),
-        now.get_minutes(),
-        now.get_seconds()
-    )
 }

@@ -195,14 +195,13 @@ mod tests {
     fn other_workspace() -> Workspace {
         let mut ws = Workspace::new(seed_documents(), default_labels());
         let mine = Document::added("mine".into(), "mine.txt".into(), "Zoë שלום 中文".into(), "");
-        let actions = [
-            ws.plan_add_documents(vec![mine]).unwrap(),
-            plan_recolor(&ws, "Person", "#e7e5e4").unwrap(),
-            plan_add_label(&ws, "Weapon", "#ffffff", Some('7')).unwrap(),
-        ];
-        for action in actions {
-            ws.apply(&action).unwrap();
-        }
+        // Each planned on what the one before left, as the app does.
+        let add = ws.plan_add_documents(vec![mine]).unwrap();
+        ws.apply(&add).unwrap();
+        let recolor = plan_recolor(&ws, "Person", "#e7e5e4").unwrap();
+        ws.apply(&recolor).unwrap();
+        let weapon = plan_add_label(&ws, "Weapon", "#ffffff", Some('7')).unwrap();
+        ws.apply(&weapon).unwrap();
         for (doc, span, label, id) in [(0, 17..23, "Person", "x1"), (3, 4..8, "Weapon", "x2")] {
             let action = ws
                 .plan_annotate(doc, span, label, id.into(), NOW.into())

@@ -4,6 +4,7 @@
 
 mod annotation;
 mod document;
+mod foreign;
 mod history;
 pub mod import;
 mod label;
@@ -17,6 +18,7 @@ mod workspace;
 
 pub use annotation::*;
 pub use document::*;
+pub use foreign::*;
 pub use history::*;
 pub use label::*;
 pub use label_set::*;

@@ -11,8 +11,8 @@ use std::ops::Range;
 use thiserror::Error;
 
 use super::{
-    snap, text::CharIndex, Action, Annotation, Document, DocumentStep, Label, Paragraphs,
-    SpanIndex, Step,
+    megabytes, snap, text::CharIndex, Action, Annotation, Document, DocumentStep, Label,
+    Paragraphs, SpanIndex, Step,
 };
 
 /// A reason an edit, or a stored or imported annotation, is refused. The
@@ -58,6 +58,14 @@ pub enum EditError {
     TextChanged,
     #[error("a title cannot be empty")]
     EmptyTitle,
+    #[error("“{0}” has been changed since, in another tab")]
+    ChangedSince(String),
+    #[error("the label set has been changed since, in another tab")]
+    LabelsChangedSince,
+    #[error("it needs {} of browser storage and only {} is free; remove documents or backups you no longer need", megabytes(*needed), megabytes(*free))]
+    NoRoom { needed: usize, free: usize },
+    #[error("the page is closing")]
+    Gone,
 }
 
 /// What an edit changed: one annotation of one document, and the range of
@@ -72,7 +80,7 @@ pub struct Change {
 }
 
 impl Change {
-    fn of(document: usize, annotation: &Annotation) -> Self {
+    pub(super) fn of(document: usize, annotation: &Annotation) -> Self {
         Self {
             document,
             document_id: annotation.document_id.clone(),
@@ -102,15 +110,15 @@ pub struct Applied {
 
 /// A document with what the app keeps alongside it.
 #[derive(Clone, Debug)]
-struct Annotated {
-    document: Document,
+pub(super) struct Annotated {
+    pub(super) document: Document,
     chars: CharIndex,
     paragraphs: Paragraphs,
-    annotations: SpanIndex,
+    pub(super) annotations: SpanIndex,
 }
 
 impl Annotated {
-    fn new(document: Document) -> Self {
+    pub(super) fn new(document: Document) -> Self {
         Self {
             chars: CharIndex::new(&document.text),
             paragraphs: Paragraphs::of(&document.text),
@@ -120,7 +128,7 @@ impl Annotated {
     }
 
     /// The text at `start..end`, if that is a non-empty range inside it.
-    fn quote(&self, start: usize, end: usize) -> Result<&str, EditError> {
+    pub(super) fn quote(&self, start: usize, end: usize) -> Result<&str, EditError> {
         if start == end {
             return Err(EditError::Empty);
         }
@@ -139,11 +147,11 @@ impl Annotated {
 
 #[derive(Clone, Debug)]
 pub struct Workspace {
-    documents: Vec<Annotated>,
-    labels: Vec<Label>,
+    pub(super) documents: Vec<Annotated>,
+    pub(super) labels: Vec<Label>,
     /// Every annotation id: ids are unique across the workspace, and
     /// checking that must not scan every annotation.
-    ids: HashSet<String>,
+    pub(super) ids: HashSet<String>,
 }
 
 impl Workspace {
@@ -248,8 +256,18 @@ impl Workspace {
         self.documents.iter().flat_map(|d| d.annotations.iter())
     }
 
+    /// Whether any document has an annotation with this id.
+    pub fn has_annotation(&self, id: &str) -> bool {
+        self.ids.contains(id)
+    }
+
     pub fn labels(&self) -> &[Label] {
         &self.labels
+    }
+
+    /// Sets the label set as loaded, before any annotation uses it.
+    pub fn replace_labels(&mut self, labels: Vec<Label>) {
+        self.labels = labels;
     }
 
     pub fn label(&self, name: &str) -> Option<&Label> {
@@ -454,7 +472,10 @@ impl Workspace {
             documents: true,
             ..Applied::default()
         };
-        if let Some((_, after)) = &action.labels {
+        if let Some((before, after)) = &action.labels {
+            if self.labels != *before {
+                return Err(EditError::LabelsChangedSince);
+            }
             self.labels = after.clone();
         }
         for step in action.documents.iter().filter(|s| !s.removes()) {
@@ -516,7 +537,10 @@ impl Workspace {
 
     fn apply_to_annotations(&mut self, action: &Action) -> Result<Applied, EditError> {
         let labels_before = self.labels.clone();
-        if let Some((_, after)) = &action.labels {
+        if let Some((before, after)) = &action.labels {
+            if self.labels != *before {
+                return Err(EditError::LabelsChangedSince);
+            }
             self.labels = after.clone();
         }
         let mut applied = Applied {
@@ -538,11 +562,16 @@ impl Workspace {
     fn apply_step(&mut self, step: &Step, changes: &mut Vec<Change>) -> Result<(), EditError> {
         let doc = step.document;
         if let Some(before) = &step.before {
-            let removed = self
-                .entry_mut(doc)?
-                .annotations
+            let annotations = &mut self.entry_mut(doc)?.annotations;
+            let removed = annotations
                 .remove(&before.id)
                 .ok_or_else(|| EditError::UnknownAnnotation(before.id.clone()))?;
+            if removed != *before {
+                // Changed since the action was planned: by another tab.
+                let quote = removed.quote.clone();
+                annotations.insert(removed);
+                return Err(EditError::ChangedSince(quote));
+            }
             self.ids.remove(&removed.id);
             changes.push(Change::of(doc, &removed));
         }
@@ -673,7 +702,7 @@ impl Workspace {
         Ok(())
     }
 
-    fn insert(&mut self, doc: usize, annotation: Annotation) -> Change {
+    pub(super) fn insert(&mut self, doc: usize, annotation: Annotation) -> Change {
         let change = Change::of(doc, &annotation);
         self.ids.insert(annotation.id.clone());
         self.documents[doc].annotations.insert(annotation);

@@ -3,13 +3,8 @@
 //! title, its text is exact, the highlights near the visible area are drawn
 //! at once and the far ones only when scrolled to, and tagging still works.
 
-use std::collections::BTreeMap;
-
-use serde_json::{json, Value};
-use span_annotator::format::stored::{bucket_key, bucket_of, documents_key, text_hash, text_key};
-
 use crate::support::app::{
-    doc_item, open_document, store_and_reload, wait_for_app, wait_for_highlights,
+    doc_item, open_document, store_and_reload, stored_document, wait_for_app, wait_for_highlights,
 };
 use crate::support::browser::Session;
 use crate::support::page::{self, STEP_TIMEOUT};
@@ -59,41 +54,15 @@ async fn long_document(session: Session, url: String) -> Res<()> {
     let client = &session.client;
     let (text, spans) = document();
     ensure_eq!(spans.len(), SPANS, "spans generated");
-    let hash = text_hash(&text);
-    let mut buckets: BTreeMap<u32, Vec<Value>> = BTreeMap::new();
-    for (n, (start, end)) in spans.iter().enumerate() {
-        let id = format!("{n:032x}");
-        let label = ["Person", "Location", "Event"][n % 3];
-        buckets.entry(bucket_of(&id)).or_default().push(json!([
-            id,
-            start,
-            end,
-            label,
-            "2026-11-22T10:00:00.000Z"
-        ]));
-    }
-    let mut items = vec![
-        (
-            documents_key(),
-            json!({"version": 1, "documents": [{"id": DOC, "file_name": "long.txt", "title": "A long test"}]}),
-        ),
-        (
-            text_key(DOC),
-            json!({"version": 1, "document_id": DOC, "text": text}),
-        ),
-    ];
-    for (bucket, annotations) in buckets {
-        let record = json!({"version": 1, "document_id": DOC, "bucket": bucket,
-            "text_hash": hash, "annotations": annotations});
-        items.push((bucket_key(DOC, bucket), record));
-    }
+    let labelled: Vec<(usize, usize, &str)> = spans
+        .iter()
+        .enumerate()
+        .map(|(n, (start, end))| (*start, *end, ["Person", "Location", "Event"][n % 3]))
+        .collect();
+    let items = stored_document(DOC, "long.txt", "A long test", &text, &labelled);
 
     client.goto(&url).await.context("opening the app")?;
     wait_for_app(client).await?;
-    let items: Vec<(String, String)> = items
-        .iter()
-        .map(|(k, v)| (k.clone(), v.to_string()))
-        .collect();
     store_and_reload(client, &items).await?;
     wait_until("the added document to be listed", STEP_TIMEOUT, || async {
         match page::text_content(client, &doc_item(DOC)).await? {

@@ -6,7 +6,8 @@
 
 use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use serde_json::{json, Value};
-use span_annotator::format::stored::{documents_key, text_key};
+// Planted as the previous version stored them: loading moves them on.
+use span_annotator::format::stored::v1::{documents_key, text_key};
 
 use crate::support::app::{
     code_points, doc_item, export_annotations, open_document, open_seed, store_and_reload,

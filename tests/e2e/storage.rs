@@ -1,12 +1,17 @@
 //! Damaged stored data: the app must neither crash nor silently drop or
 //! overwrite it. A bucket that is not JSON and a bucket holding one good and
 //! one bad annotation are planted in localStorage; after a reload the good
-//! annotation is shown, both originals are kept byte for byte under backup
-//! keys, and an alert says what was left out and where the copy is.
+//! annotation is shown, both originals are kept byte for byte in backups,
+//! an alert says what was left out and where the copy is, and the readable
+//! part is written back, so that the next reload is clean and makes no new
+//! backup (issue 10: four reloads with one damaged key filled the quota
+//! with copies of it).
 
 use fantoccini::Client;
-use serde_json::{json, Value};
-use span_annotator::format::stored::{bucket_key, bucket_of, text_hash};
+use serde_json::Value;
+use span_annotator::format::stored::{
+    bucket_key, bucket_of, decode_backup, encode_bucket, text_hash, Merged, StoredSpan,
+};
 
 use crate::support::app::{
     doc_item, open_document, store_and_reload, wait_for_app, wait_for_highlights,
@@ -34,14 +39,14 @@ async fn damaged_storage(session: Session, url: String) -> Res<()> {
     let start = text[..text.find(quote).context("the quote is in the seed")?]
         .chars()
         .count();
-    let annotation = |id: &str, start: usize| {
-        json!([
-            id,
-            start,
-            start + 10,
-            "Location",
-            "2026-11-22T10:00:00.000Z"
-        ])
+    let span = |id: &str, start: usize| StoredSpan {
+        id: id.into(),
+        start,
+        end: start + 10,
+        label: "Location".into(),
+        created: "2026-11-22T10:00:00.000Z".into(),
+        rev: 1,
+        note: None,
     };
     let good = "good-annotation";
     let bucket = bucket_of(good);
@@ -51,10 +56,12 @@ async fn damaged_storage(session: Session, url: String) -> Res<()> {
         .find(|id| bucket_of(id) == bucket)
         .context("some id shares the bucket")?;
     let past_end = text.chars().count() - 5;
-    let partly_bad = json!({"version": 1, "document_id": DOC, "bucket": bucket,
-        "text_hash": text_hash(&text),
-        "annotations": [annotation(good, start), annotation(&bad, past_end)]})
-    .to_string();
+    let spans = Merged {
+        order: 0,
+        entries: vec![span(good, start), span(&bad, past_end)],
+        deleted: Vec::new(),
+    };
+    let partly_bad = encode_bucket(DOC, &text_hash(&text), bucket, &spans);
     let other_bucket = (bucket + 1) % 64;
     let not_json = "{\"version\": 1, \"annotations\": [truncated".to_string();
     let planted = [
@@ -84,14 +91,15 @@ async fn damaged_storage(session: Session, url: String) -> Res<()> {
         "the alert does not say where the backup is: {alert}"
     );
 
-    let backups = backups(client).await?;
+    let kept = backups(client).await?;
     for (key, value) in &planted {
-        let copies: Vec<&String> = backups
+        let copies: Vec<String> = kept
             .iter()
-            .filter(|(backup, _)| backup.ends_with(&format!("/{key}")))
-            .map(|(_, copy)| copy)
+            .map(|(backup, raw)| decode_backup(backup, raw))
+            .filter(|copy| copy.key == *key)
+            .map(|copy| copy.value)
             .collect();
-        ensure_eq!(copies, vec![value], "backups of {key}");
+        ensure_eq!(copies, vec![value.clone()], "backups of {key}");
     }
 
     if page::text_content(client, &testid("doc-text"))
@@ -122,6 +130,18 @@ async fn damaged_storage(session: Session, url: String) -> Res<()> {
     ensure!(
         !status.contains("Not saved"),
         "storage still works, yet the status says {status:?}"
+    );
+    // The readable part was written back: reloading finds nothing wrong
+    // and copies nothing again.
+    client.refresh().await.context("reloading")?;
+    wait_for_app(client).await?;
+    ensure_eq!(backups(client).await?, kept, "backups after a second load");
+    let alert = page::text_content(client, "[role=alert]")
+        .await?
+        .unwrap_or_default();
+    ensure!(
+        alert.trim().is_empty(),
+        "a clean reload still alerts: {alert}"
     );
     println!("[{}] damaged storage handled: {alert}", session.kind.name());
     Ok(())

@@ -119,6 +119,59 @@ pub async fn export_annotations(session: &Session) -> Res<Vec<Value>> {
         .clone())
 }
 
+/// What the current schema stores for one added document with `spans`
+/// (`(start, end, label)`, ids numbered from 0): the list naming it, its
+/// text and its buckets, as an earlier session would have left them.
+pub fn stored_document(
+    id: &str,
+    file_name: &str,
+    title: &str,
+    text: &str,
+    spans: &[(usize, usize, &str)],
+) -> Vec<(String, String)> {
+    use span_annotator::format::stored::{self, DocumentEntry, Merged, StoredSpan};
+    let list = Merged {
+        order: 1,
+        entries: vec![DocumentEntry {
+            id: id.into(),
+            file_name: file_name.into(),
+            title: title.into(),
+            seed: false,
+            rev: 1,
+        }],
+        deleted: Vec::new(),
+    };
+    let mut buckets: std::collections::BTreeMap<u32, Merged<StoredSpan>> = Default::default();
+    for (n, (start, end, label)) in spans.iter().enumerate() {
+        let span = StoredSpan {
+            id: format!("{n:032x}"),
+            start: *start,
+            end: *end,
+            label: label.to_string(),
+            created: "2026-11-22T10:00:00.000Z".into(),
+            rev: 1,
+            note: None,
+        };
+        buckets
+            .entry(stored::bucket_of(&span.id))
+            .or_default()
+            .entries
+            .push(span);
+    }
+    let hash = stored::text_hash(text);
+    let mut items = vec![
+        (stored::documents_key(), stored::encode_documents(&list)),
+        (stored::text_key(id), stored::encode_text(id, text, None)),
+    ];
+    items.extend(buckets.iter().map(|(bucket, spans)| {
+        (
+            stored::bucket_key(id, *bucket),
+            stored::encode_bucket(id, &hash, *bucket, spans),
+        )
+    }));
+    items
+}
+
 /// Writes `items` (key, value) into the app's localStorage and reloads, as
 /// if an earlier session had left them there.
 pub async fn store_and_reload(client: &Client, items: &[(String, String)]) -> Res<()> {

@@ -1,0 +1,810 @@
+//! The localStorage schema, version 2: what each key holds and how it is
+//! encoded and decoded. Pure; `crate::storage` decides when to read and
+//! write, and `browser::storage` moves the strings.
+//!
+//! | key                                       | value |
+//! |-------------------------------------------|-------|
+//! | `span-annotator/v2/meta`                  | `{"version": 2, "epoch": "…"}`: written first; its absence means storage was cleared |
+//! | `span-annotator/v2/labels`                | `{"version": 2, "order": r, "labels": [{"name", "color", "hotkey", "rev"}…], "deleted": [[name, rev, day]…]}` |
+//! | `span-annotator/v2/documents`             | `{"version": 2, "order": r, "documents": [{"id", "file_name", "title", "seed"?, "rev"}…], "deleted": [[id, rev, day]…]}` |
+//! | `span-annotator/v2/text/<document id>`    | `{"version": 2, "document_id": "…", "text": "…", "commit"?: "…"}`: the text of a document that is not a seed; never changes |
+//! | `span-annotator/v2/doc/<document id>/<b>` | `{"version": 2, "document_id", "bucket", "text_hash", "annotations": [[id, start, end, label, created, rev, note?]…], "deleted": [[id, rev, day]…]}` |
+//! | `span-annotator/v2/commit/<id>`           | a change to several keys, written before them and removed after (see [`Commit`]) |
+//! | `span-annotator/backup/<hash>`            | `{"version": 2, "key", "saved", "reason", "value"}`: a copy of data that could not be read |
+//!
+//! **Merging.** Every annotation, label and document carries a revision,
+//! `rev`, raised by one each time a tab changes it; a deletion leaves a
+//! tombstone `[id, rev, day]` with the next revision and the day (since
+//! 1970) it was made. Two copies of a key merge entry by entry: the higher
+//! revision wins, a tombstone wins a tie with an entry, and two entries of
+//! one revision are ordered by their encoding, so every tab merging the same
+//! copies gets the same result. An entry missing from a copy is not a
+//! deletion: only a tombstone is. The order of labels and of documents has a
+//! revision of its own, `order`. Tombstones older than [`TOMBSTONE_DAYS`]
+//! are dropped.
+//!
+//! **Buckets.** A document's annotations are spread over [`BUCKETS`] keys by
+//! a hash of their id, so an edit rewrites about a 64th of one document's
+//! annotations. Quotes are not stored: they are rebuilt from the text, and
+//! `text_hash` (FNV-1a, 64 bits, of the text's UTF-8) proves the text is the
+//! one the offsets were made on.
+//!
+//! Decoding keeps every entry it can read and lists the ones it could not,
+//! so one damaged entry costs that entry only.
+
+pub mod v1;
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use thiserror::Error;
+
+use crate::model::Label;
+
+pub const VERSION: u64 = 2;
+/// How many keys a document's annotations are spread over.
+pub const BUCKETS: u32 = 64;
+/// How long a tombstone is kept: a tab that has not looked at storage for
+/// longer may bring a deleted entry back.
+pub const TOMBSTONE_DAYS: u32 = 30;
+const PREFIX: &str = "span-annotator/v2/";
+/// Every key of the app starts with this, whatever its version.
+pub const APP_PREFIX: &str = "span-annotator/";
+pub const BACKUP_PREFIX: &str = "span-annotator/backup/";
+
+pub fn meta_key() -> String {
+    format!("{PREFIX}meta")
+}
+
+pub fn labels_key() -> String {
+    format!("{PREFIX}labels")
+}
+
+pub fn documents_key() -> String {
+    format!("{PREFIX}documents")
+}
+
+pub fn text_key(document_id: &str) -> String {
+    format!("{PREFIX}text/{document_id}")
+}
+
+pub fn bucket_key(document_id: &str, bucket: u32) -> String {
+    format!("{PREFIX}doc/{document_id}/{bucket}")
+}
+
+pub fn commit_key(id: &str) -> String {
+    format!("{PREFIX}commit/{id}")
+}
+
+/// Where a copy of unreadable data is kept: named by a hash of the key and
+/// the data, so the same data is never copied twice.
+pub fn backup_key(key: &str, raw: &str) -> String {
+    let hash = fnv64(key.bytes().chain([0]).chain(raw.bytes()));
+    format!("{BACKUP_PREFIX}{hash:016x}")
+}
+
+/// What a key of the current schema is for.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Key {
+    Meta,
+    Labels,
+    Documents,
+    Text(String),
+    Bucket(String, u32),
+    Commit(String),
+}
+
+impl Key {
+    /// Which key `key` is, if it is one of the current schema's.
+    pub fn parse(key: &str) -> Option<Self> {
+        let rest = key.strip_prefix(PREFIX)?;
+        match rest {
+            "meta" => return Some(Self::Meta),
+            "labels" => return Some(Self::Labels),
+            "documents" => return Some(Self::Documents),
+            _ => {}
+        }
+        if let Some(id) = rest.strip_prefix("text/") {
+            return Some(Self::Text(id.to_string()));
+        }
+        if let Some(id) = rest.strip_prefix("commit/") {
+            return Some(Self::Commit(id.to_string()));
+        }
+        let (id, bucket) = rest.strip_prefix("doc/")?.rsplit_once('/')?;
+        let bucket: u32 = bucket.parse().ok().filter(|b| *b < BUCKETS)?;
+        (bucket.to_string() == key.rsplit('/').next()?)
+            .then(|| Self::Bucket(id.to_string(), bucket))
+    }
+
+    pub fn name(&self) -> String {
+        match self {
+            Self::Meta => meta_key(),
+            Self::Labels => labels_key(),
+            Self::Documents => documents_key(),
+            Self::Text(id) => text_key(id),
+            Self::Bucket(id, bucket) => bucket_key(id, *bucket),
+            Self::Commit(id) => commit_key(id),
+        }
+    }
+}
+
+/// The bucket an annotation is stored in: its id's 32-bit FNV-1a hash
+/// modulo [`BUCKETS`]. Stored data depends on it, so it never changes.
+pub fn bucket_of(annotation_id: &str) -> u32 {
+    let hash = annotation_id.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    });
+    hash % BUCKETS
+}
+
+/// The 64-bit FNV-1a hash of `text`'s UTF-8 bytes, in 16 hex digits.
+pub fn text_hash(text: &str) -> String {
+    format!("{:016x}", fnv64(text.bytes()))
+}
+
+fn fnv64(bytes: impl Iterator<Item = u8>) -> u64 {
+    bytes.fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// Why a stored value could not be read at all.
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+pub enum StoredError {
+    #[error("it is not valid JSON ({0})")]
+    NotJson(String),
+    #[error("it has schema version {0}, and this app reads version {VERSION}")]
+    UnknownVersion(String),
+    #[error("{0}")]
+    Shape(String),
+}
+
+/// What could be read, and what had to be left out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Salvaged<T> {
+    pub value: T,
+    /// One line per left-out entry: where it was and why.
+    pub problems: Vec<String>,
+}
+
+/// A revision: how many times an entry has been changed, by any tab.
+pub type Rev = u32;
+
+/// A deleted entry: its id (or name), the revision of the deletion and the
+/// day it was made.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tombstone(pub String, pub Rev, pub u32);
+
+/// Something kept under a key that merges entry by entry.
+pub trait Entry: Clone + PartialEq {
+    fn id(&self) -> &str;
+    fn rev(&self) -> Rev;
+    /// Orders two different entries of one revision, the same way in every
+    /// tab.
+    fn tie_break(&self, other: &Self) -> Ordering;
+}
+
+/// A stored annotation: `[id, start, end, label, created, rev]`, and its
+/// note as a seventh element when it has one. Its document is the
+/// bucket's, and its quote is the document's text at `start..end`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredSpan {
+    pub id: String,
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+    pub created: String,
+    pub rev: Rev,
+    pub note: Option<String>,
+}
+
+impl Entry for StoredSpan {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn rev(&self) -> Rev {
+        self.rev
+    }
+
+    fn tie_break(&self, other: &Self) -> Ordering {
+        (self.start, self.end, &self.label, &self.note, &self.created).cmp(&(
+            other.start,
+            other.end,
+            &other.label,
+            &other.note,
+            &other.created,
+        ))
+    }
+}
+
+impl Serialize for StoredSpan {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(6 + usize::from(self.note.is_some())))?;
+        seq.serialize_element(&self.id)?;
+        seq.serialize_element(&self.start)?;
+        seq.serialize_element(&self.end)?;
+        seq.serialize_element(&self.label)?;
+        seq.serialize_element(&self.created)?;
+        seq.serialize_element(&self.rev)?;
+        if let Some(note) = &self.note {
+            seq.serialize_element(note)?;
+        }
+        seq.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for StoredSpan {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StoredSpan;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("[id, start, end, label, created, rev] or [id, start, end, label, created, rev, note]")
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<StoredSpan, A::Error> {
+                use serde::de::Error;
+                let missing = |at: usize| A::Error::invalid_length(at, &self);
+                let span = StoredSpan {
+                    id: seq.next_element()?.ok_or_else(|| missing(0))?,
+                    start: seq.next_element()?.ok_or_else(|| missing(1))?,
+                    end: seq.next_element()?.ok_or_else(|| missing(2))?,
+                    label: seq.next_element()?.ok_or_else(|| missing(3))?,
+                    created: seq.next_element()?.ok_or_else(|| missing(4))?,
+                    rev: seq.next_element()?.ok_or_else(|| missing(5))?,
+                    note: seq.next_element()?,
+                };
+                if seq.next_element::<IgnoredAny>()?.is_some() {
+                    return Err(A::Error::invalid_length(8, &self));
+                }
+                Ok(span)
+            }
+        }
+        deserializer.deserialize_seq(Visitor)
+    }
+}
+
+/// A label as stored: the label and its revision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredLabel {
+    #[serde(flatten)]
+    pub label: Label,
+    pub rev: Rev,
+}
+
+impl Entry for StoredLabel {
+    fn id(&self) -> &str {
+        &self.label.name
+    }
+
+    fn rev(&self) -> Rev {
+        self.rev
+    }
+
+    fn tie_break(&self, other: &Self) -> Ordering {
+        (&self.label.color, self.label.hotkey).cmp(&(&other.label.color, other.label.hotkey))
+    }
+}
+
+/// A document as listed: a seed article (its text compiled in), or one
+/// whose text is under [`text_key`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentEntry {
+    pub id: String,
+    pub file_name: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub seed: bool,
+    pub rev: Rev,
+}
+
+impl Entry for DocumentEntry {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn rev(&self) -> Rev {
+        self.rev
+    }
+
+    fn tie_break(&self, other: &Self) -> Ordering {
+        (&self.title, &self.file_name, self.seed).cmp(&(&other.title, &other.file_name, other.seed))
+    }
+}
+
+fn is_false(flag: &bool) -> bool {
+    !flag
+}
+
+/// Entries that merge by revision, with tombstones, and the revision of
+/// their order (which only lists of labels and of documents have).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Merged<E> {
+    pub order: Rev,
+    pub entries: Vec<E>,
+    pub deleted: Vec<Tombstone>,
+}
+
+impl<E> Default for Merged<E> {
+    fn default() -> Self {
+        Self {
+            order: 0,
+            entries: Vec::new(),
+            deleted: Vec::new(),
+        }
+    }
+}
+
+impl<E: Entry> Merged<E> {
+    /// Merges `self` (ours) with `theirs`, entry by entry (see the module
+    /// notes), dropping tombstones made before `oldest_day`.
+    pub fn merge(&self, theirs: &Self, oldest_day: u32) -> Self {
+        let mut winners: HashMap<&str, Winner<'_, E>> = HashMap::new();
+        let sides = [self, theirs];
+        for side in sides {
+            for entry in &side.entries {
+                offer(&mut winners, entry.id(), Winner::Entry(entry));
+            }
+            for tombstone in &side.deleted {
+                offer(&mut winners, &tombstone.0, Winner::Deleted(tombstone));
+            }
+        }
+        let (first, second) = match self.order.cmp(&theirs.order) {
+            Ordering::Greater => (self, theirs),
+            Ordering::Less => (theirs, self),
+            Ordering::Equal => {
+                let ids = |side: &Self| {
+                    side.entries
+                        .iter()
+                        .map(|e| e.id().to_string())
+                        .collect::<Vec<_>>()
+                };
+                if ids(self) >= ids(theirs) {
+                    (self, theirs)
+                } else {
+                    (theirs, self)
+                }
+            }
+        };
+        let mut entries = Vec::new();
+        for entry in first.entries.iter().chain(&second.entries) {
+            if let Some(Winner::Entry(won)) = winners.get(entry.id()) {
+                entries.push((*won).clone());
+                winners.remove(entry.id());
+            }
+        }
+        let mut deleted: Vec<Tombstone> = winners
+            .into_values()
+            .filter_map(|winner| match winner {
+                Winner::Deleted(t) if t.2 >= oldest_day => Some(t.clone()),
+                _ => None,
+            })
+            .collect();
+        deleted.sort_by(|a, b| a.0.cmp(&b.0));
+        Self {
+            order: self.order.max(theirs.order),
+            entries,
+            deleted,
+        }
+    }
+}
+
+enum Winner<'a, E> {
+    Entry(&'a E),
+    Deleted(&'a Tombstone),
+}
+
+impl<E: Entry> Winner<'_, E> {
+    fn beats(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Winner::Entry(a), Winner::Entry(b)) => {
+                (a.rev(), a.tie_break(b)) > (b.rev(), Ordering::Equal)
+            }
+            (Winner::Deleted(a), Winner::Deleted(b)) => (a.1, a.2) > (b.1, b.2),
+            (Winner::Deleted(a), Winner::Entry(b)) => a.1 >= b.rev(),
+            (Winner::Entry(a), Winner::Deleted(b)) => a.rev() > b.1,
+        }
+    }
+}
+
+fn offer<'a, E: Entry>(
+    winners: &mut HashMap<&'a str, Winner<'a, E>>,
+    id: &'a str,
+    candidate: Winner<'a, E>,
+) {
+    match winners.get(id) {
+        Some(held) if !candidate.beats(held) => {}
+        _ => {
+            winners.insert(id, candidate);
+        }
+    }
+}
+
+/// The record under [`meta_key`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meta {
+    pub version: u64,
+    /// Made when storage is first written: a different or missing epoch
+    /// means storage was cleared since.
+    pub epoch: String,
+}
+
+pub fn encode_meta(epoch: &str) -> String {
+    json(&Meta {
+        version: VERSION,
+        epoch: epoch.to_string(),
+    })
+}
+
+/// Reads the meta record; `UnknownVersion` when a newer app wrote it.
+pub fn decode_meta(raw: &str) -> Result<Meta, StoredError> {
+    let value: Value =
+        serde_json::from_str(raw).map_err(|e| StoredError::NotJson(e.to_string()))?;
+    match value.get("version").and_then(Value::as_u64) {
+        Some(VERSION) => {}
+        Some(other) => return Err(StoredError::UnknownVersion(other.to_string())),
+        None => return Err(StoredError::Shape("it has no version".into())),
+    }
+    typed(value)
+}
+
+pub fn encode_labels(labels: &Merged<StoredLabel>) -> String {
+    encode_list("labels", labels)
+}
+
+pub fn encode_documents(documents: &Merged<DocumentEntry>) -> String {
+    encode_list("documents", documents)
+}
+
+fn encode_list<E: Serialize>(field: &str, list: &Merged<E>) -> String {
+    let mut record = serde_json::Map::new();
+    record.insert("version".into(), VERSION.into());
+    record.insert("order".into(), list.order.into());
+    record.insert(field.into(), to_value(&list.entries));
+    record.insert("deleted".into(), to_value(&list.deleted));
+    Value::Object(record).to_string()
+}
+
+/// Reads the label set, keeping each label that has the right shape. Whether
+/// the labels follow the rules (names, hotkeys, colours) is checked later,
+/// with the rules every label follows.
+pub fn decode_labels(raw: &str) -> Result<Salvaged<Merged<StoredLabel>>, StoredError> {
+    decode_list(raw, "labels")
+}
+
+pub fn decode_documents(raw: &str) -> Result<Salvaged<Merged<DocumentEntry>>, StoredError> {
+    decode_list(raw, "documents")
+}
+
+fn decode_list<E: Entry + for<'de> Deserialize<'de>>(
+    raw: &str,
+    field: &str,
+) -> Result<Salvaged<Merged<E>>, StoredError> {
+    let value = versioned(raw, VERSION)?;
+    let order = value.get("order").and_then(Value::as_u64).unwrap_or(0);
+    let Some(items) = value.get(field).and_then(Value::as_array) else {
+        return Err(StoredError::Shape(format!(
+            "{field} is missing or not a list"
+        )));
+    };
+    let mut salvaged: Salvaged<Merged<E>> = Salvaged::default();
+    salvaged.value.order = Rev::try_from(order).unwrap_or(Rev::MAX);
+    let mut seen = HashSet::new();
+    for (at, item) in items.iter().enumerate() {
+        match E::deserialize(item) {
+            Ok(entry) if !seen.insert(entry.id().to_string()) => salvaged
+                .problems
+                .push(format!("{field}[{at}]: “{}” is listed twice", entry.id())),
+            Ok(entry) => salvaged.value.entries.push(entry),
+            Err(e) => salvaged.problems.push(format!("{field}[{at}]: {e}")),
+        }
+    }
+    salvaged.value.deleted = tombstones(&value, &mut salvaged.problems);
+    Ok(salvaged)
+}
+
+/// Reads `deleted`, keeping each readable tombstone.
+fn tombstones(value: &Value, problems: &mut Vec<String>) -> Vec<Tombstone> {
+    let Some(items) = value.get("deleted").and_then(Value::as_array) else {
+        if value.get("deleted").is_some() {
+            problems.push("deleted is not a list".into());
+        }
+        return Vec::new();
+    };
+    items
+        .iter()
+        .enumerate()
+        .filter_map(|(at, item)| {
+            Tombstone::deserialize(item)
+                .map_err(|e| problems.push(format!("deleted[{at}]: {e}")))
+                .ok()
+        })
+        .collect()
+}
+
+#[derive(Serialize, Deserialize)]
+struct TextRecord<S> {
+    version: u64,
+    document_id: S,
+    text: S,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    commit: Option<S>,
+}
+
+/// The record of a document's text; `commit` names the change that added
+/// it, so that a text left behind by an interrupted change is recognised.
+pub fn encode_text(document_id: &str, text: &str, commit: Option<&str>) -> String {
+    json(&TextRecord {
+        version: VERSION,
+        document_id,
+        text,
+        commit,
+    })
+}
+
+/// A stored text, and the change that added it if one did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredText {
+    pub text: String,
+    pub commit: Option<String>,
+}
+
+pub fn decode_text(raw: &str, document_id: &str) -> Result<StoredText, StoredError> {
+    let record: TextRecord<String> = typed(versioned(raw, VERSION)?)?;
+    if record.document_id != document_id {
+        return Err(StoredError::Shape(format!(
+            "it is the text of “{}”, not “{document_id}”",
+            record.document_id
+        )));
+    }
+    Ok(StoredText {
+        text: record.text,
+        commit: record.commit,
+    })
+}
+
+#[derive(Serialize)]
+struct BucketRecord<'a> {
+    version: u64,
+    document_id: &'a str,
+    bucket: u32,
+    text_hash: &'a str,
+    annotations: &'a [StoredSpan],
+    deleted: &'a [Tombstone],
+}
+
+/// Encodes one bucket of the document `document_id`, whose text hashes to
+/// `text_hash`.
+pub fn encode_bucket(
+    document_id: &str,
+    text_hash: &str,
+    bucket: u32,
+    spans: &Merged<StoredSpan>,
+) -> String {
+    json(&BucketRecord {
+        version: VERSION,
+        document_id,
+        bucket,
+        text_hash,
+        annotations: &spans.entries,
+        deleted: &spans.deleted,
+    })
+}
+
+/// Reads the annotations stored in `bucket` of `document_id`, whose text
+/// must hash to `text_hash`, keeping each one that has the right shape and
+/// belongs in this bucket. Whether they fit the text is the workspace's
+/// check.
+pub fn decode_bucket(
+    raw: &str,
+    document_id: &str,
+    text_hash: &str,
+    bucket: u32,
+) -> Result<Salvaged<Merged<StoredSpan>>, StoredError> {
+    let value = versioned(raw, VERSION)?;
+    check_bucket_head(&value, document_id, text_hash, bucket)?;
+    let Some(items) = value.get("annotations").and_then(Value::as_array) else {
+        return Err(StoredError::Shape(
+            "annotations is missing or not a list".into(),
+        ));
+    };
+    let mut salvaged: Salvaged<Merged<StoredSpan>> = Salvaged::default();
+    let mut seen = HashMap::new();
+    for (at, item) in items.iter().enumerate() {
+        match StoredSpan::deserialize(item) {
+            Ok(span) if bucket_of(&span.id) != bucket => salvaged.problems.push(format!(
+                "annotations[{at}]: id “{}” belongs in bucket {}, not {bucket}",
+                span.id,
+                bucket_of(&span.id)
+            )),
+            Ok(span) => {
+                if let Some(first) = seen.insert(span.id.clone(), at) {
+                    salvaged.problems.push(format!(
+                        "annotations[{at}]: id “{}” is already the id of annotations[{first}]",
+                        span.id
+                    ));
+                } else {
+                    salvaged.value.entries.push(span);
+                }
+            }
+            Err(e) => salvaged.problems.push(format!("annotations[{at}]: {e}")),
+        }
+    }
+    salvaged.value.deleted = tombstones(&value, &mut salvaged.problems);
+    Ok(salvaged)
+}
+
+/// Checks that a bucket record is the one expected under its key.
+fn check_bucket_head(
+    value: &Value,
+    document_id: &str,
+    text_hash: &str,
+    bucket: u32,
+) -> Result<(), StoredError> {
+    let field = |name: &str| value.get(name);
+    let shape = |why: String| Err(StoredError::Shape(why));
+    match field("document_id").and_then(Value::as_str) {
+        Some(id) if id == document_id => {}
+        Some(id) => return shape(format!("it is for document “{id}”, not “{document_id}”")),
+        None => return shape("document_id is missing or not a string".into()),
+    }
+    if field("bucket").and_then(Value::as_u64) != Some(u64::from(bucket)) {
+        return shape(format!("bucket is missing or not {bucket}"));
+    }
+    match field("text_hash").and_then(Value::as_str) {
+        Some(hash) if hash == text_hash => Ok(()),
+        Some(_) => shape("it was saved for another version of the document's text".into()),
+        None => shape("text_hash is missing or not a string".into()),
+    }
+}
+
+/// A change to several keys, written under [`commit_key`] before any of
+/// them and removed once all are written, so that a tab killed in between
+/// leaves a record of the whole change: the next start merges it in again.
+/// Merging is by revision, so merging a commit twice, or after newer
+/// changes, does no harm. The texts it adds are written before it (they are
+/// too large to copy) and named here.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Commit {
+    pub id: String,
+    /// Documents whose text this change added, already under their keys.
+    #[serde(default)]
+    pub texts: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<CommitList<StoredLabel>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documents: Option<CommitList<DocumentEntry>>,
+    /// Annotations and tombstones by document id, then bucket.
+    #[serde(default)]
+    pub buckets: BTreeMap<String, CommitBuckets>,
+    /// Documents removed: their text and buckets are deleted.
+    #[serde(default)]
+    pub dropped: Vec<String>,
+}
+
+/// The annotations of one document a commit changes, with its text hash.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitBuckets {
+    pub text_hash: String,
+    pub spans: Vec<StoredSpan>,
+    pub deleted: Vec<Tombstone>,
+}
+
+/// A list's entries and tombstones as a commit carries them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitList<E> {
+    pub order: Rev,
+    pub entries: Vec<E>,
+    pub deleted: Vec<Tombstone>,
+}
+
+impl<E: Clone> From<&Merged<E>> for CommitList<E> {
+    fn from(merged: &Merged<E>) -> Self {
+        Self {
+            order: merged.order,
+            entries: merged.entries.clone(),
+            deleted: merged.deleted.clone(),
+        }
+    }
+}
+
+impl<E> From<CommitList<E>> for Merged<E> {
+    fn from(list: CommitList<E>) -> Self {
+        Self {
+            order: list.order,
+            entries: list.entries,
+            deleted: list.deleted,
+        }
+    }
+}
+
+pub fn encode_commit(commit: &Commit) -> String {
+    let mut value = to_value(commit);
+    if let Value::Object(map) = &mut value {
+        map.insert("version".into(), VERSION.into());
+    }
+    value.to_string()
+}
+
+pub fn decode_commit(raw: &str) -> Result<Commit, StoredError> {
+    typed(versioned(raw, VERSION)?)
+}
+
+/// A copy of data that could not be read, under [`backup_key`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Backup {
+    /// The key the data was under.
+    pub key: String,
+    /// When the copy was made (ISO 8601).
+    pub saved: String,
+    /// Why, in the user's words.
+    pub reason: String,
+    /// The data, exactly as it was.
+    pub value: String,
+}
+
+pub fn encode_backup(backup: &Backup) -> String {
+    let mut value = to_value(backup);
+    if let Value::Object(map) = &mut value {
+        map.insert("version".into(), VERSION.into());
+    }
+    value.to_string()
+}
+
+/// Reads the backup under `key`. Version 1 kept the data alone under
+/// `span-annotator/backup/<time>/<key>`, and such a backup is read as that;
+/// so is a record that cannot be read, which is then the data itself.
+pub fn decode_backup(key: &str, raw: &str) -> Backup {
+    let rest = key.strip_prefix(BACKUP_PREFIX).unwrap_or(key);
+    if let Some((saved, original)) = rest.split_once('/') {
+        return Backup {
+            key: original.to_string(),
+            saved: saved.to_string(),
+            reason: "kept by an earlier version of the app".into(),
+            value: raw.to_string(),
+        };
+    }
+    versioned(raw, VERSION)
+        .and_then(typed::<Backup>)
+        .unwrap_or_else(|e| Backup {
+            key: key.to_string(),
+            saved: String::new(),
+            reason: format!("this backup's own record could not be read ({e})"),
+            value: raw.to_string(),
+        })
+}
+
+/// Parses `raw` as a JSON object of schema `version`.
+fn versioned(raw: &str, version: u64) -> Result<Value, StoredError> {
+    let value: Value =
+        serde_json::from_str(raw).map_err(|e| StoredError::NotJson(e.to_string()))?;
+    if !value.is_object() {
+        return Err(StoredError::Shape("it is not a JSON object".into()));
+    }
+    match value.get("version") {
+        Some(v) if v.as_u64() == Some(version) => Ok(value),
+        Some(v) => Err(StoredError::UnknownVersion(v.to_string())),
+        None => Err(StoredError::Shape("it has no version".into())),
+    }
+}
+
+fn typed<T: for<'de> Deserialize<'de>>(value: Value) -> Result<T, StoredError> {
+    serde_json::from_value(value).map_err(|e| StoredError::Shape(e.to_string()))
+}
+
+fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("plain data always serialises")
+}
+
+fn to_value<T: Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).expect("plain data always serialises")
+}

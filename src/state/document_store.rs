@@ -1,0 +1,439 @@
+//! The document store: the workspace, its undo history and the engine that
+//! keeps it in localStorage, behind a small `Copy` handle that components
+//! share through context. What is shown (the open document, selection) is
+//! the view's business (`state::view`).
+//!
+//! Every edit goes through here. It changes the workspace, saves what it
+//! touched right away and synchronously, so that nothing is lost if the tab
+//! closes, takes in whatever other tabs stored meanwhile, and wakes only the
+//! paragraphs whose highlights changed. The workspace itself is not a
+//! signal: fine-grained triggers stand in for it, so adding one span never
+//! re-renders the whole document.
+
+use std::ops::Range;
+
+use leptos::prelude::*;
+
+use crate::browser::stamp::{self, BrowserStamps};
+use crate::browser::storage::LocalStore;
+use crate::model::{
+    Action, Annotation, Applied, Change, Document, EditError, History, Label, Workspace,
+};
+use crate::storage::{bytes, BackupInfo, NoStore, Notice, Persistence, Saved, StoreError};
+
+use super::SaveStatus;
+
+#[derive(Clone, Copy)]
+pub struct DocumentStore {
+    workspace: StoredValue<Workspace>,
+    persistence: StoredValue<Persistence, LocalStorage>,
+    /// This tab's actions, for undo and redo.
+    history: StoredValue<History>,
+    /// The list of documents changed: one was added, removed or renamed.
+    documents_changed: StoredValue<ArcTrigger>,
+    /// Per document: its set of annotations changed.
+    document_changed: StoredValue<Vec<ArcTrigger>>,
+    /// Per document, per paragraph: that paragraph's highlights changed.
+    paragraph_changed: StoredValue<Vec<Vec<ArcTrigger>>>,
+    /// The label set changed.
+    labels_changed: StoredValue<ArcTrigger>,
+    pub status: RwSignal<SaveStatus>,
+    pub notice: RwSignal<Option<Notice>>,
+    pub backups: RwSignal<Vec<BackupInfo>>,
+    /// Documents another tab removed, by id, with their titles.
+    removed_elsewhere: StoredValue<Vec<(String, String)>>,
+}
+
+impl DocumentStore {
+    /// Builds the workspace from the seed articles and whatever is stored.
+    pub fn load() -> Self {
+        let loaded = match LocalStore::open() {
+            Ok(store) => Persistence::load(Box::new(store), &BrowserStamps),
+            Err(e) => Persistence::load(Box::new(NoStore(e)), &BrowserStamps),
+        };
+        let (document_changed, paragraph_changed) = triggers(&loaded.workspace);
+        let status = SaveStatus::loaded(loaded.persistence.status());
+        let backups = loaded.persistence.backups().to_vec();
+        let store = Self {
+            workspace: StoredValue::new(loaded.workspace),
+            persistence: StoredValue::new_local(loaded.persistence),
+            history: StoredValue::new(History::default()),
+            documents_changed: StoredValue::new(ArcTrigger::new()),
+            document_changed: StoredValue::new(document_changed),
+            paragraph_changed: StoredValue::new(paragraph_changed),
+            labels_changed: StoredValue::new(ArcTrigger::new()),
+            status: RwSignal::new(status),
+            notice: RwSignal::new(None),
+            backups: RwSignal::new(backups),
+            removed_elsewhere: StoredValue::new(Vec::new()),
+        };
+        store.tell_all(loaded.notices);
+        store
+    }
+
+    /// Reads the workspace without subscribing to anything; pair it with
+    /// [`DocumentStore::track_document`] or [`DocumentStore::track_paragraph`].
+    pub fn with<R>(&self, f: impl FnOnce(&Workspace) -> R) -> R {
+        self.workspace.with_value(f)
+    }
+
+    /// Subscribes to documents being added, removed or renamed.
+    pub fn track_documents(&self) {
+        self.documents_changed.with_value(Track::track);
+    }
+
+    pub fn track_document(&self, doc: usize) {
+        self.document_changed
+            .with_value(|t| t.get(doc).map(Track::track));
+    }
+
+    pub fn track_paragraph(&self, doc: usize, paragraph: usize) {
+        self.paragraph_changed
+            .with_value(|t| t.get(doc).and_then(|p| p.get(paragraph)).map(Track::track));
+    }
+
+    /// Redraws one paragraph, e.g. when it comes into view.
+    pub fn redraw_paragraph(&self, doc: usize, paragraph: usize) {
+        self.paragraph_changed.with_value(|t| {
+            t.get(doc)
+                .and_then(|p| p.get(paragraph))
+                .map(Notify::notify)
+        });
+    }
+
+    pub fn track_labels(&self) {
+        self.labels_changed.with_value(Track::track);
+    }
+
+    /// The label set, subscribing to its changes.
+    pub fn labels(&self) -> Vec<Label> {
+        self.track_labels();
+        self.with(|w| w.labels().to_vec())
+    }
+
+    /// Annotation `id` of document `doc`, if it exists.
+    pub fn annotation(&self, doc: usize, id: &str) -> Option<Annotation> {
+        self.with(|w| w.annotations(doc)?.get(id).cloned())
+    }
+
+    /// Tags `span` of document `doc` with `label`, snapped to whole words
+    /// if `words`, and to whole characters always; returns the new
+    /// annotation.
+    pub fn annotate(
+        &self,
+        doc: usize,
+        span: Range<usize>,
+        label: &str,
+        words: bool,
+    ) -> Option<Annotation> {
+        let planned = self.with(|w| {
+            let span = w.snap(doc, span, words);
+            w.plan_annotate(doc, span, label, stamp::new_id(), stamp::now())
+        });
+        let created = planned
+            .as_ref()
+            .ok()
+            .and_then(|a| a.steps.first()?.after.clone());
+        self.perform(planned).then_some(created).flatten()
+    }
+
+    pub fn retag(&self, doc: usize, id: &str, label: &str) {
+        self.perform(self.with(|w| w.plan_retag(doc, id, label)));
+    }
+
+    /// Moves annotation `id` of document `doc` to `span`.
+    pub fn resize(&self, doc: usize, id: &str, span: Range<usize>) {
+        self.perform(self.with(|w| w.plan_resize(doc, id, span)));
+    }
+
+    /// Sets the note of annotation `id` of document `doc`; an empty note
+    /// removes it. Typing one note is one undo step: a change to the note
+    /// the latest action set replaces that action.
+    pub fn set_note(&self, doc: usize, id: &str, note: &str) {
+        self.perform(self.with(|w| w.plan_note(doc, id, note)));
+    }
+
+    pub fn delete(&self, doc: usize, id: &str) {
+        self.perform(self.with(|w| w.plan_delete(doc, id)));
+    }
+
+    /// Applies and records an action planned elsewhere, such as a change to
+    /// the label set, or says why it was refused.
+    pub fn act(&self, planned: Result<Action, EditError>) -> bool {
+        self.perform(planned)
+    }
+
+    /// Adds `documents` after the others, if they fit in storage; returns
+    /// the position of the first.
+    pub fn add_documents(&self, documents: Vec<Document>) -> Option<usize> {
+        let first = self.with(Workspace::document_count);
+        self.perform(self.with(|w| w.plan_add_documents(documents)))
+            .then_some(first)
+    }
+
+    /// Gives document `doc` the title `title`.
+    pub fn rename_document(&self, doc: usize, title: &str) -> bool {
+        self.perform(self.with(|w| w.plan_rename(doc, title)))
+    }
+
+    /// Removes document `doc` with its annotations; undo brings both back.
+    pub fn remove_document(&self, doc: usize) -> bool {
+        self.perform(self.with(|w| w.plan_remove_document(doc)))
+    }
+
+    /// Undoes this tab's latest action; returns the action undone, to show
+    /// where it was.
+    pub fn undo(&self) -> Option<Action> {
+        self.replay("undo", History::undo, History::undo_failed)
+    }
+
+    /// Redoes this tab's latest undone action.
+    pub fn redo(&self) -> Option<Action> {
+        self.replay("redo", History::redo, History::redo_failed)
+    }
+
+    /// Takes the next action to `verb` from the history and applies it,
+    /// putting it back with `failed` if it cannot be applied, as when
+    /// another tab has changed what it would overwrite.
+    fn replay(
+        &self,
+        verb: &str,
+        next: fn(&mut History) -> Option<Action>,
+        failed: fn(&mut History),
+    ) -> Option<Action> {
+        let Some(action) = self.history.try_update_value(next).flatten() else {
+            self.tell(Notice::info(format!("Nothing to {verb}.")));
+            return None;
+        };
+        let action = self.with(|w| action.relocate(w));
+        match self.apply(&action) {
+            Ok(()) => Some(action),
+            Err(e) => {
+                self.history.update_value(failed);
+                self.tell(Notice::error(format!("Could not {verb}: {e}.")));
+                None
+            }
+        }
+    }
+
+    pub fn tell(&self, notice: Notice) {
+        self.notice.set(Some(notice));
+    }
+
+    /// Shows several notices as one.
+    fn tell_all(&self, notices: Vec<Notice>) {
+        if notices.is_empty() {
+            return;
+        }
+        self.tell(Notice {
+            is_error: notices.iter().any(|n| n.is_error),
+            text: notices
+                .into_iter()
+                .map(|n| n.text)
+                .collect::<Vec<_>>()
+                .join(" "),
+        });
+    }
+
+    /// Applies and records a planned action, or says why it was refused;
+    /// `true` if it was applied.
+    fn perform(&self, planned: Result<Action, EditError>) -> bool {
+        let action = match planned.and_then(|action| self.apply(&action).map(|()| action)) {
+            Ok(action) => action,
+            Err(e) => {
+                self.tell(Notice::info(format!("Nothing changed: {e}.")));
+                return false;
+            }
+        };
+        self.history.update_value(|h| h.record(action));
+        true
+    }
+
+    /// Applies an action to the workspace if what it stores fits, saves it
+    /// and redraws what it touched.
+    fn apply(&self, action: &Action) -> Result<(), EditError> {
+        let applied = self
+            .workspace
+            .try_update_value(|w| w.apply(action))
+            .unwrap_or(Err(EditError::Gone))?;
+        if action
+            .documents
+            .iter()
+            .any(|d| d.after.is_some() && d.before.is_none())
+        {
+            let room = self
+                .persistence
+                .try_update_value(|p| self.with(|w| p.fits(w, action, &BrowserStamps)))
+                .unwrap_or(Ok(()));
+            if let Err(no_room) = room {
+                let _ = self
+                    .workspace
+                    .try_update_value(|w| w.apply(&action.inverse()));
+                return Err(EditError::NoRoom {
+                    needed: bytes(no_room.needed),
+                    free: bytes(no_room.free),
+                });
+            }
+        }
+        let saved = self
+            .persistence
+            .try_update_value(|p| self.with(|w| p.save(w, action, &BrowserStamps)))
+            .unwrap_or_default();
+        self.redraw(&applied);
+        self.take(saved);
+        Ok(())
+    }
+
+    /// Writes whatever is pending again, as after storage was freed.
+    pub fn retry(&self) {
+        let saved = self
+            .persistence
+            .try_update_value(|p| self.with(|w| p.flush(w, &BrowserStamps)))
+            .unwrap_or_default();
+        self.take(saved);
+    }
+
+    /// Reads what other tabs changed under `keys` (every key if `None`).
+    pub fn sync(&self, keys: Option<&[String]>) {
+        let saved = self
+            .persistence
+            .try_update_value(|p| self.with(|w| p.sync(w, keys, &BrowserStamps)))
+            .unwrap_or_default();
+        self.take(saved);
+    }
+
+    /// Removes what an interrupted change left behind, once no tab can be
+    /// writing it any more.
+    pub fn tidy(&self) {
+        let notices = self
+            .persistence
+            .try_update_value(Persistence::tidy)
+            .unwrap_or_default();
+        self.tell_all(notices);
+        self.refresh_status(false);
+    }
+
+    /// The title of document `id` if another tab removed it.
+    pub fn removed_elsewhere(&self, id: &str) -> Option<String> {
+        self.removed_elsewhere.with_value(|removed| {
+            removed
+                .iter()
+                .find(|(r, _)| r == id)
+                .map(|(_, t)| t.clone())
+        })
+    }
+
+    /// Whether anything is not stored yet.
+    pub fn has_pending(&self) -> bool {
+        self.persistence.with_value(|p| p.status().pending > 0)
+    }
+
+    /// The data backup `key` holds, exactly as stored.
+    pub fn backup_data(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.persistence.with_value(|p| p.backup_data(key))
+    }
+
+    pub fn remove_backup(&self, key: &str) -> Result<(), StoreError> {
+        let removed = self
+            .persistence
+            .try_update_value(|p| p.remove_backup(key))
+            .unwrap_or(Ok(()));
+        self.refresh_status(false);
+        removed
+    }
+
+    /// Takes in what saving or syncing brought: other tabs' changes and
+    /// notices; then updates the status.
+    fn take(&self, saved: Saved) {
+        if !saved.foreign.is_empty() {
+            let titles: Vec<(String, String)> = self.with(|w| {
+                w.documents()
+                    .map(|d| (d.id.clone(), d.title.clone()))
+                    .collect()
+            });
+            let taken = self.workspace.try_update_value(|w| w.absorb(saved.foreign));
+            if let Some((applied, problems)) = taken {
+                self.removed_elsewhere.update_value(|removed| {
+                    removed.extend(
+                        titles
+                            .into_iter()
+                            .filter(|(id, _)| applied.removed_documents.contains(id)),
+                    );
+                });
+                self.redraw(&applied);
+                if !problems.is_empty() {
+                    self.tell(Notice::error(format!(
+                        "Some changes from another tab could not be shown: {}.",
+                        problems.join("; ")
+                    )));
+                }
+            }
+        }
+        self.tell_all(saved.notices);
+        self.refresh_status(true);
+    }
+
+    /// Reads where saving stands; `wrote` if a write was just attempted.
+    fn refresh_status(&self, wrote: bool) {
+        let (status, backups) = self
+            .persistence
+            .with_value(|p| (p.status(), p.backups().to_vec()));
+        let at = wrote.then(stamp::local_time);
+        self.status.update(|s| s.update(status, at));
+        if self.backups.with_untracked(|b| *b != backups) {
+            self.backups.set(backups);
+        }
+    }
+
+    /// Wakes what shows the parts of the workspace `applied` changed.
+    fn redraw(&self, applied: &Applied) {
+        if applied.documents {
+            let (document_changed, paragraph_changed) = self.with(triggers);
+            self.document_changed.set_value(document_changed);
+            self.paragraph_changed.set_value(paragraph_changed);
+            self.documents_changed.with_value(Notify::notify);
+            if applied.labels {
+                self.labels_changed.with_value(Notify::notify);
+            }
+            return;
+        }
+        applied
+            .changes
+            .iter()
+            .for_each(|change| self.notify(change));
+        if applied.labels {
+            self.labels_changed.with_value(Notify::notify);
+            self.paragraph_changed
+                .with_value(|docs| docs.iter().flatten().for_each(Notify::notify));
+        }
+    }
+
+    fn notify(&self, change: &Change) {
+        let touched = self.with(|w| {
+            w.paragraphs(change.document)
+                .map_or(0..0, |p| p.touching(change.start, change.end))
+        });
+        self.paragraph_changed.with_value(|docs| {
+            if let Some(paragraphs) = docs.get(change.document) {
+                paragraphs[touched].iter().for_each(Notify::notify);
+            }
+        });
+        self.document_changed
+            .with_value(|t| t.get(change.document).map(Notify::notify));
+    }
+}
+
+/// A trigger per document, and per paragraph of each document.
+fn triggers(workspace: &Workspace) -> (Vec<ArcTrigger>, Vec<Vec<ArcTrigger>>) {
+    let documents = workspace.document_count();
+    let paragraphs = (0..documents)
+        .map(|doc| {
+            let count = workspace.paragraphs(doc).map_or(0, |p| p.as_slice().len());
+            (0..count).map(|_| ArcTrigger::new()).collect()
+        })
+        .collect();
+    (
+        (0..documents).map(|_| ArcTrigger::new()).collect(),
+        paragraphs,
+    )
+}

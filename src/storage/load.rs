@@ -1,0 +1,864 @@
+//! Loading: the workspace from what is stored, trusting none of it. Keys of
+//! the old schema are moved to the current one; commit records left by a
+//! tab that closed mid-change are merged in; every label, document and
+//! annotation is checked with the rules an import follows. What cannot be
+//! used is copied once to a backup, and the readable rest is written back at
+//! once, so the next load is clean. Keys that nothing names any more are
+//! removed, or backed up when they hold anything not stored elsewhere.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::format::stored::{
+    self, v1, Commit, DocumentEntry, Key, Merged, StoredError, StoredLabel, StoredSpan, APP_PREFIX,
+    BACKUP_PREFIX, BUCKETS,
+};
+use crate::model::{
+    default_labels, seed_documents, suggest_color, text::CharIndex, Annotation, Document, Label,
+    Workspace, MAX_TEXT_BYTES,
+};
+
+use super::pending::{Item, Pending};
+use super::persistence::{summarise, AnyMerged, Mode, Persistence};
+use super::revisions::{Part, Revisions};
+use super::store::{units, Store};
+use super::{day_of, Notice, Stamps};
+
+/// The workspace as loaded, the engine that keeps it, and what to tell the
+/// user about what was found.
+pub struct Loaded {
+    pub persistence: Persistence,
+    pub workspace: Workspace,
+    pub notices: Vec<Notice>,
+}
+
+/// What a load gathers before the workspace is built.
+#[derive(Default)]
+struct Found {
+    /// Every stored value, by key.
+    raw: HashMap<String, String>,
+    labels: Merged<StoredLabel>,
+    documents: Merged<DocumentEntry>,
+    /// Texts of the old schema, by document id.
+    legacy_texts: HashMap<String, String>,
+    /// Buckets of the old schema, by document id and bucket.
+    legacy_buckets: BTreeMap<(String, u32), Vec<StoredSpan>>,
+    commits: Vec<Commit>,
+    /// Labels the repair renamed, old name to new.
+    labels_renamed: HashMap<String, String>,
+    /// Parts whose stored copy must be written again.
+    rewrite: HashSet<Part>,
+    problems: Vec<Notice>,
+}
+
+impl Persistence {
+    /// Builds the workspace from the seed articles and everything stored.
+    pub fn load(store: Box<dyn Store>, stamps: &dyn Stamps) -> Loaded {
+        let seeds = seed_documents();
+        let mut persistence = Persistence {
+            store,
+            mode: Mode::Writable,
+            epoch: None,
+            revisions: Revisions::default(),
+            pending: Pending::default(),
+            open_commits: Vec::new(),
+            legacy: Vec::new(),
+            suspects: Vec::new(),
+            sizes: HashMap::new(),
+            backups: Vec::new(),
+            text_hashes: HashMap::new(),
+            seeds: seeds.clone(),
+            failure: None,
+        };
+        let unloaded = |persistence: Persistence, notices| Loaded {
+            workspace: Workspace::new(seeds.clone(), default_labels()),
+            persistence,
+            notices,
+        };
+        let mut found = Found::default();
+        match persistence.read_everything(&mut found) {
+            Ok(()) => {}
+            Err(why) => {
+                persistence.mode = Mode::Unavailable(why.clone());
+                let notice = Notice::error(format!(
+                    "Your work cannot be saved: {why}. It lasts until this tab closes; use Export to keep it."
+                ));
+                return unloaded(persistence, vec![notice]);
+            }
+        }
+        if let Some(raw) = found.raw.get(&stored::meta_key()) {
+            match stored::decode_meta(raw) {
+                Ok(meta) => persistence.epoch = Some(meta.epoch),
+                Err(StoredError::UnknownVersion(version)) => {
+                    let why = format!(
+                        "the data in this browser was saved by a newer version of this app (storage version {version}); reload the page to get it — until then nothing is saved here"
+                    );
+                    persistence.mode = Mode::Stopped(why.clone());
+                    return unloaded(
+                        persistence,
+                        vec![Notice::error(format!("Saving stopped: {why}."))],
+                    );
+                }
+                // Rewritten by the first save, after a backup.
+                Err(_) => {}
+            }
+        }
+        persistence.refresh_backups();
+        persistence.read_legacy(&mut found, stamps);
+        persistence.read_commits(&mut found, stamps);
+        let day = day_of(&stamps.now());
+        let labels = persistence.read_labels(&mut found, stamps);
+        let documents = persistence.read_documents(&mut found, stamps, day);
+        let mut workspace = Workspace::new(documents, labels);
+        persistence.read_buckets(&mut found, &mut workspace, stamps, day);
+        persistence.clear_orphans(&mut found, &workspace, stamps);
+        let mut notices = std::mem::take(&mut found.problems);
+        for part in found.rewrite {
+            persistence.pending.add_item(Item::Part(part));
+        }
+        if !persistence.legacy.is_empty() {
+            persistence.mark_everything(&workspace);
+        }
+        let saved = persistence.flush(&workspace, stamps);
+        notices.extend(saved.notices);
+        Loaded {
+            persistence,
+            workspace,
+            notices,
+        }
+    }
+
+    /// Reads every key of the site, noting each one's size.
+    fn read_everything(&mut self, found: &mut Found) -> Result<(), String> {
+        let keys = self.store.keys().map_err(|e| e.to_string())?;
+        for key in keys {
+            let Some(value) = self.store.read(&key).map_err(|e| e.to_string())? else {
+                continue;
+            };
+            self.sizes.insert(key.clone(), units(&key, &value));
+            if key.starts_with(APP_PREFIX) && !key.starts_with(BACKUP_PREFIX) {
+                found.raw.insert(key, value);
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads the old schema's keys, to be written anew and then removed.
+    fn read_legacy(&mut self, found: &mut Found, stamps: &dyn Stamps) {
+        let mut keys: Vec<String> = found
+            .raw
+            .keys()
+            .filter(|k| k.starts_with(v1::PREFIX))
+            .cloned()
+            .collect();
+        if keys.is_empty() {
+            return;
+        }
+        keys.sort();
+        for key in &keys {
+            let raw = found.raw[key].clone();
+            let rest = &key[v1::PREFIX.len()..];
+            let result: Result<Vec<String>, StoredError> = if rest == "labels" {
+                v1::decode_labels(&raw).map(|labels| {
+                    found.labels.order = 1;
+                    found.labels.entries = labels
+                        .into_iter()
+                        .map(|label| StoredLabel { label, rev: 1 })
+                        .collect();
+                    Vec::new()
+                })
+            } else if rest == "documents" {
+                v1::decode_documents(&raw).map(|entries| {
+                    found.documents.order = 1;
+                    found.documents.entries = entries
+                        .into_iter()
+                        .map(|e| DocumentEntry {
+                            id: e.id,
+                            file_name: e.file_name,
+                            title: e.title,
+                            seed: e.seed,
+                            rev: 1,
+                        })
+                        .collect();
+                    Vec::new()
+                })
+            } else if let Some(id) = rest.strip_prefix("text/") {
+                v1::decode_text(&raw, id).map(|text| {
+                    found.legacy_texts.insert(id.to_string(), text);
+                    Vec::new()
+                })
+            } else if let Some((id, bucket)) =
+                rest.strip_prefix("doc/").and_then(|r| r.rsplit_once('/'))
+            {
+                let Ok(bucket) = bucket.parse::<u32>() else {
+                    continue;
+                };
+                let text = found
+                    .legacy_texts
+                    .get(id)
+                    .cloned()
+                    .or_else(|| {
+                        found
+                            .raw
+                            .get(&v1::text_key(id))
+                            .and_then(|r| v1::decode_text(r, id).ok())
+                    })
+                    .or_else(|| {
+                        self.seeds
+                            .iter()
+                            .find(|s| s.id == id)
+                            .map(|s| s.text.clone())
+                    })
+                    .unwrap_or_default();
+                v1::decode_bucket(&raw, id, &stored::text_hash(&text), bucket).map(|salvaged| {
+                    let spans = salvaged.value.into_iter().map(|s| StoredSpan {
+                        id: s.id,
+                        start: s.start,
+                        end: s.end,
+                        label: s.label,
+                        created: s.created,
+                        rev: 1,
+                        note: s.note,
+                    });
+                    found
+                        .legacy_buckets
+                        .entry((id.to_string(), bucket))
+                        .or_default()
+                        .extend(spans);
+                    salvaged.problems
+                })
+            } else {
+                continue;
+            };
+            match result {
+                Ok(problems) if problems.is_empty() => {}
+                Ok(problems) => {
+                    self.keep_damaged(
+                        found,
+                        key,
+                        &raw,
+                        &format!(
+                            "Some annotations saved by the previous version could not be read ({})",
+                            summarise(&problems)
+                        ),
+                        stamps,
+                    );
+                }
+                Err(e) => {
+                    self.keep_damaged(found, key, &raw, &format!("Data saved by the previous version under “{key}” could not be read ({e})"), stamps);
+                }
+            }
+            self.legacy.push(key.clone());
+        }
+    }
+
+    /// Reads the commit records of changes a tab did not finish writing:
+    /// merged in, they complete the change.
+    fn read_commits(&mut self, found: &mut Found, stamps: &dyn Stamps) {
+        let mut keys: Vec<String> = found
+            .raw
+            .keys()
+            .filter(|k| matches!(Key::parse(k), Some(Key::Commit(_))))
+            .cloned()
+            .collect();
+        keys.sort();
+        for key in keys {
+            let raw = found.raw[&key].clone();
+            match stored::decode_commit(&raw) {
+                Ok(commit) => {
+                    found
+                        .rewrite
+                        .extend(super::persistence::commit_parts(&commit));
+                    for id in &commit.dropped {
+                        self.pending.add_item(Item::Drop(id.clone()));
+                    }
+                    found.commits.push(commit);
+                }
+                Err(e) => {
+                    self.keep_damaged(
+                        found,
+                        &key,
+                        &raw,
+                        &format!(
+                            "A change left unfinished when a tab closed could not be read ({e})"
+                        ),
+                        stamps,
+                    );
+                }
+            }
+            self.open_commits.push(key);
+        }
+    }
+
+    /// The label set: stored, merged with any commit, repaired to follow the
+    /// rules of every label set.
+    fn read_labels(&mut self, found: &mut Found, stamps: &dyn Stamps) -> Vec<Label> {
+        let key = stored::labels_key();
+        let mut merged = std::mem::take(&mut found.labels);
+        if let Some(raw) = found.raw.get(&key).cloned() {
+            match stored::decode_labels(&raw) {
+                Ok(salvaged) => {
+                    if !salvaged.problems.is_empty() {
+                        self.keep_damaged(
+                            found,
+                            &key,
+                            &raw,
+                            &format!(
+                                "Some saved labels could not be read ({})",
+                                summarise(&salvaged.problems)
+                            ),
+                            stamps,
+                        );
+                    }
+                    merged = salvaged.value.merge(&merged, 0);
+                }
+                Err(e) => {
+                    self.keep_damaged(
+                        found,
+                        &key,
+                        &raw,
+                        &format!("The saved label set could not be read ({e})"),
+                        stamps,
+                    );
+                }
+            }
+        }
+        for commit in &found.commits {
+            if let Some(labels) = &commit.labels {
+                merged = merged.merge(&labels.clone().into(), 0);
+            }
+        }
+        if merged.entries.is_empty() {
+            self.revisions.take_labels(&merged);
+            return default_labels();
+        }
+        self.revisions.take_labels(&merged);
+        let labels: Vec<Label> = merged.entries.into_iter().map(|l| l.label).collect();
+        let repaired = repair_labels(labels);
+        if !repaired.problems.is_empty() {
+            found.problems.push(Notice::error(format!(
+                "Some saved labels broke the rules every label follows and were fixed ({}).",
+                summarise(&repaired.problems)
+            )));
+            let day = day_of(&stamps.now());
+            for (old, new) in &repaired.renamed {
+                self.revisions.rename_label(old, new, day);
+            }
+            for label in &repaired.touched {
+                self.revisions.touch_label(label);
+            }
+            found.rewrite.insert(Part::Labels);
+        }
+        found.labels_renamed = repaired.renamed.into_iter().collect();
+        repaired.value
+    }
+
+    /// The documents as listed: stored, merged with the old schema's list
+    /// and any commit; seeds with their compiled-in text, the others with
+    /// their stored text. A document whose text is missing or breaks the
+    /// rules of a text is left out, its data backed up.
+    fn read_documents(
+        &mut self,
+        found: &mut Found,
+        stamps: &dyn Stamps,
+        day: u32,
+    ) -> Vec<Document> {
+        let key = stored::documents_key();
+        let mut merged = std::mem::take(&mut found.documents);
+        if let Some(raw) = found.raw.get(&key).cloned() {
+            match stored::decode_documents(&raw) {
+                Ok(salvaged) => {
+                    if !salvaged.problems.is_empty() {
+                        self.keep_damaged(
+                            found,
+                            &key,
+                            &raw,
+                            &format!(
+                                "Some entries of your list of documents could not be read ({})",
+                                summarise(&salvaged.problems)
+                            ),
+                            stamps,
+                        );
+                    }
+                    merged = salvaged.value.merge(&merged, 0);
+                }
+                Err(e) => {
+                    self.keep_damaged(
+                        found,
+                        &key,
+                        &raw,
+                        &format!("The list of your documents could not be read ({e})"),
+                        stamps,
+                    );
+                }
+            }
+        }
+        for commit in &found.commits {
+            if let Some(documents) = &commit.documents {
+                merged = merged.merge(&documents.clone().into(), 0);
+            }
+        }
+        let listed = !merged.entries.is_empty() || !merged.deleted.is_empty() || merged.order > 0;
+        if !listed {
+            self.revisions.take_documents(&merged);
+            let seeds = self.seeds.clone();
+            self.hash_texts(&seeds);
+            return seeds;
+        }
+        self.revisions.take_documents(&merged);
+        let mut documents = Vec::with_capacity(merged.entries.len());
+        let mut left_out = Vec::new();
+        for entry in merged.entries {
+            match self.text_of(found, &entry, stamps) {
+                Ok(text) => match repair_document(Document {
+                    id: entry.id.clone(),
+                    file_name: entry.file_name.clone(),
+                    title: entry.title.clone(),
+                    text,
+                }) {
+                    Ok(repaired) => {
+                        if let Some(fixed) = repaired.problem {
+                            found.problems.push(Notice::error(format!(
+                                "The saved document “{}” was fixed: {fixed}.",
+                                repaired.value.title
+                            )));
+                            self.revisions.touch_document(&entry.id);
+                            found.rewrite.insert(Part::Documents);
+                        }
+                        documents.push(repaired.value);
+                    }
+                    Err(why) => {
+                        let key = stored::text_key(&entry.id);
+                        if let Some(raw) = found.raw.get(&key).cloned() {
+                            self.keep_damaged(
+                                found,
+                                &key,
+                                &raw,
+                                &format!(
+                                    "The document “{}” cannot be shown: its text {why}",
+                                    entry.title
+                                ),
+                                stamps,
+                            );
+                        } else {
+                            found.problems.push(Notice::error(format!(
+                                "The document “{}” cannot be shown: its text {why}.",
+                                entry.title
+                            )));
+                        }
+                        left_out.push(entry);
+                    }
+                },
+                Err(why) => {
+                    found.problems.push(Notice::error(format!(
+                        "The document “{}” cannot be shown: {why}.",
+                        entry.title
+                    )));
+                    left_out.push(entry);
+                }
+            }
+        }
+        for entry in left_out {
+            self.revisions.delete_document(&entry.id, entry.rev, day);
+            self.pending.add_item(Item::Drop(entry.id));
+            found.rewrite.insert(Part::Documents);
+        }
+        self.hash_texts(&documents);
+        documents
+    }
+
+    /// The text of a listed document: compiled in for a seed, else stored,
+    /// by the current schema or the old one.
+    fn text_of(
+        &mut self,
+        found: &mut Found,
+        entry: &DocumentEntry,
+        stamps: &dyn Stamps,
+    ) -> Result<String, String> {
+        if entry.seed {
+            return self
+                .seeds
+                .iter()
+                .find(|s| s.id == entry.id)
+                .map(|s| s.text.clone())
+                .ok_or_else(|| format!("there is no built-in article “{}”", entry.id));
+        }
+        let key = stored::text_key(&entry.id);
+        if let Some(raw) = found.raw.get(&key).cloned() {
+            return match stored::decode_text(&raw, &entry.id) {
+                Ok(text) => Ok(text.text),
+                Err(e) => {
+                    self.keep_damaged(
+                        found,
+                        &key,
+                        &raw,
+                        &format!("The text of “{}” could not be read ({e})", entry.title),
+                        stamps,
+                    );
+                    Err("its text could not be read".into())
+                }
+            };
+        }
+        if let Some(text) = found.legacy_texts.remove(&entry.id) {
+            self.pending.add_item(Item::Text(entry.id.clone()));
+            return Ok(text);
+        }
+        Err("its text is missing".into())
+    }
+
+    fn hash_texts(&mut self, documents: &[Document]) {
+        for document in documents {
+            self.text_hashes
+                .insert(document.id.clone(), stored::text_hash(&document.text));
+        }
+    }
+
+    /// Reads every bucket of every document, keeping each annotation that
+    /// fits its text, has a known label (a label it names that is missing
+    /// is made again) and a unique id.
+    fn read_buckets(
+        &mut self,
+        found: &mut Found,
+        workspace: &mut Workspace,
+        stamps: &dyn Stamps,
+        day: u32,
+    ) {
+        let mut seen_ids: HashSet<String> = HashSet::new();
+        let mut known: HashSet<String> =
+            workspace.labels().iter().map(|l| l.name.clone()).collect();
+        let mut recovered: Vec<Label> = Vec::new();
+        let mut per_document: Vec<Vec<Annotation>> = Vec::with_capacity(workspace.document_count());
+        for doc in 0..workspace.document_count() {
+            let Some(document) = workspace.document(doc).cloned() else {
+                per_document.push(Vec::new());
+                continue;
+            };
+            let hash = self
+                .text_hashes
+                .get(&document.id)
+                .cloned()
+                .unwrap_or_default();
+            let chars = CharIndex::new(&document.text);
+            let mut kept = Vec::new();
+            for bucket in 0..BUCKETS {
+                let key = stored::bucket_key(&document.id, bucket);
+                let part = Part::Bucket(document.id.clone(), bucket);
+                let mut merged: Merged<StoredSpan> = Merged::default();
+                if let Some(raw) = found.raw.get(&key).cloned() {
+                    match stored::decode_bucket(&raw, &document.id, &hash, bucket) {
+                        Ok(salvaged) => {
+                            if !salvaged.problems.is_empty() {
+                                self.keep_damaged(found, &key, &raw, &format!("Some saved annotations of “{}” could not be read and are not shown ({})", document.title, summarise(&salvaged.problems)), stamps);
+                                found.rewrite.insert(part.clone());
+                            }
+                            merged = salvaged.value;
+                        }
+                        Err(e) => {
+                            self.keep_damaged(found, &key, &raw, &format!("Some saved annotations of “{}” could not be read and are not shown (none of “{key}” could be read: {e})", document.title), stamps);
+                            found.rewrite.insert(part.clone());
+                        }
+                    }
+                }
+                if let Some(legacy) = found.legacy_buckets.remove(&(document.id.clone(), bucket)) {
+                    merged = merged.merge(
+                        &Merged {
+                            order: 0,
+                            entries: legacy,
+                            deleted: Vec::new(),
+                        },
+                        0,
+                    );
+                    found.rewrite.insert(part.clone());
+                }
+                for commit in &found.commits {
+                    if let Some(AnyMerged::Bucket(from_commit)) =
+                        AnyMerged::from_commit(&part, commit, &hash)
+                    {
+                        merged = merged.merge(&from_commit, 0);
+                    }
+                }
+                if merged.entries.is_empty() && merged.deleted.is_empty() {
+                    continue;
+                }
+                self.revisions.take_bucket(&document.id, bucket, &merged);
+                let mut problems = Vec::new();
+                for mut span in merged.entries {
+                    if let Some(new) = found.labels_renamed.get(&span.label) {
+                        span.label = new.clone();
+                        self.revisions.touch_span(&span.id);
+                        found.rewrite.insert(part.clone());
+                    }
+                    let quote = if span.start < span.end {
+                        chars.slice(&document.text, span.start, span.end)
+                    } else {
+                        None
+                    };
+                    let why = if quote.is_none() {
+                        Some(format!(
+                            "{}..{} is not a span of the text ({} code points)",
+                            span.start,
+                            span.end,
+                            chars.len()
+                        ))
+                    } else if !seen_ids.insert(span.id.clone()) {
+                        Some("its id is used twice".to_string())
+                    } else {
+                        None
+                    };
+                    if let Some(why) = why {
+                        problems.push(format!("annotation “{}”: {why}", span.id));
+                        self.revisions
+                            .drop_span(&document.id, bucket, &span.id, span.rev, day);
+                        continue;
+                    }
+                    if known.insert(span.label.clone()) {
+                        let mut all = workspace.labels().to_vec();
+                        all.extend(recovered.iter().cloned());
+                        recovered.push(Label {
+                            name: span.label.clone(),
+                            color: suggest_color(&all),
+                            hotkey: None,
+                        });
+                    }
+                    kept.push(Annotation {
+                        id: span.id,
+                        document_id: document.id.clone(),
+                        start: span.start,
+                        end: span.end,
+                        quote: quote.unwrap_or_default().to_string(),
+                        label: span.label,
+                        created: span.created,
+                        note: span.note,
+                    });
+                }
+                if !problems.is_empty() {
+                    if let Some(raw) = found.raw.get(&key).cloned() {
+                        self.keep_damaged(found, &key, &raw, &format!("Some saved annotations of “{}” could not be read and are not shown ({})", document.title, summarise(&problems)), stamps);
+                    } else {
+                        found.problems.push(Notice::error(format!(
+                            "Some annotations of “{}” could not be taken ({}).",
+                            document.title,
+                            summarise(&problems)
+                        )));
+                    }
+                    found.rewrite.insert(part);
+                }
+            }
+            per_document.push(kept);
+        }
+        if !recovered.is_empty() {
+            let names: Vec<&str> = recovered.iter().map(|l| l.name.as_str()).collect();
+            found.problems.push(Notice::error(format!(
+                "Saved annotations use labels that were missing from the label set, so they were added back: {}.",
+                names.join(", ")
+            )));
+            let mut labels = workspace.labels().to_vec();
+            for label in &recovered {
+                self.revisions.touch_label(&label.name);
+            }
+            labels.extend(recovered);
+            workspace.replace_labels(labels);
+            found.rewrite.insert(Part::Labels);
+        }
+        for (doc, annotations) in per_document.into_iter().enumerate() {
+            let refused = workspace.restore(doc, annotations);
+            if !refused.is_empty() {
+                let problems: Vec<String> = refused
+                    .iter()
+                    .map(|(a, e)| format!("annotation “{}”: {e}", a.id))
+                    .collect();
+                found.problems.push(Notice::error(format!(
+                    "Some saved annotations could not be shown ({}).",
+                    summarise(&problems)
+                )));
+            }
+        }
+    }
+
+    /// Removes keys that nothing names: those of removed documents at once;
+    /// those an interrupted change left, a little later (see `tidy`);
+    /// anything else once a backup of it is safe.
+    fn clear_orphans(&mut self, found: &mut Found, workspace: &Workspace, stamps: &dyn Stamps) {
+        let held: HashSet<&str> = workspace.documents().map(|d| d.id.as_str()).collect();
+        let commits: HashSet<String> = found.commits.iter().map(|c| c.id.clone()).collect();
+        let mut keys: Vec<String> = found.raw.keys().cloned().collect();
+        keys.sort();
+        let mut interrupted: HashSet<String> = HashSet::new();
+        for key in &keys {
+            let Some(Key::Text(id)) = Key::parse(key) else {
+                continue;
+            };
+            if held.contains(id.as_str()) || self.revisions.document_deleted(&id) {
+                continue;
+            }
+            let marker = stored::decode_text(&found.raw[key], &id)
+                .ok()
+                .and_then(|t| t.commit);
+            if marker.is_some_and(|c| !commits.contains(&c)) {
+                interrupted.insert(id);
+            }
+        }
+        for key in keys {
+            let id = match Key::parse(&key) {
+                Some(Key::Text(id) | Key::Bucket(id, _)) => id,
+                _ => continue,
+            };
+            if held.contains(id.as_str()) {
+                continue;
+            }
+            if self.revisions.document_deleted(&id) {
+                self.pending.add_item(Item::Drop(id));
+            } else if interrupted.contains(&id) {
+                self.suspects.push(key);
+            } else {
+                let raw = found.raw[&key].clone();
+                let reason =
+                    format!("Data for a document that is not in your list (“{id}”) was found");
+                if self.keep_damaged(found, &key, &raw, &reason, stamps)
+                    && self.store.remove(&key).is_ok()
+                {
+                    self.sizes.remove(&key);
+                }
+            }
+        }
+    }
+
+    /// Backs up unreadable `raw` from `key` and says so; `true` if the data
+    /// is safe in a backup.
+    fn keep_damaged(
+        &mut self,
+        found: &mut Found,
+        key: &str,
+        raw: &str,
+        what: &str,
+        stamps: &dyn Stamps,
+    ) -> bool {
+        let mut notices = Vec::new();
+        let kept = self.back_up(key, raw, what, stamps, &mut notices);
+        if kept {
+            found.problems.push(Notice::error(format!(
+                "{what}. The original is kept as a backup (“{}”; see Backups).",
+                stored::backup_key(key, raw)
+            )));
+        } else {
+            found.problems.extend(notices);
+            found.problems.push(Notice::error(format!(
+                "{what}. Export your work to keep it."
+            )));
+        }
+        kept
+    }
+}
+
+/// A value with the fixes made to it.
+struct Repaired<T> {
+    value: T,
+    problems: Vec<String>,
+    renamed: Vec<(String, String)>,
+    touched: Vec<String>,
+}
+
+/// A document with the fix made to it, if one was needed.
+struct RepairedDocument {
+    value: Document,
+    problem: Option<String>,
+}
+
+/// The label set made to follow the rules of every label set: names
+/// trimmed, single-spaced, non-empty, at most 40 characters and unique;
+/// colours `#rrggbb`; hotkeys one visible character, each on one label.
+/// A label is renamed rather than dropped, since annotations may use it.
+fn repair_labels(labels: Vec<Label>) -> Repaired<Vec<Label>> {
+    let mut repaired = Repaired {
+        value: Vec::with_capacity(labels.len()),
+        problems: Vec::new(),
+        renamed: Vec::new(),
+        touched: Vec::new(),
+    };
+    let mut names: HashSet<String> = HashSet::new();
+    let mut hotkeys: HashSet<char> = HashSet::new();
+    for (at, mut label) in labels.into_iter().enumerate() {
+        let wanted: String = crate::model::normalize_name(&label.name)
+            .chars()
+            .take(crate::model::MAX_NAME_CHARS)
+            .collect();
+        let base = if wanted.is_empty() {
+            format!("Label {}", at + 1)
+        } else {
+            wanted
+        };
+        let name = std::iter::once(base.clone())
+            .chain((2..).map(|n| format!("{base} ({n})")))
+            .find(|n| !names.contains(n))
+            .expect("some number is free");
+        names.insert(name.clone());
+        if name != label.name {
+            repaired.problems.push(format!(
+                "labels[{at}]: the name “{}” is now “{name}”",
+                shorten(&label.name)
+            ));
+            repaired.renamed.push((label.name.clone(), name.clone()));
+            label.name = name;
+        }
+        let mut touched = false;
+        if !label.has_valid_color() {
+            repaired.problems.push(format!(
+                "labels[{at}]: the colour “{}” is not of the form #rrggbb",
+                shorten(&label.color)
+            ));
+            label.color = suggest_color(&repaired.value);
+            touched = true;
+        }
+        if let Some(key) = label.hotkey {
+            if key.is_whitespace() || key.is_control() || !hotkeys.insert(key) {
+                repaired.problems.push(format!(
+                    "labels[{at}]: the hotkey “{}” was taken off",
+                    key.escape_default()
+                ));
+                label.hotkey = None;
+                touched = true;
+            }
+        }
+        if touched {
+            repaired.touched.push(label.name.clone());
+        }
+        repaired.value.push(label);
+    }
+    repaired
+}
+
+/// A stored document made to follow the rules of a document, or why it
+/// cannot be: its text must be one a person could add.
+fn repair_document(mut document: Document) -> Result<RepairedDocument, String> {
+    if document.text.contains('\0') {
+        return Err("holds NUL characters".into());
+    }
+    if document.text.trim().is_empty() {
+        return Err("is empty".into());
+    }
+    if document.text.len() > MAX_TEXT_BYTES {
+        return Err(format!(
+            "is larger than the {MAX_TEXT_BYTES} bytes a document can have"
+        ));
+    }
+    let mut problem = None;
+    if document.title.trim().is_empty() {
+        document = Document::added(document.id, document.file_name, document.text, "");
+        problem = Some("its title was empty, so it is named after its first line".to_string());
+    }
+    if document.file_name.trim().is_empty() {
+        document.file_name = format!("{}.txt", document.id);
+        problem = Some("its file name was empty".to_string());
+    }
+    Ok(RepairedDocument {
+        value: document,
+        problem,
+    })
+}
+
+/// `text` cut to 40 characters for a message.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}

@@ -1,0 +1,1148 @@
+//! The engine that keeps the workspace in a [`Store`]: every change is
+//! recorded as pending, then written by merging this tab's copy of each key
+//! it touched with the stored one; a change to several keys is first written
+//! whole under a commit key, so that it lands all or nothing. What another
+//! tab stored comes back as [`Foreign`] changes for the workspace to take
+//! in. Loading, with its salvage and repairs, is in `load.rs`.
+
+use std::collections::HashMap;
+
+use crate::format::stored::{
+    self, Commit, CommitBuckets, DocumentEntry, Key, Merged, StoredError, StoredLabel, StoredSpan,
+    BUCKETS, TOMBSTONE_DAYS,
+};
+use crate::model::{
+    text::CharIndex, Action, Annotation, Document, Foreign, ForeignChange, Label, Workspace,
+};
+
+use super::backups::{self, BackupInfo};
+use super::pending::{Item, Pending};
+use super::revisions::{Part, Revisions};
+use super::store::{units, Store, StoreError};
+use super::{day_of, Notice, Stamps};
+
+/// The quota browsers give a site's localStorage, in UTF-16 units of keys
+/// and values: 5 MiB of them in Chromium and Firefox.
+pub const QUOTA_UNITS: usize = 5 * 1024 * 1024;
+/// From this share of the quota on, the status warns.
+pub const WARN_SHARE: f64 = 0.8;
+
+/// Whether this tab may write.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Writable,
+    /// Storage cannot be used at all: why.
+    Unavailable(String),
+    /// A newer version of the app wrote the data: this tab must not.
+    Stopped(String),
+}
+
+/// What the status line says about storage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Status {
+    /// How many changes are not stored yet.
+    pub pending: usize,
+    /// Why they are not, if a write failed.
+    pub why: Option<String>,
+    /// UTF-16 units the site's storage holds, of [`QUOTA_UNITS`].
+    pub used: usize,
+    /// How many of those are backups.
+    pub backups: usize,
+    pub mode: Mode,
+}
+
+/// What writing or reading storage brought: changes made elsewhere for the
+/// workspace to take in, and what to tell the user.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Saved {
+    pub foreign: Foreign,
+    pub notices: Vec<Notice>,
+}
+
+/// A change that does not fit in the storage left.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NoRoom {
+    /// UTF-16 units the change needs at its peak.
+    pub needed: usize,
+    /// UTF-16 units free.
+    pub free: usize,
+}
+
+pub struct Persistence {
+    pub(super) store: Box<dyn Store>,
+    pub(super) mode: Mode,
+    /// The epoch of the storage this tab loaded or wrote.
+    pub(super) epoch: Option<String>,
+    pub(super) revisions: Revisions,
+    pub(super) pending: Pending,
+    /// Commit keys on disk whose change is not wholly written yet.
+    pub(super) open_commits: Vec<String>,
+    /// Keys of the old schema, removed once their data is written anew.
+    pub(super) legacy: Vec<String>,
+    /// Keys left by a change that was interrupted, removed by `tidy` if
+    /// nothing claims them by then.
+    pub(super) suspects: Vec<String>,
+    /// The size of every key in the store, in UTF-16 units.
+    pub(super) sizes: HashMap<String, usize>,
+    pub(super) backups: Vec<BackupInfo>,
+    /// Each document's text hash, by id.
+    pub(super) text_hashes: HashMap<String, String>,
+    pub(super) seeds: Vec<Document>,
+    /// Why the latest write failed, while anything is pending.
+    pub(super) failure: Option<String>,
+}
+
+/// The writes that store what is pending, worked out before any is made.
+#[derive(Default)]
+struct Plan {
+    /// Stored data that cannot be read, to back up before it is overwritten.
+    damaged: Vec<(String, String, String)>,
+    texts: Vec<(Item, String, String)>,
+    writes: Vec<(Item, String, String)>,
+    removals: Vec<(Item, Vec<String>)>,
+    commit: Option<(String, String)>,
+    merged: Vec<(Part, AnyMerged)>,
+    foreign: Foreign,
+}
+
+impl Persistence {
+    pub fn status(&self) -> Status {
+        let pending = self.pending.changes();
+        Status {
+            pending,
+            why: (pending > 0)
+                .then(|| match &self.mode {
+                    Mode::Writable => self.failure.clone(),
+                    Mode::Unavailable(why) | Mode::Stopped(why) => Some(why.clone()),
+                })
+                .flatten(),
+            used: self.sizes.values().sum(),
+            backups: self.backups.iter().map(|b| b.units).sum(),
+            mode: self.mode.clone(),
+        }
+    }
+
+    pub fn backups(&self) -> &[BackupInfo] {
+        &self.backups
+    }
+
+    /// The data backup `key` holds, exactly as it was stored.
+    pub fn backup_data(&self, key: &str) -> Result<Option<String>, StoreError> {
+        backups::data(self.store.as_ref(), key)
+    }
+
+    pub fn remove_backup(&mut self, key: &str) -> Result<(), StoreError> {
+        if !self.backups.iter().any(|b| b.key == key) {
+            return Ok(());
+        }
+        self.store.remove(key)?;
+        self.sizes.remove(key);
+        self.backups.retain(|b| b.key != key);
+        Ok(())
+    }
+
+    /// Records `action`, just applied to `workspace`, as pending and writes
+    /// everything pending.
+    pub fn save(&mut self, workspace: &Workspace, action: &Action, stamps: &dyn Stamps) -> Saved {
+        self.record(workspace, action, stamps);
+        self.flush(workspace, stamps)
+    }
+
+    fn record(&mut self, workspace: &Workspace, action: &Action, stamps: &dyn Stamps) -> u64 {
+        let seeds = &self.seeds;
+        let touched = self
+            .revisions
+            .record(workspace, action, day_of(&stamps.now()), |d| {
+                is_seed(seeds, d)
+            });
+        for id in &touched.dropped {
+            self.pending.forget_document(id);
+            self.revisions.forget_document(id);
+        }
+        for document in action.documents.iter().filter_map(|d| d.after.as_ref()) {
+            self.text_hashes
+                .entry(document.id.clone())
+                .or_insert_with(|| stored::text_hash(&document.text));
+        }
+        self.pending.add(&touched)
+    }
+
+    /// Whether `action`, just applied to `workspace`, can be stored in the
+    /// space left, counting the commit record written on the way.
+    pub fn fits(
+        &mut self,
+        workspace: &Workspace,
+        action: &Action,
+        stamps: &dyn Stamps,
+    ) -> Result<(), NoRoom> {
+        if self.mode != Mode::Writable {
+            return Ok(());
+        }
+        let kept = (
+            self.revisions.clone(),
+            self.pending.clone(),
+            self.text_hashes.clone(),
+        );
+        self.record(workspace, action, stamps);
+        let plan = self.plan(workspace, stamps);
+        (self.revisions, self.pending, self.text_hashes) = kept;
+        let used: usize = self.sizes.values().sum();
+        let free = QUOTA_UNITS.saturating_sub(used);
+        let needed = self.peak(&plan);
+        if needed > free {
+            return Err(NoRoom { needed, free });
+        }
+        Ok(())
+    }
+
+    /// How much more storage `plan` takes at its peak: when its commit
+    /// record and all its new data are written, and nothing removed yet.
+    fn peak(&self, plan: &Plan) -> usize {
+        let grows = |key: &str, value: &str| {
+            units(key, value).saturating_sub(self.sizes.get(key).copied().unwrap_or(0))
+        };
+        let damaged: usize = plan
+            .damaged
+            .iter()
+            .map(|(key, raw, _)| units(key, raw) + 200)
+            .sum();
+        let commit = plan.commit.as_ref().map_or(0, |(k, v)| units(k, v));
+        let written: usize = plan
+            .texts
+            .iter()
+            .chain(&plan.writes)
+            .map(|(_, key, value)| grows(key, value))
+            .sum();
+        damaged + commit + written
+    }
+
+    /// Writes everything pending. Stops at the first write that fails,
+    /// leaving the rest pending, and says why.
+    pub fn flush(&mut self, workspace: &Workspace, stamps: &dyn Stamps) -> Saved {
+        let mut saved = Saved::default();
+        if self.pending.is_empty() && self.legacy.is_empty() {
+            return saved;
+        }
+        if self.mode != Mode::Writable {
+            return saved;
+        }
+        if let Err(why) = self.check_meta(workspace, stamps, &mut saved.notices) {
+            self.failure = Some(why);
+            return saved;
+        }
+        let plan = self.plan(workspace, stamps);
+        match self.execute(&plan, stamps) {
+            Ok(()) => {
+                self.failure = None;
+                self.take(plan.merged);
+                saved.foreign = plan.foreign;
+                self.remove_legacy();
+            }
+            Err(e) => self.failure = Some(e.to_string()),
+        }
+        saved
+    }
+
+    /// Reads the keys another tab changed (all of them if `keys` is
+    /// `None`) and merges them with this tab's copy: what they hold that
+    /// this tab does not comes back to take in, and what this tab holds
+    /// that they lack (a write lost between tabs, data cleared) is written
+    /// back.
+    pub fn sync(
+        &mut self,
+        workspace: &Workspace,
+        keys: Option<&[String]>,
+        stamps: &dyn Stamps,
+    ) -> Saved {
+        let mut saved = Saved::default();
+        if self.mode != Mode::Writable {
+            return saved;
+        }
+        let parts = match keys {
+            None => {
+                self.rescan_sizes();
+                self.every_part(workspace)
+            }
+            Some(keys) => {
+                let mut parts = Vec::new();
+                for key in keys {
+                    self.note_size(key);
+                    match Key::parse(key) {
+                        Some(Key::Labels) => parts.push(Part::Labels),
+                        Some(Key::Documents) => parts.push(Part::Documents),
+                        Some(Key::Bucket(id, bucket)) => parts.push(Part::Bucket(id, bucket)),
+                        Some(Key::Commit(_)) => parts.extend(self.commit_parts(key)),
+                        Some(Key::Meta) => parts.extend(self.every_part(workspace)),
+                        Some(Key::Text(_)) | None => {}
+                    }
+                    if key.starts_with(stored::BACKUP_PREFIX) {
+                        self.refresh_backups();
+                    }
+                }
+                parts.sort();
+                parts.dedup();
+                parts
+            }
+        };
+        if let Err(why) = self.check_meta(workspace, stamps, &mut saved.notices) {
+            self.failure = Some(why);
+        }
+        let oldest = day_of(&stamps.now()).saturating_sub(TOMBSTONE_DAYS);
+        let commits = self.stored_commits();
+        let mut merged_parts = Vec::new();
+        let mut damaged = Vec::new();
+        for part in parts {
+            let theirs = self.read_part(workspace, &part, &commits, &mut damaged);
+            let ours = self.ours(workspace, &part);
+            let merged = ours.merge(&theirs, oldest);
+            if !theirs.same_as(&merged) {
+                self.pending.add_item(Item::Part(part.clone()));
+            }
+            merged_parts.push((part, merged));
+        }
+        self.read_new_documents(workspace, &commits, &mut merged_parts, &mut damaged);
+        for (key, raw, reason) in damaged {
+            self.back_up(&key, &raw, &reason, stamps, &mut saved.notices);
+        }
+        saved.foreign = self.foreign(workspace, &merged_parts, &mut saved.notices);
+        self.take(merged_parts);
+        if !self.pending.is_empty() {
+            let flushed = self.flush(workspace, stamps);
+            saved.notices.extend(flushed.notices);
+        }
+        saved
+    }
+
+    /// Removes the keys of interrupted changes found at load that nothing
+    /// has claimed since (a change still being written by another tab would
+    /// have claimed them by now).
+    pub fn tidy(&mut self) -> Vec<Notice> {
+        if self.mode != Mode::Writable || self.suspects.is_empty() {
+            return Vec::new();
+        }
+        let listed: Vec<String> = self
+            .store
+            .read(&stored::documents_key())
+            .ok()
+            .flatten()
+            .and_then(|raw| stored::decode_documents(&raw).ok())
+            .map(|s| s.value.entries.into_iter().map(|e| e.id).collect())
+            .unwrap_or_default();
+        // While any change is being written, it may be the one that wrote
+        // them: leave them for the next look.
+        let writing = self
+            .store
+            .keys()
+            .unwrap_or_default()
+            .iter()
+            .any(|k| matches!(Key::parse(k), Some(Key::Commit(_))));
+        if writing {
+            return Vec::new();
+        }
+        let mut removed = 0;
+        for key in std::mem::take(&mut self.suspects) {
+            let claimed = match Key::parse(&key) {
+                Some(Key::Text(id) | Key::Bucket(id, _)) => listed.contains(&id),
+                _ => true,
+            };
+            if !claimed && self.store.remove(&key).is_ok() {
+                self.sizes.remove(&key);
+                removed += 1;
+            }
+        }
+        if removed == 0 {
+            return Vec::new();
+        }
+        vec![Notice::info(format!(
+            "A change that was being saved when the app last closed (adding documents or an import) did not finish, so it was not applied; the {removed} pieces it had written were removed."
+        ))]
+    }
+
+    /// Checks, before writing, that storage is still the one this tab
+    /// loaded: cleared (by another tab or the browser) or replaced, it gets
+    /// everything this tab holds back; written by a newer app, this tab
+    /// stops writing.
+    fn check_meta(
+        &mut self,
+        workspace: &Workspace,
+        stamps: &dyn Stamps,
+        notices: &mut Vec<Notice>,
+    ) -> Result<(), String> {
+        let raw = self
+            .store
+            .read(&stored::meta_key())
+            .map_err(|e| e.to_string())?;
+        let found = match raw.as_deref().map(stored::decode_meta) {
+            None => None,
+            Some(Ok(meta)) => Some(meta.epoch),
+            Some(Err(StoredError::UnknownVersion(version))) => {
+                let why = format!(
+                    "a newer version of this app (storage version {version}) is open in another tab; reload this tab to use it — until then nothing is saved here"
+                );
+                self.mode = Mode::Stopped(why.clone());
+                notices.push(Notice::error(format!("Saving stopped: {why}.")));
+                return Err(why);
+            }
+            Some(Err(e)) => {
+                let raw = raw.unwrap_or_default();
+                self.back_up(
+                    &stored::meta_key(),
+                    &raw,
+                    &format!("the storage marker could not be read ({e})"),
+                    stamps,
+                    notices,
+                );
+                None
+            }
+        };
+        match (&self.epoch, found) {
+            (Some(ours), Some(theirs)) if *ours == theirs => return Ok(()),
+            (None, Some(theirs)) => {
+                self.epoch = Some(theirs);
+                return Ok(());
+            }
+            (Some(_), found) => {
+                let (annotations, documents) = (
+                    workspace.all_annotations().count(),
+                    workspace.document_count(),
+                );
+                notices.push(Notice::error(format!(
+                    "This site’s storage was cleared or replaced outside this tab (by another tab or the browser). Everything this tab holds — {documents} documents and {annotations} annotations — is being written back."
+                )));
+                self.rescan_sizes();
+                self.mark_everything(workspace);
+                if let Some(theirs) = found {
+                    self.epoch = Some(theirs);
+                    return Ok(());
+                }
+            }
+            (None, None) => {}
+        }
+        let epoch = stamps.new_id();
+        let value = stored::encode_meta(&epoch);
+        self.store
+            .write(&stored::meta_key(), &value)
+            .map_err(|e| e.to_string())?;
+        self.sizes
+            .insert(stored::meta_key(), units(&stored::meta_key(), &value));
+        self.epoch = Some(epoch);
+        Ok(())
+    }
+
+    /// Marks every key this tab's data lives in as pending.
+    pub(super) fn mark_everything(&mut self, workspace: &Workspace) {
+        for part in self.every_part(workspace) {
+            self.pending.add_item(Item::Part(part));
+        }
+        for document in workspace.documents() {
+            if !is_seed(&self.seeds, document) {
+                self.pending.add_item(Item::Text(document.id.clone()));
+            }
+        }
+    }
+
+    /// The label set, the list of documents and every bucket that holds or
+    /// held an annotation of a document this tab has.
+    fn every_part(&self, workspace: &Workspace) -> Vec<Part> {
+        let mut parts = vec![Part::Labels, Part::Documents];
+        for document in workspace.documents() {
+            for bucket in 0..BUCKETS {
+                let key = stored::bucket_key(&document.id, bucket);
+                if self.sizes.contains_key(&key)
+                    || !self
+                        .revisions
+                        .bucket(workspace, &document.id, bucket)
+                        .entries
+                        .is_empty()
+                {
+                    parts.push(Part::Bucket(document.id.clone(), bucket));
+                }
+            }
+        }
+        parts
+    }
+
+    /// The parts a commit record changes.
+    fn commit_parts(&self, key: &str) -> Vec<Part> {
+        let Some(commit) = self
+            .store
+            .read(key)
+            .ok()
+            .flatten()
+            .and_then(|raw| stored::decode_commit(&raw).ok())
+        else {
+            return Vec::new();
+        };
+        commit_parts(&commit)
+    }
+
+    fn plan(&mut self, workspace: &Workspace, stamps: &dyn Stamps) -> Plan {
+        let day = day_of(&stamps.now());
+        let oldest = day.saturating_sub(TOMBSTONE_DAYS);
+        let mut plan = Plan::default();
+        let commit_id = stamps.new_id();
+        let mut commit = Commit {
+            id: commit_id.clone(),
+            ..Commit::default()
+        };
+        let commits = self.stored_commits();
+        let items: Vec<Item> = self.pending.items().cloned().collect();
+        for item in items {
+            match &item {
+                Item::Text(id) => {
+                    let Some(document) = workspace.position(id).and_then(|d| workspace.document(d))
+                    else {
+                        self.pending.done(&item);
+                        continue;
+                    };
+                    let key = stored::text_key(id);
+                    plan.texts.push((
+                        item.clone(),
+                        key,
+                        stored::encode_text(id, &document.text, Some(&commit_id)),
+                    ));
+                    commit.texts.push(id.clone());
+                }
+                Item::Part(part) => {
+                    if let Part::Bucket(id, _) = part {
+                        if workspace.position(id).is_none() {
+                            self.pending.done(&item);
+                            continue;
+                        }
+                    }
+                    let theirs = self.read_part(workspace, part, &commits, &mut plan.damaged);
+                    let ours = self.ours(workspace, part);
+                    let merged = ours.merge(&theirs, oldest);
+                    plan.writes
+                        .push((item.clone(), part_key(part), merged.encode(self, part)));
+                    ours.add_to(&mut commit, part, self);
+                    plan.merged.push((part.clone(), merged));
+                }
+                Item::Drop(id) => {
+                    let keys: Vec<String> = std::iter::once(stored::text_key(id))
+                        .chain((0..BUCKETS).map(|b| stored::bucket_key(id, b)))
+                        .filter(|k| self.sizes.contains_key(k))
+                        .collect();
+                    commit.dropped.push(id.clone());
+                    plan.removals.push((item.clone(), keys));
+                }
+            }
+        }
+        if plan.writes.len() + plan.removals.len() > 1 {
+            plan.commit = Some((
+                stored::commit_key(&commit_id),
+                stored::encode_commit(&commit),
+            ));
+        }
+        self.read_new_documents(workspace, &commits, &mut plan.merged, &mut plan.damaged);
+        let mut notices = Vec::new();
+        plan.foreign = self.foreign(workspace, &plan.merged, &mut notices);
+        plan
+    }
+
+    fn execute(&mut self, plan: &Plan, stamps: &dyn Stamps) -> Result<(), StoreError> {
+        for (key, raw, reason) in &plan.damaged {
+            let mut notices = Vec::new();
+            if !self.back_up(key, raw, reason, stamps, &mut notices) {
+                return Err(StoreError::Refused(format!(
+                    "“{key}” holds data that could not be read or backed up, so it is not overwritten"
+                )));
+            }
+        }
+        for (item, key, value) in &plan.texts {
+            if self.sizes.contains_key(key) {
+                self.pending.done(item);
+                continue;
+            }
+            self.write(key, value)?;
+            self.pending.done(item);
+        }
+        if let Some((key, value)) = &plan.commit {
+            self.write(key, value)?;
+            self.open_commits.push(key.clone());
+        }
+        for (item, key, value) in &plan.writes {
+            self.write(key, value)?;
+            self.pending.done(item);
+        }
+        for (item, keys) in &plan.removals {
+            for key in keys {
+                self.remove(key)?;
+            }
+            self.pending.done(item);
+        }
+        for key in std::mem::take(&mut self.open_commits) {
+            if let Err(e) = self.remove(&key) {
+                self.open_commits.push(key);
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.store.write(key, value)?;
+        self.sizes.insert(key.to_string(), units(key, value));
+        Ok(())
+    }
+
+    fn remove(&mut self, key: &str) -> Result<(), StoreError> {
+        self.store.remove(key)?;
+        self.sizes.remove(key);
+        Ok(())
+    }
+
+    /// Removes the old schema's keys once nothing is pending: their data is
+    /// then stored anew.
+    fn remove_legacy(&mut self) {
+        if !self.pending.is_empty() {
+            return;
+        }
+        for key in std::mem::take(&mut self.legacy) {
+            if self.remove(&key).is_err() {
+                self.legacy.push(key);
+            }
+        }
+    }
+
+    /// Copies unreadable `raw` from `key` to a backup; `false` if that
+    /// failed, and then `key` must not be overwritten.
+    pub(super) fn back_up(
+        &mut self,
+        key: &str,
+        raw: &str,
+        reason: &str,
+        stamps: &dyn Stamps,
+        notices: &mut Vec<Notice>,
+    ) -> bool {
+        match backups::keep(self.store.as_ref(), key, raw, reason, &stamps.now()) {
+            Ok((kept, size)) => {
+                if size > 0 {
+                    self.sizes.insert(kept.key().to_string(), size);
+                    self.refresh_backups();
+                }
+                true
+            }
+            Err(e) => {
+                notices.push(Notice::error(format!(
+                    "Data under “{key}” could not be read ({reason}) and could not be backed up ({e}); it is left as it is."
+                )));
+                false
+            }
+        }
+    }
+
+    pub(super) fn refresh_backups(&mut self) {
+        let keys: Vec<String> = self.store.keys().unwrap_or_default();
+        self.backups = backups::list(self.store.as_ref(), &keys);
+    }
+
+    fn rescan_sizes(&mut self) {
+        let keys = self.store.keys().unwrap_or_default();
+        self.sizes.clear();
+        for key in keys {
+            self.note_size(&key);
+        }
+        self.open_commits.clear();
+        self.refresh_backups();
+    }
+
+    fn note_size(&mut self, key: &str) {
+        match self.store.read(key) {
+            Ok(Some(value)) => {
+                self.sizes.insert(key.to_string(), units(key, &value));
+            }
+            _ => {
+                self.sizes.remove(key);
+            }
+        }
+    }
+
+    /// Every commit record in storage: changes to several keys that are
+    /// being written, or were when a tab closed.
+    pub(super) fn stored_commits(&self) -> Vec<Commit> {
+        let mut keys: Vec<&String> = self
+            .sizes
+            .keys()
+            .filter(|k| matches!(Key::parse(k), Some(Key::Commit(_))))
+            .collect();
+        keys.sort();
+        keys.into_iter()
+            .filter_map(|key| stored::decode_commit(&self.store.read(key).ok()??).ok())
+            .collect()
+    }
+
+    /// The stored copy of `part`, with what commit records hold of it
+    /// merged in; empty if there is none, and if it cannot be read, empty
+    /// too, with the raw data put in `damaged` to back up.
+    pub(super) fn read_part(
+        &self,
+        workspace: &Workspace,
+        part: &Part,
+        commits: &[Commit],
+        damaged: &mut Vec<(String, String, String)>,
+    ) -> AnyMerged {
+        let key = part_key(part);
+        let hash = match part {
+            Part::Bucket(id, _) => self.text_hash(workspace, id),
+            _ => String::new(),
+        };
+        let mut merged = match self.store.read(&key) {
+            Ok(Some(raw)) => match AnyMerged::decode(part, &raw, &hash) {
+                Ok((merged, problems)) => {
+                    if !problems.is_empty() {
+                        damaged.push((key, raw, summarise(&problems)));
+                    }
+                    merged
+                }
+                Err(e) => {
+                    damaged.push((key, raw, e.to_string()));
+                    AnyMerged::empty(part)
+                }
+            },
+            _ => AnyMerged::empty(part),
+        };
+        for commit in commits {
+            if let Some(from_commit) = AnyMerged::from_commit(part, commit, &hash) {
+                merged = merged.merge(&from_commit, 0);
+            }
+        }
+        merged
+    }
+
+    /// Adds to `merged` the stored buckets of documents that a merged list
+    /// of documents brings and this tab does not hold yet.
+    fn read_new_documents(
+        &self,
+        workspace: &Workspace,
+        commits: &[Commit],
+        merged: &mut Vec<(Part, AnyMerged)>,
+        damaged: &mut Vec<(String, String, String)>,
+    ) {
+        let new: Vec<String> = merged
+            .iter()
+            .filter_map(|(_, m)| match m {
+                AnyMerged::Documents(d) => Some(d),
+                _ => None,
+            })
+            .flat_map(|d| d.entries.iter())
+            .filter(|e| workspace.position(&e.id).is_none())
+            .map(|e| e.id.clone())
+            .collect();
+        for id in new {
+            for bucket in 0..BUCKETS {
+                let part = Part::Bucket(id.clone(), bucket);
+                if merged.iter().any(|(p, _)| *p == part) {
+                    continue;
+                }
+                let theirs = self.read_part(workspace, &part, commits, damaged);
+                if !theirs.is_empty() {
+                    merged.push((part, theirs));
+                }
+            }
+        }
+    }
+
+    /// The hash of document `id`'s text: held, compiled in, or stored.
+    fn text_hash(&self, workspace: &Workspace, id: &str) -> String {
+        if let Some(hash) = self.text_hashes.get(id) {
+            return hash.clone();
+        }
+        let text = workspace
+            .position(id)
+            .and_then(|d| workspace.document(d))
+            .map(|d| d.text.clone())
+            .or_else(|| {
+                self.seeds
+                    .iter()
+                    .find(|s| s.id == id)
+                    .map(|s| s.text.clone())
+            })
+            .or_else(|| {
+                let raw = self.store.read(&stored::text_key(id)).ok()??;
+                stored::decode_text(&raw, id).ok().map(|t| t.text)
+            });
+        text.map_or_else(String::new, |t| stored::text_hash(&t))
+    }
+
+    /// This tab's copy of `part`.
+    fn ours(&self, workspace: &Workspace, part: &Part) -> AnyMerged {
+        match part {
+            Part::Labels => AnyMerged::Labels(self.revisions.labels(workspace.labels())),
+            Part::Documents => AnyMerged::Documents(
+                self.revisions
+                    .documents(workspace, |d| is_seed(&self.seeds, d)),
+            ),
+            Part::Bucket(id, bucket) => {
+                AnyMerged::Bucket(self.revisions.bucket(workspace, id, *bucket))
+            }
+        }
+    }
+
+    /// Takes merged parts in as what this tab holds.
+    fn take(&mut self, merged: Vec<(Part, AnyMerged)>) {
+        for (part, merged) in merged {
+            match (part, merged) {
+                (Part::Labels, AnyMerged::Labels(m)) => self.revisions.take_labels(&m),
+                (Part::Documents, AnyMerged::Documents(m)) => {
+                    self.revisions.take_documents(&m);
+                    for gone in &m.deleted {
+                        self.revisions.forget_document(&gone.0);
+                        self.pending.forget_document(&gone.0);
+                    }
+                }
+                (Part::Bucket(id, bucket), AnyMerged::Bucket(m)) => {
+                    self.revisions.take_bucket(&id, bucket, &m)
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// What the merged parts hold that `workspace` does not, checked as
+    /// stored data is: an annotation that does not fit its text, or names a
+    /// label or document that is not there, is left out and reported.
+    fn foreign(
+        &self,
+        workspace: &Workspace,
+        merged: &[(Part, AnyMerged)],
+        notices: &mut Vec<Notice>,
+    ) -> Foreign {
+        let mut foreign = Foreign::default();
+        let mut problems = Vec::new();
+        for (_, part) in merged {
+            match part {
+                AnyMerged::Labels(m) => {
+                    let labels: Vec<Label> = m.entries.iter().map(|l| l.label.clone()).collect();
+                    if labels != workspace.labels() {
+                        foreign.labels = Some(labels);
+                    }
+                }
+                AnyMerged::Documents(m) => {
+                    let documents = self.documents_of(workspace, m, &mut problems);
+                    let same = documents.len() == workspace.document_count()
+                        && documents
+                            .iter()
+                            .zip(workspace.documents())
+                            .all(|(a, b)| a == b);
+                    if !same {
+                        foreign.documents = Some(documents);
+                    }
+                }
+                AnyMerged::Bucket(_) => {}
+            }
+        }
+        let labels = foreign
+            .labels
+            .as_deref()
+            .unwrap_or(workspace.labels())
+            .to_vec();
+        let documents: Vec<Document> = foreign
+            .documents
+            .clone()
+            .unwrap_or_else(|| workspace.documents().cloned().collect());
+        let mut texts: HashMap<&str, CharIndex> = HashMap::new();
+        for (part, merged) in merged {
+            let (Part::Bucket(id, _), AnyMerged::Bucket(m)) = (part, merged) else {
+                continue;
+            };
+            let Some(document) = documents.iter().find(|d| d.id == *id) else {
+                continue;
+            };
+            let held = workspace
+                .position(id)
+                .and_then(|d| workspace.annotations(d));
+            for tombstone in &m.deleted {
+                if held.is_some_and(|h| h.get(&tombstone.0).is_some()) {
+                    foreign.annotations.push(ForeignChange::Remove {
+                        document_id: id.clone(),
+                        id: tombstone.0.clone(),
+                    });
+                }
+            }
+            for span in &m.entries {
+                let current = held.and_then(|h| h.get(&span.id));
+                if current.is_some_and(|a| same_span(a, span)) {
+                    continue;
+                }
+                let chars = texts
+                    .entry(id.as_str())
+                    .or_insert_with(|| CharIndex::new(&document.text));
+                let problem = if !labels.iter().any(|l| l.name == span.label) {
+                    Some(format!("there is no label “{}”", span.label))
+                } else if span.start >= span.end
+                    || chars.slice(&document.text, span.start, span.end).is_none()
+                {
+                    Some(format!(
+                        "{}..{} is not a span of its text",
+                        span.start, span.end
+                    ))
+                } else if current.is_none() && workspace.has_annotation(&span.id) {
+                    Some("its id is already used in another document".to_string())
+                } else {
+                    None
+                };
+                match problem {
+                    Some(why) => problems.push(format!(
+                        "annotation “{}” of “{}”: {why}",
+                        span.id, document.title
+                    )),
+                    None => foreign.annotations.push(ForeignChange::Put(Annotation {
+                        id: span.id.clone(),
+                        document_id: id.clone(),
+                        start: span.start,
+                        end: span.end,
+                        quote: String::new(),
+                        label: span.label.clone(),
+                        created: span.created.clone(),
+                        note: span.note.clone(),
+                    })),
+                }
+            }
+        }
+        if !problems.is_empty() {
+            notices.push(Notice::error(format!(
+                "Changes from another tab could not all be shown ({}).",
+                summarise(&problems)
+            )));
+        }
+        foreign
+    }
+
+    /// The documents a merged list names, with their texts: this tab's for
+    /// those it has, the stored ones for the others.
+    fn documents_of(
+        &self,
+        workspace: &Workspace,
+        merged: &Merged<DocumentEntry>,
+        problems: &mut Vec<String>,
+    ) -> Vec<Document> {
+        let mut documents = Vec::with_capacity(merged.entries.len());
+        for entry in &merged.entries {
+            let text = match workspace
+                .position(&entry.id)
+                .and_then(|d| workspace.document(d))
+            {
+                Some(held) => Some(held.text.clone()),
+                None if entry.seed => self
+                    .seeds
+                    .iter()
+                    .find(|s| s.id == entry.id)
+                    .map(|s| s.text.clone()),
+                None => self
+                    .store
+                    .read(&stored::text_key(&entry.id))
+                    .ok()
+                    .flatten()
+                    .and_then(|raw| stored::decode_text(&raw, &entry.id).ok())
+                    .map(|t| t.text),
+            };
+            match text {
+                Some(text) => documents.push(Document {
+                    id: entry.id.clone(),
+                    file_name: entry.file_name.clone(),
+                    title: entry.title.clone(),
+                    text,
+                }),
+                None => problems.push(format!("the text of “{}” is not stored", entry.title)),
+            }
+        }
+        documents
+    }
+}
+
+/// A merged copy of any kind of part.
+pub(super) enum AnyMerged {
+    Labels(Merged<StoredLabel>),
+    Documents(Merged<DocumentEntry>),
+    Bucket(Merged<StoredSpan>),
+}
+
+impl AnyMerged {
+    fn empty(part: &Part) -> Self {
+        match part {
+            Part::Labels => Self::Labels(Merged::default()),
+            Part::Documents => Self::Documents(Merged::default()),
+            Part::Bucket(..) => Self::Bucket(Merged::default()),
+        }
+    }
+
+    fn merge(&self, theirs: &Self, oldest_day: u32) -> Self {
+        match (self, theirs) {
+            (Self::Labels(a), Self::Labels(b)) => Self::Labels(a.merge(b, oldest_day)),
+            (Self::Documents(a), Self::Documents(b)) => Self::Documents(a.merge(b, oldest_day)),
+            (Self::Bucket(a), Self::Bucket(b)) => Self::Bucket(a.merge(b, oldest_day)),
+            _ => unreachable!("a part merges with its own kind"),
+        }
+    }
+
+    fn decode(part: &Part, raw: &str, hash: &str) -> Result<(Self, Vec<String>), StoredError> {
+        Ok(match part {
+            Part::Labels => {
+                let s = stored::decode_labels(raw)?;
+                (Self::Labels(s.value), s.problems)
+            }
+            Part::Documents => {
+                let s = stored::decode_documents(raw)?;
+                (Self::Documents(s.value), s.problems)
+            }
+            Part::Bucket(id, bucket) => {
+                let s = stored::decode_bucket(raw, id, hash, *bucket)?;
+                (Self::Bucket(s.value), s.problems)
+            }
+        })
+    }
+
+    /// What `commit` holds of `part`, if anything: a commit made for
+    /// another version of a document's text holds nothing of it.
+    pub(super) fn from_commit(part: &Part, commit: &Commit, hash: &str) -> Option<Self> {
+        match part {
+            Part::Labels => commit.labels.clone().map(|l| Self::Labels(l.into())),
+            Part::Documents => commit.documents.clone().map(|d| Self::Documents(d.into())),
+            Part::Bucket(id, bucket) => {
+                let buckets = commit.buckets.get(id).filter(|b| b.text_hash == hash)?;
+                let in_bucket = |id: &str| stored::bucket_of(id) == *bucket;
+                Some(Self::Bucket(Merged {
+                    order: 0,
+                    entries: buckets
+                        .spans
+                        .iter()
+                        .filter(|s| in_bucket(&s.id))
+                        .cloned()
+                        .collect(),
+                    deleted: buckets
+                        .deleted
+                        .iter()
+                        .filter(|t| in_bucket(&t.0))
+                        .cloned()
+                        .collect(),
+                }))
+            }
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            Self::Labels(m) => m.entries.is_empty() && m.deleted.is_empty(),
+            Self::Documents(m) => m.entries.is_empty() && m.deleted.is_empty(),
+            Self::Bucket(m) => m.entries.is_empty() && m.deleted.is_empty(),
+        }
+    }
+
+    fn same_as(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Labels(a), Self::Labels(b)) => a == b,
+            (Self::Documents(a), Self::Documents(b)) => a == b,
+            (Self::Bucket(a), Self::Bucket(b)) => same_set(a, b),
+            _ => false,
+        }
+    }
+
+    fn encode(&self, persistence: &Persistence, part: &Part) -> String {
+        match (self, part) {
+            (Self::Labels(m), _) => stored::encode_labels(m),
+            (Self::Documents(m), _) => stored::encode_documents(m),
+            (Self::Bucket(m), Part::Bucket(id, bucket)) => {
+                let hash = persistence.text_hashes.get(id).cloned().unwrap_or_default();
+                stored::encode_bucket(id, &hash, *bucket, m)
+            }
+            _ => unreachable!("a bucket is encoded as a bucket"),
+        }
+    }
+
+    fn add_to(&self, commit: &mut Commit, part: &Part, persistence: &Persistence) {
+        match (self, part) {
+            (Self::Labels(m), _) => commit.labels = Some(m.into()),
+            (Self::Documents(m), _) => commit.documents = Some(m.into()),
+            (Self::Bucket(m), Part::Bucket(id, _)) => {
+                let entry = commit
+                    .buckets
+                    .entry(id.clone())
+                    .or_insert_with(|| CommitBuckets {
+                        text_hash: persistence.text_hashes.get(id).cloned().unwrap_or_default(),
+                        ..CommitBuckets::default()
+                    });
+                entry.spans.extend(m.entries.iter().cloned());
+                entry.deleted.extend(m.deleted.iter().cloned());
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether two buckets hold the same entries and tombstones, in any order.
+fn same_set(a: &Merged<StoredSpan>, b: &Merged<StoredSpan>) -> bool {
+    if a.entries.len() != b.entries.len() || a.deleted.len() != b.deleted.len() {
+        return false;
+    }
+    let by_id: HashMap<&str, &StoredSpan> = a.entries.iter().map(|s| (s.id.as_str(), s)).collect();
+    b.entries
+        .iter()
+        .all(|s| by_id.get(s.id.as_str()) == Some(&s))
+        && {
+            let mut x = a.deleted.clone();
+            let mut y = b.deleted.clone();
+            x.sort_by(|p, q| p.0.cmp(&q.0));
+            y.sort_by(|p, q| p.0.cmp(&q.0));
+            x == y
+        }
+}
+
+/// Whether `annotation` is what `span` stores.
+fn same_span(annotation: &Annotation, span: &StoredSpan) -> bool {
+    annotation.start == span.start
+        && annotation.end == span.end
+        && annotation.label == span.label
+        && annotation.created == span.created
+        && annotation.note == span.note
+}
+
+/// The parts a commit changes.
+pub(super) fn commit_parts(commit: &Commit) -> Vec<Part> {
+    let mut parts = Vec::new();
+    if commit.labels.is_some() {
+        parts.push(Part::Labels);
+    }
+    if commit.documents.is_some() {
+        parts.push(Part::Documents);
+    }
+    for (id, buckets) in &commit.buckets {
+        let mut touched: Vec<u32> = buckets
+            .spans
+            .iter()
+            .map(|s| stored::bucket_of(&s.id))
+            .chain(buckets.deleted.iter().map(|t| stored::bucket_of(&t.0)))
+            .collect();
+        touched.sort_unstable();
+        touched.dedup();
+        parts.extend(touched.into_iter().map(|b| Part::Bucket(id.clone(), b)));
+    }
+    parts
+}
+
+pub(super) fn part_key(part: &Part) -> String {
+    match part {
+        Part::Labels => stored::labels_key(),
+        Part::Documents => stored::documents_key(),
+        Part::Bucket(id, bucket) => stored::bucket_key(id, *bucket),
+    }
+}
+
+/// Whether `document` is a seed article as compiled in, so its text need
+/// not be stored.
+pub(super) fn is_seed(seeds: &[Document], document: &Document) -> bool {
+    seeds
+        .iter()
+        .any(|s| s.id == document.id && s.text == document.text)
+}
+
+/// How many problems a message lists before it says "and N more".
+const PROBLEMS_SHOWN: usize = 3;
+
+pub(super) fn summarise(problems: &[String]) -> String {
+    let shown = problems[..problems.len().min(PROBLEMS_SHOWN)].join("; ");
+    match problems.len().saturating_sub(PROBLEMS_SHOWN) {
+        0 => shown,
+        more => format!("{shown}; and {more} more"),
+    }
+}

@@ -1,0 +1,343 @@
+//! What this tab knows of every entry's revision: the annotations, labels
+//! and documents it holds, and the tombstones of those deleted. From these
+//! and the workspace it builds its own copy of any stored key, to merge with
+//! the stored one (see `format::stored` for the merge rules).
+//!
+//! Recording an action raises the revision of each entry it changed and
+//! leaves a tombstone for each it deleted; taking in a merged key sets what
+//! it holds.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::format::stored::{
+    bucket_of, DocumentEntry, Merged, Rev, StoredLabel, StoredSpan, Tombstone,
+};
+use crate::model::{Action, Annotation, Document, Label, Workspace};
+
+/// A stored key's entries, in the form this module builds and takes in.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Part {
+    Labels,
+    Documents,
+    Bucket(String, u32),
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Revisions {
+    spans: HashMap<String, Rev>,
+    /// Tombstones of annotations, by document id and bucket.
+    span_tombstones: BTreeMap<(String, u32), BTreeMap<String, Tombstone>>,
+    labels: HashMap<String, Rev>,
+    label_tombstones: BTreeMap<String, Tombstone>,
+    label_order: Rev,
+    documents: HashMap<String, Rev>,
+    document_tombstones: BTreeMap<String, Tombstone>,
+    document_order: Rev,
+}
+
+/// What an action changed, in stored keys.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Touched {
+    pub parts: Vec<Part>,
+    /// Documents added whose text must be stored.
+    pub texts: Vec<String>,
+    /// Documents removed, whose keys go.
+    pub dropped: Vec<String>,
+}
+
+impl Revisions {
+    /// Raises the revision of everything `action` changed, as applied to
+    /// `workspace` on `day`, and says which keys it touched.
+    pub fn record(
+        &mut self,
+        workspace: &Workspace,
+        action: &Action,
+        day: u32,
+        is_seed: impl Fn(&Document) -> bool,
+    ) -> Touched {
+        let mut touched = Touched::default();
+        if let Some((before, after)) = &action.labels {
+            self.record_labels(before, after, day);
+            touched.parts.push(Part::Labels);
+        }
+        for step in &action.documents {
+            match (&step.before, &step.after) {
+                (_, Some(after)) => {
+                    let rev = next(&mut self.documents, &self.document_tombstones, &after.id);
+                    self.document_tombstones.remove(&after.id);
+                    self.documents.insert(after.id.clone(), rev);
+                    if step.before.is_none() {
+                        self.document_order += 1;
+                        if !is_seed(after) {
+                            touched.texts.push(after.id.clone());
+                        }
+                        touched.dropped.retain(|id| *id != after.id);
+                    }
+                }
+                (Some(before), None) => {
+                    let rev = next(&mut self.documents, &self.document_tombstones, &before.id);
+                    self.documents.remove(&before.id);
+                    self.document_tombstones
+                        .insert(before.id.clone(), Tombstone(before.id.clone(), rev, day));
+                    self.document_order += 1;
+                    touched.dropped.push(before.id.clone());
+                    touched.texts.retain(|id| *id != before.id);
+                }
+                (None, None) => continue,
+            }
+            if !touched.parts.contains(&Part::Documents) {
+                touched.parts.push(Part::Documents);
+            }
+        }
+        for step in &action.steps {
+            let Some(annotation) = step.after.as_ref().or(step.before.as_ref()) else {
+                continue;
+            };
+            if touched.dropped.contains(&annotation.document_id)
+                || workspace.position(&annotation.document_id).is_none()
+            {
+                // The document goes with all its keys: no tombstones needed.
+                continue;
+            }
+            let bucket = (annotation.document_id.clone(), bucket_of(&annotation.id));
+            let tombstones = self.span_tombstones.entry(bucket.clone()).or_default();
+            let rev = self
+                .spans
+                .get(&annotation.id)
+                .copied()
+                .unwrap_or(0)
+                .max(tombstones.get(&annotation.id).map_or(0, |t| t.1))
+                + 1;
+            if step.after.is_some() {
+                tombstones.remove(&annotation.id);
+                self.spans.insert(annotation.id.clone(), rev);
+            } else {
+                self.spans.remove(&annotation.id);
+                tombstones.insert(
+                    annotation.id.clone(),
+                    Tombstone(annotation.id.clone(), rev, day),
+                );
+            }
+            let part = Part::Bucket(bucket.0, bucket.1);
+            if !touched.parts.contains(&part) {
+                touched.parts.push(part);
+            }
+        }
+        touched
+    }
+
+    fn record_labels(&mut self, before: &[Label], after: &[Label], day: u32) {
+        for label in after {
+            if before.iter().any(|b| b == label) {
+                continue;
+            }
+            let rev = next(&mut self.labels, &self.label_tombstones, &label.name);
+            self.label_tombstones.remove(&label.name);
+            self.labels.insert(label.name.clone(), rev);
+        }
+        for label in before {
+            if after.iter().any(|a| a.name == label.name) {
+                continue;
+            }
+            let rev = next(&mut self.labels, &self.label_tombstones, &label.name);
+            self.labels.remove(&label.name);
+            self.label_tombstones
+                .insert(label.name.clone(), Tombstone(label.name.clone(), rev, day));
+        }
+        let names = |labels: &[Label]| labels.iter().map(|l| l.name.clone()).collect::<Vec<_>>();
+        if names(before) != names(after) {
+            self.label_order += 1;
+        }
+    }
+
+    /// This tab's copy of the label set.
+    pub fn labels(&self, labels: &[Label]) -> Merged<StoredLabel> {
+        Merged {
+            order: self.label_order,
+            entries: labels
+                .iter()
+                .map(|label| StoredLabel {
+                    label: label.clone(),
+                    rev: self.labels.get(&label.name).copied().unwrap_or(0),
+                })
+                .collect(),
+            deleted: self.label_tombstones.values().cloned().collect(),
+        }
+    }
+
+    /// This tab's copy of the list of documents.
+    pub fn documents(
+        &self,
+        workspace: &Workspace,
+        is_seed: impl Fn(&Document) -> bool,
+    ) -> Merged<DocumentEntry> {
+        Merged {
+            order: self.document_order,
+            entries: workspace
+                .documents()
+                .map(|d| DocumentEntry {
+                    id: d.id.clone(),
+                    file_name: d.file_name.clone(),
+                    title: d.title.clone(),
+                    seed: is_seed(d),
+                    rev: self.documents.get(&d.id).copied().unwrap_or(0),
+                })
+                .collect(),
+            deleted: self.document_tombstones.values().cloned().collect(),
+        }
+    }
+
+    /// This tab's copy of one bucket of document `document_id`.
+    pub fn bucket(
+        &self,
+        workspace: &Workspace,
+        document_id: &str,
+        bucket: u32,
+    ) -> Merged<StoredSpan> {
+        let entries = workspace
+            .position(document_id)
+            .and_then(|doc| workspace.annotations(doc))
+            .into_iter()
+            .flat_map(|spans| spans.iter())
+            .filter(|a| bucket_of(&a.id) == bucket)
+            .map(|a| self.stored_span(a))
+            .collect();
+        Merged {
+            order: 0,
+            entries,
+            deleted: self
+                .span_tombstones
+                .get(&(document_id.to_string(), bucket))
+                .map(|t| t.values().cloned().collect())
+                .unwrap_or_default(),
+        }
+    }
+
+    pub fn stored_span(&self, annotation: &Annotation) -> StoredSpan {
+        StoredSpan {
+            id: annotation.id.clone(),
+            start: annotation.start,
+            end: annotation.end,
+            label: annotation.label.clone(),
+            created: annotation.created.clone(),
+            rev: self.spans.get(&annotation.id).copied().unwrap_or(0),
+            note: annotation.note.clone(),
+        }
+    }
+
+    /// Takes in the merged label set as what this tab now holds.
+    pub fn take_labels(&mut self, merged: &Merged<StoredLabel>) {
+        self.label_order = merged.order;
+        self.labels = merged
+            .entries
+            .iter()
+            .map(|l| (l.label.name.clone(), l.rev))
+            .collect();
+        self.label_tombstones = merged
+            .deleted
+            .iter()
+            .map(|t| (t.0.clone(), t.clone()))
+            .collect();
+    }
+
+    pub fn take_documents(&mut self, merged: &Merged<DocumentEntry>) {
+        self.document_order = merged.order;
+        self.documents = merged
+            .entries
+            .iter()
+            .map(|d| (d.id.clone(), d.rev))
+            .collect();
+        self.document_tombstones = merged
+            .deleted
+            .iter()
+            .map(|t| (t.0.clone(), t.clone()))
+            .collect();
+    }
+
+    pub fn take_bucket(&mut self, document_id: &str, bucket: u32, merged: &Merged<StoredSpan>) {
+        for span in &merged.entries {
+            self.spans.insert(span.id.clone(), span.rev);
+        }
+        let tombstones = self
+            .span_tombstones
+            .entry((document_id.to_string(), bucket))
+            .or_default();
+        tombstones.clear();
+        for tombstone in &merged.deleted {
+            self.spans.remove(&tombstone.0);
+            tombstones.insert(tombstone.0.clone(), tombstone.clone());
+        }
+    }
+
+    /// Forgets the buckets of a document that is gone.
+    pub fn forget_document(&mut self, document_id: &str) {
+        self.span_tombstones.retain(|(id, _), _| id != document_id);
+    }
+
+    /// Whether the list of documents marks `document_id` as deleted.
+    pub fn document_deleted(&self, document_id: &str) -> bool {
+        self.document_tombstones.contains_key(document_id)
+    }
+
+    /// Gives the label `name` a new revision, as when it is changed by
+    /// repairing stored data.
+    pub fn touch_label(&mut self, name: &str) {
+        let rev = next(&mut self.labels, &self.label_tombstones, name);
+        self.labels.insert(name.to_string(), rev);
+        self.label_order += 1;
+    }
+
+    /// Renames label `old` to `new`, as repairing stored data does.
+    pub fn rename_label(&mut self, old: &str, new: &str, day: u32) {
+        let rev = next(&mut self.labels, &self.label_tombstones, old);
+        self.labels.remove(old);
+        self.label_tombstones
+            .insert(old.to_string(), Tombstone(old.to_string(), rev, day));
+        self.touch_label(new);
+    }
+
+    pub fn touch_document(&mut self, id: &str) {
+        let rev = next(&mut self.documents, &self.document_tombstones, id);
+        self.documents.insert(id.to_string(), rev);
+    }
+
+    /// Deletes annotation `id`, stored at `rev`, as when stored data for it
+    /// cannot be used: its tombstone wins over the stored copy.
+    pub fn drop_span(&mut self, document_id: &str, bucket: u32, id: &str, rev: Rev, day: u32) {
+        self.spans.remove(id);
+        self.span_tombstones
+            .entry((document_id.to_string(), bucket))
+            .or_default()
+            .insert(id.to_string(), Tombstone(id.to_string(), rev, day));
+    }
+
+    /// Gives annotation `id` a new revision, as when it is changed by
+    /// repairing stored data.
+    pub fn touch_span(&mut self, id: &str) {
+        let rev = self.spans.get(id).copied().unwrap_or(0) + 1;
+        self.spans.insert(id.to_string(), rev);
+    }
+
+    /// Marks the document `id` deleted, as when stored data for it cannot
+    /// be loaded and is moved to a backup.
+    pub fn delete_document(&mut self, id: &str, rev: Rev, day: u32) {
+        let rev = rev.max(self.documents.remove(id).unwrap_or(0)) + 1;
+        self.document_tombstones
+            .insert(id.to_string(), Tombstone(id.to_string(), rev, day));
+        self.document_order += 1;
+    }
+}
+
+/// The revision an entry gets when changed: one more than the highest it
+/// or its tombstone had.
+fn next(
+    revs: &mut HashMap<String, Rev>,
+    tombstones: &BTreeMap<String, Tombstone>,
+    id: &str,
+) -> Rev {
+    revs.get(id)
+        .copied()
+        .unwrap_or(0)
+        .max(tombstones.get(id).map_or(0, |t| t.1))
+        + 1
+}
