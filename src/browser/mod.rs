@@ -8,3 +8,11 @@ pub mod near_viewport;
 pub mod selection;
 pub mod stamp;
 pub mod storage;
+
+/// Whether `element` has the keyboard focus.
+pub fn is_focused(element: &web_sys::Element) -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .is_some_and(|active| active == *element)
+}

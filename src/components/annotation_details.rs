@@ -7,12 +7,13 @@
 //! document changes, so the field that has focus keeps it while an edit is
 //! saved.
 
-use leptos::prelude::*;
+use leptos::{html, prelude::*};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
+use crate::browser::is_focused;
 use crate::model::{Annotation, Label};
-use crate::state::View;
+use crate::state::{Drafts, View};
 
 #[component]
 pub fn AnnotationDetails() -> impl IntoView {
@@ -80,18 +81,36 @@ fn AnnotationCard(id: String) -> impl IntoView {
             let _ = js_sys::Reflect::set(&select, &"value".into(), &label.into());
         }
     };
-    // Saved when the note field loses focus after a change: one undoable
-    // step per note written, not one per key.
-    let save_note = move |event| {
-        let note = event_target_value(&event);
-        let unchanged = annotation.with_untracked(|a| {
-            a.as_ref()
-                .and_then(|a| a.note.as_deref())
-                .unwrap_or_default()
-                == note.trim()
-        });
-        if !unchanged {
-            id.with_value(|id| view.set_note(id, &note));
+    // Kept as it is typed, 300 ms after the last key and at once when the
+    // page hides; all of it one undo step until the field is left.
+    let drafts = expect_context::<Drafts>();
+    let note_field = NodeRef::<html::Textarea>::new();
+    let field_name = id.with_value(|id| format!("note:{id}"));
+    let keep_note = {
+        let field_name = field_name.clone();
+        move |event| {
+            let note = event_target_value(&event);
+            let doc = view.current_untracked();
+            let field = field_name.clone();
+            drafts.keep(&field_name, move || {
+                id.with_value(|id| {
+                    view.store
+                        .type_into(&field, view.store.with(|w| w.plan_note(doc, id, &note)))
+                });
+            });
+        }
+    };
+    let end_note = move |_| {
+        drafts.commit(&field_name);
+        view.store.stop_typing();
+    };
+    // While the field is being typed in, it shows what is typed: the stored
+    // note follows it, not the other way round.
+    let shown_note = move || {
+        let stored = field(|a| a.note.clone().unwrap_or_default())();
+        match note_field.get() {
+            Some(el) if is_focused(&el) => el.value(),
+            _ => stored,
         }
     };
     // The button goes with its card. Letting go of focus first, while the
@@ -139,8 +158,10 @@ fn AnnotationCard(id: String) -> impl IntoView {
                 data-testid="note-input"
                 rows="3"
                 placeholder="A note on this annotation"
-                prop:value=field(|a| a.note.clone().unwrap_or_default())
-                on:change=save_note
+                node_ref=note_field
+                prop:value=shown_note
+                on:input=keep_note
+                on:blur=end_note
             ></textarea>
             <button class="delete" on:click=delete>
                 "Delete"

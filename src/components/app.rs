@@ -5,6 +5,7 @@ use leptos::{html, prelude::*};
 use super::add_documents::{accept_dropped_files, AddDocuments};
 use super::annotation_details::AnnotationDetails;
 use super::annotation_list::AnnotationList;
+use super::backups::Backups;
 use super::document_list::DocumentList;
 use super::export_menu::ExportMenu;
 use super::import_dialog::ImportControl;
@@ -30,6 +31,7 @@ pub fn App() -> impl IntoView {
     let files_input = NodeRef::<html::Input>::new();
     let pasting = RwSignal::new(false);
     let import_input = NodeRef::<html::Input>::new();
+    let backups = RwSignal::new(false);
     shortcuts::listen(
         view,
         Controls {
@@ -38,6 +40,7 @@ pub fn App() -> impl IntoView {
             files_input,
             pasting,
             import_input,
+            backups,
         },
     );
     let dropping = accept_dropped_files(view);
@@ -62,7 +65,8 @@ pub fn App() -> impl IntoView {
             </main>
             <AnnotationDetails />
             <AnnotationList />
-            <StatusLine />
+            <StatusLine backups />
+            <Backups open=backups />
             <ShortcutHelp open=help />
             <Show when=move || dropping.get()>
                 <div class="drop-overlay" aria-hidden="true">"Drop .txt files to add them"</div>

@@ -1,10 +1,12 @@
 //! The list of documents, each with its title, date and annotation count,
-//! and the controls to rename or remove one.
+//! and the controls to rename or remove one. Rows are keyed by document id,
+//! so a row (and a title being typed in it) stays put when other rows
+//! change, here or in another tab.
 
 use leptos::{ev, html, prelude::*};
 use web_sys::KeyboardEvent;
 
-use crate::state::{Notice, View};
+use crate::state::{Drafts, Notice, View};
 
 #[component]
 pub fn DocumentList() -> impl IntoView {
@@ -20,10 +22,12 @@ pub fn DocumentList() -> impl IntoView {
             }
             .into_any();
         }
-        (0..count)
-            .map(|doc| view! { <DocumentItem doc /> })
-            .collect_view()
-            .into_any()
+        let ids = move || {
+            view.store.track_documents();
+            view.store
+                .with(|w| w.documents().map(|d| d.id.clone()).collect::<Vec<_>>())
+        };
+        view! { <For each=ids key=|id| id.clone() let:id><DocumentItem id /></For> }.into_any()
     };
     view! { <ul class="doc-list" data-testid="doc-list">{items}</ul> }
 }
@@ -37,29 +41,46 @@ enum Mode {
 }
 
 #[component]
-fn DocumentItem(doc: usize) -> impl IntoView {
+fn DocumentItem(id: String) -> impl IntoView {
     let view = expect_context::<View>();
-    let Some((id, title, date)) = view.store.with(|w| {
-        w.document(doc)
-            .map(|d| (d.id.clone(), d.title.clone(), d.date().map(str::to_string)))
+    let key = StoredValue::new(id.clone());
+    // Where the document is now, following it as others come and go.
+    let position = move || {
+        view.store.track_documents();
+        key.with_value(|id| view.store.with(|w| w.position(id)))
+    };
+    let Some(date) = view.store.with(|w| {
+        w.position(&id)
+            .and_then(|doc| w.document(doc))
+            .map(|d| d.date().map(str::to_string))
     }) else {
         return ().into_any();
     };
+    let title = move || {
+        view.store.track_documents();
+        key.with_value(|id| {
+            view.store.with(|w| {
+                w.position(id)
+                    .and_then(|doc| w.document(doc))
+                    .map(|d| d.title.clone())
+                    .unwrap_or_default()
+            })
+        })
+    };
+    let doc = move || position().unwrap_or(usize::MAX);
     let mode = RwSignal::new(Mode::Idle);
     let count = move || {
+        let doc = doc();
         view.store.track_document(doc);
         view.store
             .with(|w| w.annotations(doc).map_or(0, |a| a.len()))
     };
-    let is_current = move || view.current() == doc;
+    let is_current = move || view.current() == doc();
     let remove = move || {
-        let title = view
-            .store
-            .with(|w| w.document(doc).map(|d| d.title.clone()));
-        if view.store.remove_document(doc) {
+        let title = title();
+        if view.store.remove_document(doc()) {
             view.store.tell(Notice::info(format!(
-                "Removed “{}”. Ctrl+Z brings it back.",
-                title.unwrap_or_default()
+                "Removed “{title}”. Ctrl+Z brings it back."
             )));
         }
     };
@@ -81,13 +102,11 @@ fn DocumentItem(doc: usize) -> impl IntoView {
         }
         _ => {}
     };
-    let label = title.clone();
     view! {
         <li class="doc-row" class:current=is_current>
             <Show
                 when=move || mode.get() == Mode::Renaming
                 fallback=move || {
-                    let title = title.clone();
                     let date = date.clone();
                     view! {
                         <button
@@ -95,9 +114,9 @@ fn DocumentItem(doc: usize) -> impl IntoView {
                             class:current=is_current
                             aria-current=move || is_current().then_some("page")
                             data-testid="doc-item"
-                            data-doc-id=id.clone()
+                            data-doc-id=key.get_value()
                             aria-keyshortcuts="F2 Delete"
-                            on:click=move |_| view.open(doc)
+                            on:click=move |_| view.open(doc())
                             on:keydown=on_keydown
                         >
                             <span class="doc-title">{title}</span>
@@ -114,14 +133,14 @@ fn DocumentItem(doc: usize) -> impl IntoView {
                     }
                 }
             >
-                <TitleEditor doc mode />
+                <TitleEditor id=key.get_value() mode />
             </Show>
             <div class="doc-actions">
                 <button
                     class="icon"
                     data-testid="doc-rename"
                     title="Rename (F2)"
-                    aria-label=format!("Rename “{label}”")
+                    aria-label=move || format!("Rename “{}”", title())
                     on:click=move |_| mode.set(Mode::Renaming)
                 >
                     "✎"
@@ -130,7 +149,7 @@ fn DocumentItem(doc: usize) -> impl IntoView {
                     class="icon"
                     data-testid="doc-remove"
                     title="Remove (Delete)"
-                    aria-label=format!("Remove “{label}”")
+                    aria-label=move || format!("Remove “{}”", title())
                     on:click=move |_| ask_to_remove()
                 >
                     "×"
@@ -155,29 +174,70 @@ fn DocumentItem(doc: usize) -> impl IntoView {
     .into_any()
 }
 
-/// The title field that replaces a row's title while it is renamed: Enter
-/// or leaving the field keeps the new title, Escape the old one.
+/// The title field that replaces a row's title while it is renamed. The
+/// title is kept as it is typed (300 ms after the last key, and at once
+/// when the page hides), all of it one undo step; Enter or leaving the field
+/// ends renaming, Escape puts the old title back.
 #[component]
-fn TitleEditor(doc: usize, mode: RwSignal<Mode>) -> impl IntoView {
+fn TitleEditor(id: String, mode: RwSignal<Mode>) -> impl IntoView {
     let view = expect_context::<View>();
+    let drafts = expect_context::<Drafts>();
     let input = NodeRef::<html::Input>::new();
-    let title = view
-        .store
-        .with(|w| w.document(doc).map(|d| d.title.clone()).unwrap_or_default());
-    let commit = move || {
-        if mode.get_untracked() != Mode::Renaming {
-            return;
+    let field = format!("title:{id}");
+    let key = StoredValue::new(id);
+    let original = key.with_value(|id| {
+        view.store
+            .with(|w| {
+                w.position(id)
+                    .and_then(|d| w.document(d))
+                    .map(|d| d.title.clone())
+            })
+            .unwrap_or_default()
+    });
+    let rename = move |title: String, field: String| {
+        key.with_value(|id| {
+            let Some(doc) = view.store.with(|w| w.position(id)) else {
+                return;
+            };
+            let unchanged = view
+                .store
+                .with(|w| w.document(doc).map(|d| d.title.clone()))
+                == Some(title.trim().to_string());
+            if !unchanged && !title.trim().is_empty() {
+                view.store
+                    .type_into(&field, view.store.with(|w| w.plan_rename(doc, &title)));
+            }
+        });
+    };
+    let keep = {
+        let field = field.clone();
+        move |event| {
+            let title = event_target_value(&event);
+            let typed = field.clone();
+            drafts.keep(&field, move || rename(title, typed));
         }
-        mode.set(Mode::Idle);
-        let Some(field) = input.get_untracked() else {
-            return;
-        };
-        let unchanged = view
-            .store
-            .with(|w| w.document(doc).map(|d| d.title.clone()))
-            == Some(field.value().trim().to_string());
-        if !unchanged {
-            view.store.rename_document(doc, &field.value());
+    };
+    let finish = {
+        let field = field.clone();
+        move || {
+            if mode.get_untracked() != Mode::Renaming {
+                return;
+            }
+            mode.set(Mode::Idle);
+            if let Some(input) = input.get_untracked() {
+                drafts.discard(&field);
+                rename(input.value(), field.clone());
+            }
+            view.store.stop_typing();
+        }
+    };
+    let cancel = {
+        let original = original.clone();
+        move || {
+            drafts.discard(&field);
+            mode.set(Mode::Idle);
+            rename(original.clone(), field.clone());
+            view.store.stop_typing();
         }
     };
     Effect::new(move || {
@@ -186,22 +246,24 @@ fn TitleEditor(doc: usize, mode: RwSignal<Mode>) -> impl IntoView {
             field.select();
         }
     });
+    let on_blur = finish.clone();
     view! {
         <input
             class="doc-title-input"
             data-testid="doc-title-input"
             aria-label="Document title"
             node_ref=input
-            value=title
+            value=original
+            on:input=keep
             on:keydown=move |event: KeyboardEvent| match event.key().as_str() {
-                "Enter" => commit(),
+                "Enter" => finish(),
                 "Escape" => {
                     event.stop_propagation();
-                    mode.set(Mode::Idle);
+                    cancel();
                 }
                 _ => {}
             }
-            on:blur=move |_: ev::FocusEvent| commit()
+            on:blur=move |_: ev::FocusEvent| on_blur()
         />
     }
 }

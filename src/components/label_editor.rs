@@ -31,7 +31,7 @@ use crate::model::{
     plan_recolor, plan_rename_label, plan_set_hotkey, suggest_color, suggest_hotkey, Action, Cue,
     Disposal, Label, LabelError, MAX_NAME_CHARS,
 };
-use crate::state::{Notice, View};
+use crate::state::{Drafts, Notice, View};
 
 /// The `id` of the editor panel, which the button opening it controls.
 pub const EDITOR_ID: &str = "label-editor";
@@ -125,19 +125,57 @@ fn LabelRow(index: usize, labels: Memo<Vec<Label>>, cues: Memo<Vec<Cue>>) -> imp
             .filter(|p| label.with(|l| l.as_ref().is_some_and(|l| l.name == p.name)))
     };
 
+    // A name is kept as it is typed, 300 ms after the last key and at once
+    // when the page hides; one undo step, and one message when the field is
+    // left.
+    let drafts = expect_context::<Drafts>();
+    let field = format!("label-name:{index}");
+    let named_before = StoredValue::new(None::<String>);
+    let keep_name = {
+        let field = field.clone();
+        move |event: ev::Event| {
+            let typed = event_target::<HtmlInputElement>(&event).value();
+            if named_before.with_value(Option::is_none) {
+                named_before.set_value(Some(name()));
+            }
+            let typing = field.clone();
+            drafts.keep(&field, move || {
+                let old = label.with_untracked(|l| l.as_ref().map(|l| l.name.clone()));
+                if let Some(Ok(action)) =
+                    old.map(|old| view.store.with(|w| plan_rename_label(w, &old, &typed)))
+                {
+                    view.store.type_into(&typing, Ok(action));
+                }
+            });
+        }
+    };
     let rename = move |event: ev::Event| {
+        drafts.commit(&field);
+        view.store.stop_typing();
         let input = event_target::<HtmlInputElement>(&event);
-        let old = name();
+        let old = named_before
+            .try_update_value(Option::take)
+            .flatten()
+            .unwrap_or_else(name);
+        let current = label
+            .with_untracked(|l| l.as_ref().map(|l| l.name.clone()))
+            .unwrap_or_default();
         let new = input.value();
-        let planned = view.store.with(|w| plan_rename_label(w, &old, &new));
-        let count = view.store.with(|w| label_usage(w, &old));
+        let count = view.store.with(|w| label_usage(w, &current));
         let done = format!(
             "Renamed “{old}” to “{}”{}.",
             normalize_name(&new),
             annotations_of(count)
         );
+        if current == normalize_name(&new) {
+            if old != current {
+                view.store.tell(Notice::info(done));
+            }
+            return;
+        }
+        let planned = view.store.with(|w| plan_rename_label(w, &current, &new));
         if !perform(view, planned, done) {
-            input.set_value(&old);
+            input.set_value(&current);
         }
     };
     let recolor = move |event: ev::Event| {
@@ -230,6 +268,7 @@ fn LabelRow(index: usize, labels: Memo<Vec<Label>>, cues: Memo<Vec<Cue>>) -> imp
                 aria-label=move || format!("Name of label {}", index + 1)
                 maxlength=MAX_NAME_CHARS.to_string()
                 prop:value=name
+                on:input=keep_name
                 on:change=rename
             />
             <input

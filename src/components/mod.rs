@@ -7,6 +7,7 @@ mod add_documents;
 mod annotation_details;
 mod annotation_list;
 mod app;
+mod backups;
 mod document_list;
 mod export_menu;
 mod import_dialog;

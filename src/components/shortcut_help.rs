@@ -32,6 +32,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Alt + P", "Paste a text as a new document"),
     ("Alt + I", "Import annotations from a file"),
     (
+        "Alt + B",
+        "Show the backups of stored data that could not be read",
+    ),
+    (
         "F2 / Delete",
         "On a document in the list: rename it / remove it",
     ),

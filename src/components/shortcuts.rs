@@ -23,6 +23,8 @@ pub struct Controls {
     pub pasting: RwSignal<bool>,
     /// The file input that imports annotations.
     pub import_input: NodeRef<html::Input>,
+    /// Whether the list of backups is open.
+    pub backups: RwSignal<bool>,
 }
 
 /// Listens for the shortcuts for as long as the app runs.
@@ -33,6 +35,7 @@ pub fn listen(view: View, controls: Controls) {
         files_input,
         pasting,
         import_input,
+        backups,
     } = controls;
     let _ = window_event_listener(ev::keydown, move |event: KeyboardEvent| {
         if is_typing(&event) {
@@ -58,6 +61,10 @@ pub fn listen(view: View, controls: Controls) {
                 "KeyP" => {
                     event.prevent_default();
                     pasting.set(true);
+                }
+                "KeyB" => {
+                    event.prevent_default();
+                    backups.set(true);
                 }
                 _ => {}
             }

@@ -4,10 +4,14 @@
 
 use leptos::prelude::*;
 
+use super::backups::BackupsButton;
 use crate::state::DocumentStore;
 
 #[component]
-pub fn StatusLine() -> impl IntoView {
+pub fn StatusLine(
+    /// Whether the list of backups is open.
+    backups: RwSignal<bool>,
+) -> impl IntoView {
     let store = expect_context::<DocumentStore>();
     let status = store.status;
     let notice = move |errors: bool| {
@@ -35,6 +39,7 @@ pub fn StatusLine() -> impl IntoView {
             >
                 {move || usage().0}
             </span>
+            <BackupsButton open=backups />
             <span class="notice error" role="alert">
                 {move || notice(true)}
             </span>

@@ -82,6 +82,52 @@ impl Action {
         }
     }
 
+    /// This action followed by `next`, as one action, if `next` starts from
+    /// what this one left wherever both touch the same thing: each
+    /// annotation, document and the label set going from this action's
+    /// before to `next`'s after.
+    pub fn then(&self, next: &Action) -> Option<Action> {
+        let mut joined = self.clone();
+        if let Some((before, after)) = &next.labels {
+            match &mut joined.labels {
+                Some((_, ours)) if ours == before => *ours = after.clone(),
+                Some(_) => return None,
+                None => joined.labels = Some((before.clone(), after.clone())),
+            }
+        }
+        for step in &next.steps {
+            let id = step.before.as_ref().or(step.after.as_ref()).map(|a| &a.id);
+            let mine = joined
+                .steps
+                .iter_mut()
+                .find(|s| s.before.as_ref().or(s.after.as_ref()).map(|a| &a.id) == id);
+            match mine {
+                Some(mine) if mine.after == step.before => mine.after = step.after.clone(),
+                Some(_) => return None,
+                None => joined.steps.push(step.clone()),
+            }
+        }
+        for step in &next.documents {
+            let mine = joined
+                .documents
+                .iter_mut()
+                .find(|d| d.position == step.position);
+            match mine {
+                Some(mine) if mine.after == step.before => mine.after = step.after.clone(),
+                Some(_) => return None,
+                None => joined.documents.push(step.clone()),
+            }
+        }
+        Some(joined)
+    }
+
+    /// Whether applying this action changes nothing.
+    pub fn is_noop(&self) -> bool {
+        self.labels.as_ref().is_none_or(|(b, a)| b == a)
+            && self.steps.iter().all(|s| s.before == s.after)
+            && self.documents.iter().all(|d| d.before == d.after)
+    }
+
     /// The action that takes its after-state back to its before-state.
     ///
     /// Reversing the document steps keeps the order rule sound: removals
@@ -109,11 +155,14 @@ impl Action {
 pub struct History {
     done: Vec<Action>,
     undone: Vec<Action>,
+    /// The field the latest action was typed into, while typing goes on.
+    typing: Option<String>,
 }
 
 impl History {
     /// Records a new action; what was undone can no longer be redone.
     pub fn record(&mut self, action: Action) {
+        self.typing = None;
         self.undone.clear();
         self.done.push(action);
         if self.done.len() > LIMIT {
@@ -121,8 +170,31 @@ impl History {
         }
     }
 
+    /// Records an action typed into `field` (a note, a title): while the
+    /// same field is typed into, the actions join into one undo step, and
+    /// one that ends where it began leaves none.
+    pub fn record_typing(&mut self, action: Action, field: &str) {
+        if self.typing.as_deref() == Some(field) {
+            if let Some(joined) = self.done.last().and_then(|last| last.then(&action)) {
+                self.done.pop();
+                if !joined.is_noop() {
+                    self.done.push(joined);
+                }
+                return;
+            }
+        }
+        self.record(action);
+        self.typing = Some(field.to_string());
+    }
+
+    /// Ends typing into a field: the next action is a step of its own.
+    pub fn stop_typing(&mut self) {
+        self.typing = None;
+    }
+
     /// The action that undoes the latest one, if any.
     pub fn undo(&mut self) -> Option<Action> {
+        self.typing = None;
         let action = self.done.pop()?;
         let inverse = action.inverse();
         self.undone.push(action);
@@ -131,6 +203,7 @@ impl History {
 
     /// The latest undone action, to apply again, if any.
     pub fn redo(&mut self) -> Option<Action> {
+        self.typing = None;
         let action = self.undone.pop()?;
         self.done.push(action.clone());
         Some(action)
@@ -156,5 +229,73 @@ impl History {
 
     pub fn can_redo(&self) -> bool {
         !self.undone.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn noted(note: Option<&str>) -> Annotation {
+        Annotation {
+            id: "a".into(),
+            document_id: "doc".into(),
+            start: 0,
+            end: 3,
+            quote: "abc".into(),
+            label: "Person".into(),
+            created: "2026-11-27T10:00:00.000Z".into(),
+            note: note.map(str::to_string),
+        }
+    }
+
+    fn note_change(from: Option<&str>, to: Option<&str>) -> Action {
+        Action::step(Step {
+            document: 0,
+            before: Some(noted(from)),
+            after: Some(noted(to)),
+        })
+    }
+
+    #[test]
+    fn typing_into_one_field_is_one_undo_step() {
+        let mut history = History::default();
+        history.record_typing(note_change(None, Some("c")), "note:a");
+        history.record_typing(note_change(Some("c"), Some("ch")), "note:a");
+        history.record_typing(note_change(Some("ch"), Some("che")), "note:a");
+        let undo = history.undo().unwrap();
+        assert_eq!(undo, note_change(Some("che"), None));
+        assert!(!history.can_undo());
+    }
+
+    #[test]
+    fn typing_back_to_the_start_leaves_no_step() {
+        let mut history = History::default();
+        history.record_typing(note_change(None, Some("c")), "note:a");
+        history.record_typing(note_change(Some("c"), None), "note:a");
+        assert!(!history.can_undo());
+    }
+
+    #[test]
+    fn another_field_or_action_starts_a_new_step() {
+        let mut history = History::default();
+        history.record_typing(note_change(None, Some("c")), "note:a");
+        history.stop_typing();
+        history.record_typing(note_change(Some("c"), Some("ch")), "note:a");
+        history.record(note_change(Some("ch"), Some("chx")));
+        history.record_typing(note_change(Some("chx"), Some("chxy")), "note:b");
+        let mut steps = 0;
+        while history.undo().is_some() {
+            steps += 1;
+        }
+        assert_eq!(steps, 4);
+    }
+
+    #[test]
+    fn actions_that_do_not_follow_on_are_not_joined() {
+        let first = note_change(None, Some("c"));
+        assert!(first.then(&note_change(Some("x"), Some("y"))).is_none());
+        let joined = first.then(&note_change(Some("c"), Some("cd"))).unwrap();
+        assert_eq!(joined, note_change(None, Some("cd")));
     }
 }

@@ -62,7 +62,7 @@ pub enum EditError {
     ChangedSince(String),
     #[error("the label set has been changed since, in another tab")]
     LabelsChangedSince,
-    #[error("it needs {} of browser storage and only {} is free; remove documents or backups you no longer need", megabytes(*needed), megabytes(*free))]
+    #[error("it could not be stored: it needs {} of browser storage and only {} is free; remove documents or backups you no longer need", megabytes(*needed), megabytes(*free))]
     NoRoom { needed: usize, free: usize },
     #[error("the page is closing")]
     Gone,

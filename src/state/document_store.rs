@@ -147,10 +147,26 @@ impl DocumentStore {
     }
 
     /// Sets the note of annotation `id` of document `doc`; an empty note
-    /// removes it. Typing one note is one undo step: a change to the note
-    /// the latest action set replaces that action.
+    /// removes it.
     pub fn set_note(&self, doc: usize, id: &str, note: &str) {
         self.perform(self.with(|w| w.plan_note(doc, id, note)));
+    }
+
+    /// Applies an action typed into `field` (a note, a title) as typing
+    /// goes on: stored at once like any other, and one undo step with the
+    /// others typed into the same field.
+    pub fn type_into(&self, field: &str, planned: Result<Action, EditError>) -> bool {
+        let Ok(action) = planned.and_then(|action| self.apply(&action).map(|()| action)) else {
+            return false;
+        };
+        self.history
+            .update_value(|h| h.record_typing(action, field));
+        true
+    }
+
+    /// Ends typing into a field: the next action is an undo step of its own.
+    pub fn stop_typing(&self) {
+        self.history.update_value(History::stop_typing);
     }
 
     pub fn delete(&self, doc: usize, id: &str) {
@@ -241,7 +257,12 @@ impl DocumentStore {
         let action = match planned.and_then(|action| self.apply(&action).map(|()| action)) {
             Ok(action) => action,
             Err(e) => {
-                self.tell(Notice::info(format!("Nothing changed: {e}.")));
+                let text = format!("Nothing changed: {e}.");
+                // Running out of storage is news; a refused edit is not.
+                self.tell(match e {
+                    EditError::NoRoom { .. } => Notice::error(text),
+                    _ => Notice::info(text),
+                });
                 return false;
             }
         };

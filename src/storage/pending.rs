@@ -11,6 +11,9 @@ use super::revisions::{Part, Touched};
 pub enum Item {
     /// A document's text, written before anything that names it.
     Text(String),
+    /// The buckets of a document whose text was replaced, removed before
+    /// its new ones are written.
+    Clear(String),
     Part(Part),
     /// A removed document's text and buckets, removed after the list.
     Drop(String),
@@ -31,6 +34,7 @@ impl Pending {
             .texts
             .iter()
             .map(|id| Item::Text(id.clone()))
+            .chain(touched.cleared.iter().map(|id| Item::Clear(id.clone())))
             .chain(touched.parts.iter().cloned().map(Item::Part))
             .chain(touched.dropped.iter().map(|id| Item::Drop(id.clone())));
         for item in items {
@@ -49,6 +53,11 @@ impl Pending {
         self.items.keys()
     }
 
+    /// Whether the old buckets of document `id` are to be removed.
+    pub fn is_clearing(&self, id: &str) -> bool {
+        self.items.contains_key(&Item::Clear(id.to_string()))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
@@ -60,7 +69,7 @@ impl Pending {
     /// Forgets everything about document `id`, which is gone.
     pub fn forget_document(&mut self, id: &str) {
         self.items.retain(|item, _| match item {
-            Item::Text(doc) => doc != id,
+            Item::Text(doc) | Item::Clear(doc) => doc != id,
             Item::Part(Part::Bucket(doc, _)) => doc != id,
             _ => true,
         });

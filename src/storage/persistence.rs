@@ -98,6 +98,8 @@ struct Plan {
     /// Stored data that cannot be read, to back up before it is overwritten.
     damaged: Vec<(String, String, String)>,
     texts: Vec<(Item, String, String)>,
+    /// Old buckets of documents whose text was replaced.
+    cleared: Vec<(Item, Vec<String>)>,
     writes: Vec<(Item, String, String)>,
     removals: Vec<(Item, Vec<String>)>,
     commit: Option<(String, String)>,
@@ -518,6 +520,13 @@ impl Persistence {
                     ours.add_to(&mut commit, part, self);
                     plan.merged.push((part.clone(), merged));
                 }
+                Item::Clear(id) => {
+                    let keys: Vec<String> = (0..BUCKETS)
+                        .map(|b| stored::bucket_key(id, b))
+                        .filter(|k| self.sizes.contains_key(k))
+                        .collect();
+                    plan.cleared.push((item.clone(), keys));
+                }
                 Item::Drop(id) => {
                     let keys: Vec<String> = std::iter::once(stored::text_key(id))
                         .chain((0..BUCKETS).map(|b| stored::bucket_key(id, b)))
@@ -528,7 +537,7 @@ impl Persistence {
                 }
             }
         }
-        if plan.writes.len() + plan.removals.len() > 1 {
+        if plan.writes.len() + plan.removals.len() + plan.cleared.len() > 1 {
             plan.commit = Some((
                 stored::commit_key(&commit_id),
                 stored::encode_commit(&commit),
@@ -550,16 +559,18 @@ impl Persistence {
             }
         }
         for (item, key, value) in &plan.texts {
-            if self.sizes.contains_key(key) {
-                self.pending.done(item);
-                continue;
-            }
             self.write(key, value)?;
             self.pending.done(item);
         }
         if let Some((key, value)) = &plan.commit {
             self.write(key, value)?;
             self.open_commits.push(key.clone());
+        }
+        for (item, keys) in &plan.cleared {
+            for key in keys {
+                self.remove(key)?;
+            }
+            self.pending.done(item);
         }
         for (item, key, value) in &plan.writes {
             self.write(key, value)?;
@@ -687,7 +698,13 @@ impl Persistence {
             Part::Bucket(id, _) => self.text_hash(workspace, id),
             _ => String::new(),
         };
-        let mut merged = match self.store.read(&key) {
+        let cleared = matches!(part, Part::Bucket(id, _) if self.pending.is_clearing(id));
+        let raw = if cleared {
+            Ok(None)
+        } else {
+            self.store.read(&key)
+        };
+        let mut merged = match raw {
             Ok(Some(raw)) => match AnyMerged::decode(part, &raw, &hash) {
                 Ok((merged, problems)) => {
                     if !problems.is_empty() {

@@ -43,6 +43,9 @@ pub struct Touched {
     pub texts: Vec<String>,
     /// Documents removed, whose keys go.
     pub dropped: Vec<String>,
+    /// Documents given another text under the same id, whose old buckets go
+    /// before the new ones are written.
+    pub cleared: Vec<String>,
 }
 
 impl Revisions {
@@ -60,32 +63,50 @@ impl Revisions {
             self.record_labels(before, after, day);
             touched.parts.push(Part::Labels);
         }
+        // Documents removed and added again by one action (an import that
+        // replaces) are kept if their text is the same, and cleared of their
+        // old buckets if it is not.
+        let removed: HashMap<&str, &Document> = action
+            .documents
+            .iter()
+            .filter_map(|d| d.before.as_ref().filter(|_| d.after.is_none()))
+            .map(|d| (d.id.as_str(), d))
+            .collect();
         for step in &action.documents {
-            match (&step.before, &step.after) {
+            let changed = match (&step.before, &step.after) {
                 (_, Some(after)) => {
                     let rev = next(&mut self.documents, &self.document_tombstones, &after.id);
                     self.document_tombstones.remove(&after.id);
                     self.documents.insert(after.id.clone(), rev);
-                    if step.before.is_none() {
-                        self.document_order += 1;
-                        if !is_seed(after) {
-                            touched.texts.push(after.id.clone());
+                    match (step.before.is_none(), removed.get(after.id.as_str())) {
+                        (true, Some(old)) if old.text == after.text => {}
+                        (true, replaced) => {
+                            self.document_order += 1;
+                            if !is_seed(after) {
+                                touched.texts.push(after.id.clone());
+                            }
+                            if replaced.is_some() {
+                                touched.cleared.push(after.id.clone());
+                            }
                         }
-                        touched.dropped.retain(|id| *id != after.id);
+                        (false, _) => {}
                     }
+                    true
                 }
-                (Some(before), None) => {
+                (Some(before), None) if workspace.position(&before.id).is_none() => {
                     let rev = next(&mut self.documents, &self.document_tombstones, &before.id);
                     self.documents.remove(&before.id);
                     self.document_tombstones
                         .insert(before.id.clone(), Tombstone(before.id.clone(), rev, day));
                     self.document_order += 1;
                     touched.dropped.push(before.id.clone());
-                    touched.texts.retain(|id| *id != before.id);
+                    true
                 }
-                (None, None) => continue,
-            }
-            if !touched.parts.contains(&Part::Documents) {
+                // Removed and added again: the addition said it all.
+                (Some(_), None) => false,
+                (None, None) => false,
+            };
+            if changed && !touched.parts.contains(&Part::Documents) {
                 touched.parts.push(Part::Documents);
             }
         }

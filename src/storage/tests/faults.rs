@@ -321,3 +321,36 @@ fn every_kind_of_edit_is_stored_before_it_returns() {
     tab.delete(ARTICLE, &id);
     check(&tab, "delete");
 }
+
+/// An import that replaces everything, with documents of the same ids, as
+/// the end-to-end test does: what is shown is what is stored.
+#[test]
+fn an_import_that_replaces_everything_is_stored_as_shown() {
+    use crate::format::native;
+    use crate::model::import::{plan, Mode};
+    let store = MemoryStore::new();
+    let mut tab = Tab::open(&store, "a");
+    tab.tag_word(ARTICLE, 1, "Person").unwrap();
+    tab.add_document("mine", "Mine, with 😀 and “quotes”.");
+    let exported = tab.export();
+    tab.tag_word(ARTICLE, 2, "Location").unwrap();
+    tab.add_document("other", "Another text, to go.");
+    let incoming = native::parse(&exported).unwrap();
+    let mut n = 0;
+    let planned = plan(
+        &tab.workspace,
+        incoming,
+        Mode::Replace,
+        &mut || {
+            n += 1;
+            format!("new-{n}")
+        },
+        "2026-11-27T10:00:00.000Z",
+    )
+    .unwrap();
+    assert!(tab.act(planned.action));
+    assert_eq!(tab.export(), exported);
+    let again = Tab::open(&store, "b");
+    assert_eq!(again.export(), exported);
+    assert!(again.notices.is_empty(), "{:?}", again.notices);
+}
