@@ -98,8 +98,17 @@ impl Persistence {
                         vec![Notice::error(format!("Saving stopped: {why}."))],
                     );
                 }
-                // Rewritten by the first save, after a backup.
-                Err(_) => {}
+                Err(e) => {
+                    let raw = raw.clone();
+                    let mut notices = Vec::new();
+                    let key = stored::meta_key();
+                    if persistence.back_up(&key, &raw, &format!("the storage marker could not be read ({e})"), stamps, &mut notices) {
+                        let epoch = stamps.new_id();
+                        if persistence.store.write(&key, &stored::encode_meta(&epoch)).is_ok() {
+                            persistence.epoch = Some(epoch);
+                        }
+                    }
+                }
             }
         }
         persistence.refresh_backups();
@@ -298,6 +307,7 @@ impl Persistence {
             match stored::decode_labels(&raw) {
                 Ok(salvaged) => {
                     if !salvaged.problems.is_empty() {
+                        found.rewrite.insert(Part::Labels);
                         self.keep_damaged(
                             found,
                             &key,
@@ -312,11 +322,12 @@ impl Persistence {
                     merged = salvaged.value.merge(&merged, 0);
                 }
                 Err(e) => {
+                    found.rewrite.insert(Part::Labels);
                     self.keep_damaged(
                         found,
                         &key,
                         &raw,
-                        &format!("The saved label set could not be read ({e})"),
+                        &format!("The saved label set could not be read ({e}); the default labels are used, with any label your annotations name"),
                         stamps,
                     );
                 }
@@ -368,6 +379,7 @@ impl Persistence {
             match stored::decode_documents(&raw) {
                 Ok(salvaged) => {
                     if !salvaged.problems.is_empty() {
+                        found.rewrite.insert(Part::Documents);
                         self.keep_damaged(
                             found,
                             &key,
@@ -382,13 +394,15 @@ impl Persistence {
                     merged = salvaged.value.merge(&merged, 0);
                 }
                 Err(e) => {
+                    found.rewrite.insert(Part::Documents);
                     self.keep_damaged(
                         found,
                         &key,
                         &raw,
-                        &format!("The list of your documents could not be read ({e})"),
+                        &format!("The list of your documents could not be read ({e}); it was made again from the texts stored"),
                         stamps,
                     );
+                    merged = merged.merge(&self.documents_from_texts(found), 0);
                 }
             }
         }
@@ -464,6 +478,49 @@ impl Persistence {
         }
         self.hash_texts(&documents);
         documents
+    }
+
+    /// A list of documents made from what is stored when the list itself
+    /// cannot be read: the seed articles, then every stored text, titled
+    /// after its first line.
+    fn documents_from_texts(&self, found: &Found) -> Merged<DocumentEntry> {
+        let mut entries: Vec<DocumentEntry> = self
+            .seeds
+            .iter()
+            .map(|s| DocumentEntry {
+                id: s.id.clone(),
+                file_name: s.file_name.clone(),
+                title: s.title.clone(),
+                seed: true,
+                rev: 0,
+            })
+            .collect();
+        let mut texts: Vec<(&String, &String)> = found
+            .raw
+            .iter()
+            .filter(|(k, _)| matches!(Key::parse(k), Some(Key::Text(_))))
+            .collect();
+        texts.sort();
+        for (key, raw) in texts {
+            let Some(Key::Text(id)) = Key::parse(key) else {
+                continue;
+            };
+            if let Ok(text) = stored::decode_text(raw, &id) {
+                let document = Document::added(id.clone(), format!("{id}.txt"), text.text, "");
+                entries.push(DocumentEntry {
+                    id,
+                    file_name: document.file_name,
+                    title: document.title,
+                    seed: false,
+                    rev: 0,
+                });
+            }
+        }
+        Merged {
+            order: 0,
+            entries,
+            deleted: Vec::new(),
+        }
     }
 
     /// The text of a listed document: compiled in for a seed, else stored,

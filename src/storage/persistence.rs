@@ -222,7 +222,7 @@ impl Persistence {
     /// leaving the rest pending, and says why.
     pub fn flush(&mut self, workspace: &Workspace, stamps: &dyn Stamps) -> Saved {
         let mut saved = Saved::default();
-        if self.pending.is_empty() && self.legacy.is_empty() {
+        if self.pending.is_empty() && self.legacy.is_empty() && self.open_commits.is_empty() {
             return saved;
         }
         if self.mode != Mode::Writable {

@@ -445,13 +445,16 @@ pub fn encode_meta(epoch: &str) -> String {
     })
 }
 
-/// Reads the meta record; `UnknownVersion` when a newer app wrote it.
+/// Reads the meta record; `UnknownVersion` only when a newer app wrote it.
 pub fn decode_meta(raw: &str) -> Result<Meta, StoredError> {
     let value: Value =
         serde_json::from_str(raw).map_err(|e| StoredError::NotJson(e.to_string()))?;
     match value.get("version").and_then(Value::as_u64) {
         Some(VERSION) => {}
-        Some(other) => return Err(StoredError::UnknownVersion(other.to_string())),
+        Some(newer) if newer > VERSION => {
+            return Err(StoredError::UnknownVersion(newer.to_string()))
+        }
+        Some(older) => return Err(StoredError::Shape(format!("it has version {older}"))),
         None => return Err(StoredError::Shape("it has no version".into())),
     }
     typed(value)
