@@ -48,17 +48,26 @@ pub fn fitted_names(
 ) -> HashMap<String, String> {
     let mut taken: HashSet<String> = reserved.iter().map(|r| r.to_string()).collect();
     let mut names = HashMap::new();
+    // The next number to try after each fitted name: labels fitting to one
+    // would otherwise each count up from 2, quadratic in their number.
+    let mut numbers: HashMap<String, usize> = HashMap::new();
     let (unchanged, changed): (Vec<&Label>, Vec<&Label>) = labels
         .iter()
         .partition(|l| fit(&l.name) == l.name && !taken.contains(&l.name));
     for label in unchanged.into_iter().chain(changed) {
         let base = fit(&label.name);
-        let mut name = base.clone();
-        let mut n = 2;
-        while taken.contains(&name) {
-            name = format!("{base}_{n}");
-            n += 1;
-        }
+        let name = if taken.contains(&base) {
+            let number = numbers.entry(base.clone()).or_insert(2);
+            loop {
+                let name = format!("{base}_{number}");
+                *number += 1;
+                if !taken.contains(&name) {
+                    break name;
+                }
+            }
+        } else {
+            base
+        };
         taken.insert(name.clone());
         names.insert(label.name.clone(), name);
     }

@@ -5,7 +5,7 @@
 //! they point at, labels that exist, ids that are unique. Each edit reports
 //! the [`Change`] it made so the view redraws and saves only that.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use thiserror::Error;
@@ -145,10 +145,33 @@ impl Annotated {
     }
 }
 
+/// The label set, with where each name is: every annotation checked looks
+/// its label up, and a set may have thousands.
+#[derive(Clone, Debug)]
+pub(super) struct Labels {
+    pub(super) list: Vec<Label>,
+    /// The position of the first label of each name.
+    by_name: HashMap<String, usize>,
+}
+
+impl Labels {
+    pub(super) fn new(list: Vec<Label>) -> Self {
+        let mut by_name = HashMap::with_capacity(list.len());
+        for (at, label) in list.iter().enumerate() {
+            by_name.entry(label.name.clone()).or_insert(at);
+        }
+        Self { list, by_name }
+    }
+
+    fn get(&self, name: &str) -> Option<&Label> {
+        self.by_name.get(name).and_then(|&at| self.list.get(at))
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Workspace {
     pub(super) documents: Vec<Annotated>,
-    pub(super) labels: Vec<Label>,
+    pub(super) labels: Labels,
     /// Every annotation id: ids are unique across the workspace, and
     /// checking that must not scan every annotation.
     pub(super) ids: HashSet<String>,
@@ -158,7 +181,7 @@ impl Workspace {
     pub fn new(documents: Vec<Document>, labels: Vec<Label>) -> Self {
         Self {
             documents: documents.into_iter().map(Annotated::new).collect(),
-            labels,
+            labels: Labels::new(labels),
             ids: HashSet::new(),
         }
     }
@@ -262,20 +285,20 @@ impl Workspace {
     }
 
     pub fn labels(&self) -> &[Label] {
-        &self.labels
+        &self.labels.list
     }
 
     /// Sets the label set as loaded, before any annotation uses it.
     pub fn replace_labels(&mut self, labels: Vec<Label>) {
-        self.labels = labels;
+        self.labels = Labels::new(labels);
     }
 
     pub fn label(&self, name: &str) -> Option<&Label> {
-        self.labels.iter().find(|l| l.name == name)
+        self.labels.get(name)
     }
 
     pub fn label_for_hotkey(&self, key: char) -> Option<&Label> {
-        self.labels.iter().find(|l| l.hotkey == Some(key))
+        self.labels.list.iter().find(|l| l.hotkey == Some(key))
     }
 
     /// The action that tags `span` (code points) of document `doc` with
@@ -369,6 +392,10 @@ impl Workspace {
     /// document never write two with one name.
     pub fn unused_file_names<'a>(&self, wanted: impl IntoIterator<Item = &'a str>) -> Vec<String> {
         let mut taken: HashSet<String> = self.documents().map(|d| d.file_name.clone()).collect();
+        // The next number to try for each wanted name: many documents
+        // wanting one would otherwise each count up from 2, which is
+        // quadratic in their number.
+        let mut numbers: HashMap<&str, usize> = HashMap::new();
         wanted
             .into_iter()
             .map(|wanted| {
@@ -376,10 +403,18 @@ impl Workspace {
                     Some(dot) if dot > 0 => wanted.split_at(dot),
                     _ => (wanted, ""),
                 };
-                let name = std::iter::once(wanted.to_string())
-                    .chain((2..).map(|n| format!("{stem} ({n}){ext}")))
-                    .find(|name| !taken.contains(name))
-                    .expect("some number is free");
+                let name = if taken.contains(wanted) {
+                    let number = numbers.entry(wanted).or_insert(2);
+                    loop {
+                        let name = format!("{stem} ({number}){ext}");
+                        *number += 1;
+                        if !taken.contains(&name) {
+                            break name;
+                        }
+                    }
+                } else {
+                    wanted.to_string()
+                };
                 taken.insert(name.clone());
                 name
             })
@@ -473,10 +508,10 @@ impl Workspace {
             ..Applied::default()
         };
         if let Some((before, after)) = &action.labels {
-            if self.labels != *before {
+            if self.labels.list != *before {
                 return Err(EditError::LabelsChangedSince);
             }
-            self.labels = after.clone();
+            self.labels = Labels::new(after.clone());
         }
         for step in action.documents.iter().filter(|s| !s.removes()) {
             self.apply_document_step(step, &mut applied)?;
@@ -538,10 +573,10 @@ impl Workspace {
     fn apply_to_annotations(&mut self, action: &Action) -> Result<Applied, EditError> {
         let labels_before = self.labels.clone();
         if let Some((before, after)) = &action.labels {
-            if self.labels != *before {
+            if self.labels.list != *before {
                 return Err(EditError::LabelsChangedSince);
             }
-            self.labels = after.clone();
+            self.labels = Labels::new(after.clone());
         }
         let mut applied = Applied {
             labels: action.labels.is_some(),
