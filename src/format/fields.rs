@@ -130,4 +130,18 @@ mod tests {
         let distinct: HashSet<&String> = names.values().collect();
         assert_eq!(distinct.len(), labels.len());
     }
+
+    /// Issue 10 (no stored or imported value takes more than linear time):
+    /// each label fitting to a name already taken counted up from 2, about
+    /// 200 million names tried here before the fix.
+    #[test]
+    fn regression_many_labels_fitting_to_one_name_are_numbered_at_once() {
+        let labels: Vec<Label> = (0..20_000).map(|n| label(&format!("l{n}"))).collect();
+        let names = fitted_names(&labels, |_| "x".to_string(), &[]);
+        assert_eq!(names["l0"], "x");
+        assert_eq!(names["l1"], "x_2");
+        assert_eq!(names["l19999"], "x_20000");
+        let distinct: HashSet<&String> = names.values().collect();
+        assert_eq!(distinct.len(), labels.len());
+    }
 }

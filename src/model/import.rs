@@ -942,6 +942,45 @@ mod tests {
     }
 
     #[test]
+    fn label_names_are_normalised_as_the_label_editor_normalises_them() {
+        let mut ws = workspace();
+        let id = ws.document(ARTICLE).unwrap().id.clone();
+        let defined = |name: &str| IncomingLabel {
+            name: name.into(),
+            color: None,
+            hotkey: None,
+        };
+        let file = Incoming::new(
+            vec![defined(" Armed \t Group ")],
+            vec![reference(&id)],
+            vec![span(0, DE_FACTO, "Armed  Group")],
+        )
+        .unwrap();
+        ws.apply(&planned(&ws, file, Mode::Merge).unwrap().action)
+            .unwrap();
+        assert!(ws.label("Armed Group").is_some());
+        let tagged = ws.annotations(ARTICLE).unwrap().iter().next().unwrap();
+        assert_eq!(tagged.label, "Armed Group");
+
+        let mut stance = span(0, (1, 5), "  Stance\n");
+        stance.id = Some("w2".into());
+        let named = incoming(vec![reference(&id)], vec![stance]);
+        ws.apply(&planned(&ws, named, Mode::Merge).unwrap().action)
+            .unwrap();
+        assert_eq!(ws.labels().last().unwrap().name, "Stance");
+
+        let clash = Incoming::new(
+            vec![defined("A  B"), defined("A B")],
+            vec![reference(&id)],
+            Vec::new(),
+        );
+        assert_eq!(
+            clash.unwrap_err().to_string(),
+            "labels[1].name “A B” is already the name of labels[0]"
+        );
+    }
+
+    #[test]
     fn a_document_with_neither_id_nor_text_cannot_be_imported() {
         let nothing = IncomingDocument {
             text: None,

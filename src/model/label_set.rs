@@ -917,6 +917,53 @@ mod tests {
         assert_eq!(after.get("Nope"), None);
     }
 
+    /// Issue 10: a stored label name of 4,000 characters made start-up take
+    /// 7 s, and one of 1 MB stopped the app (`unreachable` in the wasm):
+    /// every tag that could be made from the name's letters was made first,
+    /// a number growing with the square of the name's length. Before the
+    /// fix this test ran out of memory.
+    #[test]
+    fn regression_huge_label_names_get_their_tags_at_once() {
+        let label = |name: String| Label {
+            name,
+            color: "#ffffff".into(),
+            hotkey: None,
+        };
+        let labels = [
+            label("Abc".into()),
+            label(format!("Abc{}", "x".repeat(4_000))),
+            label("ab".repeat(500_000)),
+            label("!".repeat(1_000_000)),
+            label("ß".repeat(500_000)),
+            label("Aaa".into()),
+            // Every tag its letters make is taken: it falls through to
+            // the numbered one.
+            label("a".repeat(1_000_000)),
+        ];
+        let tags: Vec<String> = cues(&labels).into_iter().map(|c| c.tag).collect();
+        assert_eq!(tags, ["ABC", "ABX", "ABA", "!!!", "SSS", "AAA", "AAA2"]);
+    }
+
+    #[test]
+    fn labels_sharing_a_stem_are_numbered_in_turn() {
+        let label = |name: String| Label {
+            name,
+            color: "#ffffff".into(),
+            hotkey: None,
+        };
+        // "A", "A-", "A--"…: one letter each, so each past the first is
+        // numbered; and one whose own tag is a number the others reach.
+        let mut labels: Vec<Label> = (0..2_000)
+            .map(|n| label(format!("A{}", "-".repeat(n))))
+            .collect();
+        labels.insert(1, label("A3".into()));
+        let tags: Vec<String> = cues(&labels).into_iter().map(|c| c.tag).collect();
+        assert_eq!(tags[..5], ["A", "A3", "A2", "A4", "A5"]);
+        assert_eq!(tags.last().map(String::as_str), Some("A2001"));
+        let distinct: HashSet<&String> = tags.iter().collect();
+        assert_eq!(distinct.len(), tags.len());
+    }
+
     #[test]
     fn odd_names_still_get_distinct_tags() {
         let label = |name: &str| Label {

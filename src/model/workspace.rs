@@ -1136,6 +1136,19 @@ mod tests {
         );
     }
 
+    /// Issue 10 (no stored or imported value takes more than linear time):
+    /// each of n documents wanting one file name counted up from 2, about
+    /// 200 million names tried here before the fix.
+    #[test]
+    fn regression_many_documents_wanting_one_file_name_are_numbered_at_once() {
+        let ws = workspace();
+        let names = ws.unused_file_names(std::iter::repeat_n("a.txt", 20_000));
+        assert_eq!(names[..3], ["a.txt", "a (2).txt", "a (3).txt"]);
+        assert_eq!(names.last().map(String::as_str), Some("a (20000).txt"));
+        let distinct: HashSet<&String> = names.iter().collect();
+        assert_eq!(distinct.len(), names.len());
+    }
+
     #[test]
     fn renaming_keeps_the_text_and_can_be_undone() {
         let mut ws = workspace();
