@@ -60,7 +60,7 @@ use rawzip::DataDescriptorOutput;
 use thiserror::Error;
 
 use super::fields::{fitted_names, is_python_line_break, is_python_space};
-use crate::model::{Annotation, Label, SpanIndex, Workspace};
+use crate::model::{Annotation, Label, Numbering, SpanIndex, Workspace};
 
 pub const FILE_NAME: &str = "annotations.brat.zip";
 pub const MEDIA_TYPE: &str = "application/zip";
@@ -124,12 +124,13 @@ pub(super) fn collection(
         ),
     ];
     let mut stems = HashSet::new();
+    let mut numbers = Numbering::default();
     let mut left_out = 0;
     for &doc in documents {
         let Some(document) = workspace.document(doc) else {
             continue;
         };
-        let stem = unique_stem(&document.file_name, &mut stems);
+        let stem = unique_stem(&document.file_name, &mut stems, &mut numbers);
         let annotations = workspace
             .annotations(doc)
             .into_iter()
@@ -291,7 +292,7 @@ fn one_line(note: &str) -> String {
 
 /// A stem for `file_name` that no stem in `taken` has, ignoring case, and
 /// that is safe as a file name on every common system.
-fn unique_stem(file_name: &str, taken: &mut HashSet<String>) -> String {
+fn unique_stem(file_name: &str, taken: &mut HashSet<String>, numbers: &mut Numbering) -> String {
     let stem = file_name.strip_suffix(".txt").unwrap_or(file_name);
     let mut base: String = stem
         .chars()
@@ -306,12 +307,16 @@ fn unique_stem(file_name: &str, taken: &mut HashSet<String>) -> String {
     if base.is_empty() || base.starts_with('.') {
         base.insert(0, '_');
     }
-    let mut stem = base.clone();
-    let mut n = 2;
-    while !taken.insert(stem.to_lowercase()) {
-        stem = format!("{base}_{n}");
-        n += 1;
-    }
+    let stem = if taken.contains(&base.to_lowercase()) {
+        numbers.next(
+            &base.to_lowercase(),
+            |n| format!("{base}_{n}"),
+            |stem| !taken.contains(&stem.to_lowercase()),
+        )
+    } else {
+        base
+    };
+    taken.insert(stem.to_lowercase());
     stem
 }
 
@@ -467,11 +472,17 @@ mod tests {
     #[test]
     fn stems_are_safe_and_distinct() {
         let mut taken = HashSet::new();
-        assert_eq!(unique_stem("a.txt", &mut taken), "a");
-        assert_eq!(unique_stem("A.txt", &mut taken), "A_2");
-        assert_eq!(unique_stem("a", &mut taken), "a_3");
-        assert_eq!(unique_stem("../x:y.txt", &mut taken), "_.._x_y");
-        assert_eq!(unique_stem(".txt", &mut taken), "_");
+        let mut numbers = Numbering::default();
+        let mut stem = |name| unique_stem(name, &mut taken, &mut numbers);
+        assert_eq!(stem("a.txt"), "a");
+        assert_eq!(stem("A.txt"), "A_2");
+        assert_eq!(stem("a"), "a_3");
+        assert_eq!(stem("../x:y.txt"), "_.._x_y");
+        assert_eq!(stem(".txt"), "_");
+        // Issue 10 (nothing imported takes more than linear time): each
+        // document with a stem already taken counted up from 2.
+        let last = (0..20_000).map(|_| stem("a.txt")).last();
+        assert_eq!(last.as_deref(), Some("a_20003"));
     }
 
     #[test]

@@ -16,7 +16,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::model::Label;
+use crate::model::{Label, Numbering};
 
 /// Whether Python's `str.isspace()` holds for `c`: where `str.split()`
 /// splits and what `str.strip()` strips.
@@ -48,23 +48,18 @@ pub fn fitted_names(
 ) -> HashMap<String, String> {
     let mut taken: HashSet<String> = reserved.iter().map(|r| r.to_string()).collect();
     let mut names = HashMap::new();
-    // The next number to try after each fitted name: labels fitting to one
-    // would otherwise each count up from 2, quadratic in their number.
-    let mut numbers: HashMap<String, usize> = HashMap::new();
+    let mut numbers = Numbering::default();
     let (unchanged, changed): (Vec<&Label>, Vec<&Label>) = labels
         .iter()
         .partition(|l| fit(&l.name) == l.name && !taken.contains(&l.name));
     for label in unchanged.into_iter().chain(changed) {
         let base = fit(&label.name);
         let name = if taken.contains(&base) {
-            let number = numbers.entry(base.clone()).or_insert(2);
-            loop {
-                let name = format!("{base}_{number}");
-                *number += 1;
-                if !taken.contains(&name) {
-                    break name;
-                }
-            }
+            numbers.next(
+                &base,
+                |n| format!("{base}_{n}"),
+                |name| !taken.contains(name),
+            )
         } else {
             base
         };

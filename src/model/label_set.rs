@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 use thiserror::Error;
 
 use super::rules::{is_hex_color, is_hotkey, label_name, NameError, MAX_NAME_CHARS};
-use super::{Action, Annotation, Label, Step, Workspace};
+use super::{Action, Annotation, Label, Numbering, Step, Workspace};
 
 /// The text colour highlights are read in (`--ink` in the stylesheet).
 pub const TEXT_COLOR: &str = "#1f2328";
@@ -139,9 +139,7 @@ impl LabelCues {
 /// changes the tags already shown.
 pub fn cues(labels: &[Label]) -> Vec<Cue> {
     let mut taken = HashSet::new();
-    // The next number to try after each stem: labels sharing one would
-    // otherwise each count up from 2, which is quadratic in their number.
-    let mut numbers = HashMap::new();
+    let mut numbers = Numbering::default();
     labels
         .iter()
         .enumerate()
@@ -201,21 +199,10 @@ fn tag_candidates(letters: &[char]) -> impl Iterator<Item = String> + '_ {
 }
 
 /// The first three of `letters` and the smallest number from 2 that makes a
-/// tag not yet taken, starting where the last search for this stem ended.
-fn numbered(
-    letters: &[char],
-    taken: &HashSet<String>,
-    numbers: &mut HashMap<String, usize>,
-) -> String {
+/// tag not yet taken.
+fn numbered(letters: &[char], taken: &HashSet<String>, numbers: &mut Numbering) -> String {
     let stem: String = letters.iter().take(3).collect();
-    let number = numbers.entry(stem.clone()).or_insert(2);
-    loop {
-        let tag = format!("{stem}{number}");
-        *number += 1;
-        if !taken.contains(&tag) {
-            return tag;
-        }
-    }
+    numbers.next(&stem, |n| format!("{stem}{n}"), |tag| !taken.contains(tag))
 }
 
 /// A colour for a new label: the first of the palette no label uses yet.

@@ -19,7 +19,7 @@ use super::rules::{
     check_text, is_blank, is_hex_color, is_hotkey, label_name, normalize_name, NameError,
     TextError, MAX_NAME_CHARS,
 };
-use super::{default_labels, ColorPicker, Document, Label};
+use super::{default_labels, ColorPicker, Document, Label, Numbering};
 
 /// A value made valid, and what was done to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -154,13 +154,11 @@ pub fn repair_labels(labels: Vec<Label>) -> Repaired<Vec<Label>> {
     }
 }
 
-/// The names of a label set being repaired, and the next number to try
-/// after each, so that a thousand labels named alike cost a thousand
-/// steps, not a million.
+/// The names of a label set being repaired.
 #[derive(Default)]
 struct Names {
     taken: HashSet<String>,
-    numbers: HashMap<String, usize>,
+    numbers: Numbering,
 }
 
 impl Names {
@@ -168,15 +166,12 @@ impl Names {
     /// cut so that it is not longer than a name can be; marked taken.
     fn unused(&mut self, base: String) -> String {
         let name = if self.taken.contains(&base) {
-            let number = self.numbers.entry(base.clone()).or_insert(2);
-            loop {
-                let suffix = format!(" ({number})");
-                *number += 1;
-                let name = format!("{}{suffix}", fit(&base, suffix.chars().count()));
-                if !self.taken.contains(&name) {
-                    break name;
-                }
-            }
+            let numbered = |n| {
+                let suffix = format!(" ({n})");
+                format!("{}{suffix}", fit(&base, suffix.chars().count()))
+            };
+            self.numbers
+                .next(&base, numbered, |name| !self.taken.contains(name))
         } else {
             base
         };

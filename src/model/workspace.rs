@@ -11,7 +11,7 @@ use std::ops::Range;
 use thiserror::Error;
 
 use super::{
-    megabytes, snap, text::CharIndex, Action, Annotation, Document, DocumentStep, Label,
+    megabytes, snap, text::CharIndex, Action, Annotation, Document, DocumentStep, Label, Numbering,
     Paragraphs, SpanIndex, Step,
 };
 
@@ -392,10 +392,7 @@ impl Workspace {
     /// document never write two with one name.
     pub fn unused_file_names<'a>(&self, wanted: impl IntoIterator<Item = &'a str>) -> Vec<String> {
         let mut taken: HashSet<String> = self.documents().map(|d| d.file_name.clone()).collect();
-        // The next number to try for each wanted name: many documents
-        // wanting one would otherwise each count up from 2, which is
-        // quadratic in their number.
-        let mut numbers: HashMap<&str, usize> = HashMap::new();
+        let mut numbers = Numbering::default();
         wanted
             .into_iter()
             .map(|wanted| {
@@ -404,14 +401,11 @@ impl Workspace {
                     _ => (wanted, ""),
                 };
                 let name = if taken.contains(wanted) {
-                    let number = numbers.entry(wanted).or_insert(2);
-                    loop {
-                        let name = format!("{stem} ({number}){ext}");
-                        *number += 1;
-                        if !taken.contains(&name) {
-                            break name;
-                        }
-                    }
+                    numbers.next(
+                        wanted,
+                        |n| format!("{stem} ({n}){ext}"),
+                        |name| !taken.contains(name),
+                    )
                 } else {
                     wanted.to_string()
                 };
