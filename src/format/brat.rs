@@ -39,8 +39,9 @@
 //! - **Notes** become `AnnotatorNotes`, which must stay on one line: every
 //!   run of tabs and line breaks in a note is written as one space.
 //! - **File names**: each document's stem is its file name without `.txt`,
-//!   with characters that are not safe in a file name made `_`, and `_2`,
-//!   `_3`… added when two stems would be the same (ignoring case). A
+//!   with characters that are not safe in a file name made `_`, cut to
+//!   [`MAX_STEM_BYTES`] (file systems take names of 255 bytes at most), and
+//!   `_2`, `_3`… added when two stems would be the same (ignoring case). A
 //!   re-import finds a document by its file name, or by its text, which is
 //!   written unchanged.
 //!
@@ -290,6 +291,10 @@ fn one_line(note: &str) -> String {
     line
 }
 
+/// The longest stem, in UTF-8 bytes: with a number and `.ann` added it is
+/// still a file name every common file system takes (255 bytes).
+pub const MAX_STEM_BYTES: usize = 200;
+
 /// A stem for `file_name` that no stem in `taken` has, ignoring case, and
 /// that is safe as a file name on every common system.
 fn unique_stem(file_name: &str, taken: &mut HashSet<String>, numbers: &mut Numbering) -> String {
@@ -307,6 +312,11 @@ fn unique_stem(file_name: &str, taken: &mut HashSet<String>, numbers: &mut Numbe
     if base.is_empty() || base.starts_with('.') {
         base.insert(0, '_');
     }
+    let mut cut = base.len().min(MAX_STEM_BYTES);
+    while !base.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    base.truncate(cut);
     let stem = if taken.contains(&base.to_lowercase()) {
         numbers.next(
             &base.to_lowercase(),
@@ -483,6 +493,29 @@ mod tests {
         // document with a stem already taken counted up from 2.
         let last = (0..20_000).map(|_| stem("a.txt")).last();
         assert_eq!(last.as_deref(), Some("a_20003"));
+    }
+
+    /// Found by the import fuzzing: a document imported with a file name of
+    /// 42,000 emoji made the brat zip fail (“file name too long”); no file
+    /// system would have taken it either.
+    #[test]
+    fn regression_a_long_file_name_makes_a_stem_a_file_system_takes() {
+        let mut taken = HashSet::new();
+        let mut numbers = Numbering::default();
+        let long = format!("a{}.txt", "😀".repeat(42_000));
+        let first = unique_stem(&long, &mut taken, &mut numbers);
+        assert_eq!(
+            first,
+            format!("a{}", "😀".repeat(49)),
+            "199 bytes, at a character"
+        );
+        let second = unique_stem(&long, &mut taken, &mut numbers);
+        assert_eq!(second, format!("{first}_2"));
+        let mut ws = Workspace::new(Vec::new(), crate::model::default_labels());
+        let document = crate::model::Document::added("d".into(), long, "text".into(), "");
+        ws.apply(&ws.plan_add_documents(vec![document]).unwrap())
+            .unwrap();
+        assert!(export(&ws, &[0]).is_ok());
     }
 
     #[test]

@@ -217,6 +217,11 @@ enum Edit {
     Swap(Index, Index),
     /// Puts an odd value in its place.
     Replace(Index, Value),
+    /// Puts an odd string in place of a string: the file stays well-typed,
+    /// so the checks past the parser see it.
+    ReplaceString(Index, String),
+    /// Puts an odd number in place of a number.
+    ReplaceNumber(Index, Value),
     /// Wraps the value in lists, this many deep.
     Nest(Index, usize),
     /// Makes a string this many times as long.
@@ -226,6 +231,14 @@ enum Edit {
 fn apply_edit(value: &mut Value, edit: &Edit) {
     let all = paths(value);
     let pick = |index: &Index| all[index.index(all.len())].clone();
+    // A value of the kind `is` holds for, if the file has one.
+    let pick_kind = |index: &Index, is: fn(&Value) -> bool| {
+        let some: Vec<&Vec<Step>> = all
+            .iter()
+            .filter(|p| at(value, p).is_some_and(is))
+            .collect();
+        (!some.is_empty()).then(|| some[index.index(some.len())].clone())
+    };
     match edit {
         Edit::Remove(i) => {
             let path = pick(i);
@@ -274,6 +287,20 @@ fn apply_edit(value: &mut Value, edit: &Edit) {
         Edit::Replace(i, odd) => {
             if let Some(target) = at_mut(value, &pick(i)) {
                 *target = odd.clone();
+            }
+        }
+        Edit::ReplaceString(i, odd) => {
+            if let Some(path) = pick_kind(i, Value::is_string) {
+                if let Some(target) = at_mut(value, &path) {
+                    *target = Value::String(odd.clone());
+                }
+            }
+        }
+        Edit::ReplaceNumber(i, odd) => {
+            if let Some(path) = pick_kind(i, Value::is_number) {
+                if let Some(target) = at_mut(value, &path) {
+                    *target = odd.clone();
+                }
             }
         }
         Edit::Nest(i, depth) => {
@@ -415,6 +442,8 @@ fn odd_number() -> impl Strategy<Value = Value> {
 
 fn odd_string() -> impl Strategy<Value = String> {
     prop_oneof![
+        // Blank, which ids, names, titles and texts must not be.
+        prop::sample::select(vec!["", " ", "\t", "\r\n", "\u{a0}"]).prop_map(str::to_string),
         prop::sample::select(ODD_STRINGS).prop_map(str::to_string),
         prop::collection::vec(any::<char>(), 0..12).prop_map(String::from_iter),
         (prop::sample::select(ODD_STRINGS), 1..5_000usize).prop_map(|(s, n)| s.repeat(n)),
@@ -439,7 +468,9 @@ fn edit() -> impl Strategy<Value = Edit> {
         2 => any::<Index>().prop_map(Edit::Duplicate),
         2 => (any::<Index>(), any::<Index>()).prop_map(|(a, b)| Edit::Copy(a, b)),
         2 => (any::<Index>(), any::<Index>()).prop_map(|(a, b)| Edit::Swap(a, b)),
-        4 => (any::<Index>(), odd_value()).prop_map(|(i, v)| Edit::Replace(i, v)),
+        3 => (any::<Index>(), odd_value()).prop_map(|(i, v)| Edit::Replace(i, v)),
+        4 => (any::<Index>(), odd_string()).prop_map(|(i, s)| Edit::ReplaceString(i, s)),
+        2 => (any::<Index>(), odd_number()).prop_map(|(i, n)| Edit::ReplaceNumber(i, n)),
         1 => (any::<Index>(), prop_oneof![1..20usize, 120..140usize]).prop_map(|(i, d)| Edit::Nest(i, d)),
         1 => (any::<Index>(), 2..300usize).prop_map(|(i, n)| Edit::Lengthen(i, n)),
     ]
