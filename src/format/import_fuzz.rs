@@ -30,7 +30,7 @@ use super::import::{read, tests::NOW};
 use super::native::NativeExport;
 use super::{brat, conll, doccano, samples, w3c};
 use crate::model::import::{plan, Mode};
-use crate::model::{repair_document, repair_labels, SpanIndex, Workspace};
+use crate::model::{is_blank, repair_document, repair_labels, SpanIndex, Workspace};
 
 /// Cases in all when `IMPORT_FUZZ_CASES` does not say.
 const DEFAULT_CASES: u32 = 10_000;
@@ -162,6 +162,7 @@ fn stored_as_is(workspace: &Workspace) -> Result<(), TestCaseError> {
         let repaired = repair_document(document.clone()).map(|r| r.problems);
         prop_assert_eq!(repaired, Ok(Vec::new()));
     }
+    prop_assert!(workspace.all_annotations().all(|a| !is_blank(&a.id)));
     Ok(())
 }
 

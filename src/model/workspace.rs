@@ -10,6 +10,7 @@ use std::ops::Range;
 
 use thiserror::Error;
 
+use super::rules::is_blank;
 use super::{
     megabytes, snap, text::CharIndex, Action, Annotation, Document, DocumentStep, Label, Numbering,
     Paragraphs, SpanIndex, Step,
@@ -46,6 +47,8 @@ pub enum EditError {
     UnknownAnnotation(String),
     #[error("the id “{0}” is used twice")]
     DuplicateId(String),
+    #[error("the annotation has no id")]
+    BlankId,
     #[error("“{quote}” is already tagged {label}")]
     AlreadyTagged { quote: String, label: String },
     #[error("there is already a document with the id “{0}”")]
@@ -701,8 +704,13 @@ impl Workspace {
         refused
     }
 
-    /// Whether `annotation` could be added to document `doc` as it is.
+    /// Whether `annotation` could be added to document `doc` as it is: the
+    /// rules an import holds it to (see [`rules`](super::rules)) and those
+    /// of this workspace.
     pub fn check(&self, doc: usize, annotation: &Annotation) -> Result<(), EditError> {
+        if is_blank(&annotation.id) {
+            return Err(EditError::BlankId);
+        }
         let entry = self
             .documents
             .get(doc)
@@ -1053,7 +1061,13 @@ mod tests {
             ..good.clone()
         };
         let twin = good.clone();
-        let refused = ws.restore(ARTICLE_001, vec![good, shifted, foreign, twin]);
+        // Issue 10: a stored annotation without an id loaded, and then made
+        // an export that the import refused.
+        let nameless = Annotation {
+            id: " ".into(),
+            ..good.clone()
+        };
+        let refused = ws.restore(ARTICLE_001, vec![good, shifted, foreign, twin, nameless]);
         let reasons: Vec<(&str, &str)> = refused
             .iter()
             .map(|(annotation, e)| {
@@ -1061,6 +1075,7 @@ mod tests {
                     EditError::QuoteMismatch { .. } => "quote",
                     EditError::WrongDocument { .. } => "document",
                     EditError::DuplicateId(_) => "duplicate",
+                    EditError::BlankId => "no id",
                     _ => "other",
                 };
                 (annotation.id.as_str(), kind)
@@ -1068,7 +1083,12 @@ mod tests {
             .collect();
         assert_eq!(
             reasons,
-            [("s", "quote"), ("f", "document"), ("g", "duplicate")]
+            [
+                ("s", "quote"),
+                ("f", "document"),
+                ("g", "duplicate"),
+                (" ", "no id")
+            ]
         );
         assert_eq!(ws.annotations(ARTICLE_001).unwrap().len(), 1);
     }
