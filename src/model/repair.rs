@@ -128,17 +128,17 @@ pub fn repair_labels(labels: Vec<Label>) -> Repaired<Vec<Label>> {
             label.color = color;
         }
         if let Some(key) = label.hotkey {
-            let shown = key.escape_default();
+            let written = key.escape_default();
             if !is_hotkey(key) {
                 problems.push(format!(
-                    "{place}: the hotkey “{shown}” is white space or a control character; it \
+                    "{place}: the hotkey “{written}” is white space or a control character; it \
                      was removed"
                 ));
                 label.hotkey = None;
-            } else if let Some(first) = hotkeys.get(&key) {
+            } else if let Some(owner) = hotkeys.get(&key) {
                 problems.push(format!(
-                    "{place}: the hotkey “{shown}” is already the hotkey of labels[{first}]; it \
-                     was removed from this one"
+                    "{place}: the hotkey “{written}” is already the hotkey of labels[{owner}]; \
+                     it was removed from this one"
                 ));
                 label.hotkey = None;
             } else {
