@@ -1,17 +1,35 @@
-//! Ids and timestamps, from the browser's clock and random numbers.
+//! Ids and timestamps: the browser's clock and random numbers, read here
+//! and made safe by [`Clock`], which is pure and tested natively.
 
+use std::cell::RefCell;
+
+use crate::model::Clock;
 use crate::storage::Stamps;
 
+thread_local! {
+    /// One clock for the page, so that it remembers its last good reading
+    /// and its last unique stamp.
+    static CLOCK: RefCell<Clock> = RefCell::new(Clock::default());
+}
+
 /// An ISO 8601 UTC timestamp of now, e.g. `2026-11-22T10:00:00.000Z`. A
-/// clock that gives no valid time (NaN, out of range) gives the Unix epoch
-/// instead of stopping the app: `toISOString` would throw.
+/// clock that gives no time (NaN) gives the last good time, or the epoch:
+/// `Date.toISOString` would throw and stop the app.
 pub fn now() -> String {
-    let date = js_sys::Date::new_0();
-    if date.get_time().is_finite() && date.get_time().abs() < 8.64e15 {
-        date.to_iso_string().into()
-    } else {
-        "1970-01-01T00:00:00.000Z".to_string()
-    }
+    CLOCK.with(|clock| clock.borrow_mut().stamp(js_sys::Date::now()))
+}
+
+/// [`now`], but later than every stamp it gave before and every one
+/// [witnessed](witness), even when the clock is frozen or goes backwards:
+/// for stamps that must differ, such as backup keys.
+pub fn unique_now() -> String {
+    CLOCK.with(|clock| clock.borrow_mut().unique_stamp(js_sys::Date::now()))
+}
+
+/// Takes note of a stamp an earlier session left (in a stored key), so
+/// that [`unique_now`] comes after it; `false` if it is not a stamp.
+pub fn witness(stamp: &str) -> bool {
+    CLOCK.with(|clock| clock.borrow_mut().witness(stamp))
 }
 
 /// A fresh 128-bit random id in hex. `crypto.getRandomValues` works on plain

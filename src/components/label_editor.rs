@@ -28,8 +28,8 @@ use web_sys::{HtmlElement, HtmlInputElement};
 use crate::model::normalize_name;
 use crate::model::{
     cues, hotkey_owner, label_usage, plan_add_label, plan_delete_label, plan_move_label,
-    plan_recolor, plan_rename_label, plan_set_hotkey, suggest_color, suggest_hotkey, Action, Cue,
-    Disposal, Label, LabelError, MAX_NAME_CHARS,
+    plan_recolor, plan_rename_label, plan_set_hotkey, single_char, suggest_color, suggest_hotkey,
+    Action, Cue, Disposal, Label, LabelError, MAX_NAME_CHARS,
 };
 use crate::state::{Drafts, Notice, View};
 
@@ -560,12 +560,12 @@ fn perform(view: View, planned: Result<Action, LabelError>, done: String) -> boo
 /// A hotkey typed into a field: nothing, or one character.
 fn parse_hotkey(typed: &str) -> Result<Option<char>, LabelError> {
     let typed = typed.trim();
-    let mut chars = typed.chars();
-    match (chars.next(), chars.next()) {
-        (None, _) => Ok(None),
-        (Some(key), None) => Ok(Some(key)),
-        _ => Err(LabelError::InvalidHotkey(typed.to_string())),
+    if typed.is_empty() {
+        return Ok(None);
     }
+    single_char(typed)
+        .map(Some)
+        .ok_or_else(|| LabelError::InvalidHotkey(typed.to_string()))
 }
 
 fn hotkey_text(label: &Label) -> String {

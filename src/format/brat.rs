@@ -39,8 +39,9 @@
 //! - **Notes** become `AnnotatorNotes`, which must stay on one line: every
 //!   run of tabs and line breaks in a note is written as one space.
 //! - **File names**: each document's stem is its file name without `.txt`,
-//!   with characters that are not safe in a file name made `_`, and `_2`,
-//!   `_3`… added when two stems would be the same (ignoring case). A
+//!   with characters that are not safe in a file name made `_`, cut to
+//!   [`MAX_STEM_BYTES`] (file systems take names of 255 bytes at most), and
+//!   `_2`, `_3`… added when two stems would be the same (ignoring case). A
 //!   re-import finds a document by its file name, or by its text, which is
 //!   written unchanged.
 //!
@@ -60,7 +61,7 @@ use rawzip::DataDescriptorOutput;
 use thiserror::Error;
 
 use super::fields::{fitted_names, is_python_line_break, is_python_space};
-use crate::model::{Annotation, Label, SpanIndex, Workspace};
+use crate::model::{Annotation, Label, Numbering, SpanIndex, Workspace};
 
 pub const FILE_NAME: &str = "annotations.brat.zip";
 pub const MEDIA_TYPE: &str = "application/zip";
@@ -124,12 +125,13 @@ pub(super) fn collection(
         ),
     ];
     let mut stems = HashSet::new();
+    let mut numbers = Numbering::default();
     let mut left_out = 0;
     for &doc in documents {
         let Some(document) = workspace.document(doc) else {
             continue;
         };
-        let stem = unique_stem(&document.file_name, &mut stems);
+        let stem = unique_stem(&document.file_name, &mut stems, &mut numbers);
         let annotations = workspace
             .annotations(doc)
             .into_iter()
@@ -289,9 +291,13 @@ fn one_line(note: &str) -> String {
     line
 }
 
+/// The longest stem, in UTF-8 bytes: with a number and `.ann` added it is
+/// still a file name every common file system takes (255 bytes).
+pub const MAX_STEM_BYTES: usize = 200;
+
 /// A stem for `file_name` that no stem in `taken` has, ignoring case, and
 /// that is safe as a file name on every common system.
-fn unique_stem(file_name: &str, taken: &mut HashSet<String>) -> String {
+fn unique_stem(file_name: &str, taken: &mut HashSet<String>, numbers: &mut Numbering) -> String {
     let stem = file_name.strip_suffix(".txt").unwrap_or(file_name);
     let mut base: String = stem
         .chars()
@@ -306,12 +312,21 @@ fn unique_stem(file_name: &str, taken: &mut HashSet<String>) -> String {
     if base.is_empty() || base.starts_with('.') {
         base.insert(0, '_');
     }
-    let mut stem = base.clone();
-    let mut n = 2;
-    while !taken.insert(stem.to_lowercase()) {
-        stem = format!("{base}_{n}");
-        n += 1;
+    let mut cut = base.len().min(MAX_STEM_BYTES);
+    while !base.is_char_boundary(cut) {
+        cut -= 1;
     }
+    base.truncate(cut);
+    let stem = if taken.contains(&base.to_lowercase()) {
+        numbers.next(
+            &base.to_lowercase(),
+            |n| format!("{base}_{n}"),
+            |stem| !taken.contains(&stem.to_lowercase()),
+        )
+    } else {
+        base
+    };
+    taken.insert(stem.to_lowercase());
     stem
 }
 
@@ -467,11 +482,40 @@ mod tests {
     #[test]
     fn stems_are_safe_and_distinct() {
         let mut taken = HashSet::new();
-        assert_eq!(unique_stem("a.txt", &mut taken), "a");
-        assert_eq!(unique_stem("A.txt", &mut taken), "A_2");
-        assert_eq!(unique_stem("a", &mut taken), "a_3");
-        assert_eq!(unique_stem("../x:y.txt", &mut taken), "_.._x_y");
-        assert_eq!(unique_stem(".txt", &mut taken), "_");
+        let mut numbers = Numbering::default();
+        let mut stem = |name| unique_stem(name, &mut taken, &mut numbers);
+        assert_eq!(stem("a.txt"), "a");
+        assert_eq!(stem("A.txt"), "A_2");
+        assert_eq!(stem("a"), "a_3");
+        assert_eq!(stem("../x:y.txt"), "_.._x_y");
+        assert_eq!(stem(".txt"), "_");
+        // Issue 10 (nothing imported takes more than linear time): each
+        // document with a stem already taken counted up from 2.
+        let last = (0..20_000).map(|_| stem("a.txt")).last();
+        assert_eq!(last.as_deref(), Some("a_20003"));
+    }
+
+    /// Found by the import fuzzing: a document imported with a file name of
+    /// 42,000 emoji made the brat zip fail (“file name too long”); no file
+    /// system would have taken it either.
+    #[test]
+    fn regression_a_long_file_name_makes_a_stem_a_file_system_takes() {
+        let mut taken = HashSet::new();
+        let mut numbers = Numbering::default();
+        let long = format!("a{}.txt", "😀".repeat(42_000));
+        let first = unique_stem(&long, &mut taken, &mut numbers);
+        assert_eq!(
+            first,
+            format!("a{}", "😀".repeat(49)),
+            "199 bytes, at a character"
+        );
+        let second = unique_stem(&long, &mut taken, &mut numbers);
+        assert_eq!(second, format!("{first}_2"));
+        let mut ws = Workspace::new(Vec::new(), crate::model::default_labels());
+        let document = crate::model::Document::added("d".into(), long, "text".into(), "");
+        ws.apply(&ws.plan_add_documents(vec![document]).unwrap())
+            .unwrap();
+        assert!(export(&ws, &[0]).is_ok());
     }
 
     #[test]

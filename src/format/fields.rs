@@ -16,7 +16,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::model::Label;
+use crate::model::{Label, Numbering};
 
 /// Whether Python's `str.isspace()` holds for `c`: where `str.split()`
 /// splits and what `str.strip()` strips.
@@ -48,17 +48,21 @@ pub fn fitted_names(
 ) -> HashMap<String, String> {
     let mut taken: HashSet<String> = reserved.iter().map(|r| r.to_string()).collect();
     let mut names = HashMap::new();
+    let mut numbers = Numbering::default();
     let (unchanged, changed): (Vec<&Label>, Vec<&Label>) = labels
         .iter()
         .partition(|l| fit(&l.name) == l.name && !taken.contains(&l.name));
     for label in unchanged.into_iter().chain(changed) {
         let base = fit(&label.name);
-        let mut name = base.clone();
-        let mut n = 2;
-        while taken.contains(&name) {
-            name = format!("{base}_{n}");
-            n += 1;
-        }
+        let name = if taken.contains(&base) {
+            numbers.next(
+                &base,
+                |n| format!("{base}_{n}"),
+                |name| !taken.contains(name),
+            )
+        } else {
+            base
+        };
         taken.insert(name.clone());
         names.insert(label.name.clone(), name);
     }
@@ -118,6 +122,20 @@ mod tests {
         assert_eq!(names["Armed  Group"], "Armed__Group");
         assert_eq!(names["SEPARATOR"], "SEPARATOR_2", "reserved");
         assert_eq!(names["Person"], "Person");
+        let distinct: HashSet<&String> = names.values().collect();
+        assert_eq!(distinct.len(), labels.len());
+    }
+
+    /// Issue 10 (no stored or imported value takes more than linear time):
+    /// each label fitting to a name already taken counted up from 2, about
+    /// 200 million names tried here before the fix.
+    #[test]
+    fn regression_many_labels_fitting_to_one_name_are_numbered_at_once() {
+        let labels: Vec<Label> = (0..20_000).map(|n| label(&format!("l{n}"))).collect();
+        let names = fitted_names(&labels, |_| "x".to_string(), &[]);
+        assert_eq!(names["l0"], "x");
+        assert_eq!(names["l1"], "x_2");
+        assert_eq!(names["l19999"], "x_20000");
         let distinct: HashSet<&String> = names.values().collect();
         assert_eq!(distinct.len(), labels.len());
     }

@@ -7,6 +7,9 @@ pub mod conll;
 pub mod doccano;
 mod fields;
 pub mod import;
+// proptest needs a native target.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod import_fuzz;
 pub mod native;
 // Runs Python, which a wasm32 test cannot.
 #[cfg(all(test, not(target_arch = "wasm32")))]

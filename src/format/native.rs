@@ -23,7 +23,7 @@ use super::import::{json, Fields};
 use crate::model::import::{
     ImportError, Incoming, IncomingAnnotation, IncomingDocument, IncomingLabel,
 };
-use crate::model::{Annotation, Document, Label, SpanIndex, Workspace};
+use crate::model::{single_char, Annotation, Document, Label, SpanIndex, Workspace};
 
 pub const FORMAT: &str = "span-annotator";
 pub const VERSION: u32 = 1;
@@ -105,13 +105,10 @@ pub fn from_value(value: &Value) -> Result<Incoming, ImportError> {
     for label in file.list("labels")? {
         let hotkey = match label.optional_string("hotkey")? {
             None => None,
-            Some(key) => {
-                let mut chars = key.chars();
-                match (chars.next(), chars.next()) {
-                    (Some(c), None) => Some(c),
-                    _ => return Err(label.error("hotkey", format!("“{key}” is not one character"))),
-                }
-            }
+            Some(key) => match single_char(key) {
+                Some(c) => Some(c),
+                None => return Err(label.error("hotkey", format!("“{key}” is not one character"))),
+            },
         };
         labels.push(IncomingLabel {
             name: label.string("name")?.to_string(),

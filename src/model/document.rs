@@ -7,34 +7,12 @@
 //! for display only and never change the text or its offsets.
 
 use serde::{Deserialize, Serialize};
-use thiserror::Error;
 
+use super::rules::{check_text, is_blank, TextError};
 use super::text;
 
 /// The longest title shown before it is cut at a word boundary.
 const TITLE_MAX_CHARS: usize = 90;
-
-/// The largest text a person can add, in UTF-8 bytes. Browsers keep about
-/// 5 MB of localStorage per site, shared by every document and annotation.
-pub const MAX_TEXT_BYTES: usize = 4_000_000;
-
-/// Why a file or a pasted text cannot become a document.
-#[derive(Clone, Debug, Error, PartialEq, Eq)]
-pub enum TextError {
-    #[error("it is not UTF-8 text (byte {at} is 0x{byte:02X}); save it as UTF-8 and add it again")]
-    NotUtf8 { at: usize, byte: u8 },
-    #[error("it holds NUL bytes, so it is not a text file")]
-    Binary,
-    #[error("it is empty")]
-    Empty,
-    #[error("it is {}, more than the {} a document can have in this browser’s storage", megabytes(*.size), megabytes(MAX_TEXT_BYTES))]
-    TooLarge { size: usize },
-}
-
-/// `bytes` as megabytes with one decimal, e.g. "6.2 MB".
-pub fn megabytes(bytes: usize) -> String {
-    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
-}
 
 /// The text of a file a person adds: UTF-8, without a leading byte-order
 /// mark, with `\r\n` and lone `\r` line endings made `\n`.
@@ -52,16 +30,8 @@ pub fn text_of_file(bytes: &[u8]) -> Result<String, TextError> {
 /// A text a person pasted or added, with its line endings made `\n`,
 /// checked to be worth keeping and small enough to store.
 pub fn text_of_input(text: &str) -> Result<String, TextError> {
-    if text.contains('\0') {
-        return Err(TextError::Binary);
-    }
-    if text.trim().is_empty() {
-        return Err(TextError::Empty);
-    }
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    if text.len() > MAX_TEXT_BYTES {
-        return Err(TextError::TooLarge { size: text.len() });
-    }
+    check_text(&text)?;
     Ok(text)
 }
 
@@ -93,14 +63,13 @@ impl Document {
     /// A document a person added, titled `title` if it is not blank and
     /// otherwise after its first line.
     pub fn added(id: String, file_name: String, text: String, title: &str) -> Self {
-        let title = title.trim();
         Self {
             id,
             file_name,
-            title: if title.is_empty() {
+            title: if is_blank(title) {
                 derive_title(&text)
             } else {
-                title.to_string()
+                title.trim().to_string()
             },
             text,
         }
@@ -176,6 +145,7 @@ fn derive_title(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::MAX_TEXT_BYTES;
 
     #[test]
     fn seeds_are_the_files_byte_for_byte() {

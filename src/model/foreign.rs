@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::{Action, Annotated, Annotation, Applied, Change, Document, Label, Workspace};
+use super::{Action, Annotated, Annotation, Applied, Change, Document, Label, Labels, Workspace};
 
 /// What storage holds that this tab does not: a whole label set, a whole
 /// list of documents (in order, with their texts), and annotations to put
@@ -37,8 +37,8 @@ impl Workspace {
     pub fn absorb(&mut self, foreign: Foreign) -> (Applied, Vec<String>) {
         let mut applied = Applied::default();
         let mut problems = Vec::new();
-        if let Some(labels) = foreign.labels.filter(|l| *l != self.labels) {
-            self.labels = labels;
+        if let Some(labels) = foreign.labels.filter(|l| l != self.labels()) {
+            self.labels = Labels::new(labels);
             applied.labels = true;
         }
         if let Some(documents) = foreign.documents {

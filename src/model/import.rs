@@ -14,10 +14,10 @@ use std::fmt;
 
 use thiserror::Error;
 
+use super::rules::{check_text, is_blank, is_hex_color, is_hotkey, label_name, normalize_name};
 use super::text::CharIndex;
 use super::{
-    suggest_color, text_of_input, Action, Annotation, Document, DocumentStep, Label, SpanIndex,
-    Step, TextError, Workspace, MAX_NAME_CHARS, MAX_TEXT_BYTES,
+    Action, Annotation, ColorPicker, Document, DocumentStep, Label, SpanIndex, Step, Workspace,
 };
 
 /// Why a file cannot be imported: where in it, and what is wrong there.
@@ -42,6 +42,8 @@ impl ImportError {
 /// A label the file defines.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IncomingLabel {
+    /// Normalised by [`Incoming::new`], as the label editor normalises what
+    /// a person types ([`label_name`]).
     pub name: String,
     /// `#rrggbb`; without one the label gets a colour from the palette.
     pub color: Option<String>,
@@ -88,6 +90,7 @@ pub struct IncomingAnnotation {
     pub end: usize,
     /// If given, it must equal the text at `start..end`.
     pub quote: Option<String>,
+    /// Normalised by [`Incoming::new`], as label names are.
     pub label: String,
     /// Without one, it is stamped with the time of the import.
     pub created: Option<String>,
@@ -103,8 +106,8 @@ pub struct Incoming {
 }
 
 impl Incoming {
-    /// What a file holds, if it is consistent: label names and hotkeys
-    /// usable and unique, colours `#rrggbb`, document and annotation ids
+    /// What a file holds, if it is consistent: label names (normalised,
+    /// see [`label_name`]) and hotkeys usable and unique, colours `#rrggbb`, document and annotation ids
     /// unique, every text one that could be added (not empty, no NUL, not
     /// too large; it is not altered, not even its line endings), every
     /// document findable (an id or a text), every annotation in one of the
@@ -113,16 +116,16 @@ impl Incoming {
     /// when it defines any. `labels` is empty for a format that only names
     /// labels on its annotations.
     pub fn new(
-        labels: Vec<IncomingLabel>,
+        mut labels: Vec<IncomingLabel>,
         documents: Vec<IncomingDocument>,
-        annotations: Vec<IncomingAnnotation>,
+        mut annotations: Vec<IncomingAnnotation>,
     ) -> Result<Self, ImportError> {
         let mut names = HashMap::new();
         let mut hotkeys = HashMap::new();
-        for (i, label) in labels.iter().enumerate() {
+        for (i, label) in labels.iter_mut().enumerate() {
             let place = format!("labels[{i}]");
-            check_name(&field(&place, "name"), &label.name)?;
-            if let Some(first) = names.insert(label.name.as_str(), i) {
+            label.name = checked_name(&field(&place, "name"), &label.name)?;
+            if let Some(first) = names.insert(label.name.clone(), i) {
                 return Err(ImportError::new(
                     field(&place, "name"),
                     format!("“{}” is already the name of labels[{first}]", label.name),
@@ -135,7 +138,7 @@ impl Incoming {
                 ));
             }
             if let Some(key) = label.hotkey {
-                let reason = if key.is_whitespace() || key.is_control() {
+                let reason = if !is_hotkey(key) {
                     "cannot be a hotkey: use one letter, digit or sign".to_string()
                 } else if let Some(first) = hotkeys.insert(key, i) {
                     format!("is already the hotkey of labels[{first}]")
@@ -158,7 +161,7 @@ impl Incoming {
                 ("file_name", &document.file_name),
                 ("title", &document.title),
             ] {
-                if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+                if value.as_deref().is_some_and(is_blank) {
                     return Err(ImportError::new(field(place, name), "is empty"));
                 }
             }
@@ -189,13 +192,14 @@ impl Incoming {
             .map(|d| d.text.as_deref().map(CharIndex::new))
             .collect();
         let mut ids = HashMap::new();
+        let mut label_names = Vec::with_capacity(annotations.len());
         for annotation in &annotations {
             let place = &annotation.place;
             let Some(document) = documents.get(annotation.document) else {
                 return Err(ImportError::new(place, "is not in a document of the file"));
             };
             if let Some(id) = &annotation.id {
-                if id.trim().is_empty() {
+                if is_blank(id) {
                     return Err(ImportError::new(field(place, "id"), "is empty"));
                 }
                 if let Some(first) = ids.insert(id.as_str(), place.as_str()) {
@@ -205,17 +209,25 @@ impl Incoming {
                     ));
                 }
             }
-            if labels.is_empty() {
-                check_name(&field(place, "label"), &annotation.label)?;
-            } else if !names.contains_key(annotation.label.as_str()) {
-                return Err(ImportError::new(
-                    field(place, "label"),
-                    format!("“{}” is not one of the file’s labels", annotation.label),
-                ));
-            }
+            let label = if labels.is_empty() {
+                checked_name(&field(place, "label"), &annotation.label)?
+            } else {
+                let name = normalize_name(&annotation.label);
+                if !names.contains_key(&name) {
+                    return Err(ImportError::new(
+                        field(place, "label"),
+                        format!("“{}” is not one of the file’s labels", annotation.label),
+                    ));
+                }
+                name
+            };
+            label_names.push(label);
             if let (Some(text), Some(chars)) = (&document.text, &chars[annotation.document]) {
                 quote_of(annotation, text, chars, document.name())?;
             }
+        }
+        for (annotation, label) in annotations.iter_mut().zip(label_names) {
+            annotation.label = label;
         }
         Ok(Self {
             labels,
@@ -364,10 +376,18 @@ pub fn plan(
         mode == Mode::Replace && incoming.documents.iter().any(|d| d.text.is_some());
     let mut added: Vec<Document> = Vec::new();
     let mut positions = Vec::with_capacity(incoming.documents.len());
+    // Ours by id and by text (the first of each), looked up once per
+    // document of the file rather than searched for.
+    let mut by_id = HashMap::new();
+    let mut by_text = HashMap::new();
+    for (at, document) in workspace.documents().enumerate() {
+        by_id.entry(document.id.as_str()).or_insert(at);
+        by_text.entry(document.text.as_str()).or_insert(at);
+    }
     for document in incoming.documents {
         let here = match (&document.id, &document.text) {
-            (Some(id), _) => workspace.position(id),
-            (None, Some(text)) => workspace.documents().position(|d| d.text == *text),
+            (Some(id), _) => by_id.get(id.as_str()).copied(),
+            (None, Some(text)) => by_text.get(text.as_str()).copied(),
             (None, None) => None,
         };
         preview.new_documents += usize::from(here.is_none());
@@ -563,16 +583,28 @@ fn planned_labels(ours: &[Label], incoming: &Incoming, mode: Mode) -> Vec<Label>
         .iter()
         .map(|l| (&l.name, l.color.as_ref(), l.hotkey));
     let named = incoming.annotations.iter().map(|a| (&a.label, None, None));
+    // Sets rather than a look through `labels` for each: a file may name
+    // thousands of labels on hundreds of thousands of annotations.
+    let mut names: HashSet<String> = labels.iter().map(|l| l.name.clone()).collect();
+    let mut hotkeys: HashSet<char> = labels.iter().filter_map(|l| l.hotkey).collect();
+    let mut colors = ColorPicker::new(&labels);
     for (name, color, hotkey) in defined.chain(named) {
-        if labels.iter().any(|l| l.name == *name) {
+        if names.contains(name) {
             continue;
         }
-        let label = Label {
-            name: name.clone(),
-            color: color.cloned().unwrap_or_else(|| suggest_color(&labels)),
-            hotkey: hotkey.filter(|&k| labels.iter().all(|l| l.hotkey != Some(k))),
+        names.insert(name.clone());
+        let color = match color {
+            Some(color) => {
+                colors.add(color);
+                color.clone()
+            }
+            None => colors.pick(),
         };
-        labels.push(label);
+        labels.push(Label {
+            name: name.clone(),
+            color,
+            hotkey: hotkey.filter(|&k| hotkeys.insert(k)),
+        });
     }
     labels
 }
@@ -641,33 +673,9 @@ fn shortened(text: &str) -> String {
     }
 }
 
-/// Refuses a label name the app would not let a person type.
-fn check_name(place: &str, name: &str) -> Result<(), ImportError> {
-    if name.trim().is_empty() {
-        return Err(ImportError::new(place, "is empty"));
-    }
-    if name.chars().count() > MAX_NAME_CHARS {
-        return Err(ImportError::new(
-            place,
-            format!("is longer than {MAX_NAME_CHARS} characters"),
-        ));
-    }
-    Ok(())
-}
-
-/// Refuses what [`text_of_input`] refuses, without normalising: offsets
-/// point into the text exactly as the file has it.
-fn check_text(text: &str) -> Result<(), TextError> {
-    if text.len() > MAX_TEXT_BYTES {
-        return Err(TextError::TooLarge { size: text.len() });
-    }
-    text_of_input(text).map(drop)
-}
-
-/// Whether `color` is `#rrggbb`, the only colour form written into a style.
-fn is_hex_color(color: &str) -> bool {
-    let hex = color.strip_prefix('#').unwrap_or_default();
-    hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit())
+/// `name` as the label's name is kept, or why the file's cannot be one.
+fn checked_name(place: &str, name: &str) -> Result<String, ImportError> {
+    label_name(name).map_err(|e| ImportError::new(place, e.to_string()))
 }
 
 #[cfg(test)]
@@ -931,6 +939,45 @@ mod tests {
         let plan = planned(&ws, file, Mode::Replace).unwrap();
         assert_eq!(plan.preview.already_present, 1);
         assert_eq!(plan.action.steps.len(), 1);
+    }
+
+    #[test]
+    fn label_names_are_normalised_as_the_label_editor_normalises_them() {
+        let mut ws = workspace();
+        let id = ws.document(ARTICLE).unwrap().id.clone();
+        let defined = |name: &str| IncomingLabel {
+            name: name.into(),
+            color: None,
+            hotkey: None,
+        };
+        let file = Incoming::new(
+            vec![defined(" Armed \t Group ")],
+            vec![reference(&id)],
+            vec![span(0, DE_FACTO, "Armed  Group")],
+        )
+        .unwrap();
+        ws.apply(&planned(&ws, file, Mode::Merge).unwrap().action)
+            .unwrap();
+        assert!(ws.label("Armed Group").is_some());
+        let tagged = ws.annotations(ARTICLE).unwrap().iter().next().unwrap();
+        assert_eq!(tagged.label, "Armed Group");
+
+        let mut stance = span(0, (1, 5), "  Stance\n");
+        stance.id = Some("w2".into());
+        let named = incoming(vec![reference(&id)], vec![stance]);
+        ws.apply(&planned(&ws, named, Mode::Merge).unwrap().action)
+            .unwrap();
+        assert_eq!(ws.labels().last().unwrap().name, "Stance");
+
+        let clash = Incoming::new(
+            vec![defined("A  B"), defined("A B")],
+            vec![reference(&id)],
+            Vec::new(),
+        );
+        assert_eq!(
+            clash.unwrap_err().to_string(),
+            "labels[1].name “A B” is already the name of labels[0]"
+        );
     }
 
     #[test]

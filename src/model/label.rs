@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::rules::is_hex_color;
+
 /// A tag such as "Person". Annotations refer to it by `name`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Label {
@@ -24,8 +26,7 @@ impl Label {
     /// Whether `color` is `#rrggbb`, the only form the app writes into a
     /// style, so that no stored value can inject other CSS.
     pub fn has_valid_color(&self) -> bool {
-        let hex = self.color.strip_prefix('#').unwrap_or_default();
-        hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit())
+        is_hex_color(&self.color)
     }
 
     /// The `data-testid` of this label's button: `label-` and the lower-case

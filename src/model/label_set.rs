@@ -15,7 +15,8 @@ use std::collections::{HashMap, HashSet};
 
 use thiserror::Error;
 
-use super::{Action, Annotation, Label, Step, Workspace};
+use super::rules::{is_hex_color, is_hotkey, label_name, NameError, MAX_NAME_CHARS};
+use super::{Action, Annotation, Label, Numbering, Step, Workspace};
 
 /// The text colour highlights are read in (`--ink` in the stylesheet).
 pub const TEXT_COLOR: &str = "#1f2328";
@@ -23,9 +24,6 @@ pub const TEXT_COLOR: &str = "#1f2328";
 /// The least contrast ratio of [`TEXT_COLOR`] on a label's colour: WCAG 2
 /// level AA for normal text.
 pub const MIN_CONTRAST: f64 = 4.5;
-
-/// How long a label's name may be, in characters.
-pub const MAX_NAME_CHARS: usize = 40;
 
 /// Light colours that keep dark text readable and are far enough apart to
 /// tell from each other, offered in turn to new labels.
@@ -77,12 +75,6 @@ pub enum Disposal {
     MoveTo(String),
 }
 
-/// A label's name as it is kept: trimmed, with runs of white space made one
-/// space, so that names differing only in spacing are not two labels.
-pub fn normalize_name(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// The WCAG 2 contrast ratio of two `#rrggbb` colours, from 1 to 21, or
 /// `None` if either is not of that form.
 pub fn contrast_ratio(a: &str, b: &str) -> Option<f64> {
@@ -93,10 +85,10 @@ pub fn contrast_ratio(a: &str, b: &str) -> Option<f64> {
 
 /// The WCAG 2 relative luminance of an `#rrggbb` colour.
 fn luminance(color: &str) -> Option<f64> {
-    let hex = color.strip_prefix('#')?;
-    if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !is_hex_color(color) {
         return None;
     }
+    let hex = &color[1..];
     let channel = |at: usize| {
         let c = f64::from(u8::from_str_radix(&hex[at..at + 2], 16).ok()?) / 255.0;
         Some(if c <= 0.040_45 {
@@ -147,14 +139,15 @@ impl LabelCues {
 /// changes the tags already shown.
 pub fn cues(labels: &[Label]) -> Vec<Cue> {
     let mut taken = HashSet::new();
+    let mut numbers = Numbering::default();
     labels
         .iter()
         .enumerate()
         .map(|(i, label)| {
-            let tag = tag_candidates(&label.name)
-                .into_iter()
+            let letters = tag_letters(&label.name);
+            let tag = tag_candidates(&letters)
                 .find(|tag| !taken.contains(tag))
-                .unwrap_or_else(|| numbered(&label.name, &taken));
+                .unwrap_or_else(|| numbered(&letters, &taken, &mut numbers));
             taken.insert(tag.clone());
             Cue {
                 tag,
@@ -164,56 +157,93 @@ pub fn cues(labels: &[Label]) -> Vec<Cue> {
         .collect()
 }
 
-/// The letters a tag is made of: the name's letters and digits in capitals,
-/// or if it has none, its other visible characters.
+/// How many of a name's letters a tag is chosen from: the choices grow with
+/// the square of their number, so a name of a million characters (stored
+/// data is not trusted) would take hours and more memory than there is.
+/// A name the rules allow has no more.
+const TAG_LETTERS: usize = MAX_NAME_CHARS;
+
+/// The letters a tag is made of: the name's first [`TAG_LETTERS`] letters
+/// and digits in capitals, or if it has none, its other visible characters.
 fn tag_letters(name: &str) -> Vec<char> {
     let letters: Vec<char> = name
         .chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_uppercase)
+        .take(TAG_LETTERS)
         .collect();
     if letters.is_empty() {
-        name.chars().filter(|c| !c.is_whitespace()).collect()
+        name.chars()
+            .filter(|c| !c.is_whitespace())
+            .take(TAG_LETTERS)
+            .collect()
     } else {
         letters
     }
 }
 
-/// Tags for `name`, best first, each keeping the name's first letter.
-fn tag_candidates(name: &str) -> Vec<String> {
-    let letters = tag_letters(name);
+/// Tags made of `letters`, best first, each keeping the first letter; made
+/// one at a time, as few as it takes to find a free one.
+fn tag_candidates(letters: &[char]) -> impl Iterator<Item = String> + '_ {
     let n = letters.len();
-    let mut candidates = vec![letters.iter().take(3).collect::<String>()];
-    for k in 2..n {
-        candidates.push([letters[0], letters[1], letters[k]].iter().collect());
-    }
-    for j in 1..n {
-        for k in j + 1..n {
-            candidates.push([letters[0], letters[j], letters[k]].iter().collect());
-        }
-    }
-    candidates.retain(|c| !c.is_empty());
-    candidates
+    let three = move |j: usize, k: usize| -> String {
+        [letters[0], letters[j], letters[k]].iter().collect()
+    };
+    let first_three = letters.iter().take(3).collect::<String>();
+    let first_two_and_one = (2..n).map(move |k| three(1, k));
+    let first_and_two = (1..n).flat_map(move |j| (j + 1..n).map(move |k| three(j, k)));
+    std::iter::once(first_three)
+        .filter(|tag| !tag.is_empty())
+        .chain(first_two_and_one)
+        .chain(first_and_two)
 }
 
-/// The first three letters of `name` and the smallest number from 2 that
-/// makes a tag not yet taken.
-fn numbered(name: &str, taken: &HashSet<String>) -> String {
-    let stem: String = tag_letters(name).into_iter().take(3).collect();
-    (2..)
-        .map(|n| format!("{stem}{n}"))
-        .find(|tag| !taken.contains(tag))
-        .unwrap_or(stem)
+/// The first three of `letters` and the smallest number from 2 that makes a
+/// tag not yet taken.
+fn numbered(letters: &[char], taken: &HashSet<String>, numbers: &mut Numbering) -> String {
+    let stem: String = letters.iter().take(3).collect();
+    numbers.next(&stem, |n| format!("{stem}{n}"), |tag| !taken.contains(tag))
 }
 
 /// A colour for a new label: the first of the palette no label uses yet.
 pub fn suggest_color(labels: &[Label]) -> String {
-    let used: HashSet<String> = labels.iter().map(|l| l.color.to_lowercase()).collect();
-    PALETTE
-        .iter()
-        .find(|c| !used.contains(**c))
-        .unwrap_or(&PALETTE[labels.len() % PALETTE.len()])
-        .to_string()
+    ColorPicker::new(labels).pick()
+}
+
+/// [`suggest_color`] for labels added one after another, without looking
+/// at every label again for each: adding n labels costs n steps, not n².
+#[derive(Clone, Debug)]
+pub struct ColorPicker {
+    used: HashSet<String>,
+    labels: usize,
+}
+
+impl ColorPicker {
+    /// For labels added after `labels`.
+    pub fn new(labels: &[Label]) -> Self {
+        Self {
+            used: labels.iter().map(|l| l.color.to_lowercase()).collect(),
+            labels: labels.len(),
+        }
+    }
+
+    /// The colour for the next label: the first of the palette no label
+    /// uses yet, or once all are used, one by the number of labels.
+    pub fn pick(&mut self) -> String {
+        let color = PALETTE
+            .iter()
+            .find(|c| !self.used.contains(**c))
+            .unwrap_or(&PALETTE[self.labels % PALETTE.len()])
+            .to_string();
+        self.add(&color);
+        color
+    }
+
+    /// Counts a label added with a colour of its own.
+    pub fn add(&mut self, color: &str) {
+        self.used.insert(color.to_lowercase());
+        self.labels += 1;
+    }
 }
 
 /// A hotkey for a new label: the first digit from 1 to 9, then 0, that no
@@ -433,13 +463,10 @@ fn checked_name(
     name: &str,
     renaming: Option<usize>,
 ) -> Result<String, LabelError> {
-    let name = normalize_name(name);
-    if name.is_empty() {
-        return Err(LabelError::EmptyName);
-    }
-    if name.chars().count() > MAX_NAME_CHARS {
-        return Err(LabelError::LongName);
-    }
+    let name = label_name(name).map_err(|e| match e {
+        NameError::Empty => LabelError::EmptyName,
+        NameError::TooLong => LabelError::LongName,
+    })?;
     let candidate = Label {
         name: name.clone(),
         color: String::new(),
@@ -469,7 +496,7 @@ fn checked_color(color: &str) -> Result<String, LabelError> {
 /// Refuses keys that cannot be typed as a shortcut on their own.
 fn check_hotkey(hotkey: Option<char>) -> Result<(), LabelError> {
     match hotkey {
-        Some(key) if key.is_whitespace() || key.is_control() => {
+        Some(key) if !is_hotkey(key) => {
             Err(LabelError::InvalidHotkey(key.escape_default().to_string()))
         }
         _ => Ok(()),
@@ -875,6 +902,53 @@ mod tests {
         assert_eq!(after.get("Event").unwrap().line, "solid");
         assert_eq!(after.get("Person").unwrap().line, "dashed");
         assert_eq!(after.get("Nope"), None);
+    }
+
+    /// Issue 10: a stored label name of 4,000 characters made start-up take
+    /// 7 s, and one of 1 MB stopped the app (`unreachable` in the wasm):
+    /// every tag that could be made from the name's letters was made first,
+    /// a number growing with the square of the name's length. Before the
+    /// fix this test ran out of memory.
+    #[test]
+    fn regression_huge_label_names_get_their_tags_at_once() {
+        let label = |name: String| Label {
+            name,
+            color: "#ffffff".into(),
+            hotkey: None,
+        };
+        let labels = [
+            label("Abc".into()),
+            label(format!("Abc{}", "x".repeat(4_000))),
+            label("ab".repeat(500_000)),
+            label("!".repeat(1_000_000)),
+            label("ß".repeat(500_000)),
+            label("Aaa".into()),
+            // Every tag its letters make is taken: it falls through to
+            // the numbered one.
+            label("a".repeat(1_000_000)),
+        ];
+        let tags: Vec<String> = cues(&labels).into_iter().map(|c| c.tag).collect();
+        assert_eq!(tags, ["ABC", "ABX", "ABA", "!!!", "SSS", "AAA", "AAA2"]);
+    }
+
+    #[test]
+    fn labels_sharing_a_stem_are_numbered_in_turn() {
+        let label = |name: String| Label {
+            name,
+            color: "#ffffff".into(),
+            hotkey: None,
+        };
+        // "A", "A-", "A--"…: one letter each, so each past the first is
+        // numbered; and one whose own tag is a number the others reach.
+        let mut labels: Vec<Label> = (0..2_000)
+            .map(|n| label(format!("A{}", "-".repeat(n))))
+            .collect();
+        labels.insert(1, label("A3".into()));
+        let tags: Vec<String> = cues(&labels).into_iter().map(|c| c.tag).collect();
+        assert_eq!(tags[..5], ["A", "A3", "A2", "A4", "A5"]);
+        assert_eq!(tags.last().map(String::as_str), Some("A2001"));
+        let distinct: HashSet<&String> = tags.iter().collect();
+        assert_eq!(distinct.len(), tags.len());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! Unicode code point (see [`text`]).
 
 mod annotation;
+mod clock;
 mod document;
 mod foreign;
 mod history;
@@ -10,19 +11,26 @@ pub mod import;
 mod label;
 mod label_set;
 mod layout;
+mod numbering;
 mod paragraph;
+mod repair;
+mod rules;
 pub mod snap;
 mod span_index;
 pub mod text;
 mod workspace;
 
 pub use annotation::*;
+pub use clock::*;
 pub use document::*;
 pub use foreign::*;
 pub use history::*;
 pub use label::*;
 pub use label_set::*;
 pub use layout::*;
+pub use numbering::*;
 pub use paragraph::*;
+pub use repair::*;
+pub use rules::*;
 pub use span_index::*;
 pub use workspace::*;

@@ -5,13 +5,14 @@
 //! they point at, labels that exist, ids that are unique. Each edit reports
 //! the [`Change`] it made so the view redraws and saves only that.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use thiserror::Error;
 
+use super::rules::is_blank;
 use super::{
-    megabytes, snap, text::CharIndex, Action, Annotation, Document, DocumentStep, Label,
+    megabytes, snap, text::CharIndex, Action, Annotation, Document, DocumentStep, Label, Numbering,
     Paragraphs, SpanIndex, Step,
 };
 
@@ -46,6 +47,8 @@ pub enum EditError {
     UnknownAnnotation(String),
     #[error("the id “{0}” is used twice")]
     DuplicateId(String),
+    #[error("the annotation has no id")]
+    BlankId,
     #[error("“{quote}” is already tagged {label}")]
     AlreadyTagged { quote: String, label: String },
     #[error("there is already a document with the id “{0}”")]
@@ -145,10 +148,33 @@ impl Annotated {
     }
 }
 
+/// The label set, with where each name is: every annotation checked looks
+/// its label up, and a set may have thousands.
+#[derive(Clone, Debug)]
+pub(super) struct Labels {
+    pub(super) list: Vec<Label>,
+    /// The position of the first label of each name.
+    by_name: HashMap<String, usize>,
+}
+
+impl Labels {
+    pub(super) fn new(list: Vec<Label>) -> Self {
+        let mut by_name = HashMap::with_capacity(list.len());
+        for (at, label) in list.iter().enumerate() {
+            by_name.entry(label.name.clone()).or_insert(at);
+        }
+        Self { list, by_name }
+    }
+
+    fn get(&self, name: &str) -> Option<&Label> {
+        self.by_name.get(name).and_then(|&at| self.list.get(at))
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Workspace {
     pub(super) documents: Vec<Annotated>,
-    pub(super) labels: Vec<Label>,
+    pub(super) labels: Labels,
     /// Every annotation id: ids are unique across the workspace, and
     /// checking that must not scan every annotation.
     pub(super) ids: HashSet<String>,
@@ -158,7 +184,7 @@ impl Workspace {
     pub fn new(documents: Vec<Document>, labels: Vec<Label>) -> Self {
         Self {
             documents: documents.into_iter().map(Annotated::new).collect(),
-            labels,
+            labels: Labels::new(labels),
             ids: HashSet::new(),
         }
     }
@@ -262,20 +288,20 @@ impl Workspace {
     }
 
     pub fn labels(&self) -> &[Label] {
-        &self.labels
+        &self.labels.list
     }
 
     /// Sets the label set as loaded, before any annotation uses it.
     pub fn replace_labels(&mut self, labels: Vec<Label>) {
-        self.labels = labels;
+        self.labels = Labels::new(labels);
     }
 
     pub fn label(&self, name: &str) -> Option<&Label> {
-        self.labels.iter().find(|l| l.name == name)
+        self.labels.get(name)
     }
 
     pub fn label_for_hotkey(&self, key: char) -> Option<&Label> {
-        self.labels.iter().find(|l| l.hotkey == Some(key))
+        self.labels.list.iter().find(|l| l.hotkey == Some(key))
     }
 
     /// The action that tags `span` (code points) of document `doc` with
@@ -369,6 +395,7 @@ impl Workspace {
     /// document never write two with one name.
     pub fn unused_file_names<'a>(&self, wanted: impl IntoIterator<Item = &'a str>) -> Vec<String> {
         let mut taken: HashSet<String> = self.documents().map(|d| d.file_name.clone()).collect();
+        let mut numbers = Numbering::default();
         wanted
             .into_iter()
             .map(|wanted| {
@@ -376,10 +403,15 @@ impl Workspace {
                     Some(dot) if dot > 0 => wanted.split_at(dot),
                     _ => (wanted, ""),
                 };
-                let name = std::iter::once(wanted.to_string())
-                    .chain((2..).map(|n| format!("{stem} ({n}){ext}")))
-                    .find(|name| !taken.contains(name))
-                    .expect("some number is free");
+                let name = if taken.contains(wanted) {
+                    numbers.next(
+                        wanted,
+                        |n| format!("{stem} ({n}){ext}"),
+                        |name| !taken.contains(name),
+                    )
+                } else {
+                    wanted.to_string()
+                };
                 taken.insert(name.clone());
                 name
             })
@@ -473,10 +505,10 @@ impl Workspace {
             ..Applied::default()
         };
         if let Some((before, after)) = &action.labels {
-            if self.labels != *before {
+            if self.labels.list != *before {
                 return Err(EditError::LabelsChangedSince);
             }
-            self.labels = after.clone();
+            self.labels = Labels::new(after.clone());
         }
         for step in action.documents.iter().filter(|s| !s.removes()) {
             self.apply_document_step(step, &mut applied)?;
@@ -538,10 +570,10 @@ impl Workspace {
     fn apply_to_annotations(&mut self, action: &Action) -> Result<Applied, EditError> {
         let labels_before = self.labels.clone();
         if let Some((before, after)) = &action.labels {
-            if self.labels != *before {
+            if self.labels.list != *before {
                 return Err(EditError::LabelsChangedSince);
             }
-            self.labels = after.clone();
+            self.labels = Labels::new(after.clone());
         }
         let mut applied = Applied {
             labels: action.labels.is_some(),
@@ -672,8 +704,13 @@ impl Workspace {
         refused
     }
 
-    /// Whether `annotation` could be added to document `doc` as it is.
+    /// Whether `annotation` could be added to document `doc` as it is: the
+    /// rules an import holds it to (see [`rules`](super::rules)) and those
+    /// of this workspace.
     pub fn check(&self, doc: usize, annotation: &Annotation) -> Result<(), EditError> {
+        if is_blank(&annotation.id) {
+            return Err(EditError::BlankId);
+        }
         let entry = self
             .documents
             .get(doc)
@@ -1024,7 +1061,13 @@ mod tests {
             ..good.clone()
         };
         let twin = good.clone();
-        let refused = ws.restore(ARTICLE_001, vec![good, shifted, foreign, twin]);
+        // Issue 10: a stored annotation without an id loaded, and then made
+        // an export that the import refused.
+        let nameless = Annotation {
+            id: " ".into(),
+            ..good.clone()
+        };
+        let refused = ws.restore(ARTICLE_001, vec![good, shifted, foreign, twin, nameless]);
         let reasons: Vec<(&str, &str)> = refused
             .iter()
             .map(|(annotation, e)| {
@@ -1032,6 +1075,7 @@ mod tests {
                     EditError::QuoteMismatch { .. } => "quote",
                     EditError::WrongDocument { .. } => "document",
                     EditError::DuplicateId(_) => "duplicate",
+                    EditError::BlankId => "no id",
                     _ => "other",
                 };
                 (annotation.id.as_str(), kind)
@@ -1039,7 +1083,12 @@ mod tests {
             .collect();
         assert_eq!(
             reasons,
-            [("s", "quote"), ("f", "document"), ("g", "duplicate")]
+            [
+                ("s", "quote"),
+                ("f", "document"),
+                ("g", "duplicate"),
+                (" ", "no id")
+            ]
         );
         assert_eq!(ws.annotations(ARTICLE_001).unwrap().len(), 1);
     }
@@ -1099,6 +1148,19 @@ mod tests {
             ws.unused_file_names(["notes", ".env"]),
             ["notes (2)", ".env"]
         );
+    }
+
+    /// Issue 10 (no stored or imported value takes more than linear time):
+    /// each of n documents wanting one file name counted up from 2, about
+    /// 200 million names tried here before the fix.
+    #[test]
+    fn regression_many_documents_wanting_one_file_name_are_numbered_at_once() {
+        let ws = workspace();
+        let names = ws.unused_file_names(std::iter::repeat_n("a.txt", 20_000));
+        assert_eq!(names[..3], ["a.txt", "a (2).txt", "a (3).txt"]);
+        assert_eq!(names.last().map(String::as_str), Some("a (20000).txt"));
+        let distinct: HashSet<&String> = names.iter().collect();
+        assert_eq!(distinct.len(), names.len());
     }
 
     #[test]
