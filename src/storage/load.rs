@@ -13,8 +13,8 @@ use crate::format::stored::{
     BACKUP_PREFIX, BUCKETS,
 };
 use crate::model::{
-    default_labels, seed_documents, suggest_color, text::CharIndex, Annotation, Document, Label,
-    Workspace, MAX_TEXT_BYTES,
+    default_labels, repair_document, repair_labels, seed_documents, suggest_color, text::CharIndex,
+    Annotation, Document, Label, Workspace,
 };
 
 use super::pending::{Item, Pending};
@@ -102,9 +102,19 @@ impl Persistence {
                     let raw = raw.clone();
                     let mut notices = Vec::new();
                     let key = stored::meta_key();
-                    if persistence.back_up(&key, &raw, &format!("the storage marker could not be read ({e})"), stamps, &mut notices) {
+                    if persistence.back_up(
+                        &key,
+                        &raw,
+                        &format!("the storage marker could not be read ({e})"),
+                        stamps,
+                        &mut notices,
+                    ) {
                         let epoch = stamps.new_id();
-                        if persistence.store.write(&key, &stored::encode_meta(&epoch)).is_ok() {
+                        if persistence
+                            .store
+                            .write(&key, &stored::encode_meta(&epoch))
+                            .is_ok()
+                        {
                             persistence.epoch = Some(epoch);
                         }
                     }
@@ -344,7 +354,7 @@ impl Persistence {
         }
         self.revisions.take_labels(&merged);
         let labels: Vec<Label> = merged.entries.into_iter().map(|l| l.label).collect();
-        let repaired = repair_labels(labels);
+        let repaired = repair_labels(labels.clone());
         if !repaired.problems.is_empty() {
             found.problems.push(Notice::error(format!(
                 "Some saved labels broke the rules every label follows and were fixed ({}).",
@@ -354,8 +364,12 @@ impl Persistence {
             for (old, new) in &repaired.renamed {
                 self.revisions.rename_label(old, new, day);
             }
-            for label in &repaired.touched {
-                self.revisions.touch_label(label);
+            // Order and number are kept: a label is touched where its colour
+            // or hotkey was fixed.
+            for (before, after) in labels.iter().zip(&repaired.value) {
+                if before.color != after.color || before.hotkey != after.hotkey {
+                    self.revisions.touch_label(&after.name);
+                }
             }
             found.rewrite.insert(Part::Labels);
         }
@@ -430,10 +444,10 @@ impl Persistence {
                     text,
                 }) {
                     Ok(repaired) => {
-                        if let Some(fixed) = repaired.problem {
+                        if !repaired.problems.is_empty() {
                             found.problems.push(Notice::error(format!(
-                                "The saved document “{}” was fixed: {fixed}.",
-                                repaired.value.title
+                                "A saved document was fixed ({}).",
+                                summarise(&repaired.problems)
                             )));
                             self.revisions.touch_document(&entry.id);
                             found.rewrite.insert(Part::Documents);
@@ -448,14 +462,14 @@ impl Persistence {
                                 &key,
                                 &raw,
                                 &format!(
-                                    "The document “{}” cannot be shown: its text {why}",
+                                    "The document “{}” cannot be shown: {why}",
                                     entry.title
                                 ),
                                 stamps,
                             );
                         } else {
                             found.problems.push(Notice::error(format!(
-                                "The document “{}” cannot be shown: its text {why}.",
+                                "The document “{}” cannot be shown: {why}.",
                                 entry.title
                             )));
                         }
@@ -803,119 +817,5 @@ impl Persistence {
             )));
         }
         kept
-    }
-}
-
-/// A value with the fixes made to it.
-struct Repaired<T> {
-    value: T,
-    problems: Vec<String>,
-    renamed: Vec<(String, String)>,
-    touched: Vec<String>,
-}
-
-/// A document with the fix made to it, if one was needed.
-struct RepairedDocument {
-    value: Document,
-    problem: Option<String>,
-}
-
-/// The label set made to follow the rules of every label set: names
-/// trimmed, single-spaced, non-empty, at most 40 characters and unique;
-/// colours `#rrggbb`; hotkeys one visible character, each on one label.
-/// A label is renamed rather than dropped, since annotations may use it.
-fn repair_labels(labels: Vec<Label>) -> Repaired<Vec<Label>> {
-    let mut repaired = Repaired {
-        value: Vec::with_capacity(labels.len()),
-        problems: Vec::new(),
-        renamed: Vec::new(),
-        touched: Vec::new(),
-    };
-    let mut names: HashSet<String> = HashSet::new();
-    let mut hotkeys: HashSet<char> = HashSet::new();
-    for (at, mut label) in labels.into_iter().enumerate() {
-        let wanted: String = crate::model::normalize_name(&label.name)
-            .chars()
-            .take(crate::model::MAX_NAME_CHARS)
-            .collect();
-        let base = if wanted.is_empty() {
-            format!("Label {}", at + 1)
-        } else {
-            wanted
-        };
-        let name = std::iter::once(base.clone())
-            .chain((2..).map(|n| format!("{base} ({n})")))
-            .find(|n| !names.contains(n))
-            .expect("some number is free");
-        names.insert(name.clone());
-        if name != label.name {
-            repaired.problems.push(format!(
-                "labels[{at}]: the name “{}” is now “{name}”",
-                shorten(&label.name)
-            ));
-            repaired.renamed.push((label.name.clone(), name.clone()));
-            label.name = name;
-        }
-        let mut touched = false;
-        if !label.has_valid_color() {
-            repaired.problems.push(format!(
-                "labels[{at}]: the colour “{}” is not of the form #rrggbb",
-                shorten(&label.color)
-            ));
-            label.color = suggest_color(&repaired.value);
-            touched = true;
-        }
-        if let Some(key) = label.hotkey {
-            if key.is_whitespace() || key.is_control() || !hotkeys.insert(key) {
-                repaired.problems.push(format!(
-                    "labels[{at}]: the hotkey “{}” was taken off",
-                    key.escape_default()
-                ));
-                label.hotkey = None;
-                touched = true;
-            }
-        }
-        if touched {
-            repaired.touched.push(label.name.clone());
-        }
-        repaired.value.push(label);
-    }
-    repaired
-}
-
-/// A stored document made to follow the rules of a document, or why it
-/// cannot be: its text must be one a person could add.
-fn repair_document(mut document: Document) -> Result<RepairedDocument, String> {
-    if document.text.contains('\0') {
-        return Err("holds NUL characters".into());
-    }
-    if document.text.trim().is_empty() {
-        return Err("is empty".into());
-    }
-    if document.text.len() > MAX_TEXT_BYTES {
-        return Err(format!(
-            "is larger than the {MAX_TEXT_BYTES} bytes a document can have"
-        ));
-    }
-    let mut problem = None;
-    if document.title.trim().is_empty() {
-        document = Document::added(document.id, document.file_name, document.text, "");
-        problem = Some("its title was empty, so it is named after its first line".to_string());
-    }
-    if document.file_name.trim().is_empty() {
-        document.file_name = format!("{}.txt", document.id);
-        problem = Some("its file name was empty".to_string());
-    }
-    Ok(RepairedDocument {
-        value: document,
-        problem,
-    })
-}
-
-/// `text` cut to 40 characters for a message.
-fn shorten(text: &str) -> String {
-    match text.char_indices().nth(40) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
     }
 }

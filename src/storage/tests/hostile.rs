@@ -33,7 +33,10 @@ fn build_realistic() -> BTreeMap<String, String> {
     if let Ok(note) = tab.workspace.plan_note(doc, &id, "note “x” 😀") {
         tab.act(note);
     }
-    tab.add_document("mine", "Mine: 👨🏻‍🚒 שלום e\u{301} 中文 words enough to tag here.");
+    tab.add_document(
+        "mine",
+        "Mine: 👨🏻‍🚒 שלום e\u{301} 中文 words enough to tag here.",
+    );
     let mine = tab.workspace.position("mine").unwrap();
     for nth in 0..4 {
         tab.tag_word(mine, nth, "Event");
@@ -89,22 +92,33 @@ fn apply(state: &mut BTreeMap<String, String>, key: &str, spoil: &Spoil) {
         Spoil::Version(v) => Some(value.replacen("\"version\":2", &format!("\"version\":{v}"), 1)),
         Spoil::Remove => None,
         Spoil::HugeNumber(n) => {
-            let digits: Vec<usize> = value.match_indices(|c: char| c.is_ascii_digit()).map(|(i, _)| i).collect();
+            let digits: Vec<usize> = value
+                .match_indices(|c: char| c.is_ascii_digit())
+                .map(|(i, _)| i)
+                .collect();
             match digits.get(n % digits.len().max(1)) {
-                Some(&at) => Some(format!("{}99999999999999999999{}", &value[..at], &value[at + 1..])),
+                Some(&at) => Some(format!(
+                    "{}99999999999999999999{}",
+                    &value[..at],
+                    &value[at + 1..]
+                )),
                 None => Some(value.clone()),
             }
         }
         Spoil::CopyFrom(n) => state.get(&keys[n % keys.len()]).cloned(),
         Spoil::DuplicateEntry(n) => {
-            let others: Vec<&String> = keys.iter().filter(|k| k.contains("/doc/") && *k != key).collect();
+            let others: Vec<&String> = keys
+                .iter()
+                .filter(|k| k.contains("/doc/") && *k != key)
+                .collect();
             let entry = others
                 .get(n % others.len().max(1))
                 .and_then(|k| serde_json::from_str::<serde_json::Value>(&state[*k]).ok())
                 .and_then(|v| v.get("annotations")?.get(0).cloned());
             match (serde_json::from_str::<serde_json::Value>(&value), entry) {
                 (Ok(mut record), Some(entry)) => {
-                    if let Some(list) = record.get_mut("annotations").and_then(|a| a.as_array_mut()) {
+                    if let Some(list) = record.get_mut("annotations").and_then(|a| a.as_array_mut())
+                    {
                         list.push(entry.clone());
                         list.push(entry);
                     }
@@ -122,7 +136,10 @@ fn apply(state: &mut BTreeMap<String, String>, key: &str, spoil: &Spoil) {
 
 /// Cases for the properties below; `PROPTEST_CASES` sets more.
 fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(default)
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(default)
 }
 
 proptest! {
