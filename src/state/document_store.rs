@@ -321,6 +321,11 @@ impl DocumentStore {
             .try_update_value(|p| self.with(|w| p.sync(w, keys, &BrowserStamps)))
             .unwrap_or_default();
         self.take(saved);
+        // What this tab holds and storage lacks goes back, now that the
+        // workspace holds the rest.
+        if self.has_pending() {
+            self.retry();
+        }
     }
 
     /// Removes what an interrupted change left behind, once no tab can be

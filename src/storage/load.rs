@@ -461,10 +461,7 @@ impl Persistence {
                                 found,
                                 &key,
                                 &raw,
-                                &format!(
-                                    "The document “{}” cannot be shown: {why}",
-                                    entry.title
-                                ),
+                                &format!("The document “{}” cannot be shown: {why}", entry.title),
                                 stamps,
                             );
                         } else {

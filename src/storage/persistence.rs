@@ -248,8 +248,9 @@ impl Persistence {
     /// Reads the keys another tab changed (all of them if `keys` is
     /// `None`) and merges them with this tab's copy: what they hold that
     /// this tab does not comes back to take in, and what this tab holds
-    /// that they lack (a write lost between tabs, data cleared) is written
-    /// back.
+    /// that they lack (a write lost between tabs, data cleared) is marked
+    /// pending, to be written back by [`Persistence::flush`] once the
+    /// workspace has taken in the rest.
     pub fn sync(
         &mut self,
         workspace: &Workspace,
@@ -308,10 +309,6 @@ impl Persistence {
         }
         saved.foreign = self.foreign(workspace, &merged_parts, &mut saved.notices);
         self.take(merged_parts);
-        if !self.pending.is_empty() {
-            let flushed = self.flush(workspace, stamps);
-            saved.notices.extend(flushed.notices);
-        }
         saved
     }
 
@@ -443,23 +440,28 @@ impl Persistence {
         }
     }
 
-    /// The label set, the list of documents and every bucket that holds or
-    /// held an annotation of a document this tab has.
+    /// The label set, the list of documents and every bucket that holds an
+    /// annotation or a tombstone of a document this tab has, here or in
+    /// storage.
     fn every_part(&self, workspace: &Workspace) -> Vec<Part> {
         let mut parts = vec![Part::Labels, Part::Documents];
-        for document in workspace.documents() {
-            for bucket in 0..BUCKETS {
-                let key = stored::bucket_key(&document.id, bucket);
-                if self.sizes.contains_key(&key)
-                    || !self
-                        .revisions
-                        .bucket(workspace, &document.id, bucket)
-                        .entries
-                        .is_empty()
-                {
-                    parts.push(Part::Bucket(document.id.clone(), bucket));
-                }
-            }
+        for (doc, document) in workspace.documents().enumerate() {
+            let mut buckets: std::collections::BTreeSet<u32> = workspace
+                .annotations(doc)
+                .into_iter()
+                .flat_map(|a| a.iter())
+                .map(|a| stored::bucket_of(&a.id))
+                .collect();
+            buckets.extend(self.revisions.tombstoned_buckets(&document.id));
+            buckets.extend((0..BUCKETS).filter(|b| {
+                self.sizes
+                    .contains_key(&stored::bucket_key(&document.id, *b))
+            }));
+            parts.extend(
+                buckets
+                    .into_iter()
+                    .map(|b| Part::Bucket(document.id.clone(), b)),
+            );
         }
         parts
     }
@@ -479,6 +481,24 @@ impl Persistence {
     }
 
     fn plan(&mut self, workspace: &Workspace, stamps: &dyn Stamps) -> Plan {
+        // A list naming a document whose text is not stored (lost between
+        // tabs, or cleared) gets the text written back first.
+        if self
+            .pending
+            .items()
+            .any(|i| *i == Item::Part(Part::Documents))
+        {
+            let missing: Vec<String> = workspace
+                .documents()
+                .filter(|d| {
+                    !is_seed(&self.seeds, d) && !self.sizes.contains_key(&stored::text_key(&d.id))
+                })
+                .map(|d| d.id.clone())
+                .collect();
+            for id in missing {
+                self.pending.add_item(Item::Text(id));
+            }
+        }
         let day = day_of(&stamps.now());
         let oldest = day.saturating_sub(TOMBSTONE_DAYS);
         let mut plan = Plan::default();
@@ -510,6 +530,12 @@ impl Persistence {
                         if workspace.position(id).is_none() {
                             self.pending.done(&item);
                             continue;
+                        }
+                    }
+                    if let Part::Bucket(id, _) = part {
+                        if !self.text_hashes.contains_key(id) {
+                            let hash = self.text_hash(workspace, id);
+                            self.text_hashes.insert(id.clone(), hash);
                         }
                     }
                     let theirs = self.read_part(workspace, part, &commits, &mut plan.damaged);

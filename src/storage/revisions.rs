@@ -290,6 +290,15 @@ impl Revisions {
         }
     }
 
+    /// The buckets of document `document_id` holding tombstones.
+    pub fn tombstoned_buckets(&self, document_id: &str) -> Vec<u32> {
+        self.span_tombstones
+            .iter()
+            .filter(|((id, _), tombstones)| id == document_id && !tombstones.is_empty())
+            .map(|((_, bucket), _)| *bucket)
+            .collect()
+    }
+
     /// Forgets the buckets of a document that is gone.
     pub fn forget_document(&mut self, document_id: &str) {
         self.span_tombstones.retain(|(id, _), _| id != document_id);

@@ -4,6 +4,7 @@
 
 mod faults;
 mod hostile;
+mod random;
 mod tabs;
 
 use std::cell::Cell;
@@ -13,6 +14,25 @@ use crate::format::native::NativeExport;
 use crate::model::{Action, Document, Workspace};
 
 use super::{Loaded, MemoryStore, Notice, Persistence, Saved, Stamps, Status};
+
+thread_local! {
+    static NUMBER: Cell<u64> = const { Cell::new(0) };
+}
+
+/// A number no tab of this test has used: ids and epochs are unique across
+/// tabs and reloads, as random ones are, and the same from run to run, so
+/// that a failing property shrinks.
+pub fn next_number() -> u64 {
+    NUMBER.with(|n| {
+        n.set(n.get() + 1);
+        n.get()
+    })
+}
+
+/// Starts the numbers again, for a new run.
+pub fn restart_numbers() {
+    NUMBER.with(|n| n.set(0));
+}
 
 /// A clock that says what it is told, and ids that count up.
 pub struct TestStamps {
@@ -35,8 +55,14 @@ impl Stamps for TestStamps {
     }
 
     fn new_id(&self) -> String {
+        // Unique across tabs, as random ids are.
+        static NEXT: std::sync::atomic::AtomicU64 =
+            std::sync::atomic::AtomicU64::new(0x5eed_0000_0000);
         self.ids.set(self.ids.get() + 1);
-        format!("{:032x}", self.ids.get() + 0x5eed_0000_0000)
+        format!(
+            "{:032x}",
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        )
     }
 }
 
@@ -47,8 +73,6 @@ pub struct Tab {
     pub history: crate::model::History,
     pub notices: Vec<Notice>,
     pub stamps: Rc<TestStamps>,
-    /// Ids of annotations this tab made, for tests to pick from.
-    made: Cell<u64>,
     name: &'static str,
 }
 
@@ -69,7 +93,6 @@ impl Tab {
             history: crate::model::History::default(),
             notices,
             stamps,
-            made: Cell::new(0),
             name,
         }
     }
@@ -98,8 +121,8 @@ impl Tab {
     /// with `label`; the new id.
     pub fn tag_word(&mut self, doc: usize, nth: usize, label: &str) -> Option<String> {
         let (start, end) = word(&self.workspace, doc, nth)?;
-        self.made.set(self.made.get() + 1);
-        let id = format!("{}-{:04}-{}", self.name, self.made.get(), nth);
+        let made = next_number();
+        let id = format!("{}-{made:06}-{nth}", self.name);
         let action = self
             .workspace
             .plan_annotate(doc, start..end, label, id.clone(), self.stamps.now())
@@ -153,6 +176,7 @@ impl Tab {
             .persistence
             .sync(&self.workspace, keys, self.stamps.as_ref());
         self.take(saved);
+        self.retry();
     }
 
     pub fn retry(&mut self) {

@@ -2,6 +2,7 @@
 //! app's back, or written by a newer app.
 
 use super::*;
+use crate::format::native::NativeExport;
 use crate::format::stored;
 use crate::storage::{Mode, QUOTA_UNITS};
 
@@ -145,14 +146,13 @@ fn a_newer_schema_stops_this_tab_from_writing() {
 /// either the state before or the state after, and nothing left over.
 #[test]
 fn a_change_to_many_keys_lands_whole_or_not_at_all_wherever_the_tab_dies() {
-    let (before, after, writes) = {
+    let writes = {
         let store = MemoryStore::new();
         let mut tab = Tab::open(&store, "a");
         tab.tag_word(ARTICLE, 1, "Person").unwrap();
-        let before = tab.export();
         let start = store.writes_done();
-        big_change(&mut tab);
-        (before, tab.export(), store.writes_done() - start)
+        assert!(tab.act(big_change(&tab)));
+        store.writes_done() - start
     };
     assert!(writes > 5, "the change takes {writes} writes");
     let mut outcomes = (0, 0);
@@ -160,8 +160,13 @@ fn a_change_to_many_keys_lands_whole_or_not_at_all_wherever_the_tab_dies() {
         let store = MemoryStore::new();
         let mut tab = Tab::open(&store, "a");
         tab.tag_word(ARTICLE, 1, "Person").unwrap();
+        let before = tab.export();
+        let change = big_change(&tab);
+        let mut expected = tab.workspace.clone();
+        expected.apply(&change).unwrap();
+        let after = NativeExport::of(&expected).to_json();
         store.die_after(Some(allowed));
-        big_change(&mut tab);
+        assert!(tab.act(change));
         store.die_after(None);
         let mut reopened = Tab::open(&store, "b");
         let found = reopened.export();
@@ -194,9 +199,9 @@ fn a_change_to_many_keys_lands_whole_or_not_at_all_wherever_the_tab_dies() {
     assert!(outcomes.0 > 0 && outcomes.1 > 0, "{outcomes:?}");
 }
 
-/// Adds a document with spans and retags across several buckets, as one
-/// action: what an import does.
-fn big_change(tab: &mut Tab) {
+/// A document added with spans, and spans added across several buckets of
+/// another, as one action: what an import does.
+fn big_change(tab: &Tab) -> Action {
     let ws = &tab.workspace;
     let document = Document::added(
         "mine".into(),
@@ -208,35 +213,21 @@ fn big_change(tab: &mut Tab) {
     let mut ws2 = ws.clone();
     ws2.apply(&action).unwrap();
     let doc = ws2.position("mine").unwrap();
-    for nth in 0..3 {
-        let (s, e) = word(&ws2, doc, nth).unwrap();
+    let mut add = |ws2: &mut Workspace, doc: usize, nth: usize, label: &str, id: String| {
+        let (s, e) = word(ws2, doc, nth).unwrap();
         let step = ws2
-            .plan_annotate(
-                doc,
-                s..e,
-                "Event",
-                format!("import-{nth}"),
-                "2026-11-27T10:00:00.000Z".into(),
-            )
+            .plan_annotate(doc, s..e, label, id, "2026-11-27T10:00:00.000Z".into())
             .unwrap();
         ws2.apply(&step).unwrap();
         action.steps.extend(step.steps);
+    };
+    for nth in 0..3 {
+        add(&mut ws2, doc, nth, "Event", format!("import-{nth}"));
     }
     for nth in 10..14 {
-        let (s, e) = word(&ws2, ARTICLE, nth).unwrap();
-        let step = ws2
-            .plan_annotate(
-                ARTICLE,
-                s..e,
-                "Location",
-                format!("merged-{nth}"),
-                "2026-11-27T10:00:00.000Z".into(),
-            )
-            .unwrap();
-        ws2.apply(&step).unwrap();
-        action.steps.extend(step.steps);
+        add(&mut ws2, ARTICLE, nth, "Location", format!("merged-{nth}"));
     }
-    assert!(tab.act(action));
+    action
 }
 
 #[test]

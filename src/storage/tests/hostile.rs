@@ -135,7 +135,7 @@ fn apply(state: &mut BTreeMap<String, String>, key: &str, spoil: &Spoil) {
 }
 
 /// Cases for the properties below; `PROPTEST_CASES` sets more.
-fn cases(default: u32) -> u32 {
+pub fn cases(default: u32) -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|c| c.parse().ok())
