@@ -135,6 +135,7 @@ proptest! {
 }
 
 fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
+    restart_numbers();
     let store = MemoryStore::new();
     let mut a = Tab::open(&store, "a");
     let mut b = Tab::open(&store, "b");
