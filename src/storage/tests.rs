@@ -3,7 +3,10 @@
 //! with the browser out of the picture. Tabs are engines sharing one store.
 
 mod faults;
+// Property tests: proptest is a native dev-dependency.
+#[cfg(not(target_arch = "wasm32"))]
 mod hostile;
+#[cfg(not(target_arch = "wasm32"))]
 mod random;
 mod tabs;
 

@@ -181,7 +181,7 @@ async fn exports_in_every_format(session: Session, url: String) -> Res<()> {
 }
 
 /// Chooses `path` in the import control and waits for the dialog.
-async fn choose_import(client: &Client, path: &std::path::Path) -> Res<()> {
+pub async fn choose_import(client: &Client, path: &std::path::Path) -> Res<()> {
     client
         .find(Locator::Css(&testid("import-file")))
         .await
@@ -191,7 +191,7 @@ async fn choose_import(client: &Client, path: &std::path::Path) -> Res<()> {
         .context("choosing the file to import")
 }
 
-async fn preview(client: &Client) -> Res<String> {
+pub async fn preview(client: &Client) -> Res<String> {
     wait_until("the import preview", STEP_TIMEOUT, || async {
         match page::text_content(client, &testid("import-preview")).await? {
             Some(text) if !text.is_empty() => Ok(Some(text)),

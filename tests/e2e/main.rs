@@ -35,4 +35,5 @@ mod long_document;
 mod spans;
 mod storage;
 mod support;
+mod tabs;
 mod undo;

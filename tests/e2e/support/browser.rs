@@ -67,9 +67,59 @@ pub struct Session {
     pub client: Client,
     /// Where the browser saves downloads; empty when the scenario starts.
     pub downloads: PathBuf,
+    /// The WebDriver server's process, whose descendants are the browser's.
+    pub driver_pid: Option<u32>,
 }
 
 impl Session {
+    /// Kills the processes that render pages, then opens `url` in a new tab,
+    /// as a person would after a crash: what the page did not store is gone.
+    pub async fn kill_tab_and_reopen(&self, url: &str) -> Res<()> {
+        let killed = self.kill_renderers()?;
+        if killed == 0 {
+            crate::bail!("no renderer process to kill");
+        }
+        let tab = self
+            .client
+            .new_window(true)
+            .await
+            .context("opening a tab after the crash")?
+            .handle;
+        self.client
+            .switch_to_window(tab)
+            .await
+            .context("switching to the new tab")?;
+        self.client
+            .goto(url)
+            .await
+            .context("opening the app after the crash")
+    }
+
+    /// Kills every process that renders pages, as a crash or the system's
+    /// out-of-memory killer would. The browser itself lives on. Returns how
+    /// many were killed.
+    fn kill_renderers(&self) -> Res<usize> {
+        let root = self.driver_pid.context("the driver's process id")?;
+        let renderer = |args: &str| match self.kind {
+            BrowserKind::Chromium => args.contains("--type=renderer"),
+            BrowserKind::Firefox => args.contains("-contentproc") && args.contains(" tab"),
+        };
+        let victims: Vec<u32> = descendants(root)
+            .into_iter()
+            .filter(|pid| {
+                std::fs::read(format!("/proc/{pid}/cmdline"))
+                    .map(|raw| renderer(&String::from_utf8_lossy(&raw).replace('\0', " ")))
+                    .unwrap_or(false)
+            })
+            .collect();
+        for pid in &victims {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
+        Ok(victims.len())
+    }
+
     /// Wait until the browser has finished saving `file_name` into the
     /// download directory, and return its contents as text.
     pub async fn wait_for_download(
@@ -127,6 +177,27 @@ impl Session {
         })
         .await
     }
+}
+
+/// Every process below `root`, found through `/proc/<pid>/task/*/children`.
+fn descendants(root: u32) -> Vec<u32> {
+    let mut found = Vec::new();
+    let mut queue = vec![root];
+    while let Some(pid) = queue.pop() {
+        let tasks = std::fs::read_dir(format!("/proc/{pid}/task"))
+            .into_iter()
+            .flatten()
+            .flatten();
+        for task in tasks {
+            let children =
+                std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+            for child in children.split_whitespace().filter_map(|c| c.parse().ok()) {
+                found.push(child);
+                queue.push(child);
+            }
+        }
+    }
+    found
 }
 
 /// Find an executable: `$env_var` if set (and then it must exist), else the
@@ -357,6 +428,7 @@ where
         kind,
         client: client.clone(),
         downloads,
+        driver_pid: driver.child.id(),
     };
     let mut task = tokio::spawn(scenario(session));
     let outcome = tokio::time::timeout(SCENARIO_TIMEOUT, &mut task).await;

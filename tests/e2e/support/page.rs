@@ -126,6 +126,32 @@ pub async fn press_key(client: &Client, key: char) -> Res<()> {
     client.release_actions().await.context("releasing keys")
 }
 
+/// Selects the code points `start..end` of the reading pane by script and
+/// presses `key` by script: a whole tag in one page task, so that tags can
+/// be made in two tabs at once, which one WebDriver session's real input
+/// cannot. Real drags and keys are the other scenarios' business.
+pub const TAG_BY_SCRIPT_JS: &str = r#"
+window.__tagCodePoints = (start, end, key) => {
+  const pane = document.querySelector('[data-testid="doc-text"]');
+  const walker = document.createTreeWalker(pane, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  let seen = 0, placed = 0;
+  for (let node = walker.nextNode(); node && placed < 2; node = walker.nextNode()) {
+    let u16 = 0;
+    for (const ch of node.data) {
+      if (seen === start && placed === 0) { range.setStart(node, u16); placed = 1; }
+      if (seen === end - 1 && placed === 1) { range.setEnd(node, u16 + ch.length); placed = 2; break; }
+      seen += 1;
+      u16 += ch.length;
+    }
+  }
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+  document.body.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }));
+};
+"#;
+
 /// Press `key` while holding `modifiers` down (e.g. [`Key::Control`] for
 /// Ctrl+Z), as one real key chord: the modifiers go down in order, the key
 /// goes down and up, and the modifiers come up in reverse order.

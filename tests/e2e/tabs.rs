@@ -1,0 +1,305 @@
+//! Two tabs of the app on one browser profile (issue 10): neither loses
+//! the other's work, in turn or at once, and storage cleared from another
+//! page is written back. Each tab is a real window of one session, sharing
+//! its localStorage; edits made in one show in the other without a reload.
+
+use std::time::Instant;
+
+use fantoccini::wd::WindowHandle;
+use fantoccini::Client;
+use serde_json::json;
+
+use crate::support::app::{code_points, open_document, wait_for_app, wait_for_highlights};
+use crate::support::browser::Session;
+use crate::support::page::{self, testid, STEP_TIMEOUT, TAG_BY_SCRIPT_JS};
+use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
+use crate::{ensure, ensure_eq, in_both_browsers};
+
+const DOC: &str = "001_c07fc3de27d30260";
+
+in_both_browsers!(chromium_tabs_in_turn, firefox_tabs_in_turn, tabs_in_turn);
+in_both_browsers!(chromium_tabs_at_once, firefox_tabs_at_once, tabs_at_once);
+in_both_browsers!(
+    chromium_storage_cleared_elsewhere,
+    firefox_storage_cleared_elsewhere,
+    storage_cleared_elsewhere
+);
+
+/// The words of four or more letters of `text`, in code points.
+fn words(text: &str) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let mut start = None;
+    for (at, c) in text.chars().chain(std::iter::once(' ')).enumerate() {
+        match (c.is_alphabetic(), start) {
+            (true, None) => start = Some(at),
+            (false, Some(s)) => {
+                if at - s >= 4 {
+                    found.push((s, at));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Opens a second window on the app, with the article open, and returns
+/// both windows' handles.
+async fn two_windows(client: &Client, url: &str, text: &str) -> Res<(WindowHandle, WindowHandle)> {
+    client.goto(url).await.context("opening the app")?;
+    wait_for_app(client).await?;
+    open_document(client, DOC, text).await?;
+    let first = client.window().await.context("the first window")?;
+    let second = client
+        .new_window(true)
+        .await
+        .context("opening a second tab")?
+        .handle;
+    client
+        .switch_to_window(second.clone())
+        .await
+        .context("switching")?;
+    client
+        .goto(url)
+        .await
+        .context("opening the app in the second tab")?;
+    wait_for_app(client).await?;
+    open_document(client, DOC, text).await?;
+    Ok((first, second))
+}
+
+async fn switch(client: &Client, window: &WindowHandle) -> Res<()> {
+    client
+        .switch_to_window(window.clone())
+        .await
+        .context("switching tabs")
+}
+
+/// Issue 10: 16 spans tagged alternately in two tabs left 13–15; a document
+/// pasted in each tab left one.
+async fn tabs_in_turn(session: Session, url: String) -> Res<()> {
+    let client = &session.client;
+    let text = std::fs::read_to_string(manifest_dir().join(format!("seeds/{DOC}.txt")))?;
+    let (a, b) = two_windows(client, &url, &text).await?;
+    let words = words(&text);
+    let mut slowest = std::time::Duration::ZERO;
+    for round in 0..16 {
+        let (here, there) = if round % 2 == 0 { (&a, &b) } else { (&b, &a) };
+        switch(client, here).await?;
+        let (start, end) = words[round * 3];
+        page::drag_select(client, &text, start, end).await?;
+        page::press_key(client, if round % 2 == 0 { '1' } else { '3' }).await?;
+        wait_for_highlights(client, "the new highlight in this tab", |h| {
+            h.len() == round + 1
+        })
+        .await?;
+        // The other tab shows it without a reload.
+        let since = Instant::now();
+        switch(client, there).await?;
+        wait_for_highlights(client, "the other tab's highlight here", |h| {
+            h.len() == round + 1
+        })
+        .await?;
+        slowest = slowest.max(since.elapsed());
+    }
+    println!(
+        "[{}] slowest edit to show in the other tab (with the switch): {slowest:?}",
+        session.kind.name()
+    );
+
+    // A document pasted in each tab.
+    for (tab, title) in [(&a, "From tab A"), (&b, "From tab B")] {
+        switch(client, tab).await?;
+        page::click(client, &testid("paste-open")).await?;
+        page::click(client, &testid("paste-text")).await?;
+        page::type_text(client, &format!("{title}: שלום 😀 e\u{301}.")).await?;
+        page::click(client, &testid("paste-title")).await?;
+        page::type_text(client, title).await?;
+        page::click(client, &testid("paste-add")).await?;
+    }
+    for tab in [&a, &b] {
+        switch(client, tab).await?;
+        wait_until(
+            "both pasted documents in this tab",
+            STEP_TIMEOUT,
+            || async {
+                let titles = titles(client).await?;
+                if titles.iter().any(|t| t == "From tab A")
+                    && titles.iter().any(|t| t == "From tab B")
+                {
+                    Ok(Some(()))
+                } else {
+                    Err(Failure(format!("listed {titles:?}")))
+                }
+            },
+        )
+        .await?;
+    }
+
+    // A fresh tab finds all of it.
+    let fresh = client.new_window(true).await.context("a third tab")?.handle;
+    switch(client, &fresh).await?;
+    client.goto(&url).await.context("opening the app")?;
+    wait_until(
+        "five documents in a fresh tab",
+        crate::support::app::APP_LOAD_TIMEOUT,
+        || async {
+            match titles(client).await?.len() {
+                5 => Ok(Some(())),
+                n => Err(Failure(format!("{n} documents"))),
+            }
+        },
+    )
+    .await?;
+    open_document(client, DOC, &text).await?;
+    let shown = wait_for_highlights(client, "all 16 highlights in a fresh tab", |h| {
+        h.len() == 16
+    })
+    .await?;
+    for round in 0..16 {
+        let (start, end) = words[round * 3];
+        let quote: String = text.chars().skip(start).take(end - start).collect();
+        ensure!(
+            shown.values().any(|q| *q == quote),
+            "the span “{quote}” of round {round} is lost"
+        );
+    }
+    ensure_eq!(pending(client).await?, 0, "changes pending");
+    Ok(())
+}
+
+/// Both tabs tagging at the same time, each a span every 25 ms: every span
+/// of both is stored.
+async fn tabs_at_once(session: Session, url: String) -> Res<()> {
+    const EACH: usize = 12;
+    let client = &session.client;
+    let text = std::fs::read_to_string(manifest_dir().join(format!("seeds/{DOC}.txt")))?;
+    let (a, b) = two_windows(client, &url, &text).await?;
+    let words = words(&text);
+    for (n, tab) in [&a, &b].into_iter().enumerate() {
+        switch(client, tab).await?;
+        let spans: Vec<(usize, usize)> = (0..EACH).map(|i| words[i * 2 + n]).collect();
+        let key = if n == 0 { "1" } else { "2" };
+        client
+            .execute(
+                &format!(
+                    "{TAG_BY_SCRIPT_JS}
+                     const [spans, key] = arguments;
+                     window.__tagged = 0;
+                     spans.forEach(([s, e], i) => setTimeout(() => {{
+                         window.__tagCodePoints(s, e, key);
+                         window.__tagged += 1;
+                     }}, 25 * i));"
+                ),
+                vec![json!(spans), json!(key)],
+            )
+            .await
+            .context("starting to tag")?;
+    }
+    for tab in [&a, &b] {
+        switch(client, tab).await?;
+        wait_until("this tab to finish tagging", STEP_TIMEOUT * 3, || async {
+            let done: usize = page::eval(client, "return window.__tagged;", vec![]).await?;
+            if done == EACH {
+                Ok(Some(()))
+            } else {
+                Err(Failure(format!("{done} tagged")))
+            }
+        })
+        .await?;
+    }
+    for tab in [&a, &b] {
+        switch(client, tab).await?;
+        wait_for_highlights(client, "every span of both tabs here", |h| {
+            h.len() == 2 * EACH
+        })
+        .await?;
+        wait_until("nothing pending", STEP_TIMEOUT, || async {
+            match pending(client).await? {
+                0 => Ok(Some(())),
+                n => Err(Failure(format!("{n} pending"))),
+            }
+        })
+        .await?;
+    }
+    client.refresh().await.context("reloading")?;
+    wait_for_app(client).await?;
+    open_document(client, DOC, &text).await?;
+    wait_for_highlights(client, "every span after a reload", |h| h.len() == 2 * EACH).await?;
+    Ok(())
+}
+
+/// Issue 10: storage cleared from another tab (or by the browser), then one
+/// edit: "Saved" was shown over data that was gone.
+async fn storage_cleared_elsewhere(session: Session, url: String) -> Res<()> {
+    let client = &session.client;
+    let text = std::fs::read_to_string(manifest_dir().join(format!("seeds/{DOC}.txt")))?;
+    let (a, b) = two_windows(client, &url, &text).await?;
+    switch(client, &a).await?;
+    for needle in ["Lavrentiev", "Astana", "Moscow"] {
+        let (start, end) = code_points(&text, needle)?;
+        page::drag_select(client, &text, start, end).await?;
+        page::press_key(client, '1').await?;
+    }
+    wait_for_highlights(client, "three highlights", |h| h.len() == 3).await?;
+    switch(client, &b).await?;
+    wait_for_highlights(client, "three highlights in the other tab", |h| {
+        h.len() == 3
+    })
+    .await?;
+    client
+        .execute("localStorage.clear();", vec![])
+        .await
+        .context("clearing storage from the other tab")?;
+    switch(client, &a).await?;
+    let notice = wait_until("the tab to notice", STEP_TIMEOUT, || async {
+        match page::text_content(client, "[role=alert]").await? {
+            Some(t) if t.contains("cleared") => Ok(Some(t)),
+            other => Err(Failure(format!("alert: {other:?}"))),
+        }
+    })
+    .await?;
+    println!("[{}] {notice}", session.kind.name());
+    let (start, end) = code_points(&text, "Tehran")?;
+    page::drag_select(client, &text, start, end).await?;
+    page::press_key(client, '3').await?;
+    wait_for_highlights(client, "four highlights", |h| h.len() == 4).await?;
+    let status = page::text_content(client, &testid("status"))
+        .await?
+        .unwrap_or_default();
+    ensure!(
+        status.starts_with("Saved"),
+        "status after the write-back: {status}"
+    );
+    let fresh = client.new_window(true).await.context("a fresh tab")?.handle;
+    switch(client, &fresh).await?;
+    client.goto(&url).await.context("opening the app")?;
+    wait_for_app(client).await?;
+    open_document(client, DOC, &text).await?;
+    wait_for_highlights(client, "all four in a fresh tab", |h| h.len() == 4).await?;
+    Ok(())
+}
+
+/// The titles in the document list.
+async fn titles(client: &Client) -> Res<Vec<String>> {
+    page::eval(
+        client,
+        r#"return [...document.querySelectorAll('[data-testid="doc-item"] .doc-title')].map(e => e.textContent);"#,
+        vec![],
+    )
+    .await
+}
+
+/// The status line's count of changes not stored.
+pub async fn pending(client: &Client) -> Res<usize> {
+    let raw: Option<String> = page::eval(
+        client,
+        r#"return document.querySelector('[data-testid="status"]')?.getAttribute("data-pending");"#,
+        vec![],
+    )
+    .await?;
+    raw.context("data-pending on the status")?
+        .parse()
+        .context("data-pending is a number")
+}
