@@ -33,6 +33,7 @@ pub fn next_number() -> u64 {
 }
 
 /// Starts the numbers again, for a new run.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn restart_numbers() {
     NUMBER.with(|n| n.set(0));
 }
