@@ -1,10 +1,12 @@
 //! The thin layer that touches the browser: DOM selections, localStorage,
-//! file downloads, clocks and ids. Everything else stays pure.
+//! file downloads, clocks and ids, the offline worker. Everything else stays
+//! pure.
 
 pub mod download;
 pub mod files;
 pub mod lifecycle;
 pub mod near_viewport;
+pub mod offline;
 pub mod selection;
 pub mod stamp;
 pub mod storage;

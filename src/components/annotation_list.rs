@@ -161,7 +161,9 @@ fn LabelChip(
             data-testid="annotation-filter"
             data-label=name.get_value()
             data-count=count
-            style=style
+            // `prop:style` sets `element.style`, that is its CSS text through the
+            // CSSOM: the page's Content-Security-Policy refuses style attributes.
+            prop:style=style
             aria-pressed=move || pressed().to_string()
             on:click=toggle
         >
@@ -202,7 +204,9 @@ fn EntryItem(entry: Entry) -> impl IntoView {
                 data-testid="annotation-entry"
                 data-ann-id=id.get_value()
                 data-label=label_name
-                style=color.map(|c| format!("--label-color: {c}"))
+                // `prop:style` sets `element.style`, that is its CSS text through the
+                // CSSOM: the page's Content-Security-Policy refuses style attributes.
+                prop:style=color.map(|c| format!("--label-color: {c}"))
                 on:click=choose
             >
                 <span class="entry-label">

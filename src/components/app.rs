@@ -1,4 +1,5 @@
-//! The app shell: layout, shared state and the shortcut listener.
+//! The app shell: layout, shared state, the shortcut listener and the
+//! offline worker's registration.
 
 use leptos::{html, prelude::*};
 
@@ -14,6 +15,7 @@ use super::reading_pane::{DocumentHeading, ReadingPane};
 use super::shortcut_help::ShortcutHelp;
 use super::shortcuts::{self, Controls};
 use super::status_line::StatusLine;
+use crate::browser::offline;
 use crate::state::{keep, DocumentStore, Drafts, View};
 
 #[component]
@@ -44,6 +46,9 @@ pub fn App() -> impl IntoView {
         },
     );
     let dropping = accept_dropped_files(view);
+    // The one effect for the offline worker: it runs after the first render,
+    // so registering never delays the app's start.
+    Effect::new(|_| offline::register_worker());
 
     view! {
         <div class="app">

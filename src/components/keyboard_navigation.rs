@@ -192,5 +192,7 @@ pub fn Caret(pane: NodeRef<html::Div>) -> impl IntoView {
             |(x, y, h)| format!("left: {x}px; top: {y}px; height: {h}px"),
         )
     };
-    view! { <div class="caret" data-testid="caret" aria-hidden="true" style=style></div> }
+    // `prop:style` sets `element.style`, that is its CSS text through the
+    // CSSOM: the page's Content-Security-Policy refuses style attributes.
+    view! { <div class="caret" data-testid="caret" aria-hidden="true" prop:style=style></div> }
 }

@@ -31,7 +31,9 @@ pub fn LabelBar(pane: NodeRef<html::Div>) -> impl IntoView {
                     <button
                         class="label-button"
                         data-testid=test_id
-                        style=style
+                        // `prop:style` sets `element.style`, that is its CSS text through the
+                        // CSSOM: the page's Content-Security-Policy refuses style attributes.
+                        prop:style=style
                         aria-keyshortcuts=shortcut
                         title=title
                         // Keep the text selection: a button press would otherwise clear it.

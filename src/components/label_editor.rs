@@ -252,7 +252,9 @@ fn LabelRow(index: usize, labels: Memo<Vec<Label>>, cues: Memo<Vec<Cue>>) -> imp
                 class="label-cue"
                 data-testid="label-tag"
                 aria-hidden="true"
-                style=move || {
+                // `prop:style` sets `element.style`, that is its CSS text through the
+                // CSSOM: the page's Content-Security-Policy refuses style attributes.
+                prop:style=move || {
                     let color = read(|l| l.color.clone())();
                     let line = cue().map_or("solid", |c| c.line);
                     format!("--label-color: {color}; --label-line: {line}")

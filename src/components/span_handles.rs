@@ -135,7 +135,9 @@ pub fn SpanHandles(pane: NodeRef<html::Div>) -> impl IntoView {
                 data-testid=test_id
                 title=title
                 aria-hidden="true"
-                style=style(edge)
+                // `prop:style` sets `element.style`, that is its CSS text through the
+                // CSSOM: the page's Content-Security-Policy refuses style attributes.
+                prop:style=style(edge)
                 on:pointerdown=grab(edge)
                 on:pointermove=follow
                 on:pointerup=release

@@ -9,7 +9,9 @@ use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::Value;
 
-use crate::support::app::{code_points, doc_item, wait_for_app, wait_for_highlights};
+use crate::support::app::{
+    code_points, doc_item, listed, wait_for_app, wait_for_highlights, wait_for_listed,
+};
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{wait_until, Context, Failure, Res, ScratchDir};
@@ -32,33 +34,6 @@ const TRICKY_FILE: &str =
     "\u{feff}Zoë met 👩‍👩‍👧 in 東京.\r\nשלום עולם e\u{301}te\u{a0}“quoted”\r\n👍🏽 done\rend\r\n";
 /// What the app must show and export for it.
 const TRICKY_TEXT: &str = "Zoë met 👩‍👩‍👧 in 東京.\nשלום עולם e\u{301}te\u{a0}“quoted”\n👍🏽 done\nend\n";
-
-/// The ids and titles of the documents listed, in order.
-async fn listed(client: &Client) -> Res<Vec<(String, String)>> {
-    page::eval(
-        client,
-        r#"return [...document.querySelectorAll('[data-testid="doc-item"]')]
-            .map(el => [el.getAttribute("data-doc-id"), el.querySelector(".doc-title").textContent]);"#,
-        vec![],
-    )
-    .await
-}
-
-async fn wait_for_listed(
-    client: &Client,
-    what: &str,
-    ok: impl Fn(&[(String, String)]) -> bool,
-) -> Res<Vec<(String, String)>> {
-    wait_until(what, STEP_TIMEOUT, || async {
-        let docs = listed(client).await?;
-        if ok(&docs) {
-            Ok(Some(docs))
-        } else {
-            Err(Failure(format!("listed: {docs:?}")))
-        }
-    })
-    .await
-}
 
 async fn alert_text(client: &Client) -> Res<String> {
     Ok(page::text_content(client, "[role=alert]")

@@ -10,7 +10,9 @@ use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
-use crate::support::app::{code_points, open_seed, python_reader, wait_for_highlights};
+use crate::support::app::{
+    choose_import, code_points, open_seed, python_reader, wait_for_highlights,
+};
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{wait_until, Context, Failure, Res, ScratchDir};
@@ -178,17 +180,6 @@ async fn exports_in_every_format(session: Session, url: String) -> Res<()> {
     )
     .await?;
     Ok(())
-}
-
-/// Chooses `path` in the import control and waits for the dialog.
-pub async fn choose_import(client: &Client, path: &std::path::Path) -> Res<()> {
-    client
-        .find(Locator::Css(&testid("import-file")))
-        .await
-        .context("finding the import input")?
-        .send_keys(&path.display().to_string())
-        .await
-        .context("choosing the file to import")
 }
 
 pub async fn preview(client: &Client) -> Res<String> {

@@ -14,6 +14,14 @@
 //! the readable part kept.
 //! The annotation list, its filters and notes, with 4 and with 20,000 spans (`annotation_list`).
 //! The label-set editor (`label_editor`): rename, delete moving or deleting the annotations, Ctrl+Z, add, reorder, reload, export.
+//! Offline (`offline`): after a first visit, from a folder of the host, the
+//! app reloads, annotates and exports with the server gone, and a new build
+//! replaces the cached one. Hostile text (`security`): 32 XSS vectors in
+//! texts, titles, file names, labels, notes and imported files are shown
+//! literally and never run; injected script is blocked by the page's policy.
+//!
+//! After every scenario, every page it opened must have reported no
+//! Content-Security-Policy violation (`support::csp`).
 //!
 //! Run with `trunk build --release && cargo test --test e2e -- --nocapture`.
 //! Needs `chromium` + `chromedriver` and `firefox(-esr)` + `geckodriver` on
@@ -32,6 +40,8 @@ mod import_export;
 mod keyboard;
 mod label_editor;
 mod long_document;
+mod offline;
+mod security;
 mod spans;
 mod storage;
 mod support;

@@ -357,7 +357,8 @@ async fn killed_right_after_an_edit(session: Session, url: String) -> Res<()> {
 /// several moments, the app reopens to the state before or after, and
 /// nothing is left behind.
 async fn killed_while_importing(session: Session, url: String) -> Res<()> {
-    use crate::import_export::{choose_import, preview};
+    use crate::import_export::preview;
+    use crate::support::app::choose_import;
     let client = &session.client;
     let text = open_seed(client, &url, DOC).await?;
     // An import of documents with many spans each.

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use fantoccini::Client;
+use fantoccini::{Client, Locator};
 
 use super::page::{self, testid, STEP_TIMEOUT};
 use serde_json::Value;
@@ -15,8 +15,14 @@ use super::{manifest_dir, wait_until, Context, Failure, Res};
 /// Loading the wasm bundle can be slow on a busy two-core CI machine.
 pub const APP_LOAD_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The selector of document `id`'s entry in the list; the id may hold
+/// anything (the security scenarios give documents hostile ids).
 pub fn doc_item(id: &str) -> String {
-    format!("{}[data-doc-id=\"{id}\"]", testid("doc-item"))
+    format!(
+        "{}[data-doc-id={}]",
+        testid("doc-item"),
+        page::css_string(id)
+    )
 }
 
 /// Wait until the app has rendered: the document list holds an item per
@@ -55,6 +61,45 @@ pub async fn wait_for_app(client: &Client) -> Res<()> {
         },
     )
     .await
+}
+
+/// The ids and titles of the documents listed, in order.
+pub async fn listed(client: &Client) -> Res<Vec<(String, String)>> {
+    page::eval(
+        client,
+        r#"return [...document.querySelectorAll('[data-testid="doc-item"]')]
+            .map(el => [el.getAttribute("data-doc-id"), el.querySelector(".doc-title").textContent]);"#,
+        vec![],
+    )
+    .await
+}
+
+/// Waits until the documents listed satisfy `ok`; returns them.
+pub async fn wait_for_listed(
+    client: &Client,
+    what: &str,
+    ok: impl Fn(&[(String, String)]) -> bool,
+) -> Res<Vec<(String, String)>> {
+    wait_until(what, STEP_TIMEOUT, || async {
+        let docs = listed(client).await?;
+        if ok(&docs) {
+            Ok(Some(docs))
+        } else {
+            Err(Failure(format!("listed: {docs:?}")))
+        }
+    })
+    .await
+}
+
+/// Chooses `path` in the import control (the dialog, or a refusal, follows).
+pub async fn choose_import(client: &Client, path: &std::path::Path) -> Res<()> {
+    client
+        .find(Locator::Css(&testid("import-file")))
+        .await
+        .context("finding the import input")?
+        .send_keys(&path.display().to_string())
+        .await
+        .context("choosing the file to import")
 }
 
 /// Click a document in the list and wait until the pane shows its text.

@@ -14,7 +14,7 @@ use fantoccini::{Client, ClientBuilder};
 use serde_json::{json, Map, Value};
 use tokio::process::{Child, Command};
 
-use super::{free_port, wait_for_port, wait_until, Context, Failure, Res, ScratchDir};
+use super::{csp, free_port, wait_for_port, wait_until, Context, Failure, Res, ScratchDir};
 use crate::bail;
 
 /// Viewport-ish size both browsers are given, so layouts (and therefore the
@@ -24,6 +24,9 @@ const WINDOW: (u32, u32) = (1280, 900);
 /// Upper bound for one whole scenario, so a wedged browser fails the test
 /// instead of hanging CI forever.
 const SCENARIO_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Upper bound for reading the CSP violations after a scenario.
+const CSP_CHECK_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Which browser a test drives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -381,6 +384,10 @@ fn capabilities(kind: BrowserKind, browser: &Path, profile: &Path, downloads: &P
 /// Launch `kind`, run `scenario` against it, then close the session and kill
 /// the driver no matter how the scenario ended.
 ///
+/// A scenario that finished passes only if no page it opened reported a
+/// Content-Security-Policy violation ([`csp`]); one that failed has the
+/// violations, if any, added to its failure, as they often say why.
+///
 /// The scenario runs as its own task so that a panic inside it is caught as
 /// a `JoinError`: the browser is still closed politely, and the panic is
 /// re-raised afterwards so the test reports it unchanged.
@@ -435,6 +442,17 @@ where
     // Only does anything after a timeout: stop the scenario issuing commands
     // to a session we are about to close.
     task.abort();
+    // Only a scenario that returned left a browser that answers.
+    let policy = match &outcome {
+        Ok(Ok(_)) => tokio::time::timeout(CSP_CHECK_TIMEOUT, csp::check_every_window(&client))
+            .await
+            .unwrap_or_else(|_| {
+                Err(Failure(
+                    "reading the pages' CSP violations timed out".into(),
+                ))
+            }),
+        _ => Ok(()),
+    };
     let closed = client.close().await;
     let log = log_tail(&driver.log, 40);
     drop(driver);
@@ -446,7 +464,13 @@ where
         ),
         Ok(Err(join)) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
         Ok(Err(join)) => bail!("{} scenario task failed: {join}", kind.name()),
-        Ok(Ok(Err(Failure(msg)))) => bail!("[{}] {msg}\n{log}", kind.name()),
-        Ok(Ok(Ok(()))) => closed.context("closing the WebDriver session"),
+        Ok(Ok(Err(Failure(msg)))) => match policy {
+            Ok(()) => bail!("[{}] {msg}\n{log}", kind.name()),
+            Err(Failure(csp)) => bail!("[{}] {msg}\n{csp}\n{log}", kind.name()),
+        },
+        Ok(Ok(Ok(()))) => match policy {
+            Ok(()) => closed.context("closing the WebDriver session"),
+            Err(Failure(csp)) => bail!("[{}] {csp}\n{log}", kind.name()),
+        },
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod browser;
+pub mod csp;
 pub mod page;
 pub mod server;
 
@@ -90,26 +91,34 @@ macro_rules! ensure_eq {
 }
 
 /// Declares a scenario's two tests, one per browser: each serves `dist/`
-/// and runs `scenario(session, url)` in a fresh browser.
+/// and runs `scenario(session, url)` in a fresh browser; or, with
+/// `deployed_at = "folder"`, serves a copy of `dist/` from that folder of
+/// the host and runs `scenario(session, deployment)` (see [`deploy_and_run`]).
 #[macro_export]
 macro_rules! in_both_browsers {
     ($chromium:ident, $firefox:ident, $scenario:path) => {
+        $crate::in_both_browsers!(@each $chromium, $firefox, |kind| {
+            $crate::support::serve_and_run(kind, $scenario)
+        });
+    };
+    ($chromium:ident, $firefox:ident, $scenario:path, deployed_at = $folder:literal) => {
+        $crate::in_both_browsers!(@each $chromium, $firefox, |kind| {
+            $crate::support::deploy_and_run(kind, $folder, $scenario)
+        });
+    };
+    (@each $chromium:ident, $firefox:ident, |$kind:ident| $run:block) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         async fn $chromium() -> $crate::support::Res<()> {
-            $crate::support::serve_and_run(
-                $crate::support::browser::BrowserKind::Chromium,
-                $scenario,
-            )
-            .await
+            let $kind = $crate::support::browser::BrowserKind::Chromium;
+            let run = $run;
+            run.await
         }
 
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         async fn $firefox() -> $crate::support::Res<()> {
-            $crate::support::serve_and_run(
-                $crate::support::browser::BrowserKind::Firefox,
-                $scenario,
-            )
-            .await
+            let $kind = $crate::support::browser::BrowserKind::Firefox;
+            let run = $run;
+            run.await
         }
     };
 }
@@ -123,6 +132,59 @@ where
     let server = server::StaticServer::start(&server::dist_dir()?).await?;
     let url = server.url();
     browser::run(kind, move |session| scenario(session, url)).await
+}
+
+/// A copy of the built app served from a folder of a static host, which
+/// the scenario may change (as a new deploy would) or take offline.
+pub struct Deployment {
+    pub server: server::StaticServer,
+    /// The folder the app is served from.
+    pub dir: PathBuf,
+    /// The app's address: the folder's, with a trailing slash.
+    pub url: String,
+    _root: ScratchDir,
+}
+
+/// Copies `dist/` into `folder` (e.g. `deploy/app`) of a fresh directory,
+/// serves that directory, and runs `scenario` in a `kind` browser with the
+/// app at `http://127.0.0.1:<port>/<folder>/`.
+pub async fn deploy_and_run<F, Fut>(
+    kind: browser::BrowserKind,
+    folder: &str,
+    scenario: F,
+) -> Res<()>
+where
+    F: FnOnce(browser::Session, Deployment) -> Fut + Send + 'static,
+    Fut: Future<Output = Res<()>> + Send + 'static,
+{
+    let root = ScratchDir::new("deploy")?;
+    let dir = root.path().join(folder);
+    copy_dir(&server::dist_dir()?, &dir)?;
+    let server = server::StaticServer::start(root.path()).await?;
+    let url = format!("{}{folder}/", server.url());
+    let deployment = Deployment {
+        server,
+        dir,
+        url,
+        _root: root,
+    };
+    browser::run(kind, move |session| scenario(session, deployment)).await
+}
+
+/// Copies the files of `from` into `to`, recursively, creating `to`.
+fn copy_dir(from: &Path, to: &Path) -> Res<()> {
+    std::fs::create_dir_all(to).context(format!("creating {}", to.display()))?;
+    for entry in std::fs::read_dir(from).context(format!("listing {}", from.display()))? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .context(format!("copying {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// How often [`wait_until`] re-checks its condition.

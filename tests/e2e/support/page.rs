@@ -29,6 +29,24 @@ pub fn testid(id: &str) -> String {
     format!("[data-testid=\"{id}\"]")
 }
 
+/// `text` as a quoted CSS string, for an attribute selector: quotes and
+/// backslashes escaped, control characters as hex escapes.
+pub fn css_string(text: &str) -> String {
+    let mut quoted = String::from('"');
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                quoted.push('\\');
+                quoted.push(c);
+            }
+            c if c.is_control() => quoted.push_str(&format!("\\{:x} ", u32::from(c))),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
 /// Run a script and deserialize its return value.
 pub async fn eval<T: for<'de> Deserialize<'de>>(
     client: &Client,

@@ -5,6 +5,7 @@
 //! hand-rolled server would be one more thing that could be subtly wrong
 //! (MIME types for `.wasm`, partial writes, ...).
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
@@ -37,6 +38,10 @@ pub fn dist_dir() -> Res<PathBuf> {
 pub struct StaticServer {
     child: Child,
     port: u16,
+    /// Once stopped: a socket bound to the port and not listening, so that
+    /// no other process can take the port and connecting to it is refused
+    /// at once, as with a host that is gone.
+    _held: Option<tokio::net::TcpSocket>,
 }
 
 impl StaticServer {
@@ -63,7 +68,33 @@ impl StaticServer {
             Duration::from_secs(15),
         )
         .await?;
-        Ok(Self { child, port })
+        Ok(Self {
+            child,
+            port,
+            _held: None,
+        })
+    }
+
+    /// Stops serving: the server process is gone, and the port stays
+    /// reserved and refuses connections, so the page has no network to
+    /// reach the app's host. This is truer than a browser's offline
+    /// emulation, which differs between browsers and WebDriver servers.
+    pub async fn stop(&mut self) -> Res<()> {
+        self.child
+            .kill()
+            .await
+            .context("stopping the HTTP server")?;
+        let socket = tokio::net::TcpSocket::new_v4().context("making a socket")?;
+        // The closed server's connections linger in TIME_WAIT on the port.
+        socket.set_reuseaddr(true)?;
+        socket
+            .bind(SocketAddr::from(([127, 0, 0, 1], self.port)))
+            .context(format!(
+                "holding port {} after the server stopped",
+                self.port
+            ))?;
+        self._held = Some(socket);
+        Ok(())
     }
 
     /// The URL of the served directory's root, with a trailing slash.
