@@ -180,6 +180,8 @@ impl Persistence {
         if self.mode != Mode::Writable {
             return Ok(());
         }
+        // Sizes as they are now: anything on the page may have written.
+        self.rescan_sizes();
         let kept = (
             self.revisions.clone(),
             self.pending.clone(),

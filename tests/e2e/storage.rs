@@ -286,7 +286,8 @@ async fn typed_text_is_kept(session: Session, url: String) -> Res<()> {
     page::click(client, &testid("note-input")).await?;
     page::type_text(client, " and more").await?;
     tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
-    session.kill_tab_and_reopen(&url).await?;
+    let session = session.kill_tab_and_reopen(&url).await?;
+    let client = &session.client;
     wait_for_app(client).await?;
     let notes = export_notes(&session).await?;
     ensure_eq!(
@@ -330,7 +331,8 @@ async fn killed_right_after_an_edit(session: Session, url: String) -> Res<()> {
         tag(client, &text, needle, '3').await?;
         wait_for_highlights(client, "the new highlight", |h| h.len() == n + 1).await?;
     }
-    session.kill_tab_and_reopen(&url).await?;
+    let session = session.kill_tab_and_reopen(&url).await?;
+    let client = &session.client;
     wait_for_app(client).await?;
     open_document(client, DOC, &text).await?;
     wait_for_highlights(client, "all five after the kill", |h| h.len() == 5).await?;
@@ -365,12 +367,15 @@ async fn killed_while_importing(session: Session, url: String) -> Res<()> {
     let dir = crate::support::ScratchDir::new("import")?;
     let file = dir.path().join("big-import.json");
     std::fs::write(&file, big_import(&text))?;
+    let mut session = session;
     for delay in [20u64, 60, 100, 200] {
+        let client = &session.client;
         choose_import(client, &file).await?;
         preview(client).await?;
         page::click(client, &testid("import-confirm")).await?;
         tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
-        session.kill_tab_and_reopen(&url).await?;
+        session = session.kill_tab_and_reopen(&url).await?;
+        let client = &session.client;
         wait_for_listed(client).await?;
         let listed: Vec<String> = page::eval(
             client,

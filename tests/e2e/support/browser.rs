@@ -8,6 +8,7 @@
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder};
@@ -72,30 +73,89 @@ pub struct Session {
     pub downloads: PathBuf,
     /// The WebDriver server's process, whose descendants are the browser's.
     pub driver_pid: Option<u32>,
+    /// How to start the browser again on the same profile.
+    restart: Arc<Restart>,
+}
+
+/// What a scenario needs to start its browser again, and the session that
+/// replaced the first one, if it did.
+#[derive(Debug)]
+struct Restart {
+    launcher: Launcher,
+    replaced: Mutex<Option<(Driver, Client)>>,
+}
+
+/// Everything that starts a browser for a scenario.
+#[derive(Clone, Debug)]
+struct Launcher {
+    kind: BrowserKind,
+    browser: PathBuf,
+    scratch: PathBuf,
+    profile: PathBuf,
+    downloads: PathBuf,
+}
+
+impl Launcher {
+    async fn launch(&self) -> Res<(Driver, Client)> {
+        let driver = Driver::start(self.kind, &self.scratch).await?;
+        let caps = match capabilities(self.kind, &self.browser, &self.profile, &self.downloads) {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
+        let connect = ClientBuilder::rustls()
+            .context("setting up the WebDriver HTTP client")?
+            .capabilities(caps)
+            .connect(&driver.url)
+            .await;
+        let client = match connect {
+            Ok(client) => client,
+            Err(err) => bail!(
+                "could not open a {} session via {} (browser {}): {err}\n{}",
+                self.kind.name(),
+                driver.url,
+                self.browser.display(),
+                log_tail(&driver.log, 30)
+            ),
+        };
+        let (w, h) = WINDOW;
+        client
+            .set_window_size(w, h)
+            .await
+            .context("setting the window size")?;
+        Ok((driver, client))
+    }
 }
 
 impl Session {
-    /// Kills the processes that render pages, then opens `url` in a new tab,
-    /// as a person would after a crash: what the page did not store is gone.
-    pub async fn kill_tab_and_reopen(&self, url: &str) -> Res<()> {
+    /// Kills the processes that render pages, as a crash or the system's
+    /// out-of-memory killer would: what the page did not hand to the browser
+    /// is gone. Then the browser is closed and started again on the same
+    /// profile (a crashed tab answers WebDriver no more), and `url` opened.
+    pub async fn kill_tab_and_reopen(self, url: &str) -> Res<Session> {
         let killed = self.kill_renderers()?;
         if killed == 0 {
-            crate::bail!("no renderer process to kill");
+            bail!("no renderer process to kill");
         }
-        let tab = self
+        // The browser, still alive, keeps what the tab handed it and writes
+        // it to disk as it quits.
+        let _ = self.client.clone().close().await;
+        let (driver, client) = self.restart.launcher.launch().await?;
+        let session = Session {
+            kind: self.kind,
+            client: client.clone(),
+            downloads: self.downloads.clone(),
+            driver_pid: driver.child.id(),
+            restart: self.restart.clone(),
+        };
+        if let Ok(mut replaced) = self.restart.replaced.lock() {
+            *replaced = Some((driver, client));
+        }
+        session
             .client
-            .new_window(true)
-            .await
-            .context("opening a tab after the crash")?
-            .handle;
-        self.client
-            .switch_to_window(tab)
-            .await
-            .context("switching to the new tab")?;
-        self.client
             .goto(url)
             .await
-            .context("opening the app after the crash")
+            .context("opening the app after the crash")?;
+        Ok(session)
     }
 
     /// Kills every process that renders pages, as a crash or the system's
@@ -252,6 +312,7 @@ fn is_executable(path: &Path) -> bool {
 /// It runs in its own process group, and dropping it kills the whole group:
 /// killing only the driver would orphan the browser it started whenever the
 /// session could not be closed politely (e.g. after a panic).
+#[derive(Debug)]
 struct Driver {
     child: Child,
     url: String,
@@ -363,7 +424,9 @@ fn capabilities(kind: BrowserKind, browser: &Path, profile: &Path, downloads: &P
             "browserName": "firefox",
             "moz:firefoxOptions": {
                 "binary": browser,
-                "args": ["-headless", format!("--width={w}"), format!("--height={h}")],
+                // A profile of our own, kept across a restart of the browser.
+                "args": ["-headless", format!("--width={w}"), format!("--height={h}"),
+                         "-profile", profile.display().to_string()],
                 "prefs": {
                     // 2 = "use browser.download.dir".
                     "browser.download.folderList": 2,
@@ -404,44 +467,40 @@ where
 
     let (env_var, names) = kind.browser_lookup();
     let browser = find_executable(&format!("{} browser", kind.name()), env_var, names)?;
-    let driver = Driver::start(kind, scratch.path()).await?;
-
-    let caps = match capabilities(kind, &browser, &profile, &downloads) {
-        Value::Object(map) => map,
-        _ => Map::new(),
+    let launcher = Launcher {
+        kind,
+        browser,
+        scratch: scratch.path().to_path_buf(),
+        profile,
+        downloads: downloads.clone(),
     };
-    let connect = ClientBuilder::rustls()
-        .context("setting up the WebDriver HTTP client")?
-        .capabilities(caps)
-        .connect(&driver.url)
-        .await;
-    let client = match connect {
-        Ok(client) => client,
-        Err(err) => bail!(
-            "could not open a {} session via {} (browser {}): {err}\n{}",
-            kind.name(),
-            driver.url,
-            browser.display(),
-            log_tail(&driver.log, 30)
-        ),
-    };
-    let (w, h) = WINDOW;
-    client
-        .set_window_size(w, h)
-        .await
-        .context("setting the window size")?;
-
+    let (driver, first) = launcher.launch().await?;
+    let restart = Arc::new(Restart {
+        launcher,
+        replaced: Mutex::new(None),
+    });
     let session = Session {
         kind,
-        client: client.clone(),
+        client: first.clone(),
         downloads,
         driver_pid: driver.child.id(),
+        restart: restart.clone(),
     };
     let mut task = tokio::spawn(scenario(session));
     let outcome = tokio::time::timeout(SCENARIO_TIMEOUT, &mut task).await;
     // Only does anything after a timeout: stop the scenario issuing commands
     // to a session we are about to close.
     task.abort();
+    // The session the scenario ended with: the first, or the one that
+    // replaced it after a crash.
+    let replaced = restart.replaced.lock().ok().and_then(|mut r| r.take());
+    let (driver, client) = match replaced {
+        Some(latest) => {
+            drop(driver);
+            latest
+        }
+        None => (driver, first),
+    };
     // Only a scenario that returned left a browser that answers.
     let policy = match &outcome {
         Ok(Ok(_)) => tokio::time::timeout(CSP_CHECK_TIMEOUT, csp::check_every_window(&client))
