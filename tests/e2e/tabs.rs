@@ -303,3 +303,153 @@ pub async fn pending(client: &Client) -> Res<usize> {
         .parse()
         .context("data-pending is a number")
 }
+
+in_both_browsers!(chromium_soak, firefox_soak, soak);
+
+/// Random edits across two tabs with reloads in between: tags, retags and
+/// deletes, each made as the app's keys make them, in whichever tab comes
+/// up, while the test keeps its own model of what should be stored. The
+/// suite makes 120; `make bench-storage` 1,000 (`SOAK_EDITS`). `SOAK_SEED`
+/// picks another sequence.
+async fn soak(session: Session, url: String) -> Res<()> {
+    let edits: usize = std::env::var("SOAK_EDITS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(120);
+    let mut seed: u64 = std::env::var("SOAK_SEED")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0x5eed);
+    let mut random = move |below: usize| {
+        // xorshift64*: the same sequence for the same seed.
+        seed ^= seed >> 12;
+        seed ^= seed << 25;
+        seed ^= seed >> 27;
+        (seed.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % below
+    };
+    let client = &session.client;
+    let text = std::fs::read_to_string(manifest_dir().join(format!("seeds/{DOC}.txt")))?;
+    let (a, b) = two_windows(client, &url, &text).await?;
+    let words = words(&text);
+    // The model: the label each word is tagged with, and in each tab the
+    // word whose annotation is selected (the one just tagged), if any.
+    let mut model: Vec<Option<char>> = vec![None; words.len()];
+    let mut selected: [Option<usize>; 2] = [None, None];
+    let mut here = 0;
+    switch(client, &a).await?;
+    for edit in 0..edits {
+        if random(8) == 0 {
+            here = 1 - here;
+            switch(client, if here == 0 { &a } else { &b }).await?;
+        }
+        if random(25) == 0 {
+            client.refresh().await.context("reloading")?;
+            wait_until(
+                "the app after a reload",
+                crate::support::app::APP_LOAD_TIMEOUT,
+                || async {
+                    match page::text_content(client, &testid("doc-text")).await? {
+                        Some(_) => Ok(Some(())),
+                        None => Err(Failure("no pane yet".into())),
+                    }
+                },
+            )
+            .await?;
+            open_document(client, DOC, &text).await?;
+            selected[here] = None;
+        }
+        let key = char::from(b'1' + random(6) as u8);
+        match (selected[here], random(3)) {
+            (Some(word), 0) => {
+                client
+                    .execute(
+                        r#"window.getSelection().removeAllRanges();
+                           document.body.dispatchEvent(new KeyboardEvent("keydown", { key: arguments[0], bubbles: true }));"#,
+                        vec![json!(key.to_string())],
+                    )
+                    .await
+                    .context("retagging")?;
+                model[word] = Some(key);
+            }
+            (Some(word), 1) => {
+                client
+                    .execute(
+                        r#"document.querySelector('[data-testid="doc-text"]')
+                             .dispatchEvent(new KeyboardEvent("keydown", { key: "Delete", bubbles: true }));"#,
+                        vec![],
+                    )
+                    .await
+                    .context("deleting")?;
+                model[word] = None;
+                selected[here] = None;
+            }
+            _ => {
+                let free: Vec<usize> = (0..words.len()).filter(|w| model[*w].is_none()).collect();
+                let word = free[random(free.len())];
+                let (start, end) = words[word];
+                client
+                    .execute(
+                        &format!("{TAG_BY_SCRIPT_JS} window.__tagCodePoints(arguments[0], arguments[1], arguments[2]);"),
+                        vec![json!(start), json!(end), json!(key.to_string())],
+                    )
+                    .await
+                    .context("tagging")?;
+                model[word] = Some(key);
+                selected[here] = Some(word);
+            }
+        }
+        let expected = model.iter().filter(|m| m.is_some()).count();
+        wait_for_highlights(
+            client,
+            &format!("edit {edit}: {expected} highlights"),
+            |h| h.len() == expected,
+        )
+        .await?;
+    }
+    // A fresh tab holds exactly the model.
+    let fresh = client.new_window(true).await.context("a fresh tab")?.handle;
+    switch(client, &fresh).await?;
+    client.goto(&url).await.context("opening the app")?;
+    wait_for_app(client).await?;
+    let labels = [
+        "Person",
+        "Organization",
+        "Location",
+        "Date",
+        "Quantity",
+        "Event",
+    ];
+    let mut want: Vec<(usize, usize, String)> = model
+        .iter()
+        .enumerate()
+        .filter_map(|(w, m)| {
+            m.map(|k| {
+                (
+                    words[w].0,
+                    words[w].1,
+                    labels[(k as u8 - b'1') as usize].to_string(),
+                )
+            })
+        })
+        .collect();
+    want.sort();
+    let mut found: Vec<(usize, usize, String)> = crate::support::app::export_annotations(&session)
+        .await?
+        .iter()
+        .map(|a| {
+            (
+                a["start"].as_u64().unwrap_or_default() as usize,
+                a["end"].as_u64().unwrap_or_default() as usize,
+                a["label"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    ensure_eq!(found, want, "the export after {edits} edits in two tabs");
+    println!(
+        "[{}] {edits} edits in two tabs: {} annotations, as the model says",
+        session.kind.name(),
+        want.len()
+    );
+    Ok(())
+}

@@ -139,6 +139,29 @@ impl Session {
         // The browser, still alive, keeps what the tab handed it and writes
         // it to disk as it quits.
         let _ = self.client.clone().close().await;
+        self.relaunch(url).await
+    }
+
+    /// Kills the whole browser, every process of it, as a power cut or a
+    /// force-quit would, then starts it again on the same profile and opens
+    /// `url`: what the browser had not yet written to disk is gone.
+    pub async fn kill_browser_and_reopen(self, url: &str) -> Res<Session> {
+        let root = self.driver_pid.context("the driver's process id")?;
+        let browser = descendants(root);
+        if browser.is_empty() {
+            bail!("no browser process to kill");
+        }
+        for pid in &browser {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
+        self.relaunch(url).await
+    }
+
+    /// Starts the browser again on the same profile and opens `url`, this
+    /// session's browser having been killed or closed.
+    async fn relaunch(self, url: &str) -> Res<Session> {
         let (driver, client) = self.restart.launcher.launch().await?;
         let session = Session {
             kind: self.kind,
@@ -154,7 +177,7 @@ impl Session {
             .client
             .goto(url)
             .await
-            .context("opening the app after the crash")?;
+            .context("opening the app in the restarted browser")?;
         Ok(session)
     }
 
