@@ -530,6 +530,60 @@ async function benchApp(browser, origin, n, text, spans, { recordTransfer }) {
 
 // ---- the peer ------------------------------------------------------------------
 
+/** Two tabs of one browser profile, both showing the document: a span
+ *  added in one is painted in the other (the `storage` event, then the
+ *  other tab's merge and redraw). Timed from the key press in the first tab
+ *  to the frame after the other tab's pane changed, on one clock
+ *  (`performance.timeOrigin + now()`, shared by pages of one machine). */
+async function benchTwoTabs(browser, origin, n, text, spans) {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  await context.addInitScript(probe, { docId: DOC_ID });
+  const [a, b] = [await context.newPage(), await context.newPage()];
+  await a.goto(`${origin}/__bench_no_such_page__`);
+  await a.evaluate((list) => {
+    localStorage.clear();
+    for (const [k, v] of list) localStorage.setItem(k, v);
+  }, [...storageEntries(text, spans)]);
+  for (const page of [a, b]) {
+    await page.goto(`${origin}/`);
+    await page.waitForFunction(() => window.__bench.list && window.__bench.list.paintAt, null, { timeout: 60000 });
+    await page.click(DOC_ITEM);
+    await settleAll(page);
+  }
+  const times = [];
+  for (let i = 0; i < EDITS; i++) {
+    const fraction = ((i + 0.5) * 0.6180339887) % 1;
+    for (const page of [a, b]) {
+      await page.evaluate((f) => window.__bench.scrollPaneTo(f), fraction);
+      await settleAll(page);
+    }
+    const sel = await a.evaluate(([k, w]) => window.__bench.selectFree(k, w), [i + 1000, 2]);
+    if (!sel) continue;
+    await b.evaluate(() => {
+      window.__bench.rememberIds();
+      window.__seenAt = null;
+      const pane = document.querySelector('[data-testid=doc-text]');
+      const watch = new MutationObserver(() => {
+        if (window.__bench.newIds().length === 0) return;
+        watch.disconnect();
+        requestAnimationFrame(() => { window.__seenAt = performance.timeOrigin + performance.now(); });
+      });
+      watch.observe(pane, { subtree: true, childList: true, attributes: true });
+    });
+    const pressedAt = await a.evaluate(() => performance.timeOrigin + performance.now());
+    await a.keyboard.press('1');
+    try {
+      await b.waitForFunction(() => window.__seenAt, null, { timeout: 10000 });
+      times.push((await b.evaluate(() => window.__seenAt)) - pressedAt);
+    } catch {
+      log(`  two tabs, ${n} spans: edit ${i} never showed in the other tab`);
+    }
+  }
+  await context.close();
+  log(`  ${n} spans, two tabs: ${times.length} edits shown in the other tab, median ${fmt(median(times))} ms`);
+  return summary(times);
+}
+
 async function buildPeer(text, sets) {
   rmSync(PEER_DIST, { recursive: true, force: true });
   mkdirSync(join(PEER_DIST, 'data'), { recursive: true });
@@ -701,6 +755,7 @@ function report(res) {
     ]),
     ['add / retag / delete p95, whole UI, 2 rAF', ...col((r) => `${fmt(r.add?.paintApp.p95)} / ${fmt(r.retag?.paintApp.p95)} / ${fmt(r.delete?.paintApp.p95)}`)],
     ['inspect: click highlight → details (2 rAF)', ...col((r) => pair(r.inspect?.paint))],
+    ['two tabs: add in one → painted in the other', ...col((r) => pair(r.twoTabs))],
     ['idle cost of measuring (CDP, median)', ...col((r) => fmt(r.idleBusyMs))],
     [`scroll ${SCROLL_STEP} px/frame: worst / p95 frame`, ...col((r) => (r.scroll ? `${fmt(r.scroll.worstMs)} / ${fmt(r.scroll.p95Ms)}` : '—'))],
     ['  frames (over 50 ms)', ...col((r) => (r.scroll ? `${r.scroll.frames} (${r.scroll.over50})` : '—'))],
@@ -901,6 +956,7 @@ async function main() {
     for (const n of SIZES) {
       log(`app with ${n} spans`);
       const r = await benchApp(browser, app.origin, n, text, sets.get(n), { recordTransfer: res.app.length === 0 });
+      r.twoTabs = await benchTwoTabs(browser, app.origin, n, text, sets.get(n));
       if (r.transfer) {
         res.transfer = r.transfer;
         delete r.transfer;

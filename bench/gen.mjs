@@ -20,7 +20,7 @@ export const DOC_ENTRY = { id: DOC_ID, file_name: 'bench-1mib.txt', title: 'Benc
 export const TARGET_BYTES = 1 << 20;
 export const LABELS = ['Person', 'Organization', 'Location', 'Date', 'Quantity', 'Event'];
 export const BUCKETS = 64;
-export const PREFIX = 'span-annotator/v1/';
+export const PREFIX = 'span-annotator/v2/';
 
 // mulberry32: a small seeded PRNG, the same sequence on every machine.
 export function mulberry32(seed) {
@@ -263,8 +263,6 @@ export function makeSpans(text, count, { seed = 1000 + count } = {}) {
   return spans;
 }
 
-/** The localStorage entries (key → value) the app reads at start, for
- *  `text` with `spans`, in the app's documented schema version 1. */
 /** The seed articles as the stored document list names them: built in
  *  (`seed: true`), titled as the app titles them. */
 export function seedEntries(dir = SEEDS_DIR) {
@@ -285,19 +283,23 @@ export function seedEntries(dir = SEEDS_DIR) {
     });
 }
 
+/** The localStorage entries (key → value) the app reads at start, for
+ *  `text` with `spans`, in the app's documented schema version 2. */
 export function storageEntries(text, spans) {
   const hash = fnv1a64(text);
   const entries = new Map();
+  entries.set(`${PREFIX}meta`, JSON.stringify({ version: 2, epoch: 'bench' }));
   // The stored list holds every document: the seed articles, then ours.
-  entries.set(`${PREFIX}documents`, JSON.stringify({ version: 1, documents: [...seedEntries(), DOC_ENTRY] }));
-  entries.set(`${PREFIX}text/${DOC_ID}`, JSON.stringify({ version: 1, document_id: DOC_ID, text }));
+  const documents = [...seedEntries().map((d) => ({ ...d, rev: 0 })), { ...DOC_ENTRY, rev: 1 }];
+  entries.set(`${PREFIX}documents`, JSON.stringify({ version: 2, order: 1, documents, deleted: [] }));
+  entries.set(`${PREFIX}text/${DOC_ID}`, JSON.stringify({ version: 2, document_id: DOC_ID, text }));
   const buckets = Array.from({ length: BUCKETS }, () => []);
-  for (const s of spans) buckets[bucketOf(s.id)].push([s.id, s.start, s.end, s.label, s.created]);
+  for (const s of spans) buckets[bucketOf(s.id)].push([s.id, s.start, s.end, s.label, s.created, 1]);
   buckets.forEach((annotations, bucket) => {
     if (annotations.length === 0) return;
     entries.set(
       `${PREFIX}doc/${DOC_ID}/${bucket}`,
-      JSON.stringify({ version: 1, document_id: DOC_ID, bucket, text_hash: hash, annotations }),
+      JSON.stringify({ version: 2, document_id: DOC_ID, bucket, text_hash: hash, annotations, deleted: [] }),
     );
   });
   return entries;

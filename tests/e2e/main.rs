@@ -10,8 +10,13 @@
 //! persistence across reload and document switches, and the JSON export,
 //! checked here and by the independent reader `tests/readers/check_native.py`;
 //! retagging and deleting from a highlight, and overlapping spans listed
-//! together (`editing`); damaged stored data (`storage`): backed up byte for byte, reported, and
-//! the readable part kept.
+//! together (`editing`). Keeping work (`storage`): damaged stored data
+//! backed up once, reported and repaired; storage full then freed; text
+//! typed into a note or a title kept through a reload and a killed tab; a
+//! renderer killed right after an edit or while importing, the whole browser
+//! killed after its flush. Several tabs (`tabs`): tagging in turn and at
+//! once, storage cleared from another tab, and a soak of random edits across
+//! two tabs with reloads checked against the test's own model.
 //! The annotation list, its filters and notes, with 4 and with 20,000 spans (`annotation_list`).
 //! The label-set editor (`label_editor`): rename, delete moving or deleting the annotations, Ctrl+Z, add, reorder, reload, export.
 //! Offline (`offline`): after a first visit, from a folder of the host, the
