@@ -555,6 +555,10 @@ impl Persistence {
                         .collect();
                     plan.cleared.push((item.clone(), keys));
                 }
+                // Added again since it was removed (an undo): kept.
+                Item::Drop(id) if workspace.position(id).is_some() => {
+                    self.pending.done(&item);
+                }
                 Item::Drop(id) => {
                     let keys: Vec<String> = std::iter::once(stored::text_key(id))
                         .chain((0..BUCKETS).map(|b| stored::bucket_key(id, b)))
