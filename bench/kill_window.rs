@@ -23,14 +23,19 @@ use support::{manifest_dir, serve_and_run, wait_until, Context, Failure, Res};
 
 const DOC: &str = "001_c07fc3de27d30260";
 const EDITS: usize = 40;
-const DELAYS_MS: [u64; 8] = [0, 250, 500, 1000, 1500, 2000, 3000, 5000];
+/// The delays tried, in ms; `KILL_DELAYS=5000,8000` picks others.
+const DELAYS_MS: &str = "0,250,500,1000,1500,2000,3000,5000,8000";
 const RUNS: usize = 3;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     println!("Whole-browser kill: edits kept of {EDITS}, {RUNS} runs per delay (delay = from the last edit being stored by the app to the kill)\n");
     println!("{:>10}  {:>22}  {:>22}", "delay", "Chromium", "Firefox");
-    for delay in DELAYS_MS {
+    let delays = std::env::var("KILL_DELAYS").unwrap_or_else(|_| DELAYS_MS.into());
+    for delay in delays
+        .split(',')
+        .filter_map(|d| d.trim().parse::<u64>().ok())
+    {
         let mut cells = Vec::new();
         for kind in [BrowserKind::Chromium, BrowserKind::Firefox] {
             let mut kept = Vec::new();
