@@ -1,5 +1,5 @@
 # The two commands of the README. Each installs what it needs first.
-.PHONY: serve test bench bench-kill
+.PHONY: serve test bench bench-storage
 
 serve:
 	scripts/setup build
@@ -12,8 +12,10 @@ test:
 bench:
 	scripts/bench
 
-# How long after an edit a killed browser loses it (issue 10): prints a table.
-bench-kill:
+# Issue 10's long runs: how long after an edit a killed browser loses it
+# (prints a table), and the soak of 1,000 random edits across two tabs.
+bench-storage:
 	scripts/setup test
 	PATH="$$HOME/.cargo/bin:$$PATH" trunk build --release --offline
 	PATH="$$HOME/.cargo/bin:$$PATH" cargo test --locked --test kill_window
+	SOAK_EDITS=1000 PATH="$$HOME/.cargo/bin:$$PATH" cargo test --locked --test e2e -- --nocapture soak

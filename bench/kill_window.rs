@@ -5,7 +5,7 @@
 //! and the kill, this kills the real browser (Debian Chromium and Firefox,
 //! through WebDriver, as the end-to-end tests drive them), starts it again
 //! on the same profile and counts the edits that survived. Run by
-//! `make bench-kill`; prints a table.
+//! `make bench-storage`; prints a table.
 
 #[allow(dead_code)] // shared with the end-to-end tests, of which this uses a part
 #[path = "../tests/e2e/support/mod.rs"]
