@@ -6,7 +6,7 @@
 //! once, so the next load is clean. Keys that nothing names any more are
 //! removed, or backed up when they hold anything not stored elsewhere.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::format::stored::{
     self, v1, Commit, DocumentEntry, Key, Merged, StoredError, StoredLabel, StoredSpan, APP_PREFIX,
@@ -34,8 +34,9 @@ pub struct Loaded {
 /// What a load gathers before the workspace is built.
 #[derive(Default)]
 struct Found {
-    /// Every stored value, by key.
-    raw: HashMap<String, String>,
+    /// Every key of the app, read again when needed rather than held, so
+    /// that a load never holds a second copy of all the stored data.
+    keys: BTreeSet<String>,
     labels: Merged<StoredLabel>,
     documents: Merged<DocumentEntry>,
     /// Texts of the old schema, by document id.
@@ -68,6 +69,7 @@ impl Persistence {
             text_hashes: HashMap::new(),
             seeds: seeds.clone(),
             failure: None,
+            known: HashMap::new(),
         };
         let unloaded = |persistence: Persistence, notices| Loaded {
             workspace: Workspace::new(seeds.clone(), default_labels()),
@@ -85,8 +87,8 @@ impl Persistence {
                 return unloaded(persistence, vec![notice]);
             }
         }
-        if let Some(raw) = found.raw.get(&stored::meta_key()) {
-            match stored::decode_meta(raw) {
+        if let Some(raw) = persistence.raw(&found, &stored::meta_key()) {
+            match stored::decode_meta(&raw) {
                 Ok(meta) => persistence.epoch = Some(meta.epoch),
                 Err(StoredError::UnknownVersion(version)) => {
                     let why = format!(
@@ -146,6 +148,14 @@ impl Persistence {
         }
     }
 
+    /// The value stored under `key`, one of the app's keys found at start.
+    fn raw(&self, found: &Found, key: &str) -> Option<String> {
+        if !found.keys.contains(key) {
+            return None;
+        }
+        self.store.read(key).ok().flatten()
+    }
+
     /// Reads every key of the site, noting each one's size.
     fn read_everything(&mut self, found: &mut Found) -> Result<(), String> {
         let keys = self.store.keys().map_err(|e| e.to_string())?;
@@ -155,7 +165,7 @@ impl Persistence {
             };
             self.sizes.insert(key.clone(), units(&key, &value));
             if key.starts_with(APP_PREFIX) && !key.starts_with(BACKUP_PREFIX) {
-                found.raw.insert(key, value);
+                found.keys.insert(key);
             }
         }
         Ok(())
@@ -163,9 +173,7 @@ impl Persistence {
 
     /// Reads the old schema's keys, to be written anew and then removed.
     fn read_legacy(&mut self, found: &mut Found, stamps: &dyn Stamps) {
-        let mut keys: Vec<String> = found
-            .raw
-            .keys()
+        let mut keys: Vec<String> = found.keys.iter()
             .filter(|k| k.starts_with(v1::PREFIX))
             .cloned()
             .collect();
@@ -174,7 +182,7 @@ impl Persistence {
         }
         keys.sort();
         for key in &keys {
-            let raw = found.raw[key].clone();
+            let raw = self.raw(found, key).unwrap_or_default();
             let rest = &key[v1::PREFIX.len()..];
             let result: Result<Vec<String>, StoredError> = if rest == "labels" {
                 v1::decode_labels(&raw).map(|labels| {
@@ -216,10 +224,8 @@ impl Persistence {
                     .get(id)
                     .cloned()
                     .or_else(|| {
-                        found
-                            .raw
-                            .get(&v1::text_key(id))
-                            .and_then(|r| v1::decode_text(r, id).ok())
+                        self.raw(found, &v1::text_key(id))
+                            .and_then(|r| v1::decode_text(&r, id).ok())
                     })
                     .or_else(|| {
                         self.seeds
@@ -273,15 +279,13 @@ impl Persistence {
     /// Reads the commit records of changes a tab did not finish writing:
     /// merged in, they complete the change.
     fn read_commits(&mut self, found: &mut Found, stamps: &dyn Stamps) {
-        let mut keys: Vec<String> = found
-            .raw
-            .keys()
+        let mut keys: Vec<String> = found.keys.iter()
             .filter(|k| matches!(Key::parse(k), Some(Key::Commit(_))))
             .cloned()
             .collect();
         keys.sort();
         for key in keys {
-            let raw = found.raw[&key].clone();
+            let raw = self.raw(found, &key).unwrap_or_default();
             match stored::decode_commit(&raw) {
                 Ok(commit) => {
                     found
@@ -313,7 +317,7 @@ impl Persistence {
     fn read_labels(&mut self, found: &mut Found, stamps: &dyn Stamps) -> Vec<Label> {
         let key = stored::labels_key();
         let mut merged = std::mem::take(&mut found.labels);
-        if let Some(raw) = found.raw.get(&key).cloned() {
+        if let Some(raw) = self.raw(found, &key) {
             match stored::decode_labels(&raw) {
                 Ok(salvaged) => {
                     if !salvaged.problems.is_empty() {
@@ -389,7 +393,7 @@ impl Persistence {
     ) -> Vec<Document> {
         let key = stored::documents_key();
         let mut merged = std::mem::take(&mut found.documents);
-        if let Some(raw) = found.raw.get(&key).cloned() {
+        if let Some(raw) = self.raw(found, &key) {
             match stored::decode_documents(&raw) {
                 Ok(salvaged) => {
                     if !salvaged.problems.is_empty() {
@@ -456,7 +460,7 @@ impl Persistence {
                     }
                     Err(why) => {
                         let key = stored::text_key(&entry.id);
-                        if let Some(raw) = found.raw.get(&key).cloned() {
+                        if let Some(raw) = self.raw(found, &key) {
                             self.keep_damaged(
                                 found,
                                 &key,
@@ -506,17 +510,15 @@ impl Persistence {
                 rev: 0,
             })
             .collect();
-        let mut texts: Vec<(&String, &String)> = found
-            .raw
+        let texts = found
+            .keys
             .iter()
-            .filter(|(k, _)| matches!(Key::parse(k), Some(Key::Text(_))))
-            .collect();
-        texts.sort();
-        for (key, raw) in texts {
-            let Some(Key::Text(id)) = Key::parse(key) else {
+            .filter(|k| matches!(Key::parse(k), Some(Key::Text(_))));
+        for key in texts {
+            let (Some(Key::Text(id)), Some(raw)) = (Key::parse(key), self.raw(found, key)) else {
                 continue;
             };
-            if let Ok(text) = stored::decode_text(raw, &id) {
+            if let Ok(text) = stored::decode_text(&raw, &id) {
                 let document = Document::added(id.clone(), format!("{id}.txt"), text.text, "");
                 entries.push(DocumentEntry {
                     id,
@@ -551,7 +553,7 @@ impl Persistence {
                 .ok_or_else(|| format!("there is no built-in article “{}”", entry.id));
         }
         let key = stored::text_key(&entry.id);
-        if let Some(raw) = found.raw.get(&key).cloned() {
+        if let Some(raw) = self.raw(found, &key) {
             return match stored::decode_text(&raw, &entry.id) {
                 Ok(text) => Ok(text.text),
                 Err(e) => {
@@ -611,7 +613,7 @@ impl Persistence {
                 let key = stored::bucket_key(&document.id, bucket);
                 let part = Part::Bucket(document.id.clone(), bucket);
                 let mut merged: Merged<StoredSpan> = Merged::default();
-                if let Some(raw) = found.raw.get(&key).cloned() {
+                if let Some(raw) = self.raw(found, &key) {
                     match stored::decode_bucket(&raw, &document.id, &hash, bucket) {
                         Ok(salvaged) => {
                             if !salvaged.problems.is_empty() {
@@ -699,7 +701,7 @@ impl Persistence {
                     });
                 }
                 if !problems.is_empty() {
-                    if let Some(raw) = found.raw.get(&key).cloned() {
+                    if let Some(raw) = self.raw(found, &key) {
                         self.keep_damaged(found, &key, &raw, &format!("Some saved annotations of “{}” could not be read and are not shown ({})", document.title, summarise(&problems)), stamps);
                     } else {
                         found.problems.push(Notice::error(format!(
@@ -748,7 +750,7 @@ impl Persistence {
     fn clear_orphans(&mut self, found: &mut Found, workspace: &Workspace, stamps: &dyn Stamps) {
         let held: HashSet<&str> = workspace.documents().map(|d| d.id.as_str()).collect();
         let commits: HashSet<String> = found.commits.iter().map(|c| c.id.clone()).collect();
-        let mut keys: Vec<String> = found.raw.keys().cloned().collect();
+        let mut keys: Vec<String> = found.keys.iter().cloned().collect();
         keys.sort();
         let mut interrupted: HashSet<String> = HashSet::new();
         for key in &keys {
@@ -758,7 +760,7 @@ impl Persistence {
             if held.contains(id.as_str()) || self.revisions.document_deleted(&id) {
                 continue;
             }
-            let marker = stored::decode_text(&found.raw[key], &id)
+            let marker = stored::decode_text(&self.raw(found, key).unwrap_or_default(), &id)
                 .ok()
                 .and_then(|t| t.commit);
             if marker.is_some_and(|c| !commits.contains(&c)) {
@@ -778,7 +780,7 @@ impl Persistence {
             } else if interrupted.contains(&id) {
                 self.suspects.push(key);
             } else {
-                let raw = found.raw[&key].clone();
+                let raw = self.raw(found, &key).unwrap_or_default();
                 let reason =
                     format!("Data for a document that is not in your list (“{id}”) was found");
                 if self.keep_damaged(found, &key, &raw, &reason, stamps)

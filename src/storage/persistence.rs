@@ -90,6 +90,10 @@ pub struct Persistence {
     pub(super) seeds: Vec<Document>,
     /// Why the latest write failed, while anything is pending.
     pub(super) failure: Option<String>,
+    /// A hash of the value this tab last wrote or took in under each key:
+    /// while storage still holds it, nothing else was written there, and an
+    /// edit writes this tab's copy without reading the stored one.
+    pub(super) known: HashMap<String, u64>,
 }
 
 /// The writes that store what is pending, worked out before any is made.
@@ -297,7 +301,11 @@ impl Persistence {
         let mut merged_parts = Vec::new();
         let mut damaged = Vec::new();
         for part in parts {
-            let theirs = self.read_part(workspace, &part, &commits, &mut damaged);
+            let (theirs, raw_hash) = self.read_part(workspace, &part, &commits, &mut damaged);
+            match raw_hash {
+                Some(hash) => self.known.insert(part_key(&part), hash),
+                None => self.known.remove(&part_key(&part)),
+            };
             let ours = self.ours(workspace, &part);
             let merged = ours.merge(&theirs, oldest);
             if !theirs.same_as(&merged) {
@@ -540,9 +548,14 @@ impl Persistence {
                             self.text_hashes.insert(id.clone(), hash);
                         }
                     }
-                    let theirs = self.read_part(workspace, part, &commits, &mut plan.damaged);
                     let ours = self.ours(workspace, part);
-                    let merged = ours.merge(&theirs, oldest);
+                    let merged = if commits.is_empty() && self.holds_known(part) {
+                        ours.merge(&AnyMerged::empty(part), oldest)
+                    } else {
+                        let (theirs, _) =
+                            self.read_part(workspace, part, &commits, &mut plan.damaged);
+                        ours.merge(&theirs, oldest)
+                    };
                     plan.writes
                         .push((item.clone(), part_key(part), merged.encode(self, part)));
                     ours.add_to(&mut commit, part, self);
@@ -606,6 +619,7 @@ impl Persistence {
         }
         for (item, key, value) in &plan.writes {
             self.write(key, value)?;
+            self.known.insert(key.clone(), stored::content_hash(value));
             self.pending.done(item);
         }
         for (item, keys) in &plan.removals {
@@ -632,6 +646,7 @@ impl Persistence {
     fn remove(&mut self, key: &str) -> Result<(), StoreError> {
         self.store.remove(key)?;
         self.sizes.remove(key);
+        self.known.remove(key);
         Ok(())
     }
 
@@ -683,6 +698,7 @@ impl Persistence {
     fn rescan_sizes(&mut self) {
         let keys = self.store.keys().unwrap_or_default();
         self.sizes.clear();
+        self.known.clear();
         for key in keys {
             self.note_size(&key);
         }
@@ -724,7 +740,7 @@ impl Persistence {
         part: &Part,
         commits: &[Commit],
         damaged: &mut Vec<(String, String, String)>,
-    ) -> AnyMerged {
+    ) -> (AnyMerged, Option<u64>) {
         let key = part_key(part);
         let hash = match part {
             Part::Bucket(id, _) => self.text_hash(workspace, id),
@@ -735,6 +751,10 @@ impl Persistence {
             Ok(None)
         } else {
             self.store.read(&key)
+        };
+        let raw_hash = match &raw {
+            Ok(Some(raw)) => Some(stored::content_hash(raw)),
+            _ => None,
         };
         let mut merged = match raw {
             Ok(Some(raw)) => match AnyMerged::decode(part, &raw, &hash) {
@@ -756,7 +776,17 @@ impl Persistence {
                 merged = merged.merge(&from_commit, 0);
             }
         }
-        merged
+        (merged, raw_hash)
+    }
+
+    /// Whether storage still holds, under `part`'s key, the value this tab
+    /// last wrote or took in there.
+    fn holds_known(&self, part: &Part) -> bool {
+        let key = part_key(part);
+        let Some(known) = self.known.get(&key) else {
+            return false;
+        };
+        matches!(self.store.read(&key), Ok(Some(raw)) if stored::content_hash(&raw) == *known)
     }
 
     /// Adds to `merged` the stored buckets of documents that a merged list
@@ -784,7 +814,7 @@ impl Persistence {
                 if merged.iter().any(|(p, _)| *p == part) {
                     continue;
                 }
-                let theirs = self.read_part(workspace, &part, commits, damaged);
+                let (theirs, _) = self.read_part(workspace, &part, commits, damaged);
                 if !theirs.is_empty() {
                     merged.push((part, theirs));
                 }
