@@ -69,7 +69,6 @@ impl Persistence {
             text_hashes: HashMap::new(),
             seeds: seeds.clone(),
             failure: None,
-            known: HashMap::new(),
         };
         let unloaded = |persistence: Persistence, notices| Loaded {
             workspace: Workspace::new(seeds.clone(), default_labels()),

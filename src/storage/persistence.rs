@@ -90,10 +90,6 @@ pub struct Persistence {
     pub(super) seeds: Vec<Document>,
     /// Why the latest write failed, while anything is pending.
     pub(super) failure: Option<String>,
-    /// A hash of the value this tab last wrote or took in under each key:
-    /// while storage still holds it, nothing else was written there, and an
-    /// edit writes this tab's copy without reading the stored one.
-    pub(super) known: HashMap<String, u64>,
 }
 
 /// The writes that store what is pending, worked out before any is made.
@@ -163,7 +159,6 @@ impl Persistence {
             });
         for id in &touched.dropped {
             self.pending.forget_document(id);
-            self.revisions.forget_document(id);
         }
         for document in action.documents.iter().filter_map(|d| d.after.as_ref()) {
             self.text_hashes
@@ -301,11 +296,7 @@ impl Persistence {
         let mut merged_parts = Vec::new();
         let mut damaged = Vec::new();
         for part in parts {
-            let (theirs, raw_hash) = self.read_part(workspace, &part, &commits, &mut damaged);
-            match raw_hash {
-                Some(hash) => self.known.insert(part_key(&part), hash),
-                None => self.known.remove(&part_key(&part)),
-            };
+            let theirs = self.read_part(workspace, &part, &commits, &mut damaged);
             let ours = self.ours(workspace, &part);
             let merged = ours.merge(&theirs, oldest);
             if !theirs.same_as(&merged) {
@@ -548,14 +539,9 @@ impl Persistence {
                             self.text_hashes.insert(id.clone(), hash);
                         }
                     }
+                    let theirs = self.read_part(workspace, part, &commits, &mut plan.damaged);
                     let ours = self.ours(workspace, part);
-                    let merged = if commits.is_empty() && self.holds_known(part) {
-                        ours.merge(&AnyMerged::empty(part), oldest)
-                    } else {
-                        let (theirs, _) =
-                            self.read_part(workspace, part, &commits, &mut plan.damaged);
-                        ours.merge(&theirs, oldest)
-                    };
+                    let merged = ours.merge(&theirs, oldest);
                     plan.writes
                         .push((item.clone(), part_key(part), merged.encode(self, part)));
                     ours.add_to(&mut commit, part, self);
@@ -619,7 +605,6 @@ impl Persistence {
         }
         for (item, key, value) in &plan.writes {
             self.write(key, value)?;
-            self.known.insert(key.clone(), stored::content_hash(value));
             self.pending.done(item);
         }
         for (item, keys) in &plan.removals {
@@ -646,7 +631,6 @@ impl Persistence {
     fn remove(&mut self, key: &str) -> Result<(), StoreError> {
         self.store.remove(key)?;
         self.sizes.remove(key);
-        self.known.remove(key);
         Ok(())
     }
 
@@ -698,7 +682,6 @@ impl Persistence {
     fn rescan_sizes(&mut self) {
         let keys = self.store.keys().unwrap_or_default();
         self.sizes.clear();
-        self.known.clear();
         for key in keys {
             self.note_size(&key);
         }
@@ -740,7 +723,7 @@ impl Persistence {
         part: &Part,
         commits: &[Commit],
         damaged: &mut Vec<(String, String, String)>,
-    ) -> (AnyMerged, Option<u64>) {
+    ) -> AnyMerged {
         let key = part_key(part);
         let hash = match part {
             Part::Bucket(id, _) => self.text_hash(workspace, id),
@@ -751,10 +734,6 @@ impl Persistence {
             Ok(None)
         } else {
             self.store.read(&key)
-        };
-        let raw_hash = match &raw {
-            Ok(Some(raw)) => Some(stored::content_hash(raw)),
-            _ => None,
         };
         let mut merged = match raw {
             Ok(Some(raw)) => match AnyMerged::decode(part, &raw, &hash) {
@@ -776,17 +755,7 @@ impl Persistence {
                 merged = merged.merge(&from_commit, 0);
             }
         }
-        (merged, raw_hash)
-    }
-
-    /// Whether storage still holds, under `part`'s key, the value this tab
-    /// last wrote or took in there.
-    fn holds_known(&self, part: &Part) -> bool {
-        let key = part_key(part);
-        let Some(known) = self.known.get(&key) else {
-            return false;
-        };
-        matches!(self.store.read(&key), Ok(Some(raw)) if stored::content_hash(&raw) == *known)
+        merged
     }
 
     /// Adds to `merged` the stored buckets of documents that a merged list
@@ -814,7 +783,7 @@ impl Persistence {
                 if merged.iter().any(|(p, _)| *p == part) {
                     continue;
                 }
-                let (theirs, _) = self.read_part(workspace, &part, commits, damaged);
+                let theirs = self.read_part(workspace, &part, commits, damaged);
                 if !theirs.is_empty() {
                     merged.push((part, theirs));
                 }
@@ -866,7 +835,6 @@ impl Persistence {
                 (Part::Documents, AnyMerged::Documents(m)) => {
                     self.revisions.take_documents(&m);
                     for gone in &m.deleted {
-                        self.revisions.forget_document(&gone.0);
                         self.pending.forget_document(&gone.0);
                     }
                 }

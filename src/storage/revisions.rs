@@ -88,6 +88,13 @@ impl Revisions {
                             if replaced.is_some() {
                                 touched.cleared.push(after.id.clone());
                             }
+                            // Back after a removal (an undo): the tombstones
+                            // of its annotations deleted before are written
+                            // again, or a tab that still holds one of them
+                            // could bring it back.
+                            for bucket in self.tombstoned_buckets(&after.id) {
+                                touched.parts.push(Part::Bucket(after.id.clone(), bucket));
+                            }
                         }
                         (false, _) => {}
                     }
@@ -297,11 +304,6 @@ impl Revisions {
             .filter(|((id, _), tombstones)| id == document_id && !tombstones.is_empty())
             .map(|((_, bucket), _)| *bucket)
             .collect()
-    }
-
-    /// Forgets the buckets of a document that is gone.
-    pub fn forget_document(&mut self, document_id: &str) {
-        self.span_tombstones.retain(|(id, _), _| id != document_id);
     }
 
     /// Whether the list of documents marks `document_id` as deleted.

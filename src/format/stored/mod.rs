@@ -145,11 +145,6 @@ pub fn text_hash(text: &str) -> String {
     format!("{:016x}", fnv64(text.bytes()))
 }
 
-/// A 64-bit hash of a stored value, to tell whether it changed.
-pub fn content_hash(raw: &str) -> u64 {
-    fnv64(raw.bytes())
-}
-
 fn fnv64(bytes: impl Iterator<Item = u8>) -> u64 {
     bytes.fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
