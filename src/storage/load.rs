@@ -172,7 +172,9 @@ impl Persistence {
 
     /// Reads the old schema's keys, to be written anew and then removed.
     fn read_legacy(&mut self, found: &mut Found, stamps: &dyn Stamps) {
-        let mut keys: Vec<String> = found.keys.iter()
+        let mut keys: Vec<String> = found
+            .keys
+            .iter()
             .filter(|k| k.starts_with(v1::PREFIX))
             .cloned()
             .collect();
@@ -278,7 +280,9 @@ impl Persistence {
     /// Reads the commit records of changes a tab did not finish writing:
     /// merged in, they complete the change.
     fn read_commits(&mut self, found: &mut Found, stamps: &dyn Stamps) {
-        let mut keys: Vec<String> = found.keys.iter()
+        let mut keys: Vec<String> = found
+            .keys
+            .iter()
             .filter(|k| matches!(Key::parse(k), Some(Key::Commit(_))))
             .cloned()
             .collect();
