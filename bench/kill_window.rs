@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use support::app::{open_document, wait_for_app};
+use support::app::{open_document, wait_for_app, words};
 use support::browser::{BrowserKind, Session};
 use support::page::{self, TAG_BY_SCRIPT_JS};
 use support::{manifest_dir, serve_and_run, wait_until, Context, Failure, Res};
@@ -99,22 +99,4 @@ async fn run(kind: BrowserKind, delay_ms: u64) -> Res<usize> {
     .await?;
     let found = *found.lock().map_err(|e| Failure(e.to_string()))?;
     found.context("the count of edits kept")
-}
-
-fn words(text: &str) -> Vec<(usize, usize)> {
-    let mut found = Vec::new();
-    let mut start = None;
-    for (at, c) in text.chars().chain(std::iter::once(' ')).enumerate() {
-        match (c.is_alphabetic(), start) {
-            (true, None) => start = Some(at),
-            (false, Some(s)) => {
-                if at - s >= 4 {
-                    found.push((s, at));
-                }
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    found
 }

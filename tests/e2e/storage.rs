@@ -458,21 +458,7 @@ async fn wait_for_listed(client: &Client) -> Res<()> {
 
 /// A native export of 8 documents, each the article with 300 spans.
 fn big_import(text: &str) -> String {
-    let words: Vec<(usize, usize)> = {
-        let mut found = Vec::new();
-        let mut start = None;
-        for (at, c) in text.chars().chain(std::iter::once(' ')).enumerate() {
-            match (c.is_alphabetic(), start) {
-                (true, None) => start = Some(at),
-                (false, Some(s)) => {
-                    found.push((s, at));
-                    start = None;
-                }
-                _ => {}
-            }
-        }
-        found
-    };
+    let words = crate::support::app::words(text);
     let documents: Vec<Value> = (0..8)
         .map(|d| serde_json::json!({"id": format!("imported-{d}"), "file_name": format!("imported-{d}.txt"), "title": format!("Imported {d}"), "text": text}))
         .collect();

@@ -9,7 +9,7 @@ use fantoccini::wd::WindowHandle;
 use fantoccini::Client;
 use serde_json::json;
 
-use crate::support::app::{code_points, open_document, wait_for_app, wait_for_highlights};
+use crate::support::app::{code_points, open_document, wait_for_app, wait_for_highlights, words};
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT, TAG_BY_SCRIPT_JS};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
@@ -24,25 +24,6 @@ in_both_browsers!(
     firefox_storage_cleared_elsewhere,
     storage_cleared_elsewhere
 );
-
-/// The words of four or more letters of `text`, in code points.
-fn words(text: &str) -> Vec<(usize, usize)> {
-    let mut found = Vec::new();
-    let mut start = None;
-    for (at, c) in text.chars().chain(std::iter::once(' ')).enumerate() {
-        match (c.is_alphabetic(), start) {
-            (true, None) => start = Some(at),
-            (false, Some(s)) => {
-                if at - s >= 4 {
-                    found.push((s, at));
-                }
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    found
-}
 
 /// Opens a second window on the app, with the article open, and returns
 /// both windows' handles.

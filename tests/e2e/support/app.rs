@@ -135,6 +135,26 @@ pub async fn wait_for_highlights(
     .await
 }
 
+/// The words of four or more letters of `text`, as code-point ranges: spans
+/// to tag that never overlap.
+pub fn words(text: &str) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let mut start = None;
+    for (at, c) in text.chars().chain(std::iter::once(' ')).enumerate() {
+        match (c.is_alphabetic(), start) {
+            (true, None) => start = Some(at),
+            (false, Some(s)) => {
+                if at - s >= 4 {
+                    found.push((s, at));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
 /// The code points of the first occurrence of `needle` in `text`.
 pub fn code_points(text: &str, needle: &str) -> Res<(usize, usize)> {
     let byte = text
