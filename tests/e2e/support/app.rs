@@ -136,15 +136,23 @@ pub async fn wait_for_highlights(
 }
 
 /// The words of four or more letters of `text`, as code-point ranges: spans
-/// to tag that never overlap.
+/// to tag that never overlap, and that word snapping leaves as they are
+/// (a letter run joined to an apostrophe or a digit, as in “zone’s”, is
+/// part of a longer word, so it is left out).
 pub fn words(text: &str) -> Vec<(usize, usize)> {
+    let chars: Vec<char> = text.chars().collect();
+    let joins =
+        |c: Option<&char>| c.is_some_and(|c| matches!(c, '\'' | '’' | '.') || c.is_numeric());
     let mut found = Vec::new();
     let mut start = None;
-    for (at, c) in text.chars().chain(std::iter::once(' ')).enumerate() {
-        match (c.is_alphabetic(), start) {
+    for at in 0..=chars.len() {
+        let letter = chars.get(at).is_some_and(|c| c.is_alphabetic());
+        match (letter, start) {
             (true, None) => start = Some(at),
             (false, Some(s)) => {
-                if at - s >= 4 {
+                let whole =
+                    !joins(chars.get(at)) && !joins(s.checked_sub(1).and_then(|b| chars.get(b)));
+                if at - s >= 4 && whole {
                     found.push((s, at));
                 }
                 start = None;
