@@ -277,16 +277,22 @@ impl DocumentStore {
             .workspace
             .try_update_value(|w| w.apply(action))
             .unwrap_or(Err(EditError::Gone))?;
-        if action
+        let adds = action
             .documents
             .iter()
-            .any(|d| d.after.is_some() && d.before.is_none())
-        {
-            let room = self
-                .persistence
-                .try_update_value(|p| self.with(|w| p.fits(w, action, &BrowserStamps)))
-                .unwrap_or(Ok(()));
-            if let Err(no_room) = room {
+            .any(|d| d.after.is_some() && d.before.is_none());
+        let saved = self
+            .persistence
+            .try_update_value(|p| {
+                self.with(|w| match adds {
+                    true => p.save_if_fits(w, action, &BrowserStamps),
+                    false => Ok(p.save(w, action, &BrowserStamps)),
+                })
+            })
+            .unwrap_or_else(|| Ok(Saved::default()));
+        let saved = match saved {
+            Ok(saved) => saved,
+            Err(no_room) => {
                 let _ = self
                     .workspace
                     .try_update_value(|w| w.apply(&action.inverse()));
@@ -295,11 +301,7 @@ impl DocumentStore {
                     free: bytes(no_room.free),
                 });
             }
-        }
-        let saved = self
-            .persistence
-            .try_update_value(|p| self.with(|w| p.save(w, action, &BrowserStamps)))
-            .unwrap_or_default();
+        };
         self.redraw(&applied);
         self.take(saved);
         Ok(())

@@ -9,8 +9,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::format::stored::{
-    self, v1, Commit, DocumentEntry, Key, Merged, StoredError, StoredLabel, StoredSpan, APP_PREFIX,
-    BACKUP_PREFIX, BUCKETS,
+    self, v1, Commit, DocumentEntry, Entry, Key, Merged, Salvaged, StoredError, StoredLabel,
+    StoredSpan, APP_PREFIX, BACKUP_PREFIX, BUCKETS,
 };
 use crate::model::{
     default_labels, repair_document, repair_labels, seed_documents, suggest_color, text::CharIndex,
@@ -18,7 +18,7 @@ use crate::model::{
 };
 
 use super::pending::{Item, Pending};
-use super::persistence::{summarise, AnyMerged, Mode, Persistence};
+use super::persistence::{part_key, summarise, AnyMerged, Mode, Persistence};
 use super::revisions::{Part, Revisions};
 use super::store::{units, Store};
 use super::{day_of, Notice, Stamps};
@@ -29,6 +29,15 @@ pub struct Loaded {
     pub persistence: Persistence,
     pub workspace: Workspace,
     pub notices: Vec<Notice>,
+}
+
+/// What to say of a stored list that cannot be read whole: `some` when
+/// part of it can, with the problems; `none` when none can, with why, then
+/// `instead`, what is done about it.
+struct Unreadable<'a> {
+    some: &'a str,
+    none: &'a str,
+    instead: &'a str,
 }
 
 /// What a load gathers before the workspace is built.
@@ -318,37 +327,20 @@ impl Persistence {
     /// The label set: stored, merged with any commit, repaired to follow the
     /// rules of every label set.
     fn read_labels(&mut self, found: &mut Found, stamps: &dyn Stamps) -> Vec<Label> {
-        let key = stored::labels_key();
         let mut merged = std::mem::take(&mut found.labels);
-        if let Some(raw) = self.raw(found, &key) {
-            match stored::decode_labels(&raw) {
-                Ok(salvaged) => {
-                    if !salvaged.problems.is_empty() {
-                        found.rewrite.insert(Part::Labels);
-                        self.keep_damaged(
-                            found,
-                            &key,
-                            &raw,
-                            &format!(
-                                "Some saved labels could not be read ({})",
-                                summarise(&salvaged.problems)
-                            ),
-                            stamps,
-                        );
-                    }
-                    merged = salvaged.value.merge(&merged, 0);
-                }
-                Err(e) => {
-                    found.rewrite.insert(Part::Labels);
-                    self.keep_damaged(
-                        found,
-                        &key,
-                        &raw,
-                        &format!("The saved label set could not be read ({e}); the default labels are used, with any label your annotations name"),
-                        stamps,
-                    );
-                }
-            }
+        let stored_labels = self.read_list(
+            found,
+            Part::Labels,
+            stored::decode_labels,
+            Unreadable {
+                some: "Some saved labels could not be read",
+                none: "The saved label set could not be read",
+                instead: "the default labels are used, with any label your annotations name",
+            },
+            stamps,
+        );
+        if let Some(Ok(labels)) = stored_labels {
+            merged = labels.merge(&merged, 0);
         }
         for commit in &found.commits {
             if let Some(labels) = &commit.labels {
@@ -394,38 +386,21 @@ impl Persistence {
         stamps: &dyn Stamps,
         day: u32,
     ) -> Vec<Document> {
-        let key = stored::documents_key();
         let mut merged = std::mem::take(&mut found.documents);
-        if let Some(raw) = self.raw(found, &key) {
-            match stored::decode_documents(&raw) {
-                Ok(salvaged) => {
-                    if !salvaged.problems.is_empty() {
-                        found.rewrite.insert(Part::Documents);
-                        self.keep_damaged(
-                            found,
-                            &key,
-                            &raw,
-                            &format!(
-                                "Some entries of your list of documents could not be read ({})",
-                                summarise(&salvaged.problems)
-                            ),
-                            stamps,
-                        );
-                    }
-                    merged = salvaged.value.merge(&merged, 0);
-                }
-                Err(e) => {
-                    found.rewrite.insert(Part::Documents);
-                    self.keep_damaged(
-                        found,
-                        &key,
-                        &raw,
-                        &format!("The list of your documents could not be read ({e}); it was made again from the texts stored"),
-                        stamps,
-                    );
-                    merged = merged.merge(&self.documents_from_texts(found), 0);
-                }
-            }
+        match self.read_list(
+            found,
+            Part::Documents,
+            stored::decode_documents,
+            Unreadable {
+                some: "Some entries of your list of documents could not be read",
+                none: "The list of your documents could not be read",
+                instead: "it was made again from the texts stored",
+            },
+            stamps,
+        ) {
+            Some(Ok(documents)) => merged = documents.merge(&merged, 0),
+            Some(Err(())) => merged = merged.merge(&self.documents_from_texts(found), 0),
+            None => {}
         }
         for commit in &found.commits {
             if let Some(documents) = &commit.documents {
@@ -496,6 +471,38 @@ impl Persistence {
         }
         self.hash_texts(&documents);
         documents
+    }
+
+    /// The stored list under `part`'s key (labels or documents): `None` if
+    /// there is none, what could be read of it, or `Err` if nothing could.
+    /// Whatever could not be read is backed up and reported in `words`, and
+    /// the key is marked to be written again.
+    fn read_list<E: Entry>(
+        &mut self,
+        found: &mut Found,
+        part: Part,
+        decode: fn(&str) -> Result<Salvaged<Merged<E>>, StoredError>,
+        words: Unreadable,
+        stamps: &dyn Stamps,
+    ) -> Option<Result<Merged<E>, ()>> {
+        let Unreadable {
+            some,
+            none,
+            instead,
+        } = words;
+        let key = part_key(&part);
+        let raw = self.raw(found, &key)?;
+        let (read, what) = match decode(&raw) {
+            Ok(salvaged) if salvaged.problems.is_empty() => return Some(Ok(salvaged.value)),
+            Ok(salvaged) => {
+                let what = format!("{some} ({})", summarise(&salvaged.problems));
+                (Ok(salvaged.value), what)
+            }
+            Err(e) => (Err(()), format!("{none} ({e}); {instead}")),
+        };
+        found.rewrite.insert(part);
+        self.keep_damaged(found, &key, &raw, &what, stamps);
+        Some(read)
     }
 
     /// A list of documents made from what is stored when the list itself

@@ -168,16 +168,24 @@ impl Persistence {
         self.pending.add(&touched)
     }
 
-    /// Whether `action`, just applied to `workspace`, can be stored in the
-    /// space left, counting the commit record written on the way.
-    pub fn fits(
+    /// Records and writes `action`, just applied to `workspace`, as
+    /// [`Persistence::save`] does, if what it stores fits in the space left,
+    /// counting the commit record written on the way. If it does not,
+    /// nothing is recorded or written, and the sizes say why.
+    pub fn save_if_fits(
         &mut self,
         workspace: &Workspace,
         action: &Action,
         stamps: &dyn Stamps,
-    ) -> Result<(), NoRoom> {
+    ) -> Result<Saved, NoRoom> {
         if self.mode != Mode::Writable {
-            return Ok(());
+            return Ok(self.save(workspace, action, stamps));
+        }
+        let mut saved = Saved::default();
+        if let Err(why) = self.check_meta(workspace, stamps, &mut saved.notices) {
+            self.record(workspace, action, stamps);
+            self.failure = Some(why);
+            return Ok(saved);
         }
         // Sizes as they are now: anything on the page may have written.
         self.rescan_sizes();
@@ -188,14 +196,15 @@ impl Persistence {
         );
         self.record(workspace, action, stamps);
         let plan = self.plan(workspace, stamps);
-        (self.revisions, self.pending, self.text_hashes) = kept;
         let used: usize = self.sizes.values().sum();
         let free = QUOTA_UNITS.saturating_sub(used);
         let needed = self.peak(&plan);
         if needed > free {
+            (self.revisions, self.pending, self.text_hashes) = kept;
             return Err(NoRoom { needed, free });
         }
-        Ok(())
+        self.write_plan(plan, stamps, &mut saved);
+        Ok(saved)
     }
 
     /// How much more storage `plan` takes at its peak: when its commit
@@ -234,6 +243,13 @@ impl Persistence {
             return saved;
         }
         let plan = self.plan(workspace, stamps);
+        self.write_plan(plan, stamps, &mut saved);
+        saved
+    }
+
+    /// Makes the writes of `plan`; what they merged in from elsewhere goes
+    /// into `saved`, for the workspace to take in.
+    fn write_plan(&mut self, plan: Plan, stamps: &dyn Stamps, saved: &mut Saved) {
         match self.execute(&plan, stamps) {
             Ok(()) => {
                 self.failure = None;
@@ -243,7 +259,6 @@ impl Persistence {
             }
             Err(e) => self.failure = Some(e.to_string()),
         }
-        saved
     }
 
     /// Reads the keys another tab changed (all of them if `keys` is

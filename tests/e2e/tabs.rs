@@ -392,14 +392,8 @@ async fn soak(session: Session, url: String) -> Res<()> {
     switch(client, &fresh).await?;
     client.goto(&url).await.context("opening the app")?;
     wait_for_app(client).await?;
-    let labels = [
-        "Person",
-        "Organization",
-        "Location",
-        "Date",
-        "Quantity",
-        "Event",
-    ];
+    // The default labels, whose hotkeys are 1 to 6 in order.
+    let labels = span_annotator::model::default_labels();
     let mut want: Vec<(usize, usize, String)> = model
         .iter()
         .enumerate()
@@ -408,7 +402,7 @@ async fn soak(session: Session, url: String) -> Res<()> {
                 (
                     words[w].0,
                     words[w].1,
-                    labels[(k as u8 - b'1') as usize].to_string(),
+                    labels[(k as u8 - b'1') as usize].name.clone(),
                 )
             })
         })

@@ -240,10 +240,18 @@ fn a_document_that_does_not_fit_is_refused_before_anything_is_written() {
     let action = tab.workspace.plan_add_documents(vec![document]).unwrap();
     let mut ws = tab.workspace.clone();
     ws.apply(&action).unwrap();
-    let room = tab.persistence.fits(&ws, &action, tab.stamps.as_ref());
+    let before = store.snapshot();
+    let room = tab
+        .persistence
+        .save_if_fits(&ws, &action, tab.stamps.as_ref());
     let no_room = room.unwrap_err();
     assert!(no_room.needed > no_room.free, "{no_room:?}");
     assert_eq!(tab.status().pending, 0);
+    assert_eq!(
+        store.snapshot(),
+        before,
+        "a refused document wrote something"
+    );
     let small = Document::added(
         "small".into(),
         "small.txt".into(),
@@ -251,12 +259,13 @@ fn a_document_that_does_not_fit_is_refused_before_anything_is_written() {
         "",
     );
     let action = tab.workspace.plan_add_documents(vec![small]).unwrap();
-    let mut ws = tab.workspace.clone();
-    ws.apply(&action).unwrap();
-    assert!(tab
+    assert!(tab.workspace.apply(&action).is_ok());
+    let saved = tab
         .persistence
-        .fits(&ws, &action, tab.stamps.as_ref())
-        .is_ok());
+        .save_if_fits(&tab.workspace, &action, tab.stamps.as_ref());
+    assert!(saved.is_ok());
+    assert_eq!(tab.status().pending, 0);
+    assert_eq!(Tab::open(&store, "b").export(), tab.export());
 }
 
 /// A tab closed right after its Nth edit keeps all N: every kind of edit is

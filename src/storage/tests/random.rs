@@ -71,15 +71,6 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-const LABELS: [&str; 6] = [
-    "Person",
-    "Organization",
-    "Location",
-    "Date",
-    "Quantity",
-    "Event",
-];
-
 /// What the user sees: each annotation's document, quote, label and note,
 /// by id, and the documents by id.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -136,6 +127,10 @@ proptest! {
 
 fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
     restart_numbers();
+    let labels: Vec<String> = crate::model::default_labels()
+        .into_iter()
+        .map(|l| l.name)
+        .collect();
     let store = MemoryStore::new();
     let mut a = Tab::open(&store, "a");
     let mut b = Tab::open(&store, "b");
@@ -153,7 +148,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 let tab = if in_b { &mut b } else { &mut a };
                 tab.sync(None);
                 let doc = usize::from(doc) % tab.workspace.document_count().max(1);
-                tab.tag_word(doc, usize::from(nth) % 40, LABELS[usize::from(label)]);
+                tab.tag_word(doc, usize::from(nth) % 40, &labels[usize::from(label)]);
             }
             Op::Retag {
                 b: in_b,
@@ -163,7 +158,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 let tab = if in_b { &mut b } else { &mut a };
                 tab.sync(None);
                 if let Some((doc, id)) = pick(tab, p) {
-                    tab.retag(doc, &id, LABELS[usize::from(label)]);
+                    tab.retag(doc, &id, &labels[usize::from(label)]);
                 }
             }
             Op::Delete { b: in_b, pick: p } => {
