@@ -1,14 +1,12 @@
-//! A client-only text span annotator.
+//! A client-only text span annotator: the browser app built on `span_core`.
 //!
-//! - [`model`]: the pure core (documents, labels, annotations), in code points;
-//! - [`format`]: the stored schema and export formats, pure encode/decode;
-//! - [`browser`]: the thin layer that touches the DOM, storage and downloads;
-//! - [`state`]: the live, reactive handle the components share;
-//! - [`components`]: the view.
+//! - [`components`]: the view;
+//! - [`state`]: the live, reactive handles the components share;
+//! - [`browser`]: the thin layer that touches the DOM, storage and downloads.
+//!
+//! Documents, labels, annotations, the formats and the storage engine are
+//! the pure core, `span_core` (`crates/span-core`).
 
 pub mod browser;
 pub mod components;
-pub mod format;
-pub mod model;
 pub mod state;
-pub mod storage;

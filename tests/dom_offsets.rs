@@ -8,7 +8,7 @@
 //! own layout, so the test exercises what the app renders.
 
 use span_annotator::browser::selection::{selected_span, PARAGRAPH_START};
-use span_annotator::model::{segments, text, Annotation, Paragraphs};
+use span_core::model::{segments, text, Annotation, Paragraphs};
 use wasm_bindgen_test::*;
 use web_sys::{Document, Element, Node};
 

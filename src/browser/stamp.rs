@@ -3,8 +3,8 @@
 
 use std::cell::RefCell;
 
-use crate::model::Clock;
-use crate::storage::Stamps;
+use span_core::model::Clock;
+use span_core::storage::Stamps;
 
 thread_local! {
     /// One clock for the page, so that it remembers its last good reading

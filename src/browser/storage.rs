@@ -1,10 +1,10 @@
 //! localStorage as a [`Store`]: plain strings in and out, and a plain
 //! message when the browser refuses. What the strings mean is
-//! `format::stored`'s business, and when to write them `crate::storage`'s.
+//! `format::stored`'s business, and when to write them `span_core::storage`'s.
 
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::storage::{Store, StoreError};
+use span_core::storage::{Store, StoreError};
 
 /// The site's localStorage.
 pub struct LocalStore {

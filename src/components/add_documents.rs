@@ -8,8 +8,8 @@ use web_sys::DragEvent;
 
 use crate::browser::files::{self, ChosenFile};
 use crate::browser::stamp;
-use crate::model::{text_of_file, text_of_input, Document, TextError, MAX_TEXT_BYTES};
 use crate::state::{Notice, View};
+use span_core::model::{text_of_file, text_of_input, Document, TextError, MAX_TEXT_BYTES};
 
 /// The file name a pasted text gets (made unique if taken).
 const PASTED_FILE_NAME: &str = "pasted.txt";

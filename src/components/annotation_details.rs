@@ -12,8 +12,8 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
 use crate::browser::is_focused;
-use crate::model::{Annotation, Label};
 use crate::state::{Drafts, View};
+use span_core::model::{Annotation, Label};
 
 #[component]
 pub fn AnnotationDetails() -> impl IntoView {

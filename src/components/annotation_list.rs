@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use crate::model::{Annotation, Label};
 use crate::state::View;
+use span_core::model::{Annotation, Label};
 
 /// How many entries are added to the page at a time.
 const PAGE: usize = 200;
@@ -360,7 +360,7 @@ impl Entry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::default_labels;
+    use span_core::model::default_labels;
 
     fn annotation(id: &str, label: &str, quote: &str, note: Option<&str>) -> Annotation {
         Annotation {

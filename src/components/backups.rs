@@ -5,9 +5,9 @@
 use leptos::{html, prelude::*};
 
 use crate::browser::download::download;
-use crate::model::megabytes;
 use crate::state::{DocumentStore, Notice};
-use crate::storage::{bytes, BackupInfo};
+use span_core::model::megabytes;
+use span_core::storage::{bytes, BackupInfo};
 
 /// The button that opens the list, shown while there are backups.
 #[component]

@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 
 use crate::browser::download::download;
-use crate::format::{brat, conll, doccano, native, w3c};
-use crate::model::Workspace;
 use crate::state::{Notice, View};
+use span_core::format::{brat, conll, doccano, native, w3c};
+use span_core::model::Workspace;
 
 /// The formats offered, in the order shown.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -7,10 +7,10 @@ use web_sys::KeyboardEvent;
 
 use crate::browser::files::{self, ChosenFile};
 use crate::browser::stamp;
-use crate::format::import;
-use crate::model::import::{plan, ImportError, ImportPlan, Incoming, Mode};
-use crate::model::megabytes;
 use crate::state::{Notice, View};
+use span_core::format::import;
+use span_core::model::import::{plan, ImportError, ImportPlan, Incoming, Mode};
+use span_core::model::megabytes;
 
 /// The largest file read for import; larger ones are refused unread.
 const MAX_IMPORT_BYTES: usize = 64_000_000;

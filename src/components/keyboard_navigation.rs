@@ -13,8 +13,8 @@ use web_sys::{Element, KeyboardEvent};
 
 use super::reading_pane::paragraph_element;
 use crate::browser::selection;
-use crate::model::snap::Unit;
 use crate::state::View;
+use span_core::model::snap::Unit;
 
 /// Handles a key pressed in the reading pane.
 pub fn on_pane_key(view: View, pane: &Element, event: &KeyboardEvent) {
@@ -73,7 +73,7 @@ pub fn on_pane_key(view: View, pane: &Element, event: &KeyboardEvent) {
 /// character or, with `word`, to the next word edge.
 fn resize(
     view: View,
-    annotation: &crate::model::Annotation,
+    annotation: &span_core::model::Annotation,
     forward: bool,
     start: bool,
     word: bool,

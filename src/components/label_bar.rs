@@ -7,8 +7,8 @@ use leptos::{html, prelude::*};
 
 use super::label_editor::{LabelEditor, EDITOR_ID, OPEN_BUTTON_ID};
 use super::reading_pane::tag_selection;
-use crate::model::cues;
 use crate::state::View;
+use span_core::model::cues;
 
 #[component]
 pub fn LabelBar(pane: NodeRef<html::Div>) -> impl IntoView {

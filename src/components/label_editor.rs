@@ -25,13 +25,13 @@ use leptos::{ev, prelude::*};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement};
 
-use crate::model::normalize_name;
-use crate::model::{
+use crate::state::{Drafts, Notice, View};
+use span_core::model::normalize_name;
+use span_core::model::{
     cues, hotkey_owner, label_usage, plan_add_label, plan_delete_label, plan_move_label,
     plan_recolor, plan_rename_label, plan_set_hotkey, single_char, suggest_color, suggest_hotkey,
     Action, Cue, Disposal, Label, LabelError, MAX_NAME_CHARS,
 };
-use crate::state::{Drafts, Notice, View};
 
 /// The `id` of the editor panel, which the button opening it controls.
 pub const EDITOR_ID: &str = "label-editor";

@@ -23,8 +23,8 @@ use super::keyboard_navigation::{on_pane_key, paragraph_at, Caret};
 use super::span_handles::SpanHandles;
 use crate::browser::near_viewport::NearViewport;
 use crate::browser::selection;
-use crate::model::{segments, Annotation, LabelCues, Workspace};
 use crate::state::{Notice, View};
+use span_core::model::{segments, Annotation, LabelCues, Workspace};
 
 /// Tags what is selected in `pane` with `label`, and selects the new
 /// annotation with the caret at its end. With nothing selected in the page,

@@ -16,10 +16,10 @@ use leptos::prelude::*;
 
 use crate::browser::stamp::{self, BrowserStamps};
 use crate::browser::storage::LocalStore;
-use crate::model::{
+use span_core::model::{
     Action, Annotation, Applied, Change, Document, EditError, History, Label, Workspace,
 };
-use crate::storage::{bytes, BackupInfo, NoStore, Notice, Persistence, Saved, StoreError};
+use span_core::storage::{bytes, BackupInfo, NoStore, Notice, Persistence, Saved, StoreError};
 
 use super::SaveStatus;
 

@@ -9,9 +9,9 @@ mod keeping;
 mod status;
 mod view;
 
-pub use crate::storage::Notice;
 pub use document_store::*;
 pub use drafts::*;
 pub use keeping::keep;
+pub use span_core::storage::Notice;
 pub use status::*;
 pub use view::*;

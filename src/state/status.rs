@@ -1,8 +1,8 @@
 //! What the status line says about saving, in words: pure, so that what the
 //! user is told is tested natively and never claims more than is true.
 
-use crate::model::megabytes;
-use crate::storage::{bytes, Mode, Status, QUOTA_UNITS, WARN_SHARE};
+use span_core::model::megabytes;
+use span_core::storage::{bytes, Mode, Status, QUOTA_UNITS, WARN_SHARE};
 
 /// Where saving stands, as the status line shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]

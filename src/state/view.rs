@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::model::{Annotation, Workspace};
+use span_core::model::{Annotation, Workspace};
 
 use super::DocumentStore;
 
@@ -70,7 +70,7 @@ impl View {
             return;
         }
         if let Some(title) = open.and_then(|id| self.store.removed_elsewhere(&id)) {
-            self.store.tell(crate::storage::Notice::error(format!(
+            self.store.tell(span_core::storage::Notice::error(format!(
                 "“{title}”, the document open here, was removed in another tab."
             )));
         }
@@ -173,7 +173,7 @@ impl View {
     }
 
     /// Adds `documents` after the others and opens the first of them.
-    pub fn add_documents(&self, documents: Vec<crate::model::Document>) -> bool {
+    pub fn add_documents(&self, documents: Vec<span_core::model::Document>) -> bool {
         match self.store.add_documents(documents) {
             Some(first) => {
                 self.open(first);
@@ -198,7 +198,7 @@ impl View {
 
     /// Opens the document an undone or redone action changed, unless it
     /// changed the label set, which may touch every document.
-    fn show(&self, action: &crate::model::Action) {
+    fn show(&self, action: &span_core::model::Action) {
         if let Some(step) = action.documents.iter().find(|d| !d.removes()) {
             self.open(step.position);
             return;

@@ -17,8 +17,8 @@ use fantoccini::Client;
 use serde::Deserialize;
 use serde_json::{json, Value};
 // Planted as the previous version stored them: loading moves them on.
-use span_annotator::format::stored::v1::{bucket_key, documents_key, text_key};
-use span_annotator::format::stored::{bucket_of, text_hash};
+use span_core::format::stored::v1::{bucket_key, documents_key, text_key};
+use span_core::format::stored::{bucket_of, text_hash};
 
 use crate::support::app::{
     code_points, detail_card_ids, doc_item, open_document, open_seed, store_and_reload,

@@ -7,7 +7,7 @@
 use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use serde_json::{json, Value};
 // Planted as the previous version stored them: loading moves them on.
-use span_annotator::format::stored::v1::{documents_key, text_key};
+use span_core::format::stored::v1::{documents_key, text_key};
 
 use crate::support::app::{
     code_points, doc_item, export_annotations, open_document, open_seed, store_and_reload,

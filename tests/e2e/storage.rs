@@ -9,7 +9,7 @@
 
 use fantoccini::Client;
 use serde_json::Value;
-use span_annotator::format::stored::{
+use span_core::format::stored::{
     bucket_key, bucket_of, decode_backup, encode_bucket, text_hash, Merged, StoredSpan,
 };
 
@@ -472,7 +472,7 @@ fn big_import(text: &str) -> String {
         })
         .collect();
     serde_json::json!({"format": "span-annotator", "version": 1, "offset_unit": "codepoint",
-        "labels": span_annotator::model::default_labels(), "documents": documents, "annotations": annotations})
+        "labels": span_core::model::default_labels(), "documents": documents, "annotations": annotations})
     .to_string()
 }
 

@@ -393,7 +393,7 @@ async fn soak(session: Session, url: String) -> Res<()> {
     client.goto(&url).await.context("opening the app")?;
     wait_for_app(client).await?;
     // The default labels, whose hotkeys are 1 to 6 in order.
-    let labels = span_annotator::model::default_labels();
+    let labels = span_core::model::default_labels();
     let mut want: Vec<(usize, usize, String)> = model
         .iter()
         .enumerate()

@@ -202,7 +202,7 @@ pub fn stored_document(
     text: &str,
     spans: &[(usize, usize, &str)],
 ) -> Vec<(String, String)> {
-    use span_annotator::format::stored::{self, DocumentEntry, Merged, StoredSpan};
+    use span_core::format::stored::{self, DocumentEntry, Merged, StoredSpan};
     let list = Merged {
         order: 1,
         entries: vec![DocumentEntry {

@@ -94,7 +94,7 @@ pub fn seed_documents() -> Vec<Document> {
             Document::new(
                 $stem,
                 concat!($stem, ".txt"),
-                include_str!(concat!("../../seeds/", $stem, ".txt")),
+                include_str!(concat!("../../../../seeds/", $stem, ".txt")),
             )
         };
     }
@@ -152,7 +152,11 @@ mod tests {
         let docs = seed_documents();
         assert_eq!(docs.len(), 3);
         for doc in &docs {
-            let path = format!("{}/seeds/{}", env!("CARGO_MANIFEST_DIR"), doc.file_name);
+            let path = format!(
+                "{}/../../seeds/{}",
+                env!("CARGO_MANIFEST_DIR"),
+                doc.file_name
+            );
             assert_eq!(
                 doc.text,
                 std::fs::read_to_string(path).unwrap(),

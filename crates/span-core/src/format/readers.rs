@@ -52,7 +52,7 @@ impl Drop for Scratch {
 /// passed, with what it printed.
 fn run(script: &str, args: &[&dyn AsRef<std::ffi::OsStr>]) -> (bool, String) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/readers")
+        .join("../../tests/readers")
         .join(script);
     let mut command = Command::new("python3");
     command.arg(&path);
