@@ -8,19 +8,14 @@ use web_sys::KeyboardEvent;
 use crate::browser::files::{self, ChosenFile};
 use crate::browser::stamp;
 use crate::state::{Notice, View};
-use span_core::format::import;
-use span_core::model::import::{plan, ImportError, ImportPlan, Incoming, Mode};
-use span_core::model::megabytes;
-
-/// The largest file read for import; larger ones are refused unread.
-const MAX_IMPORT_BYTES: usize = 64_000_000;
+use span_core::format::registry::{self, Read};
+use span_core::model::import::{plan, ImportError, ImportPlan, Mode};
 
 /// A file read and understood, waiting for the person to confirm.
 #[derive(Clone)]
 struct Pending {
     file_name: String,
-    format: &'static str,
-    incoming: Incoming,
+    read: Read,
 }
 
 /// The "Import" control; the dialog opens once a file is read.
@@ -41,17 +36,19 @@ pub fn ImportControl(
             spawn_local(async move {
                 match read(&file).await {
                     Ok(read) => pending.set(Some(read)),
-                    Err(why) => view.store.tell(Notice::error(format!(
-                        "“{}” was not imported: {why}. Nothing changed.",
-                        file.name
-                    ))),
+                    Err(why) => view
+                        .store
+                        .tell(Notice::error(registry::not_imported(&file.name, &why))),
                 }
             });
         }
     };
     view! {
         <div class="import-control">
-            <label class="button" title="Import annotations: native JSON, W3C Web Annotation or doccano JSONL (Alt+I)">
+            <label
+                class="button"
+                title=format!("Import annotations: {} (Alt+I)", registry::readable_names())
+            >
                 "Import"
                 <input
                     type="file"
@@ -70,26 +67,11 @@ pub fn ImportControl(
 
 /// Reads `file` and works out its format and contents.
 async fn read(file: &ChosenFile) -> Result<Pending, String> {
-    if file.size > MAX_IMPORT_BYTES {
-        return Err(format!(
-            "it is {}, more than the {} an import can be",
-            megabytes(file.size),
-            megabytes(MAX_IMPORT_BYTES)
-        ));
-    }
-    let bytes = file.bytes().await?;
-    let contents = std::str::from_utf8(&bytes).map_err(|e| {
-        format!(
-            "it is not UTF-8 text (byte {} is 0x{:02X})",
-            e.valid_up_to(),
-            bytes[e.valid_up_to()]
-        )
-    })?;
-    let (format, incoming) = import::read(contents).map_err(|e| e.to_string())?;
+    registry::check_size(file.size)?;
+    let read = registry::read_bytes(&file.bytes().await?)?;
     Ok(Pending {
         file_name: file.name.clone(),
-        format,
-        incoming,
+        read,
     })
 }
 
@@ -100,8 +82,7 @@ fn ImportDialog(read: Pending, pending: RwSignal<Option<Pending>>) -> impl IntoV
     let mode = RwSignal::new(Mode::Merge);
     let Pending {
         file_name,
-        format,
-        incoming,
+        read: Read { format, incoming },
     } = read;
     let now = stamp::now();
     let planned: Memo<Result<ImportPlan, ImportError>> = Memo::new(move |_| {
@@ -150,7 +131,7 @@ fn ImportDialog(read: Pending, pending: RwSignal<Option<Pending>>) -> impl IntoV
                 }
             >
                 <h2 id="import-title">"Import “" {file_name} "”"</h2>
-                <p class="import-format">{format!("Read as {format}.")}</p>
+                <p class="import-format">{registry::read_as(format)}</p>
                 <fieldset>
                     <legend>"How"</legend>
                     <label>
@@ -184,7 +165,7 @@ fn ImportDialog(read: Pending, pending: RwSignal<Option<Pending>>) -> impl IntoV
                     .into_any(),
                     Err(e) => view! {
                         <p class="import-error" data-testid="import-error" role="alert">
-                            {format!("This cannot be imported: {e}. Nothing will change.")}
+                            {registry::cannot_import(&e)}
                         </p>
                     }
                     .into_any(),

@@ -28,7 +28,7 @@
 //!   `Homs provinces.<NBSP>\n“The` above loses its no-break space). A span with no line break is
 //!   written exactly as it is. A span of only white space cannot be
 //!   written: brat reads an empty text as missing and has no fragment to
-//!   keep; such spans are left out and counted in [`BratExport::left_out`].
+//!   keep; such spans are left out and counted in the file's `left_out`.
 //! - **Types**: a brat type is one word of `[A-Za-z0-9_-]`. A label becomes
 //!   brat's own storage form of its name (`normalize_to_storage_form` in
 //!   `projectconfig.py`: every other character, space included, made `_`),
@@ -58,9 +58,9 @@ use std::io::Write as _;
 
 use rawzip::time::UtcDateTime;
 use rawzip::DataDescriptorOutput;
-use thiserror::Error;
 
-use super::fields::{fitted_names, is_python_line_break, is_python_space};
+use super::split_fields::{fitted_names, is_python_line_break, is_python_space};
+use super::{ExportError, ExportFile};
 use crate::model::{Annotation, Label, Numbering, SpanIndex, Workspace};
 
 pub const FILE_NAME: &str = "annotations.brat.zip";
@@ -76,29 +76,20 @@ const RESERVED: [&str; 4] = [
     "ATTRIBUTE_DEFAULT",
 ];
 
-/// A reason the zip could not be written.
-#[derive(Debug, Error)]
-pub enum BratError {
-    #[error("the brat zip could not be written: {0}")]
-    Zip(String),
-}
-
-/// The zip, and how many spans it could not hold.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BratExport {
-    pub zip: Vec<u8>,
-    /// Spans of only white space, which brat cannot show.
-    pub left_out: usize,
-}
+/// Why spans are left out of the collection.
+const LEFT_OUT: &str = "spans of only white space, which brat cannot show";
 
 /// The brat collection of the documents at `documents` (positions in
 /// `workspace`; positions past the end are skipped), zipped.
-pub fn export(workspace: &Workspace, documents: &[usize]) -> Result<BratExport, BratError> {
+pub fn export(workspace: &Workspace, documents: &[usize]) -> Result<ExportFile, ExportError> {
     let (files, left_out) = collection(workspace, documents);
-    Ok(BratExport {
-        zip: zip(&files)?,
-        left_out,
-    })
+    let file = ExportFile {
+        name: FILE_NAME,
+        media_type: MEDIA_TYPE,
+        bytes: zip(&files)?,
+        left_out: None,
+    };
+    Ok(file.leaving_out(left_out, LEFT_OUT))
 }
 
 /// The files of the collection, as (path in the zip, contents), and how many
@@ -332,12 +323,13 @@ fn unique_stem(file_name: &str, taken: &mut HashSet<String>, numbers: &mut Numbe
 
 /// A zip of `files` (path, contents), stored uncompressed and dated
 /// 1980-01-01 00:00 UTC.
-pub(super) fn zip(files: &[(String, String)]) -> Result<Vec<u8>, BratError> {
+pub(super) fn zip(files: &[(String, String)]) -> Result<Vec<u8>, ExportError> {
     const DATED: UtcDateTime = match UtcDateTime::from_components(1980, 1, 1, 0, 0, 0, 0) {
         Some(date) => date,
         None => panic!("a valid date"),
     };
-    let error = |e: &dyn std::fmt::Display| BratError::Zip(e.to_string());
+    let error =
+        |e: &dyn std::fmt::Display| ExportError(format!("the brat zip could not be written: {e}"));
     let mut archive = rawzip::ZipArchiveWriter::new(Vec::new());
     for (path, contents) in files {
         let (mut entry, _) = archive
@@ -548,8 +540,8 @@ mod tests {
     fn the_zip_holds_the_collection() {
         let ws = samples::workspace();
         let export = export(&ws, &samples::all(&ws)).unwrap();
-        assert_eq!(export.left_out, 1);
-        assert!(export.zip.starts_with(b"PK\x03\x04"));
+        assert_eq!(export.left_out_spans(), 1);
+        assert!(export.bytes.starts_with(b"PK\x03\x04"));
         let again = super::export(&ws, &samples::all(&ws)).unwrap();
         assert_eq!(export, again, "the same bytes every time");
         let conf = annotation_conf(ws.labels(), brat_type);

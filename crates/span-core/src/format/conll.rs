@@ -37,12 +37,13 @@
 //!   get `_2`, `_3`…).
 //! - **Overlaps** cannot be shown: where spans share a token, the longest
 //!   (in code points, then the first) is kept and the others are left out,
-//!   as are spans that cover no token (only white space). [`ConllExport`]
-//!   says how many.
+//!   as are spans that cover no token (only white space). The file's
+//!   `left_out` says how many.
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::fields::{fitted_names, is_python_space};
+use super::split_fields::{fitted_names, is_python_space};
+use super::{ExportError, ExportFile};
 use crate::model::{Annotation, SpanIndex, Workspace};
 
 pub const FILE_NAME: &str = "annotations.conll";
@@ -50,13 +51,8 @@ pub const MEDIA_TYPE: &str = "text/plain;charset=utf-8";
 /// The line each document opens with.
 pub const DOCUMENT_START: &str = "-DOCSTART- -X- O O";
 
-/// The file, and how many spans it could not hold.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConllExport {
-    pub text: String,
-    /// Spans that overlapped a longer one, or covered no token.
-    pub left_out: usize,
-}
+/// Why spans are left out of the file.
+const LEFT_OUT: &str = "spans that overlap a longer one, or cover no token";
 
 /// A run of the text with no white space, in code points.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,7 +64,12 @@ struct Token<'a> {
 
 /// The tagged tokens of the documents at `documents` (positions in
 /// `workspace`; positions past the end are skipped).
-pub fn export(workspace: &Workspace, documents: &[usize]) -> ConllExport {
+pub fn export(workspace: &Workspace, documents: &[usize]) -> Result<ExportFile, ExportError> {
+    let (text, left_out) = tagged_tokens(workspace, documents);
+    Ok(ExportFile::text(FILE_NAME, MEDIA_TYPE, text).leaving_out(left_out, LEFT_OUT))
+}
+
+fn tagged_tokens(workspace: &Workspace, documents: &[usize]) -> (String, usize) {
     let tags = fitted_names(workspace.labels(), conll_label, &[]);
     let mut text = String::new();
     let mut left_out = 0;
@@ -117,7 +118,7 @@ pub fn export(workspace: &Workspace, documents: &[usize]) -> ConllExport {
             }
         }
     }
-    ConllExport { text, left_out }
+    (text, left_out)
 }
 
 /// A label name as one field: each white-space character made `_`.
@@ -198,9 +199,9 @@ mod tests {
     use crate::format::samples::{self, TRICKY, TRICKY_TEXT};
     use crate::model::text;
 
-    fn lines(export: &ConllExport) -> Vec<(&str, &str)> {
+    fn lines(export: &(String, usize)) -> Vec<(&str, &str)> {
         export
-            .text
+            .0
             .lines()
             .filter(|l| !l.is_empty() && *l != DOCUMENT_START)
             .map(|l| l.split_once('\t').expect("token<TAB>tag"))
@@ -257,7 +258,7 @@ mod tests {
     #[test]
     fn nested_and_crossing_spans_keep_the_longest() {
         let ws = samples::workspace();
-        let export = export(&ws, &[TRICKY]);
+        let export = tagged_tokens(&ws, &[TRICKY]);
         let lines = lines(&export);
         let tag = |word: &str| {
             lines
@@ -290,10 +291,10 @@ mod tests {
         assert_eq!(tag("here"), "O", "crossing Date left out");
         // Left out: the second flag, the family, the wave, “de-facto”
         // inside “He said …”, “Tab here”, and the CRLFs that cover no token.
-        assert_eq!(export.left_out, 6);
+        assert_eq!(export.1, 6);
         assert!(
             export
-                .text
+                .0
                 .contains("then\tB-Event\n.\tI-Event\nTab\tI-Event\n"),
             "no sentence break inside a span"
         );
@@ -302,14 +303,14 @@ mod tests {
     #[test]
     fn iob2_on_the_seeds_and_a_blank_line_after_each_sentence() {
         let ws = samples::workspace();
-        let export = export(&ws, &samples::all(&ws));
+        let export = tagged_tokens(&ws, &samples::all(&ws));
         assert!(export
-            .text
+            .0
             .starts_with("-DOCSTART- -X- O O\n\ndate\tO\n2017\tO\n-\tO\n"));
-        assert_eq!(export.text.matches(DOCUMENT_START).count(), 4);
-        assert!(export.text.ends_with("end\tO\n.\tO\n\n"));
+        assert_eq!(export.0.matches(DOCUMENT_START).count(), 4);
+        assert!(export.0.ends_with("end\tO\n.\tO\n\n"));
         assert!(export
-            .text
+            .0
             .contains("Alexander\tB-Person\nLavrentiev\tI-Person\n"));
         let mut previous = "O";
         for (_, tag) in lines(&export) {
@@ -333,11 +334,11 @@ mod tests {
                 .unwrap();
             ws.apply(&action).unwrap();
         }
-        let export = export(&ws, &[0]);
+        let export = tagged_tokens(&ws, &[0]);
         assert_eq!(
-            export.text,
+            export.0,
             "-DOCSTART- -X- O O\n\nNew\tB-Location\nYork\tI-Location\nBoston\tB-Location\n\n"
         );
-        assert_eq!(export.left_out, 0);
+        assert_eq!(export.1, 0);
     }
 }

@@ -41,14 +41,14 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::import::{kind, offset_at, string_at, Fields};
+use super::json::{kind, offset_at, string_at, Fields};
+use super::OFFSET_UNIT;
+use super::{ExportError, ExportFile};
 use crate::model::import::{ImportError, Incoming, IncomingAnnotation, IncomingDocument};
 use crate::model::{SpanIndex, Workspace};
 
 pub const FILE_NAME: &str = "annotations.jsonl";
 pub const MEDIA_TYPE: &str = "application/jsonl";
-/// Offsets count Unicode code points, as Python's `str` does.
-pub const OFFSET_UNIT: &str = "codepoint";
 
 #[derive(Serialize)]
 struct Line<'a> {
@@ -61,7 +61,15 @@ struct Line<'a> {
 /// One JSON line for each document at `documents` (positions in
 /// `workspace`; positions past the end are skipped), each line ending in a
 /// newline.
-pub fn export(workspace: &Workspace, documents: &[usize]) -> String {
+pub fn export(workspace: &Workspace, documents: &[usize]) -> Result<ExportFile, ExportError> {
+    Ok(ExportFile::text(
+        FILE_NAME,
+        MEDIA_TYPE,
+        jsonl(workspace, documents),
+    ))
+}
+
+fn jsonl(workspace: &Workspace, documents: &[usize]) -> String {
     let mut jsonl = String::new();
     for &doc in documents {
         let Some(document) = workspace.document(doc) else {
@@ -107,7 +115,7 @@ pub fn parse(contents: &str) -> Result<Incoming, ImportError> {
         let line = Fields::line(&value, number)?;
         let text = line.string("text")?;
         let id = line.optional_string("document_id")?;
-        line.optional_unit(OFFSET_UNIT)?;
+        line.optional_unit()?;
         let spans = match (line.value("label"), line.value("entities")) {
             (Some(_), Some(_)) => {
                 return Err(ImportError::new(
@@ -201,8 +209,8 @@ mod tests {
     use serde_json::{json, Value};
 
     use super::*;
-    use crate::format::import::tests::{assert_refused, import, unannotated};
     use crate::format::native::NativeExport;
+    use crate::format::registry::tests::{assert_refused, import, unannotated};
     use crate::format::samples::{self, TRICKY, TRICKY_TEXT};
     use crate::model::import::Mode;
     use crate::model::{default_labels, seed_documents, text};
@@ -210,7 +218,7 @@ mod tests {
     #[test]
     fn one_line_per_document_whose_spans_slice_the_text_in_code_points() {
         let ws = samples::workspace();
-        let jsonl = export(&ws, &samples::all(&ws));
+        let jsonl = export(&ws, &samples::all(&ws)).unwrap().into_text();
         assert!(jsonl.ends_with('\n'));
         let lines: Vec<&str> = jsonl.split('\n').filter(|l| !l.is_empty()).collect();
         assert_eq!(lines.len(), 4);
@@ -249,7 +257,7 @@ mod tests {
     #[test]
     fn the_flag_counts_two_code_points_and_the_family_five() {
         let ws = samples::workspace();
-        let jsonl = export(&ws, &[TRICKY]);
+        let jsonl = export(&ws, &[TRICKY]).unwrap().into_text();
         let value: Value = serde_json::from_str(jsonl.trim_end()).unwrap();
         let label = value["label"].as_array().unwrap();
         assert_eq!(label[0], serde_json::json!([5, 7, "Location"]));
@@ -269,7 +277,7 @@ mod tests {
     #[test]
     fn python_line_breaks_are_escaped() {
         let ws = samples::workspace();
-        let jsonl = export(&ws, &[TRICKY]);
+        let jsonl = export(&ws, &[TRICKY]).unwrap().into_text();
         assert!(!jsonl.contains('\u{2028}'));
         assert!(jsonl.contains("line\\u2028separator"));
         let value: Value = serde_json::from_str(jsonl.trim_end()).unwrap();
@@ -279,8 +287,8 @@ mod tests {
     #[test]
     fn only_existing_documents_are_written() {
         let ws = samples::workspace();
-        assert_eq!(export(&ws, &[9]), "");
-        assert_eq!(export(&ws, &[2, 9]).lines().count(), 1);
+        assert_eq!(export(&ws, &[9]).unwrap().into_text(), "");
+        assert_eq!(export(&ws, &[2, 9]).unwrap().into_text().lines().count(), 1);
     }
 
     /// Every span of `ws` as (document, start, end, label), sorted.
@@ -297,7 +305,7 @@ mod tests {
     fn edited_lines(edit: impl Fn(&mut Value)) -> String {
         let ws = samples::workspace();
         let mut jsonl = String::new();
-        for line in export(&ws, &samples::all(&ws)).lines() {
+        for line in export(&ws, &samples::all(&ws)).unwrap().into_text().lines() {
             let mut value: Value = serde_json::from_str(line).unwrap();
             edit(&mut value);
             jsonl.push_str(&format!("{value}\n"));
@@ -308,7 +316,9 @@ mod tests {
     #[test]
     fn the_export_reproduces_every_span_and_label_in_the_same_documents() {
         let original = samples::workspace();
-        let file = export(&original, &samples::all(&original));
+        let file = export(&original, &samples::all(&original))
+            .unwrap()
+            .into_text();
         let mut ws = unannotated();
         let preview = import(&mut ws, &file, Mode::Merge).unwrap();
         assert_eq!(
@@ -328,7 +338,7 @@ mod tests {
     #[test]
     fn documents_not_here_are_added_with_their_text_unaltered() {
         let original = samples::workspace();
-        let file = export(&original, &[TRICKY]);
+        let file = export(&original, &[TRICKY]).unwrap().into_text();
         let count = original.annotations(TRICKY).unwrap().len();
         let mut ws = Workspace::new(seed_documents(), default_labels());
         let preview = import(&mut ws, &file, Mode::Merge).unwrap();
@@ -397,7 +407,7 @@ mod tests {
     fn a_malformed_file_is_refused_with_its_place_and_reason_and_changes_nothing() {
         let ws = samples::workspace();
         let article = ws.document(0).unwrap();
-        let file = export(&ws, &samples::all(&ws));
+        let file = export(&ws, &samples::all(&ws)).unwrap().into_text();
         let line = |number: usize, contents: &str| {
             let mut lines: Vec<&str> = file.lines().collect();
             lines[number - 1] = contents;

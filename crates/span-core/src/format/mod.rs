@@ -1,20 +1,30 @@
-//! What leaves the app and comes back: the localStorage schema and the export
-//! formats. Each is a pure encode/decode pair over the model; none touches
-//! the browser.
+//! What leaves the app and comes back: the export and import formats, each
+//! a module of the same shape listed in the [`registry`], and the
+//! localStorage schema ([`stored`]). Each is pure encode/decode over the
+//! model; none touches the browser.
 
 pub mod brat;
 pub mod conll;
 pub mod doccano;
-mod fields;
-pub mod import;
+mod file;
+mod json;
+pub mod native;
+pub mod registry;
+mod split_fields;
+pub mod stored;
+pub mod w3c;
 // proptest needs a native target.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod import_fuzz;
-pub mod native;
 // Runs Python, which a wasm32 test cannot.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod readers;
 #[cfg(test)]
 mod samples;
-pub mod stored;
-pub mod w3c;
+
+pub use file::*;
+pub use registry::{Format, Read, FORMATS};
+
+/// The unit every offset is written in, and the only one read: Unicode
+/// code points, as Python's `str` counts them.
+pub const OFFSET_UNIT: &str = "codepoint";

@@ -19,7 +19,9 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::import::{json, Fields};
+use super::json::{json, Fields};
+use super::OFFSET_UNIT;
+use super::{ExportError, ExportFile};
 use crate::model::import::{
     ImportError, Incoming, IncomingAnnotation, IncomingDocument, IncomingLabel,
 };
@@ -27,9 +29,8 @@ use crate::model::{single_char, Annotation, Document, Label, SpanIndex, Workspac
 
 pub const FORMAT: &str = "span-annotator";
 pub const VERSION: u32 = 1;
-/// Offsets count Unicode code points, as Python's `str` does.
-pub const OFFSET_UNIT: &str = "codepoint";
 pub const FILE_NAME: &str = "annotations.json";
+pub const MEDIA_TYPE: &str = "application/json";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NativeExport {
@@ -84,8 +85,18 @@ pub fn parse(contents: &str) -> Result<Incoming, ImportError> {
     from_value(&json(contents)?)
 }
 
+/// The documents at `documents` (positions in `workspace`; positions past
+/// the end are skipped) with their annotations, and every label.
+pub fn export(workspace: &Workspace, documents: &[usize]) -> Result<ExportFile, ExportError> {
+    Ok(ExportFile::text(
+        FILE_NAME,
+        MEDIA_TYPE,
+        NativeExport::of_documents(workspace, documents).to_json(),
+    ))
+}
+
 /// [`parse`] for a file already read as JSON.
-pub fn from_value(value: &Value) -> Result<Incoming, ImportError> {
+fn from_value(value: &Value) -> Result<Incoming, ImportError> {
     let file = Fields::of(value, "")?;
     let stated = |name: &str, expected: &str| match file.string(name)? {
         found if found == expected => Ok(()),
@@ -169,7 +180,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::format::import::tests::{plan_and_apply, NOW};
+    use crate::format::registry::tests::{plan_and_apply, NOW};
     use crate::format::samples;
     use crate::model::import::{plan, Mode, Preview};
     use crate::model::{

@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::native::NativeExport;
+use super::registry::{self, Format};
 use super::samples::{self, TRICKY};
-use super::{brat, conll, doccano, w3c};
+use super::{brat, conll};
 use crate::model::Workspace;
 
 /// A fresh folder under the system's temporary folder, removed when dropped.
@@ -82,24 +83,21 @@ fn fails(script: &str, args: &[&dyn AsRef<std::ffi::OsStr>]) {
     assert!(report.contains("MISMATCH"), "{script}:\n{report}");
 }
 
-/// Checks `script` on a text export (`export` of the samples' documents,
+/// Checks `script` on a text export (`format`'s of the samples' documents,
 /// all of them and the tricky one alone, in `<name>.<extension>` files),
 /// then on the tricky one's export with the first `spoil.0` made
 /// `spoil.1`, which it must reject.
-fn check_text_export(
-    script: &str,
-    extension: &str,
-    export: fn(&Workspace, &[usize]) -> String,
-    spoil: (&str, &str),
-) {
+fn check_text_export(script: &str, extension: &str, format: &Format, spoil: (&str, &str)) {
     let ws = samples::workspace();
     let dir = Scratch::new(extension);
     let native = dir.native(&ws);
     for (name, documents) in [("all", samples::all(&ws)), ("one", vec![TRICKY])] {
-        let file = dir.write(&format!("{name}.{extension}"), export(&ws, &documents));
+        let export = (format.export)(&ws, &documents).expect("a file");
+        let file = dir.write(&format!("{name}.{extension}"), export.bytes);
         passes(script, &[&file, &native]);
     }
-    let spoiled = export(&ws, &[TRICKY]).replacen(spoil.0, spoil.1, 1);
+    let export = (format.export)(&ws, &[TRICKY]).expect("a file");
+    let spoiled = export.into_text().replacen(spoil.0, spoil.1, 1);
     let file = dir.write(&format!("spoiled.{extension}"), spoiled);
     fails(script, &[&file, &native]);
 }
@@ -109,7 +107,7 @@ fn check_w3c_reads_the_w3c_export() {
     check_text_export(
         "check_w3c.py",
         "jsonld",
-        w3c::export,
+        &registry::W3C,
         ("\"start\": 5", "\"start\": 4"),
     );
 }
@@ -119,7 +117,7 @@ fn check_doccano_reads_the_doccano_export() {
     check_text_export(
         "check_doccano.py",
         "jsonl",
-        doccano::export,
+        &registry::DOCCANO,
         ("[5,7,", "[4,7,"),
     );
 }
@@ -131,10 +129,10 @@ fn check_brat_reads_the_brat_export() {
     let native = dir.native(&ws);
     for (name, documents) in [("all.zip", samples::all(&ws)), ("one.zip", vec![TRICKY])] {
         let export = brat::export(&ws, &documents).expect("a zip");
-        let zip = dir.write(name, &export.zip);
+        let zip = dir.write(name, &export.bytes);
         passes(
             "check_brat.py",
-            &[&zip, &native, &export.left_out.to_string()],
+            &[&zip, &native, &export.left_out_spans().to_string()],
         );
     }
     let (mut files, left_out) = brat::collection(&ws, &[TRICKY]);
@@ -156,18 +154,18 @@ fn check_conll_reads_the_conll_export() {
         ("all.conll", samples::all(&ws)),
         ("one.conll", vec![TRICKY]),
     ] {
-        let export = conll::export(&ws, &documents);
-        let file = dir.write(name, &export.text);
+        let export = conll::export(&ws, &documents).expect("a file");
+        let file = dir.write(name, &export.bytes);
         let positions: Vec<String> = documents.iter().map(usize::to_string).collect();
-        let left_out = export.left_out.to_string();
+        let left_out = export.left_out_spans().to_string();
         passes(
             "check_conll.py",
             &[&file, &native, &positions.join(","), &left_out],
         );
     }
-    let export = conll::export(&ws, &[TRICKY]);
-    let spoiled = export.text.replacen("I-Event", "I-Location", 1);
+    let export = conll::export(&ws, &[TRICKY]).expect("a file");
+    let left_out = export.left_out_spans().to_string();
+    let spoiled = export.into_text().replacen("I-Event", "I-Location", 1);
     let file = dir.write("spoiled.conll", spoiled);
-    let left_out = export.left_out.to_string();
     fails("check_conll.py", &[&file, &native, &"3", &left_out]);
 }

@@ -81,7 +81,9 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::import::{placed, Fields};
+use super::json::{json, placed, Fields};
+use super::OFFSET_UNIT;
+use super::{ExportError, ExportFile};
 use crate::format::stored::text_hash;
 use crate::model::import::{ImportError, Incoming, IncomingAnnotation, IncomingDocument};
 use crate::model::{text::CharIndex, Annotation, Document, SpanIndex, Workspace};
@@ -90,8 +92,6 @@ pub const FILE_NAME: &str = "annotations.jsonld";
 /// The media type the model registers for its JSON-LD serialisation.
 pub const MEDIA_TYPE: &str = "application/ld+json;profile=\"http://www.w3.org/ns/anno.jsonld\"";
 pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
-/// Offsets count Unicode code points, as Python's `str` does.
-pub const OFFSET_UNIT: &str = "codepoint";
 /// How many code points of context the quote selector keeps on each side.
 pub const CONTEXT_CHARS: usize = 32;
 
@@ -174,7 +174,15 @@ enum Selector<'a> {
 /// The collection of every annotation of the documents at `documents`
 /// (positions in `workspace`; positions past the end are skipped), as
 /// pretty-printed JSON-LD ending in a newline.
-pub fn export(workspace: &Workspace, documents: &[usize]) -> String {
+pub fn export(workspace: &Workspace, documents: &[usize]) -> Result<ExportFile, ExportError> {
+    Ok(ExportFile::text(
+        FILE_NAME,
+        MEDIA_TYPE,
+        collection(workspace, documents),
+    ))
+}
+
+fn collection(workspace: &Workspace, documents: &[usize]) -> String {
     let exported: Vec<(usize, &Document)> = documents
         .iter()
         .filter_map(|&doc| workspace.document(doc).map(|d| (doc, d)))
@@ -267,12 +275,16 @@ fn web_annotation<'a>(
 
 /// Reads Web Annotation JSON (see the module's documentation), refusing it
 /// whole, with the place and the reason, at the first thing wrong.
-pub fn parse(value: &Value) -> Result<Incoming, ImportError> {
+pub fn parse(contents: &str) -> Result<Incoming, ImportError> {
+    from_value(&json(contents)?)
+}
+
+fn from_value(value: &Value) -> Result<Incoming, ImportError> {
     let items = match value {
         Value::Array(items) => placed(items, ""),
         _ => {
             let file = Fields::of(value, "")?;
-            file.optional_unit(OFFSET_UNIT)?;
+            file.optional_unit()?;
             let page = match file.value("first") {
                 Some(Value::String(link)) => {
                     return Err(file.error(
@@ -497,15 +509,15 @@ mod tests {
     use serde_json::{json, Value};
 
     use super::*;
-    use crate::format::import::tests::{assert_refused, import, unannotated, NOW};
-    use crate::format::import::{self, W3C};
+    use crate::format::registry;
+    use crate::format::registry::tests::{assert_refused, import, unannotated, NOW};
     use crate::format::samples::{self, TRICKY, TRICKY_TEXT};
     use crate::model::import::{plan, Mode};
     use crate::model::{text, Action};
 
     fn exported(documents: &[usize]) -> Value {
         let ws = samples::workspace();
-        serde_json::from_str(&export(&ws, documents)).expect("valid JSON")
+        serde_json::from_str(&export(&ws, documents).unwrap().into_text()).expect("valid JSON")
     }
 
     fn items(collection: &Value) -> &Vec<Value> {
@@ -665,7 +677,8 @@ mod tests {
             .unwrap()
             .starts_with("Span annotations of “Powerbrokers Russia"));
         let empty = Workspace::new(crate::model::seed_documents(), vec![]);
-        let collection: Value = serde_json::from_str(&export(&empty, &[0, 7])).unwrap();
+        let collection: Value =
+            serde_json::from_str(&export(&empty, &[0, 7]).unwrap().into_text()).unwrap();
         assert_eq!(collection["total"], 0);
         assert!(collection.get("first").is_none(), "no page without items");
         assert_eq!(collection["documents"].as_array().unwrap().len(), 1);
@@ -674,8 +687,9 @@ mod tests {
     #[test]
     fn the_export_merged_into_its_own_state_changes_nothing() {
         let ws = samples::workspace();
-        let (format, incoming) = import::read(&export(&ws, &samples::all(&ws))).unwrap();
-        assert_eq!(format, W3C);
+        let (format, incoming) =
+            registry::read(&export(&ws, &samples::all(&ws)).unwrap().into_text()).unwrap();
+        assert_eq!(format.id, "w3c");
         let mut no_id = || panic!("every id is in the file");
         let plan = plan(&ws, incoming, Mode::Merge, &mut no_id, NOW).unwrap();
         assert_eq!(plan.action, Action::default());
@@ -689,7 +703,7 @@ mod tests {
     fn the_export_reproduces_every_span_label_note_and_id() {
         let original = samples::workspace();
         let all = samples::all(&original);
-        let file = export(&original, &all);
+        let file = export(&original, &all).unwrap().into_text();
         let mut ws = unannotated();
         let preview = import(&mut ws, &file, Mode::Merge).unwrap();
         assert_eq!(
@@ -702,7 +716,11 @@ mod tests {
             ws.labels().iter().map(|l| l.name.clone()).collect()
         };
         assert_eq!(names(&ws), names(&original));
-        assert_eq!(export(&ws, &all), file, "exported again, byte for byte");
+        assert_eq!(
+            export(&ws, &all).unwrap().into_text(),
+            file,
+            "exported again, byte for byte"
+        );
     }
 
     #[test]
@@ -783,7 +801,7 @@ mod tests {
                 NOW
             )
         );
-        let again = export(&ws, &[TRICKY]);
+        let again = export(&ws, &[TRICKY]).unwrap().into_text();
         assert!(again.contains("urn:span-annotator:annotation:https%3A%2F%2Fexample.org"));
         for file in [foreign.to_string(), again] {
             let before = ws.all_annotations().cloned().collect::<Vec<_>>();

@@ -1,0 +1,335 @@
+//! Every format the app writes and reads, in one list: the export menu, the
+//! import's detection and the command-line tool all go through it.
+//!
+//! Each format is a module with the same shape: `export(workspace,
+//! documents)` makes an [`ExportFile`], and, where the app reads it,
+//! `parse(contents)` makes an [`Incoming`]. A file to import is told apart by
+//! its contents rather than its name (a download is easily renamed). This
+//! module is not responsible for what any format means.
+
+use serde_json::Value;
+
+use super::file::{ExportError, ExportFile};
+use super::{brat, conll, doccano, json::json, native, w3c};
+use crate::model::import::{ImportError, Incoming};
+use crate::model::{megabytes, Workspace};
+
+/// One format: how the app names it, and its export and import.
+#[derive(Debug)]
+pub struct Format {
+    /// Its short name, as the command-line tool takes it (`--to conll`)
+    /// and in the export button's hook (`export-conll`).
+    pub id: &'static str,
+    /// Its name on the export button.
+    pub button: &'static str,
+    /// What it holds, for the button's tooltip.
+    pub description: &'static str,
+    /// How the app names it to the person importing.
+    pub name: &'static str,
+    /// The documents at the given positions of a workspace (positions past
+    /// the end are skipped) as a file of this format.
+    pub export: Export,
+    /// Reads a file of this format; `None` for a format only written.
+    pub parse: Option<Parse>,
+}
+
+/// A format's export: the documents at the given positions of a workspace.
+pub type Export = fn(&Workspace, &[usize]) -> Result<ExportFile, ExportError>;
+
+/// A format's reader.
+pub type Parse = fn(&str) -> Result<Incoming, ImportError>;
+
+pub const NATIVE: Format = Format {
+    id: "json",
+    button: "JSON",
+    description: "Everything, lossless: labels, documents, annotations, notes (annotations.json)",
+    name: "the app’s own JSON",
+    export: native::export,
+    parse: Some(native::parse),
+};
+
+pub const W3C: Format = Format {
+    id: "w3c",
+    button: "W3C",
+    description: "W3C Web Annotation JSON-LD with quote and code-point position selectors",
+    name: "W3C Web Annotation JSON-LD",
+    export: w3c::export,
+    parse: Some(w3c::parse),
+};
+
+pub const DOCCANO: Format = Format {
+    id: "doccano",
+    button: "doccano",
+    description: "doccano JSONL: one line per document with [start, end, label] spans",
+    name: "doccano JSONL",
+    export: doccano::export,
+    parse: Some(doccano::parse),
+};
+
+pub const BRAT: Format = Format {
+    id: "brat",
+    button: "brat",
+    description: "brat standoff: a .txt and an .ann per document, in one .zip",
+    name: "brat standoff",
+    export: brat::export,
+    parse: None,
+};
+
+pub const CONLL: Format = Format {
+    id: "conll",
+    button: "CoNLL",
+    description: "CoNLL IOB2: one token per line; overlapping spans cannot be kept",
+    name: "CoNLL IOB2",
+    export: conll::export,
+    parse: None,
+};
+
+/// Every format, in the order the export menu shows them.
+pub const FORMATS: [&Format; 5] = [&NATIVE, &W3C, &DOCCANO, &BRAT, &CONLL];
+
+/// The format whose [`Format::id`] is `id`.
+pub fn by_id(id: &str) -> Option<&'static Format> {
+    FORMATS.into_iter().find(|format| format.id == id)
+}
+
+/// The names of the formats the app reads: "a, b or c".
+pub fn readable_names() -> String {
+    let names: Vec<&str> = FORMATS
+        .into_iter()
+        .filter(|format| format.parse.is_some())
+        .map(|format| format.name)
+        .collect();
+    match names.split_last() {
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// The largest file read for import; larger ones are refused unread.
+pub const MAX_IMPORT_BYTES: usize = 64_000_000;
+
+/// A file to import, read and understood.
+#[derive(Clone, Debug)]
+pub struct Read {
+    pub format: &'static Format,
+    pub incoming: Incoming,
+}
+
+/// Whether a file of `size` bytes may be read for import at all: checked
+/// before it is read. The error says why, to follow "“name” was not
+/// imported: ".
+pub fn check_size(size: usize) -> Result<(), String> {
+    if size > MAX_IMPORT_BYTES {
+        return Err(format!(
+            "it is {}, more than the {} an import can be",
+            megabytes(size),
+            megabytes(MAX_IMPORT_BYTES)
+        ));
+    }
+    Ok(())
+}
+
+/// Reads the bytes of a file to import: UTF-8 text in one of the formats
+/// that [`detect`] tells apart. The error says why, as [`check_size`]'s.
+pub fn read_bytes(bytes: &[u8]) -> Result<Read, String> {
+    let contents = std::str::from_utf8(bytes).map_err(|e| {
+        format!(
+            "it is not UTF-8 text (byte {} is 0x{:02X})",
+            e.valid_up_to(),
+            bytes[e.valid_up_to()]
+        )
+    })?;
+    read(contents)
+        .map(|(format, incoming)| Read { format, incoming })
+        .map_err(|e| e.to_string())
+}
+
+/// The format of `contents` and what it holds.
+pub fn read(contents: &str) -> Result<(&'static Format, Incoming), ImportError> {
+    // Some Windows tools start UTF-8 files with a byte-order mark, which no
+    // format counts as content.
+    let contents = contents.strip_prefix('\u{feff}').unwrap_or(contents);
+    let format = detect(contents);
+    let parse = format.parse.expect("detect names only formats that read");
+    parse(contents).map(|incoming| (format, incoming))
+}
+
+/// The format `contents` is in, as far as its outline tells; a file that is
+/// no JSON at all is the native format's to refuse, with the reason.
+fn detect(contents: &str) -> &'static Format {
+    match json(contents) {
+        Ok(value) if is_w3c(&value) => &W3C,
+        Ok(value) if value.get("text").is_some() && value.get("format").is_none() => &DOCCANO,
+        Ok(_) => &NATIVE,
+        // JSONL is one JSON value a line, so not one JSON value.
+        Err(_) if is_object(first_line(contents)) => &DOCCANO,
+        Err(_) => &NATIVE,
+    }
+}
+
+/// Whether `value` is Web Annotation JSON: it names the model's context or
+/// one of its types, or it is a list of such annotations.
+fn is_w3c(value: &Value) -> bool {
+    match value {
+        Value::Array(items) => items.first().is_some_and(|v| v.is_object() && is_w3c(v)),
+        _ => {
+            value.get("@context").is_some()
+                || matches!(
+                    value.get("type").and_then(Value::as_str),
+                    Some("AnnotationCollection" | "AnnotationPage" | "Annotation")
+                )
+        }
+    }
+}
+
+fn first_line(contents: &str) -> &str {
+    contents
+        .lines()
+        .find(|line| !line.trim().is_empty())
+        .unwrap_or_default()
+}
+
+fn is_object(line: &str) -> bool {
+    serde_json::from_str::<Value>(line).is_ok_and(|v| v.is_object())
+}
+
+/// What the app says of a file it could not read: "“a.json” was not
+/// imported: it is empty. Nothing changed."
+pub fn not_imported(file_name: &str, why: &str) -> String {
+    format!("“{file_name}” was not imported: {why}. Nothing changed.")
+}
+
+/// What the import's preview says of the format it read a file as.
+pub fn read_as(format: &Format) -> String {
+    format!("Read as {}.", format.name)
+}
+
+/// What the import's preview says of a file it read but cannot import.
+pub fn cannot_import(error: &ImportError) -> String {
+    format!("This cannot be imported: {error}. Nothing will change.")
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+    use crate::format::native::NativeExport;
+    use crate::format::samples;
+    use crate::model::import::{plan, Mode, Preview};
+    use crate::model::Workspace;
+
+    pub(in crate::format) const NOW: &str = "2026-05-05T05:05:05.000Z";
+
+    /// Reads `contents` and imports it into `ws` as [`plan_and_apply`]
+    /// does: the preview, or the message of whichever step refused it.
+    pub(in crate::format) fn import(
+        ws: &mut Workspace,
+        contents: &str,
+        mode: Mode,
+    ) -> Result<Preview, String> {
+        let (_, incoming) = read(contents).map_err(|e| e.to_string())?;
+        plan_and_apply(ws, incoming, mode)
+    }
+
+    /// Plans importing `incoming` into `ws` (new ids `new-1`, `new-2`…,
+    /// stamped [`NOW`]) and applies the plan: the preview, or the message of
+    /// whichever step refused it.
+    pub(in crate::format) fn plan_and_apply(
+        ws: &mut Workspace,
+        incoming: Incoming,
+        mode: Mode,
+    ) -> Result<Preview, String> {
+        let mut n = 0;
+        let mut new_id = || {
+            n += 1;
+            format!("new-{n}")
+        };
+        let plan = plan(ws, incoming, mode, &mut new_id, NOW).map_err(|e| e.to_string())?;
+        ws.apply(&plan.action).map_err(|e| e.to_string())?;
+        Ok(plan.preview)
+    }
+
+    /// The samples' documents, with the default labels and no annotations.
+    pub(in crate::format) fn unannotated() -> Workspace {
+        let documents = samples::workspace().documents().cloned().collect();
+        Workspace::new(documents, crate::model::default_labels())
+    }
+
+    /// Asserts that each input is refused with a message containing its
+    /// own expected text, merging or replacing, and changes nothing.
+    pub(in crate::format) fn assert_refused(cases: &[(String, String)]) {
+        let distinct: HashSet<&String> = cases.iter().map(|(_, expected)| expected).collect();
+        assert_eq!(distinct.len(), cases.len(), "each case has its own message");
+        for (input, expected) in cases {
+            for mode in [Mode::Merge, Mode::Replace] {
+                let mut ws = unannotated();
+                let before = NativeExport::of(&ws).to_json();
+                let error = import(&mut ws, input, mode).expect_err(expected);
+                assert!(
+                    error.contains(expected.as_str()),
+                    "{mode:?}: expected “{expected}”, got “{error}”"
+                );
+                assert_eq!(NativeExport::of(&ws).to_json(), before, "{expected}");
+            }
+        }
+    }
+
+    fn format_of(contents: &str) -> Result<&'static str, String> {
+        read(contents)
+            .map(|(format, _)| format.id)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_formats_read_are_named_in_the_registrys_order() {
+        assert_eq!(
+            readable_names(),
+            "the app’s own JSON, W3C Web Annotation JSON-LD or doccano JSONL"
+        );
+        assert_eq!(by_id("conll").map(|f| f.button), Some("CoNLL"));
+        assert!(by_id("xml").is_none());
+    }
+
+    #[test]
+    fn each_export_is_told_apart_by_its_contents() {
+        let ws = samples::workspace();
+        let all = samples::all(&ws);
+        let w3c = w3c::export(&ws, &all).unwrap().into_text();
+        let items: Value = serde_json::from_str(&w3c).unwrap();
+        let items = &items["first"]["items"];
+        let no_annotations = Workspace::new(crate::model::seed_documents(), Vec::new());
+        for (contents, format) in [
+            (NativeExport::of(&ws).to_json(), "json"),
+            (
+                format!("\u{feff}{}", NativeExport::of(&ws).to_json()),
+                "json",
+            ),
+            (w3c.clone(), "w3c"),
+            (
+                w3c::export(&ws, &[samples::TRICKY]).unwrap().into_text(),
+                "w3c",
+            ),
+            (
+                w3c::export(&no_annotations, &[0]).unwrap().into_text(),
+                "w3c",
+            ),
+            (items.to_string(), "w3c"),
+            (items[0].to_string(), "w3c"),
+            (doccano::export(&ws, &all).unwrap().into_text(), "doccano"),
+            (doccano::export(&ws, &[0]).unwrap().into_text(), "doccano"),
+        ] {
+            assert_eq!(format_of(&contents), Ok(format), "{contents:.60}");
+        }
+        assert_eq!(
+            format_of("{\"format\": \"span-annotator\",\n"),
+            Err("the file is not complete JSON (it ends at line 2, column 0)".into())
+        );
+        assert_eq!(
+            format_of("[1, 2]"),
+            Err("the file must be a JSON object, not a list".into()),
+            "a list of anything but annotations is read as the native format"
+        );
+    }
+}
