@@ -548,9 +548,7 @@ fn perform(view: View, planned: Result<Action, LabelError>, done: String) -> boo
             false
         }
         Ok(action) => {
-            let after = action.labels.as_ref().map(|(_, after)| after.clone());
-            view.store.act(Ok(action));
-            let applied = view.store.with(|w| after.as_deref() == Some(w.labels()));
+            let applied = view.store.act(Ok(action));
             if applied {
                 view.store.tell(Notice::info(done));
             }

@@ -1,7 +1,7 @@
 //! What the status line says about saving, in words: pure, so that what the
 //! user is told is tested natively and never claims more than is true.
 
-use span_core::model::megabytes;
+use span_core::model::{megabytes, percent};
 use span_core::storage::{bytes, Mode, Status, QUOTA_UNITS, WARN_SHARE};
 
 /// Where saving stands, as the status line shows it.
@@ -71,10 +71,10 @@ impl SaveStatus {
         let used = self.storage.used;
         let share = used as f64 / QUOTA_UNITS as f64;
         let mut text = format!(
-            "Storage: {} of {} used ({:.0}%)",
+            "Storage: {} of {} used ({}%)",
             megabytes(bytes(used)),
             megabytes(bytes(QUOTA_UNITS)),
-            share * 100.0
+            percent(used, QUOTA_UNITS)
         );
         if self.storage.backups > 0 {
             text.push_str(&format!(

@@ -8,7 +8,7 @@
 use fantoccini::Client;
 use serde_json::Value;
 
-use crate::support::app::{open_seed, wait_for_highlights};
+use crate::support::app::{export_json, open_seed, wait_for_highlights};
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
@@ -116,13 +116,7 @@ async fn accessibility(session: Session, url: String) -> Res<()> {
         .context("the paste form")?;
     audit(client, "the paste form").await?;
 
-    let export = session.downloads.join("annotations.json");
-    page::click(client, &testid("export-json")).await?;
-    session
-        .wait_for_download("annotations.json", STEP_TIMEOUT, |b| {
-            serde_json::from_str::<Value>(b).is_ok()
-        })
-        .await?;
+    let (export, _) = export_json(&session).await?;
     client
         .find(fantoccini::Locator::Css(&testid("import-file")))
         .await?

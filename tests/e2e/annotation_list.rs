@@ -21,8 +21,8 @@ use span_core::format::stored::v1::{bucket_key, documents_key, text_key};
 use span_core::format::stored::{bucket_of, text_hash};
 
 use crate::support::app::{
-    code_points, detail_card_ids, doc_item, open_document, open_seed, store_and_reload,
-    wait_for_app, wait_for_highlights,
+    code_points, detail_card_ids, doc_item, export_json, open_document, open_seed,
+    store_and_reload, wait_for_app, wait_for_highlights,
 };
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
@@ -316,13 +316,7 @@ async fn annotation_list(session: Session, url: String) -> Res<()> {
     backspace(client, 6).await?;
     wait_for_entries(client, "everything again", &all).await?;
 
-    page::click(client, &testid("export-json")).await?;
-    let (_, body) = session
-        .wait_for_download("annotations.json", STEP_TIMEOUT, |b| {
-            serde_json::from_str::<Value>(b).is_ok()
-        })
-        .await?;
-    let export: Value = serde_json::from_str(&body).context("parsing the export")?;
+    let (_, export) = export_json(&session).await?;
     let notes: BTreeMap<String, Option<String>> = export["annotations"]
         .as_array()
         .context("annotations list")?

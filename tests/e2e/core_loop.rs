@@ -14,7 +14,9 @@ use fantoccini::Client;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::support::app::{open_document, python_reader, wait_for_app, wait_for_highlights};
+use crate::support::app::{
+    export_json, open_document, python_reader, wait_for_app, wait_for_highlights,
+};
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
@@ -205,13 +207,8 @@ async fn core_loop(session: Session, url: String) -> Res<()> {
     .await?;
 
     // 6. Export and check the file natively and with the Python reader.
-    page::click(client, &testid("export-json")).await?;
-    let (path, body) = session
-        .wait_for_download("annotations.json", STEP_TIMEOUT, |body| {
-            serde_json::from_str::<Value>(body).is_ok()
-        })
-        .await?;
-    let export: Export = serde_json::from_str(&body).context("parsing annotations.json")?;
+    let (path, export) = export_json(&session).await?;
+    let export: Export = serde_json::from_value(export).context("reading annotations.json")?;
     let dom_ids: BTreeSet<String> = after3.keys().cloned().collect();
     check_export(&export, &text, &[&first, &second, &third], &dom_ids)?;
     python_reader("check_native.py", &[path.as_os_str(), "seeds".as_ref()]).await?;

@@ -10,7 +10,7 @@ use fantoccini::{Client, Locator};
 use serde_json::Value;
 
 use crate::support::app::{
-    code_points, doc_item, listed, wait_for_app, wait_for_highlights, wait_for_listed,
+    code_points, doc_item, export_json, listed, wait_for_app, wait_for_highlights, wait_for_listed,
 };
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
@@ -49,17 +49,7 @@ async fn pane_text(client: &Client) -> Res<String> {
 
 /// The whole native export.
 async fn export(session: &Session) -> Res<Value> {
-    let path = session.downloads.join("annotations.json");
-    if path.exists() {
-        std::fs::remove_file(&path).context("clearing the last export")?;
-    }
-    page::click(&session.client, &testid("export-json")).await?;
-    let (_, body) = session
-        .wait_for_download("annotations.json", STEP_TIMEOUT, |b| {
-            serde_json::from_str::<Value>(b).is_ok()
-        })
-        .await?;
-    serde_json::from_str(&body).context("parsing the export")
+    Ok(export_json(session).await?.1)
 }
 
 async fn adding_files(session: Session, url: String) -> Res<()> {

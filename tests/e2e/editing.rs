@@ -4,10 +4,9 @@
 //! where two spans overlap lists both.
 
 use fantoccini::{Client, Locator};
-use serde_json::Value;
 
 use crate::support::app::{
-    code_points, detail_card_ids, doc_item, open_document, open_seed, wait_for_app,
+    code_points, detail_card_ids, doc_item, export_json, open_document, open_seed, wait_for_app,
     wait_for_highlights,
 };
 use crate::support::browser::Session;
@@ -97,13 +96,7 @@ async fn editing(session: Session, url: String) -> Res<()> {
     wait_for_app(client).await?;
     open_document(client, DOC, &text).await?;
     wait_for_label(client, &outer, "Event").await?;
-    page::click(client, &testid("export-json")).await?;
-    let (_, body) = session
-        .wait_for_download("annotations.json", STEP_TIMEOUT, |b| {
-            serde_json::from_str::<Value>(b).is_ok()
-        })
-        .await?;
-    let export: Value = serde_json::from_str(&body).context("parsing the export")?;
+    let (_, export) = export_json(&session).await?;
     let annotations = export["annotations"]
         .as_array()
         .context("annotations list")?;

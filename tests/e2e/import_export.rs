@@ -4,16 +4,18 @@
 //! a malformed file refused with its place and reason, changing nothing.
 
 use std::ffi::OsStr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
+use span_core::format::registry::{BRAT, CONLL, DOCCANO, FORMATS, NATIVE, W3C};
 
 use crate::support::app::{
-    choose_import, code_points, open_seed, python_reader, wait_for_highlights,
+    choose_import, code_points, download_export, open_seed, python_reader, wait_for_highlights,
 };
 use crate::support::browser::Session;
+use crate::support::cli;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{wait_until, Context, Failure, Res, ScratchDir};
 use crate::{ensure, ensure_eq, in_both_browsers};
@@ -30,38 +32,6 @@ in_both_browsers!(
     firefox_importing_a_file,
     importing_a_file
 );
-
-/// Clicks the export control `testid` and waits for `file_name` to be
-/// downloaded whole (`complete` accepts its bytes); returns its path.
-async fn download(
-    session: &Session,
-    testid_of: &str,
-    file_name: &str,
-    complete: impl Fn(&[u8]) -> bool,
-) -> Res<PathBuf> {
-    let path = session.downloads.join(file_name);
-    if path.exists() {
-        std::fs::remove_file(&path).context("clearing the last download")?;
-    }
-    page::click(&session.client, &testid(testid_of)).await?;
-    let (path, _) = session
-        .wait_for_download_bytes(file_name, STEP_TIMEOUT, complete)
-        .await?;
-    Ok(path)
-}
-
-fn is_json(bytes: &[u8]) -> bool {
-    serde_json::from_slice::<Value>(bytes).is_ok()
-}
-
-/// A zip is whole once its end-of-central-directory record is there.
-fn is_zip(bytes: &[u8]) -> bool {
-    bytes.len() >= 22 && bytes[bytes.len() - 22..].starts_with(b"PK\x05\x06")
-}
-
-fn ends_in_newline(bytes: &[u8]) -> bool {
-    bytes.last() == Some(&b'\n')
-}
 
 /// How many spans the latest notice says were left out.
 async fn left_out(client: &Client) -> Res<String> {
@@ -101,22 +71,16 @@ async fn exports_in_every_format(session: Session, url: String) -> Res<()> {
     })
     .await?;
 
-    let native = download(&session, "export-json", "annotations.json", is_json).await?;
-    let w3c = download(&session, "export-w3c", "annotations.jsonld", is_json).await?;
+    let (native, _) = download_export(&session, &NATIVE).await?;
+    let (w3c, _) = download_export(&session, &W3C).await?;
     python_reader("check_w3c.py", &[w3c.as_os_str(), native.as_os_str()]).await?;
-    let doccano = download(
-        &session,
-        "export-doccano",
-        "annotations.jsonl",
-        ends_in_newline,
-    )
-    .await?;
+    let (doccano, _) = download_export(&session, &DOCCANO).await?;
     python_reader(
         "check_doccano.py",
         &[doccano.as_os_str(), native.as_os_str()],
     )
     .await?;
-    let brat = download(&session, "export-brat", "annotations.brat.zip", is_zip).await?;
+    let (brat, _) = download_export(&session, &BRAT).await?;
     let brat_left_out = left_out(client).await?;
     ensure_eq!(brat_left_out, "0", "brat holds every span");
     python_reader(
@@ -124,13 +88,7 @@ async fn exports_in_every_format(session: Session, url: String) -> Res<()> {
         &[brat.as_os_str(), native.as_os_str(), OsStr::new("0")],
     )
     .await?;
-    let conll = download(
-        &session,
-        "export-conll",
-        "annotations.conll",
-        ends_in_newline,
-    )
-    .await?;
+    let (conll, _) = download_export(&session, &CONLL).await?;
     let conll_left_out = left_out(client).await?;
     ensure_eq!(
         conll_left_out,
@@ -147,6 +105,8 @@ async fn exports_in_every_format(session: Session, url: String) -> Res<()> {
         ],
     )
     .await?;
+    let native = keep(&native, "all.json")?;
+    cli_converts_as_the_app_downloads(&session, &native, None).await?;
 
     // Only the open document.
     client
@@ -155,14 +115,9 @@ async fn exports_in_every_format(session: Session, url: String) -> Res<()> {
         .select_by_value("open")
         .await
         .context("choosing the open document")?;
-    let doccano = download(
-        &session,
-        "export-doccano",
-        "annotations.jsonl",
-        ends_in_newline,
-    )
-    .await?;
-    let lines: Vec<Value> = std::fs::read_to_string(&doccano)?
+    let (doccano, bytes) = download_export(&session, &DOCCANO).await?;
+    let lines: Vec<Value> = String::from_utf8(bytes)
+        .context("the JSONL is UTF-8")?
         .lines()
         .map(serde_json::from_str)
         .collect::<Result<_, _>>()
@@ -179,6 +134,63 @@ async fn exports_in_every_format(session: Session, url: String) -> Res<()> {
         &[doccano.as_os_str(), native.as_os_str()],
     )
     .await?;
+    cli_converts_as_the_app_downloads(&session, &native, Some(DOC)).await?;
+    Ok(())
+}
+
+/// A copy of the download at `path`, which the next download of its name
+/// would replace.
+fn keep(path: &Path, name: &str) -> Res<PathBuf> {
+    let copy = path.with_file_name(name);
+    std::fs::copy(path, &copy).context("keeping a download")?;
+    Ok(copy)
+}
+
+/// `span-cli convert` of the native export at `native` (of every document,
+/// or of `document` alone, the scope the page has chosen) to each format
+/// gives the bytes the app downloads in that format, and says what it left
+/// out as the app's notice does.
+async fn cli_converts_as_the_app_downloads(
+    session: &Session,
+    native: &Path,
+    document: Option<&str>,
+) -> Res<()> {
+    for format in FORMATS {
+        let (_, downloaded) = download_export(session, format).await?;
+        let notice = page::text_content(&session.client, "[aria-live=polite]")
+            .await?
+            .unwrap_or_default();
+        let mut args = vec![
+            OsStr::new("convert"),
+            native.as_os_str(),
+            OsStr::new("--to"),
+            OsStr::new(format.id),
+        ];
+        if let Some(document) = document {
+            args.extend([OsStr::new("--document"), OsStr::new(document)]);
+        }
+        let output = cli::run(&args).await?;
+        ensure!(
+            output.status.success(),
+            "span-cli convert --to {}: {}",
+            format.id,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        ensure!(
+            output.stdout == downloaded,
+            "span-cli convert --to {} ({document:?}) gives {} bytes, the app's download {}",
+            format.id,
+            output.stdout.len(),
+            downloaded.len()
+        );
+        let said = String::from_utf8_lossy(&output.stderr);
+        ensure_eq!(
+            said.trim_end(),
+            notice,
+            "what span-cli says of its {}",
+            format.id
+        );
+    }
     Ok(())
 }
 
@@ -197,7 +209,7 @@ async fn importing_a_file(session: Session, url: String) -> Res<()> {
     let text = open_seed(client, &url, DOC).await?;
     tag(client, &text, "Kazakhstan", '3').await?;
     wait_for_highlights(client, "one highlight", |h| h.len() == 1).await?;
-    let before_path = download(&session, "export-json", "annotations.json", is_json).await?;
+    let before_path = download_export(&session, &NATIVE).await?.0;
     let before_bytes = std::fs::read(&before_path)?;
     let before: Value = serde_json::from_slice(&before_bytes)?;
 
@@ -244,15 +256,14 @@ async fn importing_a_file(session: Session, url: String) -> Res<()> {
         if ids.len() == 4 && ids[3] == "mine" { Ok(Some(())) } else { Err(Failure(format!("{ids:?}"))) }
     })
     .await?;
-    let merged: Value = serde_json::from_slice(&std::fs::read(
-        download(&session, "export-json", "annotations.json", is_json).await?,
-    )?)?;
+    let merged: Value =
+        serde_json::from_slice(&std::fs::read(download_export(&session, &NATIVE).await?.0)?)?;
     ensure_eq!(merged, file, "the export after the merge is the file");
 
     // Ctrl+Z takes the whole import back.
     page::click(client, &testid("doc-text")).await?;
     page::press_chord(client, &[Key::Control], 'z').await?;
-    let undone = download(&session, "export-json", "annotations.json", is_json).await?;
+    let undone = download_export(&session, &NATIVE).await?.0;
     ensure!(
         std::fs::read(&undone)? == before_bytes,
         "undo restores the export byte for byte"
@@ -275,7 +286,19 @@ async fn importing_a_file(session: Session, url: String) -> Res<()> {
         alert.contains("annotations[2].end = 5012 is past the end of"),
         "the alert names the place and reason: {alert}"
     );
-    let unchanged = download(&session, "export-json", "annotations.json", is_json).await?;
+    let output = cli::run(&[OsStr::new("validate"), bad_path.as_os_str()]).await?;
+    ensure_eq!(
+        output.status.code(),
+        Some(1),
+        "span-cli validate fails the file"
+    );
+    let said = String::from_utf8_lossy(&output.stdout);
+    ensure_eq!(
+        said.trim_end(),
+        format!("{}: {alert}", bad_path.display()),
+        "span-cli validate says what the app says"
+    );
+    let unchanged = download_export(&session, &NATIVE).await?.0;
     ensure!(
         std::fs::read(&unchanged)? == before_bytes,
         "a refused file changes nothing"
@@ -313,7 +336,7 @@ async fn importing_a_file(session: Session, url: String) -> Res<()> {
         }
     })
     .await?;
-    let replaced = download(&session, "export-json", "annotations.json", is_json).await?;
+    let replaced = download_export(&session, &NATIVE).await?.0;
     ensure!(
         std::fs::read(&replaced)? == before_bytes,
         "replace reproduces the export byte for byte"

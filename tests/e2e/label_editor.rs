@@ -9,10 +9,10 @@
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::support::app::{
-    code_points, open_document, open_seed, wait_for_app, wait_for_highlights,
+    code_points, export_json, open_document, open_seed, wait_for_app, wait_for_highlights,
 };
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
@@ -364,13 +364,7 @@ async fn label_editor(session: Session, url: String) -> Res<()> {
     .await?;
 
     // The export holds the same label set and the annotations with it.
-    page::click(client, &testid("export-json")).await?;
-    let (_, body) = session
-        .wait_for_download("annotations.json", STEP_TIMEOUT, |b| {
-            serde_json::from_str::<Value>(b).is_ok()
-        })
-        .await?;
-    let export: Value = serde_json::from_str(&body).context("parsing the export")?;
+    let (_, export) = export_json(&session).await?;
     let labels: Vec<Row> = export["labels"]
         .as_array()
         .context("labels in the export")?

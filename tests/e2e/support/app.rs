@@ -2,12 +2,14 @@
 //! takes to come up, shared by the scenarios.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 
 use super::page::{self, testid, STEP_TIMEOUT};
 use serde_json::Value;
+use span_core::format::registry::{self, Format};
 
 use super::browser::Session;
 use super::{manifest_dir, wait_until, Context, Failure, Res};
@@ -172,20 +174,44 @@ pub fn code_points(text: &str, needle: &str) -> Res<(usize, usize)> {
     Ok((start, start + needle.chars().count()))
 }
 
-/// The annotations of a fresh export: the last download is cleared first,
-/// so each call reads what the app holds now.
-pub async fn export_annotations(session: &Session) -> Res<Vec<Value>> {
-    let path = session.downloads.join("annotations.json");
+/// Clicks `format`'s export button and waits for its file to be downloaded
+/// whole; the last download of that name is cleared first, so each call
+/// reads what the app holds now. Returns the file's path and bytes.
+pub async fn download_export(session: &Session, format: &Format) -> Res<(PathBuf, Vec<u8>)> {
+    let path = session.downloads.join(format.file_name);
     if path.exists() {
         std::fs::remove_file(&path).context("clearing the last export")?;
     }
-    page::click(&session.client, &testid("export-json")).await?;
-    let (_, body) = session
-        .wait_for_download("annotations.json", STEP_TIMEOUT, |b| {
-            serde_json::from_str::<Value>(b).is_ok()
+    page::click(&session.client, &testid(&format!("export-{}", format.id))).await?;
+    session
+        .wait_for_download_bytes(format.file_name, STEP_TIMEOUT, |bytes| {
+            is_whole(format, bytes)
         })
-        .await?;
-    let export: Value = serde_json::from_str(&body).context("parsing the export")?;
+        .await
+}
+
+/// Whether a download of `format` is all there: JSON that parses, a zip with
+/// its end record, a text that ends its last line.
+fn is_whole(format: &Format, bytes: &[u8]) -> bool {
+    if format.id == registry::BRAT.id {
+        bytes.len() >= 22 && bytes[bytes.len() - 22..].starts_with(b"PK\x05\x06")
+    } else if format.id == registry::NATIVE.id || format.id == registry::W3C.id {
+        serde_json::from_slice::<Value>(bytes).is_ok()
+    } else {
+        bytes.last() == Some(&b'\n')
+    }
+}
+
+/// A fresh native export, parsed, with its path.
+pub async fn export_json(session: &Session) -> Res<(PathBuf, Value)> {
+    let (path, bytes) = download_export(session, &registry::NATIVE).await?;
+    let export = serde_json::from_slice(&bytes).context("parsing the export")?;
+    Ok((path, export))
+}
+
+/// The annotations of a fresh export.
+pub async fn export_annotations(session: &Session) -> Res<Vec<Value>> {
+    let (_, export) = export_json(session).await?;
     Ok(export["annotations"]
         .as_array()
         .context("the export's annotations")?

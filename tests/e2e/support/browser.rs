@@ -207,23 +207,6 @@ impl Session {
     }
 
     /// Wait until the browser has finished saving `file_name` into the
-    /// download directory, and return its contents as text.
-    pub async fn wait_for_download(
-        &self,
-        file_name: &str,
-        timeout: Duration,
-        complete: impl Fn(&str) -> bool,
-    ) -> Res<(PathBuf, String)> {
-        let (path, bytes) = self
-            .wait_for_download_bytes(file_name, timeout, |bytes| {
-                std::str::from_utf8(bytes).is_ok_and(&complete)
-            })
-            .await?;
-        let body = String::from_utf8(bytes).context("the download is UTF-8")?;
-        Ok((path, body))
-    }
-
-    /// Wait until the browser has finished saving `file_name` into the
     /// download directory, and return its contents.
     ///
     /// "Finished" means: the file exists, no partial download

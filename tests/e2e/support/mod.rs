@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod browser;
+pub mod cli;
 pub mod csp;
 pub mod page;
 pub mod server;

@@ -26,6 +26,8 @@ pub struct Format {
     pub description: &'static str,
     /// How the app names it to the person importing.
     pub name: &'static str,
+    /// The name its export is saved under.
+    pub file_name: &'static str,
     /// The documents at the given positions of a workspace (positions past
     /// the end are skipped) as a file of this format.
     pub export: Export,
@@ -44,6 +46,7 @@ pub const NATIVE: Format = Format {
     button: "JSON",
     description: "Everything, lossless: labels, documents, annotations, notes (annotations.json)",
     name: "the app’s own JSON",
+    file_name: native::FILE_NAME,
     export: native::export,
     parse: Some(native::parse),
 };
@@ -53,6 +56,7 @@ pub const W3C: Format = Format {
     button: "W3C",
     description: "W3C Web Annotation JSON-LD with quote and code-point position selectors",
     name: "W3C Web Annotation JSON-LD",
+    file_name: w3c::FILE_NAME,
     export: w3c::export,
     parse: Some(w3c::parse),
 };
@@ -62,6 +66,7 @@ pub const DOCCANO: Format = Format {
     button: "doccano",
     description: "doccano JSONL: one line per document with [start, end, label] spans",
     name: "doccano JSONL",
+    file_name: doccano::FILE_NAME,
     export: doccano::export,
     parse: Some(doccano::parse),
 };
@@ -71,6 +76,7 @@ pub const BRAT: Format = Format {
     button: "brat",
     description: "brat standoff: a .txt and an .ann per document, in one .zip",
     name: "brat standoff",
+    file_name: brat::FILE_NAME,
     export: brat::export,
     parse: None,
 };
@@ -80,6 +86,7 @@ pub const CONLL: Format = Format {
     button: "CoNLL",
     description: "CoNLL IOB2: one token per line; overlapping spans cannot be kept",
     name: "CoNLL IOB2",
+    file_name: conll::FILE_NAME,
     export: conll::export,
     parse: None,
 };
@@ -290,6 +297,11 @@ pub(super) mod tests {
         );
         assert_eq!(by_id("conll").map(|f| f.button), Some("CoNLL"));
         assert!(by_id("xml").is_none());
+        let ws = samples::workspace();
+        for format in FORMATS {
+            let file = (format.export)(&ws, &samples::all(&ws)).unwrap();
+            assert_eq!(file.name, format.file_name);
+        }
     }
 
     #[test]

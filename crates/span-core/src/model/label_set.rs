@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 
 use thiserror::Error;
 
-use super::rules::{is_hex_color, is_hotkey, label_name, NameError, MAX_NAME_CHARS};
+use super::rules::{hundredths, is_hex_color, is_hotkey, label_name, NameError, MAX_NAME_CHARS};
 use super::{Action, Annotation, Label, Numbering, Step, Workspace};
 
 /// The text colour highlights are read in (`--ink` in the stylesheet).
@@ -24,6 +24,8 @@ pub const TEXT_COLOR: &str = "#1f2328";
 /// The least contrast ratio of [`TEXT_COLOR`] on a label's colour: WCAG 2
 /// level AA for normal text.
 pub const MIN_CONTRAST: f64 = 4.5;
+/// [`MIN_CONTRAST`] as messages write it.
+const MIN_CONTRAST_TEXT: &str = "4.5";
 
 /// Light colours that keep dark text readable and are far enough apart to
 /// tell from each other, offered in turn to new labels.
@@ -51,8 +53,9 @@ pub enum LabelError {
     #[error("“{0}” is not a colour of the form #rrggbb")]
     InvalidColor(String),
     #[error(
-        "text on {color} has a contrast ratio of {ratio:.2}:1, below the {MIN_CONTRAST}:1 \
-         needed to read it; choose a lighter colour"
+        "text on {color} has a contrast ratio of {}:1, below the {MIN_CONTRAST_TEXT}:1 \
+         needed to read it; choose a lighter colour",
+        hundredths(*ratio)
     )]
     LowContrast { color: String, ratio: f64 },
     #[error("“{0}” cannot be a hotkey: use one letter, digit or sign")]
@@ -569,6 +572,11 @@ mod tests {
         assert_eq!(state(ws), before, "undo restores the state before");
         ws.apply(action).unwrap();
         assert_eq!(state(ws), after, "redo restores the state after");
+    }
+
+    #[test]
+    fn the_least_contrast_is_written_as_it_is() {
+        assert_eq!(MIN_CONTRAST_TEXT, MIN_CONTRAST.to_string());
     }
 
     #[test]

@@ -43,9 +43,27 @@ pub enum TextError {
     TooLarge { size: usize },
 }
 
-/// `bytes` as megabytes with one decimal, e.g. "6.2 MB".
+/// `bytes` as megabytes with one decimal, rounded half up, e.g. "6.2 MB".
+/// In whole numbers: formatting a float would add 11 KB to the wasm.
 pub fn megabytes(bytes: usize) -> String {
-    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+    let tenths = bytes / 100_000 + usize::from(bytes % 100_000 >= 50_000);
+    format!("{}.{} MB", tenths / 10, tenths % 10)
+}
+
+/// `x` (from 0) with two decimals, rounded half away from zero: "4.07".
+pub fn hundredths(x: f64) -> String {
+    let hundredths = (x * 100.0).round() as u64;
+    format!("{}.{:02}", hundredths / 100, hundredths % 100)
+}
+
+/// `part` as a whole percentage of `whole`, rounded half up ("0" of none).
+pub fn percent(part: usize, whole: usize) -> usize {
+    if whole == 0 {
+        return 0;
+    }
+    let (hundredfold, whole) = (part as u128 * 100, whole as u128);
+    let rounded = hundredfold / whole + u128::from(hundredfold % whole * 2 >= whole);
+    usize::try_from(rounded).unwrap_or(usize::MAX)
 }
 
 /// A label's name as it is kept: trimmed, with runs of white space made one
@@ -118,6 +136,31 @@ pub fn check_text(text: &str) -> Result<(), TextError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_and_shares_are_written_in_whole_numbers_rounded_half_up() {
+        for (bytes, written) in [
+            (0, "0.0 MB"),
+            (49_999, "0.0 MB"),
+            (50_000, "0.1 MB"),
+            (1_049_999, "1.0 MB"),
+            (1_050_000, "1.1 MB"),
+            (10_485_760, "10.5 MB"),
+            (64_000_000, "64.0 MB"),
+        ] {
+            assert_eq!(megabytes(bytes), written, "{bytes}");
+        }
+        assert_eq!(hundredths(4.5), "4.50");
+        assert_eq!(hundredths(3.0749), "3.07");
+        assert_eq!(hundredths(3.075_01), "3.08");
+        assert_eq!(hundredths(21.0), "21.00");
+        assert_eq!(percent(0, 0), 0);
+        assert_eq!(percent(1, 3), 33);
+        assert_eq!(percent(2, 3), 67);
+        assert_eq!(percent(1, 200), 1, "a half rounds up");
+        assert_eq!(percent(5_242_880, 5_242_880), 100);
+        assert_eq!(percent(usize::MAX, usize::MAX), 100, "no overflow");
+    }
 
     #[test]
     fn names_are_normalised_then_held_to_their_length() {
