@@ -187,11 +187,6 @@ impl DocumentStore {
             .then_some(first)
     }
 
-    /// Gives document `doc` the title `title`.
-    pub fn rename_document(&self, doc: usize, title: &str) -> bool {
-        self.perform(self.with(|w| w.plan_rename(doc, title)))
-    }
-
     /// Removes document `doc` with its annotations; undo brings both back.
     pub fn remove_document(&self, doc: usize) -> bool {
         self.perform(self.with(|w| w.plan_remove_document(doc)))

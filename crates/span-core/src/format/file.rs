@@ -49,7 +49,8 @@ impl ExportFile {
     }
 
     /// How many spans were left out.
-    pub fn left_out_spans(&self) -> usize {
+    #[cfg(test)]
+    pub(super) fn left_out_spans(&self) -> usize {
         self.left_out.map_or(0, |left_out| left_out.spans)
     }
 

@@ -5,11 +5,12 @@
 //! that was cleared or filled behind the app's back.
 //!
 //! Pure: the store is the [`Store`] trait (localStorage in
-//! `browser::storage`, [`MemoryStore`] in tests), ids and times come from
+//! `browser::storage`, `MemoryStore` in tests), ids and times come from
 //! [`Stamps`], and what each key holds is `format::stored`'s business.
 
 mod backups;
 mod load;
+#[cfg(test)]
 mod memory;
 mod pending;
 mod persistence;
@@ -18,6 +19,7 @@ mod store;
 
 pub use backups::BackupInfo;
 pub use load::Loaded;
+#[cfg(test)]
 pub use memory::*;
 pub use persistence::*;
 pub use store::*;

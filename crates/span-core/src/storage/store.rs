@@ -1,6 +1,6 @@
 //! The key-value store the workspace is kept in, as a small trait: the
 //! browser's localStorage implements it in `browser::storage`, and
-//! [`MemoryStore`](super::MemoryStore) implements it in memory, with faults
+//! `MemoryStore` (in tests) implements it in memory, with faults
 //! that tests switch on. Everything that guards data (saving, merging,
 //! salvaging, recovering) is written against this trait, so it runs in
 //! native tests as well as in the browser.
