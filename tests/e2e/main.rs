@@ -17,8 +17,16 @@
 //! killed after its flush. Several tabs (`tabs`): tagging in turn and at
 //! once, storage cleared from another tab, and a soak of random edits across
 //! two tabs with reloads checked against the test's own model.
-//! The annotation list, its filters and notes, with 4 and with 20,000 spans (`annotation_list`).
-//! The label-set editor (`label_editor`): rename, delete moving or deleting the annotations, Ctrl+Z, add, reorder, reload, export.
+//! The annotation list, its filters and notes, with 4 and with 20,000 spans
+//! (`annotation_list`). The label-set editor (`label_editor`): rename,
+//! delete moving or deleting the annotations, Ctrl+Z, add, reorder, reload,
+//! export. Data in and out (`import_export`): every format downloaded, read
+//! by the Python readers and matched byte for byte by the command-line
+//! tool's `convert` (`support::cli`), and imports previewed, merged, undone,
+//! refused (as `span-cli validate` refuses them) and replaced. Documents
+//! added, pasted, renamed and removed (`documents`); keys alone
+//! (`keyboard`); nested spans and snapping (`spans`); undo (`undo`); a long
+//! document (`long_document`); axe-core audits (`accessibility`).
 //! Offline (`offline`): after a first visit, from a folder of the host, the
 //! app reloads, annotates and exports with the server gone, and a new build
 //! replaces the cached one. Hostile text (`security`): 32 XSS vectors in
@@ -28,7 +36,8 @@
 //! After every scenario, every page it opened must have reported no
 //! Content-Security-Policy violation (`support::csp`).
 //!
-//! Run with `trunk build --release && cargo test --test e2e -- --nocapture`.
+//! Run with `trunk build --release --offline && cargo build -p span-cli &&
+//! cargo test --test e2e -- --nocapture`.
 //! Needs `chromium` + `chromedriver` and `firefox(-esr)` + `geckodriver` on
 //! `PATH` or in `~/.cargo/bin`, or named by `CHROMIUM_BIN`, `CHROMEDRIVER`,
 //! `FIREFOX_BIN`, `GECKODRIVER`; `DIST_DIR` overrides `dist/`. Anything
