@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use thiserror::Error;
 
-use super::rules::is_blank;
+use super::rules::{is_blank, span_text, SpanError};
 use super::{
     megabytes, snap, text::CharIndex, Action, Annotation, Document, DocumentStep, Label, Numbering,
     Paragraphs, SpanIndex, Step,
@@ -24,23 +24,8 @@ pub enum EditError {
     UnknownDocument(usize),
     #[error("the annotation belongs to document “{found}”, not “{expected}”")]
     WrongDocument { expected: String, found: String },
-    #[error("the selection is empty")]
-    Empty,
-    #[error("start {start} is after end {end}")]
-    Reversed { start: usize, end: usize },
-    #[error("end = {end} is past the end of document “{document}” ({len} code points)")]
-    PastEnd {
-        end: usize,
-        document: String,
-        len: usize,
-    },
-    #[error("the quote “{quote}” does not match the text at {start}..{end} (“{found}”)")]
-    QuoteMismatch {
-        start: usize,
-        end: usize,
-        quote: String,
-        found: String,
-    },
+    #[error("{} {}", .0.subject(), .0)]
+    Span(#[from] SpanError),
     #[error("there is no label “{0}”")]
     UnknownLabel(String),
     #[error("there is no annotation “{0}”")]
@@ -130,21 +115,23 @@ impl Annotated {
         }
     }
 
-    /// The text at `start..end`, if that is a non-empty range inside it.
-    pub(super) fn quote(&self, start: usize, end: usize) -> Result<&str, EditError> {
-        if start == end {
-            return Err(EditError::Empty);
-        }
-        if start > end {
-            return Err(EditError::Reversed { start, end });
-        }
-        self.chars
-            .slice(&self.document.text, start, end)
-            .ok_or_else(|| EditError::PastEnd {
-                end,
-                document: self.document.title.clone(),
-                len: self.chars.len(),
-            })
+    /// The text at the code points `start..end`, if that is a span of it
+    /// holding `quote` where one is given ([`span_text`]).
+    pub(super) fn quote(
+        &self,
+        start: usize,
+        end: usize,
+        quote: Option<&str>,
+    ) -> Result<&str, EditError> {
+        let document = &self.document;
+        Ok(span_text(
+            &document.text,
+            &self.chars,
+            start,
+            end,
+            quote,
+            &document.title,
+        )?)
     }
 }
 
@@ -211,7 +198,7 @@ impl Workspace {
         self.documents
             .get(doc)
             .ok_or(EditError::UnknownDocument(doc))?
-            .quote(start, end)
+            .quote(start, end, None)
     }
 
     /// `span` of document `doc` snapped to whole words, or if `words` is
@@ -320,7 +307,7 @@ impl Workspace {
             document_id: entry.document.id.clone(),
             start: span.start,
             end: span.end,
-            quote: entry.quote(span.start, span.end)?.to_string(),
+            quote: entry.quote(span.start, span.end, None)?.to_string(),
             label: label.to_string(),
             created,
             note: None,
@@ -359,7 +346,10 @@ impl Workspace {
         let after = Annotation {
             start: span.start,
             end: span.end,
-            quote: self.entry(doc)?.quote(span.start, span.end)?.to_string(),
+            quote: self
+                .entry(doc)?
+                .quote(span.start, span.end, None)?
+                .to_string(),
             ..before.clone()
         };
         self.refuse_twin(doc, &after)?;
@@ -721,15 +711,7 @@ impl Workspace {
                 found: annotation.document_id.clone(),
             });
         }
-        let found = entry.quote(annotation.start, annotation.end)?;
-        if found != annotation.quote {
-            return Err(EditError::QuoteMismatch {
-                start: annotation.start,
-                end: annotation.end,
-                quote: annotation.quote.clone(),
-                found: found.to_string(),
-            });
-        }
+        entry.quote(annotation.start, annotation.end, Some(&annotation.quote))?;
         if self.label(&annotation.label).is_none() {
             return Err(EditError::UnknownLabel(annotation.label.clone()));
         }
@@ -816,13 +798,19 @@ mod tests {
         let mut refused = |span: Range<usize>, label: &str| {
             annotate(&mut ws, ARTICLE_001, span, label, "x").unwrap_err()
         };
-        assert_eq!(refused(5..5, "Person"), EditError::Empty);
         assert_eq!(
-            refused(Range { start: 6, end: 5 }, "Person"),
-            EditError::Reversed { start: 6, end: 5 }
+            refused(5..5, "Person").to_string(),
+            "the span is empty: its start and end are both 5"
         );
+        assert_eq!(
+            refused(Range { start: 6, end: 5 }, "Person").to_string(),
+            "start = 6 is after its end, 5"
+        );
+        let past = refused(0..len + 1, "Person").to_string();
         assert!(
-            matches!(refused(0..len + 1, "Person"), EditError::PastEnd { end, len: l, .. } if end == len + 1 && l == 3769)
+            past.starts_with("end = 3770 is past the end of document “")
+                && past.ends_with("” (3769 code points)"),
+            "{past}"
         );
         assert_eq!(
             refused(0..5, "Nope"),
@@ -884,7 +872,10 @@ mod tests {
             resized.quote,
             text::slice(&ws.document(2).unwrap().text, 12, 25).unwrap()
         );
-        assert_eq!(ws.plan_resize(2, "a", 30..30), Err(EditError::Empty));
+        assert_eq!(
+            ws.plan_resize(2, "a", 30..30),
+            Err(SpanError::Empty { at: 30 }.into())
+        );
 
         let delete = ws.plan_delete(2, "a").unwrap();
         ws.apply(&delete).unwrap();
@@ -916,7 +907,7 @@ mod tests {
         };
         assert!(matches!(
             ws.apply(&action),
-            Err(EditError::QuoteMismatch { .. })
+            Err(EditError::Span(SpanError::QuoteMismatch { .. }))
         ));
         assert_eq!(state(&ws), before);
     }
@@ -1072,7 +1063,7 @@ mod tests {
             .iter()
             .map(|(annotation, e)| {
                 let kind = match e {
-                    EditError::QuoteMismatch { .. } => "quote",
+                    EditError::Span(SpanError::QuoteMismatch { .. }) => "quote",
                     EditError::WrongDocument { .. } => "document",
                     EditError::DuplicateId(_) => "duplicate",
                     EditError::BlankId => "no id",
