@@ -40,9 +40,7 @@ pub enum ColorError {
     LowContrast { color: String, ratio: f64 },
 }
 
-/// The red, green and blue of `color`, if it is `#rrggbb`: the only form
-/// the app writes into a style, so that no stored or imported value can
-/// inject other CSS.
+/// The red, green and blue of `color`, if it is `#rrggbb`.
 fn rgb(color: &str) -> Option<[u8; 3]> {
     let hex = color.strip_prefix('#')?;
     if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -52,7 +50,8 @@ fn rgb(color: &str) -> Option<[u8; 3]> {
     Some([channel(0)?, channel(2)?, channel(4)?])
 }
 
-/// Whether `color` is `#rrggbb` (see [`rgb`]).
+/// Whether `color` is `#rrggbb`: the only form the app writes into a
+/// style, so that no stored or imported value can inject other CSS.
 pub fn is_hex_color(color: &str) -> bool {
     rgb(color).is_some()
 }

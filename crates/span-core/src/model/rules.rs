@@ -27,7 +27,7 @@ pub const MAX_NAME_CHARS: usize = 40;
 pub const MAX_TEXT_BYTES: usize = 4_000_000;
 
 /// Why a name cannot be a label's. The message reads after the name or its
-/// place: “labels[0].name is empty”.
+/// place: `labels[0].name` “is empty”.
 #[derive(Clone, Copy, Debug, Error, PartialEq, Eq)]
 pub enum NameError {
     #[error("is empty")]
@@ -58,7 +58,7 @@ impl HotkeyError {
 
 /// Why an annotation's span cannot be one of its text. Each message reads
 /// after the name of what it is about: the span itself, or its
-/// [`field`](SpanError::field) (“annotations[3].end” “= 5012 is past the end
+/// [`field`](SpanError::field) (`annotations[3].end` “= 5012 is past the end
 /// of …”).
 #[derive(Clone, Debug, Error, PartialEq, Eq)]
 pub enum SpanError {
