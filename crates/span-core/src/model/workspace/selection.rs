@@ -25,21 +25,16 @@ impl Workspace {
             return span;
         };
         let touched = entry.paragraphs.touching(span.start, span.end);
-        let paragraphs = entry.paragraphs.as_slice();
-        let (Some(first), Some(last)) = (
-            paragraphs.get(touched.start),
-            touched.end.checked_sub(1).and_then(|i| paragraphs.get(i)),
-        ) else {
+        let Some(window) = entry.paragraphs.window(&entry.document.text, touched) else {
             return span;
         };
-        let window = &entry.document.text[first.bytes.start..last.bytes.end];
-        let local = span.start - first.start..span.end - first.start;
+        let local = window.local(span.start)..window.local(span.end);
         let snapped = if words {
-            snap::to_words(window, local)
+            snap::to_words(window.text, local)
         } else {
-            snap::to_graphemes(window, local)
+            snap::to_graphemes(window.text, local)
         };
-        snapped.start + first.start..snapped.end + first.start
+        window.global(snapped.start)..window.global(snapped.end)
     }
 
     /// The next `unit` boundary after (or before) `offset` in document
@@ -48,23 +43,15 @@ impl Workspace {
         let Ok(entry) = self.entry(doc) else {
             return offset;
         };
-        let paragraphs = entry.paragraphs.as_slice();
-        let around = entry
-            .paragraphs
-            .touching(offset.saturating_sub(1), offset + 1);
-        let first = around.start.saturating_sub(1);
-        let last = (around.end + 1).min(paragraphs.len());
-        let (Some(first), Some(last)) = (
-            paragraphs.get(first),
-            last.checked_sub(1).and_then(|i| paragraphs.get(i)),
-        ) else {
+        let paragraphs = &entry.paragraphs;
+        let around = paragraphs.touching(offset.saturating_sub(1), offset + 1);
+        let with_neighbours =
+            around.start.saturating_sub(1)..(around.end + 1).min(paragraphs.as_slice().len());
+        let Some(window) = paragraphs.window(&entry.document.text, with_neighbours) else {
             return offset;
         };
-        let window = &entry.document.text[first.bytes.start..last.bytes.end];
-        let local = offset
-            .saturating_sub(first.start)
-            .min(last.end - first.start);
-        first.start + snap::step(window, local, forward, unit)
+        let local = window.local(offset).min(window.char_len());
+        window.global(snap::step(window.text, local, forward, unit))
     }
 
     /// The length of document `doc` in code points.
