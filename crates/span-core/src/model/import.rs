@@ -164,12 +164,7 @@ impl Incoming {
                 }
             }
             if let Some(id) = &document.id {
-                if let Some(first) = ids.insert(id.as_str(), place.as_str()) {
-                    return Err(ImportError::new(
-                        field(place, "id"),
-                        format!("“{id}” is already the id of {first}"),
-                    ));
-                }
+                unique_id(&mut ids, id, place)?;
             }
             match &document.text {
                 Some(text) => check_text(text).map_err(|e| {
@@ -200,12 +195,7 @@ impl Incoming {
                 if is_blank(id) {
                     return Err(ImportError::new(field(place, "id"), "is empty"));
                 }
-                if let Some(first) = ids.insert(id.as_str(), place.as_str()) {
-                    return Err(ImportError::new(
-                        field(place, "id"),
-                        format!("“{id}” is already the id of {first}"),
-                    ));
-                }
+                unique_id(&mut ids, id, place)?;
             }
             let label = if labels.is_empty() {
                 checked_name(&field(place, "label"), &annotation.label)?
@@ -635,6 +625,22 @@ fn quote_of<'t>(
         };
         ImportError::new(place, e.to_string())
     })
+}
+
+/// Notes that the thing at `place` has the id `id`, unless an earlier one
+/// (in `seen`, by id) has it already.
+fn unique_id<'a>(
+    seen: &mut HashMap<&'a str, &'a str>,
+    id: &'a str,
+    place: &'a str,
+) -> Result<(), ImportError> {
+    match seen.insert(id, place) {
+        Some(first) => Err(ImportError::new(
+            field(place, "id"),
+            format!("“{id}” is already the id of {first}"),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// `name` as the label's name is kept, or why the file's cannot be one.
