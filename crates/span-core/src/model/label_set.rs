@@ -3,6 +3,8 @@
 //! that it is applied, saved and undone as a whole.
 //!
 //! The plans only read the workspace; [`Workspace::apply`] makes the change.
+//! What a valid name or hotkey is, and the words for one that is not, are
+//! [`rules`](super::rules)'; colours are [`color`](super::color)'s.
 //! A plan that touches annotations (renaming, deleting a used label) carries
 //! one step per annotation, across every document, so undoing it puts each
 //! annotation back exactly as it was.

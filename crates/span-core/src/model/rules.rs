@@ -146,7 +146,7 @@ pub fn label_name(name: &str) -> Result<String, NameError> {
 /// Whether `key` can be a label's hotkey: a key typed on its own, so not
 /// white space (which types a space or moves focus) nor a control
 /// character. No two labels of a set have the same hotkey.
-pub fn is_hotkey(key: char) -> bool {
+fn is_hotkey(key: char) -> bool {
     !key.is_whitespace() && !key.is_control()
 }
 
