@@ -29,7 +29,7 @@ use crate::state::{Drafts, Notice, View};
 use span_core::model::normalize_name;
 use span_core::model::{
     cues, hotkey_owner, label_usage, plan_add_label, plan_delete_label, plan_move_label,
-    plan_recolor, plan_rename_label, plan_set_hotkey, single_char, suggest_color, suggest_hotkey,
+    plan_recolor, plan_rename_label, plan_set_hotkey, suggest_color, suggest_hotkey, typed_hotkey,
     Action, Cue, Disposal, Label, LabelError, MAX_NAME_CHARS,
 };
 
@@ -559,13 +559,7 @@ fn perform(view: View, planned: Result<Action, LabelError>, done: String) -> boo
 
 /// A hotkey typed into a field: nothing, or one character.
 fn parse_hotkey(typed: &str) -> Result<Option<char>, LabelError> {
-    let typed = typed.trim();
-    if typed.is_empty() {
-        return Ok(None);
-    }
-    single_char(typed)
-        .map(Some)
-        .ok_or_else(|| LabelError::InvalidHotkey(typed.to_string()))
+    Ok(typed_hotkey(typed)?)
 }
 
 fn hotkey_text(label: &Label) -> String {

@@ -13,7 +13,7 @@ use std::time::UNIX_EPOCH;
 use span_core::format::stored::text_hash;
 use span_core::format::{registry, Read};
 use span_core::model::import::{plan, ImportError, ImportPlan, Mode};
-use span_core::model::{default_labels, iso_8601, seed_documents, Workspace, EPOCH};
+use span_core::model::{default_labels, seed_documents, Clock, Workspace, EPOCH};
 
 /// A file read into a workspace.
 pub struct Loaded {
@@ -85,8 +85,10 @@ fn planned(file: &Path, mode: Mode) -> Result<(Read, ImportPlan), Refused> {
         .modified()
         .ok()
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .and_then(|d| iso_8601(d.as_millis() as f64))
-        .unwrap_or_else(|| EPOCH.to_string());
+        .map_or_else(
+            || EPOCH.to_string(),
+            |d| Clock::default().stamp(d.as_millis() as f64),
+        );
     let mut new_id = ids(&bytes);
     let plan = plan(&fresh(), read.incoming.clone(), mode, &mut new_id, &now)
         .map_err(Refused::Unimportable)?;

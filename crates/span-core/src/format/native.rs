@@ -25,7 +25,7 @@ use super::{ExportError, ExportFile};
 use crate::model::import::{
     ImportError, Incoming, IncomingAnnotation, IncomingDocument, IncomingLabel,
 };
-use crate::model::{single_char, Annotation, Document, Label, SpanIndex, Workspace};
+use crate::model::{written_hotkey, Annotation, Document, Label, SpanIndex, Workspace};
 
 pub const FORMAT: &str = "span-annotator";
 pub const VERSION: u32 = 1;
@@ -116,10 +116,9 @@ fn from_value(value: &Value) -> Result<Incoming, ImportError> {
     for label in file.list("labels")? {
         let hotkey = match label.optional_string("hotkey")? {
             None => None,
-            Some(key) => match single_char(key) {
-                Some(c) => Some(c),
-                None => return Err(label.error("hotkey", format!("“{key}” is not one character"))),
-            },
+            Some(key) => {
+                Some(written_hotkey(key).map_err(|e| label.error("hotkey", e.to_string()))?)
+            }
         };
         labels.push(IncomingLabel {
             name: label.string("name")?.to_string(),
@@ -408,7 +407,7 @@ mod tests {
             ),
             (
                 edited(|v| v["labels"][0]["hotkey"] = "ab".into()),
-                "labels[0].hotkey “ab” is not one character".into(),
+                "labels[0].hotkey “ab” cannot be a hotkey: use one letter, digit or sign".into(),
             ),
             (
                 edited(|v| v["labels"][0]["hotkey"] = "\t".into()),

@@ -23,8 +23,11 @@ const MS_PER_DAY: i64 = 86_400_000;
 /// `reading` (milliseconds since 1970-01-01T00:00:00Z) as JavaScript's
 /// `toISOString` writes it, or `None` where JavaScript throws: a reading
 /// that is NaN, infinite or beyond [`MAX_TIME_MS`]. Fractions of a
-/// millisecond are cut off, as a JavaScript time value has none.
-pub fn iso_8601(reading: f64) -> Option<String> {
+/// millisecond are cut off, as a JavaScript time value has none. The clock
+/// writes its stamps through [`format_ms`]; this is how tests hold them to
+/// JavaScript's.
+#[cfg(test)]
+fn iso_8601(reading: f64) -> Option<String> {
     time_value(reading).map(format_ms)
 }
 
@@ -54,7 +57,7 @@ fn format_ms(ms: i64) -> String {
     )
 }
 
-/// The milliseconds since 1970 of a stamp in the form [`iso_8601`] writes,
+/// The milliseconds since 1970 of a stamp in the form `toISOString` writes,
 /// or `None` if `stamp` is not exactly such a stamp.
 pub fn parse_iso_8601(stamp: &str) -> Option<i64> {
     let (year, rest) = match stamp.as_bytes().first()? {
@@ -156,7 +159,7 @@ impl Clock {
 
     /// Takes note of a stamp already in use (say, in a key found in
     /// storage, made in an earlier session), so that unique stamps from now
-    /// on come after it. A `stamp` not in the form [`iso_8601`] writes is
+    /// on come after it. A `stamp` not in the form `toISOString` writes is
     /// ignored, and `false` says so.
     pub fn witness(&mut self, stamp: &str) -> bool {
         let Some(time) = parse_iso_8601(stamp) else {

@@ -123,7 +123,7 @@ impl Workspace {
                     )
                 })?;
                 annotation.quote = self.documents[doc]
-                    .quote(annotation.start, annotation.end)
+                    .quote(annotation.start, annotation.end, None)
                     .map_err(|e| format!("annotation “{}”: {e}", annotation.id))?
                     .to_string();
                 let previous = self.documents[doc].annotations.remove(&annotation.id);

@@ -223,10 +223,12 @@ impl History {
         }
     }
 
+    #[cfg(test)]
     pub fn can_undo(&self) -> bool {
         !self.done.is_empty()
     }
 
+    #[cfg(test)]
     pub fn can_redo(&self) -> bool {
         !self.undone.is_empty()
     }

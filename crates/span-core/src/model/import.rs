@@ -14,7 +14,10 @@ use std::fmt;
 
 use thiserror::Error;
 
-use super::rules::{check_text, is_blank, is_hex_color, is_hotkey, label_name, normalize_name};
+use super::color::hex_color;
+use super::rules::{
+    check_text, hotkey, is_blank, label_name, normalize_name, span_text, HotkeyError,
+};
 use super::text::CharIndex;
 use super::{
     Action, Annotation, ColorPicker, Document, DocumentStep, Label, SpanIndex, Step, Workspace,
@@ -131,25 +134,20 @@ impl Incoming {
                     format!("“{}” is already the name of labels[{first}]", label.name),
                 ));
             }
-            if let Some(color) = label.color.as_deref().filter(|c| !is_hex_color(c)) {
-                return Err(ImportError::new(
-                    field(&place, "color"),
-                    format!("“{color}” is not a colour of the form #rrggbb"),
-                ));
+            if let Some(color) = &label.color {
+                hex_color(color)
+                    .map_err(|e| ImportError::new(field(&place, "color"), e.to_string()))?;
             }
             if let Some(key) = label.hotkey {
-                let reason = if !is_hotkey(key) {
-                    "cannot be a hotkey: use one letter, digit or sign".to_string()
-                } else if let Some(first) = hotkeys.insert(key, i) {
-                    format!("is already the hotkey of labels[{first}]")
-                } else {
-                    continue;
-                };
-                let key = key.escape_default();
-                return Err(ImportError::new(
-                    field(&place, "hotkey"),
-                    format!("“{key}” {reason}"),
-                ));
+                let place = field(&place, "hotkey");
+                hotkey(key).map_err(|e| ImportError::new(&place, e.to_string()))?;
+                if let Some(first) = hotkeys.insert(key, i) {
+                    let owner = format!("labels[{first}]");
+                    return Err(ImportError::new(
+                        place,
+                        HotkeyError::taken(key, owner).to_string(),
+                    ));
+                }
             }
         }
 
@@ -166,12 +164,7 @@ impl Incoming {
                 }
             }
             if let Some(id) = &document.id {
-                if let Some(first) = ids.insert(id.as_str(), place.as_str()) {
-                    return Err(ImportError::new(
-                        field(place, "id"),
-                        format!("“{id}” is already the id of {first}"),
-                    ));
-                }
+                unique_id(&mut ids, id, place)?;
             }
             match &document.text {
                 Some(text) => check_text(text).map_err(|e| {
@@ -202,12 +195,7 @@ impl Incoming {
                 if is_blank(id) {
                     return Err(ImportError::new(field(place, "id"), "is empty"));
                 }
-                if let Some(first) = ids.insert(id.as_str(), place.as_str()) {
-                    return Err(ImportError::new(
-                        field(place, "id"),
-                        format!("“{id}” is already the id of {first}"),
-                    ));
-                }
+                unique_id(&mut ids, id, place)?;
             }
             let label = if labels.is_empty() {
                 checked_name(&field(place, "label"), &annotation.label)?
@@ -587,7 +575,7 @@ fn planned_labels(ours: &[Label], incoming: &Incoming, mode: Mode) -> Vec<Label>
     // thousands of labels on hundreds of thousands of annotations.
     let mut names: HashSet<String> = labels.iter().map(|l| l.name.clone()).collect();
     let mut hotkeys: HashSet<char> = labels.iter().filter_map(|l| l.hotkey).collect();
-    let mut colors = ColorPicker::new(&labels);
+    let mut colors = ColorPicker::new(labels.iter().map(|l| l.color.as_str()));
     for (name, color, hotkey) in defined.chain(named) {
         if names.contains(name) {
             continue;
@@ -621,55 +609,37 @@ fn key(position: usize, annotation: &Annotation) -> (usize, usize, usize, String
 }
 
 /// The text `annotation` points at in `text` (indexed by `chars`), if its
-/// span is a non-empty range inside it and it quotes exactly that.
-/// `document` names the text in messages.
+/// span keeps the rule of [`span_text`]. `document` names the text in
+/// messages.
 fn quote_of<'t>(
     annotation: &IncomingAnnotation,
     text: &'t str,
     chars: &CharIndex,
     document: &str,
 ) -> Result<&'t str, ImportError> {
-    let (place, start, end) = (&annotation.place, annotation.start, annotation.end);
-    if start == end {
-        return Err(ImportError::new(
-            place,
-            format!("is empty: its start and end are both {start}"),
-        ));
-    }
-    if start > end {
-        return Err(ImportError::new(
-            field(place, "start"),
-            format!("= {start} is after its end, {end}"),
-        ));
-    }
-    let found = chars.slice(text, start, end).ok_or_else(|| {
-        ImportError::new(
-            field(place, "end"),
-            format!(
-                "= {end} is past the end of document “{document}” ({} code points)",
-                chars.len()
-            ),
-        )
-    })?;
-    match &annotation.quote {
-        Some(quote) if quote != found => Err(ImportError::new(
-            field(place, "quote"),
-            format!(
-                "“{}” does not match the text at {start}..{end} (“{}”)",
-                shortened(quote),
-                shortened(found)
-            ),
-        )),
-        _ => Ok(found),
-    }
+    let (start, end, quote) = (annotation.start, annotation.end, &annotation.quote);
+    span_text(text, chars, start, end, quote.as_deref(), document).map_err(|e| {
+        let place = match e.field() {
+            Some(name) => field(&annotation.place, name),
+            None => annotation.place.clone(),
+        };
+        ImportError::new(place, e.to_string())
+    })
 }
 
-/// `text`, cut after 60 code points, so that a message stays readable.
-fn shortened(text: &str) -> String {
-    const MAX: usize = 60;
-    match text.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
+/// Notes that the thing at `place` has the id `id`, unless an earlier one
+/// (in `seen`, by id) has it already.
+fn unique_id<'a>(
+    seen: &mut HashMap<&'a str, &'a str>,
+    id: &'a str,
+    place: &'a str,
+) -> Result<(), ImportError> {
+    match seen.insert(id, place) {
+        Some(first) => Err(ImportError::new(
+            field(place, "id"),
+            format!("“{id}” is already the id of {first}"),
+        )),
+        None => Ok(()),
     }
 }
 

@@ -3,7 +3,9 @@
 //!
 //! Overlapping and nested spans become several segments, each listing every
 //! span over it, outermost first, so the view can show all of them and the
-//! reading pane's text stays exactly the document's text.
+//! reading pane's text stays exactly the document's text. Offsets are code
+//! points; each segment's bytes come from [`text`](super::text), where
+//! code points become bytes.
 
 use std::ops::Range;
 
@@ -15,7 +17,7 @@ pub struct Segment {
     /// Code-point range in the document.
     pub start: usize,
     pub end: usize,
-    /// Byte range in the paragraph's text.
+    /// UTF-8 byte range in the paragraph's text.
     pub bytes: Range<usize>,
     /// Indices into the spans given to [`segments`], outermost (longest)
     /// first, so the innermost span is last.
@@ -36,7 +38,8 @@ pub fn segments(paragraph: &str, paragraph_start: usize, spans: &[&Annotation]) 
     cuts.sort_unstable();
     cuts.dedup();
 
-    let byte_of_cut = byte_indices(paragraph, paragraph_start, &cuts);
+    let in_paragraph: Vec<usize> = cuts.iter().map(|cut| cut - paragraph_start).collect();
+    let byte_of_cut = text::byte_indices(paragraph, &in_paragraph);
     cuts.windows(2)
         .zip(byte_of_cut.windows(2))
         .map(|(at, bytes)| {
@@ -57,23 +60,6 @@ pub fn segments(paragraph: &str, paragraph_start: usize, spans: &[&Annotation]) 
                 bytes: bytes[0]..bytes[1],
                 covering,
             }
-        })
-        .collect()
-}
-
-/// Byte indices in `paragraph` of the sorted code-point `cuts`, in one pass.
-fn byte_indices(paragraph: &str, paragraph_start: usize, cuts: &[usize]) -> Vec<usize> {
-    let mut boundaries = paragraph
-        .char_indices()
-        .map(|(byte, _)| byte)
-        .chain(std::iter::once(paragraph.len()))
-        .enumerate();
-    cuts.iter()
-        .map(|&cut| {
-            let wanted = cut - paragraph_start;
-            boundaries
-                .find(|&(offset, _)| offset == wanted)
-                .map_or(paragraph.len(), |(_, byte)| byte)
         })
         .collect()
 }

@@ -4,6 +4,7 @@
 
 mod annotation;
 mod clock;
+mod color;
 mod document;
 mod foreign;
 mod history;
@@ -22,6 +23,7 @@ mod workspace;
 
 pub use annotation::*;
 pub use clock::*;
+pub use color::*;
 pub use document::*;
 pub use foreign::*;
 pub use history::*;

@@ -15,8 +15,9 @@ use std::collections::{HashMap, HashSet};
 
 use thiserror::Error;
 
+use super::color::hex_color;
 use super::rules::{
-    check_text, is_blank, is_hex_color, is_hotkey, label_name, normalize_name, NameError,
+    check_text, hotkey, is_blank, label_name, normalize_name, shortened, HotkeyError, NameError,
     TextError, MAX_NAME_CHARS,
 };
 use super::{default_labels, ColorPicker, Document, Label, Numbering};
@@ -26,8 +27,8 @@ use super::{default_labels, ColorPicker, Document, Label, Numbering};
 pub struct Repaired<T> {
     pub value: T,
     /// One line per fix, in plain English, saying where, what was wrong
-    /// and what it is now: `labels[2]: the hotkey “ ” is white space or a
-    /// control character; it was removed`.
+    /// and what it is now: `labels[1]: “red” is not a colour of the form
+    /// #rrggbb; it is now #bfdbfe`.
     pub problems: Vec<String>,
     /// Each label renamed, as (stored name, new name), for the annotations
     /// that carry the stored name to follow. A label whose name is a second
@@ -48,10 +49,6 @@ pub enum Unloadable {
 
 /// What an empty name becomes (numbered if taken).
 const UNNAMED: &str = "Label";
-
-/// How many characters of a stored value a problem line shows: a stored
-/// name may be a megabyte long.
-const SHOWN_CHARS: usize = 60;
 
 /// `labels` made a valid label set: every name normalised, non-empty, at
 /// most [`MAX_NAME_CHARS`] long and used once; every colour `#rrggbb`;
@@ -89,7 +86,7 @@ pub fn repair_labels(labels: Vec<Label>) -> Repaired<Vec<Label>> {
         }
     }
 
-    let mut colors = ColorPicker::new(&labels);
+    let mut colors = ColorPicker::new(labels.iter().map(|l| l.color.as_str()));
     let mut hotkeys: HashMap<char, usize> = HashMap::new();
     let mut repaired = Vec::with_capacity(labels.len());
     for (i, ((mut label, wanted), first)) in labels.into_iter().zip(wanted).zip(firsts).enumerate()
@@ -100,10 +97,7 @@ pub fn repair_labels(labels: Vec<Label>) -> Repaired<Vec<Label>> {
             let reason = match &wanted {
                 _ if !first => "is used twice".to_string(),
                 Ok(_) => "has white space at an end or in a run".to_string(),
-                Err(NameError::Empty) => "is empty".to_string(),
-                Err(NameError::TooLong) => {
-                    format!("is longer than the {MAX_NAME_CHARS} characters a name can have")
-                }
+                Err(e) => e.to_string(),
             };
             let name = names.unused(match wanted {
                 Ok(name) => name,
@@ -112,37 +106,31 @@ pub fn repair_labels(labels: Vec<Label>) -> Repaired<Vec<Label>> {
             });
             problems.push(format!(
                 "{place}: the name “{}” {reason}; renamed “{name}”",
-                shown(&label.name)
+                shortened(&label.name)
             ));
             let old = std::mem::replace(&mut label.name, name);
             if first {
                 renamed.push((old, label.name.clone()));
             }
         }
-        if !is_hex_color(&label.color) {
+        if let Err(e) = hex_color(&label.color) {
             let color = colors.pick();
-            problems.push(format!(
-                "{place}: the colour “{}” is not of the form #rrggbb; it is now {color}",
-                shown(&label.color)
-            ));
+            problems.push(format!("{place}: {e}; it is now {color}"));
             label.color = color;
         }
         if let Some(key) = label.hotkey {
-            let written = key.escape_default();
-            if !is_hotkey(key) {
-                problems.push(format!(
-                    "{place}: the hotkey “{written}” is white space or a control character; it \
-                     was removed"
-                ));
-                label.hotkey = None;
-            } else if let Some(owner) = hotkeys.get(&key) {
-                problems.push(format!(
-                    "{place}: the hotkey “{written}” is already the hotkey of labels[{owner}]; \
-                     it was removed from this one"
-                ));
-                label.hotkey = None;
-            } else {
-                hotkeys.insert(key, i);
+            let refused = match hotkeys.get(&key) {
+                Some(owner) => Some(HotkeyError::taken(key, format!("labels[{owner}]"))),
+                None => hotkey(key).err(),
+            };
+            match refused {
+                Some(e) => {
+                    problems.push(format!("{place}: {e}; it was removed from this label"));
+                    label.hotkey = None;
+                }
+                None => {
+                    hotkeys.insert(key, i);
+                }
             }
         }
         repaired.push(label);
@@ -187,15 +175,6 @@ fn fit(name: &str, room: usize) -> String {
     cut.trim_end().to_string()
 }
 
-/// `value` for a problem line: at most [`SHOWN_CHARS`] characters, and an
-/// ellipsis where it was cut.
-fn shown(value: &str) -> String {
-    match value.char_indices().nth(SHOWN_CHARS) {
-        Some((cut, _)) => format!("{}…", &value[..cut]),
-        None => value.to_string(),
-    }
-}
-
 /// `document` made loadable where it can be: a blank title becomes one
 /// derived from the text, as for a document added without one
 /// ([`Document::added`]); a blank file name becomes `<id>.txt`. A document
@@ -210,12 +189,12 @@ pub fn repair_document(document: Document) -> Result<Repaired<Document>, Unloada
     check_text(&document.text)?;
     let mut problems = Vec::new();
     let mut document = document;
-    let name = format!("document “{}”", shown(&document.id));
+    let name = format!("document “{}”", shortened(&document.id));
     if is_blank(&document.file_name) {
         document.file_name = format!("{}.txt", document.id);
         problems.push(format!(
             "{name}: the file name is blank; it is now “{}”",
-            shown(&document.file_name)
+            shortened(&document.file_name)
         ));
     }
     if is_blank(&document.title) {
@@ -311,33 +290,30 @@ mod tests {
             repaired.problems,
             [
                 "labels[1]: the name “Person” is used twice; renamed “Person (2)”".to_string(),
-                "labels[1]: the colour “red” is not of the form #rrggbb; it is now #bfdbfe".into(),
-                "labels[1]: the hotkey “1” is already the hotkey of labels[0]; it was removed \
-                 from this one"
+                "labels[1]: “red” is not a colour of the form #rrggbb; it is now #bfdbfe".into(),
+                "labels[1]: “1” is already the hotkey of labels[0]; it was removed from this label"
                     .into(),
                 "labels[2]: the name “  Armed \t Group ” has white space at an end or in a run; \
                  renamed “Armed Group (2)”"
                     .into(),
-                "labels[2]: the hotkey “ ” is white space or a control character; it was removed"
+                "labels[2]: “ ” cannot be a hotkey: use one letter, digit or sign; it was removed \
+                 from this label"
                     .into(),
                 "labels[3]: the name “” is empty; renamed “Label (2)”".into(),
-                "labels[3]: the hotkey “\\u{7}” is white space or a control character; it was \
-                 removed"
+                "labels[3]: “\\u{7}” cannot be a hotkey: use one letter, digit or sign; it was \
+                 removed from this label"
                     .into(),
                 format!(
-                    "labels[4]: the name “{}” is longer than the 40 characters a name can have; \
-                     renamed “{x40}”",
+                    "labels[4]: the name “{}” is longer than 40 characters; renamed “{x40}”",
                     "x".repeat(50)
                 ),
-                "labels[4]: the colour “#12345” is not of the form #rrggbb; it is now #fbcfe8"
-                    .into(),
+                "labels[4]: “#12345” is not a colour of the form #rrggbb; it is now #fbcfe8".into(),
                 format!(
-                    "labels[6]: the name “{}…” is longer than the 40 characters a name can have; \
-                     renamed “{y40}”",
+                    "labels[6]: the name “{}…” is longer than 40 characters; renamed “{y40}”",
                     "y".repeat(60)
                 ),
-                "labels[7]: the hotkey “\\n” is white space or a control character; it was \
-                 removed"
+                "labels[7]: “\\n” cannot be a hotkey: use one letter, digit or sign; it was \
+                 removed from this label"
                     .into(),
             ]
         );

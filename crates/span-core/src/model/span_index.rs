@@ -87,14 +87,6 @@ impl SpanIndex {
         Some(self.spans.remove(at))
     }
 
-    /// Changes the label of `id`, which does not move it in the order.
-    pub fn set_label(&mut self, id: &str, label: &str) -> Option<&Annotation> {
-        let at = self.position(id)?;
-        let annotation = &mut self.spans[at];
-        annotation.label = label.to_string();
-        Some(annotation)
-    }
-
     /// The annotations sharing a code point with `start..end`, in text
     /// order. An empty range finds the spans over the code point at `start`.
     pub fn overlapping(&self, start: usize, end: usize) -> impl Iterator<Item = &Annotation> {
@@ -220,17 +212,12 @@ mod tests {
     }
 
     #[test]
-    fn remove_and_relabel_by_id() {
+    fn remove_by_id() {
         let mut index = SpanIndex::default();
         index.insert(span("a", 0, 2));
         index.insert(span("b", 1, 3));
-        assert_eq!(
-            index.set_label("b", "Event").map(|a| a.label.as_str()),
-            Some("Event")
-        );
         assert_eq!(index.remove("a").map(|a| a.id), Some("a".to_string()));
         assert_eq!(index.remove("a"), None);
         assert_eq!(ids(index.iter()), ["b"]);
-        assert_eq!(index.set_label("zz", "Event"), None);
     }
 }

@@ -11,13 +11,32 @@ pub fn char_len(text: &str) -> usize {
     text.chars().count()
 }
 
-/// The byte index of code point `offset` in `text`, or `None` past the end.
-/// `offset == char_len(text)` maps to `text.len()`.
-pub fn byte_index(text: &str, offset: usize) -> Option<usize> {
+/// The byte index of code point `char_offset` in `text`, or `None` past the
+/// end. `char_offset == char_len(text)` maps to `text.len()`.
+pub fn byte_index(text: &str, char_offset: usize) -> Option<usize> {
+    boundaries(text).nth(char_offset)
+}
+
+/// The byte index in `text` of each of the code points `char_offsets`,
+/// which are sorted and distinct, found in one walk through the text; an
+/// offset past the end maps to `text.len()`.
+pub fn byte_indices(text: &str, char_offsets: &[usize]) -> Vec<usize> {
+    let mut boundaries = boundaries(text).enumerate();
+    char_offsets
+        .iter()
+        .map(|&wanted| {
+            boundaries
+                .find(|&(offset, _)| offset == wanted)
+                .map_or(text.len(), |(_, byte)| byte)
+        })
+        .collect()
+}
+
+/// The byte index of every code point of `text`, then `text.len()`.
+fn boundaries(text: &str) -> impl Iterator<Item = usize> + '_ {
     text.char_indices()
         .map(|(byte, _)| byte)
         .chain(std::iter::once(text.len()))
-        .nth(offset)
 }
 
 /// The code points `start..end` of `text`, or `None` if the range is reversed
@@ -65,14 +84,14 @@ impl CharIndex {
     }
 
     /// [`byte_index`] for the indexed `text`.
-    pub fn byte_index(&self, text: &str, offset: usize) -> Option<usize> {
-        if offset > self.len {
+    pub fn byte_index(&self, text: &str, char_offset: usize) -> Option<usize> {
+        if char_offset > self.len {
             return None;
         }
-        let Some(&from) = self.checkpoints.get(offset / STRIDE) else {
+        let Some(&from) = self.checkpoints.get(char_offset / STRIDE) else {
             return Some(text.len());
         };
-        byte_index(&text[from..], offset % STRIDE).map(|byte| from + byte)
+        byte_index(&text[from..], char_offset % STRIDE).map(|byte| from + byte)
     }
 
     /// [`slice`] for the indexed `text`.
@@ -105,6 +124,8 @@ mod tests {
             assert_eq!(byte_index(MIXED, offset), Some(byte), "offset {offset}");
         }
         assert_eq!(byte_index(MIXED, 7), None);
+        assert_eq!(byte_indices(MIXED, &[0, 2, 6, 9]), [0, 4, 12, 12]);
+        assert_eq!(byte_indices(MIXED, &[1, 5]), [1, 10]);
     }
 
     #[test]

@@ -13,8 +13,8 @@ use crate::format::stored::{
     StoredSpan, APP_PREFIX, BACKUP_PREFIX, BUCKETS,
 };
 use crate::model::{
-    default_labels, repair_document, repair_labels, seed_documents, suggest_color, text::CharIndex,
-    Annotation, Document, Label, Workspace,
+    default_labels, repair_document, repair_labels, seed_documents, span_text, suggest_color,
+    text::CharIndex, Annotation, Document, Label, Workspace,
 };
 
 use super::pending::{Item, Pending};
@@ -667,22 +667,14 @@ impl Persistence {
                         self.revisions.touch_span(&span.id);
                         found.rewrite.insert(part.clone());
                     }
-                    let quote = if span.start < span.end {
-                        chars.slice(&document.text, span.start, span.end)
-                    } else {
-                        None
-                    };
-                    let why = if quote.is_none() {
-                        Some(format!(
-                            "{}..{} is not a span of the text ({} code points)",
-                            span.start,
-                            span.end,
-                            chars.len()
-                        ))
-                    } else if !seen_ids.insert(span.id.clone()) {
-                        Some("its id is used twice".to_string())
-                    } else {
-                        None
+                    let (text, title) = (&document.text, &document.title);
+                    let quote = span_text(text, &chars, span.start, span.end, None, title);
+                    let why = match &quote {
+                        Err(e) => Some(format!("{} {e}", e.subject())),
+                        Ok(_) if !seen_ids.insert(span.id.clone()) => {
+                            Some("its id is used twice".to_string())
+                        }
+                        Ok(_) => None,
                     };
                     if let Some(why) = why {
                         problems.push(format!("annotation “{}”: {why}", span.id));

@@ -12,7 +12,8 @@ use crate::format::stored::{
     BUCKETS, TOMBSTONE_DAYS,
 };
 use crate::model::{
-    text::CharIndex, Action, Annotation, Document, Foreign, ForeignChange, Label, Workspace,
+    span_text, text::CharIndex, Action, Annotation, Document, Foreign, ForeignChange, Label,
+    Workspace,
 };
 
 use super::backups::{self, BackupInfo};
@@ -930,15 +931,12 @@ impl Persistence {
                 let chars = texts
                     .entry(id.as_str())
                     .or_insert_with(|| CharIndex::new(&document.text));
+                let (text, title) = (&document.text, &document.title);
+                let in_text = span_text(text, chars, span.start, span.end, None, title);
                 let problem = if !labels.iter().any(|l| l.name == span.label) {
                     Some(format!("there is no label “{}”", span.label))
-                } else if span.start >= span.end
-                    || chars.slice(&document.text, span.start, span.end).is_none()
-                {
-                    Some(format!(
-                        "{}..{} is not a span of its text",
-                        span.start, span.end
-                    ))
+                } else if let Err(e) = in_text {
+                    Some(format!("{} {e}", e.subject()))
                 } else if current.is_none() && workspace.has_annotation(&span.id) {
                     Some("its id is already used in another document".to_string())
                 } else {
