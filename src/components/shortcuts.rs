@@ -7,7 +7,7 @@ use leptos::{ev, html, prelude::*};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent};
 
-use super::reading_pane::tag_selection;
+use super::tagging::tag_selection;
 use crate::state::View;
 
 /// What the shortcuts act on besides the view.
