@@ -27,7 +27,8 @@ pub struct Controls {
     pub backups: RwSignal<bool>,
 }
 
-/// Listens for the shortcuts for as long as the app runs.
+/// Listens for the shortcuts for as long as the app runs: the app shell
+/// calls it once, and the listener lasts as long as the page.
 pub fn listen(view: View, controls: Controls) {
     let Controls {
         pane,
