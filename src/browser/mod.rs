@@ -5,6 +5,7 @@
 pub mod download;
 pub mod files;
 pub mod lifecycle;
+pub mod listeners;
 pub mod near_viewport;
 pub mod offline;
 pub mod selection;

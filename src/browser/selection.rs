@@ -18,6 +18,12 @@ use web_sys::{Element, Node};
 /// The attribute holding a paragraph's starting code-point offset.
 pub const PARAGRAPH_START: &str = "data-start";
 
+/// The code-point offset at which paragraph element `paragraph` starts;
+/// `None` for any other element.
+pub fn paragraph_start(paragraph: &Element) -> Option<usize> {
+    paragraph.get_attribute(PARAGRAPH_START)?.parse().ok()
+}
+
 /// The code-point span of the current selection within `pane`, clipped to
 /// it, or `None` when nothing inside `pane` is selected. `len` is the length
 /// of the document shown in `pane`, in code points.
@@ -67,11 +73,11 @@ pub fn selected_span(pane: &Element, len: usize) -> Option<Range<usize>> {
 pub fn offset_of(pane: &Element, node: &Node, offset: u32, len: usize) -> Option<usize> {
     match paragraph_of(pane, node) {
         Some(paragraph) => {
-            let paragraph_start: usize = paragraph.get_attribute(PARAGRAPH_START)?.parse().ok()?;
+            let start = paragraph_start(&paragraph)?;
             let before = pane.owner_document()?.create_range().ok()?;
             before.set_start(&paragraph, 0).ok()?;
             before.set_end(node, offset).ok()?;
-            Some(paragraph_start + code_points(&before.to_string()))
+            Some(start + code_points(&before.to_string()))
         }
         None => next_paragraph_start(pane, node, offset, len),
     }
@@ -89,7 +95,7 @@ fn next_paragraph_start(pane: &Element, node: &Node, offset: u32, len: usize) ->
                 .query_selector(&format!("[{PARAGRAPH_START}]"))
                 .ok()??
         };
-        paragraph.get_attribute(PARAGRAPH_START)?.parse().ok()
+        paragraph_start(&paragraph)
     };
     let mut container = node.clone();
     let mut next = node.child_nodes().item(offset);

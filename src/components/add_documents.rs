@@ -124,7 +124,8 @@ fn PasteForm(pasting: RwSignal<bool>) -> impl IntoView {
 }
 
 /// Lets files be dropped anywhere on the window, showing where while they
-/// are dragged over it; returns whether files are being dragged.
+/// are dragged over it; returns whether files are being dragged. The app
+/// shell calls it once, and its listeners last as long as the page.
 pub fn accept_dropped_files(view: View) -> ReadSignal<bool> {
     let (over, set_over) = signal(false);
     let carries_files = |event: &DragEvent| {

@@ -7,11 +7,13 @@ use super::add_documents::{accept_dropped_files, AddDocuments};
 use super::annotation_details::AnnotationDetails;
 use super::annotation_list::AnnotationList;
 use super::backups::Backups;
+use super::document_heading::DocumentHeading;
 use super::document_list::DocumentList;
 use super::export_menu::ExportMenu;
 use super::import_dialog::ImportControl;
+use super::keyboard_navigation::{on_pane_key, Caret};
 use super::label_bar::LabelBar;
-use super::reading_pane::{DocumentHeading, ReadingPane};
+use super::reading_pane::{ReadingPane, SpanHandles};
 use super::shortcut_help::ShortcutHelp;
 use super::shortcuts::{self, Controls};
 use super::status_line::StatusLine;
@@ -66,7 +68,9 @@ pub fn App() -> impl IntoView {
             <main class="main">
                 <DocumentHeading />
                 <LabelBar pane />
-                <ReadingPane pane />
+                <ReadingPane pane on_key=move |event| on_pane_key(view, pane, &event) />
+                <Caret pane />
+                <SpanHandles pane />
             </main>
             <AnnotationDetails />
             <AnnotationList />

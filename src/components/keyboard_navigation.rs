@@ -6,18 +6,24 @@
 //! it follows lines, words and right-to-left text as the browser lays them
 //! out; [`Caret`] only draws it, since browsers hide the caret in text that
 //! is not editable.
+//!
+//! The reading pane knows nothing of this: the app hands it [`on_pane_key`]
+//! and the [`Caret`] to draw over its text.
 
 use leptos::{ev, html, prelude::*};
-use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{Element, KeyboardEvent};
 
-use super::reading_pane::paragraph_element;
-use crate::browser::selection;
+use super::reading_pane::geometry::{paragraph_at, place};
+use crate::browser::{listeners, selection};
 use crate::state::View;
 use span_core::model::snap::Unit;
 
 /// Handles a key pressed in the reading pane.
-pub fn on_pane_key(view: View, pane: &Element, event: &KeyboardEvent) {
+pub fn on_pane_key(view: View, pane: NodeRef<html::Div>, event: &KeyboardEvent) {
+    let Some(pane) = pane.get_untracked() else {
+        return;
+    };
+    let pane: &Element = &pane;
     let key = event.key();
     let (shift, alt, word) = (
         event.shift_key(),
@@ -125,31 +131,6 @@ pub fn show_selected(view: View, pane: &Element) {
     }
 }
 
-/// Makes code points `span` of the open document the page's selection.
-pub fn place(view: View, pane: &Element, span: std::ops::Range<usize>) {
-    let (Some(start), Some(end)) = (
-        paragraph_at(view, pane, span.start),
-        paragraph_at(view, pane, span.end),
-    ) else {
-        return;
-    };
-    selection::select((&start.0, start.1, span.start), (&end.0, end.1, span.end));
-}
-
-/// The paragraph element holding code point `offset` of the open document,
-/// with its starting offset.
-pub fn paragraph_at(view: View, pane: &Element, offset: usize) -> Option<(Element, usize)> {
-    let doc = view.current_untracked();
-    let (index, start) = view.store.with(|w| {
-        let paragraphs = w.paragraphs(doc)?.as_slice();
-        let index = paragraphs
-            .partition_point(|p| p.end <= offset)
-            .min(paragraphs.len().checked_sub(1)?);
-        Some((index, paragraphs[index].start))
-    })?;
-    Some((paragraph_element(pane, index)?, start))
-}
-
 /// Draws the caret where the collapsed selection is, while the pane has
 /// focus. It sits in the pane's scroll container, outside the pane, so the
 /// pane's text stays exactly the document's.
@@ -179,13 +160,8 @@ pub fn Caret(pane: NodeRef<html::Div>) -> impl IntoView {
             });
         position.set(at);
     };
-    // `selectionchange` is fired at the document only; this listener lives
-    // as long as the app, like the window's key listener.
-    let on_change = Closure::<dyn Fn()>::new(update);
-    let _ = document()
-        .add_event_listener_with_callback("selectionchange", on_change.as_ref().unchecked_ref());
-    on_change.forget();
-    let _ = window_event_listener(ev::resize, move |_| update());
+    listeners::on_document("selectionchange", update);
+    listeners::on_window(ev::resize, move |_| update());
     let style = move || {
         position.get().map_or_else(
             || "display: none".to_string(),

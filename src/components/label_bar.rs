@@ -6,7 +6,7 @@
 use leptos::{html, prelude::*};
 
 use super::label_editor::{LabelEditor, EDITOR_ID, OPEN_BUTTON_ID};
-use super::reading_pane::tag_selection;
+use super::tagging::tag_selection;
 use crate::state::View;
 use span_core::model::cues;
 

@@ -7,7 +7,7 @@ use leptos::{ev, html, prelude::*};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent};
 
-use super::reading_pane::tag_selection;
+use super::tagging::tag_selection;
 use crate::state::View;
 
 /// What the shortcuts act on besides the view.
@@ -27,7 +27,8 @@ pub struct Controls {
     pub backups: RwSignal<bool>,
 }
 
-/// Listens for the shortcuts for as long as the app runs.
+/// Listens for the shortcuts for as long as the app runs: the app shell
+/// calls it once, and the listener lasts as long as the page.
 pub fn listen(view: View, controls: Controls) {
     let Controls {
         pane,

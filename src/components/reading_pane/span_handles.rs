@@ -8,8 +8,8 @@ use leptos::{ev, html, prelude::*};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, PointerEvent};
 
-use super::keyboard_navigation::paragraph_at;
-use crate::browser::selection;
+use super::geometry::paragraph_at;
+use crate::browser::{listeners, selection};
 use crate::state::View;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,7 +59,7 @@ pub fn SpanHandles(pane: NodeRef<html::Div>) -> impl IntoView {
         selected_span.with(|_| ());
         after_next_frame(place);
     });
-    let _ = window_event_listener(ev::resize, move |_| place());
+    listeners::on_window(ev::resize, move |_| place());
 
     let grab = move |edge: Edge| {
         move |event: PointerEvent| {

@@ -14,10 +14,9 @@
 use std::cell::Cell;
 
 use leptos::{html, prelude::*};
-use wasm_bindgen::{closure::Closure, JsCast};
 
-use super::keyboard_navigation::paragraph_at;
-use crate::browser::selection;
+use super::geometry::paragraph_at;
+use crate::browser::{listeners, selection};
 use crate::state::View;
 
 /// Anchor and focus, in code points of the open document.
@@ -30,14 +29,10 @@ thread_local! {
     static PENDING: Cell<Option<Ends>> = const { Cell::new(None) };
 }
 
-/// Follows the page's selection in `pane` from now on. `selectionchange`
-/// is fired at the document only; the listener lives as long as the app,
-/// like the reading pane.
+/// Follows the page's selection in `pane` for as long as the reading pane
+/// is there.
 pub fn follow(view: View, pane: NodeRef<html::Div>) {
-    let on_change = Closure::<dyn Fn()>::new(move || CURRENT.set(read(view, pane)));
-    let _ = document()
-        .add_event_listener_with_callback("selectionchange", on_change.as_ref().unchecked_ref());
-    on_change.forget();
+    listeners::on_document("selectionchange", move || CURRENT.set(read(view, pane)));
 }
 
 /// Forgets the selection, as when another document is opened.

@@ -1,0 +1,79 @@
+//! Where things are in the pane's page: the blocks of paragraphs, the
+//! element of a paragraph, the paragraph holding a code point, the
+//! annotations under a highlight; and making a span the page's selection
+//! from those places.
+//!
+//! Everything else in the pane, and the keyboard navigation and tagging
+//! around it, find their way through here; this module uses only the state
+//! and the browser layer below it. How a boundary point becomes a code
+//! point, in UTF-16 or not, is `browser::selection`'s business.
+
+use std::ops::Range;
+
+use web_sys::Element;
+
+use crate::browser::selection;
+use crate::state::View;
+
+/// Paragraphs are grouped in blocks of this many, so that redrawing one
+/// makes the browser lay out its block and the blocks, a few dozen
+/// elements, rather than every paragraph of a long document.
+pub const PARAGRAPHS_PER_BLOCK: usize = 32;
+
+/// The attribute of a highlight listing every annotation covering it,
+/// outermost first, separated by spaces.
+pub const ANNOTATION_IDS: &str = "data-ann-id";
+
+/// The element of paragraph `index` of the document shown in `pane`.
+pub fn paragraph_element(pane: &Element, index: usize) -> Option<Element> {
+    pane.children()
+        .item(u32::try_from(index / PARAGRAPHS_PER_BLOCK).ok()?)?
+        .children()
+        .item(u32::try_from(index % PARAGRAPHS_PER_BLOCK).ok()?)
+}
+
+/// The paragraph element holding code point `offset` of the open document,
+/// with its starting offset.
+pub fn paragraph_at(view: View, pane: &Element, offset: usize) -> Option<(Element, usize)> {
+    let doc = view.current_untracked();
+    let (index, start) = view.store.with(|w| {
+        let paragraphs = w.paragraphs(doc)?.as_slice();
+        let index = paragraphs
+            .partition_point(|p| p.end <= offset)
+            .min(paragraphs.len().checked_sub(1)?);
+        Some((index, paragraphs[index].start))
+    })?;
+    Some((paragraph_element(pane, index)?, start))
+}
+
+/// The index of the paragraph of document `doc` that starts at code point
+/// `start`, as a paragraph element's [`selection::paragraph_start`] says.
+pub fn paragraph_index(view: View, doc: usize, start: usize) -> Option<usize> {
+    view.store.with(|w| {
+        w.paragraphs(doc)
+            .map(|p| p.as_slice().partition_point(|p| p.start < start))
+    })
+}
+
+/// The ids of every annotation covering the highlight at `element`,
+/// outermost first; none when it is not in a highlight.
+pub fn annotations_at(element: &Element) -> Vec<String> {
+    element
+        .closest(&format!("[{ANNOTATION_IDS}]"))
+        .ok()
+        .flatten()
+        .and_then(|mark| mark.get_attribute(ANNOTATION_IDS))
+        .map(|ids| ids.split(' ').map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// Makes code points `span` of the open document the page's selection.
+pub fn place(view: View, pane: &Element, span: Range<usize>) {
+    let (Some(start), Some(end)) = (
+        paragraph_at(view, pane, span.start),
+        paragraph_at(view, pane, span.end),
+    ) else {
+        return;
+    };
+    selection::select((&start.0, start.1, span.start), (&end.0, end.1, span.end));
+}

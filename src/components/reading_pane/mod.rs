@@ -1,0 +1,121 @@
+//! The reading pane: one document, one component per paragraph, each
+//! redrawn only when a span over it changes.
+//!
+//! The pane's `textContent` is exactly the document's text: paragraphs keep
+//! their `\n`, highlights are `<mark>` elements around runs of text, and
+//! nothing else is put inside. Every paragraph's text is always there; its
+//! highlights are drawn as the draw queue says. A redrawn paragraph keeps
+//! the nodes of the runs before and after the ones that changed, so an edit
+//! touches the page only where it changed something.
+//!
+//! The files below go from the view down: what the pane shows and reacts
+//! to here; a paragraph, its runs and how they are patched into the page;
+//! when paragraphs are drawn, emphasised and revealed; the selection kept
+//! across redraws and the handles of the selected span; and, at the
+//! bottom, where things are in the page.
+
+mod draw_queue;
+mod emphasis;
+pub mod geometry;
+pub mod kept_selection;
+mod paragraph;
+mod patch;
+mod reveal;
+mod runs;
+mod span_handles;
+
+pub use span_handles::SpanHandles;
+
+use leptos::{html, prelude::*};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, KeyboardEvent, MouseEvent};
+
+use crate::browser::near_viewport::NearViewport;
+use crate::state::View;
+use draw_queue::{DrawQueue, NearFlags, DRAW_ALL_UP_TO};
+use emphasis::{emphasise, DrawnWith};
+use geometry::{annotations_at, PARAGRAPHS_PER_BLOCK};
+use paragraph::Paragraph;
+use reveal::reveal;
+use runs::Emphasis;
+
+/// The pane showing the open document in `pane`; a key pressed in it goes
+/// to `on_key`. What is drawn over its text, the caret and the
+/// [`SpanHandles`], follows it in its scroll container.
+#[component]
+pub fn ReadingPane(
+    pane: NodeRef<html::Div>,
+    on_key: impl Fn(KeyboardEvent) + 'static,
+) -> impl IntoView {
+    let view = expect_context::<View>();
+    let near: NearFlags = StoredValue::new(Vec::new());
+    let drawn_with: DrawnWith = StoredValue::new(Vec::new());
+    let queue = DrawQueue::new(view, near);
+    kept_selection::follow(view, pane);
+    let watcher = StoredValue::new_local(None::<NearViewport>);
+    let paragraphs = move || {
+        let doc = view.current();
+        let count = view
+            .store
+            .with(|w| w.paragraphs(doc).map_or(0, |p| p.as_slice().len()));
+        let spans = view
+            .store
+            .with(|w| w.annotations(doc).map_or(0, |a| a.len()));
+        let draw_all = spans <= DRAW_ALL_UP_TO;
+        near.set_value(vec![draw_all; count]);
+        drawn_with.set_value(vec![Emphasis::default(); count]);
+        queue.clear();
+        kept_selection::forget();
+        watcher.set_value(None);
+        if !draw_all {
+            // The paragraphs are in the page by the next frame: watch them then.
+            request_animation_frame(move || {
+                watcher.set_value(draw_queue::watch(view, pane, queue))
+            });
+        }
+        (0..count.div_ceil(PARAGRAPHS_PER_BLOCK))
+            .map(|block| {
+                let first = block * PARAGRAPHS_PER_BLOCK;
+                let paragraphs = (first..count.min(first + PARAGRAPHS_PER_BLOCK))
+                    .map(|index| view! { <Paragraph doc index near drawn_with pane /> })
+                    .collect_view();
+                view! { <div class="paras">{paragraphs}</div> }
+            })
+            .collect_view()
+    };
+    // One listener for every highlight: a click on one (not the end of a
+    // drag) opens the details of every annotation covering that point.
+    let inspect = move |event: MouseEvent| {
+        let dragged = window()
+            .get_selection()
+            .ok()
+            .flatten()
+            .is_some_and(|s| !s.is_collapsed());
+        if dragged {
+            return;
+        }
+        let ids = event
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .map(|t| annotations_at(&t))
+            .unwrap_or_default();
+        view.selected.set(ids.last().cloned());
+        view.inspected.set(ids);
+    };
+    reveal(view, pane, near);
+    emphasise(view, drawn_with);
+    view! {
+        <div
+            class="doc-text"
+            data-testid="doc-text"
+            node_ref=pane
+            role="document"
+            aria-label="Article text"
+            tabindex="0"
+            on:click=inspect
+            on:keydown=on_key
+        >
+            {paragraphs}
+        </div>
+    }
+}
