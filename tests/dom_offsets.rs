@@ -58,7 +58,7 @@ fn render(spans: &[Annotation]) -> Element {
             .filter(|a| a.overlaps(paragraph.start, paragraph.end))
             .collect();
         for segment in segments(text, paragraph.start, &over) {
-            let run = doc.create_text_node(&text[segment.bytes.clone()]);
+            let run = doc.create_text_node(&text[segment.byte_range.clone()]);
             if segment.covering.is_empty() {
                 block.append_child(&run).unwrap();
             } else {

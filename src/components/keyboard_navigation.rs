@@ -13,7 +13,7 @@
 use leptos::{ev, html, prelude::*};
 use web_sys::{Element, KeyboardEvent};
 
-use super::reading_pane::geometry::{paragraph_at, place};
+use super::reading_pane::geometry::{in_container, marker_style, paragraph_at, place};
 use crate::browser::{listeners, selection};
 use crate::state::View;
 use span_core::model::snap::Unit;
@@ -150,24 +150,12 @@ pub fn Caret(pane: NodeRef<html::Div>) -> impl IntoView {
         let at = focused
             .then(|| selection::caret_rect(&pane))
             .flatten()
-            .map(|(x, y, h)| {
-                let origin = container.get_bounding_client_rect();
-                (
-                    x - origin.left() + f64::from(container.scroll_left()),
-                    y - origin.top() + f64::from(container.scroll_top()),
-                    h,
-                )
-            });
+            .map(|spot| in_container(&container, spot));
         position.set(at);
     };
     listeners::on_document("selectionchange", update);
     listeners::on_window(ev::resize, move |_| update());
-    let style = move || {
-        position.get().map_or_else(
-            || "display: none".to_string(),
-            |(x, y, h)| format!("left: {x}px; top: {y}px; height: {h}px"),
-        )
-    };
+    let style = move || marker_style(position.get());
     // `prop:style` sets `element.style`, that is its CSS text through the
     // CSSOM: the page's Content-Security-Policy refuses style attributes.
     view! { <div class="caret" data-testid="caret" aria-hidden="true" prop:style=style></div> }

@@ -90,7 +90,7 @@ pub fn highlighted(w: &Workspace, doc: usize, index: usize, emphasis: &Emphasis)
     segments(text, paragraph.start, &spans)
         .into_iter()
         .map(|segment| {
-            let run = text[segment.bytes.clone()].to_string();
+            let run = text[segment.byte_range.clone()].to_string();
             let covering: Vec<&Annotation> = segment.covering.iter().map(|&i| spans[i]).collect();
             let Some(inner) = covering.last() else {
                 return Run {

@@ -8,7 +8,7 @@ use leptos::{ev, html, prelude::*};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, PointerEvent};
 
-use super::geometry::paragraph_at;
+use super::geometry::{in_container, marker_style, paragraph_at};
 use crate::browser::{listeners, selection};
 use crate::state::View;
 
@@ -112,12 +112,12 @@ pub fn SpanHandles(pane: NodeRef<html::Div>) -> impl IntoView {
         place();
     };
     let style = move |edge: Edge| {
-        move || match spots.get() {
-            Some((start, end)) => {
-                let (x, y, h) = if edge == Edge::Start { start } else { end };
-                format!("left: {x}px; top: {y}px; height: {h}px")
-            }
-            None => "display: none".to_string(),
+        move || {
+            marker_style(
+                spots
+                    .get()
+                    .map(|(start, end)| if edge == Edge::Start { start } else { end }),
+            )
         }
     };
     let handle = move |edge: Edge| {
@@ -167,11 +167,8 @@ fn spot(view: View, pane: &Element, offset: usize, is_end: bool) -> Option<Spot>
     };
     let (paragraph, start) = paragraph_at(view, pane, lookup)?;
     let (node, units) = selection::point_in(&paragraph, start, offset)?;
-    let (x, y, h) = selection::point_rect(&node, units)?;
-    let origin = container.get_bounding_client_rect();
-    Some((
-        x - origin.left() + f64::from(container.scroll_left()),
-        y - origin.top() + f64::from(container.scroll_top()),
-        h,
+    Some(in_container(
+        &container,
+        selection::point_rect(&node, units)?,
     ))
 }

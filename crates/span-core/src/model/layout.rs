@@ -18,7 +18,7 @@ pub struct Segment {
     pub start: usize,
     pub end: usize,
     /// UTF-8 byte range in the paragraph's text.
-    pub bytes: Range<usize>,
+    pub byte_range: Range<usize>,
     /// Indices into the spans given to [`segments`], outermost (longest)
     /// first, so the innermost span is last.
     pub covering: Vec<usize>,
@@ -57,7 +57,7 @@ pub fn segments(paragraph: &str, paragraph_start: usize, spans: &[&Annotation]) 
             Segment {
                 start,
                 end,
-                bytes: bytes[0]..bytes[1],
+                byte_range: bytes[0]..bytes[1],
                 covering,
             }
         })
@@ -88,7 +88,7 @@ mod tests {
             .iter()
             .map(|s| {
                 let ids: Vec<&str> = s.covering.iter().map(|&i| spans[i].id.as_str()).collect();
-                format!("{}[{}]", &paragraph[s.bytes.clone()], ids.join(","))
+                format!("{}[{}]", &paragraph[s.byte_range.clone()], ids.join(","))
             })
             .collect()
     }
@@ -137,12 +137,15 @@ mod tests {
             .collect();
         let refs: Vec<&Annotation> = spans.iter().collect();
         let segs = segments(paragraph, 7, &refs);
-        let rebuilt: String = segs.iter().map(|s| &paragraph[s.bytes.clone()]).collect();
+        let rebuilt: String = segs
+            .iter()
+            .map(|s| &paragraph[s.byte_range.clone()])
+            .collect();
         assert_eq!(rebuilt, paragraph);
         for s in &segs {
             assert_eq!(
                 text::slice(paragraph, s.start - 7, s.end - 7),
-                Some(&paragraph[s.bytes.clone()])
+                Some(&paragraph[s.byte_range.clone()])
             );
         }
     }
