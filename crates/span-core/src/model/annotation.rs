@@ -25,4 +25,20 @@ impl Annotation {
     pub fn overlaps(&self, start: usize, end: usize) -> bool {
         self.start < end && start < self.end
     }
+
+    /// A Person span of document "d" with nothing else set, for tests
+    /// that care only where spans are.
+    #[cfg(test)]
+    pub(crate) fn at(id: &str, start: usize, end: usize) -> Self {
+        Self {
+            id: id.into(),
+            document_id: "d".into(),
+            start,
+            end,
+            quote: String::new(),
+            label: "Person".into(),
+            created: String::new(),
+            note: None,
+        }
+    }
 }

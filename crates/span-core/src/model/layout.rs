@@ -69,16 +69,7 @@ mod tests {
     use super::*;
 
     fn span(id: &str, start: usize, end: usize) -> Annotation {
-        Annotation {
-            id: id.into(),
-            document_id: "d".into(),
-            start,
-            end,
-            quote: String::new(),
-            label: "Person".into(),
-            created: String::new(),
-            note: None,
-        }
+        Annotation::at(id, start, end)
     }
 
     /// Renders segments as `text[ids]` pieces for compact assertions.

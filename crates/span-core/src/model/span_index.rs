@@ -109,16 +109,7 @@ mod tests {
     use super::*;
 
     fn span(id: &str, start: usize, end: usize) -> Annotation {
-        Annotation {
-            id: id.into(),
-            document_id: "d".into(),
-            start,
-            end,
-            quote: String::new(),
-            label: "Person".into(),
-            created: String::new(),
-            note: None,
-        }
+        Annotation::at(id, start, end)
     }
 
     fn ids<'a>(found: impl Iterator<Item = &'a Annotation>) -> Vec<&'a str> {
