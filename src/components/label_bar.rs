@@ -63,10 +63,11 @@ pub fn LabelBar(pane: NodeRef<html::Div>) -> impl IntoView {
             >
                 "Edit labels"
             </button>
-            <label class="snap-toggle" title="Extend selections to whole words">
+            <label class="snap-toggle" title="Extend selections to whole words (Alt+W)">
                 <input
                     type="checkbox"
                     data-testid="snap-toggle"
+                    aria-keyshortcuts="Alt+W"
                     prop:checked=move || view.snap_words.get()
                     on:change=move |event| view.snap_words.set(event_target_checked(&event))
                     // Keep the text selection while toggling.

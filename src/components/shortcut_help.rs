@@ -31,6 +31,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Alt + O", "Add .txt files as documents"),
     ("Alt + P", "Paste a text as a new document"),
     ("Alt + I", "Import annotations from a file"),
+    ("Alt + W", "Snap selections to whole words, or not"),
     (
         "Alt + B",
         "Show the backups of stored data that could not be read",

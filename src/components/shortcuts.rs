@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent};
 
 use super::tagging::tag_selection;
-use crate::state::View;
+use crate::state::{Notice, View};
 
 /// What the shortcuts act on besides the view.
 #[derive(Clone, Copy)]
@@ -66,6 +66,16 @@ pub fn listen(view: View, controls: Controls) {
                 "KeyB" => {
                     event.prevent_default();
                     backups.set(true);
+                }
+                "KeyW" => {
+                    event.prevent_default();
+                    view.snap_words.update(|on| *on = !*on);
+                    view.store
+                        .tell(Notice::info(if view.snap_words.get_untracked() {
+                            "Selections snap to whole words."
+                        } else {
+                            "Selections are kept as made (whole characters only)."
+                        }));
                 }
                 _ => {}
             }

@@ -5,6 +5,7 @@
 //! sees as one character.
 
 use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+use fantoccini::key::Key;
 use serde_json::{json, Value};
 // Planted as the previous version stored them: loading moves them on.
 use span_core::format::stored::v1::{documents_key, text_key};
@@ -117,7 +118,7 @@ async fn nested(session: Session, url: String) -> Res<()> {
 
 async fn snapping(session: Session, url: String) -> Res<()> {
     const DOC: &str = "snapping-test";
-    let text = "Envoy Staffan👍🏽 met 👩‍👩‍👧 families in Astana.\nCafe\u{301} e\u{301}te\u{301} talks 中文 עברית.\n";
+    let text = "Envoy Staffan👍🏽 met 👩‍👩‍👧 families in Astana.\nCafe\u{301} e\u{301}te\u{301} talks 中文 עברית in Moscow’s view.\n";
     let client = &session.client;
     client.goto(&url).await.context("opening the app")?;
     wait_for_app(client).await?;
@@ -153,17 +154,30 @@ async fn snapping(session: Session, url: String) -> Res<()> {
     page::drag_select(client, text, staffan + 2, met + 2).await?;
     page::press_key(client, '1').await?;
     wait_for_highlights(client, "the snapped span", |h| h.len() == 1).await?;
+    // Regression (issue 12): a drag inside "Moscow" of "Moscow’s" took the
+    // possessive too; it is a word of its own.
+    let (moscow, _) = code_points(text, "Moscow")?;
+    page::drag_select(client, text, moscow + 1, moscow + 4).await?;
+    page::press_key(client, '3').await?;
+    wait_for_highlights(client, "the possessive left out", |h| h.len() == 2).await?;
 
-    // Snapping off: selections set inside clusters (between a letter and
-    // its accent, inside a ZWJ family) still take whole clusters.
+    // Snapping off, by the switch and by Alt+W (on again, then off): a
+    // selection set inside a cluster (between a letter and its accent,
+    // inside a ZWJ family) still takes the whole cluster.
+    let snapping = || async {
+        page::eval::<bool>(
+            client,
+            "return document.querySelector('[data-testid=snap-toggle]').checked;",
+            vec![],
+        )
+        .await
+    };
     page::click(client, &testid("snap-toggle")).await?;
-    let checked: bool = page::eval(
-        client,
-        "return document.querySelector('[data-testid=snap-toggle]').checked;",
-        vec![],
-    )
-    .await?;
-    ensure!(!checked, "the snap toggle is still on");
+    ensure!(!snapping().await?, "the snap switch is still on");
+    page::press_chord(client, &[Key::Alt], 'w').await?;
+    ensure!(snapping().await?, "Alt+W did not turn snapping on");
+    page::press_chord(client, &[Key::Alt], 'w').await?;
+    ensure!(!snapping().await?, "Alt+W did not turn snapping off");
     let (accents, _) = code_points(text, "e\u{301}te\u{301}")?;
     let (family, family_end) = code_points(text, "👩‍👩‍👧")?;
     for (n, (start, end)) in [(accents + 1, accents + 4), (family + 2, family + 3)]
@@ -172,8 +186,8 @@ async fn snapping(session: Session, url: String) -> Res<()> {
     {
         select_code_points(client, start, end).await?;
         page::press_key(client, '4').await?;
-        wait_for_highlights(client, &format!("{} highlights", n + 2), |h| {
-            h.len() == n + 2
+        wait_for_highlights(client, &format!("{} highlights", n + 3), |h| {
+            h.len() == n + 3
         })
         .await?;
     }
@@ -181,7 +195,7 @@ async fn snapping(session: Session, url: String) -> Res<()> {
     let (astana, _) = code_points(text, "Astana")?;
     page::drag_select(client, text, astana + 1, astana + 4).await?;
     page::press_key(client, '3').await?;
-    wait_for_highlights(client, "4 highlights", |h| h.len() == 4).await?;
+    wait_for_highlights(client, "5 highlights", |h| h.len() == 5).await?;
 
     let exported = export_annotations(&session).await?;
     let mut spans: Vec<(u64, u64, String)> = exported
@@ -212,6 +226,7 @@ async fn snapping(session: Session, url: String) -> Res<()> {
         at(accents, accents + 5),
         at(family, family_end),
         at(astana + 1, astana + 4),
+        at(moscow, moscow + "Moscow".len()),
     ];
     expected.sort();
     ensure_eq!(spans, expected, "exported spans");

@@ -109,7 +109,8 @@ pub fn highlighted(w: &Workspace, doc: usize, index: usize, emphasis: &Emphasis)
                 .map(|(depth, a)| format!("inset 0 -{}px 0 {}", 3 * (depth + 1), color(a)))
                 .collect();
             let cue = cues.get(&inner.label);
-            let labels: Vec<&str> = covering.iter().map(|a| a.label.as_str()).collect();
+            // Innermost first: "Location inside Event".
+            let labels: Vec<&str> = covering.iter().rev().map(|a| a.label.as_str()).collect();
             let notes: Vec<&str> = covering.iter().filter_map(|a| a.note.as_deref()).collect();
             let mut description = labels.join(" inside ");
             if !notes.is_empty() {
@@ -234,7 +235,8 @@ mod tests {
         assert!(nested.nested);
         assert!(nested.style.starts_with("--hl: #bbf7d0;"));
         assert!(nested.style.ends_with("--bands: inset 0 -3px 0 #fed7aa"));
-        assert!(nested.description.contains("Event") && nested.description.contains("Location"));
+        // Regression (issue 12): it read backwards, "Event inside Location".
+        assert_eq!(nested.description, "Location inside Event");
         assert_eq!(nested.title, nested.description);
         let outer = mark(&runs, "Envoys met in ");
         assert!(!outer.nested);

@@ -9,13 +9,33 @@ use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
 
+/// The words and the runs between them of `text`, in order: Unicode UAX #29
+/// word boundaries, except that an English possessive or contraction `'s`
+/// (or `’s`) at a word's end is a word of its own, as spaCy and most NER
+/// corpora split it: "Moscow’s" is "Moscow" and "’s".
+fn pieces(text: &str) -> impl Iterator<Item = &str> {
+    text.split_word_bounds().flat_map(|piece| {
+        let stem = ["'s", "’s", "'S", "’S"]
+            .iter()
+            .find_map(|suffix| piece.strip_suffix(suffix))
+            .filter(|stem| stem.chars().any(char::is_alphanumeric));
+        match stem {
+            Some(stem) => [Some(stem), Some(&piece[stem.len()..])],
+            None => [Some(piece), None],
+        }
+        .into_iter()
+        .flatten()
+    })
+}
+
 /// Extends `span` of `text` so that it neither starts nor ends inside a word
-/// (Unicode UAX #29 word boundaries), and drops the white space it starts
-/// or ends with. Punctuation the person selected, such as quotes, is kept.
+/// (Unicode UAX #29 word boundaries, a possessive `’s` a word of its own:
+/// see [`pieces`]), and drops the white space it starts or ends with.
+/// Punctuation the person selected, such as quotes, is kept.
 pub fn to_words(text: &str, span: Range<usize>) -> Range<usize> {
     let Range { mut start, mut end } = to_graphemes(text, span);
     let mut offset = 0;
-    for piece in text.split_word_bounds() {
+    for piece in pieces(text) {
         let next = offset + piece.chars().count();
         if piece.chars().any(char::is_alphanumeric) {
             if offset < start && start < next {
@@ -93,7 +113,7 @@ pub fn step(text: &str, offset: usize, forward: bool, unit: Unit) -> usize {
             }
         }
         Unit::WordStart | Unit::WordEnd => {
-            for piece in text.split_word_bounds() {
+            for piece in pieces(text) {
                 let len = piece.chars().count();
                 if piece.chars().any(char::is_alphanumeric) {
                     boundaries.push(if unit == Unit::WordStart {
@@ -247,6 +267,28 @@ mod tests {
             step(text, len, true, Unit::WordEnd),
             len,
             "nothing after the end"
+        );
+    }
+
+    /// Regression (issue 12): selecting "Moscow" in "Moscow’s" gave
+    /// "Moscow’s", and a handle dragged back to "Moscow" snapped forward
+    /// again.
+    #[test]
+    fn a_possessive_is_a_word_of_its_own() {
+        let text = "Moscow’s envoy and Ankara's, and Kazakhstan’S view; it's late.";
+        assert_eq!(snapped(text, at(text, "oscow")), "Moscow");
+        assert_eq!(snapped(text, at(text, "Moscow")), "Moscow");
+        assert_eq!(snapped(text, at(text, "Moscow’")), "Moscow’s");
+        assert_eq!(snapped(text, at(text, "nkara")), "Ankara");
+        assert_eq!(snapped(text, at(text, "Kazakhstan")), "Kazakhstan");
+        assert_eq!(snapped(text, at(text, "it")), "it");
+        let moscow = at(text, "Moscow");
+        assert_eq!(step(text, 0, true, Unit::WordEnd), moscow.end);
+        assert_eq!(step(text, moscow.end, true, Unit::WordEnd), moscow.end + 2);
+        assert_eq!(
+            snapped("’s alone and s's", 0..2),
+            "’s",
+            "an apostrophe-s with no word before it stays whole"
         );
     }
 
