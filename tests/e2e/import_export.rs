@@ -95,6 +95,15 @@ async fn exports_in_every_format(session: Session, url: String) -> Res<()> {
         "1",
         "the nested “Russian” cannot be a CoNLL entity"
     );
+    // Issue 12: the notice said how many spans were left out, not which.
+    let notice = page::text_content(client, "[aria-live=polite]")
+        .await?
+        .unwrap_or_default();
+    let (russian, _) = code_points(&text, "Russian military police")?;
+    ensure!(
+        notice.contains(&format!("Event “Russian” at {russian}–{} of “", russian + 7)),
+        "the notice names the span left out: {notice}"
+    );
     python_reader(
         "check_conll.py",
         &[

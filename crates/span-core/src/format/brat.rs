@@ -60,7 +60,7 @@ use rawzip::time::UtcDateTime;
 use rawzip::DataDescriptorOutput;
 
 use super::split_fields::{fitted_names, is_python_line_break, is_python_space};
-use super::{ExportError, ExportFile};
+use super::{ExportError, ExportFile, LeftSpan};
 use crate::model::{Annotation, Label, Numbering, SpanIndex, Workspace};
 
 pub const FILE_NAME: &str = "annotations.brat.zip";
@@ -92,12 +92,12 @@ pub fn export(workspace: &Workspace, documents: &[usize]) -> Result<ExportFile, 
     Ok(file.leaving_out(left_out, LEFT_OUT))
 }
 
-/// The files of the collection, as (path in the zip, contents), and how many
-/// spans were left out.
+/// The files of the collection, as (path in the zip, contents), and the
+/// spans left out.
 pub(super) fn collection(
     workspace: &Workspace,
     documents: &[usize],
-) -> (Vec<(String, String)>, usize) {
+) -> (Vec<(String, String)>, Vec<LeftSpan>) {
     let types = fitted_names(workspace.labels(), brat_type, &RESERVED);
     let type_of = |label: &str| {
         types
@@ -117,7 +117,7 @@ pub(super) fn collection(
     ];
     let mut stems = HashSet::new();
     let mut numbers = Numbering::default();
-    let mut left_out = 0;
+    let mut left_out = Vec::new();
     for &doc in documents {
         let Some(document) = workspace.document(doc) else {
             continue;
@@ -128,7 +128,7 @@ pub(super) fn collection(
             .into_iter()
             .flat_map(SpanIndex::iter);
         let (ann, skipped) = ann_file(annotations, type_of);
-        left_out += skipped;
+        left_out.extend(skipped.into_iter().map(|a| LeftSpan::of(document, a)));
         files.push((format!("{COLLECTION}/{stem}.txt"), document.text.clone()));
         files.push((format!("{COLLECTION}/{stem}.ann"), ann));
     }
@@ -200,19 +200,18 @@ fn visual_conf(labels: &[Label], type_of: impl Fn(&str) -> String) -> String {
     conf
 }
 
-/// The `.ann` file of one document's annotations, and how many were left
-/// out.
+/// The `.ann` file of one document's annotations, and those left out.
 fn ann_file<'a>(
     annotations: impl Iterator<Item = &'a Annotation>,
     type_of: impl Fn(&str) -> String,
-) -> (String, usize) {
+) -> (String, Vec<&'a Annotation>) {
     let mut ann = String::new();
-    let mut left_out = 0;
+    let mut left_out = Vec::new();
     let mut number = 0;
     for annotation in annotations {
         let fragments = fragments(annotation);
         if fragments.is_empty() {
-            left_out += 1;
+            left_out.push(annotation);
             continue;
         }
         number += 1;
@@ -516,7 +515,7 @@ mod tests {
         let types = fitted_names(ws.labels(), brat_type, &RESERVED);
         let type_of = |label: &str| types[label].clone();
         let (ann, left_out) = ann_file(ws.annotations(TRICKY).unwrap().iter(), type_of);
-        assert_eq!(left_out, 1, "the span of only CRLFs");
+        assert_eq!(left_out.len(), 1, "the span of only CRLFs");
         let lines: Vec<&str> = ann.split('\n').collect();
         assert_eq!(lines[0], "T1\tLocation 5 7\t🇸🇾");
         assert_eq!(lines[1], "T2\tArmed_Group 5 7\t🇸🇾");

@@ -43,7 +43,7 @@
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::split_fields::{fitted_names, is_python_space};
-use super::{ExportError, ExportFile};
+use super::{ExportError, ExportFile, LeftSpan};
 use crate::model::{Annotation, SpanIndex, Workspace};
 
 pub const FILE_NAME: &str = "annotations.conll";
@@ -69,10 +69,10 @@ pub fn export(workspace: &Workspace, documents: &[usize]) -> Result<ExportFile, 
     Ok(ExportFile::text(FILE_NAME, MEDIA_TYPE, text).leaving_out(left_out, LEFT_OUT))
 }
 
-fn tagged_tokens(workspace: &Workspace, documents: &[usize]) -> (String, usize) {
+fn tagged_tokens(workspace: &Workspace, documents: &[usize]) -> (String, Vec<LeftSpan>) {
     let tags = fitted_names(workspace.labels(), conll_label, &[]);
     let mut text = String::new();
-    let mut left_out = 0;
+    let mut left_out = Vec::new();
     for &doc in documents {
         let Some(document) = workspace.document(doc) else {
             continue;
@@ -87,7 +87,11 @@ fn tagged_tokens(workspace: &Workspace, documents: &[usize]) -> (String, usize) 
             .flat_map(SpanIndex::iter)
             .collect();
         let (owners, skipped) = owners(&tokens, &annotations);
-        left_out += skipped;
+        left_out.extend(
+            skipped
+                .into_iter()
+                .map(|i| LeftSpan::of(document, annotations[i])),
+        );
         let mut at = 0;
         for sentence in &sentences {
             for token in sentence {
@@ -167,17 +171,18 @@ fn sentences(text: &str) -> Vec<Vec<Token<'_>>> {
     sentences
 }
 
-/// Which annotation (by index) tags each token, and how many annotations
-/// tag none: the longest span goes first, then the first in text order, and
-/// a span sharing a token with one already placed is left out.
-fn owners(tokens: &[Token], annotations: &[&Annotation]) -> (Vec<Option<usize>>, usize) {
+/// Which annotation (by index) tags each token, and the annotations that
+/// tag none, in text order: the longest span goes first, then the first in
+/// text order, and a span sharing a token with one already placed is left
+/// out.
+fn owners(tokens: &[Token], annotations: &[&Annotation]) -> (Vec<Option<usize>>, Vec<usize>) {
     let mut owners = vec![None; tokens.len()];
     let mut order: Vec<usize> = (0..annotations.len()).collect();
     order.sort_by_key(|&i| {
         let a = annotations[i];
         (std::cmp::Reverse(a.end - a.start), a.start, i)
     });
-    let mut left_out = 0;
+    let mut left_out = Vec::new();
     for i in order {
         let a = annotations[i];
         // The tokens sharing a code point with the span.
@@ -185,11 +190,12 @@ fn owners(tokens: &[Token], annotations: &[&Annotation]) -> (Vec<Option<usize>>,
         let last = tokens.partition_point(|t| t.start < a.end);
         let covered = owners.get_mut(first..last).unwrap_or_default();
         if covered.is_empty() || covered.iter().any(Option::is_some) {
-            left_out += 1;
+            left_out.push(i);
             continue;
         }
         covered.fill(Some(i));
     }
+    left_out.sort_unstable();
     (owners, left_out)
 }
 
@@ -199,7 +205,7 @@ mod tests {
     use crate::format::samples::{self, TRICKY, TRICKY_TEXT};
     use crate::model::text;
 
-    fn lines(export: &(String, usize)) -> Vec<(&str, &str)> {
+    fn lines(export: &(String, Vec<LeftSpan>)) -> Vec<(&str, &str)> {
         export
             .0
             .lines()
@@ -291,7 +297,16 @@ mod tests {
         assert_eq!(tag("here"), "O", "crossing Date left out");
         // Left out: the second flag, the family, the wave, “de-facto”
         // inside “He said …”, “Tab here”, and the CRLFs that cover no token.
-        assert_eq!(export.1, 6);
+        assert_eq!(export.1.len(), 6);
+        // Each named where it is, in text order, with what it covers.
+        for left in &export.1 {
+            assert_eq!(
+                text::slice(TRICKY_TEXT, left.start, left.end),
+                Some(left.quote.as_str())
+            );
+        }
+        assert!(export.1.windows(2).all(|w| w[0].start <= w[1].start));
+        assert!(export.1.iter().any(|l| l.quote == "“de-facto”"));
         assert!(
             export
                 .0
@@ -339,6 +354,6 @@ mod tests {
             export.0,
             "-DOCSTART- -X- O O\n\nNew\tB-Location\nYork\tI-Location\nBoston\tB-Location\n\n"
         );
-        assert_eq!(export.1, 0);
+        assert_eq!(export.1.len(), 0);
     }
 }

@@ -6,6 +6,8 @@ use std::fmt;
 
 use thiserror::Error;
 
+use crate::model::{shortened, Annotation, Document};
+
 /// An exported file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExportFile {
@@ -18,13 +20,41 @@ pub struct ExportFile {
 }
 
 /// Spans an export left out, and why.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LeftOut {
-    pub spans: usize,
+    /// Each span left out, in the order of the documents and the text.
+    pub spans: Vec<LeftSpan>,
     /// Which spans, as the format sees them: "spans of only white space,
     /// which brat cannot show".
     pub why: &'static str,
 }
+
+/// One span an export left out: where it is, and what it covers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeftSpan {
+    /// The title of its document.
+    pub document: String,
+    /// Code points of the document's text.
+    pub start: usize,
+    pub end: usize,
+    pub quote: String,
+    pub label: String,
+}
+
+impl LeftSpan {
+    pub(super) fn of(document: &Document, annotation: &Annotation) -> Self {
+        Self {
+            document: document.title.clone(),
+            start: annotation.start,
+            end: annotation.end,
+            quote: annotation.quote.clone(),
+            label: annotation.label.clone(),
+        }
+    }
+}
+
+/// How many left-out spans a summary names; the rest are counted.
+const NAMED: usize = 5;
 
 /// A reason an export could not be made at all.
 #[derive(Clone, Debug, Error, PartialEq, Eq)]
@@ -42,16 +72,18 @@ impl ExportFile {
         }
     }
 
-    /// Records that `spans` spans were left out (nothing, when 0).
-    pub(super) fn leaving_out(mut self, spans: usize, why: &'static str) -> Self {
-        self.left_out = (spans > 0).then_some(LeftOut { spans, why });
+    /// Records the spans that were left out (nothing, when there are none).
+    pub(super) fn leaving_out(mut self, spans: Vec<LeftSpan>, why: &'static str) -> Self {
+        self.left_out = (!spans.is_empty()).then_some(LeftOut { spans, why });
         self
     }
 
     /// How many spans were left out.
     #[cfg(test)]
     pub(super) fn left_out_spans(&self) -> usize {
-        self.left_out.map_or(0, |left_out| left_out.spans)
+        self.left_out
+            .as_ref()
+            .map_or(0, |left_out| left_out.spans.len())
     }
 
     /// The file's text, for tests of text formats.
@@ -60,9 +92,10 @@ impl ExportFile {
         String::from_utf8(self.bytes).expect("a text format")
     }
 
-    /// What the app says once the file is made: "Exported annotations.json."
+    /// What the app says once the file is made: "Exported annotations.json.",
+    /// or which spans it left out and why.
     pub fn summary(&self) -> String {
-        match self.left_out {
+        match &self.left_out {
             None => format!("Exported {}.", self.name),
             Some(left_out) => format!("Exported {}; {left_out}.", self.name),
         }
@@ -71,14 +104,38 @@ impl ExportFile {
 
 impl fmt::Display for LeftOut {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        match self.spans {
+        match self.spans.len() {
             1 => write!(f, "1 span could not be represented in it and was left out"),
             n => write!(
                 f,
                 "{n} spans could not be represented in it and were left out"
             ),
         }?;
-        write!(f, " ({})", self.why)
+        write!(f, " ({}): ", self.why)?;
+        for (i, span) in self.spans.iter().take(NAMED).enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{span}")?;
+        }
+        match self.spans.len().saturating_sub(NAMED) {
+            0 => Ok(()),
+            more => write!(f, "; and {more} more"),
+        }
+    }
+}
+
+impl fmt::Display for LeftSpan {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(
+            f,
+            "{} “{}” at {}–{} of “{}”",
+            self.label,
+            shortened(&self.quote),
+            self.start,
+            self.end,
+            shortened(&self.document)
+        )
     }
 }
 
@@ -86,21 +143,44 @@ impl fmt::Display for LeftOut {
 mod tests {
     use super::*;
 
+    fn left(quote: &str, start: usize) -> LeftSpan {
+        LeftSpan {
+            document: "Talks in Astana".into(),
+            start,
+            end: start + quote.chars().count(),
+            quote: quote.into(),
+            label: "Event".into(),
+        }
+    }
+
     #[test]
-    fn the_summary_counts_what_was_left_out_and_says_why() {
+    fn the_summary_names_what_was_left_out_and_says_why() {
         let file = ExportFile::text("a.conll", "text/plain", "x".into());
         assert_eq!(file.summary(), "Exported a.conll.");
         assert_eq!(
-            file.clone().leaving_out(0, "none").summary(),
+            file.clone().leaving_out(Vec::new(), "none").summary(),
             "Exported a.conll."
         );
         assert_eq!(
             file.clone()
-                .leaving_out(1, "spans of only white space")
+                .leaving_out(vec![left("“de-facto”", 941)], "overlaps")
                 .summary(),
             "Exported a.conll; 1 span could not be represented in it and was left out \
-             (spans of only white space)."
+             (overlaps): Event ““de-facto”” at 941–951 of “Talks in Astana”."
         );
-        assert_eq!(file.leaving_out(6, "overlaps").left_out_spans(), 6);
+        let many: Vec<LeftSpan> = (0..7).map(|i| left("Russia", i * 10)).collect();
+        let said = file.leaving_out(many, "overlaps").summary();
+        assert!(
+            said.starts_with(
+                "Exported a.conll; 7 spans could not be represented in it and were left out \
+                 (overlaps): Event “Russia” at 0–6 of “Talks in Astana”; Event “Russia” at 10–16"
+            ),
+            "{said}"
+        );
+        assert!(
+            said.ends_with("at 40–46 of “Talks in Astana”; and 2 more."),
+            "{said}"
+        );
+        assert!(!said.contains("at 50–56"), "{said}");
     }
 }

@@ -142,7 +142,10 @@ fn check_brat_reads_the_brat_export() {
         }
     }
     let zip = dir.write("spoiled.zip", brat::zip(&files).expect("a zip"));
-    fails("check_brat.py", &[&zip, &native, &left_out.to_string()]);
+    fails(
+        "check_brat.py",
+        &[&zip, &native, &left_out.len().to_string()],
+    );
 }
 
 #[test]
