@@ -10,11 +10,12 @@ use fantoccini::{Client, Locator};
 use serde_json::Value;
 
 use crate::support::app::{
-    code_points, doc_item, export_json, listed, wait_for_app, wait_for_highlights, wait_for_listed,
+    code_points, doc_item, export_json, listed, open_document, open_seed, wait_for_app,
+    wait_for_highlights, wait_for_listed,
 };
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
-use crate::support::{wait_until, Context, Failure, Res, ScratchDir};
+use crate::support::{manifest_dir, wait_until, Context, Failure, Res, ScratchDir};
 use crate::{ensure, ensure_eq, in_both_browsers};
 
 in_both_browsers!(chromium_adding_files, firefox_adding_files, adding_files);
@@ -28,6 +29,62 @@ in_both_browsers!(
     firefox_pasting_renaming_removing,
     pasting_renaming_removing
 );
+
+in_both_browsers!(
+    chromium_each_document_keeps_its_place,
+    firefox_each_document_keeps_its_place,
+    each_document_keeps_its_place
+);
+
+/// The reading pane's scroll position, after it has settled: the same on
+/// two reads a frame apart.
+async fn pane_scroll(client: &Client, what: &str) -> Res<i64> {
+    const READ: &str = r#"const c = document.querySelector('[data-testid="doc-text"]').parentElement;
+        const first = c.scrollTop;
+        return new Promise(done => requestAnimationFrame(() =>
+            done(c.scrollTop === first ? Math.round(first) : -1)));"#;
+    wait_until(what, STEP_TIMEOUT, || async {
+        let top: i64 = page::eval(client, READ, vec![]).await?;
+        if top >= 0 {
+            Ok(Some(top))
+        } else {
+            Err(Failure("still scrolling".into()))
+        }
+    })
+    .await
+}
+
+/// Regression (issue 12): a document opened for the first time opened at
+/// the previous document's scroll position, often the middle.
+async fn each_document_keeps_its_place(session: Session, url: String) -> Res<()> {
+    let client = &session.client;
+    let first = "000_941015829bfed30d";
+    let second = "001_c07fc3de27d30260";
+    let first_text = open_seed(client, &url, first).await?;
+    let second_text = std::fs::read_to_string(manifest_dir().join(format!("seeds/{second}.txt")))?;
+    let read_to: i64 = page::eval(
+        client,
+        r#"const c = document.querySelector('[data-testid="doc-text"]').parentElement;
+           c.scrollTop = Math.floor((c.scrollHeight - c.clientHeight) / 2);
+           return Math.round(c.scrollTop);"#,
+        vec![],
+    )
+    .await?;
+    ensure!(read_to > 100, "the article scrolls: {read_to}");
+    open_document(client, second, &second_text).await?;
+    ensure_eq!(
+        pane_scroll(client, "the second article at its top").await?,
+        0,
+        "a document opened for the first time opens at its top"
+    );
+    open_document(client, first, &first_text).await?;
+    let back = pane_scroll(client, "the first article where it was left").await?;
+    ensure!(
+        (back - read_to).abs() <= 1,
+        "coming back opens where it was left: {back}, left at {read_to}"
+    );
+    Ok(())
+}
 
 /// The good file, as bytes on disk: a BOM, CRLF and lone CR line endings.
 const TRICKY_FILE: &str =

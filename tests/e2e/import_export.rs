@@ -101,7 +101,10 @@ async fn exports_in_every_format(session: Session, url: String) -> Res<()> {
         .unwrap_or_default();
     let (russian, _) = code_points(&text, "Russian military police")?;
     ensure!(
-        notice.contains(&format!("Event “Russian” at {russian}–{} of “", russian + 7)),
+        notice.contains(&format!(
+            "Event “Russian” at {russian}–{} of “",
+            russian + 7
+        )),
         "the notice names the span left out: {notice}"
     );
     python_reader(

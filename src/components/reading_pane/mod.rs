@@ -10,7 +10,8 @@
 //!
 //! The files below go from the view down: what the pane shows and reacts
 //! to here; a paragraph, its runs and how they are patched into the page;
-//! when paragraphs are drawn, emphasised and revealed; the selection kept
+//! when paragraphs are drawn, emphasised and revealed; where each document
+//! was scrolled to; the selection kept
 //! across redraws and the handles of the selected span; and, at the
 //! bottom, where things are in the page.
 
@@ -22,6 +23,7 @@ mod paragraph;
 mod patch;
 mod reveal;
 mod runs;
+mod scroll_memory;
 mod span_handles;
 
 pub use span_handles::SpanHandles;
@@ -38,6 +40,7 @@ use geometry::{annotations_at, PARAGRAPHS_PER_BLOCK};
 use paragraph::Paragraph;
 use reveal::reveal;
 use runs::Emphasis;
+use scroll_memory::ScrollMemory;
 
 /// The pane showing the open document in `pane`; a key pressed in it goes
 /// to `on_key`. What is drawn over its text, the caret and the
@@ -53,8 +56,14 @@ pub fn ReadingPane(
     let queue = DrawQueue::new(view, near);
     kept_selection::follow(view, pane);
     let watcher = StoredValue::new_local(None::<NearViewport>);
+    let scroll = ScrollMemory::new();
     let paragraphs = move || {
         let doc = view.current();
+        scroll.show(
+            view,
+            pane,
+            view.store.with(|w| w.document(doc).map(|d| d.id.clone())),
+        );
         let count = view
             .store
             .with(|w| w.paragraphs(doc).map_or(0, |p| p.as_slice().len()));
