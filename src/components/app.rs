@@ -52,8 +52,24 @@ pub fn App() -> impl IntoView {
     // so registering never delays the app's start.
     Effect::new(|_| offline::register_worker());
 
+    let to_article = move |_| {
+        if let Some(pane) = pane.get_untracked() {
+            let _ = pane.focus();
+        }
+    };
     view! {
         <div class="app">
+            // First in the tab order, shown when focused: the article is
+            // otherwise some 27 Tab presses in.
+            <button
+                type="button"
+                class="skip-link"
+                data-testid="skip-to-article"
+                aria-keyshortcuts="Alt+A"
+                on:click=to_article
+            >
+                "Skip to the article (Alt+A)"
+            </button>
             <header class="topbar">
                 <h1>"Span View"</h1>
                 <div class="topbar-actions">

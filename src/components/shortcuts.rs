@@ -67,6 +67,12 @@ pub fn listen(view: View, controls: Controls) {
                     event.prevent_default();
                     backups.set(true);
                 }
+                "KeyA" => {
+                    event.prevent_default();
+                    if let Some(pane) = pane.get_untracked() {
+                        let _ = pane.focus();
+                    }
+                }
                 "KeyW" => {
                     event.prevent_default();
                     view.snap_words.update(|on| *on = !*on);
