@@ -8,7 +8,7 @@ use crate::browser::selection;
 use crate::state::{Notice, View};
 
 /// Tags what is selected in `pane` with `label`, and selects the new
-/// annotation with the caret at its end. With nothing selected in the page,
+/// annotation, with the caret at its end and its card open. With nothing selected in the page,
 /// it gives the selected annotation that label instead. A selection outside
 /// the pane changes nothing.
 pub fn tag_selection(view: View, pane_ref: NodeRef<html::Div>, label: &str) {
@@ -24,6 +24,8 @@ pub fn tag_selection(view: View, pane_ref: NodeRef<html::Div>, label: &str) {
     match selection::selected_span(&pane, len) {
         Some(span) => {
             if let Some(annotation) = view.annotate(span, label) {
+                // Its card replaces whatever the details panel showed.
+                view.inspected.set(vec![annotation.id.clone()]);
                 view.selected.set(Some(annotation.id));
                 kept_selection::put_after_redraw(view, pane_ref, annotation.end, annotation.end);
             }

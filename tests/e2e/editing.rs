@@ -41,6 +41,17 @@ async fn editing(session: Session, url: String) -> Res<()> {
         Some("de Mistura"),
         "nested highlight text"
     );
+    // Regression (issue 12): after tagging, the details panel kept its hint;
+    // it shows the new annotation's card.
+    wait_until("the new annotation's card", STEP_TIMEOUT, || async {
+        let shown = card_ids(client).await?;
+        if shown == [inner.clone()] {
+            Ok(Some(()))
+        } else {
+            Err(Failure(format!("cards {shown:?}")))
+        }
+    })
+    .await?;
 
     // A click on the nested part lists both, outermost first.
     let nested = format!("[data-ann-id=\"{outer} {inner}\"]");
