@@ -137,10 +137,19 @@ pub fn highlighted(w: &Workspace, doc: usize, index: usize, emphasis: &Emphasis)
                         ),
                     }
                 },
-                // The label's short tag, once, after the run where it ends.
-                tag: cue
-                    .filter(|_| segment.end == inner.end)
-                    .map(|c| c.tag.clone()),
+                // The label's short tag, once, after the run where it ends;
+                // spans of that label ending there too are counted ("PER×2"),
+                // so that two never look like one.
+                tag: cue.filter(|_| segment.end == inner.end).map(|c| {
+                    let ending = covering
+                        .iter()
+                        .filter(|a| a.end == inner.end && a.label == inner.label)
+                        .count();
+                    match ending {
+                        1 => c.tag.clone(),
+                        n => format!("{}×{n}", c.tag),
+                    }
+                }),
                 title: description.clone(),
                 description,
             };
@@ -262,6 +271,32 @@ mod tests {
             tags,
             [None, person.as_deref(), event.as_deref(), None],
             "the outer span's tag belongs at its end, not where it starts"
+        );
+    }
+
+    /// Regression (issue 12): two spans of one label ending at the same
+    /// place showed one tag.
+    #[test]
+    fn spans_of_one_label_ending_together_are_counted_in_the_tag() {
+        let w = workspace(&[
+            ("outer", "Envoys met in Astana", "Location"),
+            ("inner", "Astana", "Location"),
+            ("other", "met in Astana", "Event"),
+        ]);
+        let runs = highlighted(&w, 0, 0, &Emphasis::default());
+        let location = LabelCues::of(w.labels())
+            .get("Location")
+            .map(|c| c.tag.clone())
+            .expect("a tag");
+        assert_eq!(
+            mark(&runs, "Astana").tag.as_deref(),
+            Some(format!("{location}×2").as_str())
+        );
+        let w = workspace(&[("inner", "Astana", "Location")]);
+        let runs = highlighted(&w, 0, 0, &Emphasis::default());
+        assert_eq!(
+            mark(&runs, "Astana").tag.as_deref(),
+            Some(location.as_str())
         );
     }
 
