@@ -11,12 +11,17 @@ use leptos::{html, prelude::*};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
+use super::reading_pane::kept_selection;
 use crate::browser::is_focused;
 use crate::state::{Drafts, View};
 use span_core::model::{Annotation, Label};
 
 #[component]
-pub fn AnnotationDetails() -> impl IntoView {
+pub fn AnnotationDetails(
+    /// The article, where the focus goes once a card's annotation is
+    /// deleted.
+    pane: NodeRef<html::Div>,
+) -> impl IntoView {
     let view = expect_context::<View>();
     // The ids of the inspected annotations that still exist, in text order.
     let shown = Memo::new(move |_| {
@@ -49,7 +54,7 @@ pub fn AnnotationDetails() -> impl IntoView {
                 }
             >
                 <For each=move || shown.get() key=String::clone let:id>
-                    <AnnotationCard id />
+                    <AnnotationCard id pane />
                 </For>
             </Show>
         </aside>
@@ -57,7 +62,7 @@ pub fn AnnotationDetails() -> impl IntoView {
 }
 
 #[component]
-fn AnnotationCard(id: String) -> impl IntoView {
+fn AnnotationCard(id: String, pane: NodeRef<html::Div>) -> impl IntoView {
     let view = expect_context::<View>();
     let select_id = format!("label-of-{id}");
     let note_id = format!("note-of-{id}");
@@ -116,6 +121,8 @@ fn AnnotationCard(id: String) -> impl IntoView {
     // The button goes with its card. Letting go of focus first, while the
     // page's layout is still clean, costs nothing; removing the focused
     // button instead makes the browser lay out the whole page mid-edit.
+    // The focus then goes back to the article, with the caret where the
+    // span began, rather than falling to the page.
     let delete = move |event: leptos::ev::MouseEvent| {
         if let Some(button) = event
             .target()
@@ -123,7 +130,12 @@ fn AnnotationCard(id: String) -> impl IntoView {
         {
             let _ = button.blur();
         }
+        let start = annotation.get_untracked().map(|a| a.start);
         id.with_value(|id| view.delete(id));
+        if let (Some(start), Some(article)) = (start, pane.get_untracked()) {
+            let _ = article.focus();
+            kept_selection::put_after_redraw(view, pane, start, start);
+        }
     };
     view! {
         <section class="annotation-card" data-ann-id=id.get_value()>

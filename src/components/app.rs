@@ -88,7 +88,7 @@ pub fn App() -> impl IntoView {
                 <Caret pane />
                 <SpanHandles pane />
             </main>
-            <AnnotationDetails />
+            <AnnotationDetails pane />
             <AnnotationList />
             <StatusLine backups />
             <Backups open=backups />

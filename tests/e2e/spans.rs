@@ -109,6 +109,32 @@ async fn nested(session: Session, url: String) -> Res<()> {
         |h| h.len() == 2,
     )
     .await?;
+    // Regression (issue 12): the focus fell to the page; it goes back to
+    // the article, with the caret where the deleted span began.
+    let (middle, _) = code_points(&text, "coordination center")?;
+    wait_until(
+        "the article focused at the deleted span",
+        STEP_TIMEOUT,
+        || async {
+            let at: Option<(String, usize)> = page::eval(
+                client,
+                r#"const a = document.activeElement;
+               const s = getSelection();
+               if (!a || !s.rangeCount || !s.isCollapsed) return null;
+               const r = document.createRange();
+               r.setStart(a, 0);
+               r.setEnd(s.anchorNode, s.anchorOffset);
+               return [a.getAttribute('data-testid'), [...r.toString()].length];"#,
+                vec![],
+            )
+            .await?;
+            match at {
+                Some((testid, offset)) if testid == "doc-text" && offset == middle => Ok(Some(())),
+                other => Err(Failure(format!("focus and caret: {other:?}"))),
+            }
+        },
+    )
+    .await?;
     let left = export_annotations(&session).await?;
     let mut labels: Vec<&str> = left.iter().filter_map(|a| a["label"].as_str()).collect();
     labels.sort_unstable();
