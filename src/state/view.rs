@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 
 use span_core::model::{Annotation, Workspace};
+use span_core::storage::Notice;
 
 use super::DocumentStore;
 
@@ -70,7 +71,7 @@ impl View {
             return;
         }
         if let Some(title) = open.and_then(|id| self.store.removed_elsewhere(&id)) {
-            self.store.tell(span_core::storage::Notice::error(format!(
+            self.store.tell(Notice::error(format!(
                 "“{title}”, the document open here, was removed in another tab."
             )));
         }
@@ -184,21 +185,39 @@ impl View {
     }
 
     /// Undoes this tab's latest action and shows the document it was in.
+    /// Undoes this tab's latest action, shows where, and says what it was.
     pub fn undo(&self) {
         if let Some(action) = self.store.undo() {
             self.show(&action);
+            // What was applied is the inverse of what is undone.
+            self.store.tell(Notice::info(format!(
+                "Undid: {}.",
+                action.inverse().describe()
+            )));
         }
     }
 
+    /// Redoes this tab's latest undone action, shows where, and says what
+    /// it was.
     pub fn redo(&self) {
         if let Some(action) = self.store.redo() {
             self.show(&action);
+            self.store
+                .tell(Notice::info(format!("Redid: {}.", action.describe())));
         }
     }
 
     /// Opens the document an undone or redone action changed, unless it
-    /// changed the label set, which may touch every document.
+    /// changed the label set, which may touch every document, and brings an
+    /// annotation it left there into view.
     fn show(&self, action: &span_core::model::Action) {
+        if let [step] = action.steps.as_slice() {
+            if let Some(after) = &step.after {
+                self.open(step.document);
+                self.reveal(&after.id);
+                return;
+            }
+        }
         if let Some(step) = action.documents.iter().find(|d| !d.removes()) {
             self.open(step.position);
             return;

@@ -9,8 +9,8 @@ use serde_json::Value;
 use crate::keyboard::chord;
 use crate::support::app::{export_annotations, open_seed, wait_for_highlights};
 use crate::support::browser::Session;
-use crate::support::page::{self, testid};
-use crate::support::{Context, Res};
+use crate::support::page::{self, testid, STEP_TIMEOUT};
+use crate::support::{wait_until, Context, Failure, Res};
 use crate::{ensure_eq, in_both_browsers};
 
 const DOC: &str = "001_c07fc3de27d30260";
@@ -89,7 +89,10 @@ async fn undo_redo(session: Session, url: String) -> Res<()> {
         "labels after ten changes"
     );
 
-    for _ in 0..10 {
+    // Regression (issue 12): undo and redo said nothing of what they did.
+    chord(client, &[Key::Control], 'z').await?;
+    said(client, "Undid: delete “Lavrentiev” (Date).").await?;
+    for _ in 1..10 {
         chord(client, &[Key::Control], 'z').await?;
     }
     wait_for_highlights(client, "the state before the ten changes", |h| h.len() == 1).await?;
@@ -98,7 +101,9 @@ async fn undo_redo(session: Session, url: String) -> Res<()> {
         before,
         "export after ten undos"
     );
-    for _ in 0..10 {
+    chord(client, &[Key::Control, Key::Shift], 'z').await?;
+    said(client, "Redid: tag “Lavrentiev” as Person.").await?;
+    for _ in 1..10 {
         chord(client, &[Key::Control, Key::Shift], 'z').await?;
     }
     wait_for_highlights(client, "the state after the ten changes", |h| h.len() == 3).await?;
@@ -108,6 +113,18 @@ async fn undo_redo(session: Session, url: String) -> Res<()> {
         "export after ten redos"
     );
     Ok(())
+}
+
+/// Waits until the polite status message is `expected`.
+async fn said(client: &Client, expected: &str) -> Res<()> {
+    wait_until(expected, STEP_TIMEOUT, || async {
+        let notice = page::text_content(client, "[aria-live=polite]").await?;
+        match notice {
+            Some(text) if text == expected => Ok(Some(())),
+            other => Err(Failure(format!("the message: {other:?}"))),
+        }
+    })
+    .await
 }
 
 fn labels(annotations: &[Value]) -> Vec<&str> {

@@ -5,6 +5,7 @@
 mod annotation;
 mod clock;
 mod color;
+mod describe;
 mod document;
 mod foreign;
 mod history;

@@ -1,0 +1,138 @@
+//! What an action did, in a few words, for the message that says what was
+//! undone or redone: "tag “Astana” as Location", "delete “Astana”
+//! (Location)", "remove “Talks in Astana”", "3 changes".
+//!
+//! It describes; it does not decide what an action does (`history`,
+//! `workspace`).
+
+use super::{Action, Annotation, DocumentStep, Step};
+use crate::model::shortened;
+
+impl Action {
+    /// What this action does, as a phrase to follow "Undid: " or "Redid: ".
+    pub fn describe(&self) -> String {
+        let changes = usize::from(self.labels.is_some()) + self.documents.len() + self.steps.len();
+        match (
+            &self.labels,
+            self.documents.as_slice(),
+            self.steps.as_slice(),
+        ) {
+            (Some(_), [], _) => "a change to the labels".to_string(),
+            (None, [document], []) => describe_document(document),
+            (None, [], [step]) => describe_step(step),
+            (None, documents, steps) if documents.len() > 1 && steps.is_empty() => {
+                format!("{} document changes", documents.len())
+            }
+            _ => format!("{changes} changes"),
+        }
+    }
+}
+
+fn quote(annotation: &Annotation) -> String {
+    format!("“{}”", shortened(&annotation.quote))
+}
+
+fn describe_step(step: &Step) -> String {
+    match (&step.before, &step.after) {
+        (None, Some(after)) => format!("tag {} as {}", quote(after), after.label),
+        (Some(before), None) => format!("delete {} ({})", quote(before), before.label),
+        (Some(before), Some(after)) if before.label != after.label => {
+            format!("retag {} as {}", quote(after), after.label)
+        }
+        (Some(before), Some(after)) if (before.start, before.end) != (after.start, after.end) => {
+            format!("resize {} to {}", quote(before), quote(after))
+        }
+        (Some(_), Some(after)) => format!("the note on {}", quote(after)),
+        (None, None) => "nothing".to_string(),
+    }
+}
+
+fn describe_document(step: &DocumentStep) -> String {
+    let title = |d: &super::Document| format!("“{}”", shortened(&d.title));
+    match (&step.before, &step.after) {
+        (None, Some(after)) => format!("add {}", title(after)),
+        (Some(before), None) => format!("remove {}", title(before)),
+        (Some(before), Some(after)) => format!("rename {} to {}", title(before), title(after)),
+        (None, None) => "nothing".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Document;
+
+    fn at(quote: &str, start: usize, label: &str) -> Annotation {
+        Annotation {
+            quote: quote.into(),
+            label: label.into(),
+            ..Annotation::at("a", start, start + quote.chars().count())
+        }
+    }
+
+    fn step(before: Option<Annotation>, after: Option<Annotation>) -> Action {
+        Action::step(Step {
+            document: 0,
+            before,
+            after,
+        })
+    }
+
+    #[test]
+    fn one_annotation_changed_is_named_by_its_quote() {
+        let astana = at("Astana", 10, "Location");
+        assert_eq!(
+            step(None, Some(astana.clone())).describe(),
+            "tag “Astana” as Location"
+        );
+        assert_eq!(
+            step(Some(astana.clone()), None).describe(),
+            "delete “Astana” (Location)"
+        );
+        assert_eq!(
+            step(Some(astana.clone()), Some(at("Astana", 10, "Event"))).describe(),
+            "retag “Astana” as Event"
+        );
+        assert_eq!(
+            step(Some(astana.clone()), Some(at("Astana.", 10, "Location"))).describe(),
+            "resize “Astana” to “Astana.”"
+        );
+        let noted = Annotation {
+            note: Some("capital".into()),
+            ..astana.clone()
+        };
+        assert_eq!(
+            step(Some(astana.clone()), Some(noted)).describe(),
+            "the note on “Astana”"
+        );
+        assert_eq!(
+            step(None, Some(astana)).inverse().describe(),
+            "delete “Astana” (Location)",
+            "an undo describes the step it takes"
+        );
+    }
+
+    #[test]
+    fn documents_labels_and_many_changes() {
+        let talks = Document::new("t", "t.txt", "Talks in Astana\nbody");
+        let added = Action {
+            documents: vec![DocumentStep {
+                position: 3,
+                before: None,
+                after: Some(talks.clone()),
+            }],
+            ..Action::default()
+        };
+        assert_eq!(added.describe(), "add “Talks in Astana”");
+        assert_eq!(added.inverse().describe(), "remove “Talks in Astana”");
+        let both = added
+            .then(&step(None, Some(at("Astana", 9, "Location"))))
+            .expect("they join");
+        assert_eq!(both.describe(), "2 changes");
+        let labels = Action {
+            labels: Some((Vec::new(), Vec::new())),
+            ..Action::default()
+        };
+        assert_eq!(labels.describe(), "a change to the labels");
+    }
+}
