@@ -21,9 +21,9 @@
 //! `label-delete-cancel`; the new-label form `label-add-name`,
 //! `label-add-color`, `label-add-hotkey`, `label-add`.
 
-use leptos::{ev, prelude::*};
+use leptos::{ev, html, prelude::*};
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlElement, HtmlInputElement};
+use web_sys::{HtmlElement, HtmlInputElement, ScrollIntoViewOptions, ScrollLogicalPosition};
 
 use crate::state::{Drafts, Notice, View};
 use span_core::model::normalize_name;
@@ -64,9 +64,20 @@ fn EditorPanel(open: RwSignal<bool>) -> impl IntoView {
             close();
         }
     };
+    // Opened with the article scrolled down, the editor would be out of
+    // sight above it: bring it into view, leaving the focus where it is.
+    let panel = NodeRef::<html::Section>::new();
+    Effect::new(move || {
+        if let Some(panel) = panel.get() {
+            let options = ScrollIntoViewOptions::new();
+            options.set_block(ScrollLogicalPosition::Nearest);
+            panel.scroll_into_view_with_scroll_into_view_options(&options);
+        }
+    });
     view! {
         <section
             class="label-editor"
+            node_ref=panel
             id=EDITOR_ID
             data-testid="label-editor"
             aria-labelledby="label-editor-title"

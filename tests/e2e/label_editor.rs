@@ -220,8 +220,32 @@ async fn label_editor(session: Session, url: String) -> Res<()> {
         "Person's tag on its button"
     );
 
+    // Regression (issue 12): opened with the article scrolled down, the
+    // editor was out of view above it.
+    page::eval::<()>(
+        client,
+        r#"const c = document.querySelector('[data-testid="doc-text"]').parentElement;
+           c.scrollTop = c.scrollHeight; return null;"#,
+        vec![],
+    )
+    .await?;
     page::click(client, &testid("label-editor-open")).await?;
     wait_for_rows(client, &defaults).await?;
+    wait_until("the editor in view", STEP_TIMEOUT, || async {
+        let top: f64 = page::eval(
+            client,
+            r#"return document.querySelector('[data-testid="label-editor"]').getBoundingClientRect().top;"#,
+            vec![],
+        )
+        .await?;
+        let height: f64 = page::eval(client, "return window.innerHeight;", vec![]).await?;
+        if (0.0..height).contains(&top) {
+            Ok(Some(()))
+        } else {
+            Err(Failure(format!("the editor's top at {top}, the window {height} high")))
+        }
+    })
+    .await?;
     ensure_eq!(
         page::text_content(client, &in_row("Person", "label-tag")).await?,
         Some("PER".to_string()),
