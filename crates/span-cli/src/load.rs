@@ -44,33 +44,31 @@ impl fmt::Display for Refused {
 /// What the app's import preview says of `file` in merge mode, its
 /// default: "Read as doccano JSONL. 3 documents (3 new), 12 annotations".
 pub fn check(file: &Path) -> Result<String, Refused> {
-    let (read, plan) = planned(file, Mode::Merge)?;
-    Ok(format!(
-        "{} {}",
-        registry::read_as(read.format),
-        plan.preview
-    ))
+    let (format, plan) = planned(file, Mode::Merge, &fresh())?;
+    Ok(format!("{} {}", registry::read_as(format), plan.preview))
 }
 
 /// The workspace the app holds after importing `file` in replace mode on a
 /// first visit: everything as in the file.
 pub fn replacing(file: &Path) -> Result<Loaded, Refused> {
-    let (read, plan) = planned(file, Mode::Replace)?;
     let mut workspace = fresh();
+    let (format, plan) = planned(file, Mode::Replace, &workspace)?;
     workspace
         .apply(&plan.action)
         .map_err(|e| Refused::Other(e.to_string()))?;
-    Ok(Loaded {
-        workspace,
-        format: read.format,
-    })
+    Ok(Loaded { workspace, format })
 }
 
 fn fresh() -> Workspace {
     Workspace::new(seed_documents(), default_labels())
 }
 
-fn planned(file: &Path, mode: Mode) -> Result<(Read, ImportPlan), Refused> {
+/// Reads `file` and plans importing it into `workspace` in `mode`.
+fn planned(
+    file: &Path,
+    mode: Mode,
+    workspace: &Workspace,
+) -> Result<(&'static registry::Format, ImportPlan), Refused> {
     let name = file.file_name().map_or_else(
         || file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -80,7 +78,7 @@ fn planned(file: &Path, mode: Mode) -> Result<(Read, ImportPlan), Refused> {
         std::fs::metadata(file).map_err(|e| unread(format!("it could not be read ({e})")))?;
     registry::check_size(usize::try_from(metadata.len()).unwrap_or(usize::MAX)).map_err(unread)?;
     let bytes = std::fs::read(file).map_err(|e| unread(format!("it could not be read ({e})")))?;
-    let read = registry::read_bytes(&bytes).map_err(unread)?;
+    let Read { format, incoming } = registry::read_bytes(&bytes).map_err(unread)?;
     let now = metadata
         .modified()
         .ok()
@@ -90,9 +88,8 @@ fn planned(file: &Path, mode: Mode) -> Result<(Read, ImportPlan), Refused> {
             |d| Clock::default().stamp(d.as_millis() as f64),
         );
     let mut new_id = ids(&bytes);
-    let plan = plan(&fresh(), read.incoming.clone(), mode, &mut new_id, &now)
-        .map_err(Refused::Unimportable)?;
-    Ok((read, plan))
+    let plan = plan(workspace, incoming, mode, &mut new_id, &now).map_err(Refused::Unimportable)?;
+    Ok((format, plan))
 }
 
 /// Ids of 32 hex digits, as the app's: the hash of the file's text, then a

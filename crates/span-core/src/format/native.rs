@@ -96,7 +96,7 @@ pub fn export(workspace: &Workspace, documents: &[usize]) -> Result<ExportFile, 
 }
 
 /// [`parse`] for a file already read as JSON.
-fn from_value(value: &Value) -> Result<Incoming, ImportError> {
+pub(super) fn from_value(value: &Value) -> Result<Incoming, ImportError> {
     let file = Fields::of(value, "")?;
     let stated = |name: &str, expected: &str| match file.string(name)? {
         found if found == expected => Ok(()),

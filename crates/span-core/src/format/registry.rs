@@ -31,15 +31,13 @@ pub struct Format {
     /// The documents at the given positions of a workspace (positions past
     /// the end are skipped) as a file of this format.
     pub export: Export,
-    /// Reads a file of this format; `None` for a format only written.
-    pub parse: Option<Parse>,
+    /// Whether the app imports this format (its module's `parse`), told
+    /// apart from the others by [`read`].
+    pub reads: bool,
 }
 
 /// A format's export: the documents at the given positions of a workspace.
 pub type Export = fn(&Workspace, &[usize]) -> Result<ExportFile, ExportError>;
-
-/// A format's reader.
-pub type Parse = fn(&str) -> Result<Incoming, ImportError>;
 
 pub const NATIVE: Format = Format {
     id: "json",
@@ -48,7 +46,7 @@ pub const NATIVE: Format = Format {
     name: "the app’s own JSON",
     file_name: native::FILE_NAME,
     export: native::export,
-    parse: Some(native::parse),
+    reads: true,
 };
 
 pub const W3C: Format = Format {
@@ -58,7 +56,7 @@ pub const W3C: Format = Format {
     name: "W3C Web Annotation JSON-LD",
     file_name: w3c::FILE_NAME,
     export: w3c::export,
-    parse: Some(w3c::parse),
+    reads: true,
 };
 
 pub const DOCCANO: Format = Format {
@@ -68,7 +66,7 @@ pub const DOCCANO: Format = Format {
     name: "doccano JSONL",
     file_name: doccano::FILE_NAME,
     export: doccano::export,
-    parse: Some(doccano::parse),
+    reads: true,
 };
 
 pub const BRAT: Format = Format {
@@ -78,7 +76,7 @@ pub const BRAT: Format = Format {
     name: "brat standoff",
     file_name: brat::FILE_NAME,
     export: brat::export,
-    parse: None,
+    reads: false,
 };
 
 pub const CONLL: Format = Format {
@@ -88,7 +86,7 @@ pub const CONLL: Format = Format {
     name: "CoNLL IOB2",
     file_name: conll::FILE_NAME,
     export: conll::export,
-    parse: None,
+    reads: false,
 };
 
 /// Every format, in the order the export menu shows them.
@@ -103,7 +101,7 @@ pub fn by_id(id: &str) -> Option<&'static Format> {
 pub fn readable_names() -> String {
     let names: Vec<&str> = FORMATS
         .into_iter()
-        .filter(|format| format.parse.is_some())
+        .filter(|format| format.reads)
         .map(|format| format.name)
         .collect();
     match names.split_last() {
@@ -138,7 +136,7 @@ pub fn check_size(size: usize) -> Result<(), String> {
 }
 
 /// Reads the bytes of a file to import: UTF-8 text in one of the formats
-/// that [`detect`] tells apart. The error says why, as [`check_size`]'s.
+/// that [`read`] tells apart. The error says why, as [`check_size`]'s.
 pub fn read_bytes(bytes: &[u8]) -> Result<Read, String> {
     let contents = std::str::from_utf8(bytes).map_err(|e| {
         format!(
@@ -152,26 +150,23 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Read, String> {
         .map_err(|e| e.to_string())
 }
 
-/// The format of `contents` and what it holds.
+/// The format of `contents` and what it holds. The file is parsed as JSON
+/// once, both to tell the formats apart and to read it.
 pub fn read(contents: &str) -> Result<(&'static Format, Incoming), ImportError> {
     // Some Windows tools start UTF-8 files with a byte-order mark, which no
     // format counts as content.
     let contents = contents.strip_prefix('\u{feff}').unwrap_or(contents);
-    let format = detect(contents);
-    let parse = format.parse.expect("detect names only formats that read");
-    parse(contents).map(|incoming| (format, incoming))
-}
-
-/// The format `contents` is in, as far as its outline tells; a file that is
-/// no JSON at all is the native format's to refuse, with the reason.
-fn detect(contents: &str) -> &'static Format {
     match json(contents) {
-        Ok(value) if is_w3c(&value) => &W3C,
-        Ok(value) if value.get("text").is_some() && value.get("format").is_none() => &DOCCANO,
-        Ok(_) => &NATIVE,
+        Ok(value) if is_w3c(&value) => w3c::from_value(&value).map(|i| (&W3C, i)),
+        Ok(value) if value.get("text").is_some() && value.get("format").is_none() => {
+            doccano::parse(contents).map(|i| (&DOCCANO, i))
+        }
+        Ok(value) => native::from_value(&value).map(|i| (&NATIVE, i)),
         // JSONL is one JSON value a line, so not one JSON value.
-        Err(_) if is_object(first_line(contents)) => &DOCCANO,
-        Err(_) => &NATIVE,
+        Err(_) if is_object(first_line(contents)) => {
+            doccano::parse(contents).map(|i| (&DOCCANO, i))
+        }
+        Err(error) => Err(error),
     }
 }
 

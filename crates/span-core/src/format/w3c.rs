@@ -279,7 +279,7 @@ pub fn parse(contents: &str) -> Result<Incoming, ImportError> {
     from_value(&json(contents)?)
 }
 
-fn from_value(value: &Value) -> Result<Incoming, ImportError> {
+pub(super) fn from_value(value: &Value) -> Result<Incoming, ImportError> {
     let items = match value {
         Value::Array(items) => placed(items, ""),
         _ => {
