@@ -1,5 +1,5 @@
 //! The thin layer that touches the browser: DOM selections, localStorage,
-//! file downloads, clocks and ids, the offline worker. Everything else stays
+//! file downloads, clocks and ids, the offline worker, the colour scheme. Everything else stays
 //! pure.
 
 pub mod download;
@@ -11,6 +11,7 @@ pub mod offline;
 pub mod selection;
 pub mod stamp;
 pub mod storage;
+pub mod theme;
 
 /// Whether `element` has the keyboard focus.
 pub fn is_focused(element: &web_sys::Element) -> bool {

@@ -53,6 +53,15 @@ pub fn AnnotationDetails(
                     }
                 }
             >
+                <button
+                    type="button"
+                    class="details-close"
+                    data-testid="details-close"
+                    title="Close the details (Esc)"
+                    on:click=move |_| view.inspected.set(Vec::new())
+                >
+                    "Close"
+                </button>
                 <For each=move || shown.get() key=String::clone let:id>
                     <AnnotationCard id pane />
                 </For>

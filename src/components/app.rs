@@ -13,12 +13,15 @@ use super::export_menu::ExportMenu;
 use super::import_dialog::ImportControl;
 use super::keyboard_navigation::{on_pane_key, Caret};
 use super::label_bar::LabelBar;
+use super::notices::Notices;
+use super::pane_bar::PaneBar;
 use super::reading_pane::{ReadingPane, SpanHandles};
 use super::shortcut_help::ShortcutHelp;
 use super::shortcuts::{self, Controls};
 use super::status_line::StatusLine;
+use super::theme_toggle::{dark_now, ThemeToggle};
 use crate::browser::offline;
-use crate::state::{keep, DocumentStore, Drafts, View};
+use crate::state::{keep, DocumentStore, Drafts, Pane, View};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -36,6 +39,7 @@ pub fn App() -> impl IntoView {
     let pasting = RwSignal::new(false);
     let import_input = NodeRef::<html::Input>::new();
     let backups = RwSignal::new(false);
+    let dark = dark_now();
     shortcuts::listen(
         view,
         Controls {
@@ -45,6 +49,7 @@ pub fn App() -> impl IntoView {
             pasting,
             import_input,
             backups,
+            dark,
         },
     );
     let dropping = accept_dropped_files(view);
@@ -53,12 +58,13 @@ pub fn App() -> impl IntoView {
     Effect::new(|_| offline::register_worker());
 
     let to_article = move |_| {
+        view.shown.set(Pane::Article);
         if let Some(pane) = pane.get_untracked() {
             let _ = pane.focus();
         }
     };
     view! {
-        <div class="app">
+        <div class="app" data-pane=move || view.shown.get().name()>
             // First in the tab order, shown when focused: the article is
             // otherwise some 27 Tab presses in.
             <button
@@ -75,6 +81,7 @@ pub fn App() -> impl IntoView {
                 <div class="topbar-actions">
                     <ImportControl import_input />
                     <ExportMenu />
+                    <ThemeToggle dark />
                 </div>
             </header>
             <nav class="sidebar" aria-label="Documents">
@@ -87,10 +94,14 @@ pub fn App() -> impl IntoView {
                 <ReadingPane pane on_key=move |event| on_pane_key(view, pane, &event) />
                 <Caret pane />
                 <SpanHandles pane />
+                <Notices />
             </main>
-            <AnnotationDetails pane />
-            <AnnotationList />
+            <div class="annotations-pane">
+                <AnnotationDetails pane />
+                <AnnotationList />
+            </div>
             <StatusLine backups />
+            <PaneBar />
             <Backups open=backups />
             <ShortcutHelp open=help />
             <Show when=move || dropping.get()>

@@ -6,7 +6,7 @@
 use leptos::{ev, html, prelude::*};
 use web_sys::KeyboardEvent;
 
-use crate::state::{Drafts, Notice, View};
+use crate::state::{Drafts, Notice, Pane, View};
 
 #[component]
 pub fn DocumentList() -> impl IntoView {
@@ -116,7 +116,10 @@ fn DocumentItem(id: String) -> impl IntoView {
                             data-testid="doc-item"
                             data-doc-id=key.get_value()
                             aria-keyshortcuts="F2 Delete"
-                            on:click=move |_| view.open(doc())
+                            on:click=move |_| {
+                                view.open(doc());
+                                view.shown.set(Pane::Article);
+                            }
                             on:keydown=on_keydown
                         >
                             <span class="doc-title">{title}</span>

@@ -6,7 +6,7 @@
 use leptos::{html, prelude::*};
 
 use super::label_editor::{LabelEditor, EDITOR_ID, OPEN_BUTTON_ID};
-use super::tagging::tag_selection;
+use super::tagging::{note_pressed, tag_selection};
 use crate::state::View;
 use span_core::model::cues;
 
@@ -38,6 +38,7 @@ pub fn LabelBar(pane: NodeRef<html::Div>) -> impl IntoView {
                         title=title
                         // Keep the text selection: a button press would otherwise clear it.
                         on:mousedown=|event| event.prevent_default()
+                        on:pointerdown=move |_| note_pressed(view, pane)
                         on:click=move |_| tag_selection(view, pane, &name)
                     >
                         <span class="swatch" aria-hidden="true"></span>

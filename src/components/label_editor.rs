@@ -1,4 +1,4 @@
-//! The label-set editor: a panel under the label bar listing every label,
+//! The label-set editor: a dialog over the page listing every label,
 //! where it is renamed, recoloured, given a hotkey, moved up or down and
 //! deleted, and where new labels are added.
 //!
@@ -11,7 +11,7 @@
 //! Rows are keyed by position, not by name, so renaming a label keeps the
 //! field being typed in, and moving one moves its contents between rows.
 //!
-//! Test hooks: `label-editor` (the panel), `label-editor-close`,
+//! Test hooks: `label-editor` (the dialog), `label-editor-close`,
 //! `label-row` (one per label, with `data-label="<name>"`), in each row
 //! `label-name`, `label-color`, `label-hotkey`, `label-tag`,
 //! `label-move-up`, `label-move-down`, `label-delete`, and once a used
@@ -23,7 +23,7 @@
 
 use leptos::{ev, html, prelude::*};
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlElement, HtmlInputElement, ScrollIntoViewOptions, ScrollLogicalPosition};
+use web_sys::{HtmlElement, HtmlInputElement};
 
 use crate::state::{Drafts, Notice, View};
 use span_core::model::normalize_name;
@@ -64,25 +64,27 @@ fn EditorPanel(open: RwSignal<bool>) -> impl IntoView {
             close();
         }
     };
-    // Opened with the article scrolled down, the editor would be out of
-    // sight above it: bring it into view, leaving the focus where it is.
+    // A dialog over the page, wherever the article is scrolled to; the
+    // focus moves into it so that Esc and Tab work there at once.
     let panel = NodeRef::<html::Section>::new();
     Effect::new(move || {
         if let Some(panel) = panel.get() {
-            let options = ScrollIntoViewOptions::new();
-            options.set_block(ScrollLogicalPosition::Nearest);
-            panel.scroll_into_view_with_scroll_into_view_options(&options);
+            let _ = panel.focus();
         }
     });
     view! {
+        <div class="overlay" on:click=move |_| close()>
         <section
             class="label-editor"
             node_ref=panel
             id=EDITOR_ID
             data-testid="label-editor"
+            role="dialog"
+            aria-modal="true"
             aria-labelledby="label-editor-title"
             tabindex="-1"
             on:keydown=on_key
+            on:click=|event| event.stop_propagation()
         >
             <header class="label-editor-head">
                 <h2 id="label-editor-title">"Labels"</h2>
@@ -107,6 +109,7 @@ fn EditorPanel(open: RwSignal<bool>) -> impl IntoView {
             </ol>
             <AddLabel labels />
         </section>
+        </div>
     }
 }
 

@@ -15,10 +15,13 @@ mod import_dialog;
 mod keyboard_navigation;
 mod label_bar;
 mod label_editor;
+mod notices;
+mod pane_bar;
 mod reading_pane;
 mod shortcut_help;
 mod shortcuts;
 mod status_line;
 mod tagging;
+mod theme_toggle;
 
 pub use app::App;

@@ -33,6 +33,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Alt + P", "Paste a text as a new document"),
     ("Alt + I", "Import annotations from a file"),
     ("Alt + W", "Snap selections to whole words, or not"),
+    ("Alt + K", "Dark scheme on or off (remembered)"),
     (
         "Alt + B",
         "Show the backups of stored data that could not be read",

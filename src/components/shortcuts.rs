@@ -8,7 +8,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent};
 
 use super::tagging::tag_selection;
-use crate::state::{Notice, View};
+use super::theme_toggle;
+use crate::state::{Notice, Pane, View};
 
 /// What the shortcuts act on besides the view.
 #[derive(Clone, Copy)]
@@ -25,6 +26,8 @@ pub struct Controls {
     pub import_input: NodeRef<html::Input>,
     /// Whether the list of backups is open.
     pub backups: RwSignal<bool>,
+    /// Whether the page is in the dark scheme.
+    pub dark: RwSignal<bool>,
 }
 
 /// Listens for the shortcuts for as long as the app runs: the app shell
@@ -37,6 +40,7 @@ pub fn listen(view: View, controls: Controls) {
         pasting,
         import_input,
         backups,
+        dark,
     } = controls;
     let _ = window_event_listener(ev::keydown, move |event: KeyboardEvent| {
         if is_typing(&event) {
@@ -69,9 +73,14 @@ pub fn listen(view: View, controls: Controls) {
                 }
                 "KeyA" => {
                     event.prevent_default();
+                    view.shown.set(Pane::Article);
                     if let Some(pane) = pane.get_untracked() {
                         let _ = pane.focus();
                     }
+                }
+                "KeyK" => {
+                    event.prevent_default();
+                    theme_toggle::toggle(view, dark);
                 }
                 "KeyW" => {
                     event.prevent_default();

@@ -1,6 +1,6 @@
 //! The status line: whether work is saved, said plainly (never "saved"
-//! while anything is not), how much storage is used, and the latest
-//! notice, announced to screen readers.
+//! while anything is not), and how much storage is used. Notices are shown
+//! by the article (`notices`).
 
 use leptos::prelude::*;
 
@@ -14,13 +14,6 @@ pub fn StatusLine(
 ) -> impl IntoView {
     let store = expect_context::<DocumentStore>();
     let status = store.status;
-    let notice = move |errors: bool| {
-        store
-            .notice
-            .get()
-            .filter(|n| n.is_error == errors)
-            .map(|n| n.text)
-    };
     let usage = move || status.with(|s| s.usage());
     view! {
         <footer class="status-line">
@@ -40,12 +33,6 @@ pub fn StatusLine(
                 {move || usage().0}
             </span>
             <BackupsButton open=backups />
-            <span class="notice error" role="alert">
-                {move || notice(true)}
-            </span>
-            <span class="notice" aria-live="polite">
-                {move || notice(false)}
-            </span>
         </footer>
     }
 }

@@ -1,6 +1,6 @@
 //! The view: what is shown and picked, apart from the data: the open
-//! document, the selected, inspected and revealed annotations, and word
-//! snapping. The open document is followed by id, so it stays open when
+//! document, the selected, inspected and revealed annotations, word
+//! snapping, and which pane a narrow screen shows. The open document is followed by id, so it stays open when
 //! another tab adds or removes documents before it.
 
 use leptos::prelude::*;
@@ -27,6 +27,29 @@ pub struct View {
     /// The annotation to scroll into view and mark briefly, set by
     /// [`View::reveal`] and acted on by the reading pane.
     pub revealed: RwSignal<Option<String>>,
+    /// The pane shown where the screen has no room for all three (the
+    /// stylesheet decides where that is); wide screens show every pane.
+    pub shown: RwSignal<Pane>,
+}
+
+/// The panes a narrow screen shows one at a time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Pane {
+    Documents,
+    #[default]
+    Article,
+    Annotations,
+}
+
+impl Pane {
+    /// The name the stylesheet knows the pane by (`data-pane`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Pane::Documents => "documents",
+            Pane::Article => "article",
+            Pane::Annotations => "annotations",
+        }
+    }
 }
 
 impl View {
@@ -40,6 +63,7 @@ impl View {
             inspected: RwSignal::new(Vec::new()),
             selected: RwSignal::new(None),
             revealed: RwSignal::new(None),
+            shown: RwSignal::new(Pane::Article),
         }
     }
 
@@ -94,8 +118,9 @@ impl View {
     }
 
     /// Scrolls annotation `id` of the open document into view and marks it
-    /// briefly.
+    /// briefly, showing the article if a narrow screen showed another pane.
     pub fn reveal(&self, id: &str) {
+        self.shown.set(Pane::Article);
         self.revealed.set(Some(id.to_string()));
     }
 

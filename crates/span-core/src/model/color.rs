@@ -1,6 +1,6 @@
 //! Label colours: the one form a colour may have (`#rrggbb`), how a typed
-//! colour is normalised, whether dark text stays readable on it (WCAG 2
-//! contrast), and which colour a new label is offered.
+//! colour is normalised, whether text stays readable on it in both colour
+//! schemes (WCAG 2 contrast), and which colour a new label is offered.
 //!
 //! It knows nothing of labels, only of colours: which label has which
 //! colour, and what a refused colour does to an edit, an import or stored
@@ -14,6 +14,21 @@ use super::rules::{hundredths, shortened};
 
 /// The text colour highlights are read in (`--ink` in the stylesheet).
 pub const TEXT_COLOR: &str = "#1f2328";
+
+/// The dark scheme's text colour and paper (`--ink` and `--paper` there).
+pub const DARK_TEXT_COLOR: &str = "#e6edf3";
+const DARK_PAPER: &str = "#0d1117";
+/// How much of a label's colour a highlight takes over the dark paper
+/// (`--hl-mix` there, in percent): the stylesheet draws it with
+/// `color-mix(in srgb, <label> 40%, <paper>)`.
+const DARK_MIX_PERCENT: u8 = 40;
+
+/// The two colour schemes a highlight is read in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    Light,
+    Dark,
+}
 
 /// The least contrast ratio of [`TEXT_COLOR`] on a label's colour: WCAG 2
 /// level AA for normal text.
@@ -36,11 +51,17 @@ pub enum ColorError {
     #[error("“{0}” is not a colour of the form #rrggbb")]
     NotHex(String),
     #[error(
-        "text on {color} has a contrast ratio of {}:1, below the {MIN_CONTRAST_TEXT}:1 \
-         needed to read it; choose a lighter colour",
-        hundredths(*ratio)
+        "text on {color} has a contrast ratio of {}:1{}, below the {MIN_CONTRAST_TEXT}:1 \
+         needed to read it; choose a {} colour",
+        hundredths(*ratio),
+        match scheme { Scheme::Light => "", Scheme::Dark => " in the dark scheme" },
+        match scheme { Scheme::Light => "lighter", Scheme::Dark => "less light" }
     )]
-    LowContrast { color: String, ratio: f64 },
+    LowContrast {
+        color: String,
+        ratio: f64,
+        scheme: Scheme,
+    },
 }
 
 /// The red, green and blue of `color`, if it is `#rrggbb`.
@@ -66,15 +87,41 @@ pub fn hex_color(color: &str) -> Result<&str, ColorError> {
 }
 
 /// A colour typed into the label editor as it is kept: trimmed, in lower
-/// case, `#rrggbb`, and light enough for [`TEXT_COLOR`] to keep
-/// [`MIN_CONTRAST`] on it.
+/// case, `#rrggbb`, and such that highlights keep [`MIN_CONTRAST`] in both
+/// schemes: light enough for [`TEXT_COLOR`] on it, and not so light that
+/// [`DARK_TEXT_COLOR`] fades on its dark-scheme mix.
 pub fn readable_color(typed: &str) -> Result<String, ColorError> {
     let color = typed.trim().to_lowercase();
-    let ratio = contrast_ratio(TEXT_COLOR, &color).ok_or_else(|| not_hex(&color))?;
-    if ratio < MIN_CONTRAST {
-        return Err(ColorError::LowContrast { color, ratio });
+    for scheme in [Scheme::Light, Scheme::Dark] {
+        let ratio = highlight_contrast(&color, scheme).ok_or_else(|| not_hex(&color))?;
+        if ratio < MIN_CONTRAST {
+            return Err(ColorError::LowContrast {
+                color,
+                ratio,
+                scheme,
+            });
+        }
     }
     Ok(color)
+}
+
+/// The contrast of a highlight's text on a label of `color` in `scheme`,
+/// as the stylesheet draws it, or `None` if `color` is not `#rrggbb`.
+pub fn highlight_contrast(color: &str, scheme: Scheme) -> Option<f64> {
+    match scheme {
+        Scheme::Light => contrast_ratio(TEXT_COLOR, color),
+        Scheme::Dark => {
+            let (label, paper) = (rgb(color)?, rgb(DARK_PAPER)?);
+            let share = f64::from(DARK_MIX_PERCENT) / 100.0;
+            let mixed: [f64; 3] = std::array::from_fn(|i| {
+                share * f64::from(label[i]) + (1.0 - share) * f64::from(paper[i])
+            });
+            Some(ratio(
+                luminance(mixed),
+                luminance(channels(DARK_TEXT_COLOR)?),
+            ))
+        }
+    }
 }
 
 fn not_hex(color: &str) -> ColorError {
@@ -90,22 +137,31 @@ pub fn same_color(a: &str, b: &str) -> bool {
 /// The WCAG 2 contrast ratio of two `#rrggbb` colours, from 1 to 21, or
 /// `None` if either is not of that form.
 pub fn contrast_ratio(a: &str, b: &str) -> Option<f64> {
-    let (a, b) = (luminance(a)?, luminance(b)?);
-    let (light, dark) = if a > b { (a, b) } else { (b, a) };
-    Some((light + 0.05) / (dark + 0.05))
+    Some(ratio(luminance(channels(a)?), luminance(channels(b)?)))
 }
 
-/// The WCAG 2 relative luminance of an `#rrggbb` colour.
-fn luminance(color: &str) -> Option<f64> {
-    let [r, g, b] = rgb(color)?.map(|channel| {
-        let c = f64::from(channel) / 255.0;
+/// The WCAG 2 contrast ratio of two relative luminances.
+fn ratio(a: f64, b: f64) -> f64 {
+    let (light, dark) = if a > b { (a, b) } else { (b, a) };
+    (light + 0.05) / (dark + 0.05)
+}
+
+/// The channels of an `#rrggbb` colour, from 0 to 255.
+fn channels(color: &str) -> Option<[f64; 3]> {
+    rgb(color).map(|c| c.map(f64::from))
+}
+
+/// The WCAG 2 relative luminance of sRGB channels from 0 to 255.
+fn luminance(channels: [f64; 3]) -> f64 {
+    let [r, g, b] = channels.map(|channel| {
+        let c = channel / 255.0;
         if c <= 0.040_45 {
             c / 12.92
         } else {
             ((c + 0.055) / 1.055).powf(2.4)
         }
     });
-    Some(0.2126 * r + 0.7152 * g + 0.0722 * b)
+    0.2126 * r + 0.7152 * g + 0.0722 * b
 }
 
 /// Colours for new labels, added one after another, without looking at
@@ -187,7 +243,12 @@ mod tests {
             readable_color("red;x"),
             Err(ColorError::NotHex("red;x".into()))
         );
-        let Err(ColorError::LowContrast { color, ratio }) = readable_color("#1f6feb") else {
+        let Err(ColorError::LowContrast {
+            color,
+            ratio,
+            scheme: Scheme::Light,
+        }) = readable_color("#1f6feb")
+        else {
             panic!("a mid blue is too dark for dark text");
         };
         assert_eq!(color, "#1f6feb");
@@ -198,6 +259,38 @@ mod tests {
             "{message}"
         );
         assert!(same_color("#A5F3FC", "#a5f3fc") && !same_color("#a5f3fc", "#a5f3fd"));
+    }
+
+    #[test]
+    fn a_colour_too_light_for_the_dark_scheme_is_refused() {
+        // White passes on light paper (dark text, 15.8:1), but at 40% over
+        // #0d1117 it becomes about #6e7074, where light text has 4.19:1.
+        assert!(highlight_contrast("#ffffff", Scheme::Light).unwrap() > 15.0);
+        let dark = highlight_contrast("#ffffff", Scheme::Dark).unwrap();
+        assert!((4.1..4.3).contains(&dark), "{dark}");
+        let Err(ColorError::LowContrast {
+            color,
+            ratio,
+            scheme: Scheme::Dark,
+        }) = readable_color("#FFFFFF")
+        else {
+            panic!("white must be refused for the dark scheme");
+        };
+        assert_eq!((color.as_str(), ratio), ("#ffffff", dark));
+        let message = readable_color("#ffffff").unwrap_err().to_string();
+        assert_eq!(
+            message,
+            "text on #ffffff has a contrast ratio of 4.19:1 in the dark scheme, below the \
+             4.5:1 needed to read it; choose a less light colour"
+        );
+        // The mix is what the stylesheet draws: the same share of the label.
+        let css =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../style/main.css"))
+                .unwrap();
+        assert!(css.contains(&format!("--hl-mix: {DARK_MIX_PERCENT}%;")));
+        assert!(css.contains(&format!("--ink: {DARK_TEXT_COLOR};")));
+        assert!(css.contains(&format!("--paper: {DARK_PAPER};")));
+        assert!(css.contains("color-mix(in srgb, var(--hl) var(--hl-mix), var(--paper))"));
     }
 
     #[test]
@@ -225,8 +318,11 @@ mod tests {
             .map(|l| l.color.as_str())
             .chain(PALETTE)
         {
-            let ratio = contrast_ratio(TEXT_COLOR, color).unwrap();
-            assert!(ratio >= MIN_CONTRAST, "{color}: {ratio}");
+            for scheme in [Scheme::Light, Scheme::Dark] {
+                let ratio = highlight_contrast(color, scheme).unwrap();
+                assert!(ratio >= MIN_CONTRAST, "{color} {scheme:?}: {ratio}");
+            }
+            assert_eq!(readable_color(color).as_deref(), Ok(color));
         }
         let distinct: HashSet<_> = PALETTE.iter().collect();
         assert_eq!(distinct.len(), PALETTE.len());
