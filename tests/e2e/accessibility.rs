@@ -20,7 +20,7 @@ in_both_browsers!(chromium_accessibility, firefox_accessibility, accessibility);
 
 /// Runs axe-core on the page as it is and fails on any serious or critical
 /// violation, naming each with the elements involved.
-async fn audit(client: &Client, view: &str) -> Res<()> {
+pub(crate) async fn audit(client: &Client, view: &str) -> Res<()> {
     let axe = manifest_dir().join("tests/a11y/node_modules/axe-core/axe.min.js");
     let source = std::fs::read_to_string(&axe).context(format!(
         "reading {} (run `scripts/setup test`)",

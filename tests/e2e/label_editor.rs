@@ -246,6 +246,18 @@ async fn label_editor(session: Session, url: String) -> Res<()> {
         }
     })
     .await?;
+    // A dialog, holding the focus, so Tab and Esc work in it at once.
+    let focus_in_dialog: bool = page::eval(
+        client,
+        r#"const dialog = document.activeElement.closest('[role="dialog"][aria-modal="true"]');
+           return !!dialog && dialog.dataset.testid === "label-editor";"#,
+        vec![],
+    )
+    .await?;
+    ensure!(
+        focus_in_dialog,
+        "the label editor is a modal dialog with the focus"
+    );
     ensure_eq!(
         page::text_content(client, &in_row("Person", "label-tag")).await?,
         Some("PER".to_string()),
@@ -354,8 +366,12 @@ async fn label_editor(session: Session, url: String) -> Res<()> {
     ];
     wait_for_rows(client, &added).await?;
     wait_for_buttons(client, &added).await?;
+    // The editor is a dialog over the page: closed to tag, opened again.
+    page::click(client, &testid("label-editor-close")).await?;
     let weapon = tag(client, &text, "Kazakhstan", '3').await?;
     wait_for_labels(client, &[(&weapon, "Weapon")]).await?;
+    page::click(client, &testid("label-editor-open")).await?;
+    wait_for_rows(client, &added).await?;
 
     // Move it up one place, before Event.
     page::click(client, &in_row("Weapon", "label-move-up")).await?;
@@ -388,6 +404,12 @@ async fn label_editor(session: Session, url: String) -> Res<()> {
     .await?;
 
     // The export holds the same label set and the annotations with it.
+    page::press_key(client, '\u{E00C}').await?; // Escape closes the dialog
+    wait_until("the editor to close", STEP_TIMEOUT, || async {
+        let open = page::text_content(client, &testid("label-editor")).await?;
+        Ok(open.is_none().then_some(()))
+    })
+    .await?;
     let (_, export) = export_json(&session).await?;
     let labels: Vec<Row> = export["labels"]
         .as_array()

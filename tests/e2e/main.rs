@@ -55,6 +55,7 @@ mod keyboard;
 mod label_editor;
 mod long_document;
 mod offline;
+mod screens;
 mod security;
 mod spans;
 mod storage;

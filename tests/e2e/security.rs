@@ -486,7 +486,7 @@ async fn hostile_labels_and_notes(session: Session, url: String) -> Res<()> {
         expected,
         "the editor's rows hold the names"
     );
-    page::click(client, &testid("label-editor-open")).await?;
+    page::click(client, &testid("label-editor-close")).await?;
     wait_until("the editor to close", STEP_TIMEOUT, || async {
         let open = page::text_content(client, &testid("label-editor")).await?;
         Ok(open.is_none().then_some(()))

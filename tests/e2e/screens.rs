@@ -1,0 +1,383 @@
+//! Every screen, in both colour schemes: a phone (390 × 844), a tablet in
+//! portrait (768 × 1024), a desktop (1280 × 900), the desktop at 200% zoom
+//! (a 640 × 450 CSS-pixel viewport, which is what 200% makes of 1280 × 900)
+//! and at 400% (320 × 225). On each the article is readable (at least 16 px,
+//! most of the width) and nothing lies over it, nothing scrolls sideways,
+//! the pane bar (`nav-*`) is there only below 1024 px and switches panes,
+//! and a selection is tagged by a tap on a label, whose card then shows. The
+//! dark scheme is switched on with `theme-toggle`, kept across a reload, and
+//! audited by axe-core (colour contrast included) like the light one.
+
+use fantoccini::Client;
+use serde::Deserialize;
+
+use crate::accessibility::audit;
+use crate::support::app::{code_points, open_seed, wait_for_highlights};
+use crate::support::browser::Session;
+use crate::support::page::{self, testid, STEP_TIMEOUT};
+use crate::support::{wait_until, Failure, Res};
+use crate::{ensure, ensure_eq, in_both_browsers};
+
+const DOC: &str = "001_c07fc3de27d30260";
+
+in_both_browsers!(chromium_screens, firefox_screens, screens);
+
+/// A screen: its name in messages, and its viewport in CSS pixels.
+struct Screen {
+    name: &'static str,
+    width: u32,
+    height: u32,
+}
+
+const SCREENS: [Screen; 5] = [
+    Screen {
+        name: "desktop 1280 × 900",
+        width: 1280,
+        height: 900,
+    },
+    Screen {
+        name: "tablet 768 × 1024",
+        width: 768,
+        height: 1024,
+    },
+    Screen {
+        name: "phone 390 × 844",
+        width: 390,
+        height: 844,
+    },
+    Screen {
+        name: "1280 × 900 at 200% zoom",
+        width: 640,
+        height: 450,
+    },
+    Screen {
+        name: "1280 × 900 at 400% zoom",
+        width: 320,
+        height: 225,
+    },
+];
+
+/// Below this width the app shows one pane at a time, with the pane bar.
+const WIDE_FROM: u32 = 1024;
+
+/// The words tagged on each screen, one per screen and scheme, so each tap
+/// makes a new annotation.
+const WORDS: [&str; 10] = [
+    "Russia",
+    "Turkey",
+    "Iran",
+    "Syria",
+    "Moscow",
+    "Astana",
+    "Lavrentiev",
+    "Tehran",
+    "Ankara",
+    "Assad",
+];
+
+async fn screens(session: Session, url: String) -> Res<()> {
+    let client = &session.client;
+    let text = open_seed(client, &url, DOC).await?;
+    let mut words = WORDS.iter();
+    let mut tagged = 0;
+    for dark in [false, true] {
+        if dark {
+            switch_to_dark(client, &text).await?;
+        }
+        for screen in &SCREENS {
+            let word = words.next().copied().unwrap_or("Russia");
+            let at = format!("{} ({})", screen.name, if dark { "dark" } else { "light" });
+            set_viewport(client, screen.width, screen.height).await?;
+            check_layout(client, screen, &at).await?;
+            tagged += 1;
+            tag_by_tapping(client, &text, word, tagged, &at).await?;
+            if screen.width < WIDE_FROM {
+                switch_panes(client, &at).await?;
+            }
+            audit(client, &at).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Sets the page's viewport (not the window, whose frame differs between
+/// browsers) to `width` × `height` CSS pixels.
+async fn set_viewport(client: &Client, width: u32, height: u32) -> Res<()> {
+    client.set_window_size(width, height).await?;
+    let (inner_w, inner_h): (u32, u32) =
+        page::eval(client, "return [innerWidth, innerHeight];", vec![]).await?;
+    let (frame_w, frame_h) = (
+        width.saturating_sub(inner_w),
+        height.saturating_sub(inner_h),
+    );
+    if frame_w > 0 || frame_h > 0 {
+        client
+            .set_window_size(width + frame_w, height + frame_h)
+            .await?;
+    }
+    wait_until("the viewport size", STEP_TIMEOUT, || async {
+        let size: (u32, u32) =
+            page::eval(client, "return [innerWidth, innerHeight];", vec![]).await?;
+        if size == (width, height) {
+            Ok(Some(()))
+        } else {
+            Err(Failure(format!(
+                "viewport {size:?}, want ({width}, {height})"
+            )))
+        }
+    })
+    .await
+}
+
+/// What the page says about its layout, read in one go.
+#[derive(Debug, Deserialize)]
+struct Layout {
+    /// How far the page and the article's scroll area scroll sideways.
+    page_overflow: f64,
+    main_overflow: f64,
+    /// The article's width, and its font size in CSS pixels.
+    text_width: f64,
+    font_size: f64,
+    /// Points over the visible article that are not the article's text:
+    /// something lies over it there.
+    covered: Vec<String>,
+    /// Which of the pane bar's buttons are displayed.
+    nav_shown: Vec<bool>,
+    /// The label buttons, whether each can be hit at its centre.
+    labels_hit: Vec<bool>,
+}
+
+const LAYOUT_JS: &str = r#"
+const root = document.documentElement;
+const main = document.querySelector('.main');
+const text = document.querySelector('[data-testid="doc-text"]');
+const textBox = text.getBoundingClientRect();
+const mainBox = main.getBoundingClientRect();
+const covered = [];
+// Probe the visible part of the article: a grid of points inside both the
+// article's box and its scroll area, below the sticky label bar.
+const bar = document.querySelector('.label-bar').getBoundingClientRect();
+const top = Math.max(textBox.top, mainBox.top, bar.bottom) + 4;
+const bottom = Math.min(textBox.bottom, mainBox.bottom) - 4;
+for (const fy of [0.1, 0.5, 0.9]) {
+  for (const fx of [0.1, 0.5, 0.9]) {
+    const x = textBox.left + (textBox.width * fx);
+    const y = top + (bottom - top) * fy;
+    if (bottom <= top) { covered.push('no visible article at all'); break; }
+    const hit = document.elementFromPoint(x, y);
+    if (!hit || !text.contains(hit)) {
+      covered.push(`(${Math.round(x)}, ${Math.round(y)}): ${hit ? hit.outerHTML.slice(0, 80) : 'nothing'}`);
+    }
+  }
+}
+const shown = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+const hits = (el) => {
+  // A row of labels too long for the screen scrolls sideways on its own.
+  el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  const r = el.getBoundingClientRect();
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return !!hit && el.contains(hit);
+};
+return {
+  page_overflow: root.scrollWidth - root.clientWidth,
+  main_overflow: main.scrollWidth - main.clientWidth,
+  text_width: textBox.width,
+  font_size: parseFloat(getComputedStyle(text).fontSize),
+  covered,
+  nav_shown: ['nav-documents', 'nav-article', 'nav-annotations']
+    .map(id => shown(document.querySelector(`[data-testid="${id}"]`))),
+  labels_hit: [...document.querySelectorAll('.label-bar .label-button')].map(hits),
+};
+"#;
+
+async fn check_layout(client: &Client, screen: &Screen, at: &str) -> Res<()> {
+    // On the narrow layouts the article is the pane to read.
+    if screen.width < WIDE_FROM {
+        page::click(client, &testid("nav-article")).await?;
+    }
+    let layout: Layout = page::eval(client, LAYOUT_JS, vec![]).await?;
+    ensure!(
+        layout.page_overflow <= 0.0 && layout.main_overflow <= 0.0,
+        "{at}: scrolls sideways: {layout:?}"
+    );
+    ensure!(
+        layout.font_size >= 16.0,
+        "{at}: body text under 16 px: {layout:?}"
+    );
+    // Most of the width, less the margins; on a wide screen, a column of
+    // comfortable measure.
+    let least = if screen.width < WIDE_FROM {
+        f64::from(screen.width) * 0.85
+    } else {
+        600.0
+    };
+    ensure!(
+        layout.text_width >= least,
+        "{at}: the article is {} px wide, under {least}: {layout:?}",
+        layout.text_width
+    );
+    ensure!(
+        layout.covered.is_empty(),
+        "{at}: something lies over the article: {:?}",
+        layout.covered
+    );
+    let narrow = screen.width < WIDE_FROM;
+    ensure_eq!(
+        layout.nav_shown,
+        vec![narrow; 3],
+        "{at}: the pane bar must show below {WIDE_FROM} px and only there"
+    );
+    ensure!(
+        !layout.labels_hit.is_empty() && layout.labels_hit.iter().all(|hit| *hit),
+        "{at}: a label button cannot be tapped: {:?}",
+        layout.labels_hit
+    );
+    Ok(())
+}
+
+/// Selects `word` with a drag and taps the first label button: the span is
+/// tagged and its card is in view.
+async fn tag_by_tapping(
+    client: &Client,
+    text: &str,
+    word: &str,
+    count: usize,
+    at: &str,
+) -> Res<()> {
+    let (start, end) = code_points(text, word)?;
+    scroll_to(client, start).await?;
+    page::drag_select(client, text, start, end).await?;
+    page::click(client, LABEL_BUTTON).await?;
+    wait_for_highlights(client, &format!("{at}: the tapped tag"), |h| {
+        h.len() == count
+    })
+    .await?;
+    wait_until(&format!("{at}: the new annotation's card"), STEP_TIMEOUT, || async {
+        let shown: bool = page::eval(
+            client,
+            r#"const card = document.querySelector('[data-testid="annotation-details"] section[data-ann-id]');
+               if (!card) return false;
+               const r = card.getBoundingClientRect();
+               const hit = document.elementFromPoint(r.left + r.width / 2, r.top + Math.min(r.height, 40) / 2);
+               return !!hit && card.contains(hit);"#,
+            vec![],
+        )
+        .await?;
+        if shown {
+            Ok(Some(()))
+        } else {
+            Err(Failure("no card in view".into()))
+        }
+    })
+    .await?;
+    // Close it, leaving the article clear for the next screen.
+    page::click(client, &testid("details-close")).await
+}
+
+/// The label buttons; the first is Person.
+const LABEL_BUTTON: &str = ".label-bar .label-button";
+
+/// Scrolls the article so that code point `at` is in the middle of it.
+async fn scroll_to(client: &Client, at: usize) -> Res<()> {
+    let done: bool = page::eval(
+        client,
+        r#"const [at] = arguments;
+           const text = document.querySelector('[data-testid="doc-text"]');
+           const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
+           let seen = 0;
+           for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+             const points = [...node.data].length;
+             if (seen + points > at) {
+               node.parentElement.scrollIntoView({ block: 'center' });
+               return true;
+             }
+             seen += points;
+           }
+           return false;"#,
+        vec![at.into()],
+    )
+    .await?;
+    ensure!(done, "code point {at} is not in the article");
+    Ok(())
+}
+
+/// Opens the documents and then the annotations with the pane bar, each
+/// shown and tappable, and comes back to the article.
+async fn switch_panes(client: &Client, at: &str) -> Res<()> {
+    for (nav, shown) in [
+        ("nav-documents", "doc-item"),
+        ("nav-annotations", "annotation-entry"),
+    ] {
+        page::click(client, &testid(nav)).await?;
+        let hit: bool = page::eval(
+            client,
+            r#"const [id] = arguments;
+               const el = document.querySelector(`[data-testid="${id}"]`);
+               if (!el) return false;
+               // A pane shorter than its first entry (at 400% zoom) is scrolled.
+               el.scrollIntoView({ block: 'nearest' });
+               const r = el.getBoundingClientRect();
+               const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+               return !!hit && el.contains(hit);"#,
+            vec![shown.into()],
+        )
+        .await?;
+        ensure!(hit, "{at}: after {nav}, {shown} cannot be tapped");
+    }
+    // Choosing an annotation in the list shows it in the article.
+    page::click(client, &testid("annotation-entry")).await?;
+    let pressed: String = page::eval(
+        client,
+        r#"return document.querySelector('[data-testid="nav-article"]').getAttribute('aria-pressed');"#,
+        vec![],
+    )
+    .await?;
+    ensure_eq!(
+        pressed,
+        "true",
+        "{at}: choosing an annotation shows the article"
+    );
+    page::click(client, &testid("details-close")).await
+}
+
+/// The colour of the page's paper.
+async fn paper(client: &Client) -> Res<String> {
+    page::eval(
+        client,
+        "return getComputedStyle(document.documentElement).backgroundColor;",
+        vec![],
+    )
+    .await
+}
+
+/// Switches the dark scheme on with its button and checks it is kept
+/// across a reload, before the wasm has even started.
+async fn switch_to_dark(client: &Client, text: &str) -> Res<()> {
+    set_viewport(client, 1280, 900).await?;
+    ensure_eq!(
+        paper(client).await?,
+        "rgb(255, 255, 255)",
+        "light paper first"
+    );
+    page::click(client, &testid("theme-toggle")).await?;
+    ensure_eq!(
+        paper(client).await?,
+        "rgb(13, 17, 23)",
+        "dark paper after the switch"
+    );
+    let pressed: String = page::eval(
+        client,
+        r#"return document.querySelector('[data-testid="theme-toggle"]').getAttribute('aria-pressed');"#,
+        vec![],
+    )
+    .await?;
+    ensure_eq!(pressed, "true", "the switch says it is on");
+    client.refresh().await?;
+    crate::support::app::wait_for_app(client).await?;
+    ensure_eq!(
+        paper(client).await?,
+        "rgb(13, 17, 23)",
+        "the dark scheme is remembered across a reload"
+    );
+    crate::support::app::open_document(client, DOC, text).await
+}
