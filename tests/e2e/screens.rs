@@ -200,10 +200,8 @@ async fn check_layout(client: &Client, screen: &Screen, at: &str) -> Res<()> {
         layout.page_overflow <= 0.0 && layout.main_overflow <= 0.0,
         "{at}: scrolls sideways: {layout:?}"
     );
-    ensure!(
-        layout.font_size >= 16.0,
-        "{at}: body text under 16 px: {layout:?}"
-    );
+    let large_enough = layout.font_size >= 16.0;
+    ensure!(large_enough, "{at}: body text under 16 px: {layout:?}");
     // Most of the width, less the margins; on a wide screen, a column of
     // comfortable measure.
     let least = if screen.width < WIDE_FROM {
@@ -211,8 +209,9 @@ async fn check_layout(client: &Client, screen: &Screen, at: &str) -> Res<()> {
     } else {
         600.0
     };
+    let wide_enough = layout.text_width >= least;
     ensure!(
-        layout.text_width >= least,
+        wide_enough,
         "{at}: the article is {} px wide, under {least}: {layout:?}",
         layout.text_width
     );
