@@ -61,4 +61,5 @@ mod spans;
 mod storage;
 mod support;
 mod tabs;
+mod touch;
 mod undo;

@@ -111,6 +111,11 @@ pub fn SpanHandles(pane: NodeRef<html::Div>) -> impl IntoView {
         }
         place();
     };
+    // The platform took the gesture (a scroll, say): the span stays as it was.
+    let cancel = move |_: PointerEvent| {
+        dragging.set(None);
+        place();
+    };
     let style = move |edge: Edge| {
         move || {
             marker_style(
@@ -141,6 +146,7 @@ pub fn SpanHandles(pane: NodeRef<html::Div>) -> impl IntoView {
                 on:pointerdown=grab(edge)
                 on:pointermove=follow
                 on:pointerup=release
+                on:pointercancel=cancel
             ></div>
         }
     };

@@ -294,6 +294,27 @@ const points = found.map(({ range, ch }, i) => {
 return { points };
 "#;
 
+/// Where to point at code point `at` of the reading pane, `fraction` of the
+/// way into its box and halfway down, once it is scrolled to the middle of
+/// the view; fails if something else lies over that point.
+pub async fn point_at(client: &Client, at: usize, fraction: f64) -> Res<(f64, f64)> {
+    let measured: CharPoints =
+        eval(client, CHAR_POINTS_JS, vec![json!([at]), json!([fraction])]).await?;
+    if let Some(err) = measured.error {
+        bail!("measuring character {at} in the pane: {err}");
+    }
+    let point = measured
+        .points
+        .and_then(|p| p.into_iter().next())
+        .context(format!("measuring character {at} gave no point"))?;
+    ensure!(
+        point.hits_pane,
+        "character {at} ({:?}) is covered by another element: {point:?}",
+        point.ch
+    );
+    Ok((point.x, point.y))
+}
+
 /// The current selection as a half-open code-point range of the reading
 /// pane's text, or `null` if there is none or it is not inside the pane.
 ///
