@@ -1,12 +1,17 @@
 //! Every screen, in both colour schemes: a phone (390 × 844), a tablet in
 //! portrait (768 × 1024), a desktop (1280 × 900), the desktop at 200% zoom
 //! (a 640 × 450 CSS-pixel viewport, which is what 200% makes of 1280 × 900)
-//! and at 400% (320 × 225). On each the article is readable (at least 16 px,
+//! and at 400% (320 × 225). A browser whose window cannot be that narrow
+//! (Firefox stops at 500 CSS pixels) shows the app in a frame of the
+//! screen's size laid over the page: a frame's viewport is what its media
+//! queries and layout see. On each the article is readable (at least 16 px,
 //! most of the width) and nothing lies over it, nothing scrolls sideways,
 //! the pane bar (`nav-*`) is there only below 1024 px and switches panes,
 //! and a selection is tagged by a tap on a label, whose card then shows. The
 //! dark scheme is switched on with `theme-toggle`, kept across a reload, and
-//! audited by axe-core (colour contrast included) like the light one.
+//! audited by axe-core (colour contrast included) like the light one. A
+//! notice shows at the foot of the article, where the user is looking, and
+//! goes with its dismiss button.
 
 use fantoccini::Client;
 use serde::Deserialize;
@@ -15,7 +20,7 @@ use crate::accessibility::audit;
 use crate::support::app::{code_points, open_seed, wait_for_highlights};
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
-use crate::support::{wait_until, Failure, Res};
+use crate::support::{wait_until, Context, Failure, Res};
 use crate::{ensure, ensure_eq, in_both_browsers};
 
 const DOC: &str = "001_c07fc3de27d30260";
@@ -78,6 +83,7 @@ const WORDS: [&str; 10] = [
 async fn screens(session: Session, url: String) -> Res<()> {
     let client = &session.client;
     let text = open_seed(client, &url, DOC).await?;
+    check_notice(client).await?;
     let mut words = WORDS.iter();
     let mut tagged = 0;
     for dark in [false, true] {
@@ -87,7 +93,10 @@ async fn screens(session: Session, url: String) -> Res<()> {
         for screen in &SCREENS {
             let word = words.next().copied().unwrap_or("Russia");
             let at = format!("{} ({})", screen.name, if dark { "dark" } else { "light" });
-            set_viewport(client, screen.width, screen.height).await?;
+            let framed = !set_viewport(client, screen.width, screen.height).await?;
+            if framed {
+                enter_screen_frame(client, screen, &text).await?;
+            }
             check_layout(client, screen, &at).await?;
             tagged += 1;
             tag_by_tapping(client, &text, word, tagged, &at).await?;
@@ -95,14 +104,19 @@ async fn screens(session: Session, url: String) -> Res<()> {
                 switch_panes(client, &at).await?;
             }
             audit(client, &at).await?;
+            if framed {
+                leave_screen_frame(client).await?;
+            }
         }
     }
     Ok(())
 }
 
 /// Sets the page's viewport (not the window, whose frame differs between
-/// browsers) to `width` × `height` CSS pixels.
-async fn set_viewport(client: &Client, width: u32, height: u32) -> Res<()> {
+/// browsers) to `width` × `height` CSS pixels. `false` if the window cannot
+/// be made that narrow: then it is as narrow as it goes, and the caller
+/// shows the app in a frame of that size.
+async fn set_viewport(client: &Client, width: u32, height: u32) -> Res<bool> {
     client.set_window_size(width, height).await?;
     let (inner_w, inner_h): (u32, u32) =
         page::eval(client, "return [innerWidth, innerHeight];", vec![]).await?;
@@ -116,13 +130,13 @@ async fn set_viewport(client: &Client, width: u32, height: u32) -> Res<()> {
             .await?;
     }
     wait_until("the viewport size", STEP_TIMEOUT, || async {
-        let size: (u32, u32) =
+        let (w, h): (u32, u32) =
             page::eval(client, "return [innerWidth, innerHeight];", vec![]).await?;
-        if size == (width, height) {
-            Ok(Some(()))
+        if h == height && (w == width || w > width && w <= NARROWEST_WINDOW) {
+            Ok(Some(w == width))
         } else {
             Err(Failure(format!(
-                "viewport {size:?}, want ({width}, {height})"
+                "viewport ({w}, {h}), want ({width}, {height})"
             )))
         }
     })
@@ -379,4 +393,93 @@ async fn switch_to_dark(client: &Client, text: &str) -> Res<()> {
         "the dark scheme is remembered across a reload"
     );
     crate::support::app::open_document(client, DOC, text).await
+}
+
+/// The narrowest a browser window may refuse to go below: Firefox's.
+const NARROWEST_WINDOW: u32 = 500;
+
+/// Lays a frame of `screen`'s size over the top left of the page, holding
+/// the app, and moves into it with the document open.
+async fn enter_screen_frame(client: &Client, screen: &Screen, text: &str) -> Res<()> {
+    page::eval::<()>(
+        client,
+        r#"const [width, height] = arguments;
+           const frame = document.createElement('iframe');
+           frame.id = 'screen-frame';
+           frame.title = 'The app on a narrow screen';
+           frame.src = location.href;
+           frame.style.cssText = `position: fixed; left: 0; top: 0; border: 0;
+             width: ${width}px; height: ${height}px; z-index: 2147483647`;
+           document.body.append(frame);
+           return null;"#,
+        vec![screen.width.into(), screen.height.into()],
+    )
+    .await?;
+    client
+        .find(fantoccini::Locator::Css("#screen-frame"))
+        .await?
+        .enter_frame()
+        .await
+        .context("entering the screen's frame")?;
+    crate::support::app::wait_for_app(client).await?;
+    page::click(client, &testid("nav-documents")).await?;
+    crate::support::app::open_document(client, DOC, text).await
+}
+
+/// Leaves the frame of [`enter_screen_frame`] and takes it away.
+async fn leave_screen_frame(client: &Client) -> Res<()> {
+    client
+        .enter_parent_frame()
+        .await
+        .context("leaving the screen's frame")?;
+    page::eval::<()>(
+        client,
+        "document.getElementById('screen-frame').remove(); return null;",
+        vec![],
+    )
+    .await
+}
+
+/// A label pressed with nothing selected says what to do, in the polite
+/// live region, at the foot of the visible article and across its column;
+/// the dismiss button takes it away.
+async fn check_notice(client: &Client) -> Res<()> {
+    page::click(client, LABEL_BUTTON).await?;
+    let said = "Select some text in the article first, then choose a label.";
+    page::wait_for_text(client, "[aria-live=polite]", said, "the notice").await?;
+    let placed: (bool, bool, bool) = page::eval(
+        client,
+        r#"const box = document.querySelector('.notices').getBoundingClientRect();
+           const main = document.querySelector('.main').getBoundingClientRect();
+           const text = document.querySelector('[data-testid="doc-text"]').getBoundingClientRect();
+           const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+           return [
+             box.top >= main.top && box.bottom <= main.bottom && box.bottom >= main.bottom - 80,
+             box.left < text.right && box.right > text.left,
+             !!hit && !!hit.closest('.notices'),
+           ];"#,
+        vec![],
+    )
+    .await?;
+    ensure_eq!(
+        placed,
+        (true, true, true),
+        "the notice at the foot of the visible article, over its column, and not covered"
+    );
+    page::click(client, &testid("notice-close")).await?;
+    wait_until("the notice to go", STEP_TIMEOUT, || async {
+        let (text, shown): (String, bool) = page::eval(
+            client,
+            r#"const n = document.querySelector('.notices');
+               return [n.textContent.replace('×', '').trim(), n.classList.contains('shown')];"#,
+            vec![],
+        )
+        .await?;
+        if text.is_empty() && !shown {
+            Ok(Some(()))
+        } else {
+            Err(Failure(format!("notice {text:?}, shown: {shown}")))
+        }
+    })
+    .await
 }
