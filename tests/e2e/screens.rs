@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use crate::accessibility::audit;
 use crate::support::app::{code_points, open_seed, wait_for_highlights};
-use crate::support::browser::Session;
+use crate::support::browser::{BrowserKind, Session};
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{wait_until, Context, Failure, Res};
 use crate::{ensure, ensure_eq, in_both_browsers};
@@ -100,6 +100,11 @@ async fn screens(session: Session, url: String) -> Res<()> {
             check_layout(client, screen, &at).await?;
             tagged += 1;
             tag_by_tapping(client, &text, word, tagged, &at).await?;
+            if session.kind == BrowserKind::Chromium {
+                screenshot(client, screen, dark).await?;
+            }
+            // Close the card, leaving the article clear.
+            page::click(client, &testid("details-close")).await?;
             if screen.width < WIDE_FROM {
                 switch_panes(client, &at).await?;
             }
@@ -282,9 +287,7 @@ async fn tag_by_tapping(
             Err(Failure("no card in view".into()))
         }
     })
-    .await?;
-    // Close it, leaving the article clear for the next screen.
-    page::click(client, &testid("details-close")).await
+    .await
 }
 
 /// The label buttons; the first is Person.
@@ -482,4 +485,22 @@ async fn check_notice(client: &Client) -> Res<()> {
         }
     })
     .await
+}
+
+/// With `E2E_SCREENSHOTS=<folder>`, saves the phone in both schemes and the
+/// desktop in the dark one there, as the README shows them
+/// (`docs/screenshots/`).
+async fn screenshot(client: &Client, screen: &Screen, dark: bool) -> Res<()> {
+    let Some(folder) = std::env::var_os("E2E_SCREENSHOTS") else {
+        return Ok(());
+    };
+    let name = match (screen.width, dark) {
+        (390, false) => "phone-light.png",
+        (390, true) => "phone-dark.png",
+        (1280, true) => "desktop-dark.png",
+        _ => return Ok(()),
+    };
+    let png = client.screenshot().await.context("taking a screenshot")?;
+    let path = std::path::Path::new(&folder).join(name);
+    std::fs::write(&path, png).context(format!("writing {}", path.display()))
 }
