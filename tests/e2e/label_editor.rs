@@ -1,8 +1,9 @@
 //! The label-set editor, end to end: renaming a label that annotations
 //! carry (they keep it, its button's test id follows the new name),
-//! refusing a name another label has, deleting a used label once moving its
-//! annotations to another label and once deleting them, each undone with a
-//! real Ctrl+Z (and one redone with Ctrl+Shift+Z), adding a label and
+//! refusing a name another label has, refusing colours whose highlight
+//! text would be hard to read in the light or the dark scheme, deleting a
+//! used label once moving its annotations to another label and once
+//! deleting them, each undone with a real Ctrl+Z (and one redone with Ctrl+Shift+Z), adding a label and
 //! tagging with its hotkey, reordering; then a reload keeps the set, and
 //! the export's `labels` match the editor field for field.
 
@@ -262,6 +263,42 @@ async fn label_editor(session: Session, url: String) -> Res<()> {
         page::text_content(client, &in_row("Person", "label-tag")).await?,
         Some("PER".to_string()),
         "Person's tag in the editor"
+    );
+
+    // Colours on which highlight text would be hard to read are refused,
+    // in either scheme: a mid blue under the light scheme's dark text, and
+    // white under the dark scheme's light text; the colour stays as it was.
+    for (color, says) in [
+        ("#1f6feb", "below the 4.5:1 needed to read it; choose a lighter colour"),
+        (
+            "#ffffff",
+            "4.19:1 in the dark scheme, below the 4.5:1 needed to read it; choose a less light colour",
+        ),
+    ] {
+        page::eval::<()>(
+            client,
+            r#"const [selector, color] = arguments;
+               const input = document.querySelector(selector);
+               input.value = color;
+               input.dispatchEvent(new Event('change', { bubbles: true }));
+               return null;"#,
+            vec![in_row("Person", "label-color").into(), color.into()],
+        )
+        .await?;
+        wait_until(&format!("{color} refused"), STEP_TIMEOUT, || async {
+            let alert = page::text_content(client, "[role=alert]").await?.unwrap_or_default();
+            if alert.contains(says) {
+                Ok(Some(()))
+            } else {
+                Err(Failure(format!("the alert says {alert:?}")))
+            }
+        })
+        .await?;
+    }
+    ensure_eq!(
+        value_of(client, &in_row("Person", "label-color")).await?,
+        Some("#fde68a".to_string()),
+        "Person's colour after the refusals"
     );
 
     // Rename Person, which one annotation carries.

@@ -11,7 +11,8 @@
 //! dark scheme is switched on with `theme-toggle`, kept across a reload, and
 //! audited by axe-core (colour contrast included) like the light one. A
 //! notice shows at the foot of the article, where the user is looking, and
-//! goes with its dismiss button.
+//! goes with its dismiss button. The web app manifest the page links to
+//! loads, and each icon it names is an image of the size it says.
 
 use fantoccini::Client;
 use serde::Deserialize;
@@ -83,6 +84,7 @@ const WORDS: [&str; 10] = [
 async fn screens(session: Session, url: String) -> Res<()> {
     let client = &session.client;
     let text = open_seed(client, &url, DOC).await?;
+    check_manifest(client).await?;
     check_notice(client).await?;
     let mut words = WORDS.iter();
     let mut tagged = 0;
@@ -503,4 +505,59 @@ async fn screenshot(client: &Client, screen: &Screen, dark: bool) -> Res<()> {
     let png = client.screenshot().await.context("taking a screenshot")?;
     let path = std::path::Path::new(&folder).join(name);
     std::fs::write(&path, png).context(format!("writing {}", path.display()))
+}
+
+/// The manifest the page links to, read as the browser reads it: the
+/// app's name, a standalone display, a start URL in its scope, and icons
+/// that load as images of the sizes they claim (192 and 512 px at least,
+/// which installing asks for).
+async fn check_manifest(client: &Client) -> Res<()> {
+    let found: serde_json::Value = client
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               (async () => {
+                 const link = document.querySelector('link[rel="manifest"]');
+                 const url = new URL(link.getAttribute('href'), location.href);
+                 const manifest = await (await fetch(url)).json();
+                 const icons = [];
+                 for (const icon of manifest.icons) {
+                   const img = new Image();
+                   img.src = new URL(icon.src, url).href;
+                   await img.decode();
+                   icons.push([icon.sizes, icon.type, img.naturalWidth, img.naturalHeight]);
+                 }
+                 return { name: manifest.name, display: manifest.display,
+                          start: new URL(manifest.start_url, url).href === new URL('./', url).href,
+                          icons };
+               })().then(done, (e) => done({ error: String(e) }));"#,
+            vec![],
+        )
+        .await
+        .context("reading the manifest")?;
+    ensure!(found.get("error").is_none(), "the manifest: {found}");
+    ensure_eq!(found["name"], "Span Annotator", "the manifest's name");
+    ensure_eq!(found["display"], "standalone", "the manifest's display");
+    ensure_eq!(found["start"], true, "the manifest starts at the app");
+    let icons = found["icons"].as_array().context("the manifest's icons")?;
+    let mut sizes = Vec::new();
+    for icon in icons {
+        let (declared, width, height) = (
+            icon[0].as_str().unwrap_or_default(),
+            icon[2].as_u64().unwrap_or_default(),
+            icon[3].as_u64().unwrap_or_default(),
+        );
+        ensure!(
+            width > 0 && height > 0,
+            "icon {icon} does not load as an image"
+        );
+        if declared != "any" {
+            ensure_eq!(declared, format!("{width}x{height}"), "icon {icon}'s size");
+            sizes.push(width);
+        }
+    }
+    ensure!(
+        sizes.contains(&192) && sizes.contains(&512),
+        "icons of 192 and 512 px: {icons:?}"
+    );
+    Ok(())
 }
