@@ -13,11 +13,16 @@ use crate::support::app::{export_annotations, wait_for_app};
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
-use crate::{ensure_eq, in_both_browsers};
+use crate::{ensure_eq, in_every_browser};
 
 const DOC: &str = "001_c07fc3de27d30260";
 
-in_both_browsers!(chromium_keyboard_only, firefox_keyboard_only, keyboard_only);
+in_every_browser!(
+    chromium_keyboard_only,
+    firefox_keyboard_only,
+    webkit_keyboard_only,
+    keyboard_only
+);
 
 /// Presses `key` with the `modifiers` held, as one chord of real key events.
 pub async fn chord(client: &Client, modifiers: &[Key], key: impl Into<char>) -> Res<()> {

@@ -19,13 +19,14 @@ use crate::support::app::{
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
-use crate::{ensure, ensure_eq, in_both_browsers};
+use crate::{ensure, ensure_eq, in_every_browser};
 
 const DOC: &str = "001_c07fc3de27d30260";
 
-in_both_browsers!(
+in_every_browser!(
     chromium_damaged_storage,
     firefox_damaged_storage,
+    webkit_damaged_storage,
     damaged_storage
 );
 
@@ -161,24 +162,28 @@ async fn backups(client: &Client) -> Res<Vec<(String, String)>> {
     serde_json::from_value(found).context("reading the backup list")
 }
 
-in_both_browsers!(
+in_every_browser!(
     chromium_full_then_freed,
     firefox_full_then_freed,
+    webkit_full_then_freed,
     full_then_freed
 );
-in_both_browsers!(
+in_every_browser!(
     chromium_typed_text_is_kept,
     firefox_typed_text_is_kept,
+    webkit_typed_text_is_kept,
     typed_text_is_kept
 );
-in_both_browsers!(
+in_every_browser!(
     chromium_killed_right_after_an_edit,
     firefox_killed_right_after_an_edit,
+    webkit_killed_right_after_an_edit,
     killed_right_after_an_edit
 );
-in_both_browsers!(
+in_every_browser!(
     chromium_killed_while_importing,
     firefox_killed_while_importing,
+    webkit_killed_while_importing,
     killed_while_importing
 );
 
@@ -476,9 +481,10 @@ fn big_import(text: &str) -> String {
     .to_string()
 }
 
-in_both_browsers!(
+in_every_browser!(
     chromium_browser_killed_after_its_flush,
     firefox_browser_killed_after_its_flush,
+    webkit_browser_killed_after_its_flush,
     browser_killed_after_its_flush
 );
 

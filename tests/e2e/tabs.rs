@@ -13,15 +13,26 @@ use crate::support::app::{code_points, open_document, wait_for_app, wait_for_hig
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT, TAG_BY_SCRIPT_JS};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
-use crate::{ensure, ensure_eq, in_both_browsers};
+use crate::{ensure, ensure_eq, in_every_browser};
 
 const DOC: &str = "001_c07fc3de27d30260";
 
-in_both_browsers!(chromium_tabs_in_turn, firefox_tabs_in_turn, tabs_in_turn);
-in_both_browsers!(chromium_tabs_at_once, firefox_tabs_at_once, tabs_at_once);
-in_both_browsers!(
+in_every_browser!(
+    chromium_tabs_in_turn,
+    firefox_tabs_in_turn,
+    webkit_tabs_in_turn,
+    tabs_in_turn
+);
+in_every_browser!(
+    chromium_tabs_at_once,
+    firefox_tabs_at_once,
+    webkit_tabs_at_once,
+    tabs_at_once
+);
+in_every_browser!(
     chromium_storage_cleared_elsewhere,
     firefox_storage_cleared_elsewhere,
+    webkit_storage_cleared_elsewhere,
     storage_cleared_elsewhere
 );
 
@@ -285,7 +296,7 @@ pub async fn pending(client: &Client) -> Res<usize> {
         .context("data-pending is a number")
 }
 
-in_both_browsers!(chromium_soak, firefox_soak, soak);
+in_every_browser!(chromium_soak, firefox_soak, webkit_soak, soak);
 
 /// Random edits across two tabs with reloads in between: tags, retags and
 /// deletes, each made as the app's keys make them, in whichever tab comes
