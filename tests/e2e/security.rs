@@ -342,7 +342,7 @@ async fn hostile_documents_titles_and_file_names(session: Session, url: String) 
         .for_element(Locator::Css(&testid("paste-text")))
         .await
         .context("the paste form")?
-        .send_keys(&pasted)
+        .send_keys(&page::keys_for(&pasted))
         .await
         .context("typing the text")?;
     client

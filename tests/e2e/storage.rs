@@ -353,11 +353,7 @@ async fn killed_right_after_an_edit(session: Session, url: String) -> Res<()> {
     wait_for_highlights(client, "all five after the kill", |h| h.len() == 5).await?;
 
     // And a tab closed right after its last edit.
-    let other = client
-        .new_window(true)
-        .await
-        .context("a second tab")?
-        .handle;
+    let other = session.new_tab().await.context("a second tab")?;
     tag(client, &text, "Kazakhstan", '3').await?;
     wait_for_highlights(client, "six", |h| h.len() == 6).await?;
     client.close_window().await.context("closing the tab")?;

@@ -14,6 +14,7 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use fantoccini::wd::WindowHandle;
 use fantoccini::{Client, ClientBuilder};
 use serde_json::{json, Map, Value};
 use tokio::process::{Child, Command};
@@ -246,6 +247,22 @@ impl Session {
                 .status();
         }
         self.relaunch(url).await
+    }
+
+    /// Opens a new tab, without switching to it, and returns its handle.
+    ///
+    /// In WebKit it is a new window instead: MiniBrowser shows only the
+    /// selected tab of a window, WebDriver's switch to a tab does not select
+    /// it, and a page not shown gets no animation frames, in which the app
+    /// draws. Its own window is shown as a tab switched to is elsewhere.
+    pub async fn new_tab(&self) -> Res<WindowHandle> {
+        let as_tab = self.kind != BrowserKind::WebKit;
+        Ok(self
+            .client
+            .new_window(as_tab)
+            .await
+            .context("opening a new tab")?
+            .handle)
     }
 
     /// Every process of the browser: the driver's descendants, and for
