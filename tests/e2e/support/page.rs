@@ -120,12 +120,40 @@ pub fn visible_map(map: &BTreeMap<String, String>) -> String {
     format!("{{{}}}", entries.join(", "))
 }
 
+/// Scrolls `arguments[0]` into view where it is not all in view, then, if
+/// something else still covers its centre (a container's scrollbar), to the
+/// middle of its scrolling containers.
+const SCROLL_INTO_VIEW_JS: &str = r#"
+const el = arguments[0];
+el.scrollIntoView({ block: "nearest", inline: "nearest", behavior: "instant" });
+const b = el.getBoundingClientRect();
+const hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+if (!hit || !el.contains(hit)) {
+  el.scrollIntoView({ block: "center", inline: "nearest", behavior: "instant" });
+}
+"#;
+
 /// Click the (first) element matching `selector` with a real WebDriver click.
+///
+/// The element is first scrolled into view, if it is not all in view, in
+/// every container that scrolls ([`SCROLL_INTO_VIEW_JS`]): WebKit's
+/// WebDriver leaves an element out of sight below a scrolled list (the label
+/// editor's form), or under a container's scrollbar (the document list's
+/// last rename button), and refuses to click it as not interactable. The
+/// others scroll the same way before they click.
 pub async fn click(client: &Client, selector: &str) -> Res<()> {
-    client
+    let element = client
         .find(Locator::Css(selector))
         .await
-        .context(format!("finding {selector}"))?
+        .context(format!("finding {selector}"))?;
+    client
+        .execute(
+            SCROLL_INTO_VIEW_JS,
+            vec![serde_json::to_value(&element)?],
+        )
+        .await
+        .context(format!("scrolling {selector} into view"))?;
+    element
         .click()
         .await
         .context(format!("clicking {selector}"))
