@@ -147,10 +147,7 @@ pub async fn click(client: &Client, selector: &str) -> Res<()> {
         .await
         .context(format!("finding {selector}"))?;
     client
-        .execute(
-            SCROLL_INTO_VIEW_JS,
-            vec![serde_json::to_value(&element)?],
-        )
+        .execute(SCROLL_INTO_VIEW_JS, vec![serde_json::to_value(&element)?])
         .await
         .context(format!("scrolling {selector} into view"))?;
     element
