@@ -39,21 +39,28 @@
 //! After every scenario, every page it opened must have reported no
 //! Content-Security-Policy violation (`support::csp`).
 //!
-//! WebKit differs in three ways, handled in `support` so that the scenarios
-//! are the same in every browser:
+//! WebKit differs in these ways, handled in `support` (and, for the last
+//! two, in the scenarios named) so that the checks are the same everywhere:
 //! - WebKitGTK's WebDriver saves no download: in WebKit the export's bytes
 //!   are read in the page, from the Blob the app hands to
-//!   `URL.createObjectURL` for the anchor it clicks (`support::browser`,
-//!   `Session::expect_download`).
+//!   `URL.createObjectURL` for the anchor it clicks, and written to the
+//!   download folder by the test (`Session::expect_download`).
 //! - WebKit ends the WebDriver session when a page crashes: after a tab's
 //!   process is killed, a second WebKitWebDriver attaches to the browser,
 //!   still running, and the app is opened again there.
+//! - A tab switched to is not shown in MiniBrowser, and gets no animation
+//!   frames: `Session::new_tab` opens a window instead.
+//! - WebDriver's scrolling before a click leaves some elements out of
+//!   sight in WebKit: `page::click` scrolls them into view itself.
+//! - WebKitGTK's WebDriver types nothing for "\n" (`page::type_text` and
+//!   `page::keys_for` press Enter), and sends Shift+Tab with key
+//!   "Unidentified": `keyboard` dispatches a Shift+Tab `keydown` instead.
 //! - MiniBrowser under automation keeps localStorage in memory only (an
 //!   ephemeral data store), so nothing outlives the whole browser: in
-//!   WebKit, `storage::browser_killed_after_its_flush` checks the edits
-//!   kept by the browser when its page process is killed, and that a
-//!   killed and restarted browser comes back clean, instead of the edits
-//!   outliving the browser (the README lists it).
+//!   WebKit, `storage::browser_killed_after_its_flush` checks that the edits
+//!   outlive the page's process, killed, and that a killed and restarted
+//!   browser comes back clean, instead of the edits outliving the browser
+//!   (the README lists it).
 //!
 //! Run with `trunk build --release --offline && cargo build -p span-cli &&
 //! cargo test --test e2e -- --nocapture`.
