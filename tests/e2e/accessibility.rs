@@ -12,11 +12,16 @@ use crate::support::app::{export_json, open_seed, wait_for_highlights};
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
-use crate::{bail, ensure, in_both_browsers};
+use crate::{bail, ensure, in_every_browser};
 
 const DOC: &str = "001_c07fc3de27d30260";
 
-in_both_browsers!(chromium_accessibility, firefox_accessibility, accessibility);
+in_every_browser!(
+    chromium_accessibility,
+    firefox_accessibility,
+    webkit_accessibility,
+    accessibility
+);
 
 /// Runs axe-core on the page as it is and fails on any serious or critical
 /// violation, naming each with the elements involved.

@@ -27,18 +27,20 @@ use crate::support::app::{
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{wait_until, Context, Failure, Res};
-use crate::{ensure, ensure_eq, in_both_browsers};
+use crate::{ensure, ensure_eq, in_every_browser};
 
 const DOC: &str = "000_941015829bfed30d";
 
-in_both_browsers!(
+in_every_browser!(
     chromium_annotation_list,
     firefox_annotation_list,
+    webkit_annotation_list,
     annotation_list
 );
-in_both_browsers!(
+in_every_browser!(
     chromium_annotation_list_long,
     firefox_annotation_list_long,
+    webkit_annotation_list_long,
     long_list
 );
 

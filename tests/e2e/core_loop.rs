@@ -20,13 +20,18 @@ use crate::support::app::{
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
-use crate::{bail, ensure, ensure_eq, in_both_browsers};
+use crate::{bail, ensure, ensure_eq, in_every_browser};
 
 /// The document the scenario annotates, and the one it switches away to.
 const DOC: &str = "001_c07fc3de27d30260";
 const OTHER_DOC: &str = "000_941015829bfed30d";
 
-in_both_browsers!(chromium_core_loop, firefox_core_loop, core_loop);
+in_every_browser!(
+    chromium_core_loop,
+    firefox_core_loop,
+    webkit_core_loop,
+    core_loop
+);
 
 /// One annotation the scenario makes, in the export's terms.
 #[derive(Debug)]

@@ -16,23 +16,31 @@ use crate::support::app::{
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res, ScratchDir};
-use crate::{ensure, ensure_eq, in_both_browsers};
+use crate::{ensure, ensure_eq, in_every_browser};
 
-in_both_browsers!(chromium_adding_files, firefox_adding_files, adding_files);
-in_both_browsers!(
+in_every_browser!(
+    chromium_adding_files,
+    firefox_adding_files,
+    webkit_adding_files,
+    adding_files
+);
+in_every_browser!(
     chromium_full_storage_refuses_a_document,
     firefox_full_storage_refuses_a_document,
+    webkit_full_storage_refuses_a_document,
     full_storage_refuses_a_document
 );
-in_both_browsers!(
+in_every_browser!(
     chromium_pasting_renaming_removing,
     firefox_pasting_renaming_removing,
+    webkit_pasting_renaming_removing,
     pasting_renaming_removing
 );
 
-in_both_browsers!(
+in_every_browser!(
     chromium_each_document_keeps_its_place,
     firefox_each_document_keeps_its_place,
+    webkit_each_document_keeps_its_place,
     each_document_keeps_its_place
 );
 

@@ -12,11 +12,11 @@ use crate::support::app::{
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{wait_until, Context, Failure, Res};
-use crate::{ensure, ensure_eq, in_both_browsers};
+use crate::{ensure, ensure_eq, in_every_browser};
 
 const DOC: &str = "002_851cd8e497878d71";
 
-in_both_browsers!(chromium_editing, firefox_editing, editing);
+in_every_browser!(chromium_editing, firefox_editing, webkit_editing, editing);
 
 async fn editing(session: Session, url: String) -> Res<()> {
     let client = &session.client;

@@ -18,18 +18,20 @@ use crate::support::browser::Session;
 use crate::support::cli;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{wait_until, Context, Failure, Res, ScratchDir};
-use crate::{ensure, ensure_eq, in_both_browsers};
+use crate::{ensure, ensure_eq, in_every_browser};
 
 const DOC: &str = "001_c07fc3de27d30260";
 
-in_both_browsers!(
+in_every_browser!(
     chromium_exports_in_every_format,
     firefox_exports_in_every_format,
+    webkit_exports_in_every_format,
     exports_in_every_format
 );
-in_both_browsers!(
+in_every_browser!(
     chromium_importing_a_file,
     firefox_importing_a_file,
+    webkit_importing_a_file,
     importing_a_file
 );
 

@@ -18,11 +18,16 @@ use crate::support::app::{
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{wait_until, Context, Failure, Res};
-use crate::{ensure, ensure_eq, in_both_browsers};
+use crate::{ensure, ensure_eq, in_every_browser};
 
 const DOC: &str = "002_851cd8e497878d71";
 
-in_both_browsers!(chromium_label_editor, firefox_label_editor, label_editor);
+in_every_browser!(
+    chromium_label_editor,
+    firefox_label_editor,
+    webkit_label_editor,
+    label_editor
+);
 
 /// One row of the editor as its fields show it.
 #[derive(Debug, Deserialize, PartialEq)]

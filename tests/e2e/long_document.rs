@@ -9,12 +9,17 @@ use crate::support::app::{
 use crate::support::browser::Session;
 use crate::support::page::{self, STEP_TIMEOUT};
 use crate::support::{wait_until, Context, Failure, Res};
-use crate::{ensure, ensure_eq, in_both_browsers};
+use crate::{ensure, ensure_eq, in_every_browser};
 
 const DOC: &str = "long-test";
 const SPANS: usize = 3_000;
 
-in_both_browsers!(chromium_long_document, firefox_long_document, long_document);
+in_every_browser!(
+    chromium_long_document,
+    firefox_long_document,
+    webkit_long_document,
+    long_document
+);
 
 /// 400 paragraphs of mixed-script sentences, and `SPANS` one-word spans
 /// spread evenly over the whole text, so the last one is near the end.

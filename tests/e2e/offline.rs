@@ -27,17 +27,19 @@ use crate::support::app::{
 use crate::support::browser::Session;
 use crate::support::page;
 use crate::support::{wait_until, Context, Deployment, Failure, Res};
-use crate::{ensure, ensure_eq, in_both_browsers};
+use crate::{ensure, ensure_eq, in_every_browser};
 
-in_both_browsers!(
+in_every_browser!(
     chromium_works_offline_after_a_first_visit,
     firefox_works_offline_after_a_first_visit,
+    webkit_works_offline_after_a_first_visit,
     works_offline_after_a_first_visit,
     deployed_at = "deploy/annotator"
 );
-in_both_browsers!(
+in_every_browser!(
     chromium_a_new_build_replaces_the_cached_one,
     firefox_a_new_build_replaces_the_cached_one,
+    webkit_a_new_build_replaces_the_cached_one,
     a_new_build_replaces_the_cached_one,
     deployed_at = "deploy/annotator"
 );

@@ -29,26 +29,30 @@ use crate::support::app::{
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{csp, wait_until, Context, Failure, Res, ScratchDir};
-use crate::{ensure, ensure_eq, in_both_browsers};
+use crate::{ensure, ensure_eq, in_every_browser};
 
-in_both_browsers!(
+in_every_browser!(
     chromium_hostile_documents_titles_and_file_names,
     firefox_hostile_documents_titles_and_file_names,
+    webkit_hostile_documents_titles_and_file_names,
     hostile_documents_titles_and_file_names
 );
-in_both_browsers!(
+in_every_browser!(
     chromium_hostile_labels_and_notes,
     firefox_hostile_labels_and_notes,
+    webkit_hostile_labels_and_notes,
     hostile_labels_and_notes
 );
-in_both_browsers!(
+in_every_browser!(
     chromium_hostile_imported_files,
     firefox_hostile_imported_files,
+    webkit_hostile_imported_files,
     hostile_imported_files
 );
-in_both_browsers!(
+in_every_browser!(
     chromium_the_policy_blocks_injected_script,
     firefox_the_policy_blocks_injected_script,
+    webkit_the_policy_blocks_injected_script,
     the_policy_blocks_injected_script
 );
 
@@ -338,7 +342,7 @@ async fn hostile_documents_titles_and_file_names(session: Session, url: String) 
         .for_element(Locator::Css(&testid("paste-text")))
         .await
         .context("the paste form")?
-        .send_keys(&pasted)
+        .send_keys(&page::keys_for(&pasted))
         .await
         .context("typing the text")?;
     client

@@ -17,11 +17,26 @@ use crate::support::app::{
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{wait_until, Context, Failure, Res};
-use crate::{ensure, ensure_eq, in_both_browsers};
+use crate::{ensure, ensure_eq, in_every_browser};
 
-in_both_browsers!(chromium_nested_spans, firefox_nested_spans, nested);
-in_both_browsers!(chromium_snapping, firefox_snapping, snapping);
-in_both_browsers!(chromium_resize_by_handle, firefox_resize_by_handle, handles);
+in_every_browser!(
+    chromium_nested_spans,
+    firefox_nested_spans,
+    webkit_nested_spans,
+    nested
+);
+in_every_browser!(
+    chromium_snapping,
+    firefox_snapping,
+    webkit_snapping,
+    snapping
+);
+in_every_browser!(
+    chromium_resize_by_handle,
+    firefox_resize_by_handle,
+    webkit_resize_by_handle,
+    handles
+);
 
 async fn nested(session: Session, url: String) -> Res<()> {
     const DOC: &str = "002_851cd8e497878d71";

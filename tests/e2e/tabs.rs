@@ -13,30 +13,42 @@ use crate::support::app::{code_points, open_document, wait_for_app, wait_for_hig
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT, TAG_BY_SCRIPT_JS};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
-use crate::{ensure, ensure_eq, in_both_browsers};
+use crate::{ensure, ensure_eq, in_every_browser};
 
 const DOC: &str = "001_c07fc3de27d30260";
 
-in_both_browsers!(chromium_tabs_in_turn, firefox_tabs_in_turn, tabs_in_turn);
-in_both_browsers!(chromium_tabs_at_once, firefox_tabs_at_once, tabs_at_once);
-in_both_browsers!(
+in_every_browser!(
+    chromium_tabs_in_turn,
+    firefox_tabs_in_turn,
+    webkit_tabs_in_turn,
+    tabs_in_turn
+);
+in_every_browser!(
+    chromium_tabs_at_once,
+    firefox_tabs_at_once,
+    webkit_tabs_at_once,
+    tabs_at_once
+);
+in_every_browser!(
     chromium_storage_cleared_elsewhere,
     firefox_storage_cleared_elsewhere,
+    webkit_storage_cleared_elsewhere,
     storage_cleared_elsewhere
 );
 
 /// Opens a second window on the app, with the article open, and returns
 /// both windows' handles.
-async fn two_windows(client: &Client, url: &str, text: &str) -> Res<(WindowHandle, WindowHandle)> {
+async fn two_windows(
+    session: &Session,
+    url: &str,
+    text: &str,
+) -> Res<(WindowHandle, WindowHandle)> {
+    let client = &session.client;
     client.goto(url).await.context("opening the app")?;
     wait_for_app(client).await?;
     open_document(client, DOC, text).await?;
     let first = client.window().await.context("the first window")?;
-    let second = client
-        .new_window(true)
-        .await
-        .context("opening a second tab")?
-        .handle;
+    let second = session.new_tab().await.context("opening a second tab")?;
     client
         .switch_to_window(second.clone())
         .await
@@ -62,7 +74,7 @@ async fn switch(client: &Client, window: &WindowHandle) -> Res<()> {
 async fn tabs_in_turn(session: Session, url: String) -> Res<()> {
     let client = &session.client;
     let text = std::fs::read_to_string(manifest_dir().join(format!("seeds/{DOC}.txt")))?;
-    let (a, b) = two_windows(client, &url, &text).await?;
+    let (a, b) = two_windows(&session, &url, &text).await?;
     let words = words(&text);
     let mut slowest = std::time::Duration::ZERO;
     for round in 0..16 {
@@ -119,7 +131,7 @@ async fn tabs_in_turn(session: Session, url: String) -> Res<()> {
     }
 
     // A fresh tab finds all of it.
-    let fresh = client.new_window(true).await.context("a third tab")?.handle;
+    let fresh = session.new_tab().await.context("a third tab")?;
     switch(client, &fresh).await?;
     client.goto(&url).await.context("opening the app")?;
     wait_until(
@@ -156,7 +168,7 @@ async fn tabs_at_once(session: Session, url: String) -> Res<()> {
     const EACH: usize = 12;
     let client = &session.client;
     let text = std::fs::read_to_string(manifest_dir().join(format!("seeds/{DOC}.txt")))?;
-    let (a, b) = two_windows(client, &url, &text).await?;
+    let (a, b) = two_windows(&session, &url, &text).await?;
     let words = words(&text);
     for (n, tab) in [&a, &b].into_iter().enumerate() {
         switch(client, tab).await?;
@@ -216,7 +228,7 @@ async fn tabs_at_once(session: Session, url: String) -> Res<()> {
 async fn storage_cleared_elsewhere(session: Session, url: String) -> Res<()> {
     let client = &session.client;
     let text = std::fs::read_to_string(manifest_dir().join(format!("seeds/{DOC}.txt")))?;
-    let (a, b) = two_windows(client, &url, &text).await?;
+    let (a, b) = two_windows(&session, &url, &text).await?;
     switch(client, &a).await?;
     for needle in ["Lavrentiev", "Astana", "Moscow"] {
         let (start, end) = code_points(&text, needle)?;
@@ -253,7 +265,7 @@ async fn storage_cleared_elsewhere(session: Session, url: String) -> Res<()> {
         status.starts_with("Saved"),
         "status after the write-back: {status}"
     );
-    let fresh = client.new_window(true).await.context("a fresh tab")?.handle;
+    let fresh = session.new_tab().await.context("a fresh tab")?;
     switch(client, &fresh).await?;
     client.goto(&url).await.context("opening the app")?;
     wait_for_app(client).await?;
@@ -285,7 +297,7 @@ pub async fn pending(client: &Client) -> Res<usize> {
         .context("data-pending is a number")
 }
 
-in_both_browsers!(chromium_soak, firefox_soak, soak);
+in_every_browser!(chromium_soak, firefox_soak, webkit_soak, soak);
 
 /// Random edits across two tabs with reloads in between: tags, retags and
 /// deletes, each made as the app's keys make them, in whichever tab comes
@@ -310,7 +322,7 @@ async fn soak(session: Session, url: String) -> Res<()> {
     };
     let client = &session.client;
     let text = std::fs::read_to_string(manifest_dir().join(format!("seeds/{DOC}.txt")))?;
-    let (a, b) = two_windows(client, &url, &text).await?;
+    let (a, b) = two_windows(&session, &url, &text).await?;
     let words = words(&text);
     // The model: the label each word is tagged with, and in each tab the
     // word whose annotation is selected (the one just tagged), if any.
@@ -388,7 +400,7 @@ async fn soak(session: Session, url: String) -> Res<()> {
         .await?;
     }
     // A fresh tab holds exactly the model.
-    let fresh = client.new_window(true).await.context("a fresh tab")?.handle;
+    let fresh = session.new_tab().await.context("a fresh tab")?;
     switch(client, &fresh).await?;
     client.goto(&url).await.context("opening the app")?;
     wait_for_app(client).await?;

@@ -11,11 +11,16 @@ use crate::support::app::{export_annotations, open_seed, wait_for_highlights};
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{wait_until, Context, Failure, Res};
-use crate::{ensure_eq, in_both_browsers};
+use crate::{ensure_eq, in_every_browser};
 
 const DOC: &str = "001_c07fc3de27d30260";
 
-in_both_browsers!(chromium_undo_redo, firefox_undo_redo, undo_redo);
+in_every_browser!(
+    chromium_undo_redo,
+    firefox_undo_redo,
+    webkit_undo_redo,
+    undo_redo
+);
 
 /// Drags over the first `quote` in `text` and presses `key`.
 async fn tag(client: &Client, text: &str, quote: &str, key: char, expected: usize) -> Res<()> {

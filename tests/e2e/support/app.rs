@@ -176,12 +176,12 @@ pub fn code_points(text: &str, needle: &str) -> Res<(usize, usize)> {
 
 /// Clicks `format`'s export button and waits for its file to be downloaded
 /// whole; the last download of that name is cleared first, so each call
-/// reads what the app holds now. Returns the file's path and bytes.
+/// reads what the app holds now. Returns the file's path and bytes. (In
+/// WebKit, whose WebDriver saves no download, the bytes are read in the
+/// page from the Blob the app offers, and the harness writes the file: see
+/// [`Session::expect_download`].)
 pub async fn download_export(session: &Session, format: &Format) -> Res<(PathBuf, Vec<u8>)> {
-    let path = session.downloads.join(format.file_name);
-    if path.exists() {
-        std::fs::remove_file(&path).context("clearing the last export")?;
-    }
+    session.expect_download(format.file_name).await?;
     page::click(&session.client, &testid(&format!("export-{}", format.id))).await?;
     session
         .wait_for_download_bytes(format.file_name, STEP_TIMEOUT, |bytes| {

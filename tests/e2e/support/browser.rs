@@ -1,5 +1,8 @@
-//! Launches a WebDriver server (chromedriver or geckodriver) as a child
-//! process, opens a headless session on it, and tears both down again.
+//! Launches a WebDriver server (chromedriver, geckodriver or WebKitGTK's
+//! WebKitWebDriver) as a child process, opens a session on it, and tears
+//! both down again. Chromium and Firefox run headless; WebKitGTK's
+//! MiniBrowser has no headless mode, so its driver runs under `xvfb-run -a`,
+//! on a virtual X display of its own.
 //!
 //! Every piece a browser test needs is located up front and a missing one is
 //! a hard failure with a message saying what to install or which variable to
@@ -11,6 +14,7 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use fantoccini::wd::WindowHandle;
 use fantoccini::{Client, ClientBuilder};
 use serde_json::{json, Map, Value};
 use tokio::process::{Child, Command};
@@ -18,7 +22,7 @@ use tokio::process::{Child, Command};
 use super::{csp, free_port, wait_for_port, wait_until, Context, Failure, Res, ScratchDir};
 use crate::bail;
 
-/// Viewport-ish size both browsers are given, so layouts (and therefore the
+/// Viewport-ish size every browser is given, so layouts (and therefore the
 /// pixel positions the drags aim at) are comparable between them.
 const WINDOW: (u32, u32) = (1280, 900);
 
@@ -34,6 +38,8 @@ const CSP_CHECK_TIMEOUT: Duration = Duration::from_secs(20);
 pub enum BrowserKind {
     Chromium,
     Firefox,
+    /// WebKitGTK's MiniBrowser, driven by WebKitWebDriver under Xvfb.
+    WebKit,
 }
 
 impl BrowserKind {
@@ -41,6 +47,7 @@ impl BrowserKind {
         match self {
             BrowserKind::Chromium => "chromium",
             BrowserKind::Firefox => "firefox",
+            BrowserKind::WebKit => "webkit",
         }
     }
 
@@ -49,18 +56,63 @@ impl BrowserKind {
         match self {
             BrowserKind::Chromium => ("CHROMEDRIVER", &["chromedriver"]),
             BrowserKind::Firefox => ("GECKODRIVER", &["geckodriver"]),
+            BrowserKind::WebKit => ("WEBKITWEBDRIVER", &["WebKitWebDriver"]),
         }
     }
 
-    /// (env override, executable names to look for) for the browser itself.
-    fn browser_lookup(self) -> (&'static str, &'static [&'static str]) {
+    /// The browser itself: Chromium and Firefox are looked for on `PATH`;
+    /// MiniBrowser is not on it, so it is found among the files of the
+    /// WebKitGTK package (`dpkg -L`).
+    fn find_browser(self) -> Res<PathBuf> {
+        let what = format!("{} browser", self.name());
         match self {
-            BrowserKind::Chromium => (
+            BrowserKind::Chromium => find_executable(
+                &what,
                 "CHROMIUM_BIN",
                 &["chromium", "chromium-browser", "google-chrome"],
             ),
-            BrowserKind::Firefox => ("FIREFOX_BIN", &["firefox-esr", "firefox"]),
+            BrowserKind::Firefox => {
+                find_executable(&what, "FIREFOX_BIN", &["firefox-esr", "firefox"])
+            }
+            BrowserKind::WebKit => find_minibrowser(),
         }
+    }
+}
+
+/// The Debian package whose files include WebKitGTK's MiniBrowser.
+const WEBKITGTK_PACKAGE: &str = "libwebkit2gtk-4.1-0";
+
+/// WebKitGTK's MiniBrowser: `$MINIBROWSER_BIN` if set (and then it must be
+/// an executable), else the `MiniBrowser` that `dpkg -L` lists for
+/// [`WEBKITGTK_PACKAGE`], which `webkit2gtk-driver` brings.
+fn find_minibrowser() -> Res<PathBuf> {
+    const ENV_VAR: &str = "MINIBROWSER_BIN";
+    if let Some(path) = std::env::var_os(ENV_VAR) {
+        let path = PathBuf::from(path);
+        if is_executable(&path) {
+            return Ok(path);
+        }
+        bail!(
+            "{ENV_VAR}={} does not name an executable WebKitGTK MiniBrowser",
+            path.display()
+        );
+    }
+    let listed = std::process::Command::new("dpkg")
+        .args(["-L", WEBKITGTK_PACKAGE])
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+        .unwrap_or_default();
+    match listed
+        .lines()
+        .map(PathBuf::from)
+        .find(|p| p.file_name().is_some_and(|n| n == "MiniBrowser") && is_executable(p))
+    {
+        Some(path) => Ok(path),
+        None => bail!(
+            "webkit browser not found: `dpkg -L {WEBKITGTK_PACKAGE}` lists no executable \
+             MiniBrowser; install webkit2gtk-driver (`scripts/setup test` does) or set \
+             {ENV_VAR} to its path (a browser test that cannot run fails)"
+        ),
     }
 }
 
@@ -71,18 +123,37 @@ pub struct Session {
     pub client: Client,
     /// Where the browser saves downloads; empty when the scenario starts.
     pub downloads: PathBuf,
-    /// The WebDriver server's process, whose descendants are the browser's.
+    /// The WebDriver server's process (for WebKit, the `xvfb-run` that
+    /// started it), whose descendants are the browser's.
     pub driver_pid: Option<u32>,
     /// How to start the browser again on the same profile.
     restart: Arc<Restart>,
 }
 
-/// What a scenario needs to start its browser again, and the session that
-/// replaced the first one, if it did.
+/// What a scenario needs to start its browser again, the session that
+/// replaced the first one, if one did, and every driver started so far.
+///
+/// The drivers are all kept until the scenario ends: a WebKit session that
+/// replaced a crashed one runs on a second driver attached to the browser
+/// that the first driver started, and dropping a driver kills its browser.
 #[derive(Debug)]
 struct Restart {
     launcher: Launcher,
-    replaced: Mutex<Option<(Driver, Client)>>,
+    replaced: Mutex<Option<Client>>,
+    drivers: Mutex<Vec<Driver>>,
+}
+
+impl Restart {
+    /// Keeps `driver` until the scenario ends, and makes `client` the
+    /// session it ends with.
+    fn replace(&self, driver: Driver, client: Client) {
+        if let Ok(mut drivers) = self.drivers.lock() {
+            drivers.push(driver);
+        }
+        if let Ok(mut replaced) = self.replaced.lock() {
+            *replaced = Some(client);
+        }
+    }
 }
 
 /// Everything that starts a browser for a scenario.
@@ -96,8 +167,14 @@ struct Launcher {
 }
 
 impl Launcher {
+    /// Starts a WebDriver server, which starts the browser.
     async fn launch(&self) -> Res<(Driver, Client)> {
-        let driver = Driver::start(self.kind, &self.scratch).await?;
+        let driver = Driver::start(self.kind, &self.scratch, None).await?;
+        self.connect(driver).await
+    }
+
+    /// Opens a session on `driver`, with the window at [`WINDOW`].
+    async fn connect(&self, driver: Driver) -> Res<(Driver, Client)> {
         let caps = match capabilities(self.kind, &self.browser, &self.profile, &self.downloads) {
             Value::Object(map) => map,
             _ => Map::new(),
@@ -131,10 +208,20 @@ impl Session {
     /// out-of-memory killer would: what the page did not hand to the browser
     /// is gone. Then the browser is closed and started again on the same
     /// profile (a crashed tab answers WebDriver no more), and `url` opened.
+    ///
+    /// WebKit ends the WebDriver session when a page it drives crashes, and
+    /// MiniBrowser under automation keeps its storage in memory only (an
+    /// ephemeral data store: nothing reaches disk, so a closed browser has
+    /// kept nothing). So in WebKit the browser is not closed: a second
+    /// WebKitWebDriver attaches to the same, still running MiniBrowser, whose
+    /// network process holds what the tab handed it, and opens `url` there.
     pub async fn kill_tab_and_reopen(self, url: &str) -> Res<Session> {
         let killed = self.kill_renderers()?;
         if killed == 0 {
             bail!("no renderer process to kill");
+        }
+        if self.kind == BrowserKind::WebKit {
+            return self.reattach(url).await;
         }
         // The browser, still alive, keeps what the tab handed it and writes
         // it to disk as it quits.
@@ -145,9 +232,12 @@ impl Session {
     /// Kills the whole browser, every process of it, as a power cut or a
     /// force-quit would, then starts it again on the same profile and opens
     /// `url`: what the browser had not yet written to disk is gone.
+    ///
+    /// (WebKit: MiniBrowser and its processes are killed, not the Xvfb and
+    /// the driver beside them; its storage being in memory only, nothing
+    /// can outlive this in WebKit.)
     pub async fn kill_browser_and_reopen(self, url: &str) -> Res<Session> {
-        let root = self.driver_pid.context("the driver's process id")?;
-        let browser = descendants(root);
+        let browser = self.browser_processes()?;
         if browser.is_empty() {
             bail!("no browser process to kill");
         }
@@ -157,6 +247,51 @@ impl Session {
                 .status();
         }
         self.relaunch(url).await
+    }
+
+    /// Opens a new tab, without switching to it, and returns its handle.
+    ///
+    /// In WebKit it is a new window instead: MiniBrowser shows only the
+    /// selected tab of a window, WebDriver's switch to a tab does not select
+    /// it, and a page not shown gets no animation frames, in which the app
+    /// draws. Its own window is shown as a tab switched to is elsewhere.
+    pub async fn new_tab(&self) -> Res<WindowHandle> {
+        let as_tab = self.kind != BrowserKind::WebKit;
+        Ok(self
+            .client
+            .new_window(as_tab)
+            .await
+            .context("opening a new tab")?
+            .handle)
+    }
+
+    /// Every process of the browser: the driver's descendants, and for
+    /// WebKit only MiniBrowser's own (the driver runs beside Xvfb).
+    fn browser_processes(&self) -> Res<Vec<u32>> {
+        let root = self.driver_pid.context("the driver's process id")?;
+        Ok(match self.kind {
+            BrowserKind::WebKit => {
+                let browser = self.minibrowser_pid()?;
+                let mut all = descendants(browser);
+                all.push(browser);
+                all
+            }
+            _ => descendants(root),
+        })
+    }
+
+    /// The MiniBrowser process among the driver's descendants.
+    fn minibrowser_pid(&self) -> Res<u32> {
+        let root = self.driver_pid.context("the driver's process id")?;
+        let binary = self.restart.launcher.browser.to_string_lossy().into_owned();
+        descendants(root)
+            .into_iter()
+            .find(|pid| {
+                std::fs::read(format!("/proc/{pid}/cmdline"))
+                    .map(|raw| raw.split(|b| *b == 0).next() == Some(binary.as_bytes()))
+                    .unwrap_or(false)
+            })
+            .context(format!("no {binary} process below the driver"))
     }
 
     /// Starts the browser again on the same profile and opens `url`, this
@@ -170,14 +305,41 @@ impl Session {
             driver_pid: driver.child.id(),
             restart: self.restart.clone(),
         };
-        if let Ok(mut replaced) = self.restart.replaced.lock() {
-            *replaced = Some((driver, client));
-        }
+        self.restart.replace(driver, client);
         session
             .client
             .goto(url)
             .await
             .context("opening the app in the restarted browser")?;
+        Ok(session)
+    }
+
+    /// WebKit: opens a new session on the MiniBrowser still running, through
+    /// a WebKitWebDriver of its own attached to the browser's automation
+    /// server (`WEBKIT_INSPECTOR_SERVER`, which the first driver set when it
+    /// started the browser), and opens `url` in it.
+    async fn reattach(self, url: &str) -> Res<Session> {
+        let browser = self.minibrowser_pid()?;
+        let environ = std::fs::read(format!("/proc/{browser}/environ"))
+            .context("reading MiniBrowser's environment")?;
+        let target = environ
+            .split(|b| *b == 0)
+            .find_map(|var| var.strip_prefix(b"WEBKIT_INSPECTOR_SERVER="))
+            .map(|addr| String::from_utf8_lossy(addr).into_owned())
+            .context("MiniBrowser's environment names no WEBKIT_INSPECTOR_SERVER")?;
+        let launcher = &self.restart.launcher;
+        let driver = Driver::start(self.kind, &launcher.scratch, Some(&target)).await?;
+        let (driver, client) = launcher.connect(driver).await?;
+        let session = Session {
+            client: client.clone(),
+            ..self.clone()
+        };
+        self.restart.replace(driver, client);
+        session
+            .client
+            .goto(url)
+            .await
+            .context("opening the app again in the browser whose tab was killed")?;
         Ok(session)
     }
 
@@ -189,6 +351,7 @@ impl Session {
         let renderer = |args: &str| match self.kind {
             BrowserKind::Chromium => args.contains("--type=renderer"),
             BrowserKind::Firefox => args.contains("-contentproc") && args.contains(" tab"),
+            BrowserKind::WebKit => args.contains("/WebKitWebProcess "),
         };
         let victims: Vec<u32> = descendants(root)
             .into_iter()
@@ -206,6 +369,32 @@ impl Session {
         Ok(victims.len())
     }
 
+    /// Readies the session for a download of `file_name`, before the click
+    /// that starts it: the last download of that name is forgotten, so that
+    /// [`wait_for_download_bytes`](Self::wait_for_download_bytes) returns
+    /// the next one.
+    ///
+    /// WebKitGTK's WebDriver saves no download, so in WebKit the page itself
+    /// is watched instead: a hook, installed here in the current page,
+    /// records every Blob given to `URL.createObjectURL` and, when an anchor
+    /// with a `download` name is clicked (as `src/browser/download.rs` does),
+    /// keeps the Blob behind its address under that name. The click then
+    /// goes on as it would have.
+    pub async fn expect_download(&self, file_name: &str) -> Res<()> {
+        if self.kind == BrowserKind::WebKit {
+            self.client
+                .execute(DOWNLOAD_HOOK_JS, vec![json!(file_name)])
+                .await
+                .context("installing the download hook in the page")?;
+            return Ok(());
+        }
+        let path = self.downloads.join(file_name);
+        if path.exists() {
+            std::fs::remove_file(&path).context("clearing the last download")?;
+        }
+        Ok(())
+    }
+
     /// Wait until the browser has finished saving `file_name` into the
     /// download directory, and return its contents.
     ///
@@ -213,6 +402,12 @@ impl Session {
     /// (`*.crdownload` from Chromium, `*.part` from Firefox) is left in the
     /// directory, and the contents satisfy `complete` (e.g. parse as JSON),
     /// since a browser may create the final name before the last write.
+    ///
+    /// WebKit: the bytes are those of the Blob that the page offered as
+    /// `file_name` (see [`expect_download`](Self::expect_download)), read in
+    /// the page by a `FileReader` and handed over in base64; they are then
+    /// written into the download directory, so that the file can be read by
+    /// other tools as in the other browsers.
     pub async fn wait_for_download_bytes(
         &self,
         file_name: &str,
@@ -220,6 +415,32 @@ impl Session {
         complete: impl Fn(&[u8]) -> bool,
     ) -> Res<(PathBuf, Vec<u8>)> {
         let path = self.downloads.join(file_name);
+        if self.kind == BrowserKind::WebKit {
+            let what = format!("the page to offer {file_name} as a download");
+            let bytes = wait_until(&what, timeout, || async {
+                let read = self
+                    .client
+                    .execute_async(READ_DOWNLOAD_JS, vec![json!(file_name)])
+                    .await
+                    .context("reading the offered download in the page")?;
+                let bytes = match read {
+                    Value::Null => return Err(Failure("nothing offered yet".into())),
+                    Value::String(base64) => decode_base64(&base64)?,
+                    other => return Err(Failure(format!("reading the Blob: {other}"))),
+                };
+                if complete(&bytes) {
+                    Ok(Some(bytes))
+                } else {
+                    Err(Failure(format!(
+                        "{} bytes offered, incomplete",
+                        bytes.len()
+                    )))
+                }
+            })
+            .await?;
+            std::fs::write(&path, &bytes).context(format!("writing {}", path.display()))?;
+            return Ok((path, bytes));
+        }
         let what = format!(
             "{} to be downloaded into {}",
             file_name,
@@ -246,6 +467,73 @@ impl Session {
         })
         .await
     }
+}
+
+/// Installed in the page before a download (WebKit): records the Blobs
+/// given to `URL.createObjectURL`, and keeps under its `download` name the
+/// Blob of each anchor clicked, in `window.__e2eDownloads`; then forgets the
+/// last download named `arguments[0]`. Installing it again in the same page
+/// only does the forgetting.
+const DOWNLOAD_HOOK_JS: &str = r#"
+if (!window.__e2eDownloads) {
+    const offered = {};
+    const blobs = new Map();
+    const createObjectURL = URL.createObjectURL;
+    URL.createObjectURL = function (object) {
+        const url = createObjectURL.call(URL, object);
+        if (object instanceof Blob) blobs.set(url, object);
+        return url;
+    };
+    const click = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = function () {
+        if (this.hasAttribute("download") && blobs.has(this.href)) {
+            offered[this.download] = blobs.get(this.href);
+        }
+        return click.call(this);
+    };
+    window.__e2eDownloads = offered;
+}
+delete window.__e2eDownloads[arguments[0]];
+"#;
+
+/// Reads the Blob offered as `arguments[0]` (see [`DOWNLOAD_HOOK_JS`]):
+/// its bytes in base64, or null while there is none.
+const READ_DOWNLOAD_JS: &str = r#"
+const done = arguments[arguments.length - 1];
+const blob = window.__e2eDownloads && window.__e2eDownloads[arguments[0]];
+if (!blob) { done(null); return; }
+const reader = new FileReader();
+reader.onload = () => done(reader.result.slice(reader.result.indexOf(",") + 1));
+reader.onerror = () => done({ error: String(reader.error) });
+reader.readAsDataURL(blob);
+"#;
+
+/// Decodes standard base64 (with `=` padding), as a data URL holds it.
+fn decode_base64(text: &str) -> Res<Vec<u8>> {
+    let value = |c: u8| -> Res<u32> {
+        Ok(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => bail!("{:?} in base64", char::from(c)),
+        }
+        .into())
+    };
+    let text = text.trim_end_matches('=').as_bytes();
+    let mut bytes = Vec::with_capacity(text.len() * 3 / 4);
+    for chunk in text.chunks(4) {
+        if chunk.len() == 1 {
+            bail!("base64 of a length that no bytes give");
+        }
+        let mut bits = 0u32;
+        for (n, c) in chunk.iter().enumerate() {
+            bits |= value(*c)? << (18 - 6 * n);
+        }
+        bytes.extend_from_slice(&bits.to_be_bytes()[1..chunk.len()]);
+    }
+    Ok(bytes)
 }
 
 /// Every process below `root`, found through `/proc/<pid>/task/*/children`.
@@ -317,20 +605,79 @@ fn is_executable(path: &Path) -> bool {
 ///
 /// It runs in its own process group, and dropping it kills the whole group:
 /// killing only the driver would orphan the browser it started whenever the
-/// session could not be closed politely (e.g. after a panic).
+/// session could not be closed politely (e.g. after a panic). WebKit's
+/// group is `xvfb-run`, its Xvfb, WebKitWebDriver and MiniBrowser.
 #[derive(Debug)]
 struct Driver {
     child: Child,
     url: String,
     log: PathBuf,
+    /// The X server `xvfb-run` started (WebKit's first driver only).
+    xvfb: Option<Xvfb>,
+}
+
+/// An Xvfb process and its display number.
+#[derive(Debug)]
+struct Xvfb {
+    pid: u32,
+    display: u32,
+}
+
+impl Xvfb {
+    /// The Xvfb below `root`, once it runs.
+    fn below(root: u32) -> Option<Xvfb> {
+        descendants(root).into_iter().find_map(|pid| {
+            let raw = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+            let mut args = raw.split(|b| *b == 0).map(String::from_utf8_lossy);
+            let exe = args.next()?;
+            if !exe.ends_with("Xvfb") {
+                return None;
+            }
+            let display = args.find_map(|a| a.strip_prefix(':').and_then(|n| n.parse().ok()))?;
+            Some(Xvfb { pid, display })
+        })
+    }
+
+    /// The lock file and socket an X server leaves if it dies unwarned.
+    fn leftovers(&self) -> [PathBuf; 2] {
+        [
+            PathBuf::from(format!("/tmp/.X{}-lock", self.display)),
+            PathBuf::from(format!("/tmp/.X11-unix/X{}", self.display)),
+        ]
+    }
+
+    /// Whether the lock file of its display still names this Xvfb.
+    fn holds_lock(&self) -> bool {
+        std::fs::read_to_string(&self.leftovers()[0])
+            .is_ok_and(|pid| pid.trim().parse() == Ok(self.pid))
+    }
 }
 
 impl Driver {
-    async fn start(kind: BrowserKind, scratch: &Path) -> Res<Self> {
+    /// Starts `kind`'s WebDriver server. For WebKit, `target` (the
+    /// `host:port` of a running MiniBrowser's automation server) attaches
+    /// the driver to that browser instead of having it start one; without a
+    /// target the driver runs under `xvfb-run -a` and starts MiniBrowser on
+    /// its virtual display.
+    async fn start(kind: BrowserKind, scratch: &Path, target: Option<&str>) -> Res<Self> {
         let (env_var, names) = kind.driver_lookup();
         let exe = find_executable(&format!("{} WebDriver server", kind.name()), env_var, names)?;
         let port = free_port()?;
-        let mut cmd = Command::new(&exe);
+        let mut cmd = match (kind, target) {
+            (BrowserKind::WebKit, None) => {
+                let xvfb_run = find_executable(
+                    "xvfb-run (Debian package xvfb, with xauth)",
+                    "XVFB_RUN",
+                    &["xvfb-run"],
+                )?;
+                let mut cmd = Command::new(xvfb_run);
+                // Its Xauthority goes into a folder under TMPDIR, which
+                // `xvfb-run` removes only when it exits normally.
+                cmd.env("TMPDIR", scratch).arg("-a").arg(&exe);
+                cmd
+            }
+            _ => Command::new(&exe),
+        };
         match kind {
             BrowserKind::Chromium => {
                 cmd.arg(format!("--port={port}"));
@@ -342,10 +689,19 @@ impl Driver {
                     .arg(port.to_string())
                     .args(["--websocket-port", "0"]);
             }
+            BrowserKind::WebKit => {
+                cmd.arg(format!("--port={port}"));
+                if let Some(target) = target {
+                    cmd.arg(format!("--target={target}"));
+                }
+            }
         }
         // The driver's output (and, for Firefox, the page's console) goes to a
         // file whose tail is attached to failures.
-        let log = scratch.join("driver.log");
+        let log = match target {
+            None => scratch.join("driver.log"),
+            Some(_) => scratch.join(format!("driver-attached-{port}.log")),
+        };
         let out = std::fs::File::create(&log).context(format!("creating {}", log.display()))?;
         let mut child = cmd
             .stdout(out.try_clone()?)
@@ -356,14 +712,23 @@ impl Driver {
             .spawn()
             .context(format!("starting {}", exe.display()))?;
         let what = exe.display().to_string();
-        if let Err(err) = wait_for_port(&what, port, &mut child, Duration::from_secs(30)).await {
-            bail!("{err}\n{}", log_tail(&log, 20));
-        }
-        Ok(Self {
+        let listening = wait_for_port(&what, port, &mut child, Duration::from_secs(30)).await;
+        // The driver listens once the X server is up, so its Xvfb is known
+        // now, in time for the drop to clean up after it.
+        let xvfb = match (kind, target) {
+            (BrowserKind::WebKit, None) => child.id().and_then(Xvfb::below),
+            _ => None,
+        };
+        let driver = Self {
             child,
             url: format!("http://127.0.0.1:{port}"),
             log,
-        })
+            xvfb,
+        };
+        if let Err(err) = listening {
+            bail!("{err}\n{}", log_tail(&driver.log, 20));
+        }
+        Ok(driver)
     }
 }
 
@@ -371,11 +736,32 @@ impl Drop for Driver {
     fn drop(&mut self) {
         if let Some(pid) = self.child.id() {
             // Negative pid = the process group `process_group(0)` created.
-            let _ = std::process::Command::new("kill")
-                .args(["-KILL", "--", &format!("-{pid}")])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status();
+            let group = format!("-{pid}");
+            let signal = |name: &str| {
+                let _ = std::process::Command::new("kill")
+                    .args([name, "--", &group])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status();
+            };
+            if let Some(xvfb) = &self.xvfb {
+                // Asked to, Xvfb removes its display's lock file and socket,
+                // which `xvfb-run -a` would otherwise take as a display in
+                // use forever after.
+                signal("-TERM");
+                let deadline = std::time::Instant::now() + Duration::from_secs(3);
+                while xvfb.holds_lock() && std::time::Instant::now() < deadline {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            }
+            signal("-KILL");
+            if let Some(xvfb) = &self.xvfb {
+                if xvfb.holds_lock() {
+                    for path in xvfb.leftovers() {
+                        let _ = std::fs::remove_file(path);
+                    }
+                }
+            }
         }
         let _ = self.child.start_kill();
         let _ = self.child.try_wait();
@@ -396,7 +782,10 @@ fn log_tail(path: &Path, lines: usize) -> String {
 }
 
 /// Session capabilities: headless, fixed window size, and downloads saved
-/// without prompting into `downloads`.
+/// without prompting into `downloads`. WebKit takes neither a profile nor a
+/// download folder: MiniBrowser under automation keeps its data in memory,
+/// and WebKitGTK's WebDriver saves no download (see
+/// [`Session::wait_for_download_bytes`]).
 fn capabilities(kind: BrowserKind, browser: &Path, profile: &Path, downloads: &Path) -> Value {
     let (w, h) = WINDOW;
     let downloads = downloads.to_string_lossy();
@@ -447,6 +836,14 @@ fn capabilities(kind: BrowserKind, browser: &Path, profile: &Path, downloads: &P
                 },
             },
         }),
+        BrowserKind::WebKit => json!({
+            "browserName": "MiniBrowser",
+            "webkitgtk:browserOptions": {
+                "binary": browser,
+                // `--headless` is refused: the driver runs under Xvfb.
+                "args": ["--automation"],
+            },
+        }),
     }
 }
 
@@ -471,8 +868,7 @@ where
     std::fs::create_dir_all(&profile)?;
     std::fs::create_dir_all(&downloads)?;
 
-    let (env_var, names) = kind.browser_lookup();
-    let browser = find_executable(&format!("{} browser", kind.name()), env_var, names)?;
+    let browser = kind.find_browser()?;
     let launcher = Launcher {
         kind,
         browser,
@@ -481,15 +877,17 @@ where
         downloads: downloads.clone(),
     };
     let (driver, first) = launcher.launch().await?;
+    let driver_pid = driver.child.id();
     let restart = Arc::new(Restart {
         launcher,
         replaced: Mutex::new(None),
+        drivers: Mutex::new(vec![driver]),
     });
     let session = Session {
         kind,
         client: first.clone(),
         downloads,
-        driver_pid: driver.child.id(),
+        driver_pid,
         restart: restart.clone(),
     };
     let mut task = tokio::spawn(scenario(session));
@@ -500,13 +898,7 @@ where
     // The session the scenario ended with: the first, or the one that
     // replaced it after a crash.
     let replaced = restart.replaced.lock().ok().and_then(|mut r| r.take());
-    let (driver, client) = match replaced {
-        Some(latest) => {
-            drop(driver);
-            latest
-        }
-        None => (driver, first),
-    };
+    let client = replaced.unwrap_or(first);
     // Only a scenario that returned left a browser that answers.
     let policy = match &outcome {
         Ok(Ok(_)) => tokio::time::timeout(CSP_CHECK_TIMEOUT, csp::check_every_window(&client))
@@ -519,8 +911,20 @@ where
         _ => Ok(()),
     };
     let closed = client.close().await;
-    let log = log_tail(&driver.log, 40);
-    drop(driver);
+    // Every driver, and so every browser, is stopped only now, the latest
+    // (whose log is shown) first.
+    let mut drivers = restart
+        .drivers
+        .lock()
+        .map(|mut d| std::mem::take(&mut *d))
+        .unwrap_or_default();
+    let log = drivers
+        .last()
+        .map(|d| log_tail(&d.log, 40))
+        .unwrap_or_default();
+    while let Some(driver) = drivers.pop() {
+        drop(driver);
+    }
 
     match outcome {
         Err(_) => bail!(

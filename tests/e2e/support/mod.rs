@@ -91,23 +91,24 @@ macro_rules! ensure_eq {
     }};
 }
 
-/// Declares a scenario's two tests, one per browser: each serves `dist/`
-/// and runs `scenario(session, url)` in a fresh browser; or, with
-/// `deployed_at = "folder"`, serves a copy of `dist/` from that folder of
-/// the host and runs `scenario(session, deployment)` (see [`deploy_and_run`]).
+/// Declares a scenario's three tests, one per browser (Chromium, Firefox,
+/// WebKit): each serves `dist/` and runs `scenario(session, url)` in a
+/// fresh browser; or, with `deployed_at = "folder"`, serves a copy of
+/// `dist/` from that folder of the host and runs `scenario(session,
+/// deployment)` (see [`deploy_and_run`]).
 #[macro_export]
-macro_rules! in_both_browsers {
-    ($chromium:ident, $firefox:ident, $scenario:path) => {
-        $crate::in_both_browsers!(@each $chromium, $firefox, |kind| {
+macro_rules! in_every_browser {
+    ($chromium:ident, $firefox:ident, $webkit:ident, $scenario:path) => {
+        $crate::in_every_browser!(@each $chromium, $firefox, $webkit, |kind| {
             $crate::support::serve_and_run(kind, $scenario)
         });
     };
-    ($chromium:ident, $firefox:ident, $scenario:path, deployed_at = $folder:literal) => {
-        $crate::in_both_browsers!(@each $chromium, $firefox, |kind| {
+    ($chromium:ident, $firefox:ident, $webkit:ident, $scenario:path, deployed_at = $folder:literal) => {
+        $crate::in_every_browser!(@each $chromium, $firefox, $webkit, |kind| {
             $crate::support::deploy_and_run(kind, $folder, $scenario)
         });
     };
-    (@each $chromium:ident, $firefox:ident, |$kind:ident| $run:block) => {
+    (@each $chromium:ident, $firefox:ident, $webkit:ident, |$kind:ident| $run:block) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         async fn $chromium() -> $crate::support::Res<()> {
             let $kind = $crate::support::browser::BrowserKind::Chromium;
@@ -118,6 +119,13 @@ macro_rules! in_both_browsers {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         async fn $firefox() -> $crate::support::Res<()> {
             let $kind = $crate::support::browser::BrowserKind::Firefox;
+            let run = $run;
+            run.await
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $webkit() -> $crate::support::Res<()> {
+            let $kind = $crate::support::browser::BrowserKind::WebKit;
             let run = $run;
             run.await
         }
@@ -227,7 +235,7 @@ pub fn manifest_dir() -> &'static Path {
 
 /// A directory under the system temp dir, removed (best effort) on drop.
 ///
-/// Every browser test gets its own, so the two browsers can run in parallel
+/// Every browser test gets its own, so the browsers can run in parallel
 /// threads without sharing profiles or download folders.
 pub struct ScratchDir {
     path: PathBuf,
@@ -270,7 +278,7 @@ impl Drop for ScratchDir {
 /// The listener is dropped before the port is handed to a child process, so
 /// another process could in theory grab it in between; the children fail
 /// loudly if that ever happens, which beats hard-coding ports that collide
-/// when both browsers run in parallel.
+/// when browsers run in parallel.
 pub fn free_port() -> Res<u16> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").context("binding 127.0.0.1:0")?;
     Ok(listener.local_addr()?.port())

@@ -120,12 +120,37 @@ pub fn visible_map(map: &BTreeMap<String, String>) -> String {
     format!("{{{}}}", entries.join(", "))
 }
 
+/// Scrolls `arguments[0]` into view where it is not all in view, then, if
+/// something else still covers its centre (a container's scrollbar), to the
+/// middle of its scrolling containers.
+const SCROLL_INTO_VIEW_JS: &str = r#"
+const el = arguments[0];
+el.scrollIntoView({ block: "nearest", inline: "nearest", behavior: "instant" });
+const b = el.getBoundingClientRect();
+const hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+if (!hit || !el.contains(hit)) {
+  el.scrollIntoView({ block: "center", inline: "nearest", behavior: "instant" });
+}
+"#;
+
 /// Click the (first) element matching `selector` with a real WebDriver click.
+///
+/// The element is first scrolled into view, if it is not all in view, in
+/// every container that scrolls ([`SCROLL_INTO_VIEW_JS`]): WebKit's
+/// WebDriver leaves an element out of sight below a scrolled list (the label
+/// editor's form), or under a container's scrollbar (the document list's
+/// last rename button), and refuses to click it as not interactable. The
+/// others scroll the same way before they click.
 pub async fn click(client: &Client, selector: &str) -> Res<()> {
-    client
+    let element = client
         .find(Locator::Css(selector))
         .await
-        .context(format!("finding {selector}"))?
+        .context(format!("finding {selector}"))?;
+    client
+        .execute(SCROLL_INTO_VIEW_JS, vec![serde_json::to_value(&element)?])
+        .await
+        .context(format!("scrolling {selector} into view"))?;
+    element
         .click()
         .await
         .context(format!("clicking {selector}"))
@@ -195,12 +220,22 @@ pub async fn press_chord(client: &Client, modifiers: &[Key], key: char) -> Res<(
     client.release_actions().await.context("releasing keys")
 }
 
+/// `text` for an element's send-keys, with each new line as the Enter key:
+/// WebKit's WebDriver types nothing for a bare "\n", where the others press
+/// Enter.
+pub fn keys_for(text: &str) -> String {
+    text.replace('\n', &char::from(Key::Enter).to_string())
+}
+
 /// Type `text` with real key presses, one character after another, into
 /// whatever has focus.
 pub async fn type_text(client: &Client, text: &str) -> Res<()> {
     let keys = text
         .chars()
         .fold(KeyActions::new("keyboard".to_owned()), |keys, ch| {
+            // A new line is typed with the Enter key: WebKit's WebDriver
+            // types nothing for a bare "\n", the others press Enter for it.
+            let ch = if ch == '\n' { Key::Enter.into() } else { ch };
             keys.then(KeyAction::Down { value: ch })
                 .then(KeyAction::Up { value: ch })
         });
@@ -249,49 +284,67 @@ struct CharPoints {
 /// centred with the character still off screen. `behavior: "instant"`
 /// because a stylesheet asking for smooth scrolling would otherwise have us
 /// measure mid-animation.
+///
+/// Nothing is measured before two animation frames have passed: the app
+/// scrolls in a frame callback too (a document opened at its top or where
+/// it was left), and a scroll made after ours would move the text away from
+/// the points measured. WebKit, with frames late under Xvfb, shows it.
 const CHAR_POINTS_JS: &str = r#"
 const [offsets, fractions] = arguments;
-const pane = document.querySelector('[data-testid="doc-text"]');
-if (!pane) return { error: "no [data-testid=doc-text] element" };
-const found = [];
-const walker = document.createTreeWalker(pane, NodeFilter.SHOW_TEXT);
-let seen = 0;
-for (let node = walker.nextNode(); node && found.length < offsets.length; node = walker.nextNode()) {
-  let u16 = 0;
-  for (const ch of node.data) {
-    while (found.length < offsets.length && offsets[found.length] === seen) {
-      const range = document.createRange();
-      range.setStart(node, u16);
-      range.setEnd(node, u16 + ch.length);
-      found.push({ range, ch });
+const measure = () => {
+  const pane = document.querySelector('[data-testid="doc-text"]');
+  if (!pane) return { error: "no [data-testid=doc-text] element" };
+  const found = [];
+  const walker = document.createTreeWalker(pane, NodeFilter.SHOW_TEXT);
+  let seen = 0;
+  for (let node = walker.nextNode(); node && found.length < offsets.length; node = walker.nextNode()) {
+    let u16 = 0;
+    for (const ch of node.data) {
+      while (found.length < offsets.length && offsets[found.length] === seen) {
+        const range = document.createRange();
+        range.setStart(node, u16);
+        range.setEnd(node, u16 + ch.length);
+        found.push({ range, ch });
+      }
+      seen += 1;
+      u16 += ch.length;
     }
-    seen += 1;
-    u16 += ch.length;
   }
-}
-if (found.length < offsets.length) {
-  return { error: `offset ${offsets[found.length]} is beyond the pane's text (${seen} code points)` };
-}
-const first = found[0].range;
-const mid = (r) => (r.top + r.bottom) / 2;
-first.startContainer.parentElement.scrollIntoView({ block: "center", inline: "nearest", behavior: "instant" });
-for (let el = first.startContainer.parentElement; el; el = el.parentElement) {
-  const style = getComputedStyle(el);
-  if (/(auto|scroll)/.test(style.overflowY) && el.scrollHeight > el.clientHeight) {
-    const box = el.getBoundingClientRect();
-    el.scrollTop += mid(first.getBoundingClientRect()) - (box.top + el.clientTop + el.clientHeight / 2);
+  if (found.length < offsets.length) {
+    return { error: `offset ${offsets[found.length]} is beyond the pane's text (${seen} code points)` };
   }
-}
-window.scrollBy({ top: mid(first.getBoundingClientRect()) - window.innerHeight / 2, behavior: "instant" });
-const points = found.map(({ range, ch }, i) => {
-  const r = range.getBoundingClientRect();
-  const x = Math.round(r.left + (r.right - r.left) * fractions[i]);
-  const y = Math.round(mid(r));
-  const hit = document.elementFromPoint(x, y);
-  return { ch, left: r.left, right: r.right, top: r.top, bottom: r.bottom, x, y,
-           hits_pane: !!hit && pane.contains(hit) };
-});
-return { points };
+  // A character's own box. Not the range's bounding box: in WebKit a range
+  // over the first character of a wrapped line also has an empty box at the
+  // end of the line before, and the union of the two spans both lines.
+  const charBox = (range) => {
+    const boxes = [...range.getClientRects()].filter(r => r.width > 0 && r.height > 0);
+    return boxes.length > 0 ? boxes[boxes.length - 1] : range.getBoundingClientRect();
+  };
+  const first = found[0].range;
+  const mid = (r) => (r.top + r.bottom) / 2;
+  first.startContainer.parentElement.scrollIntoView({ block: "center", inline: "nearest", behavior: "instant" });
+  for (let el = first.startContainer.parentElement; el; el = el.parentElement) {
+    const style = getComputedStyle(el);
+    if (/(auto|scroll)/.test(style.overflowY) && el.scrollHeight > el.clientHeight) {
+      const box = el.getBoundingClientRect();
+      el.scrollTop += mid(charBox(first)) - (box.top + el.clientTop + el.clientHeight / 2);
+    }
+  }
+  window.scrollBy({ top: mid(charBox(first)) - window.innerHeight / 2, behavior: "instant" });
+  const points = found.map(({ range, ch }, i) => {
+    const r = charBox(range);
+    const x = Math.round(r.left + (r.right - r.left) * fractions[i]);
+    const y = Math.round(mid(r));
+    const hit = document.elementFromPoint(x, y);
+    return { ch, left: r.left, right: r.right, top: r.top, bottom: r.bottom, x, y,
+             hits_pane: !!hit && pane.contains(hit) };
+  });
+  return { points };
+};
+const measured = () => {
+  try { return measure(); } catch (e) { return { error: String(e) }; }
+};
+return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(measured()))));
 "#;
 
 /// Where to point at code point `at` of the reading pane, `fraction` of the
