@@ -12,8 +12,9 @@
 
 use std::ops::Range;
 
+use js_sys::{Function, Reflect};
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Node};
+use web_sys::{Document, Element, Node};
 
 /// The attribute holding a paragraph's starting code-point offset.
 pub const PARAGRAPH_START: &str = "data-start";
@@ -220,14 +221,31 @@ pub fn point_rect(node: &Node, offset: u32) -> Option<(f64, f64, f64)> {
 /// The document offset, in code points, of the text position under the
 /// viewport point `(x, y)`, if it lies in `pane`.
 pub fn offset_at_point(pane: &Element, x: f64, y: f64, len: usize) -> Option<usize> {
-    let position = pane
-        .owner_document()?
-        .caret_position_from_point(x as f32, y as f32)?;
-    let node = position.offset_node()?;
+    let (node, offset) = text_position_at(&pane.owner_document()?, x, y)?;
     if !pane.contains(Some(&node)) {
         return None;
     }
-    offset_of(pane, &node, position.offset(), len)
+    offset_of(pane, &node, offset, len)
+}
+
+/// The DOM position (node and offset) of the text under the viewport point
+/// `(x, y)`: by the standard `caretPositionFromPoint`, or where the engine
+/// lacks it (WebKit, so Safari), by the older `caretRangeFromPoint`.
+fn text_position_at(document: &Document, x: f64, y: f64) -> Option<(Node, u32)> {
+    if Reflect::has(document, &"caretPositionFromPoint".into()).unwrap_or(false) {
+        let position = document.caret_position_from_point(x as f32, y as f32)?;
+        return Some((position.offset_node()?, position.offset()));
+    }
+    let caret_range: Function = Reflect::get(document, &"caretRangeFromPoint".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let range: web_sys::Range = caret_range
+        .call2(document, &x.into(), &y.into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    Some((range.start_container().ok()?, range.start_offset().ok()?))
 }
 
 /// The document offset, in code points, of the selection's focus (where the

@@ -42,7 +42,7 @@ pub fn LabelBar(pane: NodeRef<html::Div>) -> impl IntoView {
                         on:click=move |_| tag_selection(view, pane, &name)
                     >
                         <span class="swatch" aria-hidden="true"></span>
-                        {label.name}
+                        <span class="label-name">{label.name}</span>
                         <span class="label-tag" aria-hidden="true">{cue.tag}</span>
                         {hint.map(|k| view! { <kbd>{k}</kbd> })}
                     </button>

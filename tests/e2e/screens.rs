@@ -22,11 +22,11 @@ use crate::support::app::{code_points, open_seed, wait_for_highlights};
 use crate::support::browser::{BrowserKind, Session};
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{wait_until, Context, Failure, Res};
-use crate::{ensure, ensure_eq, in_both_browsers};
+use crate::{ensure, ensure_eq, in_every_browser};
 
 const DOC: &str = "001_c07fc3de27d30260";
 
-in_both_browsers!(chromium_screens, firefox_screens, screens);
+in_every_browser!(chromium_screens, firefox_screens, webkit_screens, screens);
 
 /// A screen: its name in messages, and its viewport in CSS pixels.
 struct Screen {
@@ -193,8 +193,6 @@ for (const fy of [0.1, 0.5, 0.9]) {
 }
 const shown = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
 const hits = (el) => {
-  // A row of labels too long for the screen scrolls sideways on its own.
-  el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   const r = el.getBoundingClientRect();
   const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
   return !!hit && el.contains(hit);

@@ -12,11 +12,11 @@ use crate::support::app::{code_points, detail_card_ids, open_seed, wait_for_high
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{wait_until, Context, Failure, Res};
-use crate::{ensure_eq, in_both_browsers};
+use crate::{ensure_eq, in_every_browser};
 
 const DOC: &str = "001_c07fc3de27d30260";
 
-in_both_browsers!(chromium_touch, firefox_touch, touch);
+in_every_browser!(chromium_touch, firefox_touch, webkit_touch, touch);
 
 /// One tap of a finger at (`x`, `y`), in the viewport's CSS pixels.
 async fn tap(client: &Client, x: f64, y: f64) -> Res<()> {
