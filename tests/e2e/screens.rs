@@ -2,14 +2,16 @@
 //! portrait (768 × 1024), a desktop (1280 × 900), the desktop at 200% zoom
 //! (a 640 × 450 CSS-pixel viewport, which is what 200% makes of 1280 × 900)
 //! and at 400% (320 × 225). A browser whose window cannot be that narrow
-//! (Firefox stops at 500 CSS pixels) shows the app in a frame of the
+//! (Firefox stops at 500 CSS pixels, WebKit at about 450) shows the app in a frame of the
 //! screen's size laid over the page: a frame's viewport is what its media
 //! queries and layout see. On each the article is readable (at least 16 px,
 //! most of the width) and nothing lies over it, nothing scrolls sideways,
 //! the pane bar (`nav-*`) is there only below 1024 px and switches panes,
 //! and a selection is tagged by a tap on a label, whose card then shows. The
 //! dark scheme is switched on with `theme-toggle`, kept across a reload, and
-//! audited by axe-core (colour contrast included) like the light one. A
+//! audited by axe-core (colour contrast included) like the light one. On a
+//! system that prefers dark, the app is dark until the switch picks light,
+//! which a reload keeps. A
 //! notice shows at the foot of the article, where the user is looking, and
 //! goes with its dismiss button. The web app manifest the page links to
 //! loads, and each icon it names is an image of the size it says.
@@ -19,7 +21,7 @@ use serde::Deserialize;
 
 use crate::accessibility::audit;
 use crate::support::app::{code_points, open_seed, wait_for_highlights};
-use crate::support::browser::{BrowserKind, Session};
+use crate::support::browser::{BrowserKind, Device, Session};
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{wait_until, Context, Failure, Res};
 use crate::{ensure, ensure_eq, in_every_browser};
@@ -27,6 +29,16 @@ use crate::{ensure, ensure_eq, in_every_browser};
 const DOC: &str = "001_c07fc3de27d30260";
 
 in_every_browser!(chromium_screens, firefox_screens, webkit_screens, screens);
+in_every_browser!(
+    chromium_system_dark,
+    firefox_system_dark,
+    webkit_system_dark,
+    system_dark,
+    device = Device {
+        dark: true,
+        touch: false
+    }
+);
 
 /// A screen: its name in messages, and its viewport in CSS pixels.
 struct Screen {
@@ -398,7 +410,8 @@ async fn switch_to_dark(client: &Client, text: &str) -> Res<()> {
     crate::support::app::open_document(client, DOC, text).await
 }
 
-/// The narrowest a browser window may refuse to go below: Firefox's.
+/// The narrowest a browser window may refuse to go below: Firefox's (WebKit
+/// stops a little narrower).
 const NARROWEST_WINDOW: u32 = 500;
 
 /// Lays a frame of `screen`'s size over the top left of the page, holding
@@ -558,4 +571,53 @@ async fn check_manifest(client: &Client) -> Res<()> {
         "icons of 192 and 512 px: {icons:?}"
     );
     Ok(())
+}
+
+/// The system prefers dark: with no choice made the app is dark; the switch
+/// picks light, which a reload keeps against the system's preference, and
+/// then dark again.
+async fn system_dark(session: Session, url: String) -> Res<()> {
+    let client = &session.client;
+    client.goto(&url).await?;
+    crate::support::app::wait_for_app(client).await?;
+    let prefers_dark: bool = page::eval(
+        client,
+        "return matchMedia('(prefers-color-scheme: dark)').matches;",
+        vec![],
+    )
+    .await?;
+    ensure!(prefers_dark, "the browser does not report a dark system");
+    ensure_eq!(
+        paper(client).await?,
+        "rgb(13, 17, 23)",
+        "dark, as the system"
+    );
+    ensure_eq!(pressed(client).await?, "true", "the switch shows dark");
+    page::click(client, &testid("theme-toggle")).await?;
+    ensure_eq!(
+        paper(client).await?,
+        "rgb(255, 255, 255)",
+        "light, as picked"
+    );
+    client.refresh().await?;
+    crate::support::app::wait_for_app(client).await?;
+    ensure_eq!(
+        paper(client).await?,
+        "rgb(255, 255, 255)",
+        "the light choice kept across a reload, though the system prefers dark"
+    );
+    ensure_eq!(pressed(client).await?, "false", "the switch shows light");
+    page::click(client, &testid("theme-toggle")).await?;
+    ensure_eq!(paper(client).await?, "rgb(13, 17, 23)", "dark again");
+    Ok(())
+}
+
+/// The switch's `aria-pressed`.
+async fn pressed(client: &Client) -> Res<String> {
+    page::eval(
+        client,
+        r#"return document.querySelector('[data-testid="theme-toggle"]').getAttribute('aria-pressed');"#,
+        vec![],
+    )
+    .await
 }

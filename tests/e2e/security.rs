@@ -430,7 +430,7 @@ async fn own_texts(client: &Client, selector: &str) -> Res<Vec<String>> {
 /// Checks that the label bar shows the six default labels, then [`LABELS`]
 /// as text.
 async fn check_label_buttons(client: &Client) -> Res<()> {
-    let buttons = own_texts(client, ".label-bar .label-button").await?;
+    let buttons = own_texts(client, ".label-bar .label-button .label-name").await?;
     ensure_eq!(
         buttons.into_iter().skip(6).collect::<Vec<_>>(),
         LABELS.to_vec(),

@@ -9,14 +9,23 @@ use fantoccini::actions::{InputSource, PointerAction, TouchActions, MOUSE_BUTTON
 use fantoccini::Client;
 
 use crate::support::app::{code_points, detail_card_ids, open_seed, wait_for_highlights};
-use crate::support::browser::Session;
+use crate::support::browser::{Device, Session};
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{wait_until, Context, Failure, Res};
-use crate::{ensure_eq, in_every_browser};
+use crate::{ensure, ensure_eq, in_every_browser};
 
 const DOC: &str = "001_c07fc3de27d30260";
 
-in_every_browser!(chromium_touch, firefox_touch, webkit_touch, touch);
+in_every_browser!(
+    chromium_touch,
+    firefox_touch,
+    webkit_touch,
+    touch,
+    device = Device {
+        dark: false,
+        touch: true
+    }
+);
 
 /// One tap of a finger at (`x`, `y`), in the viewport's CSS pixels.
 async fn tap(client: &Client, x: f64, y: f64) -> Res<()> {
@@ -156,6 +165,12 @@ async fn touch(session: Session, url: String) -> Res<()> {
     // A finger drags the end handle onto the end of the next word: the
     // knob sits just below the end of the span.
     let next_end = start + "Astana later".len();
+    // The card, a sheet over the lower half of the article on this screen,
+    // is put away; the annotation stays selected, with its handles.
+    page::click(client, &testid("details-close")).await?;
+    if Device::pretends_touch(session.kind) {
+        touch_targets(client).await?;
+    }
     let target = page::point_at(client, next_end - 1, 0.9).await?;
     let knob: (f64, f64) = page::eval(
         client,
@@ -171,5 +186,27 @@ async fn touch(session: Session, url: String) -> Res<()> {
         h.get(&id).map(String::as_str) == Some("Astana later")
     })
     .await?;
+    Ok(())
+}
+
+/// On a touch screen each end of the selected annotation takes a finger:
+/// the end handle answers at the corners of a 44 × 44 px square below the
+/// end.
+async fn touch_targets(client: &Client) -> Res<()> {
+    let (coarse, hits): (bool, Vec<bool>) = page::eval(
+        client,
+        r#"const handle = document.querySelector('[data-testid="handle-end"]');
+           handle.scrollIntoView({ block: 'center' });
+           const r = handle.getBoundingClientRect();
+           const x = r.left + r.width / 2;
+           const points = [[x - 20, r.bottom + 1], [x + 20, r.bottom + 1],
+                           [x - 20, r.bottom + 43], [x + 20, r.bottom + 43]];
+           return [matchMedia('(pointer: coarse)').matches,
+                   points.map(([px, py]) => document.elementFromPoint(px, py) === handle)];"#,
+        vec![],
+    )
+    .await?;
+    ensure!(coarse, "the browser does not report a touch screen");
+    ensure_eq!(hits, vec![true; 4], "the end handle's 44 × 44 px target");
     Ok(())
 }

@@ -160,6 +160,7 @@ impl Restart {
 #[derive(Clone, Debug)]
 struct Launcher {
     kind: BrowserKind,
+    device: Device,
     browser: PathBuf,
     scratch: PathBuf,
     profile: PathBuf,
@@ -175,7 +176,13 @@ impl Launcher {
 
     /// Opens a session on `driver`, with the window at [`WINDOW`].
     async fn connect(&self, driver: Driver) -> Res<(Driver, Client)> {
-        let caps = match capabilities(self.kind, &self.browser, &self.profile, &self.downloads) {
+        let caps = match capabilities(
+            self.kind,
+            self.device,
+            &self.browser,
+            &self.profile,
+            &self.downloads,
+        ) {
             Value::Object(map) => map,
             _ => Map::new(),
         };
@@ -786,10 +793,16 @@ fn log_tail(path: &Path, lines: usize) -> String {
 /// download folder: MiniBrowser under automation keeps its data in memory,
 /// and WebKitGTK's WebDriver saves no download (see
 /// [`Session::wait_for_download_bytes`]).
-fn capabilities(kind: BrowserKind, browser: &Path, profile: &Path, downloads: &Path) -> Value {
+fn capabilities(
+    kind: BrowserKind,
+    device: Device,
+    browser: &Path,
+    profile: &Path,
+    downloads: &Path,
+) -> Value {
     let (w, h) = WINDOW;
     let downloads = downloads.to_string_lossy();
-    match kind {
+    let mut caps = match kind {
         BrowserKind::Chromium => json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
@@ -844,6 +857,84 @@ fn capabilities(kind: BrowserKind, browser: &Path, profile: &Path, downloads: &P
                 "args": ["--automation"],
             },
         }),
+    };
+    device.apply(kind, &mut caps);
+    caps
+}
+
+/// What the browser tells pages about the system it runs on: a dark scheme
+/// preferred (`prefers-color-scheme: dark`), a touch screen as the only
+/// pointer (`pointer: coarse`, `hover: none`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Device {
+    pub dark: bool,
+    pub touch: bool,
+}
+
+impl Device {
+    /// Adds to `caps` what makes `kind` report this device. WebKitGTK's
+    /// MiniBrowser can run in the dark scheme, but has no way to pretend to
+    /// be a touch screen: [`Device::pretends_touch`] says so.
+    fn apply(self, kind: BrowserKind, caps: &mut Value) {
+        let (args, prefs) = match kind {
+            BrowserKind::Chromium => ("/goog:chromeOptions/args", None),
+            BrowserKind::Firefox => (
+                "/moz:firefoxOptions/args",
+                Some("/moz:firefoxOptions/prefs"),
+            ),
+            BrowserKind::WebKit => ("/webkitgtk:browserOptions/args", None),
+        };
+        let mut more_args = Vec::new();
+        let mut more_prefs = Vec::new();
+        match kind {
+            BrowserKind::Chromium => {
+                if self.dark {
+                    more_args.push("--force-dark-mode".to_string());
+                }
+                if self.touch {
+                    // Blink's pointer types: 2 coarse; hover types: 1 none.
+                    more_args.push(
+                        "--blink-settings=primaryPointerType=2,availablePointerTypes=2,\
+                         primaryHoverType=1,availableHoverTypes=1"
+                            .to_string(),
+                    );
+                    more_args.push("--touch-events=enabled".to_string());
+                }
+            }
+            BrowserKind::Firefox => {
+                if self.dark {
+                    more_prefs.push(("ui.systemUsesDarkTheme", json!(1)));
+                    // 0 = dark, for pages.
+                    more_prefs.push(("layout.css.prefers-color-scheme.content-override", json!(0)));
+                }
+                if self.touch {
+                    // 1 = coarse pointer, no hover.
+                    more_prefs.push(("ui.primaryPointerCapabilities", json!(1)));
+                    more_prefs.push(("ui.allPointerCapabilities", json!(1)));
+                }
+            }
+            BrowserKind::WebKit => {
+                if self.dark {
+                    more_args.push("--dark-mode".to_string());
+                }
+            }
+        }
+        if let Some(list) = caps.pointer_mut(args).and_then(Value::as_array_mut) {
+            list.extend(more_args.into_iter().map(Value::from));
+        }
+        if let Some(map) = prefs
+            .and_then(|p| caps.pointer_mut(p))
+            .and_then(Value::as_object_mut)
+        {
+            for (name, value) in more_prefs {
+                map.insert(name.to_string(), value);
+            }
+        }
+    }
+
+    /// Whether `kind` can pretend to be on a touch screen.
+    pub fn pretends_touch(kind: BrowserKind) -> bool {
+        kind != BrowserKind::WebKit
     }
 }
 
@@ -862,6 +953,15 @@ where
     F: FnOnce(Session) -> Fut,
     Fut: Future<Output = Res<()>> + Send + 'static,
 {
+    run_on(kind, Device::default(), scenario).await
+}
+
+/// [`run`], with the browser reporting `device` to pages.
+pub async fn run_on<F, Fut>(kind: BrowserKind, device: Device, scenario: F) -> Res<()>
+where
+    F: FnOnce(Session) -> Fut,
+    Fut: Future<Output = Res<()>> + Send + 'static,
+{
     let scratch = ScratchDir::new(kind.name())?;
     let profile = scratch.path().join("profile");
     let downloads = scratch.path().join("downloads");
@@ -871,6 +971,7 @@ where
     let browser = kind.find_browser()?;
     let launcher = Launcher {
         kind,
+        device,
         browser,
         scratch: scratch.path().to_path_buf(),
         profile,

@@ -93,7 +93,9 @@ macro_rules! ensure_eq {
 
 /// Declares a scenario's three tests, one per browser (Chromium, Firefox,
 /// WebKit): each serves `dist/` and runs `scenario(session, url)` in a
-/// fresh browser; or, with `deployed_at = "folder"`, serves a copy of
+/// fresh browser; with `device = Device { .. }`, one that tells pages it
+/// runs on that device (a dark scheme, a touch screen; see
+/// [`browser::Device`]); or, with `deployed_at = "folder"`, serves a copy of
 /// `dist/` from that folder of the host and runs `scenario(session,
 /// deployment)` (see [`deploy_and_run`]).
 #[macro_export]
@@ -101,6 +103,11 @@ macro_rules! in_every_browser {
     ($chromium:ident, $firefox:ident, $webkit:ident, $scenario:path) => {
         $crate::in_every_browser!(@each $chromium, $firefox, $webkit, |kind| {
             $crate::support::serve_and_run(kind, $scenario)
+        });
+    };
+    ($chromium:ident, $firefox:ident, $webkit:ident, $scenario:path, device = $device:expr) => {
+        $crate::in_every_browser!(@each $chromium, $firefox, $webkit, |kind| {
+            $crate::support::serve_and_run_on(kind, $device, $scenario)
         });
     };
     ($chromium:ident, $firefox:ident, $webkit:ident, $scenario:path, deployed_at = $folder:literal) => {
@@ -138,9 +145,23 @@ where
     F: FnOnce(browser::Session, String) -> Fut + Send + 'static,
     Fut: Future<Output = Res<()>> + Send + 'static,
 {
+    serve_and_run_on(kind, browser::Device::default(), scenario).await
+}
+
+/// [`serve_and_run`], with the browser reporting `device` to pages (a dark
+/// scheme preferred, a touch screen).
+pub async fn serve_and_run_on<F, Fut>(
+    kind: browser::BrowserKind,
+    device: browser::Device,
+    scenario: F,
+) -> Res<()>
+where
+    F: FnOnce(browser::Session, String) -> Fut + Send + 'static,
+    Fut: Future<Output = Res<()>> + Send + 'static,
+{
     let server = server::StaticServer::start(&server::dist_dir()?).await?;
     let url = server.url();
-    browser::run(kind, move |session| scenario(session, url)).await
+    browser::run_on(kind, device, move |session| scenario(session, url)).await
 }
 
 /// A copy of the built app served from a folder of a static host, which
