@@ -11,7 +11,8 @@
 //! dark scheme is switched on with `theme-toggle`, kept across a reload, and
 //! audited by axe-core (colour contrast included) like the light one. On a
 //! system that prefers dark, the app is dark until the switch picks light,
-//! which a reload keeps. A
+//! which a reload keeps; where it asks for less motion, the caret does not
+//! blink. A
 //! notice shows at the foot of the article, where the user is looking, and
 //! goes with its dismiss button. The web app manifest the page links to
 //! loads, and each icon it names is an image of the size it says.
@@ -36,7 +37,8 @@ in_every_browser!(
     system_dark,
     device = Device {
         dark: true,
-        touch: false
+        reduced_motion: true,
+        ..Device::default()
     }
 );
 
@@ -382,29 +384,15 @@ async fn paper(client: &Client) -> Res<String> {
 /// across a reload, before the wasm has even started.
 async fn switch_to_dark(client: &Client, text: &str) -> Res<()> {
     set_viewport(client, 1280, 900).await?;
-    ensure_eq!(
-        paper(client).await?,
-        "rgb(255, 255, 255)",
-        "light paper first"
-    );
+    ensure_eq!(paper(client).await?, LIGHT, "light paper first");
     page::click(client, &testid("theme-toggle")).await?;
-    ensure_eq!(
-        paper(client).await?,
-        "rgb(13, 17, 23)",
-        "dark paper after the switch"
-    );
-    let pressed: String = page::eval(
-        client,
-        r#"return document.querySelector('[data-testid="theme-toggle"]').getAttribute('aria-pressed');"#,
-        vec![],
-    )
-    .await?;
-    ensure_eq!(pressed, "true", "the switch says it is on");
+    wait_for_paper(client, DARK, "dark paper after the switch").await?;
+    ensure_eq!(pressed(client).await?, "true", "the switch says it is on");
     client.refresh().await?;
     crate::support::app::wait_for_app(client).await?;
     ensure_eq!(
         paper(client).await?,
-        "rgb(13, 17, 23)",
+        DARK,
         "the dark scheme is remembered across a reload"
     );
     crate::support::app::open_document(client, DOC, text).await
@@ -587,28 +575,34 @@ async fn system_dark(session: Session, url: String) -> Res<()> {
     )
     .await?;
     ensure!(prefers_dark, "the browser does not report a dark system");
-    ensure_eq!(
-        paper(client).await?,
-        "rgb(13, 17, 23)",
-        "dark, as the system"
-    );
+    ensure_eq!(paper(client).await?, DARK, "dark, as the system");
     ensure_eq!(pressed(client).await?, "true", "the switch shows dark");
     page::click(client, &testid("theme-toggle")).await?;
-    ensure_eq!(
-        paper(client).await?,
-        "rgb(255, 255, 255)",
-        "light, as picked"
-    );
+    wait_for_paper(client, LIGHT, "light, as picked").await?;
     client.refresh().await?;
     crate::support::app::wait_for_app(client).await?;
     ensure_eq!(
         paper(client).await?,
-        "rgb(255, 255, 255)",
+        LIGHT,
         "the light choice kept across a reload, though the system prefers dark"
     );
     ensure_eq!(pressed(client).await?, "false", "the switch shows light");
     page::click(client, &testid("theme-toggle")).await?;
-    ensure_eq!(paper(client).await?, "rgb(13, 17, 23)", "dark again");
+    wait_for_paper(client, DARK, "dark again").await?;
+    if Device::pretends(session.kind) {
+        let reduced: (bool, String) = page::eval(
+            client,
+            r#"return [matchMedia('(prefers-reduced-motion: reduce)').matches,
+                       getComputedStyle(document.querySelector('[data-testid="caret"]')).animationName];"#,
+            vec![],
+        )
+        .await?;
+        ensure_eq!(
+            reduced,
+            (true, "none".to_string()),
+            "less motion asked for: the caret does not blink"
+        );
+    }
     Ok(())
 }
 
@@ -619,5 +613,29 @@ async fn pressed(client: &Client) -> Res<String> {
         r#"return document.querySelector('[data-testid="theme-toggle"]').getAttribute('aria-pressed');"#,
         vec![],
     )
+    .await
+}
+
+/// The papers of the two schemes, as computed styles give them.
+const LIGHT: &str = "rgb(255, 255, 255)";
+const DARK: &str = "rgb(13, 17, 23)";
+
+/// Waits until the page's paper is `expected`.
+async fn wait_for_paper(client: &Client, expected: &str, what: &str) -> Res<()> {
+    wait_until(what, STEP_TIMEOUT, || async {
+        let (now, theme, pressed): (String, Option<String>, Option<String>) = page::eval(
+            client,
+            r#"return [getComputedStyle(document.documentElement).backgroundColor,
+                       document.documentElement.getAttribute('data-theme'),
+                       document.querySelector('[data-testid="theme-toggle"]').getAttribute('aria-pressed')];"#,
+            vec![],
+        )
+        .await?;
+        if now == expected {
+            Ok(Some(()))
+        } else {
+            Err(Failure(format!("paper {now}, data-theme {theme:?}, switch pressed {pressed:?}")))
+        }
+    })
     .await
 }

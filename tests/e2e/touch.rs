@@ -22,8 +22,8 @@ in_every_browser!(
     webkit_touch,
     touch,
     device = Device {
-        dark: false,
-        touch: true
+        touch: true,
+        ..Device::default()
     }
 );
 
@@ -168,7 +168,7 @@ async fn touch(session: Session, url: String) -> Res<()> {
     // The card, a sheet over the lower half of the article on this screen,
     // is put away; the annotation stays selected, with its handles.
     page::click(client, &testid("details-close")).await?;
-    if Device::pretends_touch(session.kind) {
+    if Device::pretends(session.kind) {
         touch_targets(client).await?;
     }
     let target = page::point_at(client, next_end - 1, 0.9).await?;

@@ -864,17 +864,20 @@ fn capabilities(
 
 /// What the browser tells pages about the system it runs on: a dark scheme
 /// preferred (`prefers-color-scheme: dark`), a touch screen as the only
-/// pointer (`pointer: coarse`, `hover: none`).
+/// pointer (`pointer: coarse`, `hover: none`), less motion asked for
+/// (`prefers-reduced-motion: reduce`).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Device {
     pub dark: bool,
     pub touch: bool,
+    pub reduced_motion: bool,
 }
 
 impl Device {
     /// Adds to `caps` what makes `kind` report this device. WebKitGTK's
     /// MiniBrowser can run in the dark scheme, but has no way to pretend to
-    /// be a touch screen: [`Device::pretends_touch`] says so.
+    /// be a touch screen or to ask for less motion: [`Device::pretends`]
+    /// says so.
     fn apply(self, kind: BrowserKind, caps: &mut Value) {
         let (args, prefs) = match kind {
             BrowserKind::Chromium => ("/goog:chromeOptions/args", None),
@@ -900,6 +903,9 @@ impl Device {
                     );
                     more_args.push("--touch-events=enabled".to_string());
                 }
+                if self.reduced_motion {
+                    more_args.push("--force-prefers-reduced-motion".to_string());
+                }
             }
             BrowserKind::Firefox => {
                 if self.dark {
@@ -911,6 +917,9 @@ impl Device {
                     // 1 = coarse pointer, no hover.
                     more_prefs.push(("ui.primaryPointerCapabilities", json!(1)));
                     more_prefs.push(("ui.allPointerCapabilities", json!(1)));
+                }
+                if self.reduced_motion {
+                    more_prefs.push(("ui.prefersReducedMotion", json!(1)));
                 }
             }
             BrowserKind::WebKit => {
@@ -932,8 +941,9 @@ impl Device {
         }
     }
 
-    /// Whether `kind` can pretend to be on a touch screen.
-    pub fn pretends_touch(kind: BrowserKind) -> bool {
+    /// Whether `kind` can pretend to be on a touch screen, and to ask for
+    /// less motion.
+    pub fn pretends(kind: BrowserKind) -> bool {
         kind != BrowserKind::WebKit
     }
 }
