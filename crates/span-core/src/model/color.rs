@@ -19,8 +19,8 @@ pub const TEXT_COLOR: &str = "#1f2328";
 pub const DARK_TEXT_COLOR: &str = "#e6edf3";
 const DARK_PAPER: &str = "#0d1117";
 /// How much of a label's colour a highlight takes over the dark paper
-/// (`--hl-mix` there, in percent): the stylesheet draws it with
-/// `color-mix(in srgb, <label> 40%, <paper>)`.
+/// (`--hl-mix`, in percent): the stylesheet draws it with
+/// `color-mix(in srgb, <label> 40%, <paper>)` in the dark scheme.
 const DARK_MIX_PERCENT: u8 = 40;
 
 /// The two colour schemes a highlight is read in.
@@ -288,9 +288,13 @@ mod tests {
             std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../style/main.css"))
                 .unwrap();
         assert!(css.contains(&format!("--hl-mix: {DARK_MIX_PERCENT}%;")));
-        assert!(css.contains(&format!("--ink: {DARK_TEXT_COLOR};")));
-        assert!(css.contains(&format!("--paper: {DARK_PAPER};")));
-        assert!(css.contains("color-mix(in srgb, var(--hl) var(--hl-mix), var(--paper))"));
+        assert!(css.contains(&format!(
+            "--ink: light-dark({TEXT_COLOR}, {DARK_TEXT_COLOR});"
+        )));
+        assert!(css.contains(&format!("--paper: light-dark(#ffffff, {DARK_PAPER});")));
+        assert!(css.contains(
+            "light-dark(var(--hl), color-mix(in srgb, var(--hl) var(--hl-mix), var(--paper)))"
+        ));
     }
 
     #[test]
