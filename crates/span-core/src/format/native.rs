@@ -207,7 +207,7 @@ mod tests {
         ws.apply(&add).unwrap();
         let recolor = plan_recolor(&ws, "Person", "#e7e5e4").unwrap();
         ws.apply(&recolor).unwrap();
-        let weapon = plan_add_label(&ws, "Weapon", "#ffffff", Some('7')).unwrap();
+        let weapon = plan_add_label(&ws, "Weapon", "#e7e5e4", Some('7')).unwrap();
         ws.apply(&weapon).unwrap();
         for (doc, span, label, id) in [(0, 17..23, "Person", "x1"), (3, 4..8, "Weapon", "x2")] {
             let action = ws
@@ -265,7 +265,7 @@ mod tests {
         let mut ws = Workspace::new(seed_documents(), default_labels());
         // A label holding the hotkey the file gives “Armed Group”, and the
         // file's first span under another id.
-        let weapon = plan_add_label(&ws, "Weapon", "#ffffff", Some('7')).unwrap();
+        let weapon = plan_add_label(&ws, "Weapon", "#e7e5e4", Some('7')).unwrap();
         ws.apply(&weapon).unwrap();
         let russia = ws
             .plan_annotate(0, 17..23, "Location", "mine".into(), NOW.into())

@@ -495,18 +495,18 @@ mod tests {
     fn add_refuses_bad_names_colours_and_hotkeys() {
         let ws = workspace();
         let add = |name, color, key| plan_add_label(&ws, name, color, key).unwrap_err();
-        assert_eq!(add("  ", "#ffffff", None), NameError::Empty.into());
+        assert_eq!(add("  ", "#e7e5e4", None), NameError::Empty.into());
         assert_eq!(
-            add("  ", "#ffffff", None).to_string(),
+            add("  ", "#e7e5e4", None).to_string(),
             "a label’s name is empty"
         );
         assert_eq!(
-            add("person", "#ffffff", None),
+            add("person", "#e7e5e4", None),
             LabelError::DuplicateName("Person".into())
         );
         let long = "x".repeat(41);
         assert_eq!(
-            add(&long, "#ffffff", None).to_string(),
+            add(&long, "#e7e5e4", None).to_string(),
             "a label’s name is longer than 40 characters"
         );
         assert_eq!(
@@ -518,7 +518,7 @@ mod tests {
             ColorError::NotHex("red;x".into()).into()
         );
         assert_eq!(
-            add("Weapon", "#ffffff", Some(' ')).to_string(),
+            add("Weapon", "#e7e5e4", Some(' ')).to_string(),
             "“ ” cannot be a hotkey: use one letter, digit or sign"
         );
         assert!(matches!(
@@ -530,11 +530,11 @@ mod tests {
     #[test]
     fn names_that_differ_only_in_case_or_spacing_or_dashes_clash() {
         let mut ws = workspace();
-        let action = plan_add_label(&ws, "Armed Group", "#ffffff", None).unwrap();
+        let action = plan_add_label(&ws, "Armed Group", "#e7e5e4", None).unwrap();
         ws.apply(&action).unwrap();
         for clash in ["armed group", "ARMED  GROUP", "Armed-Group"] {
             assert_eq!(
-                plan_add_label(&ws, clash, "#ffffff", None).unwrap_err(),
+                plan_add_label(&ws, clash, "#e7e5e4", None).unwrap_err(),
                 LabelError::DuplicateName("Armed Group".into()),
                 "{clash}"
             );
@@ -648,7 +648,7 @@ mod tests {
             Err(HotkeyError::Unusable("\\n".into()).into())
         );
 
-        let add = plan_add_label(&ws, "Weapon", "#ffffff", Some('1')).unwrap();
+        let add = plan_add_label(&ws, "Weapon", "#e7e5e4", Some('1')).unwrap();
         ws.apply(&add).unwrap();
         assert_eq!(ws.label("Person").unwrap().hotkey, None);
         assert_eq!(ws.label_for_hotkey('1').unwrap().name, "Weapon");
@@ -762,7 +762,7 @@ mod tests {
     fn adding_or_reordering_keeps_the_tags_and_lines_follow_positions() {
         let mut ws = workspace();
         let before = LabelCues::of(ws.labels());
-        let add = plan_add_label(&ws, "Organism", "#ffffff", None).unwrap();
+        let add = plan_add_label(&ws, "Organism", "#e7e5e4", None).unwrap();
         ws.apply(&add).unwrap();
         let action = plan_move_label(&ws, "Event", 0).unwrap();
         ws.apply(&action).unwrap();
@@ -789,7 +789,7 @@ mod tests {
     fn regression_huge_label_names_get_their_tags_at_once() {
         let label = |name: String| Label {
             name,
-            color: "#ffffff".into(),
+            color: "#e7e5e4".into(),
             hotkey: None,
         };
         let labels = [
@@ -811,7 +811,7 @@ mod tests {
     fn labels_sharing_a_stem_are_numbered_in_turn() {
         let label = |name: String| Label {
             name,
-            color: "#ffffff".into(),
+            color: "#e7e5e4".into(),
             hotkey: None,
         };
         // "A", "A-", "A--"…: one letter each, so each past the first is
@@ -831,7 +831,7 @@ mod tests {
     fn odd_names_still_get_distinct_tags() {
         let label = |name: &str| Label {
             name: name.into(),
-            color: "#ffffff".into(),
+            color: "#e7e5e4".into(),
             hotkey: None,
         };
         let labels = [
