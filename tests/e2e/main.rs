@@ -35,6 +35,11 @@
 //! replaces the cached one. Hostile text (`security`): 32 XSS vectors in
 //! texts, titles, file names, labels, notes and imported files are shown
 //! literally and never run; injected script is blocked by the page's policy.
+//! Every screen (`screens`): a desktop, a tablet, a phone and 200% and 400%
+//! zoom, in the light and the dark scheme, each readable, unobstructed,
+//! never scrolling sideways and tagged by a tap, with axe-core; a system
+//! that prefers dark and less motion. Touch (`touch`): WebDriver touch
+//! actions on a browser that reports a touch screen.
 //!
 //! After every scenario, every page it opened must have reported no
 //! Content-Security-Policy violation (`support::csp`).
