@@ -300,6 +300,24 @@ async fn typed_text_is_kept(session: Session, url: String) -> Res<()> {
     page::click(client, &format!("[data-ann-id=\"{id}\"]")).await?;
     page::click(client, &testid("note-input")).await?;
     page::type_text(client, " and more").await?;
+    // Typed means in the field: a loaded browser may still be delivering
+    // the keys when the driver's command returns.
+    let typed = format!("{note} and more");
+    wait_until("the typing to reach the field", STEP_TIMEOUT, || async {
+        let value: Option<String> = page::eval(
+            client,
+            r#"const field = document.querySelector('[data-testid="note-input"]');
+               return field ? field.value : null;"#,
+            vec![],
+        )
+        .await?;
+        if value.as_deref() == Some(typed.as_str()) {
+            Ok(Some(()))
+        } else {
+            Err(Failure(format!("the field holds {value:?}")))
+        }
+    })
+    .await?;
     tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
     let session = session.kill_tab_and_reopen(&url).await?;
     let client = &session.client;

@@ -14,6 +14,7 @@
 use std::cell::Cell;
 
 use leptos::{html, prelude::*};
+use wasm_bindgen::JsCast;
 
 use super::geometry::paragraph_at;
 use crate::browser::{listeners, selection};
@@ -67,6 +68,12 @@ fn put_back(view: View, pane: NodeRef<html::Div>) {
     let (Some((anchor, focus)), Some(pane)) = (PENDING.take(), pane.get_untracked()) else {
         return;
     };
+    // The person has gone to type elsewhere (a note, say) since the redraw
+    // was asked for: setting the page's selection now would take the focus
+    // out of that field in WebKit, and the keys after it would be lost.
+    if typing_elsewhere(&pane) {
+        return;
+    }
     let point = |offset| {
         let (paragraph, start) = paragraph_at(view, &pane, offset)?;
         selection::point_in(&paragraph, start, offset)
@@ -77,6 +84,18 @@ fn put_back(view: View, pane: NodeRef<html::Div>) {
             CURRENT.set(Some((anchor, focus)));
         }
     }
+}
+
+/// Whether the focus is in a field that takes text, outside `pane`.
+fn typing_elsewhere(pane: &web_sys::Element) -> bool {
+    let Some(active) = document().active_element() else {
+        return false;
+    };
+    let field = matches!(active.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+        || active
+            .dyn_ref::<web_sys::HtmlElement>()
+            .is_some_and(|e| e.is_content_editable());
+    field && !pane.contains(Some(&active))
 }
 
 /// The page's selection in code points, if both its ends lie in `pane`.
