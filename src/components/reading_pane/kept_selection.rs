@@ -91,7 +91,15 @@ fn typing_elsewhere(pane: &web_sys::Element) -> bool {
     let Some(active) = document().active_element() else {
         return false;
     };
-    let field = matches!(active.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+    let takes_text = match active.tag_name().as_str() {
+        "TEXTAREA" | "SELECT" => true,
+        "INPUT" => !matches!(
+            active.get_attribute("type").as_deref(),
+            Some("checkbox" | "radio" | "button" | "submit" | "reset" | "file" | "color" | "range")
+        ),
+        _ => false,
+    };
+    let field = takes_text
         || active
             .dyn_ref::<web_sys::HtmlElement>()
             .is_some_and(|e| e.is_content_editable());
