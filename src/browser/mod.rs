@@ -20,3 +20,17 @@ pub fn is_focused(element: &web_sys::Element) -> bool {
         .and_then(|d| d.active_element())
         .is_some_and(|active| active == *element)
 }
+
+/// Whether `element` is a field that takes text: a text input (not a
+/// checkbox, button and the like), a select list, a text area or editable
+/// content. Keys typed there, and the focus there, belong to the person.
+pub fn takes_text(element: &web_sys::HtmlElement) -> bool {
+    use wasm_bindgen::JsCast;
+    if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+        return !matches!(
+            input.type_().as_str(),
+            "checkbox" | "radio" | "button" | "submit" | "reset" | "range" | "color" | "file"
+        );
+    }
+    matches!(element.tag_name().as_str(), "TEXTAREA" | "SELECT") || element.is_content_editable()
+}

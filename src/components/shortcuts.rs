@@ -5,10 +5,11 @@
 
 use leptos::{ev, html, prelude::*};
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent};
+use web_sys::{Element, HtmlElement, KeyboardEvent};
 
 use super::tagging::tag_selection;
 use super::theme_toggle;
+use crate::browser;
 use crate::state::{Notice, Pane, View};
 
 /// What the shortcuts act on besides the view.
@@ -151,17 +152,8 @@ fn in_dialog(event: &KeyboardEvent) -> bool {
 /// select list, a text area or editable content. Buttons and checkboxes do
 /// not count, so shortcuts work right after clicking one.
 fn is_typing(event: &KeyboardEvent) -> bool {
-    let Some(target) = event
+    event
         .target()
         .and_then(|t| t.dyn_into::<HtmlElement>().ok())
-    else {
-        return false;
-    };
-    if let Some(input) = target.dyn_ref::<HtmlInputElement>() {
-        return !matches!(
-            input.type_().as_str(),
-            "checkbox" | "radio" | "button" | "submit" | "reset" | "range" | "color" | "file"
-        );
-    }
-    matches!(target.tag_name().as_str(), "TEXTAREA" | "SELECT") || target.is_content_editable()
+        .is_some_and(|target| browser::takes_text(&target))
 }

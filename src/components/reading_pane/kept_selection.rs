@@ -17,7 +17,7 @@ use leptos::{html, prelude::*};
 use wasm_bindgen::JsCast;
 
 use super::geometry::paragraph_at;
-use crate::browser::{listeners, selection};
+use crate::browser::{self, listeners, selection};
 use crate::state::View;
 
 /// Anchor and focus, in code points of the open document.
@@ -88,22 +88,10 @@ fn put_back(view: View, pane: NodeRef<html::Div>) {
 
 /// Whether the focus is in a field that takes text, outside `pane`.
 fn typing_elsewhere(pane: &web_sys::Element) -> bool {
-    let Some(active) = document().active_element() else {
-        return false;
-    };
-    let takes_text = match active.tag_name().as_str() {
-        "TEXTAREA" | "SELECT" => true,
-        "INPUT" => !matches!(
-            active.get_attribute("type").as_deref(),
-            Some("checkbox" | "radio" | "button" | "submit" | "reset" | "file" | "color" | "range")
-        ),
-        _ => false,
-    };
-    let field = takes_text
-        || active
-            .dyn_ref::<web_sys::HtmlElement>()
-            .is_some_and(|e| e.is_content_editable());
-    field && !pane.contains(Some(&active))
+    document()
+        .active_element()
+        .and_then(|active| active.dyn_into::<web_sys::HtmlElement>().ok())
+        .is_some_and(|active| browser::takes_text(&active) && !pane.contains(Some(&active)))
 }
 
 /// The page's selection in code points, if both its ends lie in `pane`.
