@@ -355,18 +355,24 @@ impl Session {
     /// many were killed.
     fn kill_renderers(&self) -> Res<usize> {
         let root = self.driver_pid.context("the driver's process id")?;
-        let renderer = |args: &str| match self.kind {
-            BrowserKind::Chromium => args.contains("--type=renderer"),
-            BrowserKind::Firefox => args.contains("-contentproc") && args.contains(" tab"),
-            BrowserKind::WebKit => args.contains("/WebKitWebProcess "),
+        let renderer = |pid: u32| {
+            let read = |file: &str| {
+                std::fs::read(format!("/proc/{pid}/{file}"))
+                    .map(|raw| String::from_utf8_lossy(&raw).replace('\0', " "))
+                    .unwrap_or_default()
+            };
+            match self.kind {
+                BrowserKind::Chromium => read("cmdline").contains("--type=renderer"),
+                // The processes that hold web pages, one per site ("Isolated
+                // Web Content"); not the browser's own extension, privileged
+                // or spare ones, whose loss Firefox does not survive well.
+                BrowserKind::Firefox => read("comm").starts_with("Isolated Web"),
+                BrowserKind::WebKit => read("cmdline").contains("/WebKitWebProcess "),
+            }
         };
         let victims: Vec<u32> = descendants(root)
             .into_iter()
-            .filter(|pid| {
-                std::fs::read(format!("/proc/{pid}/cmdline"))
-                    .map(|raw| renderer(&String::from_utf8_lossy(&raw).replace('\0', " ")))
-                    .unwrap_or(false)
-            })
+            .filter(|pid| renderer(*pid))
             .collect();
         for pid in &victims {
             let _ = std::process::Command::new("kill")
