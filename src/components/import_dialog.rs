@@ -82,13 +82,15 @@ fn ImportDialog(read: Pending, pending: RwSignal<Option<Pending>>) -> impl IntoV
     let mode = RwSignal::new(Mode::Merge);
     let Pending {
         file_name,
-        read: Read { format, incoming },
+        read: Read { format, parsed },
     } = read;
     let now = stamp::now();
     let planned: Memo<Result<ImportPlan, ImportError>> = Memo::new(move |_| {
         let mode = mode.get();
-        view.store
-            .with(|w| plan(w, incoming.clone(), mode, &mut stamp::new_id, &now))
+        view.store.with(|w| {
+            let resolved = parsed.resolve(w, None)?;
+            plan(w, resolved.incoming, mode, &mut stamp::new_id, &now)
+        })
     });
     let close = move || pending.set(None);
     let name = file_name.clone();

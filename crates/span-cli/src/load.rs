@@ -44,15 +44,19 @@ impl fmt::Display for Refused {
 /// What the app's import preview says of `file` in merge mode, its
 /// default: "Read as doccano JSONL. 3 documents (3 new), 12 annotations".
 pub fn check(file: &Path) -> Result<String, Refused> {
-    let (format, plan) = planned(file, Mode::Merge, &fresh())?;
-    Ok(format!("{} {}", registry::read_as(format), plan.preview))
+    let (format, plan, said) = planned(file, Mode::Merge, &fresh())?;
+    Ok(format!(
+        "{} {said}{}",
+        registry::read_as(format),
+        plan.preview
+    ))
 }
 
 /// The workspace the app holds after importing `file` in replace mode on a
 /// first visit: everything as in the file.
 pub fn replacing(file: &Path) -> Result<Loaded, Refused> {
     let mut workspace = fresh();
-    let (format, plan) = planned(file, Mode::Replace, &workspace)?;
+    let (format, plan, _) = planned(file, Mode::Replace, &workspace)?;
     workspace
         .apply(&plan.action)
         .map_err(|e| Refused::Other(e.to_string()))?;
@@ -63,12 +67,14 @@ fn fresh() -> Workspace {
     Workspace::new(seed_documents(), default_labels())
 }
 
-/// Reads `file` and plans importing it into `workspace` in `mode`.
+/// Reads `file` and plans importing it into `workspace` in `mode`; with
+/// what the preview says of how it was read (its offsets' unit, what it
+/// drops), each sentence followed by a space.
 fn planned(
     file: &Path,
     mode: Mode,
     workspace: &Workspace,
-) -> Result<(&'static registry::Format, ImportPlan), Refused> {
+) -> Result<(&'static registry::Format, ImportPlan, String), Refused> {
     let name = file.file_name().map_or_else(
         || file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -78,7 +84,14 @@ fn planned(
         std::fs::metadata(file).map_err(|e| unread(format!("it could not be read ({e})")))?;
     registry::check_size(usize::try_from(metadata.len()).unwrap_or(usize::MAX)).map_err(unread)?;
     let bytes = std::fs::read(file).map_err(|e| unread(format!("it could not be read ({e})")))?;
-    let Read { format, incoming } = registry::read_bytes(&bytes).map_err(unread)?;
+    let Read { format, parsed } = registry::read_bytes(&bytes).map_err(unread)?;
+    let resolved = parsed
+        .resolve(workspace, None)
+        .map_err(Refused::Unimportable)?;
+    let said: String = registry::how_read(&parsed, &resolved)
+        .into_iter()
+        .map(|sentence| format!("{sentence} "))
+        .collect();
     let now = metadata
         .modified()
         .ok()
@@ -88,8 +101,9 @@ fn planned(
             |d| Clock::default().stamp(d.as_millis() as f64),
         );
     let mut new_id = ids(&bytes);
-    let plan = plan(workspace, incoming, mode, &mut new_id, &now).map_err(Refused::Unimportable)?;
-    Ok((format, plan))
+    let plan = plan(workspace, resolved.incoming, mode, &mut new_id, &now)
+        .map_err(Refused::Unimportable)?;
+    Ok((format, plan, said))
 }
 
 /// Ids of 32 hex digits, as the app's: the hash of the file's text, then a

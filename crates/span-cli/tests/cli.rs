@@ -57,13 +57,14 @@ fn stdout(output: &Output) -> String {
 /// The workspace the app holds after importing `contents` in replace mode
 /// on a first visit.
 fn imported(contents: &str) -> Workspace {
-    let (_, incoming) = registry::read(contents).expect("reads");
+    let fresh = Workspace::new(seed_documents(), default_labels());
+    let (_, parsed) = registry::read(contents).expect("reads");
+    let incoming = parsed.resolve(&fresh, None).expect("resolves").incoming;
     let mut n = 0;
     let mut new_id = || {
         n += 1;
         format!("id-{n}")
     };
-    let fresh = Workspace::new(seed_documents(), default_labels());
     let plan = plan(
         &fresh,
         incoming,

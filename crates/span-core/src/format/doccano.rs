@@ -44,7 +44,8 @@ use serde_json::Value;
 use super::json::{kind, offset_at, string_at, Fields};
 use super::OFFSET_UNIT;
 use super::{ExportError, ExportFile};
-use crate::model::import::{ImportError, Incoming, IncomingAnnotation, IncomingDocument};
+use crate::model::import::{ImportError, IncomingDocument};
+use crate::model::parsed::{Anchor, Parsed, ParsedAnnotation};
 use crate::model::{SpanIndex, Workspace};
 
 pub const FILE_NAME: &str = "annotations.jsonl";
@@ -104,8 +105,9 @@ fn jsonl(workspace: &Workspace, documents: &[usize]) -> String {
 
 /// Reads doccano JSONL (see the module's documentation), refusing it whole,
 /// with the place and the reason, at the first thing wrong.
-pub fn parse(contents: &str) -> Result<Incoming, ImportError> {
+pub fn parse(contents: &str) -> Result<Parsed, ImportError> {
     let mut documents = Vec::new();
+    let mut stated_unit = None;
     let mut annotations = Vec::new();
     for (number, line) in (1..).zip(contents.lines()) {
         if line.trim().is_empty() {
@@ -115,7 +117,12 @@ pub fn parse(contents: &str) -> Result<Incoming, ImportError> {
         let line = Fields::line(&value, number)?;
         let text = line.string("text")?;
         let id = line.optional_string("document_id")?;
-        line.optional_unit()?;
+        if let Some(unit) = line.optional_unit()? {
+            if stated_unit.is_some_and(|first| first != unit) {
+                return Err(line.error("offset_unit", "differs from the first line’s"));
+            }
+            stated_unit = Some(unit);
+        }
         let spans = match (line.value("label"), line.value("entities")) {
             (Some(_), Some(_)) => {
                 return Err(ImportError::new(
@@ -129,12 +136,11 @@ pub fn parse(contents: &str) -> Result<Incoming, ImportError> {
         };
         let document = documents.len();
         for (place, start, end, label) in spans {
-            annotations.push(IncomingAnnotation {
+            annotations.push(ParsedAnnotation {
                 place,
                 document,
                 id: None,
-                start,
-                end,
+                anchor: Anchor::Offsets { start, end },
                 quote: None,
                 label: label.to_string(),
                 created: None,
@@ -149,7 +155,12 @@ pub fn parse(contents: &str) -> Result<Incoming, ImportError> {
             place: line.place,
         });
     }
-    Incoming::new(Vec::new(), documents, annotations)
+    Ok(Parsed {
+        documents,
+        annotations,
+        stated_unit,
+        ..Parsed::default()
+    })
 }
 
 /// A span as a line holds it: its place, start, end and label.
@@ -482,8 +493,9 @@ mod tests {
                 "line 1: label[0].label is empty".into(),
             ),
             (
-                first(&|v| v["offset_unit"] = "utf16".into()),
-                "line 1: offset_unit is “utf16”; this app reads “codepoint”".into(),
+                first(&|v| v["offset_unit"] = "furlongs".into()),
+                "line 1: offset_unit is “furlongs”; this app reads “codepoint”, “utf16” or “utf8”"
+                    .into(),
             ),
             (
                 first(&|v| v["document_id"] = 7.into()),

@@ -101,9 +101,11 @@ fn export(workspace: &Workspace) -> String {
 /// the module's documentation promises.
 fn check(contents: &str) -> Result<(), TestCaseError> {
     let base = base();
-    let Ok((_, incoming)) = read(contents) else {
+    let Ok(incoming) = read(contents).and_then(|(_, parsed)| parsed.resolve(&base.workspace, None))
+    else {
         return Ok(());
     };
+    let incoming = incoming.incoming;
     for mode in [Mode::Merge, Mode::Replace] {
         let mut workspace = base.workspace.clone();
         let mut n = 0;
@@ -125,7 +127,7 @@ fn check(contents: &str) -> Result<(), TestCaseError> {
             // it alone. (Once a case: they are most of its time.)
             other_exports(&workspace)?;
         }
-        let again = read(&after).map(|(_, incoming)| incoming);
+        let again = read(&after).and_then(|(_, parsed)| parsed.resolve(&base.workspace, None));
         prop_assert!(
             again.is_ok(),
             "{:?}: its export is refused: {:?}",
@@ -136,7 +138,8 @@ fn check(contents: &str) -> Result<(), TestCaseError> {
         let replaced = again
             .map_err(|e| e.to_string())
             .and_then(|again| {
-                plan(&copy, again, Mode::Replace, &mut new_id, NOW).map_err(|e| e.to_string())
+                plan(&copy, again.incoming, Mode::Replace, &mut new_id, NOW)
+                    .map_err(|e| e.to_string())
             })
             .and_then(|replan| copy.apply(&replan.action).map_err(|e| e.to_string()));
         prop_assert!(replaced.is_ok(), "{:?}: {:?}", mode, replaced);

@@ -7,8 +7,8 @@
 
 use serde_json::{Map, Value};
 
-use super::OFFSET_UNIT;
 use crate::model::import::ImportError;
+use crate::model::offset_unit::OffsetUnit;
 
 /// `contents` as JSON, or why it is not.
 pub fn json(contents: &str) -> Result<Value, ImportError> {
@@ -103,15 +103,17 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// Refuses an `offset_unit` other than [`OFFSET_UNIT`], if the object
-    /// states one.
-    pub(super) fn optional_unit(&self) -> Result<(), ImportError> {
+    /// The unit `offset_unit` names, if the object states one; a unit the
+    /// app does not know is refused.
+    pub(super) fn optional_unit(&self) -> Result<Option<OffsetUnit>, ImportError> {
         match self.optional_string("offset_unit")? {
-            Some(unit) if unit != OFFSET_UNIT => Err(self.error(
-                "offset_unit",
-                format!("is “{unit}”; this app reads “{OFFSET_UNIT}”"),
-            )),
-            _ => Ok(()),
+            None => Ok(None),
+            Some(unit) => OffsetUnit::from_id(unit).map(Some).ok_or_else(|| {
+                self.error(
+                    "offset_unit",
+                    format!("is “{unit}”; this app reads “codepoint”, “utf16” or “utf8”"),
+                )
+            }),
         }
     }
 

@@ -22,9 +22,8 @@ use serde_json::Value;
 use super::json::{json, Fields};
 use super::OFFSET_UNIT;
 use super::{ExportError, ExportFile};
-use crate::model::import::{
-    ImportError, Incoming, IncomingAnnotation, IncomingDocument, IncomingLabel,
-};
+use crate::model::import::{ImportError, Incoming, IncomingDocument, IncomingLabel};
+use crate::model::parsed::{Anchor, Parsed, ParsedAnnotation};
 use crate::model::{written_hotkey, Annotation, Document, Label, SpanIndex, Workspace};
 
 pub const FORMAT: &str = "span-annotator";
@@ -82,7 +81,10 @@ impl NativeExport {
 /// then every label, document and annotation with the type of each field
 /// (see [`Incoming::new`] for what is checked beyond that).
 pub fn parse(contents: &str) -> Result<Incoming, ImportError> {
-    from_value(&json(contents)?)
+    let alone = Workspace::new(Vec::new(), Vec::new());
+    Ok(from_value(&json(contents)?)?
+        .resolve(&alone, None)?
+        .incoming)
 }
 
 /// The documents at `documents` (positions in `workspace`; positions past
@@ -96,7 +98,7 @@ pub fn export(workspace: &Workspace, documents: &[usize]) -> Result<ExportFile, 
 }
 
 /// [`parse`] for a file already read as JSON.
-pub(super) fn from_value(value: &Value) -> Result<Incoming, ImportError> {
+pub(super) fn from_value(value: &Value) -> Result<Parsed, ImportError> {
     let file = Fields::of(value, "")?;
     let stated = |name: &str, expected: &str| match file.string(name)? {
         found if found == expected => Ok(()),
@@ -110,7 +112,7 @@ pub(super) fn from_value(value: &Value) -> Result<Incoming, ImportError> {
             format!("{version} is not supported; this app reads version {VERSION}"),
         ));
     }
-    stated("offset_unit", OFFSET_UNIT)?;
+    let unit = file.optional_unit()?;
 
     let mut labels = Vec::new();
     for label in file.list("labels")? {
@@ -156,11 +158,13 @@ pub(super) fn from_value(value: &Value) -> Result<Incoming, ImportError> {
                 format!("“{document_id}” is not a document of the file"),
             ));
         };
-        annotations.push(IncomingAnnotation {
+        annotations.push(ParsedAnnotation {
             document,
             id: Some(annotation.string("id")?.to_string()),
-            start: annotation.offset("start")?,
-            end: annotation.offset("end")?,
+            anchor: Anchor::Offsets {
+                start: annotation.offset("start")?,
+                end: annotation.offset("end")?,
+            },
             quote: Some(annotation.string("quote")?.to_string()),
             label: annotation.string("label")?.to_string(),
             created: Some(annotation.string("created")?.to_string()),
@@ -169,7 +173,14 @@ pub(super) fn from_value(value: &Value) -> Result<Incoming, ImportError> {
         });
     }
 
-    Incoming::new(labels, documents, annotations)
+    Ok(Parsed {
+        labels,
+        documents,
+        annotations,
+        // The app's own files counted code points before they said so.
+        stated_unit: Some(unit.unwrap_or_default()),
+        ..Parsed::default()
+    })
 }
 
 #[cfg(test)]
@@ -374,8 +385,8 @@ mod tests {
                 "version \"1\" is not supported".into(),
             ),
             (
-                edited(|v| v["offset_unit"] = "utf16".into()),
-                "offset_unit is “utf16”; this app reads “codepoint”".into(),
+                edited(|v| v["offset_unit"] = "furlongs".into()),
+                "offset_unit is “furlongs”; this app reads “codepoint”, “utf16” or “utf8”".into(),
             ),
             (
                 edited(|v| v["labels"] = json!({})),

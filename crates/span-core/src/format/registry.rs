@@ -11,7 +11,8 @@ use serde_json::Value;
 
 use super::file::{ExportError, ExportFile};
 use super::{brat, conll, doccano, json::json, native, w3c};
-use crate::model::import::{ImportError, Incoming};
+use crate::model::import::ImportError;
+use crate::model::parsed::{Parsed, Resolved, UnitSource};
 use crate::model::{megabytes, Workspace};
 
 /// One format: how the app names it, and its export and import.
@@ -118,7 +119,7 @@ pub const MAX_IMPORT_BYTES: usize = 64_000_000;
 #[derive(Clone, Debug)]
 pub struct Read {
     pub format: &'static Format,
-    pub incoming: Incoming,
+    pub parsed: Parsed,
 }
 
 /// Whether a file of `size` bytes may be read for import at all: checked
@@ -146,13 +147,13 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Read, String> {
         )
     })?;
     read(contents)
-        .map(|(format, incoming)| Read { format, incoming })
+        .map(|(format, parsed)| Read { format, parsed })
         .map_err(|e| e.to_string())
 }
 
 /// The format of `contents` and what it holds. The file is parsed as JSON
 /// once, both to tell the formats apart and to read it.
-pub fn read(contents: &str) -> Result<(&'static Format, Incoming), ImportError> {
+pub fn read(contents: &str) -> Result<(&'static Format, Parsed), ImportError> {
     // Some Windows tools start UTF-8 files with a byte-order mark, which no
     // format counts as content.
     let contents = contents.strip_prefix('\u{feff}').unwrap_or(contents);
@@ -207,6 +208,23 @@ pub fn read_as(format: &Format) -> String {
     format!("Read as {}.", format.name)
 }
 
+/// What the import's preview says of how a file was read, beyond its
+/// format: the unit of its offsets (where it matters) and what may be wrong
+/// with it, what the file holds that is not imported, and remarks.
+pub fn how_read(parsed: &Parsed, resolved: &Resolved) -> Vec<String> {
+    let mut said = Vec::new();
+    if resolved.source != UnitSource::Irrelevant {
+        said.push(resolved.unit_sentence());
+        said.extend(resolved.warnings.iter().cloned());
+    }
+    if !parsed.dropped.is_empty() {
+        let dropped: Vec<String> = parsed.dropped.iter().map(ToString::to_string).collect();
+        said.push(format!("Not imported: {}.", dropped.join(", ")));
+    }
+    said.extend(parsed.remarks.iter().cloned());
+    said
+}
+
 /// What the import's preview says of a file it read but cannot import.
 pub fn cannot_import(error: &ImportError) -> String {
     format!("This cannot be imported: {error}. Nothing will change.")
@@ -231,8 +249,9 @@ pub(super) mod tests {
         contents: &str,
         mode: Mode,
     ) -> Result<Preview, String> {
-        let (_, incoming) = read(contents).map_err(|e| e.to_string())?;
-        plan_and_apply(ws, incoming, mode)
+        let (_, parsed) = read(contents).map_err(|e| e.to_string())?;
+        let resolved = parsed.resolve(ws, None).map_err(|e| e.to_string())?;
+        plan_and_apply(ws, resolved.incoming, mode)
     }
 
     /// Plans importing `incoming` into `ws` (new ids `new-1`, `new-2`…,
@@ -240,7 +259,7 @@ pub(super) mod tests {
     /// whichever step refused it.
     pub(in crate::format) fn plan_and_apply(
         ws: &mut Workspace,
-        incoming: Incoming,
+        incoming: crate::model::import::Incoming,
         mode: Mode,
     ) -> Result<Preview, String> {
         let mut n = 0;

@@ -85,7 +85,8 @@ use super::json::{json, placed, Fields};
 use super::OFFSET_UNIT;
 use super::{ExportError, ExportFile};
 use crate::format::stored::text_hash;
-use crate::model::import::{ImportError, Incoming, IncomingAnnotation, IncomingDocument};
+use crate::model::import::{ImportError, IncomingDocument};
+use crate::model::parsed::{Anchor, Parsed, ParsedAnnotation};
 use crate::model::{text::CharIndex, Annotation, Document, SpanIndex, Workspace};
 
 pub const FILE_NAME: &str = "annotations.jsonld";
@@ -275,16 +276,17 @@ fn web_annotation<'a>(
 
 /// Reads Web Annotation JSON (see the module's documentation), refusing it
 /// whole, with the place and the reason, at the first thing wrong.
-pub fn parse(contents: &str) -> Result<Incoming, ImportError> {
+pub fn parse(contents: &str) -> Result<Parsed, ImportError> {
     from_value(&json(contents)?)
 }
 
-pub(super) fn from_value(value: &Value) -> Result<Incoming, ImportError> {
+pub(super) fn from_value(value: &Value) -> Result<Parsed, ImportError> {
+    let mut stated_unit = None;
     let items = match value {
         Value::Array(items) => placed(items, ""),
         _ => {
             let file = Fields::of(value, "")?;
-            file.optional_unit()?;
+            stated_unit = file.optional_unit()?;
             let page = match file.value("first") {
                 Some(Value::String(link)) => {
                     return Err(file.error(
@@ -346,11 +348,10 @@ pub(super) fn from_value(value: &Value) -> Result<Incoming, ImportError> {
             documents.len() - 1
         });
         let (start, end, quote) = span(&target)?;
-        annotations.push(IncomingAnnotation {
+        annotations.push(ParsedAnnotation {
             document,
             id,
-            start,
-            end,
+            anchor: Anchor::Offsets { start, end },
             quote: quote.map(str::to_string),
             label: label.to_string(),
             created: annotation.optional_string("created")?.map(str::to_string),
@@ -362,7 +363,12 @@ pub(super) fn from_value(value: &Value) -> Result<Incoming, ImportError> {
             },
         });
     }
-    Incoming::new(Vec::new(), documents, annotations)
+    Ok(Parsed {
+        documents,
+        annotations,
+        stated_unit,
+        ..Parsed::default()
+    })
 }
 
 /// The label (the value of the one `tagging` body) and the note (of a
@@ -687,9 +693,10 @@ mod tests {
     #[test]
     fn the_export_merged_into_its_own_state_changes_nothing() {
         let ws = samples::workspace();
-        let (format, incoming) =
+        let (format, parsed) =
             registry::read(&export(&ws, &samples::all(&ws)).unwrap().into_text()).unwrap();
         assert_eq!(format.id, "w3c");
+        let incoming = parsed.resolve(&ws, None).unwrap().incoming;
         let mut no_id = || panic!("every id is in the file");
         let plan = plan(&ws, incoming, Mode::Merge, &mut no_id, NOW).unwrap();
         assert_eq!(plan.action, Action::default());
@@ -945,8 +952,8 @@ mod tests {
                 "first.next links to another page, which is not in the file".into(),
             ),
             (
-                edited(&|v| v["offset_unit"] = "utf16".into()),
-                "offset_unit is “utf16”; this app reads “codepoint”".into(),
+                edited(&|v| v["offset_unit"] = "furlongs".into()),
+                "offset_unit is “furlongs”; this app reads “codepoint”, “utf16” or “utf8”".into(),
             ),
             (
                 json!([items(&exported(&[TRICKY]))[0], 5]).to_string(),

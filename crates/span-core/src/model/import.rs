@@ -71,7 +71,7 @@ pub struct IncomingDocument {
 
 impl IncomingDocument {
     /// What messages call it.
-    fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         self.title
             .as_deref()
             .or(self.id.as_deref())
@@ -222,6 +222,18 @@ impl Incoming {
             documents,
             annotations,
         })
+    }
+
+    pub fn labels(&self) -> &[IncomingLabel] {
+        &self.labels
+    }
+
+    pub fn documents(&self) -> &[IncomingDocument] {
+        &self.documents
+    }
+
+    pub fn annotations(&self) -> &[IncomingAnnotation] {
+        &self.annotations
     }
 }
 
