@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::browser::download::download;
 use crate::state::{Notice, View};
 use span_core::format::{Format, FORMATS};
+use span_core::model::offset_unit::OffsetUnit;
 
 #[component]
 pub fn ExportMenu() -> impl IntoView {
@@ -18,7 +19,7 @@ pub fn ExportMenu() -> impl IntoView {
             } else {
                 (0..w.document_count()).collect()
             };
-            (format.export)(w, &documents)
+            (format.export)(w, &documents, OffsetUnit::CodePoint)
         });
         let notice = match made {
             Ok(file) => match download(file.name, file.media_type, &file.bytes) {

@@ -15,6 +15,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use span_core::format::{registry, ExportFile};
+use span_core::model::offset_unit::OffsetUnit;
 
 use load::{Loaded, Refused};
 
@@ -115,7 +116,7 @@ fn convert(
                 Refused::Other(format!("no document has the id or file name “{wanted}”"))
             })?],
     };
-    let exported: ExportFile = (format.export)(&workspace, &documents)
+    let exported: ExportFile = (format.export)(&workspace, &documents, OffsetUnit::CodePoint)
         .map_err(|e| Refused::Other(format!("Nothing was exported: {e}.")))?;
     let written = match output {
         Some(path) => std::fs::write(path, &exported.bytes),

@@ -8,6 +8,7 @@ use std::process::{Command, Output};
 
 use span_core::format::registry::{self, FORMATS};
 use span_core::model::import::{plan, Mode};
+use span_core::model::offset_unit::OffsetUnit;
 use span_core::model::{default_labels, seed_documents, Workspace};
 
 /// Text where UTF-8 bytes, UTF-16 units and code points all differ: a
@@ -83,14 +84,16 @@ fn convert_writes_what_the_core_exports_for_every_format_and_scope() {
     let dir = Scratch::new("convert");
     // A native file carries every id and stamp, so nothing is made up.
     let source = imported(DOCCANO);
-    let native = (registry::NATIVE.export)(&source, &[0, 1]).expect("exports");
+    let native =
+        (registry::NATIVE.export)(&source, &[0, 1], OffsetUnit::CodePoint).expect("exports");
     let input = dir.write("in.json", &native.bytes);
     let workspace = imported(std::str::from_utf8(&native.bytes).unwrap());
     for format in FORMATS {
         let out = dir.0.join(format!("out.{}", format.id));
         let output = run(&[&"convert", &input, &"--to", &format.id, &"-o", &out]);
         assert!(output.status.success(), "{}: {output:?}", format.id);
-        let expected = (format.export)(&workspace, &[0, 1]).expect("exports");
+        let expected =
+            (format.export)(&workspace, &[0, 1], OffsetUnit::CodePoint).expect("exports");
         assert_eq!(
             std::fs::read(&out).unwrap(),
             expected.bytes,
@@ -105,7 +108,7 @@ fn convert_writes_what_the_core_exports_for_every_format_and_scope() {
         );
     }
     let output = run(&[&"convert", &input, &"--to", &"conll", &"--document", &"d2"]);
-    let expected = (registry::CONLL.export)(&workspace, &[1]).unwrap();
+    let expected = (registry::CONLL.export)(&workspace, &[1], OffsetUnit::CodePoint).unwrap();
     assert_eq!(
         output.stdout, expected.bytes,
         "only the named document, to stdout"

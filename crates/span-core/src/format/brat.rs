@@ -61,6 +61,7 @@ use rawzip::DataDescriptorOutput;
 
 use super::split_fields::{fitted_names, is_python_line_break, is_python_space};
 use super::{ExportError, ExportFile, LeftSpan};
+use crate::model::offset_unit::OffsetUnit;
 use crate::model::{Annotation, Label, Numbering, SpanIndex, Workspace};
 
 pub const FILE_NAME: &str = "annotations.brat.zip";
@@ -81,7 +82,13 @@ const LEFT_OUT: &str = "spans of only white space, which brat cannot show";
 
 /// The brat collection of the documents at `documents` (positions in
 /// `workspace`; positions past the end are skipped), zipped.
-pub fn export(workspace: &Workspace, documents: &[usize]) -> Result<ExportFile, ExportError> {
+/// Offsets count code points whatever `_unit` asks: brat's own reader is
+/// Python, and Python strings count code points.
+pub fn export(
+    workspace: &Workspace,
+    documents: &[usize],
+    _unit: OffsetUnit,
+) -> Result<ExportFile, ExportError> {
     let (files, left_out) = collection(workspace, documents);
     let file = ExportFile {
         name: FILE_NAME,
@@ -506,7 +513,7 @@ mod tests {
         let document = crate::model::Document::added("d".into(), long, "text".into(), "");
         ws.apply(&ws.plan_add_documents(vec![document]).unwrap())
             .unwrap();
-        assert!(export(&ws, &[0]).is_ok());
+        assert!(export(&ws, &[0], OffsetUnit::CodePoint).is_ok());
     }
 
     #[test]
@@ -538,10 +545,10 @@ mod tests {
     #[test]
     fn the_zip_holds_the_collection() {
         let ws = samples::workspace();
-        let export = export(&ws, &samples::all(&ws)).unwrap();
+        let export = export(&ws, &samples::all(&ws), OffsetUnit::CodePoint).unwrap();
         assert_eq!(export.left_out_spans(), 1);
         assert!(export.bytes.starts_with(b"PK\x03\x04"));
-        let again = super::export(&ws, &samples::all(&ws)).unwrap();
+        let again = super::export(&ws, &samples::all(&ws), OffsetUnit::CodePoint).unwrap();
         assert_eq!(export, again, "the same bytes every time");
         let conf = annotation_conf(ws.labels(), brat_type);
         assert!(conf.contains("[entities]\nPerson\n"));

@@ -44,6 +44,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::split_fields::{fitted_names, is_python_space};
 use super::{ExportError, ExportFile, LeftSpan};
+use crate::model::offset_unit::OffsetUnit;
 use crate::model::{Annotation, SpanIndex, Workspace};
 
 pub const FILE_NAME: &str = "annotations.conll";
@@ -64,7 +65,12 @@ struct Token<'a> {
 
 /// The tagged tokens of the documents at `documents` (positions in
 /// `workspace`; positions past the end are skipped).
-pub fn export(workspace: &Workspace, documents: &[usize]) -> Result<ExportFile, ExportError> {
+/// A CoNLL file has no offsets, so `_unit` changes nothing.
+pub fn export(
+    workspace: &Workspace,
+    documents: &[usize],
+    _unit: OffsetUnit,
+) -> Result<ExportFile, ExportError> {
     let (text, left_out) = tagged_tokens(workspace, documents);
     Ok(ExportFile::text(FILE_NAME, MEDIA_TYPE, text).leaving_out(left_out, LEFT_OUT))
 }

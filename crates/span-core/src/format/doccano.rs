@@ -42,9 +42,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::json::{kind, offset_at, string_at, Fields};
-use super::OFFSET_UNIT;
 use super::{ExportError, ExportFile};
 use crate::model::import::{ImportError, IncomingDocument};
+use crate::model::offset_unit::{OffsetUnit, UnitIndex};
 use crate::model::parsed::{Anchor, Parsed, ParsedAnnotation};
 use crate::model::{SpanIndex, Workspace};
 
@@ -62,32 +62,40 @@ struct Line<'a> {
 /// One JSON line for each document at `documents` (positions in
 /// `workspace`; positions past the end are skipped), each line ending in a
 /// newline.
-pub fn export(workspace: &Workspace, documents: &[usize]) -> Result<ExportFile, ExportError> {
+pub fn export(
+    workspace: &Workspace,
+    documents: &[usize],
+    unit: OffsetUnit,
+) -> Result<ExportFile, ExportError> {
     Ok(ExportFile::text(
         FILE_NAME,
         MEDIA_TYPE,
-        jsonl(workspace, documents),
+        jsonl(workspace, documents, unit),
     ))
 }
 
-fn jsonl(workspace: &Workspace, documents: &[usize]) -> String {
+fn jsonl(workspace: &Workspace, documents: &[usize], unit: OffsetUnit) -> String {
     let mut jsonl = String::new();
     for &doc in documents {
         let Some(document) = workspace.document(doc) else {
             continue;
         };
+        let index = UnitIndex::new(&document.text, unit);
         let mut label: Vec<(usize, usize, &str)> = workspace
             .annotations(doc)
             .into_iter()
             .flat_map(SpanIndex::iter)
-            .map(|a| (a.start, a.end, a.label.as_str()))
+            .map(|a| {
+                let (start, end) = index.span(a.start, a.end);
+                (start, end, a.label.as_str())
+            })
             .collect();
         label.sort_by_key(|&(start, end, _)| (start, end));
         let line = Line {
             text: &document.text,
             label,
             document_id: &document.id,
-            offset_unit: OFFSET_UNIT,
+            offset_unit: unit.id(),
         };
         let json = serde_json::to_string(&line).expect("plain data always serialises");
         for c in json.chars() {
@@ -229,7 +237,9 @@ mod tests {
     #[test]
     fn one_line_per_document_whose_spans_slice_the_text_in_code_points() {
         let ws = samples::workspace();
-        let jsonl = export(&ws, &samples::all(&ws)).unwrap().into_text();
+        let jsonl = export(&ws, &samples::all(&ws), OffsetUnit::CodePoint)
+            .unwrap()
+            .into_text();
         assert!(jsonl.ends_with('\n'));
         let lines: Vec<&str> = jsonl.split('\n').filter(|l| !l.is_empty()).collect();
         assert_eq!(lines.len(), 4);
@@ -268,7 +278,9 @@ mod tests {
     #[test]
     fn the_flag_counts_two_code_points_and_the_family_five() {
         let ws = samples::workspace();
-        let jsonl = export(&ws, &[TRICKY]).unwrap().into_text();
+        let jsonl = export(&ws, &[TRICKY], OffsetUnit::CodePoint)
+            .unwrap()
+            .into_text();
         let value: Value = serde_json::from_str(jsonl.trim_end()).unwrap();
         let label = value["label"].as_array().unwrap();
         assert_eq!(label[0], serde_json::json!([5, 7, "Location"]));
@@ -288,7 +300,9 @@ mod tests {
     #[test]
     fn python_line_breaks_are_escaped() {
         let ws = samples::workspace();
-        let jsonl = export(&ws, &[TRICKY]).unwrap().into_text();
+        let jsonl = export(&ws, &[TRICKY], OffsetUnit::CodePoint)
+            .unwrap()
+            .into_text();
         assert!(!jsonl.contains('\u{2028}'));
         assert!(jsonl.contains("line\\u2028separator"));
         let value: Value = serde_json::from_str(jsonl.trim_end()).unwrap();
@@ -298,8 +312,20 @@ mod tests {
     #[test]
     fn only_existing_documents_are_written() {
         let ws = samples::workspace();
-        assert_eq!(export(&ws, &[9]).unwrap().into_text(), "");
-        assert_eq!(export(&ws, &[2, 9]).unwrap().into_text().lines().count(), 1);
+        assert_eq!(
+            export(&ws, &[9], OffsetUnit::CodePoint)
+                .unwrap()
+                .into_text(),
+            ""
+        );
+        assert_eq!(
+            export(&ws, &[2, 9], OffsetUnit::CodePoint)
+                .unwrap()
+                .into_text()
+                .lines()
+                .count(),
+            1
+        );
     }
 
     /// Every span of `ws` as (document, start, end, label), sorted.
@@ -316,7 +342,11 @@ mod tests {
     fn edited_lines(edit: impl Fn(&mut Value)) -> String {
         let ws = samples::workspace();
         let mut jsonl = String::new();
-        for line in export(&ws, &samples::all(&ws)).unwrap().into_text().lines() {
+        for line in export(&ws, &samples::all(&ws), OffsetUnit::CodePoint)
+            .unwrap()
+            .into_text()
+            .lines()
+        {
             let mut value: Value = serde_json::from_str(line).unwrap();
             edit(&mut value);
             jsonl.push_str(&format!("{value}\n"));
@@ -327,7 +357,7 @@ mod tests {
     #[test]
     fn the_export_reproduces_every_span_and_label_in_the_same_documents() {
         let original = samples::workspace();
-        let file = export(&original, &samples::all(&original))
+        let file = export(&original, &samples::all(&original), OffsetUnit::CodePoint)
             .unwrap()
             .into_text();
         let mut ws = unannotated();
@@ -349,7 +379,9 @@ mod tests {
     #[test]
     fn documents_not_here_are_added_with_their_text_unaltered() {
         let original = samples::workspace();
-        let file = export(&original, &[TRICKY]).unwrap().into_text();
+        let file = export(&original, &[TRICKY], OffsetUnit::CodePoint)
+            .unwrap()
+            .into_text();
         let count = original.annotations(TRICKY).unwrap().len();
         let mut ws = Workspace::new(seed_documents(), default_labels());
         let preview = import(&mut ws, &file, Mode::Merge).unwrap();
@@ -418,7 +450,9 @@ mod tests {
     fn a_malformed_file_is_refused_with_its_place_and_reason_and_changes_nothing() {
         let ws = samples::workspace();
         let article = ws.document(0).unwrap();
-        let file = export(&ws, &samples::all(&ws)).unwrap().into_text();
+        let file = export(&ws, &samples::all(&ws), OffsetUnit::CodePoint)
+            .unwrap()
+            .into_text();
         let line = |number: usize, contents: &str| {
             let mut lines: Vec<&str> = file.lines().collect();
             lines[number - 1] = contents;

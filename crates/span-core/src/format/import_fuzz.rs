@@ -30,6 +30,7 @@ use super::native::NativeExport;
 use super::registry::{read, tests::NOW};
 use super::{brat, conll, doccano, samples, w3c};
 use crate::model::import::{plan, Mode};
+use crate::model::offset_unit::OffsetUnit;
 use crate::model::{is_blank, repair_document, repair_labels, SpanIndex, Workspace};
 
 /// Cases in all when `IMPORT_FUZZ_CASES` does not say.
@@ -83,10 +84,18 @@ fn base() -> &'static Base {
                 NativeExport::of_documents(&workspace, &tricky).to_json(),
             ],
             others: [
-                w3c::export(&workspace, &all).unwrap().into_text(),
-                w3c::export(&workspace, &tricky).unwrap().into_text(),
-                doccano::export(&workspace, &all).unwrap().into_text(),
-                doccano::export(&workspace, &tricky).unwrap().into_text(),
+                w3c::export(&workspace, &all, OffsetUnit::CodePoint)
+                    .unwrap()
+                    .into_text(),
+                w3c::export(&workspace, &tricky, OffsetUnit::CodePoint)
+                    .unwrap()
+                    .into_text(),
+                doccano::export(&workspace, &all, OffsetUnit::CodePoint)
+                    .unwrap()
+                    .into_text(),
+                doccano::export(&workspace, &tricky, OffsetUnit::CodePoint)
+                    .unwrap()
+                    .into_text(),
             ],
             workspace,
         }
@@ -174,15 +183,21 @@ fn stored_as_is(workspace: &Workspace) -> Result<(), TestCaseError> {
 fn other_exports(workspace: &Workspace) -> Result<(), TestCaseError> {
     let all: Vec<usize> = (0..workspace.document_count()).collect();
     for file in [
-        w3c::export(workspace, &all).unwrap().into_text(),
-        doccano::export(workspace, &all).unwrap().into_text(),
+        w3c::export(workspace, &all, OffsetUnit::CodePoint)
+            .unwrap()
+            .into_text(),
+        doccano::export(workspace, &all, OffsetUnit::CodePoint)
+            .unwrap()
+            .into_text(),
     ] {
         let read_back = read(&file).map(drop);
         prop_assert!(read_back.is_ok(), "{:?}", read_back);
     }
-    let conll = conll::export(workspace, &all).unwrap().into_text();
+    let conll = conll::export(workspace, &all, OffsetUnit::CodePoint)
+        .unwrap()
+        .into_text();
     prop_assert_eq!(conll.matches(conll::DOCUMENT_START).count(), all.len());
-    let zipped = brat::export(workspace, &all).map(drop);
+    let zipped = brat::export(workspace, &all, OffsetUnit::CodePoint).map(drop);
     prop_assert!(zipped.is_ok(), "{:?}", zipped);
     Ok(())
 }

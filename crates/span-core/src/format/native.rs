@@ -23,6 +23,7 @@ use super::json::{json, Fields};
 use super::OFFSET_UNIT;
 use super::{ExportError, ExportFile};
 use crate::model::import::{ImportError, Incoming, IncomingDocument, IncomingLabel};
+use crate::model::offset_unit::{OffsetUnit, UnitIndex};
 use crate::model::parsed::{Anchor, Parsed, ParsedAnnotation};
 use crate::model::{written_hotkey, Annotation, Document, Label, SpanIndex, Workspace};
 
@@ -89,12 +90,27 @@ pub fn parse(contents: &str) -> Result<Incoming, ImportError> {
 
 /// The documents at `documents` (positions in `workspace`; positions past
 /// the end are skipped) with their annotations, and every label.
-pub fn export(workspace: &Workspace, documents: &[usize]) -> Result<ExportFile, ExportError> {
-    Ok(ExportFile::text(
-        FILE_NAME,
-        MEDIA_TYPE,
-        NativeExport::of_documents(workspace, documents).to_json(),
-    ))
+/// Offsets count `unit`, which the file states.
+pub fn export(
+    workspace: &Workspace,
+    documents: &[usize],
+    unit: OffsetUnit,
+) -> Result<ExportFile, ExportError> {
+    let mut file = NativeExport::of_documents(workspace, documents);
+    if unit != OffsetUnit::CodePoint {
+        let indexes: HashMap<&str, UnitIndex> = file
+            .documents
+            .iter()
+            .map(|d| (d.id.as_str(), UnitIndex::new(&d.text, unit)))
+            .collect();
+        for annotation in &mut file.annotations {
+            if let Some(index) = indexes.get(annotation.document_id.as_str()) {
+                (annotation.start, annotation.end) = index.span(annotation.start, annotation.end);
+            }
+        }
+        file.offset_unit = unit.id().to_string();
+    }
+    Ok(ExportFile::text(FILE_NAME, MEDIA_TYPE, file.to_json()))
 }
 
 /// [`parse`] for a file already read as JSON.

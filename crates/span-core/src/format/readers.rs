@@ -15,6 +15,7 @@ use super::native::NativeExport;
 use super::registry::{self, Format};
 use super::samples::{self, TRICKY};
 use super::{brat, conll};
+use crate::model::offset_unit::OffsetUnit;
 use crate::model::Workspace;
 
 /// A fresh folder under the system's temporary folder, removed when dropped.
@@ -92,11 +93,11 @@ fn check_text_export(script: &str, extension: &str, format: &Format, spoil: (&st
     let dir = Scratch::new(extension);
     let native = dir.native(&ws);
     for (name, documents) in [("all", samples::all(&ws)), ("one", vec![TRICKY])] {
-        let export = (format.export)(&ws, &documents).expect("a file");
+        let export = (format.export)(&ws, &documents, OffsetUnit::CodePoint).expect("a file");
         let file = dir.write(&format!("{name}.{extension}"), export.bytes);
         passes(script, &[&file, &native]);
     }
-    let export = (format.export)(&ws, &[TRICKY]).expect("a file");
+    let export = (format.export)(&ws, &[TRICKY], OffsetUnit::CodePoint).expect("a file");
     let spoiled = export.into_text().replacen(spoil.0, spoil.1, 1);
     let file = dir.write(&format!("spoiled.{extension}"), spoiled);
     fails(script, &[&file, &native]);
@@ -128,7 +129,7 @@ fn check_brat_reads_the_brat_export() {
     let dir = Scratch::new("brat");
     let native = dir.native(&ws);
     for (name, documents) in [("all.zip", samples::all(&ws)), ("one.zip", vec![TRICKY])] {
-        let export = brat::export(&ws, &documents).expect("a zip");
+        let export = brat::export(&ws, &documents, OffsetUnit::CodePoint).expect("a zip");
         let zip = dir.write(name, &export.bytes);
         passes(
             "check_brat.py",
@@ -157,7 +158,7 @@ fn check_conll_reads_the_conll_export() {
         ("all.conll", samples::all(&ws)),
         ("one.conll", vec![TRICKY]),
     ] {
-        let export = conll::export(&ws, &documents).expect("a file");
+        let export = conll::export(&ws, &documents, OffsetUnit::CodePoint).expect("a file");
         let file = dir.write(name, &export.bytes);
         let positions: Vec<String> = documents.iter().map(usize::to_string).collect();
         let left_out = export.left_out_spans().to_string();
@@ -166,7 +167,7 @@ fn check_conll_reads_the_conll_export() {
             &[&file, &native, &positions.join(","), &left_out],
         );
     }
-    let export = conll::export(&ws, &[TRICKY]).expect("a file");
+    let export = conll::export(&ws, &[TRICKY], OffsetUnit::CodePoint).expect("a file");
     let left_out = export.left_out_spans().to_string();
     let spoiled = export.into_text().replacen("I-Event", "I-Location", 1);
     let file = dir.write("spoiled.conll", spoiled);

@@ -2,7 +2,7 @@
 //! import's detection and the command-line tool all go through it.
 //!
 //! Each format is a module with the same shape: `export(workspace,
-//! documents)` makes an [`ExportFile`], and, where the app reads it,
+//! documents, unit)` makes an [`ExportFile`], and, where the app reads it,
 //! `parse(contents)` makes an [`Incoming`]. A file to import is told apart by
 //! its contents rather than its name (a download is easily renamed). This
 //! module is not responsible for what any format means.
@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::file::{ExportError, ExportFile};
 use super::{brat, conll, doccano, json::json, native, w3c};
 use crate::model::import::ImportError;
+use crate::model::offset_unit::OffsetUnit;
 use crate::model::parsed::{Parsed, Resolved, UnitSource};
 use crate::model::{megabytes, Workspace};
 
@@ -35,10 +36,15 @@ pub struct Format {
     /// Whether the app imports this format (its module's `parse`), told
     /// apart from the others by [`read`].
     pub reads: bool,
+    /// Whether its export writes offsets in the unit chosen (code points or
+    /// UTF-16, `export-offset-unit`), rather than always in one unit.
+    pub unit_choice: bool,
 }
 
 /// A format's export: the documents at the given positions of a workspace.
-pub type Export = fn(&Workspace, &[usize]) -> Result<ExportFile, ExportError>;
+/// Offsets are written in the unit given, where the format has offsets
+/// that other tools may count otherwise ([`Format::unit_choice`]).
+pub type Export = fn(&Workspace, &[usize], OffsetUnit) -> Result<ExportFile, ExportError>;
 
 pub const NATIVE: Format = Format {
     id: "json",
@@ -48,6 +54,7 @@ pub const NATIVE: Format = Format {
     file_name: native::FILE_NAME,
     export: native::export,
     reads: true,
+    unit_choice: true,
 };
 
 pub const W3C: Format = Format {
@@ -58,6 +65,7 @@ pub const W3C: Format = Format {
     file_name: w3c::FILE_NAME,
     export: w3c::export,
     reads: true,
+    unit_choice: true,
 };
 
 pub const DOCCANO: Format = Format {
@@ -68,6 +76,7 @@ pub const DOCCANO: Format = Format {
     file_name: doccano::FILE_NAME,
     export: doccano::export,
     reads: true,
+    unit_choice: true,
 };
 
 pub const BRAT: Format = Format {
@@ -78,6 +87,7 @@ pub const BRAT: Format = Format {
     file_name: brat::FILE_NAME,
     export: brat::export,
     reads: false,
+    unit_choice: false,
 };
 
 pub const CONLL: Format = Format {
@@ -88,6 +98,7 @@ pub const CONLL: Format = Format {
     file_name: conll::FILE_NAME,
     export: conll::export,
     reads: false,
+    unit_choice: false,
 };
 
 /// Every format, in the order the export menu shows them.
@@ -313,7 +324,7 @@ pub(super) mod tests {
         assert!(by_id("xml").is_none());
         let ws = samples::workspace();
         for format in FORMATS {
-            let file = (format.export)(&ws, &samples::all(&ws)).unwrap();
+            let file = (format.export)(&ws, &samples::all(&ws), OffsetUnit::CodePoint).unwrap();
             assert_eq!(file.name, format.file_name);
         }
     }
@@ -322,7 +333,9 @@ pub(super) mod tests {
     fn each_export_is_told_apart_by_its_contents() {
         let ws = samples::workspace();
         let all = samples::all(&ws);
-        let w3c = w3c::export(&ws, &all).unwrap().into_text();
+        let w3c = w3c::export(&ws, &all, OffsetUnit::CodePoint)
+            .unwrap()
+            .into_text();
         let items: Value = serde_json::from_str(&w3c).unwrap();
         let items = &items["first"]["items"];
         let no_annotations = Workspace::new(crate::model::seed_documents(), Vec::new());
@@ -334,17 +347,31 @@ pub(super) mod tests {
             ),
             (w3c.clone(), "w3c"),
             (
-                w3c::export(&ws, &[samples::TRICKY]).unwrap().into_text(),
+                w3c::export(&ws, &[samples::TRICKY], OffsetUnit::CodePoint)
+                    .unwrap()
+                    .into_text(),
                 "w3c",
             ),
             (
-                w3c::export(&no_annotations, &[0]).unwrap().into_text(),
+                w3c::export(&no_annotations, &[0], OffsetUnit::CodePoint)
+                    .unwrap()
+                    .into_text(),
                 "w3c",
             ),
             (items.to_string(), "w3c"),
             (items[0].to_string(), "w3c"),
-            (doccano::export(&ws, &all).unwrap().into_text(), "doccano"),
-            (doccano::export(&ws, &[0]).unwrap().into_text(), "doccano"),
+            (
+                doccano::export(&ws, &all, OffsetUnit::CodePoint)
+                    .unwrap()
+                    .into_text(),
+                "doccano",
+            ),
+            (
+                doccano::export(&ws, &[0], OffsetUnit::CodePoint)
+                    .unwrap()
+                    .into_text(),
+                "doccano",
+            ),
         ] {
             assert_eq!(format_of(&contents), Ok(format), "{contents:.60}");
         }

@@ -82,10 +82,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::json::{json, placed, Fields};
-use super::OFFSET_UNIT;
 use super::{ExportError, ExportFile};
 use crate::format::stored::text_hash;
 use crate::model::import::{ImportError, IncomingDocument};
+use crate::model::offset_unit::{OffsetUnit, UnitIndex};
 use crate::model::parsed::{Anchor, Parsed, ParsedAnnotation};
 use crate::model::{text::CharIndex, Annotation, Document, SpanIndex, Workspace};
 
@@ -175,15 +175,19 @@ enum Selector<'a> {
 /// The collection of every annotation of the documents at `documents`
 /// (positions in `workspace`; positions past the end are skipped), as
 /// pretty-printed JSON-LD ending in a newline.
-pub fn export(workspace: &Workspace, documents: &[usize]) -> Result<ExportFile, ExportError> {
+pub fn export(
+    workspace: &Workspace,
+    documents: &[usize],
+    unit: OffsetUnit,
+) -> Result<ExportFile, ExportError> {
     Ok(ExportFile::text(
         FILE_NAME,
         MEDIA_TYPE,
-        collection(workspace, documents),
+        collection(workspace, documents, unit),
     ))
 }
 
-fn collection(workspace: &Workspace, documents: &[usize]) -> String {
+fn collection(workspace: &Workspace, documents: &[usize], unit: OffsetUnit) -> String {
     let exported: Vec<(usize, &Document)> = documents
         .iter()
         .filter_map(|&doc| workspace.document(doc).map(|d| (doc, d)))
@@ -194,13 +198,20 @@ fn collection(workspace: &Workspace, documents: &[usize]) -> String {
     let mut items = Vec::new();
     for &(doc, document) in &exported {
         let chars = CharIndex::new(&document.text);
+        let index = UnitIndex::new(&document.text, unit);
         let source = document_iri(&document.id);
         for annotation in workspace
             .annotations(doc)
             .into_iter()
             .flat_map(SpanIndex::iter)
         {
-            items.push(web_annotation(annotation, &document.text, &chars, &source));
+            let place = Place {
+                text: &document.text,
+                chars: &chars,
+                index: &index,
+                source: &source,
+            };
+            items.push(web_annotation(annotation, &place));
         }
     }
 
@@ -210,7 +221,7 @@ fn collection(workspace: &Workspace, documents: &[usize]) -> String {
             [(_, only)] => format!("Span annotations of “{}”", only.title),
             all => format!("Span annotations of {} documents", all.len()),
         },
-        offset_unit: OFFSET_UNIT,
+        offset_unit: unit.id(),
         total: items.len(),
         documents: exported
             .iter()
@@ -234,12 +245,23 @@ fn collection(workspace: &Workspace, documents: &[usize]) -> String {
     json
 }
 
-fn web_annotation<'a>(
-    annotation: &'a Annotation,
-    text: &'a str,
-    chars: &CharIndex,
-    source: &str,
-) -> WebAnnotation<'a> {
+/// Where the annotations of one document are exported: its text, indexed in
+/// code points and in the export's unit, and its IRI.
+#[derive(Clone, Copy)]
+struct Place<'t, 'p> {
+    text: &'t str,
+    chars: &'p CharIndex,
+    index: &'p UnitIndex,
+    source: &'p str,
+}
+
+fn web_annotation<'a>(annotation: &'a Annotation, place: &Place<'a, '_>) -> WebAnnotation<'a> {
+    let Place {
+        text,
+        chars,
+        index,
+        source,
+    } = *place;
     let (start, end) = (annotation.start, annotation.end);
     let before = start.saturating_sub(CONTEXT_CHARS);
     let after = (end + CONTEXT_CHARS).min(chars.len());
@@ -268,7 +290,10 @@ fn web_annotation<'a>(
                     prefix: chars.slice(text, before, start).unwrap_or_default(),
                     suffix: chars.slice(text, end, after).unwrap_or_default(),
                 },
-                Selector::TextPositionSelector { start, end },
+                Selector::TextPositionSelector {
+                    start: index.from_code_points(start),
+                    end: index.from_code_points(end),
+                },
             ],
         },
     }
@@ -523,7 +548,12 @@ mod tests {
 
     fn exported(documents: &[usize]) -> Value {
         let ws = samples::workspace();
-        serde_json::from_str(&export(&ws, documents).unwrap().into_text()).expect("valid JSON")
+        serde_json::from_str(
+            &export(&ws, documents, OffsetUnit::CodePoint)
+                .unwrap()
+                .into_text(),
+        )
+        .expect("valid JSON")
     }
 
     fn items(collection: &Value) -> &Vec<Value> {
@@ -683,8 +713,12 @@ mod tests {
             .unwrap()
             .starts_with("Span annotations of “Powerbrokers Russia"));
         let empty = Workspace::new(crate::model::seed_documents(), vec![]);
-        let collection: Value =
-            serde_json::from_str(&export(&empty, &[0, 7]).unwrap().into_text()).unwrap();
+        let collection: Value = serde_json::from_str(
+            &export(&empty, &[0, 7], OffsetUnit::CodePoint)
+                .unwrap()
+                .into_text(),
+        )
+        .unwrap();
         assert_eq!(collection["total"], 0);
         assert!(collection.get("first").is_none(), "no page without items");
         assert_eq!(collection["documents"].as_array().unwrap().len(), 1);
@@ -693,8 +727,12 @@ mod tests {
     #[test]
     fn the_export_merged_into_its_own_state_changes_nothing() {
         let ws = samples::workspace();
-        let (format, parsed) =
-            registry::read(&export(&ws, &samples::all(&ws)).unwrap().into_text()).unwrap();
+        let (format, parsed) = registry::read(
+            &export(&ws, &samples::all(&ws), OffsetUnit::CodePoint)
+                .unwrap()
+                .into_text(),
+        )
+        .unwrap();
         assert_eq!(format.id, "w3c");
         let incoming = parsed.resolve(&ws, None).unwrap().incoming;
         let mut no_id = || panic!("every id is in the file");
@@ -710,7 +748,9 @@ mod tests {
     fn the_export_reproduces_every_span_label_note_and_id() {
         let original = samples::workspace();
         let all = samples::all(&original);
-        let file = export(&original, &all).unwrap().into_text();
+        let file = export(&original, &all, OffsetUnit::CodePoint)
+            .unwrap()
+            .into_text();
         let mut ws = unannotated();
         let preview = import(&mut ws, &file, Mode::Merge).unwrap();
         assert_eq!(
@@ -724,7 +764,9 @@ mod tests {
         };
         assert_eq!(names(&ws), names(&original));
         assert_eq!(
-            export(&ws, &all).unwrap().into_text(),
+            export(&ws, &all, OffsetUnit::CodePoint)
+                .unwrap()
+                .into_text(),
             file,
             "exported again, byte for byte"
         );
@@ -808,7 +850,9 @@ mod tests {
                 NOW
             )
         );
-        let again = export(&ws, &[TRICKY]).unwrap().into_text();
+        let again = export(&ws, &[TRICKY], OffsetUnit::CodePoint)
+            .unwrap()
+            .into_text();
         assert!(again.contains("urn:span-annotator:annotation:https%3A%2F%2Fexample.org"));
         for file in [foreign.to_string(), again] {
             let before = ws.all_annotations().cloned().collect::<Vec<_>>();

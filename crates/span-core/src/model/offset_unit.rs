@@ -161,6 +161,11 @@ impl UnitIndex {
             _ => self.starts[offset],
         }
     }
+
+    /// A code point span `start..end` in this unit.
+    pub fn span(&self, start: usize, end: usize) -> (usize, usize) {
+        (self.from_code_points(start), self.from_code_points(end))
+    }
 }
 
 #[cfg(test)]
