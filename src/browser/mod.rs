@@ -8,6 +8,7 @@ pub mod lifecycle;
 pub mod listeners;
 pub mod near_viewport;
 pub mod offline;
+pub mod preference;
 pub mod selection;
 pub mod stamp;
 pub mod storage;

@@ -1,17 +1,28 @@
 //! The export controls: one button for each format of the registry, each
-//! downloading every document or only the open one.
+//! downloading every document or only the open one, with offsets in code
+//! points or in UTF-16 code units (remembered in this browser) for the
+//! formats whose offsets JavaScript tools read.
 
 use leptos::prelude::*;
 
 use crate::browser::download::download;
+use crate::browser::preference;
 use crate::state::{Notice, View};
 use span_core::format::{Format, FORMATS};
 use span_core::model::offset_unit::OffsetUnit;
+
+/// The setting that keeps the unit chosen.
+const UNIT_SETTING: &str = "export-offset-unit";
 
 #[component]
 pub fn ExportMenu() -> impl IntoView {
     let view = expect_context::<View>();
     let only_open = RwSignal::new(false);
+    let unit = RwSignal::new(
+        preference::get(UNIT_SETTING)
+            .and_then(|id| OffsetUnit::from_id(&id))
+            .unwrap_or_default(),
+    );
     let export = move |format: &Format| {
         let made = view.store.with(|w| {
             let documents: Vec<usize> = if only_open.get_untracked() {
@@ -19,7 +30,7 @@ pub fn ExportMenu() -> impl IntoView {
             } else {
                 (0..w.document_count()).collect()
             };
-            (format.export)(w, &documents, OffsetUnit::CodePoint)
+            (format.export)(w, &documents, unit.get_untracked())
         });
         let notice = match made {
             Ok(file) => match download(file.name, file.media_type, &file.bytes) {
@@ -56,6 +67,24 @@ pub fn ExportMenu() -> impl IntoView {
             >
                 <option value="all" selected>"all documents"</option>
                 <option value="open">"the open document"</option>
+            </select>
+            <select
+                class="export-unit"
+                data-testid="export-offset-unit"
+                aria-label="Offsets in"
+                title="The unit of the offsets in the JSON, W3C, doccano, Label Studio and spaCy \
+                       exports: code points, as Python counts, or UTF-16 code units, as \
+                       JavaScript tools (Label Studio, doccano’s page, Recogito, Hypothesis) count"
+                prop:value=move || unit.get().id()
+                on:change=move |event| {
+                    if let Some(chosen) = OffsetUnit::from_id(&event_target_value(&event)) {
+                        unit.set(chosen);
+                        preference::set(UNIT_SETTING, chosen.id());
+                    }
+                }
+            >
+                <option value="codepoint">"offsets in code points"</option>
+                <option value="utf16">"offsets in UTF-16 units"</option>
             </select>
         </div>
     }

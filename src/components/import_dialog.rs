@@ -1,6 +1,8 @@
 //! Importing a file: choose it, see what it would do in merge or replace
-//! mode, then apply it as one step that Ctrl+Z takes back. A file with
-//! anything wrong in it is refused whole, with the place and the reason.
+//! mode, and in which unit its offsets count (with the first spans as that
+//! unit reads them, and a choice of unit), then apply it as one step that
+//! Ctrl+Z takes back. A file with anything wrong in it is refused whole,
+//! with the place and the reason.
 
 use leptos::{html, prelude::*, task::spawn_local};
 use web_sys::KeyboardEvent;
@@ -10,6 +12,8 @@ use crate::browser::stamp;
 use crate::state::{Notice, View};
 use span_core::format::registry::{self, Read};
 use span_core::model::import::{plan, ImportError, ImportPlan, Mode};
+use span_core::model::offset_unit::OffsetUnit;
+use span_core::model::parsed::{Resolved, UnitSource};
 
 /// A file read and understood, waiting for the person to confirm.
 #[derive(Clone)]
@@ -80,18 +84,33 @@ async fn read(file: &ChosenFile) -> Result<Pending, String> {
 fn ImportDialog(read: Pending, pending: RwSignal<Option<Pending>>) -> impl IntoView {
     let view = expect_context::<View>();
     let mode = RwSignal::new(Mode::Merge);
+    // The unit the person chose; until then, the file's own or a guess.
+    let chosen_unit = RwSignal::new(None::<OffsetUnit>);
     let Pending {
         file_name,
         read: Read { format, parsed },
     } = read;
     let now = stamp::now();
+    let unit_matters = view.store.with(|w| parsed.unit_matters(w));
+    let resolved: Memo<Result<Resolved, ImportError>> = Memo::new({
+        let parsed = parsed.clone();
+        move |_| {
+            let chosen = chosen_unit.get();
+            view.store.with(|w| parsed.resolve(w, chosen))
+        }
+    });
     let planned: Memo<Result<ImportPlan, ImportError>> = Memo::new(move |_| {
         let mode = mode.get();
-        view.store.with(|w| {
-            let resolved = parsed.resolve(w, None)?;
-            plan(w, resolved.incoming, mode, &mut stamp::new_id, &now)
-        })
+        let resolved = resolved.get()?;
+        view.store
+            .with(|w| plan(w, resolved.incoming, mode, &mut stamp::new_id, &now))
     });
+    let how_read = move || {
+        resolved.with(|r| match r {
+            Ok(resolved) => registry::how_read(&parsed, resolved),
+            Err(_) => Vec::new(),
+        })
+    };
     let close = move || pending.set(None);
     let name = file_name.clone();
     let confirm = move |_| {
@@ -133,7 +152,18 @@ fn ImportDialog(read: Pending, pending: RwSignal<Option<Pending>>) -> impl IntoV
                 }
             >
                 <h2 id="import-title">"Import “" {file_name} "”"</h2>
-                <p class="import-format">{registry::read_as(format)}</p>
+                <p class="import-format" data-testid="import-format">
+                    {registry::read_as(format)}
+                </p>
+                {unit_matters.then(|| view! { <UnitChoice resolved chosen_unit /> })}
+                <ul class="import-notes" data-testid="import-notes">
+                    {move || {
+                        how_read()
+                            .into_iter()
+                            .map(|sentence| view! { <li>{sentence}</li> })
+                            .collect_view()
+                    }}
+                </ul>
                 <fieldset>
                     <legend>"How"</legend>
                     <label>
@@ -185,6 +215,57 @@ fn ImportDialog(read: Pending, pending: RwSignal<Option<Pending>>) -> impl IntoV
                     </button>
                 </div>
             </div>
+        </div>
+    }
+}
+
+/// The unit of the file's offsets, changeable, with the first spans as the
+/// unit reads them: the person sees at once whether "firemen" or "emen dr"
+/// is tagged.
+#[component]
+fn UnitChoice(
+    resolved: Memo<Result<Resolved, ImportError>>,
+    chosen_unit: RwSignal<Option<OffsetUnit>>,
+) -> impl IntoView {
+    let shown = move || {
+        chosen_unit.get().unwrap_or_else(|| {
+            resolved.with(|r| r.as_ref().map_or(OffsetUnit::CodePoint, |r| r.unit))
+        })
+    };
+    let samples = move || {
+        resolved.with(|r| match r {
+            Ok(r) if r.source != UnitSource::Irrelevant => r
+                .samples
+                .iter()
+                .map(|quote| format!("“{quote}”"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            _ => String::new(),
+        })
+    };
+    view! {
+        <div class="import-unit">
+            <label>
+                "Offsets count "
+                <select
+                    data-testid="import-offset-unit"
+                    prop:value=move || shown().id()
+                    on:change=move |event| {
+                        chosen_unit.set(OffsetUnit::from_id(&event_target_value(&event)));
+                    }
+                >
+                    {OffsetUnit::ALL
+                        .into_iter()
+                        .map(|unit| view! { <option value=unit.id()>{unit.name()}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+            <p class="import-samples" data-testid="import-samples">
+                {move || {
+                    let samples = samples();
+                    (!samples.is_empty()).then(|| format!("First spans: {samples}"))
+                }}
+            </p>
         </div>
     }
 }
