@@ -90,6 +90,7 @@ mod keyboard;
 mod label_editor;
 mod long_document;
 mod offline;
+mod other_tools;
 mod screens;
 mod security;
 mod spans;
