@@ -342,7 +342,8 @@ pub(super) mod tests {
     fn the_formats_read_are_named_in_the_registrys_order() {
         assert_eq!(
             readable_names(),
-            "the app’s own JSON, W3C Web Annotation JSON-LD or doccano JSONL"
+            "the app’s own JSON, W3C Web Annotation JSON-LD, doccano JSONL, Label Studio JSON or \
+             spaCy / Prodigy JSONL"
         );
         assert_eq!(by_id("conll").map(|f| f.button), Some("CoNLL"));
         assert!(by_id("xml").is_none());
@@ -363,6 +364,29 @@ pub(super) mod tests {
         let items: Value = serde_json::from_str(&w3c).unwrap();
         let items = &items["first"]["items"];
         let no_annotations = Workspace::new(crate::model::seed_documents(), Vec::new());
+        let labelstudio = labelstudio::export(&ws, &all, OffsetUnit::CodePoint)
+            .unwrap()
+            .into_text();
+        let tasks: Value = serde_json::from_str(&labelstudio).unwrap();
+        // JSON-MIN: the data fields and each control tag's spans.
+        let json_min: Value = tasks
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|task| {
+                let mut record = task["data"].clone();
+                record["label"] = task["annotations"][0]["result"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r["value"].clone())
+                    .collect();
+                record
+            })
+            .collect();
+        let spacy = spacy::export(&ws, &all, OffsetUnit::CodePoint)
+            .unwrap()
+            .into_text();
         for (contents, format) in [
             (NativeExport::of(&ws).to_json(), "json"),
             (
@@ -395,6 +419,27 @@ pub(super) mod tests {
                     .unwrap()
                     .into_text(),
                 "doccano",
+            ),
+            (labelstudio.clone(), "labelstudio"),
+            (tasks[0].to_string(), "labelstudio"),
+            (
+                labelstudio::export(&no_annotations, &[0], OffsetUnit::Utf16)
+                    .unwrap()
+                    .into_text(),
+                "labelstudio",
+            ),
+            (json_min.to_string(), "labelstudio"),
+            (json_min[0].to_string(), "labelstudio"),
+            (spacy.clone(), "spacy"),
+            (
+                spacy::export(&ws, &[0], OffsetUnit::CodePoint)
+                    .unwrap()
+                    .into_text(),
+                "spacy",
+            ),
+            (
+                format!("[{}]", spacy.trim_end().replace('\n', ",")),
+                "spacy",
             ),
         ] {
             assert_eq!(format_of(&contents), Ok(format), "{contents:.60}");

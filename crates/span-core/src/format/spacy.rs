@@ -187,3 +187,301 @@ fn read_example(example: &Fields, parsed: &mut Parsed) -> Result<(), ImportError
     });
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use super::*;
+    use crate::format::registry::tests::{assert_refused, import, unannotated};
+    use crate::format::registry::{how_read, read};
+    use crate::format::samples::{self, TRICKY, TRICKY_TEXT};
+    use crate::model::import::Mode;
+    use crate::model::{default_labels, text};
+
+    fn exported(ws: &Workspace, documents: &[usize], unit: OffsetUnit) -> String {
+        export(ws, documents, unit).unwrap().into_text()
+    }
+
+    /// Every span of `ws` as (document, start, end, label), sorted.
+    fn spans(ws: &Workspace) -> Vec<(String, usize, usize, String)> {
+        let mut spans: Vec<_> = ws
+            .all_annotations()
+            .map(|a| (a.document_id.clone(), a.start, a.end, a.label.clone()))
+            .collect();
+        spans.sort();
+        spans
+    }
+
+    /// The export of every sample document in code points, each line's
+    /// JSON edited.
+    fn edited_lines(edit: impl Fn(&mut Value)) -> String {
+        let ws = samples::workspace();
+        let mut jsonl = String::new();
+        for line in exported(&ws, &samples::all(&ws), OffsetUnit::CodePoint).lines() {
+            let mut value: Value = serde_json::from_str(line).unwrap();
+            edit(&mut value);
+            jsonl.push_str(&format!("{value}\n"));
+        }
+        jsonl
+    }
+
+    #[test]
+    fn one_line_per_document_in_prodigys_shape() {
+        let ws = samples::workspace();
+        let jsonl = exported(&ws, &samples::all(&ws), OffsetUnit::CodePoint);
+        assert_eq!(jsonl.lines().count(), 4, "no raw line break inside a line");
+        assert!(!jsonl.contains('\u{2028}'));
+        let mut count = 0;
+        for (doc, line) in jsonl.lines().enumerate() {
+            let value: Value = serde_json::from_str(line).unwrap();
+            let document = ws.document(doc).unwrap();
+            let keys: Vec<&String> = value.as_object().unwrap().keys().collect();
+            assert_eq!(keys, ["meta", "spans", "text"]);
+            assert_eq!(value["text"], document.text.as_str());
+            assert_eq!(
+                value["meta"],
+                json!({"document_id": document.id, "offset_unit": "codepoint"})
+            );
+            let mut previous = (0, 0);
+            for span in value["spans"].as_array().unwrap() {
+                let keys: Vec<&String> = span.as_object().unwrap().keys().collect();
+                assert_eq!(keys, ["end", "label", "start"]);
+                let (start, end) = (
+                    span["start"].as_u64().unwrap() as usize,
+                    span["end"].as_u64().unwrap() as usize,
+                );
+                assert!(previous <= (start, end), "sorted by start, then end");
+                previous = (start, end);
+                assert!(ws.annotations(doc).unwrap().iter().any(|a| a.start == start
+                    && a.end == end
+                    && a.label == span["label"].as_str().unwrap()));
+                assert!(text::slice(&document.text, start, end).is_some());
+                count += 1;
+            }
+        }
+        assert_eq!(count, ws.all_annotations().count());
+    }
+
+    #[test]
+    fn utf16_offsets_count_the_flag_four_units_and_the_family_eight() {
+        let ws = samples::workspace();
+        let line: Value =
+            serde_json::from_str(exported(&ws, &[TRICKY], OffsetUnit::Utf16).trim_end()).unwrap();
+        assert_eq!(line["meta"]["offset_unit"], "utf16");
+        assert_eq!(
+            line["spans"][0],
+            json!({"start": 5, "end": 9, "label": "Location"})
+        );
+        let family = line["spans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["label"] == "Person")
+            .unwrap();
+        assert_eq!(family, &json!({"start": 21, "end": 29, "label": "Person"}));
+        let units: Vec<u16> = TRICKY_TEXT.encode_utf16().collect();
+        assert_eq!(
+            String::from_utf16(&units[21..29]).unwrap(),
+            "👩\u{200d}👩\u{200d}👧"
+        );
+    }
+
+    #[test]
+    fn an_export_read_back_in_either_unit_gives_the_same_spans_and_the_same_export() {
+        let original = samples::workspace();
+        for unit in [OffsetUnit::CodePoint, OffsetUnit::Utf16] {
+            let file = exported(&original, &samples::all(&original), unit);
+            let mut ws = unannotated();
+            let preview = import(&mut ws, &file, Mode::Merge).unwrap();
+            assert_eq!(
+                preview.to_string(),
+                "4 documents, 26 annotations, 2 new labels",
+                "{unit}"
+            );
+            assert_eq!(spans(&ws), spans(&original), "{unit}");
+            assert_eq!(exported(&ws, &samples::all(&ws), unit), file, "{unit}");
+            let again = import(&mut ws, &file, Mode::Merge).unwrap();
+            assert_eq!(
+                again.to_string(),
+                "4 documents, 26 annotations; 26 annotations already present"
+            );
+        }
+    }
+
+    #[test]
+    fn a_json_list_of_examples_reads_as_the_lines_do() {
+        let ws = samples::workspace();
+        let jsonl = exported(&ws, &samples::all(&ws), OffsetUnit::CodePoint);
+        let list: Vec<Value> = jsonl
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        let file = serde_json::to_string_pretty(&list).unwrap();
+        let (format, _) = read(&file).unwrap();
+        assert_eq!(format.id, "spacy");
+        let mut ws = unannotated();
+        import(&mut ws, &file, Mode::Merge).unwrap();
+        assert_eq!(spans(&ws), spans(&samples::workspace()));
+    }
+
+    #[test]
+    fn rejected_and_ignored_examples_are_left_out_and_counted() {
+        let file = edited_lines(|v| {
+            let answer = match v["meta"]["document_id"].as_str().unwrap() {
+                "tricky/1 ü" => "reject",
+                id if id.starts_with("002") => "ignore",
+                _ => "accept",
+            };
+            v["answer"] = answer.into();
+        });
+        let (_, parsed) = read(&file).unwrap();
+        assert_eq!(parsed.documents.len(), 2);
+        let ws = unannotated();
+        let resolved = parsed.resolve(&ws, None).unwrap();
+        assert_eq!(
+            how_read(&parsed, &resolved),
+            [
+                "Offsets count code points, as the file states.",
+                "Not imported: 1 ignored example (answered “ignore” in Prodigy), 1 rejected \
+                 example (answered “reject” in Prodigy)."
+            ]
+        );
+    }
+
+    #[test]
+    fn without_a_stated_unit_span_texts_settle_it() {
+        let ws = samples::workspace();
+        let mut file = String::new();
+        for line in exported(&ws, &[TRICKY], OffsetUnit::Utf16).lines() {
+            let mut value: Value = serde_json::from_str(line).unwrap();
+            value.as_object_mut().unwrap().remove("meta");
+            let text = value["text"].as_str().unwrap().to_string();
+            let units: Vec<u16> = text.encode_utf16().collect();
+            for span in value["spans"].as_array_mut().unwrap() {
+                let (start, end) = (
+                    span["start"].as_u64().unwrap() as usize,
+                    span["end"].as_u64().unwrap() as usize,
+                );
+                span["text"] = String::from_utf16(&units[start..end]).unwrap().into();
+            }
+            file.push_str(&format!("{value}\n"));
+        }
+        let (_, parsed) = read(&file).unwrap();
+        let resolved = parsed
+            .resolve(&Workspace::new(Vec::new(), default_labels()), None)
+            .unwrap();
+        assert_eq!(resolved.unit, OffsetUnit::Utf16);
+    }
+
+    /// `tests/fixtures/spacy/`: four lines of a Prodigy `ner.manual`
+    /// dataset from explosion/projects (see the README there), one with an
+    /// emoji before its spans.
+    #[test]
+    fn prodigys_own_annotations_are_read_in_code_points() {
+        let file = include_str!("../../../../tests/fixtures/spacy/fashion_brands_training.jsonl");
+        let (format, parsed) = read(file).unwrap();
+        assert_eq!(format.id, "spacy");
+        let mut ws = Workspace::new(Vec::new(), default_labels());
+        let resolved = parsed.resolve(&ws, None).unwrap();
+        assert_eq!(resolved.unit, OffsetUnit::CodePoint);
+        assert_eq!(
+            resolved.samples,
+            ["SLP", "club monaco", "Forever21", "H&amp;M", "Free People"]
+        );
+        let preview = import(&mut ws, file, Mode::Merge).unwrap();
+        assert_eq!(
+            preview.to_string(),
+            "4 documents (4 new), 7 annotations, 1 new label"
+        );
+        let emoji = ws.document(3).unwrap();
+        assert!(emoji.text.contains('😂'));
+        let mut quotes: Vec<&str> = ws
+            .annotations(3)
+            .unwrap()
+            .iter()
+            .map(|a| a.quote.as_str())
+            .collect();
+        quotes.sort_unstable();
+        assert_eq!(quotes, ["Doen", "Free People", "Nuit"]);
+    }
+
+    #[test]
+    fn a_malformed_file_is_refused_with_its_place_and_reason_and_changes_nothing() {
+        let ws = samples::workspace();
+        let article = ws.document(0).unwrap();
+        let file = exported(&ws, &samples::all(&ws), OffsetUnit::CodePoint);
+        let line = |number: usize, contents: &str| {
+            let mut lines: Vec<&str> = file.lines().collect();
+            lines[number - 1] = contents;
+            lines.join("\n")
+        };
+        let first = |edit: &dyn Fn(&mut Value)| {
+            let mut value: Value = serde_json::from_str(file.lines().next().unwrap()).unwrap();
+            edit(&mut value);
+            line(1, &value.to_string())
+        };
+        let cases: Vec<(String, String)> = vec![
+            (
+                line(2, "{\"text\": "),
+                "line 2 is not JSON (EOF while parsing a value at column 9)".into(),
+            ),
+            (
+                line(3, "[1, 2]"),
+                "line 3 must be a JSON object, not a list".into(),
+            ),
+            (
+                first(&|v| drop(v.as_object_mut().unwrap().remove("text"))),
+                "line 1: text is missing".into(),
+            ),
+            (
+                first(&|v| v["spans"] = "ORG".into()),
+                "line 1: spans must be a list, not a string".into(),
+            ),
+            (
+                first(&|v| v["spans"][0] = json!([17, 23, "ORG"])),
+                "line 1: spans[0] must be a JSON object, not a list".into(),
+            ),
+            (
+                first(&|v| drop(v["spans"][1].as_object_mut().unwrap().remove("label"))),
+                "line 1: spans[1].label is missing".into(),
+            ),
+            (
+                first(&|v| v["spans"][0]["start"] = 1.5.into()),
+                "line 1: spans[0].start = 1.5 is not a whole number".into(),
+            ),
+            (
+                first(&|v| v["spans"][0]["end"] = 99_999.into()),
+                format!(
+                    "line 1: spans[0].end = 99999 is past the end of document “{}” ({} code \
+                     points)",
+                    article.id,
+                    article.char_len()
+                ),
+            ),
+            (
+                first(&|v| v["spans"][0]["text"] = "Moscow".into()),
+                "line 1: spans[0].quote “Moscow” does not match the text".into(),
+            ),
+            (
+                first(&|v| v["meta"] = "news".into()),
+                "line 1: meta must be a JSON object, not a string".into(),
+            ),
+            (
+                first(&|v| v["meta"]["offset_unit"] = "furlongs".into()),
+                "line 1: meta.offset_unit is “furlongs”; this app reads “codepoint”, “utf16” or \
+                 “utf8”"
+                    .into(),
+            ),
+            (
+                line(2, &{
+                    let mut v: Value = serde_json::from_str(file.lines().nth(1).unwrap()).unwrap();
+                    v["meta"]["offset_unit"] = "utf16".into();
+                    v.to_string()
+                }),
+                "line 2: meta.offset_unit differs from the first example’s".into(),
+            ),
+        ];
+        assert_refused(&cases);
+    }
+}
