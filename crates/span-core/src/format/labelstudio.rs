@@ -12,19 +12,23 @@
 //! ```
 //!
 //! **Offsets.** Label Studio counts `value.start` and `value.end` in code
-//! points, as Python does: its editor converts the browser's UTF-16 offsets
-//! with `[...text].length` (`charsToCodePoints` and `findGlobalOffset` in
-//! HumanSignal/label-studio `web/libs/editor/src/utils/selection-tools.js`,
-//! "In python and other modern tools complex unicode symbols handled as
-//! code points"), and its test `web/libs/editor/tests/integration/e2e/ner/
-//! emoji.cy.ts` expects `start` 21 for "test" in "🐱 Warning: This is a test
-//! text" (data in `tests/integration/data/ner/emoji.ts`), in the older
-//! renderer and the newer one (feature flag `FF_LSDV_4620_3`, whose emoji
-//! offsets label-studio#6135 fixed in 2024). Versions before 2022 counted
-//! UTF-16 code units (label-studio#1347, fixed by label-studio#1559 and
-//! label-studio-frontend#308). The export writes the unit chosen and says
-//! which in `data.offset_unit`; the import reads what a file states, and
-//! otherwise the unit in which every `value.text` matches.
+//! points, as Python does. In HumanSignal/label-studio:
+//!
+//! - `web/libs/editor/src/utils/selection-tools.js`: `charsToCodePoints`
+//!   and `findGlobalOffset` convert the browser's UTF-16 offsets with
+//!   `[...text].length` ("In python and other modern tools complex unicode
+//!   symbols handled as code points").
+//! - `web/libs/editor/tests/integration/e2e/ner/emoji.cy.ts` expects
+//!   `start` 21 for "test" in "🐱 Warning: This is a test text" (its data
+//!   in `web/libs/editor/tests/integration/data/ner/emoji.ts`), with the
+//!   older renderer and the newer one (feature flag `FF_LSDV_4620_3`, its
+//!   `domManager.md`; label-studio#6135 fixed its emoji offsets in 2024).
+//! - Versions before 2022 counted UTF-16 code units (label-studio#1347,
+//!   fixed by label-studio#1559, merged as label-studio-frontend#308).
+//!
+//! The export writes the unit chosen and says which in `data.offset_unit`;
+//! the import reads what a file states, and otherwise the unit in which
+//! every `value.text` matches.
 //!
 //! **Export.** One task per document, numbered from 1, with the text, the
 //! document's id and the unit in `data` (Label Studio keeps extra `data`
