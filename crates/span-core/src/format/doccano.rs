@@ -41,7 +41,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::json::{kind, offset_at, string_at, Fields};
+use super::json::{jsonl_line, kind, line_json, offset_at, string_at, Fields};
 use super::{ExportError, ExportFile};
 use crate::model::import::{ImportError, IncomingDocument};
 use crate::model::offset_unit::{OffsetUnit, UnitIndex};
@@ -98,15 +98,7 @@ fn jsonl(workspace: &Workspace, documents: &[usize], unit: OffsetUnit) -> String
             offset_unit: unit.id(),
         };
         let json = serde_json::to_string(&line).expect("plain data always serialises");
-        for c in json.chars() {
-            match c {
-                '\u{85}' | '\u{2028}' | '\u{2029}' => {
-                    jsonl.push_str(&format!("\\u{:04x}", u32::from(c)));
-                }
-                c => jsonl.push(c),
-            }
-        }
-        jsonl.push('\n');
+        jsonl.push_str(&jsonl_line(&json));
     }
     jsonl
 }
@@ -173,20 +165,6 @@ pub fn parse(contents: &str) -> Result<Parsed, ImportError> {
 
 /// A span as a line holds it: its place, start, end and label.
 type Span<'a> = (String, usize, usize, &'a str);
-
-/// Line `number` as JSON, or why it is not. serde's message would place
-/// the fault on line 1, so only its column is kept.
-fn line_json(line: &str, number: usize) -> Result<Value, ImportError> {
-    serde_json::from_str(line).map_err(|e| {
-        let message = e.to_string();
-        let position = format!(" at line {} column {}", e.line(), e.column());
-        let reason = message.strip_suffix(&position).unwrap_or(&message);
-        ImportError::new(
-            format!("line {number}"),
-            format!("is not JSON ({reason} at column {})", e.column()),
-        )
-    })
-}
 
 /// The `label` triples of `line`: `[start, end, "Label"]`.
 fn triples<'a>(line: &Fields<'a>) -> Result<Vec<Span<'a>>, ImportError> {

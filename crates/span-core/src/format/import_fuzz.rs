@@ -1,21 +1,23 @@
 //! Fuzzing the import (issue 10): files made from real exports of (part
 //! of) the samples' workspace (emoji, ZWJ, combining marks, CJK, right-to-left
 //! text, CRLF) in every format that imports (native JSON, W3C, doccano
-//! JSONL) and then damaged, and JSON made up from scratch, each read,
-//! planned and applied as the import dialog does, merging and replacing.
+//! JSONL, Label Studio JSON, spaCy JSONL) and then damaged, and JSON made up
+//! from scratch, each read, planned and applied as the import dialog does,
+//! merging and replacing.
 //!
 //! For every file: nothing panics; a file applied leaves a workspace that
-//! would load from storage with nothing to repair, that every format exports (W3C and doccano exports read back), whose native
-//! export imports again (replacing gives it byte for byte) and whose undo
-//! gives back the workspace as it was; a file refused when applied leaves
+//! would load from storage with nothing to repair, that every format
+//! exports (W3C, doccano, Label Studio and spaCy exports read back), whose
+//! native export imports again (replacing gives it byte for byte) and whose
+//! undo gives back the workspace as it was; a file refused when applied leaves
 //! the workspace as it was. (A file refused when read or planned cannot
 //! have changed it: [`read`] does not see it and [`plan`] only reads it.)
 //! Which message a file gets is not checked here; each format's own tests
 //! pin those.
 //!
 //! Cases: `IMPORT_FUZZ_CASES` (default [`DEFAULT_CASES`]) in all: two
-//! fifths damaged native exports, two fifths damaged W3C and doccano
-//! exports, one fifth made-up JSON. proptest prints the
+//! fifths damaged native exports, two fifths damaged exports of the other
+//! formats that import, one fifth made-up JSON. proptest prints the
 //! smallest failing file and keeps its seed under `proptest-regressions/`,
 //! where the next run tries it first.
 
@@ -28,7 +30,7 @@ use serde_json::{Map, Value};
 
 use super::native::NativeExport;
 use super::registry::{read, tests::NOW};
-use super::{brat, conll, doccano, samples, w3c};
+use super::{brat, conll, doccano, labelstudio, samples, spacy, w3c};
 use crate::model::import::{plan, Mode};
 use crate::model::offset_unit::OffsetUnit;
 use crate::model::{is_blank, repair_document, repair_labels, SpanIndex, Workspace};
@@ -52,8 +54,9 @@ struct Base {
     export: String,
     /// Native exports, of everything and of the tricky document alone.
     native: [String; 2],
-    /// W3C and doccano exports, likewise.
-    others: [String; 4],
+    /// W3C, doccano, Label Studio (in UTF-16 code units) and spaCy
+    /// exports, likewise.
+    others: [String; 8],
 }
 
 fn base() -> &'static Base {
@@ -94,6 +97,18 @@ fn base() -> &'static Base {
                     .unwrap()
                     .into_text(),
                 doccano::export(&workspace, &tricky, OffsetUnit::CodePoint)
+                    .unwrap()
+                    .into_text(),
+                labelstudio::export(&workspace, &all, OffsetUnit::Utf16)
+                    .unwrap()
+                    .into_text(),
+                labelstudio::export(&workspace, &tricky, OffsetUnit::Utf16)
+                    .unwrap()
+                    .into_text(),
+                spacy::export(&workspace, &all, OffsetUnit::CodePoint)
+                    .unwrap()
+                    .into_text(),
+                spacy::export(&workspace, &tricky, OffsetUnit::CodePoint)
                     .unwrap()
                     .into_text(),
             ],
@@ -178,8 +193,8 @@ fn stored_as_is(workspace: &Workspace) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// Every other format exports `workspace`, and the W3C and doccano exports
-/// read back.
+/// Every other format exports `workspace`, and the W3C, doccano, Label
+/// Studio and spaCy exports read back.
 fn other_exports(workspace: &Workspace) -> Result<(), TestCaseError> {
     let all: Vec<usize> = (0..workspace.document_count()).collect();
     for file in [
@@ -187,6 +202,12 @@ fn other_exports(workspace: &Workspace) -> Result<(), TestCaseError> {
             .unwrap()
             .into_text(),
         doccano::export(workspace, &all, OffsetUnit::CodePoint)
+            .unwrap()
+            .into_text(),
+        labelstudio::export(workspace, &all, OffsetUnit::Utf16)
+            .unwrap()
+            .into_text(),
+        spacy::export(workspace, &all, OffsetUnit::CodePoint)
             .unwrap()
             .into_text(),
     ] {
@@ -712,7 +733,7 @@ proptest! {
     }
 
     #[test]
-    fn damaged_w3c_and_doccano_exports_never_panic_and_refused_ones_change_nothing(
+    fn damaged_exports_of_other_formats_never_panic_and_refused_ones_change_nothing(
         (file, edits, damages, pretty) in damaged_export()
     ) {
         let files = &base().others;

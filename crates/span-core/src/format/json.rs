@@ -28,6 +28,37 @@ pub fn json(contents: &str) -> Result<Value, ImportError> {
     })
 }
 
+/// Line `number` of a JSONL file as JSON, or why it is not. serde's
+/// message would place the fault on line 1, so only its column is kept.
+pub(super) fn line_json(line: &str, number: usize) -> Result<Value, ImportError> {
+    serde_json::from_str(line).map_err(|e| {
+        let message = e.to_string();
+        let position = format!(" at line {} column {}", e.line(), e.column());
+        let reason = message.strip_suffix(&position).unwrap_or(&message);
+        ImportError::new(
+            format!("line {number}"),
+            format!("is not JSON ({reason} at column {})", e.column()),
+        )
+    })
+}
+
+/// `json`, one JSON value, as one line of a JSONL file: JSON escapes `\n`
+/// and `\r` inside strings, and this also escapes NEL, U+2028 and U+2029,
+/// which JSON allows raw but Python's `str.splitlines()` breaks lines at.
+pub(super) fn jsonl_line(json: &str) -> String {
+    let mut line = String::with_capacity(json.len() + 1);
+    for c in json.chars() {
+        match c {
+            '\u{85}' | '\u{2028}' | '\u{2029}' => {
+                line.push_str(&format!("\\u{:04x}", u32::from(c)));
+            }
+            c => line.push(c),
+        }
+    }
+    line.push('\n');
+    line
+}
+
 /// A JSON object and where it is in the file, read field by field so that
 /// every message names the field.
 pub(super) struct Fields<'a> {

@@ -10,7 +10,7 @@
 use serde_json::Value;
 
 use super::file::{ExportError, ExportFile};
-use super::{brat, conll, doccano, json::json, native, w3c};
+use super::{brat, conll, doccano, json::json, labelstudio, native, spacy, w3c};
 use crate::model::import::ImportError;
 use crate::model::offset_unit::OffsetUnit;
 use crate::model::parsed::{Parsed, Resolved, UnitSource};
@@ -79,6 +79,29 @@ pub const DOCCANO: Format = Format {
     unit_choice: true,
 };
 
+pub const LABELSTUDIO: Format = Format {
+    id: "labelstudio",
+    button: "Label Studio",
+    description: "Label Studio JSON tasks with labelled spans, for its named-entity template \
+                  (Label Studio counts code points)",
+    name: "Label Studio JSON",
+    file_name: labelstudio::FILE_NAME,
+    export: labelstudio::export,
+    reads: true,
+    unit_choice: true,
+};
+
+pub const SPACY: Format = Format {
+    id: "spacy",
+    button: "spaCy",
+    description: "spaCy / Prodigy JSONL: one line per document with {start, end, label} spans",
+    name: "spaCy / Prodigy JSONL",
+    file_name: spacy::FILE_NAME,
+    export: spacy::export,
+    reads: true,
+    unit_choice: true,
+};
+
 pub const BRAT: Format = Format {
     id: "brat",
     button: "brat",
@@ -102,7 +125,7 @@ pub const CONLL: Format = Format {
 };
 
 /// Every format, in the order the export menu shows them.
-pub const FORMATS: [&Format; 5] = [&NATIVE, &W3C, &DOCCANO, &BRAT, &CONLL];
+pub const FORMATS: [&Format; 7] = [&NATIVE, &W3C, &DOCCANO, &LABELSTUDIO, &SPACY, &BRAT, &CONLL];
 
 /// The format whose [`Format::id`] is `id`.
 pub fn by_id(id: &str) -> Option<&'static Format> {
@@ -170,15 +193,20 @@ pub fn read(contents: &str) -> Result<(&'static Format, Parsed), ImportError> {
     let contents = contents.strip_prefix('\u{feff}').unwrap_or(contents);
     match json(contents) {
         Ok(value) if is_w3c(&value) => w3c::from_value(&value).map(|i| (&W3C, i)),
+        Ok(value) if labelstudio::is_labelstudio(&value) => {
+            labelstudio::from_value(&value).map(|i| (&LABELSTUDIO, i))
+        }
+        Ok(value) if spacy::is_spacy(&value) => spacy::parse(contents).map(|i| (&SPACY, i)),
         Ok(value) if value.get("text").is_some() && value.get("format").is_none() => {
             doccano::parse(contents).map(|i| (&DOCCANO, i))
         }
         Ok(value) => native::from_value(&value).map(|i| (&NATIVE, i)),
         // JSONL is one JSON value a line, so not one JSON value.
-        Err(_) if is_object(first_line(contents)) => {
-            doccano::parse(contents).map(|i| (&DOCCANO, i))
-        }
-        Err(error) => Err(error),
+        Err(error) => match serde_json::from_str::<Value>(first_line(contents)) {
+            Ok(line) if spacy::is_spacy(&line) => spacy::parse(contents).map(|i| (&SPACY, i)),
+            Ok(line) if line.is_object() => doccano::parse(contents).map(|i| (&DOCCANO, i)),
+            _ => Err(error),
+        },
     }
 }
 
@@ -202,10 +230,6 @@ fn first_line(contents: &str) -> &str {
         .lines()
         .find(|line| !line.trim().is_empty())
         .unwrap_or_default()
-}
-
-fn is_object(line: &str) -> bool {
-    serde_json::from_str::<Value>(line).is_ok_and(|v| v.is_object())
 }
 
 /// What the app says of a file it could not read: "“a.json” was not
@@ -318,7 +342,8 @@ pub(super) mod tests {
     fn the_formats_read_are_named_in_the_registrys_order() {
         assert_eq!(
             readable_names(),
-            "the app’s own JSON, W3C Web Annotation JSON-LD or doccano JSONL"
+            "the app’s own JSON, W3C Web Annotation JSON-LD, doccano JSONL, Label Studio JSON or \
+             spaCy / Prodigy JSONL"
         );
         assert_eq!(by_id("conll").map(|f| f.button), Some("CoNLL"));
         assert!(by_id("xml").is_none());
@@ -339,6 +364,29 @@ pub(super) mod tests {
         let items: Value = serde_json::from_str(&w3c).unwrap();
         let items = &items["first"]["items"];
         let no_annotations = Workspace::new(crate::model::seed_documents(), Vec::new());
+        let labelstudio = labelstudio::export(&ws, &all, OffsetUnit::CodePoint)
+            .unwrap()
+            .into_text();
+        let tasks: Value = serde_json::from_str(&labelstudio).unwrap();
+        // JSON-MIN: the data fields and each control tag's spans.
+        let json_min: Value = tasks
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|task| {
+                let mut record = task["data"].clone();
+                record["label"] = task["annotations"][0]["result"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r["value"].clone())
+                    .collect();
+                record
+            })
+            .collect();
+        let spacy = spacy::export(&ws, &all, OffsetUnit::CodePoint)
+            .unwrap()
+            .into_text();
         for (contents, format) in [
             (NativeExport::of(&ws).to_json(), "json"),
             (
@@ -371,6 +419,27 @@ pub(super) mod tests {
                     .unwrap()
                     .into_text(),
                 "doccano",
+            ),
+            (labelstudio.clone(), "labelstudio"),
+            (tasks[0].to_string(), "labelstudio"),
+            (
+                labelstudio::export(&no_annotations, &[0], OffsetUnit::Utf16)
+                    .unwrap()
+                    .into_text(),
+                "labelstudio",
+            ),
+            (json_min.to_string(), "labelstudio"),
+            (json_min[0].to_string(), "labelstudio"),
+            (spacy.clone(), "spacy"),
+            (
+                spacy::export(&ws, &[0], OffsetUnit::CodePoint)
+                    .unwrap()
+                    .into_text(),
+                "spacy",
+            ),
+            (
+                format!("[{}]", spacy.trim_end().replace('\n', ",")),
+                "spacy",
             ),
         ] {
             assert_eq!(format_of(&contents), Ok(format), "{contents:.60}");

@@ -142,6 +142,23 @@ struct Fit {
 }
 
 impl Parsed {
+    /// Counts one more `what` (a noun, singular) that the file holds and
+    /// the import leaves out, for `why`.
+    pub fn leave_out(&mut self, what: &str, why: &str) {
+        match self
+            .dropped
+            .iter_mut()
+            .find(|d| d.what == what && d.why == why)
+        {
+            Some(dropped) => dropped.count += 1,
+            None => self.dropped.push(Dropped {
+                count: 1,
+                what: what.to_string(),
+                why: why.to_string(),
+            }),
+        }
+    }
+
     /// Whether the unit of the file's offsets matters at all: some offset
     /// annotation lies in a text where the units count differently.
     pub fn unit_matters(&self, workspace: &Workspace) -> bool {
