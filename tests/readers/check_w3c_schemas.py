@@ -114,6 +114,11 @@ def format_checker():
     return checker
 
 
+def count(listed):
+    """How many assertions a (nested) list holds."""
+    return sum(count(a) if isinstance(a, list) else 1 for a in listed)
+
+
 def run(listed, content, registry, checker, failures, counts):
     """One (nested) list of assertions on `content`, as JSONtest.runTests
     does; returns the action for what follows."""
@@ -163,6 +168,9 @@ def main():
         print(f"check_w3c_schemas: cannot read the inputs or the suite: {error}", file=sys.stderr)
         return 2
     checker = format_checker()
+    if not isinstance(collection, dict):
+        print("check_w3c_schemas: MISMATCH: the export is not a JSON object")
+        return 1
 
     problems = []
     counts = {"run": 0, "skipped": 0}
@@ -171,12 +179,12 @@ def main():
         run(tests[kind], collection, known, checker, failures, counts)
         problems += [f"{MUSTS[kind]} on the collection: {f}" for f in failures]
 
-    first = collection.get("first") if isinstance(collection, dict) else None
+    first = collection.get("first")
     items = first.get("items") if isinstance(first, dict) else None
     if not isinstance(items, list):
         problems.append("the collection has no embedded page with items")
         items = []
-    context = collection.get("@context") if isinstance(collection, dict) else None
+    context = collection.get("@context")
     for index, annotation in enumerate(items):
         if isinstance(annotation, dict) and "@context" not in annotation and context is not None:
             annotation = {"@context": context, **annotation}
@@ -197,18 +205,14 @@ def main():
     assertion_count = sum(count(t) for t in tests.values())
     if problems:
         for problem in problems:
-            print(f"MISMATCH: {problem}")
-        print(f"{sys.argv[1]}: FAILED: {len(problems)} failing assertions or problems, "
+            print(f"check_w3c_schemas: MISMATCH: {problem}")
+        print(f"check_w3c_schemas: FAILED: {len(problems)} failing assertions or problems, "
               f"{counts['run']} assertion runs")
         return 1
-    print(f"{sys.argv[1]}: OK: the collection and {len(items)} annotations pass all "
+    print(f"check_w3c_schemas: OK: the collection and {len(items)} annotations pass all "
           f"{assertion_count} MUST assertions of web-annotation-tests "
           f"({counts['run']} assertion runs, {counts['skipped']} skipped)")
     return 0
-
-
-def count(listed):
-    return sum(count(a) if isinstance(a, list) else 1 for a in listed)
 
 
 if __name__ == "__main__":
