@@ -1,11 +1,22 @@
 //! The exports as readers that are not this app see them: each export of
 //! the samples is written to a temporary folder, next to the native export
 //! of the same workspace, and checked by the Python scripts in
-//! `tests/readers/` (standard library only, sharing no code with the app).
-//! A test fails with the script's report when the script finds a problem,
-//! or when `python3` cannot be run at all.
+//! `tests/readers/`, sharing no code with the app. Two kinds:
 //!
-//! Each script is also given an export spoiled on purpose, to show that it
+//! - our own readers (`check_<format>.py`), standard library only, run
+//!   with `python3`;
+//! - other tools' own readers: the W3C test suite's schemas
+//!   (`check_w3c_schemas.py`), brat's `annotation.py` and
+//!   `verify_annotations.py` (`check_brat_reader.py`, vendored, standard
+//!   library), `spacy convert` (`check_conll_spacy.py`). Those that need
+//!   PyPI packages run with the readers' virtualenv, which `scripts/setup
+//!   test` makes ([`Python::Readers`]).
+//!
+//! A test fails with the script's report when the script finds a problem,
+//! or when its Python cannot be run at all: a missing virtualenv is a
+//! failure that says to run the setup, never a skipped test.
+//!
+//! Each script is also given exports spoiled on purpose, to show that it
 //! does fail then.
 
 use std::path::{Path, PathBuf};
@@ -50,20 +61,55 @@ impl Drop for Scratch {
     }
 }
 
-/// Runs `python3 tests/readers/<script> args…` and returns whether it
-/// passed, with what it printed.
-fn run(script: &str, args: &[&dyn AsRef<std::ffi::OsStr>]) -> (bool, String) {
+/// The Python a script runs with.
+#[derive(Clone, Copy)]
+enum Python {
+    /// `python3` from `PATH`, for scripts that need only its standard library.
+    System,
+    /// The readers' virtualenv, with the PyPI packages pinned in
+    /// `tests/readers/requirements.txt`: its interpreter is
+    /// `$SPAN_READERS_PYTHON` (`scripts/test` sets it), or else
+    /// `.venv-readers/bin/python` in the project.
+    Readers,
+}
+
+impl Python {
+    fn program(self) -> PathBuf {
+        match self {
+            Python::System => PathBuf::from("python3"),
+            Python::Readers => {
+                let python = std::env::var_os("SPAN_READERS_PYTHON")
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| {
+                        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv-readers/bin/python")
+                    });
+                assert!(
+                    python.is_file(),
+                    "the readers' virtualenv is missing ({} is no file): \
+                     run `scripts/setup test` (`make test` does) to make it",
+                    python.display()
+                );
+                python
+            }
+        }
+    }
+}
+
+/// Runs `tests/readers/<script> args…` with `python` and returns whether
+/// it passed, with what it printed.
+fn run(python: Python, script: &str, args: &[&dyn AsRef<std::ffi::OsStr>]) -> (bool, String) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/readers")
         .join(script);
-    let mut command = Command::new("python3");
+    let program = python.program();
+    let mut command = Command::new(&program);
     command.arg(&path);
     for arg in args {
         command.arg(arg);
     }
     let output = command
         .output()
-        .unwrap_or_else(|e| panic!("cannot run python3 {}: {e}", path.display()));
+        .unwrap_or_else(|e| panic!("cannot run {} {}: {e}", program.display(), path.display()));
     let report = format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
@@ -72,87 +118,152 @@ fn run(script: &str, args: &[&dyn AsRef<std::ffi::OsStr>]) -> (bool, String) {
     (output.status.success(), report)
 }
 
-fn passes(script: &str, args: &[&dyn AsRef<std::ffi::OsStr>]) {
-    let (ok, report) = run(script, args);
+fn passes(python: Python, script: &str, args: &[&dyn AsRef<std::ffi::OsStr>]) {
+    let (ok, report) = run(python, script, args);
     assert!(ok, "{script} failed:\n{report}");
     assert!(report.contains(": OK: "), "{script}:\n{report}");
 }
 
-fn fails(script: &str, args: &[&dyn AsRef<std::ffi::OsStr>]) {
-    let (ok, report) = run(script, args);
+fn fails(python: Python, script: &str, args: &[&dyn AsRef<std::ffi::OsStr>]) {
+    let (ok, report) = run(python, script, args);
     assert!(!ok, "{script} passed a spoiled export:\n{report}");
     assert!(report.contains("MISMATCH"), "{script}:\n{report}");
 }
 
 /// Checks `script` on a text export (`format`'s of the samples' documents,
 /// all of them and the tricky one alone, in `<name>.<extension>` files),
-/// then on the tricky one's export with the first `spoil.0` made
-/// `spoil.1`, which it must reject.
-fn check_text_export(script: &str, extension: &str, format: &Format, spoil: (&str, &str)) {
+/// then on the tricky one's export with the first `from` of each spoil
+/// made its `to`, one spoil at a time, which it must reject.
+fn check_text_export(
+    python: Python,
+    script: &str,
+    extension: &str,
+    format: &Format,
+    spoils: &[(&str, &str)],
+) {
     let ws = samples::workspace();
-    let dir = Scratch::new(extension);
+    let dir = Scratch::new(&format!("{extension}-{}", script.trim_end_matches(".py")));
     let native = dir.native(&ws);
     for (name, documents) in [("all", samples::all(&ws)), ("one", vec![TRICKY])] {
         let export = (format.export)(&ws, &documents, OffsetUnit::CodePoint).expect("a file");
         let file = dir.write(&format!("{name}.{extension}"), export.bytes);
-        passes(script, &[&file, &native]);
+        passes(python, script, &[&file, &native]);
     }
-    let export = (format.export)(&ws, &[TRICKY], OffsetUnit::CodePoint).expect("a file");
-    let spoiled = export.into_text().replacen(spoil.0, spoil.1, 1);
-    let file = dir.write(&format!("spoiled.{extension}"), spoiled);
-    fails(script, &[&file, &native]);
+    for (from, to) in spoils {
+        let export = (format.export)(&ws, &[TRICKY], OffsetUnit::CodePoint).expect("a file");
+        let text = export.into_text();
+        assert!(
+            text.contains(from),
+            "nothing to spoil: no {from:?} in the export"
+        );
+        let file = dir.write(&format!("spoiled.{extension}"), text.replacen(from, to, 1));
+        fails(python, script, &[&file, &native]);
+    }
 }
 
 #[test]
 fn check_w3c_reads_the_w3c_export() {
     check_text_export(
+        Python::System,
         "check_w3c.py",
         "jsonld",
         &registry::W3C,
-        ("\"start\": 5", "\"start\": 4"),
+        &[("\"start\": 5", "\"start\": 4")],
+    );
+}
+
+/// The W3C's own test suite: every MUST assertion of web-annotation-tests.
+/// The spoils break one each of an annotation's (a negative offset, a
+/// `created` that is no date-time, which only a format checker finds) and
+/// of the collection's and its page's (the page's type).
+#[test]
+fn w3c_test_suite_schemas_accept_the_w3c_export() {
+    check_text_export(
+        Python::Readers,
+        "check_w3c_schemas.py",
+        "jsonld",
+        &registry::W3C,
+        &[
+            ("\"start\": 5", "\"start\": -5"),
+            ("\"created\": \"", "\"created\": \"on "),
+            ("\"type\": \"AnnotationPage\"", "\"type\": \"Page\""),
+        ],
     );
 }
 
 #[test]
 fn check_doccano_reads_the_doccano_export() {
     check_text_export(
+        Python::System,
         "check_doccano.py",
         "jsonl",
         &registry::DOCCANO,
-        ("[5,7,", "[4,7,"),
+        &[("[5,7,", "[4,7,")],
     );
 }
 
-#[test]
-fn check_brat_reads_the_brat_export() {
+/// Checks `script` on the brat export of the samples' documents (all of
+/// them and the tricky one alone), then on the tricky one's with, one at a
+/// time, the first `from` of each spoil made its `to` in the file named
+/// with the suffix given, which it must reject.
+fn check_brat_export(python: Python, script: &str, spoils: &[(&str, &str, &str)]) {
     let ws = samples::workspace();
-    let dir = Scratch::new("brat");
+    let dir = Scratch::new(script.trim_end_matches(".py"));
     let native = dir.native(&ws);
     for (name, documents) in [("all.zip", samples::all(&ws)), ("one.zip", vec![TRICKY])] {
         let export = brat::export(&ws, &documents, OffsetUnit::CodePoint).expect("a zip");
         let zip = dir.write(name, &export.bytes);
-        passes(
-            "check_brat.py",
-            &[&zip, &native, &export.left_out_spans().to_string()],
+        let left_out = export.left_out_spans().to_string();
+        passes(python, script, &[&zip, &native, &left_out]);
+    }
+    for (suffix, from, to) in spoils {
+        let (mut files, left_out) = brat::collection(&ws, &[TRICKY]);
+        let (_, contents) = files
+            .iter_mut()
+            .find(|(path, contents)| path.ends_with(suffix) && contents.contains(from))
+            .unwrap_or_else(|| panic!("nothing to spoil: no {from:?} in a {suffix} file"));
+        *contents = contents.replacen(from, to, 1);
+        let zip = dir.write("spoiled.zip", brat::zip(&files).expect("a zip"));
+        fails(
+            python,
+            script,
+            &[&zip, &native, &left_out.len().to_string()],
         );
     }
-    let (mut files, left_out) = brat::collection(&ws, &[TRICKY]);
-    for (path, contents) in &mut files {
-        if path.ends_with(".ann") {
-            *contents = contents.replacen("Location 5 7", "Location 4 6", 1);
-        }
-    }
-    let zip = dir.write("spoiled.zip", brat::zip(&files).expect("a zip"));
-    fails(
-        "check_brat.py",
-        &[&zip, &native, &left_out.len().to_string()],
-    );
 }
 
 #[test]
-fn check_conll_reads_the_conll_export() {
+fn check_brat_reads_the_brat_export() {
+    check_brat_export(
+        Python::System,
+        "check_brat.py",
+        &[(".ann", "Location 5 7", "Location 4 6")],
+    );
+}
+
+/// brat's own reader. The spoils: offsets that do not hold the text, which
+/// `TextAnnotations` rejects; and an annotation.conf that no longer allows
+/// overlaps, against which `verify_annotations` finds the nested spans.
+#[test]
+fn brat_reads_and_verifies_the_brat_export() {
+    check_brat_export(
+        Python::System,
+        "check_brat_reader.py",
+        &[
+            (".ann", "Location 5 7", "Location 4 6"),
+            ("annotation.conf", "<OVERLAP>", "# <OVERLAP>"),
+        ],
+    );
+}
+
+/// Checks `script` (which takes the CoNLL file, the native export, the
+/// exported documents' positions and how many spans were left out) on the
+/// CoNLL export of the samples' documents (all of them and the tricky one
+/// alone), then on the tricky one's with a tag changed, which it must
+/// reject.
+fn check_conll_export(python: Python, script: &str) {
     let ws = samples::workspace();
-    let dir = Scratch::new("conll");
+    let dir = Scratch::new(script.trim_end_matches(".py"));
     let native = dir.native(&ws);
     for (name, documents) in [
         ("all.conll", samples::all(&ws)),
@@ -163,7 +274,8 @@ fn check_conll_reads_the_conll_export() {
         let positions: Vec<String> = documents.iter().map(usize::to_string).collect();
         let left_out = export.left_out_spans().to_string();
         passes(
-            "check_conll.py",
+            python,
+            script,
             &[&file, &native, &positions.join(","), &left_out],
         );
     }
@@ -171,5 +283,21 @@ fn check_conll_reads_the_conll_export() {
     let left_out = export.left_out_spans().to_string();
     let spoiled = export.into_text().replacen("I-Event", "I-Location", 1);
     let file = dir.write("spoiled.conll", spoiled);
-    fails("check_conll.py", &[&file, &native, &"3", &left_out]);
+    fails(
+        python,
+        script,
+        &[&file, &native, &TRICKY.to_string(), &left_out],
+    );
+}
+
+#[test]
+fn check_conll_reads_the_conll_export() {
+    check_conll_export(Python::System, "check_conll.py");
+}
+
+/// spaCy's own CoNLL reader: `spacy convert --converter ner`, its DocBin
+/// loaded with a blank English vocab.
+#[test]
+fn spacy_converts_the_conll_export() {
+    check_conll_export(Python::Readers, "check_conll_spacy.py");
 }
