@@ -25,7 +25,7 @@ use std::process::Command;
 use super::native::NativeExport;
 use super::registry::{self, Format};
 use super::samples::{self, TRICKY};
-use super::{brat, conll};
+use super::{brat, conll, labelstudio, spacy};
 use crate::model::offset_unit::OffsetUnit;
 use crate::model::Workspace;
 
@@ -69,7 +69,9 @@ enum Python {
     /// The readers' virtualenv, with the PyPI packages pinned in
     /// `tests/readers/requirements.txt`: its interpreter is
     /// `$SPAN_READERS_PYTHON` (`scripts/test` sets it), or else
-    /// `.venv-readers/bin/python` in the project.
+    /// `bin/python` in the folder `scripts/setup test` makes,
+    /// `$XDG_CACHE_HOME/span-annotator/readers-venv` (`~/.cache` without
+    /// `XDG_CACHE_HOME`).
     Readers,
 }
 
@@ -81,7 +83,13 @@ impl Python {
                 let python = std::env::var_os("SPAN_READERS_PYTHON")
                     .map(PathBuf::from)
                     .unwrap_or_else(|| {
-                        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv-readers/bin/python")
+                        std::env::var_os("XDG_CACHE_HOME")
+                            .map(PathBuf::from)
+                            .or_else(|| {
+                                std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache"))
+                            })
+                            .unwrap_or_default()
+                            .join("span-annotator/readers-venv/bin/python")
                     });
                 assert!(
                     python.is_file(),
@@ -300,4 +308,73 @@ fn check_conll_reads_the_conll_export() {
 #[test]
 fn spacy_converts_the_conll_export() {
     check_conll_export(Python::Readers, "check_conll_spacy.py");
+}
+
+/// Label Studio's own validation (label-studio-sdk's `LabelInterface`), in
+/// both units the export writes. The spoils: an offset off by one, a label
+/// the labeling configuration does not have, a region's control renamed.
+#[test]
+fn label_studio_accepts_the_labelstudio_export() {
+    let ws = samples::workspace();
+    let dir = Scratch::new("labelstudio");
+    let native = dir.native(&ws);
+    for unit in [OffsetUnit::CodePoint, OffsetUnit::Utf16] {
+        for (name, documents) in [("all", samples::all(&ws)), ("one", vec![TRICKY])] {
+            let export = labelstudio::export(&ws, &documents, unit).expect("a file");
+            let file = dir.write(&format!("{name}-{}.json", unit.id()), export.bytes);
+            passes(
+                Python::Readers,
+                "check_labelstudio.py",
+                &[&file, &native, &unit.id()],
+            );
+        }
+    }
+    for (from, to) in [
+        ("\"start\": 5,", "\"start\": 4,"),
+        ("\"Location\"", "\"Place\""),
+        ("\"from_name\": \"label\"", "\"from_name\": \"tag\""),
+    ] {
+        let export = labelstudio::export(&ws, &[TRICKY], OffsetUnit::CodePoint).expect("a file");
+        let text = export.into_text();
+        assert!(
+            text.contains(from),
+            "nothing to spoil: no {from:?} in the export"
+        );
+        let file = dir.write("spoiled.json", text.replacen(from, to, 1));
+        fails(
+            Python::Readers,
+            "check_labelstudio.py",
+            &[&file, &native, &"codepoint"],
+        );
+    }
+}
+
+/// spaCy reads the spaCy export as span groups of `Doc.char_span`s, in both
+/// units the export writes. The spoils: an offset off by one, a span's
+/// label changed.
+#[test]
+fn spacy_reads_the_spacy_export_as_span_groups() {
+    let ws = samples::workspace();
+    let dir = Scratch::new("spacy");
+    let native = dir.native(&ws);
+    for unit in [OffsetUnit::CodePoint, OffsetUnit::Utf16] {
+        for (name, documents) in [("all", samples::all(&ws)), ("one", vec![TRICKY])] {
+            let export = spacy::export(&ws, &documents, unit).expect("a file");
+            let file = dir.write(&format!("{name}-{}.jsonl", unit.id()), export.bytes);
+            passes(Python::Readers, "check_spacy_spans.py", &[&file, &native]);
+        }
+    }
+    for (from, to) in [
+        ("\"start\":5,", "\"start\":4,"),
+        ("\"label\":\"Location\"", "\"label\":\"Place\""),
+    ] {
+        let export = spacy::export(&ws, &[TRICKY], OffsetUnit::CodePoint).expect("a file");
+        let text = export.into_text();
+        assert!(
+            text.contains(from),
+            "nothing to spoil: no {from:?} in the export"
+        );
+        let file = dir.write("spoiled.jsonl", text.replacen(from, to, 1));
+        fails(Python::Readers, "check_spacy_spans.py", &[&file, &native]);
+    }
 }
