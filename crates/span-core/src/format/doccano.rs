@@ -41,11 +41,11 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::json::{kind, offset_at, string_at, Fields};
+use super::json::{drop_one, kind, offset_at, placed, string_at, Fields};
 use super::{ExportError, ExportFile};
 use crate::model::import::{ImportError, IncomingDocument};
 use crate::model::offset_unit::{OffsetUnit, UnitIndex};
-use crate::model::parsed::{Anchor, Parsed, ParsedAnnotation};
+use crate::model::parsed::{Anchor, Dropped, Parsed, ParsedAnnotation};
 use crate::model::{SpanIndex, Workspace};
 
 pub const FILE_NAME: &str = "annotations.jsonl";
@@ -114,37 +114,97 @@ fn jsonl(workspace: &Workspace, documents: &[usize], unit: OffsetUnit) -> String
 /// Reads doccano JSONL (see the module's documentation), refusing it whole,
 /// with the place and the reason, at the first thing wrong.
 pub fn parse(contents: &str) -> Result<Parsed, ImportError> {
-    let mut documents = Vec::new();
-    let mut stated_unit = None;
-    let mut annotations = Vec::new();
+    let mut records = Records::default();
     for (number, line) in (1..).zip(contents.lines()) {
         if line.trim().is_empty() {
             continue;
         }
         let value = line_json(line, number)?;
-        let line = Fields::line(&value, number)?;
-        let text = line.string("text")?;
-        let id = line.optional_string("document_id")?;
-        if let Some(unit) = line.optional_unit()? {
-            if stated_unit.is_some_and(|first| first != unit) {
-                return Err(line.error("offset_unit", "differs from the first line’s"));
+        records.read(&Fields::line(&value, number)?)?;
+    }
+    Ok(records.parsed)
+}
+
+/// Whether `value`, a whole file's JSON, is doccano's: an object with a
+/// `text` (and no `format`, which the app's own JSON has), or a list of
+/// them.
+pub(super) fn is_doccano(value: &Value) -> bool {
+    let record = |v: &Value| v.get("text").is_some() && v.get("format").is_none();
+    match value {
+        Value::Array(items) => items.first().is_some_and(record),
+        other => record(other),
+    }
+}
+
+/// Reads a file that is one JSON value: a line of JSONL, or the JSON
+/// doccano's export also writes, a list of records (`[0]: label[2]` in
+/// messages) or one record, pretty-printed.
+pub(super) fn from_json(contents: &str, value: &Value) -> Result<Parsed, ImportError> {
+    if value.is_object() && !contents.trim().contains('\n') {
+        return parse(contents);
+    }
+    let mut records = Records::default();
+    match value {
+        Value::Array(items) => {
+            for (place, item) in placed(items, "") {
+                records.read(&Fields::of(item, &place)?)?;
             }
-            stated_unit = Some(unit);
         }
-        let spans = match (line.value("label"), line.value("entities")) {
+        one => records.read(&Fields::of(one, "")?)?,
+    }
+    Ok(records.parsed)
+}
+
+/// The records read so far.
+#[derive(Default)]
+struct Records {
+    parsed: Parsed,
+}
+
+impl Records {
+    /// Reads one record (a line, or an object of a JSON list): its text, its
+    /// spans, and what it holds that the app does not keep.
+    fn read(&mut self, record: &Fields) -> Result<(), ImportError> {
+        let parsed = &mut self.parsed;
+        let text = record.string("text")?;
+        let id = record.optional_string("document_id")?;
+        if let Some(unit) = record.optional_unit()? {
+            if parsed.stated_unit.is_some_and(|first| first != unit) {
+                return Err(record.error("offset_unit", "differs from the first record’s"));
+            }
+            parsed.stated_unit = Some(unit);
+        }
+        let spans = match (record.value("label"), record.value("entities")) {
             (Some(_), Some(_)) => {
                 return Err(ImportError::new(
-                    &line.place,
+                    record.place_name(),
                     "has both label and entities; doccano writes one or the other",
                 ))
             }
-            (Some(_), None) => triples(&line)?,
-            (None, Some(_)) => entities(&line)?,
+            (Some(_), None) => spans(record, "label", &mut parsed.dropped)?,
+            (None, Some(_)) => spans(record, "entities", &mut parsed.dropped)?,
             (None, None) => Vec::new(),
         };
-        let document = documents.len();
+        if record.value("relations").is_some() {
+            for _ in record.items("relations")? {
+                drop_one(
+                    &mut parsed.dropped,
+                    "relation",
+                    "the app has no relations yet",
+                );
+            }
+        }
+        let categories = match record.value("cats") {
+            Some(Value::Object(cats)) => cats.len(),
+            Some(_) => record.items("cats")?.len(),
+            None => 0,
+        };
+        for _ in 0..categories {
+            drop_one(&mut parsed.dropped, "document label", DOCUMENT_LABEL);
+        }
+        let document = parsed.documents.len();
         for (place, start, end, label) in spans {
-            annotations.push(ParsedAnnotation {
+            parsed.annotations.push(ParsedAnnotation {
                 place,
                 document,
                 id: None,
@@ -155,21 +215,19 @@ pub fn parse(contents: &str) -> Result<Parsed, ImportError> {
                 note: None,
             });
         }
-        documents.push(IncomingDocument {
+        parsed.documents.push(IncomingDocument {
             id: id.map(str::to_string),
             file_name: None,
             title: None,
             text: Some(text.to_string()),
-            place: line.place,
+            place: record.place_name().to_string(),
         });
+        Ok(())
     }
-    Ok(Parsed {
-        documents,
-        annotations,
-        stated_unit,
-        ..Parsed::default()
-    })
 }
+
+/// Why a label on a whole text is not imported.
+const DOCUMENT_LABEL: &str = "the app labels spans, not whole texts";
 
 /// A span as a line holds it: its place, start, end and label.
 type Span<'a> = (String, usize, usize, &'a str);
@@ -188,10 +246,18 @@ fn line_json(line: &str, number: usize) -> Result<Value, ImportError> {
     })
 }
 
-/// The `label` triples of `line`: `[start, end, "Label"]`.
-fn triples<'a>(line: &Fields<'a>) -> Result<Vec<Span<'a>>, ImportError> {
+/// The spans of `record`'s list `name` (`label` or `entities`): each a
+/// `[start, end, "Label"]` triple or a `{"start_offset", "end_offset",
+/// "label"}` object. A string is a label of the whole text, as doccano's
+/// text classification writes it (`"label": ["positive"]`): counted in
+/// `dropped`.
+fn spans<'a>(
+    record: &Fields<'a>,
+    name: &str,
+    dropped: &mut Vec<Dropped>,
+) -> Result<Vec<Span<'a>>, ImportError> {
     let mut spans = Vec::new();
-    for (place, entry) in line.items("label")? {
+    for (place, entry) in record.items(name)? {
         let found = match entry {
             Value::Array(triple) if triple.len() == 3 => {
                 let start = offset_at(&triple[0], &format!("{place}[0]"))?;
@@ -200,25 +266,27 @@ fn triples<'a>(line: &Fields<'a>) -> Result<Vec<Span<'a>>, ImportError> {
                 spans.push((place, start, end, label));
                 continue;
             }
+            Value::Object(_) => {
+                let entity = Fields::of(entry, &place)?;
+                let start = entity.offset("start_offset")?;
+                let end = entity.offset("end_offset")?;
+                let label = entity.string("label")?;
+                spans.push((place, start, end, label));
+                continue;
+            }
+            Value::String(_) => {
+                drop_one(dropped, "document label", DOCUMENT_LABEL);
+                continue;
+            }
             Value::Array(other) => format!("a list of {}", other.len()),
             other => kind(other),
         };
         return Err(ImportError::new(
             place,
-            format!("must be [start, end, label], not {found}"),
+            format!(
+                "must be [start, end, label] or {{start_offset, end_offset, label}}, not {found}"
+            ),
         ));
-    }
-    Ok(spans)
-}
-
-/// The `entities` of `line`: `{"start_offset", "end_offset", "label"}`.
-fn entities<'a>(line: &Fields<'a>) -> Result<Vec<Span<'a>>, ImportError> {
-    let mut spans = Vec::new();
-    for entity in line.list("entities")? {
-        let start = entity.offset("start_offset")?;
-        let end = entity.offset("end_offset")?;
-        let label = entity.string("label")?;
-        spans.push((entity.place, start, end, label));
     }
     Ok(spans)
 }
@@ -491,11 +559,19 @@ mod tests {
             ),
             (
                 first(&|v| v["label"][0] = json!([17, 23])),
-                "line 1: label[0] must be [start, end, label], not a list of 2".into(),
+                "line 1: label[0] must be [start, end, label] or {start_offset, end_offset, \
+                 label}, not a list of 2 (read as doccano JSONL)"
+                    .into(),
             ),
             (
                 first(&|v| v["label"][0] = json!({"start": 17})),
-                "line 1: label[0] must be [start, end, label], not an object".into(),
+                "line 1: label[0].start_offset is missing".into(),
+            ),
+            (
+                first(&|v| v["label"][0] = json!(17)),
+                "line 1: label[0] must be [start, end, label] or {start_offset, end_offset, \
+                 label}, not the number 17"
+                    .into(),
             ),
             (
                 first(&|v| v["label"][0][2] = 3.into()),

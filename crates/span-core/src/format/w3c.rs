@@ -81,12 +81,12 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::json::{json, placed, Fields};
+use super::json::{drop_one, json, placed, Fields};
 use super::{ExportError, ExportFile};
 use crate::format::stored::text_hash;
 use crate::model::import::{ImportError, IncomingDocument};
 use crate::model::offset_unit::{OffsetUnit, UnitIndex};
-use crate::model::parsed::{Anchor, Parsed, ParsedAnnotation};
+use crate::model::parsed::{Anchor, Dropped, Parsed, ParsedAnnotation};
 use crate::model::{text::CharIndex, Annotation, Document, SpanIndex, Workspace};
 
 pub const FILE_NAME: &str = "annotations.jsonld";
@@ -136,6 +136,8 @@ struct Page<'a> {
 #[derive(Serialize)]
 struct WebAnnotation<'a> {
     id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    canonical: Option<String>,
     #[serde(rename = "type")]
     kind: &'static str,
     #[serde(skip_serializing_if = "str::is_empty")]
@@ -279,6 +281,7 @@ fn web_annotation<'a>(annotation: &'a Annotation, place: &Place<'a, '_>) -> WebA
     }
     WebAnnotation {
         id: annotation_iri(&annotation.id),
+        canonical: canonical_iri(&annotation.id),
         kind: "Annotation",
         created: &annotation.created,
         body,
@@ -346,102 +349,265 @@ pub(super) fn from_value(value: &Value) -> Result<Parsed, ImportError> {
         }
     };
 
-    let mut documents: Vec<IncomingDocument> = Vec::new();
-    // Where each document id is in `documents`.
-    let mut positions: HashMap<String, usize> = HashMap::new();
-    let mut annotations = Vec::new();
+    let mut collected = Collected::default();
     for (place, item) in items {
         let annotation = Fields::of(item, &place)?;
-        let id = annotation
-            .optional_string("id")?
-            .map(|iri| annotation_id(iri).unwrap_or_else(|| iri.to_string()));
-        let (label, note) = label_and_note(&annotation)?;
-        let target = Fields::of(annotation.get("target")?, &annotation.path("target"))?;
-        let source = target.string("source")?;
+        let place = if place.is_empty() {
+            "the annotation".to_string()
+        } else {
+            place
+        };
+        read_annotation(&annotation, place, &mut collected)?;
+    }
+    Ok(collected.into_parsed(stated_unit))
+}
+
+/// Reads one Web Annotation into `collected`: one annotation for each of
+/// its tags on each of its targets, or, for what the app cannot keep, a
+/// count in `dropped`.
+fn read_annotation(
+    annotation: &Fields,
+    place: String,
+    collected: &mut Collected,
+) -> Result<(), ImportError> {
+    let motivation = annotation.value("motivation").and_then(Value::as_str);
+    if motivation == Some("linking") {
+        collected.drop_one("relation", "the app has no relations yet");
+        return Ok(());
+    }
+    // `canonical` keeps an id that `id`, a version-4 UUID, cannot carry.
+    let id = match annotation.optional_string("canonical")? {
+        Some(iri) => Some(iri),
+        None => annotation.optional_string("id")?,
+    }
+    .map(|iri| annotation_id(iri).unwrap_or_else(|| iri.to_string()));
+    let (labels, note) = labels_and_note(annotation, motivation, &mut collected.dropped)?;
+    if labels.is_empty() {
+        collected.drop_one("untagged annotation", "a span here needs a label");
+        return Ok(());
+    }
+    let mut spans = Vec::new();
+    for (target_place, target) in annotation.one_or_more("target")? {
+        match aim(&target_place, target)? {
+            Aim::Whole => collected.drop_one(
+                "whole-document target",
+                "a span needs a selector that places it in the text",
+            ),
+            Aim::Span {
+                source: None,
+                anchor: _,
+                quote: _,
+            } => {
+                return Err(ImportError::new(
+                    target_place,
+                    "has no source, so the file does not say which document it annotates",
+                ))
+            }
+            Aim::Span {
+                source: Some(source),
+                anchor,
+                quote,
+            } => spans.push((target_place, source, anchor, quote)),
+        }
+    }
+    let several = spans.len() > 1;
+    let created = annotation.optional_string("created")?;
+    let mut made = Vec::new();
+    for (target_place, source, anchor, quote) in spans {
         let source_id = document_id(source).unwrap_or_else(|| source.to_string());
         if source_id.trim().is_empty() {
-            return Err(target.error("source", format!("“{source}” names no document")));
+            return Err(ImportError::new(
+                format!("{target_place}.source"),
+                format!("“{source}” names no document"),
+            ));
         }
-        let document = *positions.entry(source_id).or_insert_with_key(|id| {
-            documents.push(IncomingDocument {
-                place: target.path("source"),
+        let document = collected.document(source_id, &format!("{target_place}.source"));
+        for &label in &labels {
+            made.push(ParsedAnnotation {
+                place: if several {
+                    target_place.clone()
+                } else {
+                    place.clone()
+                },
+                document,
+                id: None,
+                anchor: anchor.clone(),
+                quote: quote.map(str::to_string),
+                label: label.to_string(),
+                created: created.map(str::to_string),
+                note: note.map(str::to_string),
+            });
+        }
+    }
+    collected.add(id, made);
+    Ok(())
+}
+
+/// The annotations read so far, the documents they are on, and what was
+/// left out: what [`from_value`] and the Hypothesis reader collect.
+#[derive(Default)]
+pub(super) struct Collected {
+    documents: Vec<IncomingDocument>,
+    /// Where each document id is in `documents`.
+    positions: HashMap<String, usize>,
+    annotations: Vec<ParsedAnnotation>,
+    pub(super) dropped: Vec<Dropped>,
+}
+
+impl Collected {
+    /// The index of the document of this id, first referred to at
+    /// `place`; the file does not hold its text.
+    pub(super) fn document(&mut self, id: String, place: &str) -> usize {
+        *self.positions.entry(id).or_insert_with_key(|id| {
+            self.documents.push(IncomingDocument {
+                place: place.to_string(),
                 id: Some(id.clone()),
                 file_name: None,
                 title: None,
                 text: None,
             });
-            documents.len() - 1
-        });
-        let (start, end, quote) = span(&target)?;
-        annotations.push(ParsedAnnotation {
-            document,
-            id,
-            anchor: Anchor::Offsets { start, end },
-            quote: quote.map(str::to_string),
-            label: label.to_string(),
-            created: annotation.optional_string("created")?.map(str::to_string),
-            note: note.map(str::to_string),
-            place: if place.is_empty() {
-                "the annotation".to_string()
-            } else {
-                place
-            },
-        });
+            self.documents.len() - 1
+        })
     }
-    Ok(Parsed {
-        documents,
-        annotations,
-        stated_unit,
-        ..Parsed::default()
-    })
+
+    /// Adds the annotations one annotation of the file made, one for each
+    /// tag on each target. With one, it keeps the file's `id`; with more,
+    /// they are `id#1`, `id#2`… in the order of the targets and then the
+    /// tags, the same each time the file is read.
+    pub(super) fn add(&mut self, id: Option<String>, made: Vec<ParsedAnnotation>) {
+        let several = made.len() > 1;
+        for (k, mut annotation) in (1..).zip(made) {
+            annotation.id = match &id {
+                Some(id) if several => Some(format!("{id}#{k}")),
+                id => id.clone(),
+            };
+            self.annotations.push(annotation);
+        }
+    }
+
+    pub(super) fn drop_one(&mut self, what: &str, why: &str) {
+        drop_one(&mut self.dropped, what, why);
+    }
+
+    pub(super) fn into_parsed(self, stated_unit: Option<OffsetUnit>) -> Parsed {
+        Parsed {
+            documents: self.documents,
+            annotations: self.annotations,
+            stated_unit,
+            dropped: self.dropped,
+            ..Parsed::default()
+        }
+    }
 }
 
-/// The label (the value of the one `tagging` body) and the note (of a
-/// `commenting` body) of `annotation`.
-fn label_and_note<'a>(annotation: &Fields<'a>) -> Result<(&'a str, Option<&'a str>), ImportError> {
-    let motivation = annotation.value("motivation").and_then(Value::as_str);
-    let (mut label, mut note) = (None, None);
-    for (place, body) in annotation.one_or_more("body")? {
-        // A body that is only an IRI names something outside the file.
-        if body.is_string() {
-            continue;
-        }
-        let body = Fields::of(body, &place)?;
-        let (found, what) = match body.optional_string("purpose")?.or(motivation) {
-            Some("tagging") => (
-                &mut label,
-                "“tagging” body; an annotation here has one label",
-            ),
-            Some("commenting") => (
-                &mut note,
-                "“commenting” body; an annotation here has one note",
-            ),
-            _ => continue,
-        };
-        if found.is_some() {
-            return Err(ImportError::new(place, format!("is a second {what}")));
-        }
-        *found = Some(body.string("value")?);
+/// The labels (the values of the `tagging` bodies) and the note (the first
+/// `commenting` body) of `annotation`; every other body is counted in
+/// `dropped`.
+///
+/// A body without a `purpose` takes the annotation's `motivation`, as the
+/// model says (§3.3.5); without either it is a comment, as in Hypothesis's
+/// JSON-LD (its text, then one `tagging` body per tag), RecogitoJS's
+/// (`{"type": "TextualBody", "value": "This is a comment"}` beside its
+/// tags) and the model's `bodyValue` (§3.2.5), which is read alike.
+fn labels_and_note<'a>(
+    annotation: &Fields<'a>,
+    motivation: Option<&str>,
+    dropped: &mut Vec<Dropped>,
+) -> Result<(Vec<&'a str>, Option<&'a str>), ImportError> {
+    let mut bodies: Vec<(Option<&str>, Option<&'a str>)> = Vec::new();
+    if let Some(value) = annotation.optional_string("bodyValue")? {
+        bodies.push((None, Some(value)));
     }
-    let label = label.ok_or_else(|| {
-        annotation.error("body", "has no “tagging” body, which would name the label")
-    })?;
-    Ok((label, note))
+    if annotation.value("body").is_some() {
+        for (place, body) in annotation.one_or_more("body")? {
+            // A body that is only an IRI names something outside the file.
+            if body.is_string() {
+                bodies.push((None, None));
+                continue;
+            }
+            let body = Fields::of(body, &place)?;
+            let value = match body.value("value") {
+                Some(_) => Some(body.string("value")?),
+                None => None,
+            };
+            bodies.push((body.optional_string("purpose")?, value));
+        }
+    }
+    let (mut labels, mut note) = (Vec::new(), None);
+    for (purpose, value) in bodies {
+        match (purpose.or(motivation), value) {
+            (Some(purpose), _) if !matches!(purpose, "tagging" | "commenting") => {
+                drop_one(
+                    dropped,
+                    &format!("“{purpose}” body"),
+                    "the app keeps a label and a note per span",
+                );
+            }
+            (_, None) => drop_one(
+                dropped,
+                "non-text body",
+                "the app keeps labels and notes as text",
+            ),
+            (Some("tagging"), Some(label)) => labels.push(label),
+            (_, Some(comment)) if note.is_none() => note = Some(comment),
+            (_, Some(_)) => drop_one(dropped, "extra comment", "the app keeps one note per span"),
+        }
+    }
+    Ok((labels, note))
 }
 
-/// The code points (from the `TextPositionSelector`) and the quote (from a
-/// `TextQuoteSelector`) of `target`.
-fn span<'a>(target: &Fields<'a>) -> Result<(usize, usize, Option<&'a str>), ImportError> {
-    let (mut position, mut quote) = (None, None);
-    for (place, selector) in target.one_or_more("selector")? {
+/// Where a target points.
+pub(super) enum Aim<'a> {
+    /// A span of the text of the document `source` (if the target names
+    /// it), and the text the file quotes next to its offsets.
+    Span {
+        source: Option<&'a str>,
+        anchor: Anchor,
+        quote: Option<&'a str>,
+    },
+    /// A whole document: an IRI, or a target without selectors.
+    Whole,
+}
+
+/// Where the target at `place` points: its `TextPositionSelector` (whose
+/// offsets a `TextQuoteSelector`'s `exact`, if there is one, must quote),
+/// or else its `TextQuoteSelector` alone. Other selectors (`XPathSelector`,
+/// `RangeSelector`, `CssSelector`, `FragmentSelector`…) and `refinedBy`
+/// describe the same span in a web page's markup, which a plain text does
+/// not have: they are passed over, and a target with nothing else is
+/// refused.
+pub(super) fn aim<'a>(place: &str, target: &'a Value) -> Result<Aim<'a>, ImportError> {
+    if target.is_string() {
+        return Ok(Aim::Whole);
+    }
+    let target = Fields::of(target, place)?;
+    let source = target.optional_string("source")?;
+    let selectors = match target.value("selector") {
+        Some(_) => target.one_or_more("selector")?,
+        None => Vec::new(),
+    };
+    if selectors.is_empty() {
+        return Ok(Aim::Whole);
+    }
+    let (mut position, mut quote, mut others) = (None, None, Vec::new());
+    for (place, selector) in selectors {
         let selector = Fields::of(selector, &place)?;
         let kind = selector.value("type").and_then(Value::as_str);
         let first = match kind {
             Some("TextPositionSelector") => position
                 .replace((selector.offset("start")?, selector.offset("end")?))
                 .is_none(),
-            Some("TextQuoteSelector") => quote.replace(selector.string("exact")?).is_none(),
-            _ => true,
+            Some("TextQuoteSelector") => quote
+                .replace((
+                    selector.string("exact")?,
+                    selector.optional_string("prefix")?,
+                    selector.optional_string("suffix")?,
+                ))
+                .is_none(),
+            other => {
+                others.push(other.unwrap_or("a selector without a type"));
+                true
+            }
         };
         if !first {
             return Err(ImportError::new(
@@ -453,32 +619,61 @@ fn span<'a>(target: &Fields<'a>) -> Result<(usize, usize, Option<&'a str>), Impo
             ));
         }
     }
-    let (start, end) = position.ok_or_else(|| {
-        target.error(
-            "selector",
-            "has no TextPositionSelector, which would give the span’s code points",
-        )
-    })?;
-    Ok((start, end, quote))
+    let anchor = match (position, quote) {
+        (Some((start, end)), _) => Anchor::Offsets { start, end },
+        (None, Some((exact, prefix, suffix))) => Anchor::Quote {
+            exact: exact.to_string(),
+            prefix: prefix.map(str::to_string),
+            suffix: suffix.map(str::to_string),
+        },
+        (None, None) => {
+            return Err(target.error(
+                "selector",
+                format!(
+                    "has no TextPositionSelector or TextQuoteSelector, which would place the \
+                     span in the text; this app cannot place it by {}",
+                    others.join(" or ")
+                ),
+            ))
+        }
+    };
+    Ok(Aim::Span {
+        source,
+        anchor,
+        quote: position.and(quote).map(|(exact, _, _)| exact),
+    })
 }
 
-/// The IRI of the annotation with this id.
+/// The IRI of the annotation with this id: `urn:uuid:` and a version-4
+/// UUID, the id itself where it is one (32 lower-case hex digits with the
+/// version and variant bits of a random UUID), or else one derived from it
+/// by a hash, which [`canonical_iri`] then keeps the id beside.
 pub fn annotation_iri(id: &str) -> String {
-    if is_uuid_hex(id) {
-        format!(
-            "{UUID_PREFIX}{}-{}-{}-{}-{}",
-            &id[..8],
-            &id[8..12],
-            &id[12..16],
-            &id[16..20],
-            &id[20..]
-        )
+    let hex = if is_uuid_v4_hex(id) {
+        id.to_string()
     } else {
-        format!("{ANNOTATION_PREFIX}{}", percent_encode(id))
-    }
+        derived_uuid_hex(id)
+    };
+    format!(
+        "{UUID_PREFIX}{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
 }
 
-/// The id of the annotation [`annotation_iri`] made `iri` from.
+/// The annotation's `canonical` IRI, for an id that [`annotation_iri`]
+/// cannot carry: `urn:span-annotator:annotation:` and the id
+/// percent-encoded.
+pub fn canonical_iri(id: &str) -> Option<String> {
+    (!is_uuid_v4_hex(id)).then(|| format!("{ANNOTATION_PREFIX}{}", percent_encode(id)))
+}
+
+/// The id of the annotation whose IRI (or `canonical` IRI) is `iri`:
+/// [`annotation_iri`] and [`canonical_iri`] read back, and the `urn:uuid:`
+/// of any 32 hex digits, as earlier exports wrote every id the app makes.
 pub fn annotation_id(iri: &str) -> Option<String> {
     if let Some(uuid) = iri.strip_prefix(UUID_PREFIX) {
         let hex: String = uuid.chars().filter(|&c| c != '-').collect();
@@ -487,10 +682,30 @@ pub fn annotation_id(iri: &str) -> Option<String> {
     percent_decode(iri.strip_prefix(ANNOTATION_PREFIX)?)
 }
 
-/// Whether `id` is 32 lower-case hex digits, the ids the app makes, which
-/// `urn:uuid:` can carry.
+/// Whether `id` is 32 lower-case hex digits, which `urn:uuid:` can carry.
 fn is_uuid_hex(id: &str) -> bool {
     id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// Whether `id` is a version-4 UUID in 32 lower-case hex digits: the 13th
+/// is `4`, the 17th one of `8`, `9`, `a`, `b` (RFC 9562 §5.4).
+fn is_uuid_v4_hex(id: &str) -> bool {
+    is_uuid_hex(id)
+        && id.as_bytes()[12] == b'4'
+        && matches!(id.as_bytes()[16], b'8'..=b'9' | b'a'..=b'b')
+}
+
+/// A version-4 UUID, in 32 hex digits, made from `id` by FNV-1a (128 bits),
+/// the same for the same id: its 122 free bits are the hash's.
+fn derived_uuid_hex(id: &str) -> String {
+    const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
+    let hash = id.bytes().fold(OFFSET, |hash, byte| {
+        (hash ^ u128::from(byte)).wrapping_mul(PRIME)
+    });
+    // Version 4 in bits 76..80, variant 0b10 in bits 62..64.
+    let uuid = (hash & !(0xf << 76) & !(0x3 << 62)) | (0x4 << 76) | (0x2 << 62);
+    format!("{uuid:032x}")
 }
 
 /// The IRI of the document with this id.
@@ -658,10 +873,19 @@ mod tests {
 
     #[test]
     fn ids_are_iris_that_map_back() {
-        for (id, iri) in [
+        // A version-4 UUID's hex digits are the id's own.
+        let v4 = "0123456789ab4def8123456789abcdef";
+        assert_eq!(
+            annotation_iri(v4),
+            "urn:uuid:01234567-89ab-4def-8123-456789abcdef"
+        );
+        assert_eq!(canonical_iri(v4), None);
+        assert_eq!(annotation_id(&annotation_iri(v4)).as_deref(), Some(v4));
+        // Any other id: a UUID derived from it, and the id in `canonical`.
+        for (id, canonical) in [
             (
                 "0123456789abcdef0123456789abcdef",
-                "urn:uuid:01234567-89ab-cdef-0123-456789abcdef",
+                "urn:span-annotator:annotation:0123456789abcdef0123456789abcdef",
             ),
             (
                 "legacy id #1",
@@ -673,9 +897,17 @@ mod tests {
             ),
             ("ü/é", "urn:span-annotator:annotation:%C3%BC%2F%C3%A9"),
         ] {
-            assert_eq!(annotation_iri(id), iri);
-            assert_eq!(annotation_id(iri).as_deref(), Some(id));
+            assert_eq!(canonical_iri(id).as_deref(), Some(canonical));
+            assert_eq!(annotation_id(canonical).as_deref(), Some(id));
+            let iri = annotation_iri(id);
+            assert!(is_uuid_v4_iri(&iri), "{iri}");
+            assert_eq!(annotation_iri(id), iri, "the same each time");
         }
+        // Earlier exports wrote any 32 hex digits as they are.
+        assert_eq!(
+            annotation_id("urn:uuid:01234567-89ab-cdef-0123-456789abcdef").as_deref(),
+            Some("0123456789abcdef0123456789abcdef")
+        );
         assert_eq!(
             document_id(&document_iri("tricky/1 ü")).as_deref(),
             Some("tricky/1 ü")
@@ -688,19 +920,31 @@ mod tests {
         ] {
             assert_eq!(annotation_id(bad), None, "{bad}");
         }
-        let collection = exported(&[0]);
-        let ids: Vec<&str> = items(&collection)
-            .iter()
-            .map(|item| item["id"].as_str().unwrap())
-            .collect();
+        let collection = exported(&samples::all(&samples::workspace()));
+        let mut seen = std::collections::HashSet::new();
+        for item in items(&collection) {
+            let iri = item["id"].as_str().unwrap();
+            assert!(is_uuid_v4_iri(iri), "{iri}");
+            assert!(seen.insert(iri), "{iri} twice");
+        }
+        let article = exported(&[0]);
         assert_eq!(
-            ids,
-            [
-                "urn:uuid:00000000-0000-0000-0000-000000000000",
-                "urn:span-annotator:annotation:legacy%20id%20%231",
-                "urn:uuid:00000000-0000-0000-0000-000000000002"
-            ]
+            items(&article)[1]["canonical"],
+            "urn:span-annotator:annotation:legacy%20id%20%231"
         );
+    }
+
+    /// Whether `iri` is `urn:uuid:` and a version-4 UUID, 8-4-4-4-12.
+    fn is_uuid_v4_iri(iri: &str) -> bool {
+        let Some(uuid) = iri.strip_prefix("urn:uuid:") else {
+            return false;
+        };
+        let groups: Vec<&str> = uuid.split('-').collect();
+        let hex: Vec<char> = groups.concat().chars().collect();
+        groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+            && hex.iter().all(|c| matches!(c, '0'..='9' | 'a'..='f'))
+            && hex[12] == '4'
+            && "89ab".contains(hex[16])
     }
 
     #[test]
@@ -875,32 +1119,7 @@ mod tests {
             value.to_string()
         };
         let item = |edit: &dyn Fn(&mut Value)| edited(&|v| edit(&mut v["first"]["items"][0]));
-        let tag = json!({ "type": "TextualBody", "purpose": "tagging", "value": "Person" });
-        let cases: Vec<(String, String)> =
-            vec![
-            (
-                item(&|a| a["body"] = json!([])),
-                "first.items[0].body has no “tagging” body, which would name the label".into(),
-            ),
-            (
-                item(&|a| drop(a.as_object_mut().unwrap().remove("body"))),
-                "first.items[0].body is missing".into(),
-            ),
-            (
-                item(&|a| a["body"].as_array_mut().unwrap().push(tag.clone())),
-                "first.items[0].body[1] is a second “tagging” body; an annotation here has one \
-                 label"
-                    .into(),
-            ),
-            (
-                edited(&|v| {
-                    let note = v["first"]["items"][1]["body"][1].clone();
-                    v["first"]["items"][1]["body"].as_array_mut().unwrap().push(note);
-                }),
-                "first.items[1].body[2] is a second “commenting” body; an annotation here has one \
-                 note"
-                    .into(),
-            ),
+        let cases: Vec<(String, String)> = vec![
             (
                 item(&|a| a["body"][0]["value"] = 3.into()),
                 "first.items[0].body[0].value must be a string, not the number 3".into(),
@@ -934,23 +1153,30 @@ mod tests {
                 "first.items[0].quote “Syria” does not match the text at 5..7 (“🇸🇾”)".into(),
             ),
             (
-                item(&|a| drop(a["target"]["selector"].as_array_mut().unwrap().pop())),
-                "first.items[0].target.selector has no TextPositionSelector, which would give the \
-                 span’s code points"
+                item(&|a| {
+                    a["target"]["selector"] = json!({"type": "XPathSelector", "value": "/p"})
+                }),
+                "first.items[0].target.selector has no TextPositionSelector or TextQuoteSelector, \
+                 which would place the span in the text; this app cannot place it by XPathSelector"
+                    .into(),
+            ),
+            (
+                item(&|a| drop(a["target"].as_object_mut().unwrap().remove("source"))),
+                "first.items[0].target has no source, so the file does not say which document it \
+                 annotates"
                     .into(),
             ),
             (
                 item(&|a| {
                     let position = a["target"]["selector"][1].clone();
-                    a["target"]["selector"].as_array_mut().unwrap().push(position);
+                    a["target"]["selector"]
+                        .as_array_mut()
+                        .unwrap()
+                        .push(position);
                 }),
                 "first.items[0].target.selector[2] is a second TextPositionSelector; a target \
                  here has one span"
                     .into(),
-            ),
-            (
-                item(&|a| a["target"] = document_iri("tricky/1 ü").into()),
-                "first.items[0].target must be a JSON object, not a string".into(),
             ),
             (
                 item(&|a| a["target"]["source"] = document_iri("nope").into()),
@@ -973,7 +1199,11 @@ mod tests {
                 "first.items[0].created must be a string, not the number 1".into(),
             ),
             (
-                edited(&|v| v["first"]["items"][2]["id"] = v["first"]["items"][0]["id"].clone()),
+                edited(&|v| {
+                    for field in ["id", "canonical"] {
+                        v["first"]["items"][2][field] = v["first"]["items"][0][field].clone();
+                    }
+                }),
                 format!(
                     "first.items[2].id “{:032x}” is already the id of first.items[0]",
                     7
