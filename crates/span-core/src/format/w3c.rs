@@ -759,6 +759,7 @@ mod tests {
     use crate::format::registry::tests::{assert_refused, import, unannotated, NOW};
     use crate::format::samples::{self, TRICKY, TRICKY_TEXT};
     use crate::model::import::{plan, Mode};
+    use crate::model::parsed::UnitSource;
     use crate::model::{text, Action};
 
     fn exported(documents: &[usize]) -> Value {
@@ -1236,5 +1237,337 @@ mod tests {
         ];
         assert!(cases.len() >= 20);
         assert_refused(&cases);
+    }
+
+    /// The UTF-16 code units before the first `needle` in `text`, and
+    /// after it: how a browser's DOM (Recogito, Hypothesis) counts.
+    fn utf16(text: &str, needle: &str) -> (usize, usize) {
+        let byte = text.find(needle).expect("the text has it");
+        let start = text[..byte].encode_utf16().count();
+        (start, start + needle.encode_utf16().count())
+    }
+
+    /// What `parsed` leaves out, as the preview says it.
+    fn dropped(parsed: &Parsed) -> Vec<String> {
+        parsed.dropped.iter().map(ToString::to_string).collect()
+    }
+
+    /// An annotation as Recogito's text annotator writes it: the target a
+    /// one-element list, a quote with context and UTF-16 positions, a tag
+    /// and a comment.
+    fn recogito(id: &str, needle: &str, tag: &str) -> Value {
+        let (start, end) = utf16(TRICKY_TEXT, needle);
+        json!({
+            "@context": CONTEXT,
+            "id": id,
+            "type": "Annotation",
+            "body": [
+                { "type": "TextualBody", "purpose": "tagging", "value": tag },
+                { "type": "TextualBody", "purpose": "commenting", "value": "seen" }
+            ],
+            "created": "2024-01-05T13:19:14.716Z",
+            "target": [{
+                "source": "tricky/1 ü",
+                "selector": [
+                    { "type": "TextQuoteSelector", "exact": needle },
+                    { "type": "TextPositionSelector", "start": start, "end": end }
+                ]
+            }]
+        })
+    }
+
+    #[test]
+    fn recogitos_utf16_positions_resolve_to_the_right_code_points() {
+        let ws = unannotated();
+        let needles = [
+            ("👩\u{200d}👩\u{200d}👧", "Person"),
+            ("cafe\u{301}", "Location"),
+            ("新闻", "Event"),
+            ("שלום עולם", "Лицо"),
+            ("مرحبا", "Armed Group"),
+            ("“de-facto”", "Date"),
+        ];
+        let file: Vec<Value> = needles
+            .iter()
+            .enumerate()
+            .map(|(i, (needle, tag))| recogito(&format!("https://example.org/a/{i}"), needle, tag))
+            .collect();
+        let (format, parsed) = registry::read(&json!(file).to_string()).unwrap();
+        assert_eq!(format.id, "w3c");
+        assert_eq!(parsed.stated_unit, None, "Recogito does not say");
+        let resolved = parsed.resolve(&ws, None).unwrap();
+        assert_eq!(
+            (resolved.unit, resolved.source),
+            (OffsetUnit::Utf16, UnitSource::Quotes)
+        );
+        for (a, (needle, tag)) in resolved.incoming.annotations().iter().zip(needles) {
+            let span = samples::find(TRICKY_TEXT, needle);
+            assert_eq!((a.start, a.end), (span.start, span.end), "{needle}");
+            assert_eq!((a.label.as_str(), a.note.as_deref()), (tag, Some("seen")));
+        }
+        let mut ws = unannotated();
+        let preview = import(&mut ws, &json!(file).to_string(), Mode::Merge).unwrap();
+        assert_eq!(
+            preview.to_string(),
+            "1 document, 6 annotations, 2 new labels"
+        );
+    }
+
+    #[test]
+    fn the_export_in_utf16_reads_back_unchanged() {
+        let original = samples::workspace();
+        let all = samples::all(&original);
+        let file = export(&original, &all, OffsetUnit::Utf16)
+            .unwrap()
+            .into_text();
+        let mut ws = unannotated();
+        import(&mut ws, &file, Mode::Merge).unwrap();
+        let spans: Vec<&Annotation> = ws.all_annotations().collect();
+        assert_eq!(spans, original.all_annotations().collect::<Vec<_>>());
+        assert_eq!(
+            export(&ws, &all, OffsetUnit::Utf16).unwrap().into_text(),
+            file
+        );
+    }
+
+    #[test]
+    fn recogitos_text_annotator_highlights_have_no_tag_and_are_counted() {
+        // Five highlights (no bodies) of a Gutenberg page, as recogito's
+        // text annotator writes them: see tests/fixtures/recogito/README.md.
+        let file =
+            include_str!("../../../../tests/fixtures/recogito/text-annotator-annotations.w3c.json");
+        let (format, parsed) = registry::read(file).unwrap();
+        assert_eq!(format.id, "w3c");
+        assert!(parsed.annotations.is_empty());
+        assert!(parsed.documents.is_empty(), "no document for nothing kept");
+        assert_eq!(
+            dropped(&parsed),
+            ["5 untagged annotations (a span here needs a label)"]
+        );
+        let mut ws = unannotated();
+        let preview = import(&mut ws, file, Mode::Merge).unwrap();
+        assert_eq!(preview.to_string(), "0 documents, 0 annotations");
+    }
+
+    #[test]
+    fn recogito_js_targets_without_a_source_are_refused_and_its_relations_counted() {
+        // RecogitoJS's sample: a comment and two tags on "Troy", comments
+        // without tags, a relation; no target names its source.
+        let file =
+            include_str!("../../../../tests/fixtures/recogito/recogito-js-annotations.w3c.json");
+        assert_eq!(
+            registry::read(file).unwrap_err().to_string(),
+            "[0].target has no source, so the file does not say which document it annotates \
+             (read as W3C Web Annotation JSON-LD)"
+        );
+        let mut value: Value = serde_json::from_str(file).unwrap();
+        for item in value.as_array_mut().unwrap() {
+            if let Some(target) = item["target"].as_object_mut() {
+                target.insert("source".into(), "seed/1".into());
+            }
+        }
+        let (_, parsed) = registry::read(&value.to_string()).unwrap();
+        assert_eq!(
+            dropped(&parsed),
+            [
+                "2 untagged annotations (a span here needs a label)",
+                "1 relation (the app has no relations yet)"
+            ]
+        );
+        let tags: Vec<(&str, &str, Option<&str>)> = parsed
+            .annotations
+            .iter()
+            .map(|a| {
+                (
+                    a.id.as_deref().unwrap(),
+                    a.label.as_str(),
+                    a.note.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            tags,
+            [
+                (
+                    "#ce0ed291-766b-4763-8e91-90ce1d04e706#1",
+                    "A Tag",
+                    Some("This is a comment")
+                ),
+                (
+                    "#ce0ed291-766b-4763-8e91-90ce1d04e706#2",
+                    "Another Tag",
+                    Some("This is a comment")
+                ),
+            ],
+            "one annotation per tag, the comment on each"
+        );
+    }
+
+    #[test]
+    fn several_targets_make_one_annotation_each_with_the_same_label() {
+        let mut two = recogito("urn:x:1", "新闻", "Event");
+        let (start, end) = utf16(
+            samples::workspace().document(0).unwrap().text.as_str(),
+            "Russia",
+        );
+        two["target"].as_array_mut().unwrap().push(json!({
+            "source": samples::workspace().document(0).unwrap().id,
+            "selector": { "type": "TextPositionSelector", "start": start, "end": end }
+        }));
+        let (_, parsed) = registry::read(&two.to_string()).unwrap();
+        let made: Vec<(&str, usize, &str, &str)> = parsed
+            .annotations
+            .iter()
+            .map(|a| {
+                (
+                    a.id.as_deref().unwrap(),
+                    a.document,
+                    a.label.as_str(),
+                    a.place.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            made,
+            [
+                ("urn:x:1#1", 0, "Event", "target[0]"),
+                ("urn:x:1#2", 1, "Event", "target[1]")
+            ]
+        );
+        let mut ws = unannotated();
+        let preview = import(&mut ws, &two.to_string(), Mode::Merge).unwrap();
+        assert_eq!(preview.to_string(), "2 documents, 2 annotations");
+        assert_eq!(
+            ws.annotations(0).unwrap().iter().next().unwrap().quote,
+            "Russia"
+        );
+    }
+
+    #[test]
+    fn what_the_app_cannot_keep_is_counted_not_refused() {
+        let mut annotation = recogito("urn:x:1", "cafe\u{301}", "Location");
+        let body = annotation["body"].as_array_mut().unwrap();
+        for purpose in [
+            "linking",
+            "identifying",
+            "classifying",
+            "highlighting",
+            "replying",
+            "replying",
+        ] {
+            body.push(json!({ "type": "TextualBody", "purpose": purpose, "value": "x" }));
+        }
+        body.push("https://www.geonames.org/2988507".into());
+        body.push(json!({ "type": "Image", "id": "https://example.org/a.png" }));
+        body.push(json!({ "type": "TextualBody", "purpose": "commenting", "value": "again" }));
+        annotation["target"]
+            .as_array_mut()
+            .unwrap()
+            .push("tricky/1 ü".into());
+        let untagged = json!({
+            "@context": CONTEXT, "type": "Annotation", "body": [], "target": "tricky/1 ü"
+        });
+        let relation = json!({
+            "@context": CONTEXT, "type": "Annotation", "motivation": "linking",
+            "body": [{ "type": "TextualBody", "purpose": "tagging", "value": "isRelatedTo" }],
+            "target": [{ "id": "#a" }, { "id": "#b" }]
+        });
+        let file = json!([annotation, untagged, relation]).to_string();
+        let (_, parsed) = registry::read(&file).unwrap();
+        assert_eq!(
+            dropped(&parsed),
+            [
+                "1 “linking” body (the app keeps a label and a note per span)",
+                "1 “identifying” body (the app keeps a label and a note per span)",
+                "1 “classifying” body (the app keeps a label and a note per span)",
+                "1 “highlighting” body (the app keeps a label and a note per span)",
+                "2 “replying” bodies (the app keeps a label and a note per span)",
+                "2 non-text bodies (the app keeps labels and notes as text)",
+                "1 extra comment (the app keeps one note per span)",
+                "1 whole-document target (a span needs a selector that places it in the text)",
+                "1 untagged annotation (a span here needs a label)",
+                "1 relation (the app has no relations yet)",
+            ]
+        );
+        assert_eq!(parsed.annotations.len(), 1);
+        assert_eq!(parsed.annotations[0].note.as_deref(), Some("seen"));
+        assert_eq!(parsed.annotations[0].id.as_deref(), Some("urn:x:1"));
+    }
+
+    #[test]
+    fn a_body_without_purpose_is_a_comment_unless_the_motivation_is_tagging() {
+        let read = |annotation: Value| {
+            let (_, parsed) = registry::read(&annotation.to_string()).unwrap();
+            parsed
+                .annotations
+                .iter()
+                .map(|a| (a.label.clone(), a.note.clone()))
+                .collect::<Vec<_>>()
+        };
+        let target = recogito("urn:x:1", "新闻", "Event")["target"].clone();
+        // Hypothesis's JSON-LD: its text without a purpose, then its tags.
+        let hypothesis = json!({
+            "@context": CONTEXT, "type": "Annotation", "target": target,
+            "body": [
+                { "type": "TextualBody", "value": "a note", "format": "text/markdown" },
+                { "type": "TextualBody", "value": "Event", "purpose": "tagging" }
+            ]
+        });
+        assert_eq!(read(hypothesis), [("Event".into(), Some("a note".into()))]);
+        let body_value = json!({
+            "@context": CONTEXT, "type": "Annotation", "target": target,
+            "bodyValue": "a note",
+            "body": { "type": "TextualBody", "value": "Event", "purpose": "tagging" }
+        });
+        assert_eq!(read(body_value), [("Event".into(), Some("a note".into()))]);
+        let tagging = json!({
+            "@context": CONTEXT, "type": "Annotation", "target": target,
+            "motivation": "tagging", "bodyValue": "Event"
+        });
+        assert_eq!(read(tagging), [("Event".into(), None)]);
+    }
+
+    #[test]
+    fn a_quote_alone_places_the_span_and_markup_selectors_are_passed_over() {
+        let ws = unannotated();
+        let read = |selector: Value| {
+            let mut annotation = recogito("urn:x:1", "新闻", "Event");
+            annotation["target"][0]["selector"] = selector;
+            let (_, parsed) = registry::read(&annotation.to_string())?;
+            parsed.resolve(&ws, None).map(|r| {
+                let a = &r.incoming.annotations()[0];
+                (a.start, a.end)
+            })
+        };
+        let news = samples::find(TRICKY_TEXT, "新闻");
+        let (start, end) = utf16(TRICKY_TEXT, "新闻");
+        assert_eq!(
+            read(json!([
+                { "type": "XPathSelector", "value": "/pre[1]",
+                  "refinedBy": { "type": "TextPositionSelector", "start": 0, "end": 2 } },
+                { "type": "RangeSelector",
+                  "startSelector": { "type": "XPathSelector", "value": "/p[1]" },
+                  "endSelector": { "type": "XPathSelector", "value": "/p[2]" } },
+                { "type": "CssSelector", "value": "#content" },
+                { "type": "FragmentSelector", "value": "char=3,5" },
+                { "type": "TextPositionSelector", "start": start, "end": end },
+                { "type": "TextQuoteSelector", "exact": "新闻" }
+            ])),
+            Ok((news.start, news.end))
+        );
+        assert_eq!(
+            read(json!({ "type": "TextQuoteSelector", "exact": "新闻", "prefix": "中文" })),
+            Ok((news.start, news.end))
+        );
+        assert_eq!(
+            read(json!([
+                { "type": "XPathSelector", "value": "/pre[1]" },
+                { "type": "TextQuoteSelector", "exact": "\r\n" }
+            ]))
+            .unwrap_err()
+            .to_string(),
+            "the annotation quotes “\r\n”, which is in the text 5 times: the quote alone \
+             cannot say which"
+        );
     }
 }
