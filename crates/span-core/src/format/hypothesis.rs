@@ -50,9 +50,7 @@ pub(super) const NAME: &str = "Hypothesis API JSON";
 pub(super) fn is_hypothesis(value: &Value) -> bool {
     match value {
         Value::Array(items) => items.first().is_some_and(is_annotation),
-        Value::Object(object) => {
-            object.get("rows").is_some_and(Value::is_array) || is_annotation(value)
-        }
+        Value::Object(object) => object.contains_key("rows") || is_annotation(value),
         _ => false,
     }
 }
@@ -162,4 +160,221 @@ fn read_row(row: &Fields, place: String, collected: &mut Collected) -> Result<()
     let id = row.optional_string("id")?.map(str::to_string);
     collected.add(id, made);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use super::*;
+    use crate::format::registry;
+    use crate::format::registry::tests::{assert_refused, import, unannotated};
+    use crate::format::samples::{self, TRICKY_TEXT};
+    use crate::model::import::Mode;
+    use crate::model::offset_unit::OffsetUnit;
+    use crate::model::parsed::UnitSource;
+
+    /// A row of a search result as Hypothesis's API returns it, on the
+    /// tricky sample's text (as if it were a page whose URI is its id):
+    /// its RangeSelector, UTF-16 TextPositionSelector and TextQuoteSelector.
+    fn row(id: &str, needle: &str, tags: &[&str]) -> Value {
+        let byte = TRICKY_TEXT.find(needle).unwrap();
+        let start = TRICKY_TEXT[..byte].encode_utf16().count();
+        let end = start + needle.encode_utf16().count();
+        json!({
+            "id": id,
+            "created": "2016-12-16T11:24:14.673557+00:00",
+            "updated": "2016-12-16T11:24:14.673557+00:00",
+            "user": "acct:mark@localhost",
+            "uri": "tricky/1 ü",
+            "text": "a note",
+            "tags": tags,
+            "group": "__world__",
+            "target": [{
+                "source": "tricky/1 ü",
+                "selector": [
+                    { "type": "RangeSelector", "startContainer": "/div[1]/p[1]",
+                      "endContainer": "/div[1]/p[1]", "startOffset": start, "endOffset": end },
+                    { "type": "TextPositionSelector", "start": start, "end": end },
+                    { "type": "TextQuoteSelector", "exact": needle, "prefix": "", "suffix": "" }
+                ]
+            }],
+            "document": { "title": ["Flag and family"] },
+            "links": { "html": format!("http://localhost:5000/a/{id}") }
+        })
+    }
+
+    fn search(rows: &[Value]) -> String {
+        json!({ "total": rows.len(), "rows": rows }).to_string()
+    }
+
+    #[test]
+    fn its_api_sample_holds_no_tag_and_is_counted() {
+        // Five annotations of a Wikipedia page: tests/fixtures/hypothesis.
+        let file =
+            include_str!("../../../../tests/fixtures/hypothesis/wikipedia-regression-testing.json");
+        let (format, parsed) = registry::read(file).unwrap();
+        assert_eq!(format.id, "w3c");
+        assert!(parsed.annotations.is_empty());
+        let dropped: Vec<String> = parsed.dropped.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            dropped,
+            ["5 untagged annotations (a span here needs a label)"]
+        );
+        assert_eq!(
+            parsed.remarks,
+            ["The file is Hypothesis API JSON: its tags are read as labels, its text as notes."]
+        );
+        // Tagged, they refer to a page that is not here.
+        let mut value: Value = serde_json::from_str(file).unwrap();
+        for row in value["rows"].as_array_mut().unwrap() {
+            row["tags"] = json!(["Testing"]);
+        }
+        let mut ws = unannotated();
+        assert_eq!(
+            import(&mut ws, &value.to_string(), Mode::Merge).unwrap_err(),
+            "rows[0].target[0].source refers to the document \
+             “https://en.wikipedia.org/wiki/Regression_testing”, which is not here, and the file \
+             does not hold its text"
+        );
+    }
+
+    #[test]
+    fn tags_are_labels_and_utf16_offsets_resolve_to_code_points() {
+        let reply = json!({
+            "id": "reply", "uri": "tricky/1 ü", "text": "I agree", "tags": [],
+            "references": ["Fam"], "target": [{ "source": "tricky/1 ü" }]
+        });
+        let page_note = json!({
+            "id": "page", "uri": "tricky/1 ü", "text": "About the page", "tags": ["Event"],
+            "target": [{ "source": "tricky/1 ü" }]
+        });
+        let rows = [
+            row("Fam", "👩\u{200d}👩\u{200d}👧", &["Person", "Лицо"]),
+            row("Cafe", "cafe\u{301}", &["Location"]),
+            row("Hebrew", "שלום עולם", &["Event"]),
+            row("Untagged", "中文新闻", &[]),
+            reply,
+            page_note,
+        ];
+        let (_, parsed) = registry::read(&search(&rows)).unwrap();
+        let dropped: Vec<String> = parsed.dropped.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            dropped,
+            [
+                "1 untagged annotation (a span here needs a label)",
+                "1 reply (the app keeps no conversations)",
+                "1 page note (it is not on a span of the text)"
+            ]
+        );
+        let resolved = parsed.resolve(&unannotated(), None).unwrap();
+        assert_eq!(
+            (resolved.unit, resolved.source),
+            (OffsetUnit::Utf16, UnitSource::Quotes)
+        );
+        let found: Vec<(&str, &str, std::ops::Range<usize>)> = resolved
+            .incoming
+            .annotations()
+            .iter()
+            .map(|a| (a.id.as_deref().unwrap(), a.label.as_str(), a.start..a.end))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "Fam#1",
+                    "Person",
+                    samples::find(TRICKY_TEXT, "👩\u{200d}👩\u{200d}👧")
+                ),
+                (
+                    "Fam#2",
+                    "Лицо",
+                    samples::find(TRICKY_TEXT, "👩\u{200d}👩\u{200d}👧")
+                ),
+                (
+                    "Cafe",
+                    "Location",
+                    samples::find(TRICKY_TEXT, "cafe\u{301}")
+                ),
+                ("Hebrew", "Event", samples::find(TRICKY_TEXT, "שלום עולם")),
+            ]
+        );
+        let a = &resolved.incoming.annotations()[0];
+        assert_eq!(
+            (a.note.as_deref(), a.created.as_deref()),
+            (Some("a note"), Some("2016-12-16T11:24:14.673557+00:00"))
+        );
+
+        let mut ws = unannotated();
+        let preview = import(&mut ws, &search(&rows), Mode::Merge).unwrap();
+        assert_eq!(
+            preview.to_string(),
+            "1 document, 4 annotations, 1 new label"
+        );
+        let again = import(&mut ws, &search(&rows), Mode::Merge).unwrap();
+        assert_eq!(
+            again.to_string(),
+            "1 document, 4 annotations; 4 annotations already present"
+        );
+    }
+
+    #[test]
+    fn a_list_of_annotations_or_one_reads_as_a_search_result_does() {
+        let rows = [row("Cafe", "cafe\u{301}", &["Location"])];
+        for file in [json!(rows).to_string(), rows[0].to_string()] {
+            let mut ws = unannotated();
+            assert_eq!(
+                import(&mut ws, &file, Mode::Merge).unwrap().to_string(),
+                "1 document, 1 annotation"
+            );
+        }
+        let mut without_source = rows[0].clone();
+        drop(
+            without_source["target"][0]
+                .as_object_mut()
+                .unwrap()
+                .remove("source"),
+        );
+        let (_, parsed) = registry::read(&without_source.to_string()).unwrap();
+        assert_eq!(parsed.documents[0].place, "uri", "the uri names the page");
+    }
+
+    #[test]
+    fn a_refusal_names_hypothesis_never_the_apps_own_format() {
+        let edited = |edit: &dyn Fn(&mut Value)| {
+            let mut row = row("Cafe", "cafe\u{301}", &["Location"]);
+            edit(&mut row);
+            search(&[row])
+        };
+        let cases: Vec<(String, String)> = vec![
+            (
+                edited(&|r| r["tags"] = json!([3])),
+                "rows[0].tags[0] must be a string, not the number 3 (read as Hypothesis API JSON)"
+                    .into(),
+            ),
+            (
+                edited(&|r| r["target"][0]["selector"][1]["end"] = json!(-4)),
+                "rows[0].target[0].selector[1].end = -4 is negative (read as Hypothesis API JSON)"
+                    .into(),
+            ),
+            (
+                edited(&|r| {
+                    r["target"][0]["selector"] = json!([{ "type": "RangeSelector" }]);
+                }),
+                "rows[0].target[0].selector has no TextPositionSelector or TextQuoteSelector, \
+                 which would place the span in the text; this app cannot place it by \
+                 RangeSelector (read as Hypothesis API JSON)"
+                    .into(),
+            ),
+            (
+                json!({ "total": 1, "rows": {} }).to_string(),
+                "rows must be a list, not an object (read as Hypothesis API JSON)".into(),
+            ),
+        ];
+        assert_refused(&cases);
+        for (file, _) in &cases {
+            let error = registry::read(file).unwrap_err().to_string();
+            assert!(!error.contains("format"), "{error}");
+        }
+    }
 }
