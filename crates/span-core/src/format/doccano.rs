@@ -20,23 +20,32 @@
 //!   `str.splitlines()` breaks lines at, so a reader that splits the file
 //!   that way still gets one document a line.
 //!
-//! [`parse`] reads such a file back, and the JSONL doccano itself writes:
+//! [`parse`] reads such a file back, and what doccano itself writes:
 //!
-//! - **Lines**: one JSON object a line; blank lines are skipped, and a
-//!   message names the line by its number, counting from 1:
-//!   `line 3: label[2]`.
+//! - **Files**: JSONL, one JSON object a line (blank lines are skipped, and
+//!   a message names the line by its number, counting from 1: `line 3:
+//!   label[2]`); or doccano's JSON, a list of such objects (`[2].label[0]`)
+//!   or one, pretty-printed ([`from_json`]).
 //! - **Text** (required) is taken exactly as written, `\r` included, since
 //!   the offsets point into it.
-//! - **Spans**: `label` as `[start, end, "Label"]` triples, or doccano's
-//!   newer `entities` as `{"start_offset", "end_offset", "label"}` objects
-//!   (its `id`, a number within one doccano project, is not kept); a line
-//!   with neither is a document without spans. Offsets count code points:
-//!   `offset_unit`, if a line states it, must be `codepoint`. Each span gets
-//!   a new id and the time of the import; labels the workspace lacks are
-//!   added.
+//! - **Spans**: `label` or doccano's newer `entities` (not both), each
+//!   entry a `[start, end, "Label"]` triple or a `{"start_offset",
+//!   "end_offset", "label"}` object (its `id`, a number within one doccano
+//!   project, is not kept); a record with neither is a document without
+//!   spans. Each span gets a new id and the time of the import; labels the
+//!   workspace lacks are added.
+//! - **Offsets** count the unit `offset_unit` names, if a record states one
+//!   (this export does); doccano's own files do not, and leave the unit to
+//!   be found ([`Parsed::resolve`]: a guess, shown in the preview, where the
+//!   person importing may choose; doccano's web page counts UTF-16 units).
+//! - **Counted, not imported**: `relations` (`{id, from_id, to_id, type}`:
+//!   the app has no relations yet), and labels of a whole text, as text
+//!   classification writes them (`"label": ["positive"]`, or `cats`).
 //! - **Documents**: `document_id`, if given, finds the document here by id;
 //!   without one, a document with the identical text. One not found is
 //!   added.
+//!
+//! [`Parsed::resolve`]: crate::model::parsed::Parsed::resolve
 
 use serde::Serialize;
 use serde_json::Value;
@@ -297,6 +306,7 @@ mod tests {
 
     use super::*;
     use crate::format::native::NativeExport;
+    use crate::format::registry;
     use crate::format::registry::tests::{assert_refused, import, unannotated};
     use crate::format::samples::{self, TRICKY, TRICKY_TEXT};
     use crate::model::import::Mode;
@@ -647,5 +657,98 @@ mod tests {
             )
         );
         assert_eq!(NativeExport::of(&ws).to_json(), before);
+    }
+
+    #[test]
+    fn doccanos_json_lists_triples_relations_and_document_labels() {
+        let (start, end) = {
+            let byte = TRICKY_TEXT.find("cafe\u{301}").unwrap();
+            let start = TRICKY_TEXT[..byte].encode_utf16().count();
+            (start, start + "cafe\u{301}".encode_utf16().count())
+        };
+        let family = samples::find(TRICKY_TEXT, "👩\u{200d}👩\u{200d}👧");
+        let records = json!([
+            {
+                "id": 7,
+                "text": TRICKY_TEXT,
+                "entities": [[start, end, "Location"]],
+                "relations": [{ "id": 1, "from_id": 1, "to_id": 2, "type": "near" }],
+                "cats": { "news": 1.0, "sport": 0.0 }
+            },
+            { "text": "Astana talks", "label": ["positive"] },
+            { "text": "Kabul talks", "label": [[0, 5, "Location"], "negative"] }
+        ]);
+        let pretty = serde_json::to_string_pretty(&records).unwrap();
+        let (format, parsed) = registry::read(&pretty).unwrap();
+        assert_eq!(format.id, "doccano");
+        assert_eq!(
+            parsed.stated_unit, None,
+            "doccano does not say; the preview asks"
+        );
+        let dropped: Vec<String> = parsed.dropped.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            dropped,
+            [
+                "1 relation (the app has no relations yet)",
+                "4 document labels (the app labels spans, not whole texts)"
+            ]
+        );
+        let places: Vec<&str> = parsed
+            .annotations
+            .iter()
+            .map(|a| a.place.as_str())
+            .collect();
+        assert_eq!(places, ["[0].entities[0]", "[2].label[0]"]);
+        let resolved = parsed
+            .resolve(&unannotated(), Some(OffsetUnit::Utf16))
+            .unwrap();
+        let cafe = samples::find(TRICKY_TEXT, "cafe\u{301}");
+        let a = &resolved.incoming.annotations()[0];
+        assert_eq!((a.start, a.end), (cafe.start, cafe.end));
+        assert!(
+            family.end <= cafe.start,
+            "after the emoji, where the units differ"
+        );
+        assert_ne!(cafe.start, start);
+    }
+
+    #[test]
+    fn one_pretty_printed_record_reads_as_a_line_does() {
+        let record = json!({
+            "text": "Astana talks\nin Kabul",
+            "entities": [
+                { "id": 1, "start_offset": 0, "end_offset": 6, "label": "Location" },
+                [16, 21, "Location"]
+            ]
+        });
+        let pretty = serde_json::to_string_pretty(&record).unwrap();
+        let mut ws = Workspace::new(seed_documents(), default_labels());
+        let preview = import(&mut ws, &pretty, Mode::Merge).unwrap();
+        assert_eq!(preview.to_string(), "1 document (1 new), 2 annotations");
+        let quotes: Vec<&str> = ws
+            .annotations(3)
+            .unwrap()
+            .iter()
+            .map(|a| a.quote.as_str())
+            .collect();
+        assert_eq!(quotes, ["Astana", "Kabul"]);
+        let cases: Vec<(String, String)> = vec![
+            (
+                serde_json::to_string_pretty(&json!({"text": "x", "label": [], "entities": []}))
+                    .unwrap(),
+                "the file has both label and entities; doccano writes one or the other (read as \
+                 doccano JSONL)"
+                    .into(),
+            ),
+            (
+                serde_json::to_string_pretty(&json!([{"text": "x"}, {"text": 3}])).unwrap(),
+                "[1].text must be a string, not the number 3 (read as doccano JSONL)".into(),
+            ),
+            (
+                serde_json::to_string_pretty(&json!([{"text": "x", "relations": 1}])).unwrap(),
+                "[0].relations must be a list, not the number 1".into(),
+            ),
+        ];
+        assert_refused(&cases);
     }
 }

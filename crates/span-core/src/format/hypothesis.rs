@@ -166,7 +166,6 @@ fn read_row(row: &Fields, place: String, collected: &mut Collected) -> Result<()
 mod tests {
     use serde_json::{json, Value};
 
-    use super::*;
     use crate::format::registry;
     use crate::format::registry::tests::{assert_refused, import, unannotated};
     use crate::format::samples::{self, TRICKY_TEXT};

@@ -1,7 +1,8 @@
 //! Reading JSON with messages that say where: the whole file as a value
 //! ([`json`]), and an object read field by field ([`Fields`]) so that every
 //! message names its place the same way (`annotations[3].start`, `line 3:
-//! label`), whichever format is being read.
+//! label`), whichever format is being read; and the count of what a file
+//! holds that is not imported ([`drop_one`]).
 //!
 //! It is not responsible for what any format's fields mean.
 

@@ -424,4 +424,54 @@ pub(super) mod tests {
             );
         }
     }
+
+    #[test]
+    fn a_refusal_names_the_format_read_or_those_the_app_reads() {
+        let label_studio = serde_json::json!([{
+            "id": 1,
+            "data": { "text": "Astana talks" },
+            "annotations": [{ "result": [{ "value": { "start": 0, "end": 6,
+                "labels": ["Location"] }, "type": "labels" }] }]
+        }]);
+        let w3c_without_quote = serde_json::json!([{
+            "@context": w3c::CONTEXT,
+            "type": "Annotation",
+            "body": { "type": "TextualBody", "purpose": "tagging", "value": "Person" },
+            "target": { "source": "tricky/1 ü",
+                        "selector": { "type": "TextPositionSelector", "start": 9, "end": 7 } }
+        }]);
+        let cases: Vec<(String, String)> = vec![
+            (
+                label_studio.to_string(),
+                format!(
+                    "the file is not in a format this app reads ({})",
+                    readable_names()
+                ),
+            ),
+            (
+                "{\"format\": \"span-annotator\", \"version\": 1}".into(),
+                "labels is missing (read as the app’s own JSON)".into(),
+            ),
+            (
+                serde_json::json!({"total": 0, "rows": 3}).to_string(),
+                "rows must be a list, not the number 3 (read as Hypothesis API JSON)".into(),
+            ),
+            (
+                "{\"text\": 3}\n".into(),
+                "line 1: text must be a string, not the number 3 (read as doccano JSONL)".into(),
+            ),
+            (
+                w3c_without_quote.to_string(),
+                "[0].start = 9 is after its end, 7".into(),
+            ),
+        ];
+        assert_refused(&cases);
+        let error = import(
+            &mut unannotated(),
+            &w3c_without_quote.to_string(),
+            Mode::Merge,
+        )
+        .unwrap_err();
+        assert!(!error.contains("quote"), "{error}");
+    }
 }

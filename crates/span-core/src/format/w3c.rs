@@ -28,13 +28,20 @@
 //!   them, and a reader that only wants the annotations takes
 //!   `first.items`. A collection with no annotations has no `first`, as the
 //!   model says. There is one page; `total` counts its items.
-//! - **Ids** are IRIs: an annotation id of 32 hex digits (every id the app
-//!   makes) becomes `urn:uuid:` in the 8-4-4-4-12 layout, any other becomes
-//!   `urn:span-annotator:annotation:` and the id percent-encoded; a document
-//!   is `urn:span-annotator:document:` and its id percent-encoded. Both map
-//!   back with [`annotation_id`] and [`document_id`], so a re-import
-//!   recognises what it exported. The collection's id is a hash (FNV-1a) of
-//!   the exported documents' ids, the same each time they are exported.
+//! - **Ids**: an annotation's `id` is `urn:uuid:` and a version-4 UUID
+//!   (RFC 9562: the 13th hex digit `4`, the 17th one of `8 9 a b`), as
+//!   readers that check UUIDs expect. An id of the app that is one already
+//!   is written as it is; any other (the app's random ids rarely have those
+//!   bits) gets a UUID derived from it by a 128-bit FNV-1a hash, and the id
+//!   itself goes in the model's `canonical` (§3.3.6, "the IRI that should
+//!   be used to refer to the annotation"): `urn:span-annotator:annotation:`
+//!   and the id percent-encoded. A re-import reads `canonical` first, so
+//!   the round trip gives back every id; a tool that drops `canonical`
+//!   still has a unique, stable UUID. A document is
+//!   `urn:span-annotator:document:` and its id percent-encoded; both map
+//!   back with [`annotation_id`] and [`document_id`]. The collection's id is
+//!   a hash (FNV-1a) of the exported documents' ids, the same each time
+//!   they are exported.
 //! - **Documents**: `target.source` is the document's IRI, a plain string
 //!   as Recogito and Hypothesis write it; the collection's `documents` lists
 //!   each exported document's IRI with its file name and title, so an
@@ -46,33 +53,63 @@
 //!   the text's ends.
 //!
 //! [`parse`] reads annotations back: this export, and what other Web
-//! Annotation tools write, as far as it maps onto a label on a span.
+//! Annotation tools write, as far as it maps onto labels on spans. It was
+//! written against what those tools write, read in their sources:
+//! recogito/text-annotator-js (`W3CTextFormatAdapter.ts`: `target` a list of
+//! one target per selection, each a `TextQuoteSelector` with prefix and
+//! suffix and a `TextPositionSelector`; bodies from `@annotorious/core`'s
+//! `serializeW3CBodies`, tags `purpose: "tagging"`), RecogitoJS's sample
+//! `public/annotations.w3c.json` (a comment as a body without a purpose,
+//! relations as `motivation: "linking"`), and hypothesis/h's
+//! `AnnotationJSONLDPresenter` (`h/presenters/annotation_jsonld.py`: the
+//! text as a body without a purpose, one `tagging` body per tag, `target` a
+//! one-element list, its RangeSelector rewritten as an `XPathSelector`
+//! `refinedBy` a `TextPositionSelector`). Samples of the first two are in
+//! `tests/fixtures/recogito/`. Hypothesis's own API JSON is read by
+//! `format::hypothesis`, with the target reading here ([`aim`]).
 //!
 //! - **Shapes**: a collection with its annotations in `first.items` (or
 //!   directly in `items`), a page with `items`, a JSON list of annotations,
 //!   or one annotation. A collection without annotations has none. Pages
 //!   that are not in the file (`first` as a link, a `next` page) are
-//!   refused, not left out. The collection's `offset_unit`, if stated, must
-//!   be `codepoint`.
-//! - **Label**: the `value` of the annotation's one `tagging` body; a
-//!   `commenting` body is its note (at most one of each). A body without a
-//!   `purpose` takes the annotation's `motivation`, as the model says;
-//!   other bodies (`classifying`, `identifying`, links) are not read. `body`
-//!   may be one object or a list.
-//! - **Span**: the target's `TextPositionSelector` (required, code points);
-//!   a `TextQuoteSelector`'s `exact`, if there is one, must be the text at
-//!   those offsets. Other selectors are not read. `selector` may be one
-//!   object or a list.
+//!   refused, not left out. The collection's `offset_unit` is the unit of
+//!   its offsets; a file that does not say (Recogito, Hypothesis: UTF-16,
+//!   as the DOM counts) has it found by its quotes.
+//! - **Labels**: the `value` of each `tagging` body; an annotation with
+//!   several tags becomes one annotation per tag. A body without a
+//!   `purpose` takes the annotation's `motivation`, as the model says
+//!   (§3.3.5); with neither it is a comment, as Hypothesis and RecogitoJS
+//!   write their comments and as the model defines `bodyValue` (§3.2.5, "a
+//!   TextualBody … with no other properties"), which is read alike. The
+//!   first comment is the note. `body` may be one object or a list.
+//! - **Counted, not imported** (the preview says how many, and why): an
+//!   annotation without a tag (a Recogito highlight), a relation
+//!   (`motivation: "linking"`), a target that is a whole document (an IRI,
+//!   or no selector), bodies of other purposes (`linking`, `identifying`,
+//!   `classifying`, `highlighting`, `replying`…), bodies that are not text
+//!   (an IRI, an image), and comments after the first.
+//! - **Span**: each target (`target` may be one or a list; several make one
+//!   annotation each, on their own documents, with the same labels) is
+//!   placed by its `TextPositionSelector`, and a `TextQuoteSelector`'s
+//!   `exact`, if there is one, must be the text at those offsets; a target
+//!   with only a `TextQuoteSelector` is found by its quote, with its prefix
+//!   and suffix, where that gives one place. `XPathSelector`,
+//!   `RangeSelector`, `CssSelector`, `FragmentSelector` and `refinedBy`
+//!   describe the span in a page's markup, which a plain text does not
+//!   have: they are passed over, and a target with nothing else is refused.
+//!   `selector` may be one object or a list.
 //! - **Document**: `target.source` made by [`document_iri`] is that
-//!   document; any other source is taken whole as a document id. The file
-//!   does not hold texts, so the document must be here already.
-//! - **Ids**: [`annotation_id`] of the annotation's `id`; an IRI this app did
-//!   not make is kept whole as the id, which is unique within the file and
-//!   the same each time it is imported, so importing it again finds the
-//!   annotation already here. (Exported again, it becomes
-//!   `urn:span-annotator:annotation:` and the IRI percent-encoded, which
-//!   reads back to the same id.) Without an `id`, an annotation gets a new
-//!   one; without `created`, the time of the import.
+//!   document; any other source is taken whole as a document id; a target
+//!   without one is refused (RecogitoJS writes none: the file does not say
+//!   which text it annotates). The file does not hold texts, so the
+//!   document must be here already.
+//! - **Ids**: [`annotation_id`] of the annotation's `canonical`, or else of
+//!   its `id`; an IRI this app did not make is kept whole as the id, which
+//!   is unique within the file and the same each time it is imported, so
+//!   importing it again finds the annotation already here. One annotation
+//!   of the file that makes several (tags, targets) makes `id#1`, `id#2`…
+//!   Without an `id`, an annotation gets a new one; without `created`, the
+//!   time of the import.
 //! - **Labels** are the names the tagging bodies give; those the workspace
 //!   lacks are added. The collection's `documents` are not read.
 
