@@ -430,11 +430,7 @@ fn read_annotation(
                 "whole-document target",
                 "a span needs a selector that places it in the text",
             ),
-            Aim::Span {
-                source: None,
-                anchor: _,
-                quote: _,
-            } => {
+            Aim::Span { source: None, .. } => {
                 return Err(ImportError::new(
                     target_place,
                     "has no source, so the file does not say which document it annotates",
