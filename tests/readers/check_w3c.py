@@ -13,8 +13,9 @@ the W3C export must carry.
 It checks that the file is an AnnotationCollection with
 `offset_unit == "codepoint"`, its annotations embedded in the `first`
 AnnotationPage, `total` equal to their number; that every annotation has an
-IRI id, a tagging body and at most one commenting body, and a target whose
-source is one of the listed documents; that for every annotation
+id that is `urn:uuid:` and a version-4 UUID (the app's own id, when the
+UUID cannot carry it, in `canonical`), a tagging body and at most one
+commenting body, and a target whose source is one of the listed documents; that for every annotation
 `text[start:end] == exact` in code points (Python's str), the prefix and
 suffix sit right before and after it and are at most 32 code points, cut
 only at the text's ends; and that the annotation ids map back to the native
@@ -32,6 +33,9 @@ import urllib.parse
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_CHARS = 32
 IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
+UUID_V4 = re.compile(
+    r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+)
 
 
 def is_int(value):
@@ -144,7 +148,10 @@ def check(collection, native):
         elif len(suffix) < CONTEXT_CHARS and end + len(suffix) != len(text):
             problems.append(f"{where}: suffix {suffix!r} is cut short")
 
-        own_id = annotation_id(iri)
+        if not UUID_V4.match(iri):
+            problems.append(f"{where}: id is not urn:uuid: and a version-4 UUID")
+        # An id the UUID cannot carry is kept in `canonical`.
+        own_id = annotation_id(item.get("canonical") or iri)
         ann = expected.pop(own_id, None)
         if ann is None:
             problems.append(f"{where}: id {own_id!r} is no native annotation of the document")

@@ -20,32 +20,41 @@
 //!   `str.splitlines()` breaks lines at, so a reader that splits the file
 //!   that way still gets one document a line.
 //!
-//! [`parse`] reads such a file back, and the JSONL doccano itself writes:
+//! [`parse`] reads such a file back, and what doccano itself writes:
 //!
-//! - **Lines**: one JSON object a line; blank lines are skipped, and a
-//!   message names the line by its number, counting from 1:
-//!   `line 3: label[2]`.
+//! - **Files**: JSONL, one JSON object a line (blank lines are skipped, and
+//!   a message names the line by its number, counting from 1: `line 3:
+//!   label[2]`); or doccano's JSON, a list of such objects (`[2].label[0]`)
+//!   or one, pretty-printed ([`from_json`]).
 //! - **Text** (required) is taken exactly as written, `\r` included, since
 //!   the offsets point into it.
-//! - **Spans**: `label` as `[start, end, "Label"]` triples, or doccano's
-//!   newer `entities` as `{"start_offset", "end_offset", "label"}` objects
-//!   (its `id`, a number within one doccano project, is not kept); a line
-//!   with neither is a document without spans. Offsets count code points:
-//!   `offset_unit`, if a line states it, must be `codepoint`. Each span gets
-//!   a new id and the time of the import; labels the workspace lacks are
-//!   added.
+//! - **Spans**: `label` or doccano's newer `entities` (not both), each
+//!   entry a `[start, end, "Label"]` triple or a `{"start_offset",
+//!   "end_offset", "label"}` object (its `id`, a number within one doccano
+//!   project, is not kept); a record with neither is a document without
+//!   spans. Each span gets a new id and the time of the import; labels the
+//!   workspace lacks are added.
+//! - **Offsets** count the unit `offset_unit` names, if a record states one
+//!   (this export does); doccano's own files do not, and leave the unit to
+//!   be found ([`Parsed::resolve`]: a guess, shown in the preview, where the
+//!   person importing may choose; doccano's web page counts UTF-16 units).
+//! - **Counted, not imported**: `relations` (`{id, from_id, to_id, type}`:
+//!   the app has no relations yet), and labels of a whole text, as text
+//!   classification writes them (`"label": ["positive"]`, or `cats`).
 //! - **Documents**: `document_id`, if given, finds the document here by id;
 //!   without one, a document with the identical text. One not found is
 //!   added.
+//!
+//! [`Parsed::resolve`]: crate::model::parsed::Parsed::resolve
 
 use serde::Serialize;
 use serde_json::Value;
 
-use super::json::{jsonl_line, kind, line_json, offset_at, string_at, Fields};
+use super::json::{drop_one, jsonl_line, kind, line_json, offset_at, placed, string_at, Fields};
 use super::{ExportError, ExportFile};
 use crate::model::import::{ImportError, IncomingDocument};
 use crate::model::offset_unit::{OffsetUnit, UnitIndex};
-use crate::model::parsed::{Anchor, Parsed, ParsedAnnotation};
+use crate::model::parsed::{Anchor, Dropped, Parsed, ParsedAnnotation};
 use crate::model::{SpanIndex, Workspace};
 
 pub const FILE_NAME: &str = "annotations.jsonl";
@@ -106,37 +115,97 @@ fn jsonl(workspace: &Workspace, documents: &[usize], unit: OffsetUnit) -> String
 /// Reads doccano JSONL (see the module's documentation), refusing it whole,
 /// with the place and the reason, at the first thing wrong.
 pub fn parse(contents: &str) -> Result<Parsed, ImportError> {
-    let mut documents = Vec::new();
-    let mut stated_unit = None;
-    let mut annotations = Vec::new();
+    let mut records = Records::default();
     for (number, line) in (1..).zip(contents.lines()) {
         if line.trim().is_empty() {
             continue;
         }
         let value = line_json(line, number)?;
-        let line = Fields::line(&value, number)?;
-        let text = line.string("text")?;
-        let id = line.optional_string("document_id")?;
-        if let Some(unit) = line.optional_unit()? {
-            if stated_unit.is_some_and(|first| first != unit) {
-                return Err(line.error("offset_unit", "differs from the first line’s"));
+        records.read(&Fields::line(&value, number)?)?;
+    }
+    Ok(records.parsed)
+}
+
+/// Whether `value`, a whole file's JSON, is doccano's: an object with a
+/// `text` (and no `format`, which the app's own JSON has), or a list of
+/// them.
+pub(super) fn is_doccano(value: &Value) -> bool {
+    let record = |v: &Value| v.get("text").is_some() && v.get("format").is_none();
+    match value {
+        Value::Array(items) => items.first().is_some_and(record),
+        other => record(other),
+    }
+}
+
+/// Reads a file that is one JSON value: a line of JSONL, or the JSON
+/// doccano's export also writes, a list of records (`[0]: label[2]` in
+/// messages) or one record, pretty-printed.
+pub(super) fn from_json(contents: &str, value: &Value) -> Result<Parsed, ImportError> {
+    if value.is_object() && !contents.trim().contains('\n') {
+        return parse(contents);
+    }
+    let mut records = Records::default();
+    match value {
+        Value::Array(items) => {
+            for (place, item) in placed(items, "") {
+                records.read(&Fields::of(item, &place)?)?;
             }
-            stated_unit = Some(unit);
         }
-        let spans = match (line.value("label"), line.value("entities")) {
+        one => records.read(&Fields::of(one, "")?)?,
+    }
+    Ok(records.parsed)
+}
+
+/// The records read so far.
+#[derive(Default)]
+struct Records {
+    parsed: Parsed,
+}
+
+impl Records {
+    /// Reads one record (a line, or an object of a JSON list): its text, its
+    /// spans, and what it holds that the app does not keep.
+    fn read(&mut self, record: &Fields) -> Result<(), ImportError> {
+        let parsed = &mut self.parsed;
+        let text = record.string("text")?;
+        let id = record.optional_string("document_id")?;
+        if let Some(unit) = record.optional_unit()? {
+            if parsed.stated_unit.is_some_and(|first| first != unit) {
+                return Err(record.error("offset_unit", "differs from the first record’s"));
+            }
+            parsed.stated_unit = Some(unit);
+        }
+        let spans = match (record.value("label"), record.value("entities")) {
             (Some(_), Some(_)) => {
                 return Err(ImportError::new(
-                    &line.place,
+                    record.place_name(),
                     "has both label and entities; doccano writes one or the other",
                 ))
             }
-            (Some(_), None) => triples(&line)?,
-            (None, Some(_)) => entities(&line)?,
+            (Some(_), None) => spans(record, "label", &mut parsed.dropped)?,
+            (None, Some(_)) => spans(record, "entities", &mut parsed.dropped)?,
             (None, None) => Vec::new(),
         };
-        let document = documents.len();
+        if record.value("relations").is_some() {
+            for _ in record.items("relations")? {
+                drop_one(
+                    &mut parsed.dropped,
+                    "relation",
+                    "the app has no relations yet",
+                );
+            }
+        }
+        let categories = match record.value("cats") {
+            Some(Value::Object(cats)) => cats.len(),
+            Some(_) => record.items("cats")?.len(),
+            None => 0,
+        };
+        for _ in 0..categories {
+            drop_one(&mut parsed.dropped, "document label", DOCUMENT_LABEL);
+        }
+        let document = parsed.documents.len();
         for (place, start, end, label) in spans {
-            annotations.push(ParsedAnnotation {
+            parsed.annotations.push(ParsedAnnotation {
                 place,
                 document,
                 id: None,
@@ -147,29 +216,35 @@ pub fn parse(contents: &str) -> Result<Parsed, ImportError> {
                 note: None,
             });
         }
-        documents.push(IncomingDocument {
+        parsed.documents.push(IncomingDocument {
             id: id.map(str::to_string),
             file_name: None,
             title: None,
             text: Some(text.to_string()),
-            place: line.place,
+            place: record.place_name().to_string(),
         });
+        Ok(())
     }
-    Ok(Parsed {
-        documents,
-        annotations,
-        stated_unit,
-        ..Parsed::default()
-    })
 }
+
+/// Why a label on a whole text is not imported.
+const DOCUMENT_LABEL: &str = "the app labels spans, not whole texts";
 
 /// A span as a line holds it: its place, start, end and label.
 type Span<'a> = (String, usize, usize, &'a str);
 
-/// The `label` triples of `line`: `[start, end, "Label"]`.
-fn triples<'a>(line: &Fields<'a>) -> Result<Vec<Span<'a>>, ImportError> {
+/// The spans of `record`'s list `name` (`label` or `entities`): each a
+/// `[start, end, "Label"]` triple or a `{"start_offset", "end_offset",
+/// "label"}` object. A string is a label of the whole text, as doccano's
+/// text classification writes it (`"label": ["positive"]`): counted in
+/// `dropped`.
+fn spans<'a>(
+    record: &Fields<'a>,
+    name: &str,
+    dropped: &mut Vec<Dropped>,
+) -> Result<Vec<Span<'a>>, ImportError> {
     let mut spans = Vec::new();
-    for (place, entry) in line.items("label")? {
+    for (place, entry) in record.items(name)? {
         let found = match entry {
             Value::Array(triple) if triple.len() == 3 => {
                 let start = offset_at(&triple[0], &format!("{place}[0]"))?;
@@ -178,25 +253,27 @@ fn triples<'a>(line: &Fields<'a>) -> Result<Vec<Span<'a>>, ImportError> {
                 spans.push((place, start, end, label));
                 continue;
             }
+            Value::Object(_) => {
+                let entity = Fields::of(entry, &place)?;
+                let start = entity.offset("start_offset")?;
+                let end = entity.offset("end_offset")?;
+                let label = entity.string("label")?;
+                spans.push((place, start, end, label));
+                continue;
+            }
+            Value::String(_) => {
+                drop_one(dropped, "document label", DOCUMENT_LABEL);
+                continue;
+            }
             Value::Array(other) => format!("a list of {}", other.len()),
             other => kind(other),
         };
         return Err(ImportError::new(
             place,
-            format!("must be [start, end, label], not {found}"),
+            format!(
+                "must be [start, end, label] or {{start_offset, end_offset, label}}, not {found}"
+            ),
         ));
-    }
-    Ok(spans)
-}
-
-/// The `entities` of `line`: `{"start_offset", "end_offset", "label"}`.
-fn entities<'a>(line: &Fields<'a>) -> Result<Vec<Span<'a>>, ImportError> {
-    let mut spans = Vec::new();
-    for entity in line.list("entities")? {
-        let start = entity.offset("start_offset")?;
-        let end = entity.offset("end_offset")?;
-        let label = entity.string("label")?;
-        spans.push((entity.place, start, end, label));
     }
     Ok(spans)
 }
@@ -207,6 +284,7 @@ mod tests {
 
     use super::*;
     use crate::format::native::NativeExport;
+    use crate::format::registry;
     use crate::format::registry::tests::{assert_refused, import, unannotated};
     use crate::format::samples::{self, TRICKY, TRICKY_TEXT};
     use crate::model::import::Mode;
@@ -469,11 +547,19 @@ mod tests {
             ),
             (
                 first(&|v| v["label"][0] = json!([17, 23])),
-                "line 1: label[0] must be [start, end, label], not a list of 2".into(),
+                "line 1: label[0] must be [start, end, label] or {start_offset, end_offset, \
+                 label}, not a list of 2 (read as doccano JSONL)"
+                    .into(),
             ),
             (
                 first(&|v| v["label"][0] = json!({"start": 17})),
-                "line 1: label[0] must be [start, end, label], not an object".into(),
+                "line 1: label[0].start_offset is missing".into(),
+            ),
+            (
+                first(&|v| v["label"][0] = json!(17)),
+                "line 1: label[0] must be [start, end, label] or {start_offset, end_offset, \
+                 label}, not the number 17"
+                    .into(),
             ),
             (
                 first(&|v| v["label"][0][2] = 3.into()),
@@ -549,5 +635,98 @@ mod tests {
             )
         );
         assert_eq!(NativeExport::of(&ws).to_json(), before);
+    }
+
+    #[test]
+    fn doccanos_json_lists_triples_relations_and_document_labels() {
+        let (start, end) = {
+            let byte = TRICKY_TEXT.find("cafe\u{301}").unwrap();
+            let start = TRICKY_TEXT[..byte].encode_utf16().count();
+            (start, start + "cafe\u{301}".encode_utf16().count())
+        };
+        let family = samples::find(TRICKY_TEXT, "👩\u{200d}👩\u{200d}👧");
+        let records = json!([
+            {
+                "id": 7,
+                "text": TRICKY_TEXT,
+                "entities": [[start, end, "Location"]],
+                "relations": [{ "id": 1, "from_id": 1, "to_id": 2, "type": "near" }],
+                "cats": { "news": 1.0, "sport": 0.0 }
+            },
+            { "text": "Astana talks", "label": ["positive"] },
+            { "text": "Kabul talks", "label": [[0, 5, "Location"], "negative"] }
+        ]);
+        let pretty = serde_json::to_string_pretty(&records).unwrap();
+        let (format, parsed) = registry::read(&pretty).unwrap();
+        assert_eq!(format.id, "doccano");
+        assert_eq!(
+            parsed.stated_unit, None,
+            "doccano does not say; the preview asks"
+        );
+        let dropped: Vec<String> = parsed.dropped.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            dropped,
+            [
+                "1 relation (the app has no relations yet)",
+                "4 document labels (the app labels spans, not whole texts)"
+            ]
+        );
+        let places: Vec<&str> = parsed
+            .annotations
+            .iter()
+            .map(|a| a.place.as_str())
+            .collect();
+        assert_eq!(places, ["[0].entities[0]", "[2].label[0]"]);
+        let resolved = parsed
+            .resolve(&unannotated(), Some(OffsetUnit::Utf16))
+            .unwrap();
+        let cafe = samples::find(TRICKY_TEXT, "cafe\u{301}");
+        let a = &resolved.incoming.annotations()[0];
+        assert_eq!((a.start, a.end), (cafe.start, cafe.end));
+        assert!(
+            family.end <= cafe.start,
+            "after the emoji, where the units differ"
+        );
+        assert_ne!(cafe.start, start);
+    }
+
+    #[test]
+    fn one_pretty_printed_record_reads_as_a_line_does() {
+        let record = json!({
+            "text": "Astana talks\nin Kabul",
+            "entities": [
+                { "id": 1, "start_offset": 0, "end_offset": 6, "label": "Location" },
+                [16, 21, "Location"]
+            ]
+        });
+        let pretty = serde_json::to_string_pretty(&record).unwrap();
+        let mut ws = Workspace::new(seed_documents(), default_labels());
+        let preview = import(&mut ws, &pretty, Mode::Merge).unwrap();
+        assert_eq!(preview.to_string(), "1 document (1 new), 2 annotations");
+        let quotes: Vec<&str> = ws
+            .annotations(3)
+            .unwrap()
+            .iter()
+            .map(|a| a.quote.as_str())
+            .collect();
+        assert_eq!(quotes, ["Astana", "Kabul"]);
+        let cases: Vec<(String, String)> = vec![
+            (
+                serde_json::to_string_pretty(&json!({"text": "x", "label": [], "entities": []}))
+                    .unwrap(),
+                "the file has both label and entities; doccano writes one or the other (read as \
+                 doccano JSONL)"
+                    .into(),
+            ),
+            (
+                serde_json::to_string_pretty(&json!([{"text": "x"}, {"text": 3}])).unwrap(),
+                "[1].text must be a string, not the number 3 (read as doccano JSONL)".into(),
+            ),
+            (
+                serde_json::to_string_pretty(&json!([{"text": "x", "relations": 1}])).unwrap(),
+                "[0].relations must be a list, not the number 1".into(),
+            ),
+        ];
+        assert_refused(&cases);
     }
 }

@@ -1,7 +1,8 @@
 //! Reading JSON with messages that say where: the whole file as a value
 //! ([`json`]), and an object read field by field ([`Fields`]) so that every
 //! message names its place the same way (`annotations[3].start`, `line 3:
-//! label`), whichever format is being read.
+//! label`), whichever format is being read; and the count of what a file
+//! holds that is not imported ([`drop_one`]).
 //!
 //! It is not responsible for what any format's fields mean.
 
@@ -9,6 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::model::import::ImportError;
 use crate::model::offset_unit::OffsetUnit;
+use crate::model::parsed::Dropped;
 
 /// `contents` as JSON, or why it is not.
 pub fn json(contents: &str) -> Result<Value, ImportError> {
@@ -100,6 +102,16 @@ impl<'a> Fields<'a> {
                 if place.is_empty() { "the file" } else { place },
                 format!("must be a JSON object, not {}", kind(other)),
             )),
+        }
+    }
+
+    /// What messages call the object itself: its place, or "the file" for
+    /// a file that is one object.
+    pub(super) fn place_name(&self) -> &str {
+        if self.place.is_empty() {
+            "the file"
+        } else {
+            &self.place
         }
     }
 
@@ -223,5 +235,19 @@ pub(super) fn kind(value: &Value) -> String {
         Value::String(_) => "a string".into(),
         Value::Array(_) => "a list".into(),
         Value::Object(_) => "an object".into(),
+    }
+}
+
+/// Counts one more `what` left out of an import, for `why`, in `dropped`:
+/// the same part left out for the same reason is counted once, where it
+/// was first met.
+pub(super) fn drop_one(dropped: &mut Vec<Dropped>, what: &str, why: &str) {
+    match dropped.iter_mut().find(|d| d.what == what && d.why == why) {
+        Some(counted) => counted.count += 1,
+        None => dropped.push(Dropped {
+            count: 1,
+            what: what.to_string(),
+            why: why.to_string(),
+        }),
     }
 }

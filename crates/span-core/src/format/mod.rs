@@ -7,6 +7,7 @@ pub mod brat;
 pub mod conll;
 pub mod doccano;
 mod file;
+mod hypothesis;
 mod json;
 pub mod labelstudio;
 pub mod native;

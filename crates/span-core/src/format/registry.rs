@@ -10,7 +10,7 @@
 use serde_json::Value;
 
 use super::file::{ExportError, ExportFile};
-use super::{brat, conll, doccano, json::json, labelstudio, native, spacy, w3c};
+use super::{brat, conll, doccano, hypothesis, json::json, labelstudio, native, spacy, w3c};
 use crate::model::import::ImportError;
 use crate::model::offset_unit::OffsetUnit;
 use crate::model::parsed::{Parsed, Resolved, UnitSource};
@@ -186,28 +186,63 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Read, String> {
 }
 
 /// The format of `contents` and what it holds. The file is parsed as JSON
-/// once, both to tell the formats apart and to read it.
+/// once, both to tell the formats apart and to read it. A refusal of a file
+/// read as a format names it: "… (read as doccano JSONL)"; a file that fits
+/// none is refused naming those the app reads.
 pub fn read(contents: &str) -> Result<(&'static Format, Parsed), ImportError> {
     // Some Windows tools start UTF-8 files with a byte-order mark, which no
     // format counts as content.
     let contents = contents.strip_prefix('\u{feff}').unwrap_or(contents);
     match json(contents) {
-        Ok(value) if is_w3c(&value) => w3c::from_value(&value).map(|i| (&W3C, i)),
-        Ok(value) if labelstudio::is_labelstudio(&value) => {
-            labelstudio::from_value(&value).map(|i| (&LABELSTUDIO, i))
+        Ok(value) if is_w3c(&value) => taken(&W3C, W3C.name, w3c::from_value(&value)),
+        // Hypothesis's API JSON is Web Annotation-shaped, but not JSON-LD.
+        Ok(value) if hypothesis::is_hypothesis(&value) => {
+            taken(&W3C, hypothesis::NAME, hypothesis::from_value(&value))
         }
-        Ok(value) if spacy::is_spacy(&value) => spacy::parse(contents).map(|i| (&SPACY, i)),
-        Ok(value) if value.get("text").is_some() && value.get("format").is_none() => {
-            doccano::parse(contents).map(|i| (&DOCCANO, i))
+        Ok(value) if labelstudio::is_labelstudio(&value) => taken(
+            &LABELSTUDIO,
+            LABELSTUDIO.name,
+            labelstudio::from_value(&value),
+        ),
+        Ok(value) if spacy::is_spacy(&value) => taken(&SPACY, SPACY.name, spacy::parse(contents)),
+        Ok(value) if doccano::is_doccano(&value) => {
+            taken(&DOCCANO, DOCCANO.name, doccano::from_json(contents, &value))
         }
-        Ok(value) => native::from_value(&value).map(|i| (&NATIVE, i)),
+        Ok(value) if is_native(&value) => taken(&NATIVE, NATIVE.name, native::from_value(&value)),
+        Ok(_) => Err(not_a_format()),
         // JSONL is one JSON value a line, so not one JSON value.
         Err(error) => match serde_json::from_str::<Value>(first_line(contents)) {
-            Ok(line) if spacy::is_spacy(&line) => spacy::parse(contents).map(|i| (&SPACY, i)),
-            Ok(line) if line.is_object() => doccano::parse(contents).map(|i| (&DOCCANO, i)),
+            Ok(line) if spacy::is_spacy(&line) => taken(&SPACY, SPACY.name, spacy::parse(contents)),
+            Ok(line) if line.is_object() => taken(&DOCCANO, DOCCANO.name, doccano::parse(contents)),
             _ => Err(error),
         },
     }
+}
+
+/// What `format` read, or its refusal naming what the file was read as:
+/// "… (read as doccano JSONL)".
+fn taken(
+    format: &'static Format,
+    read_as: &str,
+    read: Result<Parsed, ImportError>,
+) -> Result<(&'static Format, Parsed), ImportError> {
+    read.map(|parsed| (format, parsed))
+        .map_err(|e| ImportError::new(e.place, format!("{} (read as {read_as})", e.reason)))
+}
+
+/// Why a JSON file that fits no format is refused.
+fn not_a_format() -> ImportError {
+    ImportError::new(
+        "the file",
+        format!("is not in a format this app reads ({})", readable_names()),
+    )
+}
+
+/// Whether `value` is meant as the app's own JSON: an object that names a
+/// format, or holds documents and annotations.
+fn is_native(value: &Value) -> bool {
+    value.get("format").is_some()
+        || (value.get("documents").is_some() && value.get("annotations").is_some())
 }
 
 /// Whether `value` is Web Annotation JSON: it names the model's context or
@@ -448,10 +483,61 @@ pub(super) mod tests {
             format_of("{\"format\": \"span-annotator\",\n"),
             Err("the file is not complete JSON (it ends at line 2, column 0)".into())
         );
-        assert_eq!(
-            format_of("[1, 2]"),
-            Err("the file must be a JSON object, not a list".into()),
-            "a list of anything but annotations is read as the native format"
-        );
+        for other in ["[1, 2]", "\"span-annotator\"", "{}", "[]"] {
+            assert_eq!(
+                format_of(other),
+                Err(format!(
+                    "the file is not in a format this app reads ({})",
+                    readable_names()
+                )),
+                "{other}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_refusal_names_the_format_read_or_those_the_app_reads() {
+        // A list of objects no reader takes (one token tagger's output).
+        let unknown = serde_json::json!([{ "sentence": "Astana talks", "tags": ["B-LOC", "O"] }]);
+        let w3c_without_quote = serde_json::json!([{
+            "@context": w3c::CONTEXT,
+            "type": "Annotation",
+            "body": { "type": "TextualBody", "purpose": "tagging", "value": "Person" },
+            "target": { "source": "tricky/1 ü",
+                        "selector": { "type": "TextPositionSelector", "start": 9, "end": 7 } }
+        }]);
+        let cases: Vec<(String, String)> = vec![
+            (
+                unknown.to_string(),
+                format!(
+                    "the file is not in a format this app reads ({})",
+                    readable_names()
+                ),
+            ),
+            (
+                "{\"format\": \"span-annotator\", \"version\": 1}".into(),
+                "labels is missing (read as the app’s own JSON)".into(),
+            ),
+            (
+                serde_json::json!({"total": 0, "rows": 3}).to_string(),
+                "rows must be a list, not the number 3 (read as Hypothesis API JSON)".into(),
+            ),
+            (
+                "{\"text\": 3}\n".into(),
+                "line 1: text must be a string, not the number 3 (read as doccano JSONL)".into(),
+            ),
+            (
+                w3c_without_quote.to_string(),
+                "[0].start = 9 is after its end, 7".into(),
+            ),
+        ];
+        assert_refused(&cases);
+        let error = import(
+            &mut unannotated(),
+            &w3c_without_quote.to_string(),
+            Mode::Merge,
+        )
+        .unwrap_err();
+        assert!(!error.contains("quote"), "{error}");
     }
 }

@@ -28,13 +28,20 @@
 //!   them, and a reader that only wants the annotations takes
 //!   `first.items`. A collection with no annotations has no `first`, as the
 //!   model says. There is one page; `total` counts its items.
-//! - **Ids** are IRIs: an annotation id of 32 hex digits (every id the app
-//!   makes) becomes `urn:uuid:` in the 8-4-4-4-12 layout, any other becomes
-//!   `urn:span-annotator:annotation:` and the id percent-encoded; a document
-//!   is `urn:span-annotator:document:` and its id percent-encoded. Both map
-//!   back with [`annotation_id`] and [`document_id`], so a re-import
-//!   recognises what it exported. The collection's id is a hash (FNV-1a) of
-//!   the exported documents' ids, the same each time they are exported.
+//! - **Ids**: an annotation's `id` is `urn:uuid:` and a version-4 UUID
+//!   (RFC 9562: the 13th hex digit `4`, the 17th one of `8 9 a b`), as
+//!   readers that check UUIDs expect. An id of the app that is one already
+//!   is written as it is; any other (the app's random ids rarely have those
+//!   bits) gets a UUID derived from it by a 128-bit FNV-1a hash, and the id
+//!   itself goes in the model's `canonical` (§3.3.6, "the IRI that should
+//!   be used to refer to the annotation"): `urn:span-annotator:annotation:`
+//!   and the id percent-encoded. A re-import reads `canonical` first, so
+//!   the round trip gives back every id; a tool that drops `canonical`
+//!   still has a unique, stable UUID. A document is
+//!   `urn:span-annotator:document:` and its id percent-encoded; both map
+//!   back with [`annotation_id`] and [`document_id`]. The collection's id is
+//!   a hash (FNV-1a) of the exported documents' ids, the same each time
+//!   they are exported.
 //! - **Documents**: `target.source` is the document's IRI, a plain string
 //!   as Recogito and Hypothesis write it; the collection's `documents` lists
 //!   each exported document's IRI with its file name and title, so an
@@ -46,33 +53,63 @@
 //!   the text's ends.
 //!
 //! [`parse`] reads annotations back: this export, and what other Web
-//! Annotation tools write, as far as it maps onto a label on a span.
+//! Annotation tools write, as far as it maps onto labels on spans. It was
+//! written against what those tools write, read in their sources:
+//! recogito/text-annotator-js (`W3CTextFormatAdapter.ts`: `target` a list of
+//! one target per selection, each a `TextQuoteSelector` with prefix and
+//! suffix and a `TextPositionSelector`; bodies from `@annotorious/core`'s
+//! `serializeW3CBodies`, tags `purpose: "tagging"`), RecogitoJS's sample
+//! `public/annotations.w3c.json` (a comment as a body without a purpose,
+//! relations as `motivation: "linking"`), and hypothesis/h's
+//! `AnnotationJSONLDPresenter` (`h/presenters/annotation_jsonld.py`: the
+//! text as a body without a purpose, one `tagging` body per tag, `target` a
+//! one-element list, its RangeSelector rewritten as an `XPathSelector`
+//! `refinedBy` a `TextPositionSelector`). Samples of the first two are in
+//! `tests/fixtures/recogito/`. Hypothesis's own API JSON is read by
+//! `format::hypothesis`, with the target reading here ([`aim`]).
 //!
 //! - **Shapes**: a collection with its annotations in `first.items` (or
 //!   directly in `items`), a page with `items`, a JSON list of annotations,
 //!   or one annotation. A collection without annotations has none. Pages
 //!   that are not in the file (`first` as a link, a `next` page) are
-//!   refused, not left out. The collection's `offset_unit`, if stated, must
-//!   be `codepoint`.
-//! - **Label**: the `value` of the annotation's one `tagging` body; a
-//!   `commenting` body is its note (at most one of each). A body without a
-//!   `purpose` takes the annotation's `motivation`, as the model says;
-//!   other bodies (`classifying`, `identifying`, links) are not read. `body`
-//!   may be one object or a list.
-//! - **Span**: the target's `TextPositionSelector` (required, code points);
-//!   a `TextQuoteSelector`'s `exact`, if there is one, must be the text at
-//!   those offsets. Other selectors are not read. `selector` may be one
-//!   object or a list.
+//!   refused, not left out. The collection's `offset_unit` is the unit of
+//!   its offsets; a file that does not say (Recogito, Hypothesis: UTF-16,
+//!   as the DOM counts) has it found by its quotes.
+//! - **Labels**: the `value` of each `tagging` body; an annotation with
+//!   several tags becomes one annotation per tag. A body without a
+//!   `purpose` takes the annotation's `motivation`, as the model says
+//!   (§3.3.5); with neither it is a comment, as Hypothesis and RecogitoJS
+//!   write their comments and as the model defines `bodyValue` (§3.2.5, "a
+//!   TextualBody … with no other properties"), which is read alike. The
+//!   first comment is the note. `body` may be one object or a list.
+//! - **Counted, not imported** (the preview says how many, and why): an
+//!   annotation without a tag (a Recogito highlight), a relation
+//!   (`motivation: "linking"`), a target that is a whole document (an IRI,
+//!   or no selector), bodies of other purposes (`linking`, `identifying`,
+//!   `classifying`, `highlighting`, `replying`…), bodies that are not text
+//!   (an IRI, an image), and comments after the first.
+//! - **Span**: each target (`target` may be one or a list; several make one
+//!   annotation each, on their own documents, with the same labels) is
+//!   placed by its `TextPositionSelector`, and a `TextQuoteSelector`'s
+//!   `exact`, if there is one, must be the text at those offsets; a target
+//!   with only a `TextQuoteSelector` is found by its quote, with its prefix
+//!   and suffix, where that gives one place. `XPathSelector`,
+//!   `RangeSelector`, `CssSelector`, `FragmentSelector` and `refinedBy`
+//!   describe the span in a page's markup, which a plain text does not
+//!   have: they are passed over, and a target with nothing else is refused.
+//!   `selector` may be one object or a list.
 //! - **Document**: `target.source` made by [`document_iri`] is that
-//!   document; any other source is taken whole as a document id. The file
-//!   does not hold texts, so the document must be here already.
-//! - **Ids**: [`annotation_id`] of the annotation's `id`; an IRI this app did
-//!   not make is kept whole as the id, which is unique within the file and
-//!   the same each time it is imported, so importing it again finds the
-//!   annotation already here. (Exported again, it becomes
-//!   `urn:span-annotator:annotation:` and the IRI percent-encoded, which
-//!   reads back to the same id.) Without an `id`, an annotation gets a new
-//!   one; without `created`, the time of the import.
+//!   document; any other source is taken whole as a document id; a target
+//!   without one is refused (RecogitoJS writes none: the file does not say
+//!   which text it annotates). The file does not hold texts, so the
+//!   document must be here already.
+//! - **Ids**: [`annotation_id`] of the annotation's `canonical`, or else of
+//!   its `id`; an IRI this app did not make is kept whole as the id, which
+//!   is unique within the file and the same each time it is imported, so
+//!   importing it again finds the annotation already here. One annotation
+//!   of the file that makes several (tags, targets) makes `id#1`, `id#2`…
+//!   Without an `id`, an annotation gets a new one; without `created`, the
+//!   time of the import.
 //! - **Labels** are the names the tagging bodies give; those the workspace
 //!   lacks are added. The collection's `documents` are not read.
 
@@ -81,12 +118,12 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::json::{json, placed, Fields};
+use super::json::{drop_one, json, placed, Fields};
 use super::{ExportError, ExportFile};
 use crate::format::stored::text_hash;
 use crate::model::import::{ImportError, IncomingDocument};
 use crate::model::offset_unit::{OffsetUnit, UnitIndex};
-use crate::model::parsed::{Anchor, Parsed, ParsedAnnotation};
+use crate::model::parsed::{Anchor, Dropped, Parsed, ParsedAnnotation};
 use crate::model::{text::CharIndex, Annotation, Document, SpanIndex, Workspace};
 
 pub const FILE_NAME: &str = "annotations.jsonld";
@@ -136,6 +173,8 @@ struct Page<'a> {
 #[derive(Serialize)]
 struct WebAnnotation<'a> {
     id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    canonical: Option<String>,
     #[serde(rename = "type")]
     kind: &'static str,
     #[serde(skip_serializing_if = "str::is_empty")]
@@ -279,6 +318,7 @@ fn web_annotation<'a>(annotation: &'a Annotation, place: &Place<'a, '_>) -> WebA
     }
     WebAnnotation {
         id: annotation_iri(&annotation.id),
+        canonical: canonical_iri(&annotation.id),
         kind: "Annotation",
         created: &annotation.created,
         body,
@@ -346,102 +386,261 @@ pub(super) fn from_value(value: &Value) -> Result<Parsed, ImportError> {
         }
     };
 
-    let mut documents: Vec<IncomingDocument> = Vec::new();
-    // Where each document id is in `documents`.
-    let mut positions: HashMap<String, usize> = HashMap::new();
-    let mut annotations = Vec::new();
+    let mut collected = Collected::default();
     for (place, item) in items {
         let annotation = Fields::of(item, &place)?;
-        let id = annotation
-            .optional_string("id")?
-            .map(|iri| annotation_id(iri).unwrap_or_else(|| iri.to_string()));
-        let (label, note) = label_and_note(&annotation)?;
-        let target = Fields::of(annotation.get("target")?, &annotation.path("target"))?;
-        let source = target.string("source")?;
+        let place = if place.is_empty() {
+            "the annotation".to_string()
+        } else {
+            place
+        };
+        read_annotation(&annotation, place, &mut collected)?;
+    }
+    Ok(collected.into_parsed(stated_unit))
+}
+
+/// Reads one Web Annotation into `collected`: one annotation for each of
+/// its tags on each of its targets, or, for what the app cannot keep, a
+/// count in `dropped`.
+fn read_annotation(
+    annotation: &Fields,
+    place: String,
+    collected: &mut Collected,
+) -> Result<(), ImportError> {
+    let motivation = annotation.value("motivation").and_then(Value::as_str);
+    if motivation == Some("linking") {
+        collected.drop_one("relation", "the app has no relations yet");
+        return Ok(());
+    }
+    // `canonical` keeps an id that `id`, a version-4 UUID, cannot carry.
+    let id = match annotation.optional_string("canonical")? {
+        Some(iri) => Some(iri),
+        None => annotation.optional_string("id")?,
+    }
+    .map(|iri| annotation_id(iri).unwrap_or_else(|| iri.to_string()));
+    let (labels, note) = labels_and_note(annotation, motivation, &mut collected.dropped)?;
+    if labels.is_empty() {
+        collected.drop_one("untagged annotation", "a span here needs a label");
+        return Ok(());
+    }
+    let mut spans = Vec::new();
+    for (target_place, target) in annotation.one_or_more("target")? {
+        match aim(&target_place, target)? {
+            Aim::Whole => collected.drop_one(
+                "whole-document target",
+                "a span needs a selector that places it in the text",
+            ),
+            Aim::Span { source: None, .. } => {
+                return Err(ImportError::new(
+                    target_place,
+                    "has no source, so the file does not say which document it annotates",
+                ))
+            }
+            Aim::Span {
+                source: Some(source),
+                anchor,
+                quote,
+            } => spans.push((target_place, source, anchor, quote)),
+        }
+    }
+    let several = spans.len() > 1;
+    let created = annotation.optional_string("created")?;
+    let mut made = Vec::new();
+    for (target_place, source, anchor, quote) in spans {
         let source_id = document_id(source).unwrap_or_else(|| source.to_string());
         if source_id.trim().is_empty() {
-            return Err(target.error("source", format!("“{source}” names no document")));
+            return Err(ImportError::new(
+                format!("{target_place}.source"),
+                format!("“{source}” names no document"),
+            ));
         }
-        let document = *positions.entry(source_id).or_insert_with_key(|id| {
-            documents.push(IncomingDocument {
-                place: target.path("source"),
+        let document = collected.document(source_id, &format!("{target_place}.source"));
+        for &label in &labels {
+            made.push(ParsedAnnotation {
+                place: if several {
+                    target_place.clone()
+                } else {
+                    place.clone()
+                },
+                document,
+                id: None,
+                anchor: anchor.clone(),
+                quote: quote.map(str::to_string),
+                label: label.to_string(),
+                created: created.map(str::to_string),
+                note: note.map(str::to_string),
+            });
+        }
+    }
+    collected.add(id, made);
+    Ok(())
+}
+
+/// The annotations read so far, the documents they are on, and what was
+/// left out: what [`from_value`] and the Hypothesis reader collect.
+#[derive(Default)]
+pub(super) struct Collected {
+    documents: Vec<IncomingDocument>,
+    /// Where each document id is in `documents`.
+    positions: HashMap<String, usize>,
+    annotations: Vec<ParsedAnnotation>,
+    pub(super) dropped: Vec<Dropped>,
+}
+
+impl Collected {
+    /// The index of the document of this id, first referred to at
+    /// `place`; the file does not hold its text.
+    pub(super) fn document(&mut self, id: String, place: &str) -> usize {
+        *self.positions.entry(id).or_insert_with_key(|id| {
+            self.documents.push(IncomingDocument {
+                place: place.to_string(),
                 id: Some(id.clone()),
                 file_name: None,
                 title: None,
                 text: None,
             });
-            documents.len() - 1
-        });
-        let (start, end, quote) = span(&target)?;
-        annotations.push(ParsedAnnotation {
-            document,
-            id,
-            anchor: Anchor::Offsets { start, end },
-            quote: quote.map(str::to_string),
-            label: label.to_string(),
-            created: annotation.optional_string("created")?.map(str::to_string),
-            note: note.map(str::to_string),
-            place: if place.is_empty() {
-                "the annotation".to_string()
-            } else {
-                place
-            },
-        });
+            self.documents.len() - 1
+        })
     }
-    Ok(Parsed {
-        documents,
-        annotations,
-        stated_unit,
-        ..Parsed::default()
-    })
+
+    /// Adds the annotations one annotation of the file made, one for each
+    /// tag on each target. With one, it keeps the file's `id`; with more,
+    /// they are `id#1`, `id#2`… in the order of the targets and then the
+    /// tags, the same each time the file is read.
+    pub(super) fn add(&mut self, id: Option<String>, made: Vec<ParsedAnnotation>) {
+        let several = made.len() > 1;
+        for (k, mut annotation) in (1..).zip(made) {
+            annotation.id = match &id {
+                Some(id) if several => Some(format!("{id}#{k}")),
+                id => id.clone(),
+            };
+            self.annotations.push(annotation);
+        }
+    }
+
+    pub(super) fn drop_one(&mut self, what: &str, why: &str) {
+        drop_one(&mut self.dropped, what, why);
+    }
+
+    pub(super) fn into_parsed(self, stated_unit: Option<OffsetUnit>) -> Parsed {
+        Parsed {
+            documents: self.documents,
+            annotations: self.annotations,
+            stated_unit,
+            dropped: self.dropped,
+            ..Parsed::default()
+        }
+    }
 }
 
-/// The label (the value of the one `tagging` body) and the note (of a
-/// `commenting` body) of `annotation`.
-fn label_and_note<'a>(annotation: &Fields<'a>) -> Result<(&'a str, Option<&'a str>), ImportError> {
-    let motivation = annotation.value("motivation").and_then(Value::as_str);
-    let (mut label, mut note) = (None, None);
-    for (place, body) in annotation.one_or_more("body")? {
-        // A body that is only an IRI names something outside the file.
-        if body.is_string() {
-            continue;
-        }
-        let body = Fields::of(body, &place)?;
-        let (found, what) = match body.optional_string("purpose")?.or(motivation) {
-            Some("tagging") => (
-                &mut label,
-                "“tagging” body; an annotation here has one label",
-            ),
-            Some("commenting") => (
-                &mut note,
-                "“commenting” body; an annotation here has one note",
-            ),
-            _ => continue,
-        };
-        if found.is_some() {
-            return Err(ImportError::new(place, format!("is a second {what}")));
-        }
-        *found = Some(body.string("value")?);
+/// The labels (the values of the `tagging` bodies) and the note (the first
+/// `commenting` body) of `annotation`; every other body is counted in
+/// `dropped`.
+///
+/// A body without a `purpose` takes the annotation's `motivation`, as the
+/// model says (§3.3.5); without either it is a comment, as in Hypothesis's
+/// JSON-LD (its text, then one `tagging` body per tag), RecogitoJS's
+/// (`{"type": "TextualBody", "value": "This is a comment"}` beside its
+/// tags) and the model's `bodyValue` (§3.2.5), which is read alike.
+fn labels_and_note<'a>(
+    annotation: &Fields<'a>,
+    motivation: Option<&str>,
+    dropped: &mut Vec<Dropped>,
+) -> Result<(Vec<&'a str>, Option<&'a str>), ImportError> {
+    let mut bodies: Vec<(Option<&str>, Option<&'a str>)> = Vec::new();
+    if let Some(value) = annotation.optional_string("bodyValue")? {
+        bodies.push((None, Some(value)));
     }
-    let label = label.ok_or_else(|| {
-        annotation.error("body", "has no “tagging” body, which would name the label")
-    })?;
-    Ok((label, note))
+    if annotation.value("body").is_some() {
+        for (place, body) in annotation.one_or_more("body")? {
+            // A body that is only an IRI names something outside the file.
+            if body.is_string() {
+                bodies.push((None, None));
+                continue;
+            }
+            let body = Fields::of(body, &place)?;
+            let value = match body.value("value") {
+                Some(_) => Some(body.string("value")?),
+                None => None,
+            };
+            bodies.push((body.optional_string("purpose")?, value));
+        }
+    }
+    let (mut labels, mut note) = (Vec::new(), None);
+    for (purpose, value) in bodies {
+        match (purpose.or(motivation), value) {
+            (Some(purpose), _) if !matches!(purpose, "tagging" | "commenting") => {
+                drop_one(
+                    dropped,
+                    &format!("“{purpose}” body"),
+                    "the app keeps a label and a note per span",
+                );
+            }
+            (_, None) => drop_one(
+                dropped,
+                "non-text body",
+                "the app keeps labels and notes as text",
+            ),
+            (Some("tagging"), Some(label)) => labels.push(label),
+            (_, Some(comment)) if note.is_none() => note = Some(comment),
+            (_, Some(_)) => drop_one(dropped, "extra comment", "the app keeps one note per span"),
+        }
+    }
+    Ok((labels, note))
 }
 
-/// The code points (from the `TextPositionSelector`) and the quote (from a
-/// `TextQuoteSelector`) of `target`.
-fn span<'a>(target: &Fields<'a>) -> Result<(usize, usize, Option<&'a str>), ImportError> {
-    let (mut position, mut quote) = (None, None);
-    for (place, selector) in target.one_or_more("selector")? {
+/// Where a target points.
+pub(super) enum Aim<'a> {
+    /// A span of the text of the document `source` (if the target names
+    /// it), and the text the file quotes next to its offsets.
+    Span {
+        source: Option<&'a str>,
+        anchor: Anchor,
+        quote: Option<&'a str>,
+    },
+    /// A whole document: an IRI, or a target without selectors.
+    Whole,
+}
+
+/// Where the target at `place` points: its `TextPositionSelector` (whose
+/// offsets a `TextQuoteSelector`'s `exact`, if there is one, must quote),
+/// or else its `TextQuoteSelector` alone. Other selectors (`XPathSelector`,
+/// `RangeSelector`, `CssSelector`, `FragmentSelector`…) and `refinedBy`
+/// describe the same span in a web page's markup, which a plain text does
+/// not have: they are passed over, and a target with nothing else is
+/// refused.
+pub(super) fn aim<'a>(place: &str, target: &'a Value) -> Result<Aim<'a>, ImportError> {
+    if target.is_string() {
+        return Ok(Aim::Whole);
+    }
+    let target = Fields::of(target, place)?;
+    let source = target.optional_string("source")?;
+    let selectors = match target.value("selector") {
+        Some(_) => target.one_or_more("selector")?,
+        None => Vec::new(),
+    };
+    if selectors.is_empty() {
+        return Ok(Aim::Whole);
+    }
+    let (mut position, mut quote, mut others) = (None, None, Vec::new());
+    for (place, selector) in selectors {
         let selector = Fields::of(selector, &place)?;
         let kind = selector.value("type").and_then(Value::as_str);
         let first = match kind {
             Some("TextPositionSelector") => position
                 .replace((selector.offset("start")?, selector.offset("end")?))
                 .is_none(),
-            Some("TextQuoteSelector") => quote.replace(selector.string("exact")?).is_none(),
-            _ => true,
+            Some("TextQuoteSelector") => quote
+                .replace((
+                    selector.string("exact")?,
+                    selector.optional_string("prefix")?,
+                    selector.optional_string("suffix")?,
+                ))
+                .is_none(),
+            other => {
+                others.push(other.unwrap_or("a selector without a type"));
+                true
+            }
         };
         if !first {
             return Err(ImportError::new(
@@ -453,32 +652,61 @@ fn span<'a>(target: &Fields<'a>) -> Result<(usize, usize, Option<&'a str>), Impo
             ));
         }
     }
-    let (start, end) = position.ok_or_else(|| {
-        target.error(
-            "selector",
-            "has no TextPositionSelector, which would give the span’s code points",
-        )
-    })?;
-    Ok((start, end, quote))
+    let anchor = match (position, quote) {
+        (Some((start, end)), _) => Anchor::Offsets { start, end },
+        (None, Some((exact, prefix, suffix))) => Anchor::Quote {
+            exact: exact.to_string(),
+            prefix: prefix.map(str::to_string),
+            suffix: suffix.map(str::to_string),
+        },
+        (None, None) => {
+            return Err(target.error(
+                "selector",
+                format!(
+                    "has no TextPositionSelector or TextQuoteSelector, which would place the \
+                     span in the text; this app cannot place it by {}",
+                    others.join(" or ")
+                ),
+            ))
+        }
+    };
+    Ok(Aim::Span {
+        source,
+        anchor,
+        quote: position.and(quote).map(|(exact, _, _)| exact),
+    })
 }
 
-/// The IRI of the annotation with this id.
+/// The IRI of the annotation with this id: `urn:uuid:` and a version-4
+/// UUID, the id itself where it is one (32 lower-case hex digits with the
+/// version and variant bits of a random UUID), or else one derived from it
+/// by a hash, which [`canonical_iri`] then keeps the id beside.
 pub fn annotation_iri(id: &str) -> String {
-    if is_uuid_hex(id) {
-        format!(
-            "{UUID_PREFIX}{}-{}-{}-{}-{}",
-            &id[..8],
-            &id[8..12],
-            &id[12..16],
-            &id[16..20],
-            &id[20..]
-        )
+    let hex = if is_uuid_v4_hex(id) {
+        id.to_string()
     } else {
-        format!("{ANNOTATION_PREFIX}{}", percent_encode(id))
-    }
+        derived_uuid_hex(id)
+    };
+    format!(
+        "{UUID_PREFIX}{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
 }
 
-/// The id of the annotation [`annotation_iri`] made `iri` from.
+/// The annotation's `canonical` IRI, for an id that [`annotation_iri`]
+/// cannot carry: `urn:span-annotator:annotation:` and the id
+/// percent-encoded.
+pub fn canonical_iri(id: &str) -> Option<String> {
+    (!is_uuid_v4_hex(id)).then(|| format!("{ANNOTATION_PREFIX}{}", percent_encode(id)))
+}
+
+/// The id of the annotation whose IRI (or `canonical` IRI) is `iri`:
+/// [`annotation_iri`] and [`canonical_iri`] read back, and the `urn:uuid:`
+/// of any 32 hex digits, as earlier exports wrote every id the app makes.
 pub fn annotation_id(iri: &str) -> Option<String> {
     if let Some(uuid) = iri.strip_prefix(UUID_PREFIX) {
         let hex: String = uuid.chars().filter(|&c| c != '-').collect();
@@ -487,10 +715,30 @@ pub fn annotation_id(iri: &str) -> Option<String> {
     percent_decode(iri.strip_prefix(ANNOTATION_PREFIX)?)
 }
 
-/// Whether `id` is 32 lower-case hex digits, the ids the app makes, which
-/// `urn:uuid:` can carry.
+/// Whether `id` is 32 lower-case hex digits, which `urn:uuid:` can carry.
 fn is_uuid_hex(id: &str) -> bool {
     id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// Whether `id` is a version-4 UUID in 32 lower-case hex digits: the 13th
+/// is `4`, the 17th one of `8`, `9`, `a`, `b` (RFC 9562 §5.4).
+fn is_uuid_v4_hex(id: &str) -> bool {
+    is_uuid_hex(id)
+        && id.as_bytes()[12] == b'4'
+        && matches!(id.as_bytes()[16], b'8'..=b'9' | b'a'..=b'b')
+}
+
+/// A version-4 UUID, in 32 hex digits, made from `id` by FNV-1a (128 bits),
+/// the same for the same id: its 122 free bits are the hash's.
+fn derived_uuid_hex(id: &str) -> String {
+    const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
+    let hash = id.bytes().fold(OFFSET, |hash, byte| {
+        (hash ^ u128::from(byte)).wrapping_mul(PRIME)
+    });
+    // Version 4 in bits 76..80, variant 0b10 in bits 62..64.
+    let uuid = (hash & !(0xf << 76) & !(0x3 << 62)) | (0x4 << 76) | (0x2 << 62);
+    format!("{uuid:032x}")
 }
 
 /// The IRI of the document with this id.
@@ -544,6 +792,7 @@ mod tests {
     use crate::format::registry::tests::{assert_refused, import, unannotated, NOW};
     use crate::format::samples::{self, TRICKY, TRICKY_TEXT};
     use crate::model::import::{plan, Mode};
+    use crate::model::parsed::UnitSource;
     use crate::model::{text, Action};
 
     fn exported(documents: &[usize]) -> Value {
@@ -658,10 +907,19 @@ mod tests {
 
     #[test]
     fn ids_are_iris_that_map_back() {
-        for (id, iri) in [
+        // A version-4 UUID's hex digits are the id's own.
+        let v4 = "0123456789ab4def8123456789abcdef";
+        assert_eq!(
+            annotation_iri(v4),
+            "urn:uuid:01234567-89ab-4def-8123-456789abcdef"
+        );
+        assert_eq!(canonical_iri(v4), None);
+        assert_eq!(annotation_id(&annotation_iri(v4)).as_deref(), Some(v4));
+        // Any other id: a UUID derived from it, and the id in `canonical`.
+        for (id, canonical) in [
             (
                 "0123456789abcdef0123456789abcdef",
-                "urn:uuid:01234567-89ab-cdef-0123-456789abcdef",
+                "urn:span-annotator:annotation:0123456789abcdef0123456789abcdef",
             ),
             (
                 "legacy id #1",
@@ -673,9 +931,17 @@ mod tests {
             ),
             ("ü/é", "urn:span-annotator:annotation:%C3%BC%2F%C3%A9"),
         ] {
-            assert_eq!(annotation_iri(id), iri);
-            assert_eq!(annotation_id(iri).as_deref(), Some(id));
+            assert_eq!(canonical_iri(id).as_deref(), Some(canonical));
+            assert_eq!(annotation_id(canonical).as_deref(), Some(id));
+            let iri = annotation_iri(id);
+            assert!(is_uuid_v4_iri(&iri), "{iri}");
+            assert_eq!(annotation_iri(id), iri, "the same each time");
         }
+        // Earlier exports wrote any 32 hex digits as they are.
+        assert_eq!(
+            annotation_id("urn:uuid:01234567-89ab-cdef-0123-456789abcdef").as_deref(),
+            Some("0123456789abcdef0123456789abcdef")
+        );
         assert_eq!(
             document_id(&document_iri("tricky/1 ü")).as_deref(),
             Some("tricky/1 ü")
@@ -688,19 +954,31 @@ mod tests {
         ] {
             assert_eq!(annotation_id(bad), None, "{bad}");
         }
-        let collection = exported(&[0]);
-        let ids: Vec<&str> = items(&collection)
-            .iter()
-            .map(|item| item["id"].as_str().unwrap())
-            .collect();
+        let collection = exported(&samples::all(&samples::workspace()));
+        let mut seen = std::collections::HashSet::new();
+        for item in items(&collection) {
+            let iri = item["id"].as_str().unwrap();
+            assert!(is_uuid_v4_iri(iri), "{iri}");
+            assert!(seen.insert(iri), "{iri} twice");
+        }
+        let article = exported(&[0]);
         assert_eq!(
-            ids,
-            [
-                "urn:uuid:00000000-0000-0000-0000-000000000000",
-                "urn:span-annotator:annotation:legacy%20id%20%231",
-                "urn:uuid:00000000-0000-0000-0000-000000000002"
-            ]
+            items(&article)[1]["canonical"],
+            "urn:span-annotator:annotation:legacy%20id%20%231"
         );
+    }
+
+    /// Whether `iri` is `urn:uuid:` and a version-4 UUID, 8-4-4-4-12.
+    fn is_uuid_v4_iri(iri: &str) -> bool {
+        let Some(uuid) = iri.strip_prefix("urn:uuid:") else {
+            return false;
+        };
+        let groups: Vec<&str> = uuid.split('-').collect();
+        let hex: Vec<char> = groups.concat().chars().collect();
+        groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+            && hex.iter().all(|c| matches!(c, '0'..='9' | 'a'..='f'))
+            && hex[12] == '4'
+            && "89ab".contains(hex[16])
     }
 
     #[test]
@@ -875,32 +1153,7 @@ mod tests {
             value.to_string()
         };
         let item = |edit: &dyn Fn(&mut Value)| edited(&|v| edit(&mut v["first"]["items"][0]));
-        let tag = json!({ "type": "TextualBody", "purpose": "tagging", "value": "Person" });
-        let cases: Vec<(String, String)> =
-            vec![
-            (
-                item(&|a| a["body"] = json!([])),
-                "first.items[0].body has no “tagging” body, which would name the label".into(),
-            ),
-            (
-                item(&|a| drop(a.as_object_mut().unwrap().remove("body"))),
-                "first.items[0].body is missing".into(),
-            ),
-            (
-                item(&|a| a["body"].as_array_mut().unwrap().push(tag.clone())),
-                "first.items[0].body[1] is a second “tagging” body; an annotation here has one \
-                 label"
-                    .into(),
-            ),
-            (
-                edited(&|v| {
-                    let note = v["first"]["items"][1]["body"][1].clone();
-                    v["first"]["items"][1]["body"].as_array_mut().unwrap().push(note);
-                }),
-                "first.items[1].body[2] is a second “commenting” body; an annotation here has one \
-                 note"
-                    .into(),
-            ),
+        let cases: Vec<(String, String)> = vec![
             (
                 item(&|a| a["body"][0]["value"] = 3.into()),
                 "first.items[0].body[0].value must be a string, not the number 3".into(),
@@ -934,23 +1187,30 @@ mod tests {
                 "first.items[0].quote “Syria” does not match the text at 5..7 (“🇸🇾”)".into(),
             ),
             (
-                item(&|a| drop(a["target"]["selector"].as_array_mut().unwrap().pop())),
-                "first.items[0].target.selector has no TextPositionSelector, which would give the \
-                 span’s code points"
+                item(&|a| {
+                    a["target"]["selector"] = json!({"type": "XPathSelector", "value": "/p"})
+                }),
+                "first.items[0].target.selector has no TextPositionSelector or TextQuoteSelector, \
+                 which would place the span in the text; this app cannot place it by XPathSelector"
+                    .into(),
+            ),
+            (
+                item(&|a| drop(a["target"].as_object_mut().unwrap().remove("source"))),
+                "first.items[0].target has no source, so the file does not say which document it \
+                 annotates"
                     .into(),
             ),
             (
                 item(&|a| {
                     let position = a["target"]["selector"][1].clone();
-                    a["target"]["selector"].as_array_mut().unwrap().push(position);
+                    a["target"]["selector"]
+                        .as_array_mut()
+                        .unwrap()
+                        .push(position);
                 }),
                 "first.items[0].target.selector[2] is a second TextPositionSelector; a target \
                  here has one span"
                     .into(),
-            ),
-            (
-                item(&|a| a["target"] = document_iri("tricky/1 ü").into()),
-                "first.items[0].target must be a JSON object, not a string".into(),
             ),
             (
                 item(&|a| a["target"]["source"] = document_iri("nope").into()),
@@ -973,7 +1233,11 @@ mod tests {
                 "first.items[0].created must be a string, not the number 1".into(),
             ),
             (
-                edited(&|v| v["first"]["items"][2]["id"] = v["first"]["items"][0]["id"].clone()),
+                edited(&|v| {
+                    for field in ["id", "canonical"] {
+                        v["first"]["items"][2][field] = v["first"]["items"][0][field].clone();
+                    }
+                }),
                 format!(
                     "first.items[2].id “{:032x}” is already the id of first.items[0]",
                     7
@@ -1006,5 +1270,337 @@ mod tests {
         ];
         assert!(cases.len() >= 20);
         assert_refused(&cases);
+    }
+
+    /// The UTF-16 code units before the first `needle` in `text`, and
+    /// after it: how a browser's DOM (Recogito, Hypothesis) counts.
+    fn utf16(text: &str, needle: &str) -> (usize, usize) {
+        let byte = text.find(needle).expect("the text has it");
+        let start = text[..byte].encode_utf16().count();
+        (start, start + needle.encode_utf16().count())
+    }
+
+    /// What `parsed` leaves out, as the preview says it.
+    fn dropped(parsed: &Parsed) -> Vec<String> {
+        parsed.dropped.iter().map(ToString::to_string).collect()
+    }
+
+    /// An annotation as Recogito's text annotator writes it: the target a
+    /// one-element list, a quote with context and UTF-16 positions, a tag
+    /// and a comment.
+    fn recogito(id: &str, needle: &str, tag: &str) -> Value {
+        let (start, end) = utf16(TRICKY_TEXT, needle);
+        json!({
+            "@context": CONTEXT,
+            "id": id,
+            "type": "Annotation",
+            "body": [
+                { "type": "TextualBody", "purpose": "tagging", "value": tag },
+                { "type": "TextualBody", "purpose": "commenting", "value": "seen" }
+            ],
+            "created": "2024-01-05T13:19:14.716Z",
+            "target": [{
+                "source": "tricky/1 ü",
+                "selector": [
+                    { "type": "TextQuoteSelector", "exact": needle },
+                    { "type": "TextPositionSelector", "start": start, "end": end }
+                ]
+            }]
+        })
+    }
+
+    #[test]
+    fn recogitos_utf16_positions_resolve_to_the_right_code_points() {
+        let ws = unannotated();
+        let needles = [
+            ("👩\u{200d}👩\u{200d}👧", "Person"),
+            ("cafe\u{301}", "Location"),
+            ("新闻", "Event"),
+            ("שלום עולם", "Лицо"),
+            ("مرحبا", "Armed Group"),
+            ("“de-facto”", "Date"),
+        ];
+        let file: Vec<Value> = needles
+            .iter()
+            .enumerate()
+            .map(|(i, (needle, tag))| recogito(&format!("https://example.org/a/{i}"), needle, tag))
+            .collect();
+        let (format, parsed) = registry::read(&json!(file).to_string()).unwrap();
+        assert_eq!(format.id, "w3c");
+        assert_eq!(parsed.stated_unit, None, "Recogito does not say");
+        let resolved = parsed.resolve(&ws, None).unwrap();
+        assert_eq!(
+            (resolved.unit, resolved.source),
+            (OffsetUnit::Utf16, UnitSource::Quotes)
+        );
+        for (a, (needle, tag)) in resolved.incoming.annotations().iter().zip(needles) {
+            let span = samples::find(TRICKY_TEXT, needle);
+            assert_eq!((a.start, a.end), (span.start, span.end), "{needle}");
+            assert_eq!((a.label.as_str(), a.note.as_deref()), (tag, Some("seen")));
+        }
+        let mut ws = unannotated();
+        let preview = import(&mut ws, &json!(file).to_string(), Mode::Merge).unwrap();
+        assert_eq!(
+            preview.to_string(),
+            "1 document, 6 annotations, 2 new labels"
+        );
+    }
+
+    #[test]
+    fn the_export_in_utf16_reads_back_unchanged() {
+        let original = samples::workspace();
+        let all = samples::all(&original);
+        let file = export(&original, &all, OffsetUnit::Utf16)
+            .unwrap()
+            .into_text();
+        let mut ws = unannotated();
+        import(&mut ws, &file, Mode::Merge).unwrap();
+        let spans: Vec<&Annotation> = ws.all_annotations().collect();
+        assert_eq!(spans, original.all_annotations().collect::<Vec<_>>());
+        assert_eq!(
+            export(&ws, &all, OffsetUnit::Utf16).unwrap().into_text(),
+            file
+        );
+    }
+
+    #[test]
+    fn recogitos_text_annotator_highlights_have_no_tag_and_are_counted() {
+        // Five highlights (no bodies) of a Gutenberg page, as recogito's
+        // text annotator writes them: see tests/fixtures/recogito/README.md.
+        let file =
+            include_str!("../../../../tests/fixtures/recogito/text-annotator-annotations.w3c.json");
+        let (format, parsed) = registry::read(file).unwrap();
+        assert_eq!(format.id, "w3c");
+        assert!(parsed.annotations.is_empty());
+        assert!(parsed.documents.is_empty(), "no document for nothing kept");
+        assert_eq!(
+            dropped(&parsed),
+            ["5 untagged annotations (a span here needs a label)"]
+        );
+        let mut ws = unannotated();
+        let preview = import(&mut ws, file, Mode::Merge).unwrap();
+        assert_eq!(preview.to_string(), "0 documents, 0 annotations");
+    }
+
+    #[test]
+    fn recogito_js_targets_without_a_source_are_refused_and_its_relations_counted() {
+        // RecogitoJS's sample: a comment and two tags on "Troy", comments
+        // without tags, a relation; no target names its source.
+        let file =
+            include_str!("../../../../tests/fixtures/recogito/recogito-js-annotations.w3c.json");
+        assert_eq!(
+            registry::read(file).unwrap_err().to_string(),
+            "[0].target has no source, so the file does not say which document it annotates \
+             (read as W3C Web Annotation JSON-LD)"
+        );
+        let mut value: Value = serde_json::from_str(file).unwrap();
+        for item in value.as_array_mut().unwrap() {
+            if let Some(target) = item["target"].as_object_mut() {
+                target.insert("source".into(), "seed/1".into());
+            }
+        }
+        let (_, parsed) = registry::read(&value.to_string()).unwrap();
+        assert_eq!(
+            dropped(&parsed),
+            [
+                "2 untagged annotations (a span here needs a label)",
+                "1 relation (the app has no relations yet)"
+            ]
+        );
+        let tags: Vec<(&str, &str, Option<&str>)> = parsed
+            .annotations
+            .iter()
+            .map(|a| {
+                (
+                    a.id.as_deref().unwrap(),
+                    a.label.as_str(),
+                    a.note.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            tags,
+            [
+                (
+                    "#ce0ed291-766b-4763-8e91-90ce1d04e706#1",
+                    "A Tag",
+                    Some("This is a comment")
+                ),
+                (
+                    "#ce0ed291-766b-4763-8e91-90ce1d04e706#2",
+                    "Another Tag",
+                    Some("This is a comment")
+                ),
+            ],
+            "one annotation per tag, the comment on each"
+        );
+    }
+
+    #[test]
+    fn several_targets_make_one_annotation_each_with_the_same_label() {
+        let mut two = recogito("urn:x:1", "新闻", "Event");
+        let (start, end) = utf16(
+            samples::workspace().document(0).unwrap().text.as_str(),
+            "Russia",
+        );
+        two["target"].as_array_mut().unwrap().push(json!({
+            "source": samples::workspace().document(0).unwrap().id,
+            "selector": { "type": "TextPositionSelector", "start": start, "end": end }
+        }));
+        let (_, parsed) = registry::read(&two.to_string()).unwrap();
+        let made: Vec<(&str, usize, &str, &str)> = parsed
+            .annotations
+            .iter()
+            .map(|a| {
+                (
+                    a.id.as_deref().unwrap(),
+                    a.document,
+                    a.label.as_str(),
+                    a.place.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            made,
+            [
+                ("urn:x:1#1", 0, "Event", "target[0]"),
+                ("urn:x:1#2", 1, "Event", "target[1]")
+            ]
+        );
+        let mut ws = unannotated();
+        let preview = import(&mut ws, &two.to_string(), Mode::Merge).unwrap();
+        assert_eq!(preview.to_string(), "2 documents, 2 annotations");
+        assert_eq!(
+            ws.annotations(0).unwrap().iter().next().unwrap().quote,
+            "Russia"
+        );
+    }
+
+    #[test]
+    fn what_the_app_cannot_keep_is_counted_not_refused() {
+        let mut annotation = recogito("urn:x:1", "cafe\u{301}", "Location");
+        let body = annotation["body"].as_array_mut().unwrap();
+        for purpose in [
+            "linking",
+            "identifying",
+            "classifying",
+            "highlighting",
+            "replying",
+            "replying",
+        ] {
+            body.push(json!({ "type": "TextualBody", "purpose": purpose, "value": "x" }));
+        }
+        body.push("https://www.geonames.org/2988507".into());
+        body.push(json!({ "type": "Image", "id": "https://example.org/a.png" }));
+        body.push(json!({ "type": "TextualBody", "purpose": "commenting", "value": "again" }));
+        annotation["target"]
+            .as_array_mut()
+            .unwrap()
+            .push("tricky/1 ü".into());
+        let untagged = json!({
+            "@context": CONTEXT, "type": "Annotation", "body": [], "target": "tricky/1 ü"
+        });
+        let relation = json!({
+            "@context": CONTEXT, "type": "Annotation", "motivation": "linking",
+            "body": [{ "type": "TextualBody", "purpose": "tagging", "value": "isRelatedTo" }],
+            "target": [{ "id": "#a" }, { "id": "#b" }]
+        });
+        let file = json!([annotation, untagged, relation]).to_string();
+        let (_, parsed) = registry::read(&file).unwrap();
+        assert_eq!(
+            dropped(&parsed),
+            [
+                "1 “linking” body (the app keeps a label and a note per span)",
+                "1 “identifying” body (the app keeps a label and a note per span)",
+                "1 “classifying” body (the app keeps a label and a note per span)",
+                "1 “highlighting” body (the app keeps a label and a note per span)",
+                "2 “replying” bodies (the app keeps a label and a note per span)",
+                "2 non-text bodies (the app keeps labels and notes as text)",
+                "1 extra comment (the app keeps one note per span)",
+                "1 whole-document target (a span needs a selector that places it in the text)",
+                "1 untagged annotation (a span here needs a label)",
+                "1 relation (the app has no relations yet)",
+            ]
+        );
+        assert_eq!(parsed.annotations.len(), 1);
+        assert_eq!(parsed.annotations[0].note.as_deref(), Some("seen"));
+        assert_eq!(parsed.annotations[0].id.as_deref(), Some("urn:x:1"));
+    }
+
+    #[test]
+    fn a_body_without_purpose_is_a_comment_unless_the_motivation_is_tagging() {
+        let read = |annotation: Value| {
+            let (_, parsed) = registry::read(&annotation.to_string()).unwrap();
+            parsed
+                .annotations
+                .iter()
+                .map(|a| (a.label.clone(), a.note.clone()))
+                .collect::<Vec<_>>()
+        };
+        let target = recogito("urn:x:1", "新闻", "Event")["target"].clone();
+        // Hypothesis's JSON-LD: its text without a purpose, then its tags.
+        let hypothesis = json!({
+            "@context": CONTEXT, "type": "Annotation", "target": target,
+            "body": [
+                { "type": "TextualBody", "value": "a note", "format": "text/markdown" },
+                { "type": "TextualBody", "value": "Event", "purpose": "tagging" }
+            ]
+        });
+        assert_eq!(read(hypothesis), [("Event".into(), Some("a note".into()))]);
+        let body_value = json!({
+            "@context": CONTEXT, "type": "Annotation", "target": target,
+            "bodyValue": "a note",
+            "body": { "type": "TextualBody", "value": "Event", "purpose": "tagging" }
+        });
+        assert_eq!(read(body_value), [("Event".into(), Some("a note".into()))]);
+        let tagging = json!({
+            "@context": CONTEXT, "type": "Annotation", "target": target,
+            "motivation": "tagging", "bodyValue": "Event"
+        });
+        assert_eq!(read(tagging), [("Event".into(), None)]);
+    }
+
+    #[test]
+    fn a_quote_alone_places_the_span_and_markup_selectors_are_passed_over() {
+        let ws = unannotated();
+        let read = |selector: Value| {
+            let mut annotation = recogito("urn:x:1", "新闻", "Event");
+            annotation["target"][0]["selector"] = selector;
+            let (_, parsed) = registry::read(&annotation.to_string())?;
+            parsed.resolve(&ws, None).map(|r| {
+                let a = &r.incoming.annotations()[0];
+                (a.start, a.end)
+            })
+        };
+        let news = samples::find(TRICKY_TEXT, "新闻");
+        let (start, end) = utf16(TRICKY_TEXT, "新闻");
+        assert_eq!(
+            read(json!([
+                { "type": "XPathSelector", "value": "/pre[1]",
+                  "refinedBy": { "type": "TextPositionSelector", "start": 0, "end": 2 } },
+                { "type": "RangeSelector",
+                  "startSelector": { "type": "XPathSelector", "value": "/p[1]" },
+                  "endSelector": { "type": "XPathSelector", "value": "/p[2]" } },
+                { "type": "CssSelector", "value": "#content" },
+                { "type": "FragmentSelector", "value": "char=3,5" },
+                { "type": "TextPositionSelector", "start": start, "end": end },
+                { "type": "TextQuoteSelector", "exact": "新闻" }
+            ])),
+            Ok((news.start, news.end))
+        );
+        assert_eq!(
+            read(json!({ "type": "TextQuoteSelector", "exact": "新闻", "prefix": "中文" })),
+            Ok((news.start, news.end))
+        );
+        assert_eq!(
+            read(json!([
+                { "type": "XPathSelector", "value": "/pre[1]" },
+                { "type": "TextQuoteSelector", "exact": "\r\n" }
+            ]))
+            .unwrap_err()
+            .to_string(),
+            "the annotation quotes “\r\n”, which is in the text 5 times: the quote alone \
+             cannot say which"
+        );
     }
 }

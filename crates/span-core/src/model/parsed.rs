@@ -55,8 +55,13 @@ pub struct Dropped {
 
 impl fmt::Display for Dropped {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        let s = if self.count == 1 { "" } else { "s" };
-        write!(f, "{} {}{s} ({})", self.count, self.what, self.why)
+        let what = match self.what.strip_suffix('y') {
+            _ if self.count == 1 => self.what.clone(),
+            // "body", "reply", "entity": but "day" and "key" take an s.
+            Some(stem) if !stem.ends_with(['a', 'e', 'o', 'u']) => format!("{stem}ies"),
+            _ => format!("{}s", self.what),
+        };
+        write!(f, "{} {what} ({})", self.count, self.why)
     }
 }
 
@@ -646,6 +651,23 @@ mod tests {
             resolved.unit_sentence(),
             "Offsets count the same in every unit here."
         );
+    }
+
+    #[test]
+    fn what_is_dropped_is_counted_in_the_plural() {
+        let dropped = |count: usize, what: &str| {
+            Dropped {
+                count,
+                what: what.into(),
+                why: "why".into(),
+            }
+            .to_string()
+        };
+        assert_eq!(dropped(1, "“linking” body"), "1 “linking” body (why)");
+        assert_eq!(dropped(2, "“linking” body"), "2 “linking” bodies (why)");
+        assert_eq!(dropped(3, "reply"), "3 replies (why)");
+        assert_eq!(dropped(2, "relation"), "2 relations (why)");
+        assert_eq!(dropped(2, "key"), "2 keys (why)");
     }
 
     #[test]
