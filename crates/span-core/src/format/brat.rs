@@ -52,17 +52,18 @@
 //! Python's `zipfile`, 7-Zip and the file managers read these through the
 //! central directory.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-use std::io::Write as _;
-
-use rawzip::time::UtcDateTime;
-use rawzip::DataDescriptorOutput;
 
 use super::split_fields::{fitted_names, is_python_line_break, is_python_space};
+use super::zip;
 use super::{ExportError, ExportFile, LeftSpan};
+use crate::model::import::{ImportError, IncomingDocument, IncomingLabel};
 use crate::model::offset_unit::OffsetUnit;
-use crate::model::{Annotation, Label, Numbering, SpanIndex, Workspace};
+use crate::model::parsed::{Anchor, Dropped, Parsed, ParsedAnnotation};
+use crate::model::{
+    is_blank, normalize_name, shortened, Annotation, Label, Numbering, SpanIndex, Workspace,
+};
 
 pub const FILE_NAME: &str = "annotations.brat.zip";
 pub const MEDIA_TYPE: &str = "application/zip";
@@ -93,7 +94,7 @@ pub fn export(
     let file = ExportFile {
         name: FILE_NAME,
         media_type: MEDIA_TYPE,
-        bytes: zip(&files)?,
+        bytes: zip::write(&files)?,
         left_out: None,
     };
     Ok(file.leaving_out(left_out, LEFT_OUT))
@@ -327,64 +328,419 @@ fn unique_stem(file_name: &str, taken: &mut HashSet<String>, numbers: &mut Numbe
     stem
 }
 
-/// A zip of `files` (path, contents), stored uncompressed and dated
-/// 1980-01-01 00:00 UTC.
-pub(super) fn zip(files: &[(String, String)]) -> Result<Vec<u8>, ExportError> {
-    const DATED: UtcDateTime = match UtcDateTime::from_components(1980, 1, 1, 0, 0, 0, 0) {
-        Some(date) => date,
-        None => panic!("a valid date"),
-    };
-    let error =
-        |e: &dyn std::fmt::Display| ExportError(format!("the brat zip could not be written: {e}"));
-    let mut archive = rawzip::ZipArchiveWriter::new(Vec::new());
-    for (path, contents) in files {
-        let (mut entry, _) = archive
-            .new_file(path.as_str())
-            .compression_method(rawzip::CompressionMethod::STORE)
-            .last_modified(DATED)
-            // A regular file, rw-r--r--, made on Unix: in a zip made on
-            // MS-DOS, Info-ZIP's unzip reads non-ASCII names in the local
-            // headers as code page 437 and warns that they do not match.
-            .unix_permissions(0o100_644)
-            .start()
-            .map_err(|e| error(&e))?;
-        // Stored bytes are the file's own, so the CRC and size are known
-        // here; rawzip's own CRC would add its 16 KiB of tables to the wasm.
-        entry
-            .write_all(contents.as_bytes())
-            .map_err(|e| error(&e))?;
-        let size = u64::try_from(contents.len()).map_err(|e| error(&e))?;
-        let descriptor = DataDescriptorOutput::new(crc32(contents.as_bytes()), size);
-        entry.finish(descriptor).map_err(|e| error(&e))?;
-    }
-    archive.finish().map_err(|e| error(&e))
+/// Whether a file of a brat collection is read for import: its `.txt` and
+/// `.ann` files and `annotation.conf`, but nothing hidden (a name starting
+/// with `.`, as brat hides them) and nothing under `__MACOSX/`, where the
+/// zips of macOS keep `._name.txt` files of binary metadata.
+pub fn is_collection_file(path: &str) -> bool {
+    let mut parts = path.split('/');
+    let name = parts.next_back().unwrap_or_default();
+    let hidden = path
+        .split('/')
+        .any(|part| part.starts_with('.') || part == "__MACOSX");
+    !hidden && (name.ends_with(".txt") || name.ends_with(".ann") || name == CONF)
 }
 
-/// The CRC-32 of zip (IEEE 802.3) of `data`, a byte at a time from a
-/// 1 KiB table built at compile time.
-fn crc32(data: &[u8]) -> u32 {
-    const TABLE: [u32; 256] = {
-        let mut table = [0; 256];
-        let mut byte = 0;
-        while byte < 256 {
-            let mut crc = byte as u32;
-            let mut bit = 0;
-            while bit < 8 {
-                crc = if crc & 1 == 1 {
-                    0xedb8_8320 ^ (crc >> 1)
-                } else {
-                    crc >> 1
-                };
-                bit += 1;
-            }
-            table[byte] = crc;
-            byte += 1;
+/// The file that names a collection's entity types.
+const CONF: &str = "annotation.conf";
+
+/// Reads a zip of a brat collection (see [`parse_files`]).
+pub fn parse_zip(bytes: &[u8]) -> Result<Parsed, ImportError> {
+    let files = zip::read(bytes, is_collection_file)?;
+    if !files.iter().any(|(path, _)| path.ends_with(".txt")) {
+        return Err(ImportError::new(
+            "the zip",
+            "holds no .txt file, so it is not a brat collection",
+        ));
+    }
+    parse_files(&files)
+}
+
+/// Reads the files of a brat collection, as (path, contents), refusing them
+/// whole, with the place and the reason, at the first thing wrong. Files
+/// other than those [`is_collection_file`] takes are ignored.
+pub fn parse_files(files: &[(String, Vec<u8>)]) -> Result<Parsed, ImportError> {
+    let mut texts = Vec::new();
+    let mut anns = HashMap::new();
+    let mut confs = Vec::new();
+    let mut paths = HashSet::new();
+    for (path, bytes) in files.iter().filter(|(path, _)| is_collection_file(path)) {
+        if !paths.insert(path.as_str()) {
+            return Err(ImportError::new(format!("“{path}”"), "is given twice"));
         }
-        table
-    };
-    !data.iter().fold(!0_u32, |crc, &byte| {
-        TABLE[usize::from((crc as u8) ^ byte)] ^ (crc >> 8)
+        if let Some(stem) = path.strip_suffix(".txt") {
+            texts.push((stem, path, bytes));
+        } else if let Some(stem) = path.strip_suffix(".ann") {
+            anns.insert(stem, (path, bytes));
+        } else {
+            confs.push((path, bytes));
+        }
+    }
+    let mut parsed = Parsed::default();
+    let mut without_ann = 0;
+    let mut blank = 0;
+    let mut kept = Kept::default();
+    for (stem, path, bytes) in texts {
+        let text = utf8(path, bytes)?;
+        let Some((ann_path, ann)) = anns.remove(stem) else {
+            if is_blank(text) {
+                blank += 1;
+            } else {
+                without_ann += 1;
+                parsed.documents.push(document(stem, path, text));
+            }
+            continue;
+        };
+        let entities = ann_lines(ann_path, utf8(ann_path, ann)?, &mut kept)?;
+        if is_blank(text) && entities.is_empty() {
+            blank += 1;
+            continue;
+        }
+        let at = parsed.documents.len();
+        parsed.documents.push(document(stem, path, text));
+        for entity in entities {
+            parsed.annotations.extend(entity.annotations(at, &mut kept));
+        }
+    }
+    if let Some((_, (ann_path, _))) = anns.into_iter().min() {
+        let txt = format!("{}.txt", ann_path.trim_end_matches(".ann"));
+        return Err(ImportError::new(
+            format!("“{ann_path}”"),
+            format!("has no “{txt}” beside it, and its offsets point into that text"),
+        ));
+    }
+    parsed.labels = labels(&confs, &parsed.annotations)?;
+    parsed.dropped = kept.dropped();
+    if kept.split > 0 {
+        parsed.remarks.push(match kept.split {
+            1 => "1 discontinuous annotation was split into its fragments.".to_string(),
+            n => format!("{n} discontinuous annotations were split into their fragments."),
+        });
+    }
+    if without_ann > 0 {
+        parsed.remarks.push(match without_ann {
+            1 => "1 text has no .ann file and was imported without annotations.".to_string(),
+            n => format!("{n} texts have no .ann file and were imported without annotations."),
+        });
+    }
+    if blank > 0 {
+        parsed.remarks.push(match blank {
+            1 => "1 empty text was skipped.".to_string(),
+            n => format!("{n} empty texts were skipped."),
+        });
+    }
+    Ok(parsed)
+}
+
+fn utf8<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, ImportError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        ImportError::new(
+            format!("“{path}”"),
+            format!(
+                "is not UTF-8 text (byte {} is 0x{:02X})",
+                e.valid_up_to(),
+                bytes[e.valid_up_to()]
+            ),
+        )
     })
+}
+
+/// The document of `path`, found here by its text (a brat name says
+/// nothing of the documents here), titled by the app after its first line.
+fn document(stem: &str, path: &str, text: &str) -> IncomingDocument {
+    let name = stem.rsplit('/').next().unwrap_or(stem);
+    IncomingDocument {
+        place: format!("“{path}”"),
+        id: None,
+        file_name: Some(format!("{name}.txt")),
+        title: None,
+        text: Some(text.to_string()),
+    }
+}
+
+/// A text-bound annotation (`T`) of an `.ann` file.
+struct Entity {
+    id: String,
+    place: String,
+    label: String,
+    fragments: Vec<(usize, usize)>,
+    quote: Option<String>,
+    notes: Vec<String>,
+}
+
+impl Entity {
+    /// The annotations it becomes: itself, or each of its fragments.
+    fn annotations(self, document: usize, kept: &mut Kept) -> Vec<ParsedAnnotation> {
+        let n = self.fragments.len();
+        kept.split += usize::from(n > 1);
+        (1..)
+            .zip(&self.fragments)
+            .map(|(k, &(start, end))| {
+                let mut notes = self.notes.clone();
+                let place = if n == 1 {
+                    self.place.clone()
+                } else {
+                    notes.insert(0, format!("fragment {k} of {n} of {}", self.id));
+                    format!("{}, fragment {k}", self.place)
+                };
+                ParsedAnnotation {
+                    place,
+                    document,
+                    id: None,
+                    anchor: Anchor::Offsets { start, end },
+                    // brat joins the fragments' texts with a space, which
+                    // cannot be cut apart where a text holds one.
+                    quote: if n == 1 { self.quote.clone() } else { None },
+                    label: self.label.clone(),
+                    created: None,
+                    note: (!notes.is_empty()).then(|| notes.join("\n")),
+                }
+            })
+            .collect()
+    }
+}
+
+/// What the `.ann` files hold that is not imported, counted, and how many
+/// annotations were split.
+#[derive(Default)]
+struct Kept {
+    relations: usize,
+    events: usize,
+    attributes: usize,
+    normalizations: usize,
+    equivalences: usize,
+    other_notes: usize,
+    split: usize,
+}
+
+impl Kept {
+    fn dropped(&self) -> Vec<Dropped> {
+        [
+            (self.relations, "relation", "the app has no relations yet"),
+            (
+                self.events,
+                "event",
+                "the app has no events yet; their trigger spans are imported",
+            ),
+            (
+                self.attributes,
+                "attribute",
+                "the app has no attributes yet",
+            ),
+            (
+                self.normalizations,
+                "normalization",
+                "the app keeps no links to outside resources",
+            ),
+            (
+                self.equivalences,
+                "equivalence",
+                "the app has no relations yet",
+            ),
+            (
+                self.other_notes,
+                "note",
+                "on relations, events or attributes, which are not imported",
+            ),
+        ]
+        .into_iter()
+        .filter(|(count, _, _)| *count > 0)
+        .map(|(count, what, why)| Dropped {
+            count,
+            what: what.into(),
+            why: why.into(),
+        })
+        .collect()
+    }
+}
+
+/// The text-bound annotations of the `.ann` file at `path`, with their
+/// notes; what else it holds is counted in `kept`.
+fn ann_lines(path: &str, ann: &str, kept: &mut Kept) -> Result<Vec<Entity>, ImportError> {
+    let mut entities: Vec<Entity> = Vec::new();
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    let mut others: HashMap<&str, usize> = HashMap::new();
+    let mut notes = Vec::new();
+    for (number, line) in (1..).zip(ann.split('\n')) {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.trim().is_empty() {
+            continue;
+        }
+        let place = format!("{path} line {number}");
+        let mut fields = line.splitn(3, '\t');
+        let id = fields.next().unwrap_or_default();
+        let middle = fields.next().map(str::trim).unwrap_or_default();
+        let rest = fields.next();
+        let seen = by_id.get(id).or_else(|| others.get(id));
+        if let Some(first) = seen {
+            return Err(ImportError::new(
+                place,
+                format!("repeats the id {id} of line {first}"),
+            ));
+        }
+        let counter = match id.chars().next() {
+            Some('T') => {
+                let entity = text_bound(&place, id, middle, rest)?;
+                by_id.insert(id, entities.len());
+                entities.push(entity);
+                continue;
+            }
+            Some('#') => {
+                let mut words = middle.split_whitespace();
+                let (Some(kind), Some(target)) = (words.next(), words.next()) else {
+                    return Err(ImportError::new(
+                        place,
+                        "is a note without the annotation it is on (“#1<TAB>AnnotatorNotes \
+                         T1<TAB>text”)",
+                    ));
+                };
+                notes.push((place, kind, target, rest.unwrap_or_default()));
+                continue;
+            }
+            Some('R') => &mut kept.relations,
+            Some('E') => &mut kept.events,
+            Some('A' | 'M') => &mut kept.attributes,
+            Some('N') => &mut kept.normalizations,
+            Some('*') => &mut kept.equivalences,
+            _ => {
+                return Err(ImportError::new(
+                    place,
+                    format!(
+                        "starts with “{}”, which is not the id of a brat annotation (T, R, E, \
+                         A, M, N, * or #, then a number)",
+                        shortened(id)
+                    ),
+                ))
+            }
+        };
+        *counter += 1;
+        // `*` lines all have the id `*`.
+        if id != "*" {
+            others.insert(id, number);
+        }
+    }
+    for (place, kind, target, text) in notes {
+        let note = match kind {
+            "AnnotatorNotes" => text.to_string(),
+            kind => format!("{kind}: {text}"),
+        };
+        if let Some(&at) = by_id.get(target) {
+            if !text.trim().is_empty() {
+                entities[at].notes.push(note);
+            }
+        } else if others.contains_key(target) {
+            kept.other_notes += 1;
+        } else {
+            return Err(ImportError::new(
+                place,
+                format!("is a note on {target}, which the file does not have"),
+            ));
+        }
+    }
+    Ok(entities)
+}
+
+/// A `T` line: `T1<TAB>Label 145 159;160 177<TAB>text`.
+fn text_bound(
+    place: &str,
+    id: &str,
+    middle: &str,
+    quote: Option<&str>,
+) -> Result<Entity, ImportError> {
+    let (label, offsets) = middle.split_once([' ', '\t']).unwrap_or((middle, ""));
+    if label.is_empty() {
+        return Err(ImportError::new(
+            place,
+            "has no label and offsets (“T1<TAB>Label 0 5<TAB>text”)",
+        ));
+    }
+    let mut fragments = Vec::new();
+    for fragment in offsets.split(';') {
+        let numbers: Vec<&str> = fragment.split_whitespace().collect();
+        let pair = match numbers.as_slice() {
+            [start, end] => start.parse::<usize>().ok().zip(end.parse::<usize>().ok()),
+            _ => None,
+        };
+        match pair {
+            Some((start, end)) if start <= end => fragments.push((start, end)),
+            Some((start, end)) => {
+                return Err(ImportError::new(
+                    place,
+                    format!("has a span that starts at {start}, after its end {end}"),
+                ))
+            }
+            None => {
+                return Err(ImportError::new(
+                    place,
+                    format!(
+                        "has the offsets “{}”, not start and end numbers (“0 5”, or “0 5;7 9” \
+                         for a discontinuous span)",
+                        shortened(offsets)
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(Entity {
+        id: id.to_string(),
+        place: place.to_string(),
+        label: label.to_string(),
+        fragments,
+        quote: quote.map(str::to_string),
+        notes: Vec::new(),
+    })
+}
+
+/// The labels of the collection: when it has an `annotation.conf`, every
+/// entity type it names (but abstract ones, `!Type`), then every other
+/// type the annotations use; with none, no labels, so that the
+/// annotations' types are the labels.
+fn labels(
+    confs: &[(&String, &Vec<u8>)],
+    annotations: &[ParsedAnnotation],
+) -> Result<Vec<IncomingLabel>, ImportError> {
+    if confs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut names = Vec::new();
+    for (path, bytes) in confs {
+        names.extend(entity_types(utf8(path, bytes)?));
+    }
+    names.extend(annotations.iter().map(|a| a.label.as_str()));
+    let mut seen = HashSet::new();
+    Ok(names
+        .into_iter()
+        .filter(|name| seen.insert(normalize_name(name)))
+        .map(|name| IncomingLabel {
+            name: name.to_string(),
+            color: None,
+            hotkey: None,
+        })
+        .collect())
+}
+
+/// The entity types of an `annotation.conf`: the first word of each line
+/// of its `[entities]` section (indented lines are subtypes, kept as
+/// types), leaving out comments, abstract types (`!Type`), macros
+/// (`<NAME>=…`) and separator lines (`-----`).
+fn entity_types(conf: &str) -> Vec<&str> {
+    let mut types = Vec::new();
+    let mut in_entities = false;
+    for line in conf.lines() {
+        let line = line.trim();
+        if line.starts_with('[') && line.ends_with(']') {
+            in_entities = line == "[entities]";
+            continue;
+        }
+        let Some(name) = line.split_whitespace().next() else {
+            continue;
+        };
+        let skipped = name.starts_with(['#', '!', '<']) || name.chars().all(|c| c == '-');
+        if in_entities && !skipped {
+            types.push(name);
+        }
+    }
+    types
 }
 
 #[cfg(test)]
@@ -460,13 +816,6 @@ mod tests {
         assert_eq!(types["Лицо"], "____");
         assert_eq!(types["--"], "__");
         assert_eq!(brat_type("Geo-political entity!"), "Geo-political_entity_");
-    }
-
-    #[test]
-    fn crc32_is_the_zip_one() {
-        assert_eq!(crc32(b""), 0);
-        assert_eq!(crc32(b"123456789"), 0xcbf4_3926);
-        assert_eq!(crc32("ü🇸🇾".as_bytes()), 0x3389_e21a, "Python's zlib.crc32");
     }
 
     #[test]

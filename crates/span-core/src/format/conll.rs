@@ -44,8 +44,10 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::split_fields::{fitted_names, is_python_space};
 use super::{ExportError, ExportFile, LeftSpan};
+use crate::model::import::{ImportError, IncomingDocument};
 use crate::model::offset_unit::OffsetUnit;
-use crate::model::{Annotation, SpanIndex, Workspace};
+use crate::model::parsed::{Anchor, Parsed, ParsedAnnotation};
+use crate::model::{shortened, Annotation, SpanIndex, Workspace};
 
 pub const FILE_NAME: &str = "annotations.conll";
 pub const MEDIA_TYPE: &str = "text/plain;charset=utf-8";
@@ -203,6 +205,294 @@ fn owners(tokens: &[Token], annotations: &[&Annotation]) -> (Vec<Option<usize>>,
     }
     left_out.sort_unstable();
     (owners, left_out)
+}
+
+/// Whether `contents` looks like a CoNLL file: most of its lines that are
+/// not blank, comments or `-DOCSTART-` are a token and more columns, the
+/// last a tag (`O`, or `B-`, `I-`, `E-`, `S-`, `L-` or `U-` and a label).
+pub fn looks_like(contents: &str) -> bool {
+    let (mut lines, mut tagged) = (0_usize, 0_usize);
+    for line in contents.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with(DOCSTART) {
+            continue;
+        }
+        let columns = columns(line);
+        let is_tagged = columns.len() >= 2 && columns.last().copied().is_some_and(is_tag);
+        if line.starts_with('#') && !is_tagged {
+            continue;
+        }
+        lines += 1;
+        tagged += usize::from(is_tagged);
+    }
+    tagged > 0 && tagged * 2 > lines
+}
+
+/// What starts a line that opens a document.
+const DOCSTART: &str = "-DOCSTART-";
+
+/// The columns of a token line: split at tabs if it has any (so a token
+/// may hold a space), else at white space.
+fn columns(line: &str) -> Vec<&str> {
+    if line.contains('\t') {
+        line.split('\t')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect()
+    } else {
+        line.split_whitespace().collect()
+    }
+}
+
+fn is_tag(tag: &str) -> bool {
+    tag == "O" || split_tag(tag).is_some()
+}
+
+/// A tag other than `O` as its prefix letter and its label.
+fn split_tag(tag: &str) -> Option<(char, &str)> {
+    let (prefix, label) = tag.split_once('-')?;
+    let prefix = match prefix {
+        "B" => 'B',
+        "I" => 'I',
+        "E" => 'E',
+        "S" => 'S',
+        "L" => 'L',
+        "U" => 'U',
+        _ => return None,
+    };
+    (!label.is_empty()).then_some((prefix, label))
+}
+
+/// The entity being read: its label, where it starts (code points and
+/// bytes of the document's text) and the line of its first token.
+struct Open {
+    label: String,
+    start: usize,
+    byte: usize,
+    line: usize,
+}
+
+/// A document being rebuilt from its tokens.
+#[derive(Default)]
+struct Rebuilt {
+    text: String,
+    /// The text's length in code points.
+    chars: usize,
+    /// The line of its first token.
+    line: usize,
+    /// Whether the next token starts a sentence.
+    new_sentence: bool,
+    /// Where the last token starts, in code points and bytes.
+    token: (usize, usize),
+    open: Option<Open>,
+    /// The label of the last token's entity, while in one sentence.
+    last: Option<String>,
+}
+
+/// How a file's tags were used, to name its scheme.
+#[derive(Default)]
+struct Tags {
+    /// `S-`, `E-`, and `U-`, `L-` tags seen.
+    bioes: bool,
+    bilou: bool,
+    /// Entities started by `I-` (or `E-`, `L-`).
+    inside_starts: usize,
+    /// `B-` tags right after a token of the same label, and elsewhere.
+    b_after_same: usize,
+    b_elsewhere: usize,
+}
+
+/// Reads a CoNLL file (see the module's documentation): IOB2, IOB1, BIOES
+/// or BILOU tags, told apart by the tags used, on texts rebuilt from the
+/// tokens, refusing it whole, with the line and the reason, at the first
+/// thing wrong.
+pub fn parse(contents: &str) -> Result<Parsed, ImportError> {
+    let mut parsed = Parsed {
+        stated_unit: Some(OffsetUnit::CodePoint),
+        ..Parsed::default()
+    };
+    let mut tags = Tags::default();
+    let mut document = Rebuilt::default();
+    for (number, line) in (1..).zip(contents.lines()) {
+        let line = line.trim();
+        if line.is_empty() {
+            document.close(&mut parsed);
+            document.new_sentence = true;
+            document.last = None;
+            continue;
+        }
+        if line.starts_with(DOCSTART) {
+            document.finish(&mut parsed);
+            continue;
+        }
+        let columns = columns(line);
+        let tag = match columns.as_slice() {
+            [.., tag] if line.starts_with('#') && !is_tag(tag) => continue,
+            [] | [_] => {
+                return Err(ImportError::new(
+                    format!("line {number}"),
+                    "has one column; a token and its tag are needed (“Moscow<TAB>B-Location”)",
+                ))
+            }
+            [.., tag] => *tag,
+        };
+        let tag = match tag {
+            "O" => None,
+            tag => Some(split_tag(tag).ok_or_else(|| {
+                ImportError::new(
+                    format!("line {number}"),
+                    format!(
+                        "has the tag “{}”, which is neither O nor B-, I-, E-, S-, L- or U- and \
+                         a label",
+                        shortened(tag)
+                    ),
+                )
+            })?),
+        };
+        document.push(columns[0], number);
+        match tag {
+            None => {
+                document.close(&mut parsed);
+                document.last = None;
+            }
+            Some((prefix, label)) => {
+                tags.bioes |= matches!(prefix, 'S' | 'E');
+                tags.bilou |= matches!(prefix, 'U' | 'L');
+                let continues = document.open.as_ref().is_some_and(|o| o.label == label);
+                match prefix {
+                    'B' | 'S' | 'U' => {
+                        if prefix == 'B' && document.last.as_deref() == Some(label) {
+                            tags.b_after_same += 1;
+                        } else if prefix == 'B' {
+                            tags.b_elsewhere += 1;
+                        }
+                        document.close(&mut parsed);
+                        document.open(label, number);
+                    }
+                    _ if !continues => {
+                        tags.inside_starts += 1;
+                        document.close(&mut parsed);
+                        document.open(label, number);
+                    }
+                    _ => {}
+                }
+                if matches!(prefix, 'S' | 'U' | 'E' | 'L') {
+                    document.close(&mut parsed);
+                }
+                document.last = Some(label.to_string());
+            }
+        }
+    }
+    document.finish(&mut parsed);
+    parsed.remarks.push(
+        "The text was rebuilt from the tokens: the file does not keep the original spacing.".into(),
+    );
+    parsed.remarks.extend(tags.remarks());
+    Ok(parsed)
+}
+
+impl Rebuilt {
+    /// Adds a token to the text: after a space, or a line break when it
+    /// starts a sentence.
+    fn push(&mut self, token: &str, line: usize) {
+        if self.text.is_empty() {
+            self.line = line;
+        } else {
+            self.text.push(if self.new_sentence { '\n' } else { ' ' });
+            self.chars += 1;
+        }
+        self.new_sentence = false;
+        self.token = (self.chars, self.text.len());
+        self.text.push_str(token);
+        self.chars += token.chars().count();
+    }
+
+    /// Opens an entity at the last token pushed.
+    fn open(&mut self, label: &str, line: usize) {
+        self.open = Some(Open {
+            label: label.to_string(),
+            start: self.token.0,
+            byte: self.token.1,
+            line,
+        });
+    }
+
+    /// Ends the entity being read, if any, at the last token pushed.
+    fn close(&mut self, parsed: &mut Parsed) {
+        if let Some(open) = self.open.take() {
+            parsed.annotations.push(ParsedAnnotation {
+                place: format!("line {}", open.line),
+                document: parsed.documents.len(),
+                id: None,
+                anchor: Anchor::Offsets {
+                    start: open.start,
+                    end: self.chars,
+                },
+                quote: Some(self.text[open.byte..].to_string()),
+                label: open.label,
+                created: None,
+                note: None,
+            });
+        }
+    }
+
+    /// Ends the document, adding it if it has a token.
+    fn finish(&mut self, parsed: &mut Parsed) {
+        self.close(parsed);
+        let done = std::mem::take(self);
+        if !done.text.is_empty() {
+            parsed.documents.push(IncomingDocument {
+                place: format!("the document at line {}", done.line),
+                id: None,
+                file_name: None,
+                title: None,
+                text: Some(done.text),
+            });
+        }
+    }
+}
+
+impl Tags {
+    /// The scheme found, and the entities that started where it does not
+    /// allow.
+    fn remarks(&self) -> Vec<String> {
+        let (scheme, allowed_starts) = if self.bioes || self.bilou {
+            let (single, last) = if self.bioes { ("S", "E") } else { ("U", "L") };
+            let name = match (self.bioes, self.bilou) {
+                (true, true) => "BIOES, with BILOU’s U- and L- read as S- and E-",
+                (true, false) => "BIOES",
+                _ => "BILOU",
+            };
+            (
+                format!(
+                    "Tags read as {name}: B- begins an entity, {last}- ends it, {single}- is an \
+                     entity of one token."
+                ),
+                format!("with I- or {last}- where {name} has B- or {single}-"),
+            )
+        } else if self.inside_starts > 0 && self.b_elsewhere == 0 {
+            return vec![
+                "Tags read as IOB1: I- begins an entity, B- only one right after \
+                         another of the same label."
+                    .into(),
+            ];
+        } else {
+            (
+                "Tags read as IOB2: B- begins each entity.".to_string(),
+                "with I- where IOB2 has B-".to_string(),
+            )
+        };
+        let mut remarks = vec![scheme];
+        match self.inside_starts {
+            0 => {}
+            1 => remarks.push(format!(
+                "1 entity starts {allowed_starts}: it was read as beginning there."
+            )),
+            n => remarks.push(format!(
+                "{n} entities start {allowed_starts}: each was read as beginning there."
+            )),
+        }
+        remarks
+    }
 }
 
 #[cfg(test)]

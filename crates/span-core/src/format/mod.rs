@@ -13,6 +13,7 @@ pub mod registry;
 mod split_fields;
 pub mod stored;
 pub mod w3c;
+mod zip;
 // proptest needs a native target.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod import_fuzz;

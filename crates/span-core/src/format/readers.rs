@@ -14,7 +14,7 @@ use std::process::Command;
 use super::native::NativeExport;
 use super::registry::{self, Format};
 use super::samples::{self, TRICKY};
-use super::{brat, conll};
+use super::{brat, conll, zip};
 use crate::model::offset_unit::OffsetUnit;
 use crate::model::Workspace;
 
@@ -142,7 +142,7 @@ fn check_brat_reads_the_brat_export() {
             *contents = contents.replacen("Location 5 7", "Location 4 6", 1);
         }
     }
-    let zip = dir.write("spoiled.zip", brat::zip(&files).expect("a zip"));
+    let zip = dir.write("spoiled.zip", zip::write(&files).expect("a zip"));
     fails(
         "check_brat.py",
         &[&zip, &native, &left_out.len().to_string()],

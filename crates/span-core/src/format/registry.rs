@@ -10,7 +10,7 @@
 use serde_json::Value;
 
 use super::file::{ExportError, ExportFile};
-use super::{brat, conll, doccano, json::json, native, w3c};
+use super::{brat, conll, doccano, json::json, native, w3c, zip};
 use crate::model::import::ImportError;
 use crate::model::offset_unit::OffsetUnit;
 use crate::model::parsed::{Parsed, Resolved, UnitSource};
@@ -86,7 +86,7 @@ pub const BRAT: Format = Format {
     name: "brat standoff",
     file_name: brat::FILE_NAME,
     export: brat::export,
-    reads: false,
+    reads: true,
     unit_choice: false,
 };
 
@@ -94,10 +94,10 @@ pub const CONLL: Format = Format {
     id: "conll",
     button: "CoNLL",
     description: "CoNLL IOB2: one token per line; overlapping spans cannot be kept",
-    name: "CoNLL IOB2",
+    name: "CoNLL (BIO tags)",
     file_name: conll::FILE_NAME,
     export: conll::export,
-    reads: false,
+    reads: true,
     unit_choice: false,
 };
 
@@ -147,9 +147,18 @@ pub fn check_size(size: usize) -> Result<(), String> {
     Ok(())
 }
 
-/// Reads the bytes of a file to import: UTF-8 text in one of the formats
-/// that [`read`] tells apart. The error says why, as [`check_size`]'s.
+/// Reads the bytes of a file to import: a zip of a brat collection, or
+/// UTF-8 text in one of the formats that [`read`] tells apart. The error
+/// says why, as [`check_size`]'s.
 pub fn read_bytes(bytes: &[u8]) -> Result<Read, String> {
+    if zip::is_zip(bytes) {
+        return brat::parse_zip(bytes)
+            .map(|parsed| Read {
+                format: &BRAT,
+                parsed,
+            })
+            .map_err(|e| e.to_string());
+    }
     let contents = std::str::from_utf8(bytes).map_err(|e| {
         format!(
             "it is not UTF-8 text (byte {} is 0x{:02X})",
@@ -160,6 +169,37 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Read, String> {
     read(contents)
         .map(|(format, parsed)| Read { format, parsed })
         .map_err(|e| e.to_string())
+}
+
+/// Reads the files chosen for one import, as (file name, contents): one
+/// file as [`read_bytes`] does, or several that make a brat collection
+/// (`.txt` files, their `.ann` files and its `annotation.conf`; other
+/// `.conf` files are ignored). The error says why, as [`check_size`]'s.
+pub fn read_files(files: &[(String, Vec<u8>)]) -> Result<Read, String> {
+    check_size(files.iter().map(|(_, bytes)| bytes.len()).sum())?;
+    match files {
+        [] => Err("no file was chosen".into()),
+        [(_, bytes)] => read_bytes(bytes),
+        files => {
+            let brat = files
+                .iter()
+                .all(|(name, _)| brat::is_collection_file(name) || name.ends_with(".conf"));
+            if !brat || !files.iter().any(|(name, _)| name.ends_with(".ann")) {
+                return Err(
+                    "several files are read together only as a brat collection (each \
+                            .txt with its .ann, and annotation.conf); choose one file of any \
+                            other format"
+                        .into(),
+                );
+            }
+            brat::parse_files(files)
+                .map(|parsed| Read {
+                    format: &BRAT,
+                    parsed,
+                })
+                .map_err(|e| e.to_string())
+        }
+    }
 }
 
 /// The format of `contents` and what it holds. The file is parsed as JSON
@@ -178,8 +218,22 @@ pub fn read(contents: &str) -> Result<(&'static Format, Parsed), ImportError> {
         Err(_) if is_object(first_line(contents)) => {
             doccano::parse(contents).map(|i| (&DOCCANO, i))
         }
+        Err(_) if conll::looks_like(contents) => conll::parse(contents).map(|i| (&CONLL, i)),
+        Err(_) if is_ann(first_line(contents)) => Err(ImportError::new(
+            "the file",
+            "is a brat .ann file, whose offsets point into its .txt: choose both together \
+             (with annotation.conf, if there is one), or a zip of the collection",
+        )),
         Err(error) => Err(error),
     }
+}
+
+/// Whether `line` is a brat text-bound annotation: `T1<TAB>Label 0 5…`.
+fn is_ann(line: &str) -> bool {
+    line.split_once('\t').is_some_and(|(id, _)| {
+        id.strip_prefix('T')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    })
 }
 
 /// Whether `value` is Web Annotation JSON: it names the model's context or
