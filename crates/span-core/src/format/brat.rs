@@ -366,7 +366,7 @@ pub fn parse_files(files: &[(String, Vec<u8>)]) -> Result<Parsed, ImportError> {
     let mut paths = HashSet::new();
     for (path, bytes) in files.iter().filter(|(path, _)| is_collection_file(path)) {
         if !paths.insert(path.as_str()) {
-            return Err(ImportError::new(format!("“{path}”"), "is given twice"));
+            return Err(ImportError::new(path, "is given twice"));
         }
         if let Some(stem) = path.strip_suffix(".txt") {
             texts.push((stem, path, bytes));
@@ -405,8 +405,8 @@ pub fn parse_files(files: &[(String, Vec<u8>)]) -> Result<Parsed, ImportError> {
     if let Some((_, (ann_path, _))) = anns.into_iter().min() {
         let txt = format!("{}.txt", ann_path.trim_end_matches(".ann"));
         return Err(ImportError::new(
-            format!("“{ann_path}”"),
-            format!("has no “{txt}” beside it, and its offsets point into that text"),
+            ann_path.as_str(),
+            format!("has no {txt} beside it, and its offsets point into that text"),
         ));
     }
     parsed.labels = labels(&confs, &parsed.annotations)?;
@@ -435,7 +435,7 @@ pub fn parse_files(files: &[(String, Vec<u8>)]) -> Result<Parsed, ImportError> {
 fn utf8<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, ImportError> {
     std::str::from_utf8(bytes).map_err(|e| {
         ImportError::new(
-            format!("“{path}”"),
+            path,
             format!(
                 "is not UTF-8 text (byte {} is 0x{:02X})",
                 e.valid_up_to(),
@@ -450,7 +450,7 @@ fn utf8<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, ImportError> {
 fn document(stem: &str, path: &str, text: &str) -> IncomingDocument {
     let name = stem.rsplit('/').next().unwrap_or(stem);
     IncomingDocument {
-        place: format!("“{path}”"),
+        place: path.to_string(),
         id: None,
         file_name: Some(format!("{name}.txt")),
         title: None,
@@ -558,7 +558,8 @@ impl Kept {
 /// notes; what else it holds is counted in `kept`.
 fn ann_lines(path: &str, ann: &str, kept: &mut Kept) -> Result<Vec<Entity>, ImportError> {
     let mut entities: Vec<Entity> = Vec::new();
-    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    // The entity or the line of each id.
+    let mut by_id: HashMap<&str, (usize, usize)> = HashMap::new();
     let mut others: HashMap<&str, usize> = HashMap::new();
     let mut notes = Vec::new();
     for (number, line) in (1..).zip(ann.split('\n')) {
@@ -571,8 +572,8 @@ fn ann_lines(path: &str, ann: &str, kept: &mut Kept) -> Result<Vec<Entity>, Impo
         let id = fields.next().unwrap_or_default();
         let middle = fields.next().map(str::trim).unwrap_or_default();
         let rest = fields.next();
-        let seen = by_id.get(id).or_else(|| others.get(id));
-        if let Some(first) = seen {
+        let seen = by_id.get(id).map(|&(_, line)| line);
+        if let Some(first) = seen.or_else(|| others.get(id).copied()) {
             return Err(ImportError::new(
                 place,
                 format!("repeats the id {id} of line {first}"),
@@ -581,7 +582,7 @@ fn ann_lines(path: &str, ann: &str, kept: &mut Kept) -> Result<Vec<Entity>, Impo
         let counter = match id.chars().next() {
             Some('T') => {
                 let entity = text_bound(&place, id, middle, rest)?;
-                by_id.insert(id, entities.len());
+                by_id.insert(id, (entities.len(), number));
                 entities.push(entity);
                 continue;
             }
@@ -624,7 +625,7 @@ fn ann_lines(path: &str, ann: &str, kept: &mut Kept) -> Result<Vec<Entity>, Impo
             "AnnotatorNotes" => text.to_string(),
             kind => format!("{kind}: {text}"),
         };
-        if let Some(&at) = by_id.get(target) {
+        if let Some(&(at, _)) = by_id.get(target) {
             if !text.trim().is_empty() {
                 entities[at].notes.push(note);
             }
@@ -746,7 +747,11 @@ fn entity_types(conf: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::format::registry::tests::{import_files, plan_and_apply, unannotated};
+    use crate::format::registry::{self, Read};
     use crate::format::samples::{self, TRICKY, TRICKY_TEXT};
+    use crate::model::import::Mode;
+    use crate::model::parsed::UnitSource;
     use crate::model::text;
 
     fn annotation(quote: &str, start: usize) -> Annotation {
@@ -905,5 +910,451 @@ mod tests {
         let visual = visual_conf(ws.labels(), brat_type);
         assert!(visual.contains("[labels]\nArmed_Group | Armed Group\n____ | Лицо\n"));
         assert!(visual.contains("Person\tbgColor:#fde68a\n"));
+    }
+
+    /// The fixtures of `tests/fixtures/brat/` (see its README).
+    fn fixture(name: &str) -> (String, Vec<u8>) {
+        let path = format!("{}/tests/fixtures/brat/{name}", env!("CARGO_MANIFEST_DIR"));
+        (name.to_string(), std::fs::read(path).expect("a fixture"))
+    }
+
+    fn no_documents() -> Workspace {
+        Workspace::new(Vec::new(), crate::model::default_labels())
+    }
+
+    /// Every span of `ws` as (document id, start, end, label, note), sorted.
+    fn spans(ws: &Workspace) -> Vec<(String, usize, usize, String, Option<String>)> {
+        let mut spans: Vec<_> = ws
+            .all_annotations()
+            .map(|a| {
+                let note = a.note.clone();
+                (a.document_id.clone(), a.start, a.end, a.label.clone(), note)
+            })
+            .collect();
+        spans.sort();
+        spans
+    }
+
+    #[test]
+    fn our_export_comes_back_span_for_span_under_its_brat_types() {
+        let original = samples::workspace();
+        let zip = export(&original, &samples::all(&original), OffsetUnit::CodePoint).unwrap();
+        let files = [("annotations.brat.zip".to_string(), zip.bytes.clone())];
+        let Read { format, parsed } = registry::read_files(&files).unwrap();
+        assert_eq!(format.id, "brat");
+        let split = original
+            .all_annotations()
+            .filter(|a| fragments(a).len() > 1)
+            .count();
+        assert_eq!(split, 4);
+        assert_eq!(
+            parsed.remarks,
+            [format!(
+                "{split} discontinuous annotations were split into their fragments."
+            )]
+        );
+        let resolved = parsed.resolve(&unannotated(), None).unwrap();
+        assert_eq!(
+            (resolved.unit, resolved.source),
+            (OffsetUnit::CodePoint, UnitSource::Quotes)
+        );
+
+        let mut ws = unannotated();
+        let preview = import_files(&mut ws, &files, Mode::Merge).unwrap();
+        assert_eq!(preview.new_documents, 0, "found by their texts");
+        // What the export wrote: each span whole, or cut where brat cuts it
+        // at line breaks, under its brat type; the span of only line breaks
+        // is left out.
+        let types = fitted_names(original.labels(), brat_type, &RESERVED);
+        let mut expected = Vec::new();
+        for a in original.all_annotations() {
+            let cut = fragments(a);
+            let n = cut.len();
+            for (k, (start, end, _)) in (1..).zip(cut) {
+                let mut notes: Vec<String> = Vec::new();
+                if n > 1 {
+                    let number = expected_number(&original, a);
+                    notes.push(format!("fragment {k} of {n} of T{number}"));
+                }
+                notes.extend(a.note.as_deref().map(one_line));
+                let note = (!notes.is_empty()).then(|| notes.join("\n"));
+                let label = types[&a.label].clone();
+                expected.push((a.document_id.clone(), start, end, label, note));
+            }
+        }
+        expected.sort();
+        assert_eq!(spans(&ws), expected);
+        assert_eq!(
+            expected.len(),
+            original.all_annotations().count() - 1 + 4,
+            "the span of white space left out; 4 spans cut in 8 fragments"
+        );
+        assert!(ws.label("Armed_Group").is_some() && ws.label("____").is_some());
+        let again = import_files(&mut ws, &files, Mode::Merge).unwrap();
+        assert_eq!(again.already_present, again.annotations);
+    }
+
+    /// The number of `a`'s `T` line in its document's `.ann`.
+    fn expected_number(ws: &Workspace, a: &Annotation) -> usize {
+        let doc = ws.position(&a.document_id).unwrap();
+        let written = ws
+            .annotations(doc)
+            .unwrap()
+            .iter()
+            .filter(|other| !fragments(other).is_empty());
+        1 + written.take_while(|other| other.id != a.id).count()
+    }
+
+    #[test]
+    fn brats_own_tutorial_zipped_by_python() {
+        let (name, zip) = fixture("news.zip");
+        let Read { format, parsed } = registry::read_files(&[(name, zip)]).unwrap();
+        assert_eq!(format.id, "brat");
+        let names: Vec<&str> = parsed.labels.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Person",
+                "Organization",
+                "GPE",
+                "Money",
+                "Report",
+                "Merge-org"
+            ],
+            "annotation.conf's entities, then the event triggers' types"
+        );
+        let documents: Vec<Option<&str>> = parsed
+            .documents
+            .iter()
+            .map(|d| d.file_name.as_deref())
+            .collect();
+        assert_eq!(
+            documents,
+            [
+                Some("100-attribute_annotation.txt"),
+                Some("110-note_annotation.txt")
+            ]
+        );
+        assert_eq!(parsed.annotations.len(), 26 + 14);
+        let dropped: Vec<String> = parsed.dropped.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            dropped,
+            [
+                "2 relations (the app has no relations yet)",
+                "12 events (the app has no events yet; their trigger spans are imported)",
+                "6 attributes (the app has no attributes yet)",
+                "2 notes (on relations, events or attributes, which are not imported)",
+            ]
+        );
+        assert!(parsed.remarks.is_empty(), "{:?}", parsed.remarks);
+        let discworld = &parsed.annotations[26];
+        assert_eq!(
+            (discworld.quote.as_deref(), discworld.note.as_deref()),
+            (
+                Some("Discworld"),
+                Some("Should fictional places be annotated?")
+            )
+        );
+        assert_eq!(discworld.place, "news/110-note_annotation.ann line 1");
+
+        let mut ws = no_documents();
+        let preview = plan_and_apply(
+            &mut ws,
+            parsed.resolve(&no_documents(), None).unwrap().incoming,
+            Mode::Merge,
+        )
+        .unwrap();
+        assert_eq!(
+            preview.to_string(),
+            "2 documents (2 new), 40 annotations, 4 new labels"
+        );
+        let note = ws.document(1).unwrap();
+        assert!(note.text.starts_with("Annotation notes\n"));
+        assert_eq!(note.title, "Annotation notes");
+
+        // The same files chosen one by one, with visual.conf.
+        let mut files: Vec<(String, Vec<u8>)> = [
+            "annotation.conf",
+            "100-attribute_annotation.txt",
+            "100-attribute_annotation.ann",
+            "110-note_annotation.ann",
+            "110-note_annotation.txt",
+        ]
+        .into_iter()
+        .map(fixture)
+        .collect();
+        files.push((
+            "visual.conf".into(),
+            b"[labels]\nGPE | Geo-political entity\n".to_vec(),
+        ));
+        let one_by_one = registry::read_files(&files).unwrap().parsed;
+        assert_eq!(one_by_one.labels, parsed.labels);
+        assert_eq!(one_by_one.dropped, parsed.dropped);
+        let without_places = |p: &Parsed| {
+            p.annotations
+                .iter()
+                .map(|a| {
+                    (
+                        a.document,
+                        a.anchor.clone(),
+                        a.label.clone(),
+                        a.note.clone(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(without_places(&one_by_one), without_places(&parsed));
+    }
+
+    /// The text of the hand-made collection: emoji (a flag, a ZWJ family),
+    /// CJK, Hebrew, a combining accent and CRLF line ends.
+    const WORLD: &str = "Flag 🇸🇾 and family 👩\u{200d}👩\u{200d}👧 met in 東京.\r\n\
+                         שלום said the cafe\u{301} owner.\r\n";
+
+    /// An `.ann` for [`WORLD`] with offsets in `unit`: text-bound,
+    /// discontinuous, noted, and every kind of annotation the app does not
+    /// keep, with CRLF line ends and blank lines.
+    fn world_ann(unit: OffsetUnit) -> String {
+        let index = crate::model::offset_unit::UnitIndex::new(WORLD, unit);
+        let at = |needle: &str| {
+            let span = samples::find(WORLD, needle);
+            let (start, end) = index.span(span.start, span.end);
+            format!("{start} {end}")
+        };
+        [
+            format!("T1\tCountry {}\t🇸🇾", at("🇸🇾")),
+            format!(
+                "T2\tPerson {}\t👩\u{200d}👩\u{200d}👧",
+                at("👩\u{200d}👩\u{200d}👧")
+            ),
+            String::new(),
+            format!("T3\tPlace {};{}\tfamily 東京", at("family"), at("東京")),
+            format!("T4\tPerson {}\tשלום", at("שלום")),
+            format!("T5\tPlace {}\tcafe\u{301}", at("cafe\u{301}")),
+            "#1\tAnnotatorNotes T3\tnot really one place".to_string(),
+            "#2\tAnnotatorNotes T4\tthe greeting, as a name".to_string(),
+            "R1\tMet Arg1:T2 Arg2:T4".to_string(),
+            "#3\tAnnotatorNotes R1\tdid they?".to_string(),
+            "E1\tMeet:T5 Agent:T2".to_string(),
+            "A1\tNegated E1".to_string(),
+            "M1\tSpeculation E1".to_string(),
+            "N1\tReference T1 Wikipedia:7515849\tSyria".to_string(),
+            "*\tAlias T2 T4".to_string(),
+            String::new(),
+        ]
+        .join("\r\n")
+    }
+
+    const WORLD_CONF: &str = "# The entity types\n[entities]\n!Being\n\tPerson\n\tAnimal\n\
+                              Place\n\tCountry\n<ANY>=Person|Place\n-----\n[relations]\n\
+                              Met\tArg1:Person, Arg2:Person\n[events]\nMeet\tAgent:Person\n";
+
+    #[test]
+    fn a_deflated_collection_of_tricky_texts_in_folders() {
+        let ann = world_ann(OffsetUnit::CodePoint);
+        let zip = zip::tests::deflated(&[
+            ("corpus/annotation.conf", WORLD_CONF.as_bytes()),
+            ("corpus/visual.conf", b"[labels]\nPlace | Place | Pl\n"),
+            ("corpus/news/world.txt", WORLD.as_bytes()),
+            ("corpus/news/world.ann", ann.as_bytes()),
+            ("corpus/news/empty.txt", b""),
+            ("corpus/news/empty.ann", b""),
+            ("corpus/news/alone.txt", "Only a text, no .ann.".as_bytes()),
+            ("corpus/news/.hidden.txt", b"\xff"),
+            ("README", b"Not brat's."),
+        ]);
+        let Read { parsed, .. } = registry::read_bytes(&zip).unwrap();
+        let names: Vec<&str> = parsed.labels.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["Person", "Animal", "Place", "Country"]);
+        assert_eq!(
+            parsed.remarks,
+            [
+                "1 discontinuous annotation was split into its fragments.",
+                "1 text has no .ann file and was imported without annotations.",
+                "1 empty text was skipped."
+            ]
+        );
+        let dropped: Vec<String> = parsed.dropped.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            dropped,
+            [
+                "1 relation (the app has no relations yet)",
+                "1 event (the app has no events yet; their trigger spans are imported)",
+                "2 attributes (the app has no attributes yet)",
+                "1 normalization (the app keeps no links to outside resources)",
+                "1 equivalence (the app has no relations yet)",
+                "1 note (on relations, events or attributes, which are not imported)",
+            ]
+        );
+        let mut ws = no_documents();
+        plan_and_apply(
+            &mut ws,
+            parsed.resolve(&no_documents(), None).unwrap().incoming,
+            Mode::Merge,
+        )
+        .unwrap();
+        let world = ws.document(0).unwrap();
+        assert_eq!(
+            (world.text.as_str(), world.file_name.as_str()),
+            (WORLD, "world.txt")
+        );
+        assert_eq!(ws.document(1).unwrap().file_name, "alone.txt");
+        let got: Vec<(&str, &str, Option<&str>)> = ws
+            .annotations(0)
+            .unwrap()
+            .iter()
+            .map(|a| (a.quote.as_str(), a.label.as_str(), a.note.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("🇸🇾", "Country", None),
+                (
+                    "family",
+                    "Place",
+                    Some("fragment 1 of 2 of T3\nnot really one place")
+                ),
+                ("👩\u{200d}👩\u{200d}👧", "Person", None),
+                (
+                    "東京",
+                    "Place",
+                    Some("fragment 2 of 2 of T3\nnot really one place")
+                ),
+                ("שלום", "Person", Some("the greeting, as a name")),
+                ("cafe\u{301}", "Place", None),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_quotes_tell_the_unit_whatever_brat_itself_counts() {
+        for unit in OffsetUnit::ALL {
+            let files = [
+                ("world.ann".to_string(), world_ann(unit).into_bytes()),
+                ("world.txt".to_string(), WORLD.as_bytes().to_vec()),
+            ];
+            let parsed = registry::read_files(&files).unwrap().parsed;
+            assert_eq!(parsed.stated_unit, None);
+            let resolved = parsed.resolve(&no_documents(), None).unwrap();
+            assert_eq!((resolved.unit, resolved.source), (unit, UnitSource::Quotes));
+            let quotes: Vec<&str> = resolved
+                .incoming
+                .annotations()
+                .iter()
+                .map(|a| text::slice(WORLD, a.start, a.end).unwrap())
+                .collect();
+            assert_eq!(quotes[..3], ["🇸🇾", "👩\u{200d}👩\u{200d}👧", "family"]);
+        }
+    }
+
+    #[test]
+    fn malformed_files_are_refused_with_the_place_and_the_reason() {
+        let read = |ann: &str| {
+            let files = [
+                ("d.txt".to_string(), b"Moscow and Astana".to_vec()),
+                ("d.ann".to_string(), ann.as_bytes().to_vec()),
+            ];
+            registry::read_files(&files)
+                .map(|r| r.parsed)
+                .and_then(|p| {
+                    p.resolve(&no_documents(), None)
+                        .map(drop)
+                        .map_err(|e| e.to_string())
+                })
+        };
+        assert_eq!(
+            read("T1\tCity 0 6\tMoscow\r\n\r\nT2\tCity 11 17\tAstana"),
+            Ok(())
+        );
+        for (ann, error) in [
+            (
+                "T1\tCity 0\tMoscow",
+                "d.ann line 1 has the offsets “0”, not start and end numbers (“0 5”, or “0 5;7 9” \
+                 for a discontinuous span)",
+            ),
+            (
+                "T1\tCity 0 6;11\tMoscow Astana",
+                "d.ann line 1 has the offsets “0 6;11”, not start and end numbers (“0 5”, or \
+                 “0 5;7 9” for a discontinuous span)",
+            ),
+            (
+                "T1\tCity -1 6\tMoscow",
+                "d.ann line 1 has the offsets “-1 6”, not start and end numbers (“0 5”, or \
+                 “0 5;7 9” for a discontinuous span)",
+            ),
+            (
+                "\nT1\tCity 6 0\tMoscow",
+                "d.ann line 2 has a span that starts at 6, after its end 0",
+            ),
+            (
+                "T1\t\tMoscow",
+                "d.ann line 1 has no label and offsets (“T1<TAB>Label 0 5<TAB>text”)",
+            ),
+            (
+                "T1\tCity 0 6\tMoscow\nT1\tCity 11 17\tAstana",
+                "d.ann line 2 repeats the id T1 of line 1",
+            ),
+            (
+                "R1\tNear Arg1:T1 Arg2:T2\nR1\tNear Arg1:T2 Arg2:T1",
+                "d.ann line 2 repeats the id R1 of line 1",
+            ),
+            (
+                "T1\tCity 0 6\tMoscow\nX1\tCity 11 17",
+                "d.ann line 2 starts with “X1”, which is not the id of a brat annotation (T, R, \
+                 E, A, M, N, * or #, then a number)",
+            ),
+            (
+                "#1\tAnnotatorNotes T9\tlost",
+                "d.ann line 1 is a note on T9, which the file does not have",
+            ),
+            (
+                "#1\tAnnotatorNotes\tlost",
+                "d.ann line 1 is a note without the annotation it is on (“#1<TAB>AnnotatorNotes \
+                 T1<TAB>text”)",
+            ),
+            (
+                "T1\tCity 0 6\tMoskva",
+                "d.ann line 1.quote “Moskva” does not match the text at 0..6 (“Moscow”)",
+            ),
+            (
+                "T1\tCity 11 18\tAstana",
+                "d.ann line 1.end = 18 is past the end of document “d.txt” (17 code points)",
+            ),
+        ] {
+            assert_eq!(read(ann), Err(error.to_string()), "{ann:?}");
+        }
+        let refused = |files: &[(&str, &[u8])]| {
+            let files: Vec<(String, Vec<u8>)> = files
+                .iter()
+                .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
+                .collect();
+            registry::read_files(&files).map(drop).unwrap_err()
+        };
+        assert_eq!(
+            refused(&[("a.txt", b"A"), ("a.ann", b""), ("b.ann", b"")]),
+            "b.ann has no b.txt beside it, and its offsets point into that text"
+        );
+        assert_eq!(
+            refused(&[("a.txt", b"A \xe9t\xe9"), ("a.ann", b"")]),
+            "a.txt is not UTF-8 text (byte 2 is 0xE9)"
+        );
+        assert_eq!(
+            refused(&[("a.txt", b"A"), ("a.json", b"{}")]),
+            "several files are read together only as a brat collection (each .txt with its \
+             .ann, and annotation.conf); choose one file of any other format"
+        );
+        assert_eq!(
+            registry::read_bytes(&zip::tests::deflated(&[("a.json", b"{}")]))
+                .map(drop)
+                .unwrap_err(),
+            "the zip holds no .txt file, so it is not a brat collection"
+        );
+        assert_eq!(
+            registry::read_bytes(b"T1\tCity 0 6\tMoscow\n")
+                .map(drop)
+                .unwrap_err(),
+            "the file is a brat .ann file, whose offsets point into its .txt: choose both \
+             together (with annotation.conf, if there is one), or a zip of the collection"
+        );
     }
 }

@@ -319,6 +319,18 @@ pub(super) mod tests {
         plan_and_apply(ws, resolved.incoming, mode)
     }
 
+    /// Reads the chosen `files` ([`read_files`]) and imports them into `ws`
+    /// as [`import`] does.
+    pub(in crate::format) fn import_files(
+        ws: &mut Workspace,
+        files: &[(String, Vec<u8>)],
+        mode: Mode,
+    ) -> Result<Preview, String> {
+        let Read { parsed, .. } = read_files(files)?;
+        let resolved = parsed.resolve(ws, None).map_err(|e| e.to_string())?;
+        plan_and_apply(ws, resolved.incoming, mode)
+    }
+
     /// Plans importing `incoming` into `ws` (new ids `new-1`, `new-2`…,
     /// stamped [`NOW`]) and applies the plan: the preview, or the message of
     /// whichever step refused it.
