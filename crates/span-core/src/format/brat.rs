@@ -1,4 +1,4 @@
-//! The brat standoff export (<https://brat.nlpl.eu/standoff.html>): one
+//! brat standoff (<https://brat.nlpl.eu/standoff.html>): the export, one
 //! `.zip` holding a brat collection, the folder [`COLLECTION`] with
 //!
 //! - `annotation.conf`: one entity type per label, and any overlap allowed
@@ -42,8 +42,7 @@
 //!   with characters that are not safe in a file name made `_`, cut to
 //!   [`MAX_STEM_BYTES`] (file systems take names of 255 bytes at most), and
 //!   `_2`, `_3`… added when two stems would be the same (ignoring case). A
-//!   re-import finds a document by its file name, or by its text, which is
-//!   written unchanged.
+//!   re-import finds a document by its text, which is written unchanged.
 //!
 //! The zip (written with rawzip) stores its entries uncompressed, every one
 //! dated 1980-01-01 00:00 UTC, the zip format's earliest date, so the same
@@ -51,7 +50,32 @@
 //! its data in a data descriptor, as in zips written as a stream; `unzip`,
 //! Python's `zipfile`, 7-Zip and the file managers read these through the
 //! central directory.
-
+//!
+//! The import ([`parse_zip`], [`parse_files`]) reads such a collection, or
+//! one written by brat or any other tool: a zip (stored or DEFLATE, see
+//! [`zip`](super::zip)) or the files chosen together.
+//!
+//! - **Files**: each `.txt` with the `.ann` of the same path becomes a
+//!   document (found here by its text, added as `<stem>.txt`, titled after
+//!   its first line); a `.txt` without one is imported without
+//!   annotations, an empty one skipped, an `.ann` without its `.txt`
+//!   refused. Hidden files and `__MACOSX/` are skipped, and every other
+//!   file (`visual.conf`, `tools.conf`…) ignored.
+//! - **Labels**: with an `annotation.conf`, every type of its `[entities]`
+//!   section (subtypes included, abstract `!Type`s left out), then the other
+//!   types the annotations use (event triggers); without one, the types
+//!   used. Type names are kept as written (`Geo-political_entity`).
+//! - **Lines** of an `.ann` (blank ones and `\r\n` ends allowed): `T` lines
+//!   become annotations, their text the quote, which settles the unit the
+//!   offsets count (brat counts code points, but other tools that write
+//!   standoff count UTF-16 units or bytes). A discontinuous `T` (`0 5;7 9`)
+//!   becomes one annotation per fragment, noted “fragment 1 of 2 of T3”,
+//!   as the app has no discontinuous spans. A note (`#`, usually
+//!   `AnnotatorNotes`) on a `T` becomes its note. Relations (`R`, `*`),
+//!   events (`E`), attributes (`A`, `M`), normalizations (`N`) and notes on
+//!   them are counted in the preview, not imported. Any other line is
+//!   refused, with its place (`news/a.ann line 7`) and why; brat ids are not
+//!   kept, as they are unique in one file only.
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 

@@ -39,6 +39,27 @@
 //!   (in code points, then the first) is kept and the others are left out,
 //!   as are spans that cover no token (only white space). The file's
 //!   `left_out` says how many.
+//!
+//! [`parse`] reads such a file back, and the CoNLL files of other tools,
+//! told apart by [`looks_like`]:
+//!
+//! - **Lines**: a token, then any columns, the tag last, split at tabs when
+//!   the line has one (so a token may hold a space), else at white space. A
+//!   blank line ends a sentence; a line starting `-DOCSTART-` a document
+//!   (without one, the file is one document); a line starting `#` is a
+//!   comment unless its last column is a tag (`# O` is a hashtag).
+//! - **Tags**: `O`, or a prefix and a label. The scheme is told by the
+//!   prefixes used and said in the preview: BIOES (`S-`, `E-`), BILOU (`U-`,
+//!   `L-`; read as BIOES), IOB1 (entities begun by `I-`, `B-` only right
+//!   after an entity of the same label) or IOB2. Every scheme reads the
+//!   same way: `B-`, `S-` and `U-` begin an entity, `I-` continues one of its
+//!   label (or begins one, counted and said where the scheme does not allow
+//!   it), `E-` and `L-` end one, and `O` or a sentence break ends it. Any
+//!   other prefix is refused with its line.
+//! - **Texts** are rebuilt: tokens joined by one space, sentences by a line
+//!   break. The file keeps no spacing, so the preview says the texts differ
+//!   from the originals, and a re-import adds documents rather than finding
+//!   them. Offsets are counted here, in code points.
 
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -262,12 +283,13 @@ fn split_tag(tag: &str) -> Option<(char, &str)> {
     (!label.is_empty()).then_some((prefix, label))
 }
 
-/// The entity being read: its label, where it starts (code points and
-/// bytes of the document's text) and the line of its first token.
+/// The entity being read: its label, where it starts and ends (code
+/// points and bytes of the document's text) and the line of its first
+/// token.
 struct Open {
     label: String,
-    start: usize,
-    byte: usize,
+    start: (usize, usize),
+    end: (usize, usize),
     line: usize,
 }
 
@@ -373,7 +395,7 @@ pub fn parse(contents: &str) -> Result<Parsed, ImportError> {
                         document.close(&mut parsed);
                         document.open(label, number);
                     }
-                    _ => {}
+                    _ => document.extend(),
                 }
                 if matches!(prefix, 'S' | 'U' | 'E' | 'L') {
                     document.close(&mut parsed);
@@ -410,13 +432,20 @@ impl Rebuilt {
     fn open(&mut self, label: &str, line: usize) {
         self.open = Some(Open {
             label: label.to_string(),
-            start: self.token.0,
-            byte: self.token.1,
+            start: self.token,
+            end: (self.chars, self.text.len()),
             line,
         });
     }
 
-    /// Ends the entity being read, if any, at the last token pushed.
+    /// Extends the entity being read to the last token pushed.
+    fn extend(&mut self) {
+        if let Some(open) = &mut self.open {
+            open.end = (self.chars, self.text.len());
+        }
+    }
+
+    /// Ends the entity being read, if any, at its last token.
     fn close(&mut self, parsed: &mut Parsed) {
         if let Some(open) = self.open.take() {
             parsed.annotations.push(ParsedAnnotation {
@@ -424,10 +453,10 @@ impl Rebuilt {
                 document: parsed.documents.len(),
                 id: None,
                 anchor: Anchor::Offsets {
-                    start: open.start,
-                    end: self.chars,
+                    start: open.start.0,
+                    end: open.end.0,
                 },
-                quote: Some(self.text[open.byte..].to_string()),
+                quote: Some(self.text[open.start.1..open.end.1].to_string()),
                 label: open.label,
                 created: None,
                 note: None,
@@ -651,5 +680,228 @@ mod tests {
             "-DOCSTART- -X- O O\n\nNew\tB-Location\nYork\tI-Location\nBoston\tB-Location\n\n"
         );
         assert_eq!(export.1.len(), 0);
+    }
+
+    /// A fixture of `tests/fixtures/conll/` (see its README).
+    fn fixture(name: &str) -> String {
+        let path = format!("{}/tests/fixtures/conll/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(path).expect("a fixture")
+    }
+
+    /// A document's text and its spans as (quote, label).
+    type Read = (String, Vec<(String, String)>);
+
+    /// Each document of `contents` read and resolved.
+    fn read(contents: &str) -> Result<Vec<Read>, String> {
+        let parsed = parse(contents).map_err(|e| e.to_string())?;
+        let empty = Workspace::new(Vec::new(), crate::model::default_labels());
+        let resolved = parsed.resolve(&empty, None).map_err(|e| e.to_string())?;
+        Ok(resolved
+            .incoming
+            .documents()
+            .iter()
+            .enumerate()
+            .map(|(at, d)| {
+                let text = d.text.clone().unwrap_or_default();
+                let spans = resolved
+                    .incoming
+                    .annotations()
+                    .iter()
+                    .filter(|a| a.document == at)
+                    .map(|a| {
+                        let quote = text::slice(&text, a.start, a.end).unwrap_or_default();
+                        (quote.to_string(), a.label.clone())
+                    })
+                    .collect();
+                (text, spans)
+            })
+            .collect())
+    }
+
+    fn spans(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(quote, label)| (quote.to_string(), label.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn our_export_comes_back_with_the_same_labels_on_the_same_tokens() {
+        let ws = samples::workspace();
+        let exported = tagged_tokens(&ws, &samples::all(&ws));
+        let parsed = parse(&exported.0).unwrap();
+        assert_eq!(parsed.documents.len(), 4);
+        assert_eq!(parsed.stated_unit, Some(OffsetUnit::CodePoint));
+        assert_eq!(
+            parsed.remarks,
+            [
+                "The text was rebuilt from the tokens: the file does not keep the original \
+                 spacing.",
+                "Tags read as IOB2: B- begins each entity."
+            ]
+        );
+        let mut again = Workspace::new(Vec::new(), samples::labels());
+        let incoming = parsed.resolve(&again, None).unwrap().incoming;
+        crate::format::registry::tests::plan_and_apply(
+            &mut again,
+            incoming,
+            crate::model::import::Mode::Merge,
+        )
+        .unwrap();
+        let tricky = again.document(TRICKY).unwrap();
+        assert!(tricky
+            .text
+            .starts_with("Flag 🇸🇾 and family 👩\u{200d}👩\u{200d}👧 wave"));
+        let reexported = tagged_tokens(&again, &samples::all(&again));
+        assert_eq!(lines(&reexported), lines(&exported));
+    }
+
+    #[test]
+    fn a_conll_2003_file_in_iob1_with_two_documents() {
+        let contents = fixture("conll2003.txt");
+        assert!(looks_like(&contents));
+        let documents = read(&contents).unwrap();
+        assert_eq!(
+            documents,
+            [
+                (
+                    "U.N. official Ekeus heads for Baghdad .\n\
+                     Talks in Astana and Geneva resumed ."
+                        .to_string(),
+                    spans(&[
+                        ("U.N.", "ORG"),
+                        ("Ekeus", "PER"),
+                        ("Baghdad", "LOC"),
+                        ("Astana", "LOC"),
+                        ("Geneva", "LOC")
+                    ])
+                ),
+                (
+                    "Russia and Turkey sent envoys to the Syrian talks .\n\
+                     Envoys Alexander Lavrentiev Staffan de Mistura met ."
+                        .to_string(),
+                    spans(&[
+                        ("Russia", "LOC"),
+                        ("Turkey", "LOC"),
+                        ("Syrian", "MISC"),
+                        ("Alexander Lavrentiev", "PER"),
+                        ("Staffan de Mistura", "PER")
+                    ])
+                ),
+            ]
+        );
+        assert_eq!(
+            parse(&contents).unwrap().remarks[1],
+            "Tags read as IOB1: I- begins an entity, B- only one right after another of the \
+             same label."
+        );
+    }
+
+    #[test]
+    fn a_bioes_file_with_emoji_cjk_and_right_to_left_tokens() {
+        let contents = fixture("bioes.txt");
+        assert!(looks_like(&contents));
+        let documents = read(&contents).unwrap();
+        assert_eq!(
+            documents,
+            [(
+                "Flag 🇸🇾 and family 👩\u{200d}👩\u{200d}👧 wave at cafe\u{301} in 東京 .\n\
+                 שלום עולם met New York City officials ."
+                    .to_string(),
+                spans(&[
+                    ("🇸🇾", "LOC"),
+                    ("👩\u{200d}👩\u{200d}👧", "PER"),
+                    ("cafe\u{301}", "ORG"),
+                    ("東京", "LOC"),
+                    ("שלום עולם", "PER"),
+                    ("New York City officials", "LOC")
+                ])
+            )]
+        );
+        assert_eq!(
+            parse(&contents).unwrap().remarks[1],
+            "Tags read as BIOES: B- begins an entity, E- ends it, S- is an entity of one token."
+        );
+    }
+
+    #[test]
+    fn bilou_and_ill_formed_iob2_are_read_and_said() {
+        let bilou = "Alexander B-PER\nLavrentiev L-PER\nin O\nAstana U-LOC\n";
+        assert_eq!(
+            read(bilou).unwrap()[0].1,
+            spans(&[("Alexander Lavrentiev", "PER"), ("Astana", "LOC")])
+        );
+        assert_eq!(
+            parse(bilou).unwrap().remarks[1],
+            "Tags read as BILOU: B- begins an entity, L- ends it, U- is an entity of one token."
+        );
+        // I-LOC after O, and I-PER after a LOC: two entities begin with I-.
+        let ill = "In O\nSyria I-LOC\nArab I-LOC\nRepublic I-LOC\nAssad I-PER\nsaid O\n\
+                   Moscow B-LOC\nToday B-DATE\n";
+        assert_eq!(
+            read(ill).unwrap()[0].1,
+            spans(&[
+                ("Syria Arab Republic", "LOC"),
+                ("Assad", "PER"),
+                ("Moscow", "LOC"),
+                ("Today", "DATE")
+            ])
+        );
+        assert_eq!(
+            parse(ill).unwrap().remarks[1..],
+            [
+                "Tags read as IOB2: B- begins each entity.",
+                "2 entities start with I- where IOB2 has B-: each was read as beginning there."
+            ]
+        );
+        // A sentence break ends an entity; the next I- begins another.
+        let broken = "Homs B-LOC\n\nprovince I-LOC\n";
+        assert_eq!(
+            read(broken).unwrap()[0].1,
+            spans(&[("Homs", "LOC"), ("province", "LOC")])
+        );
+        assert_eq!(
+            parse(broken).unwrap().remarks[2],
+            "1 entity starts with I- where IOB2 has B-: it was read as beginning there."
+        );
+    }
+
+    #[test]
+    fn bad_lines_are_refused_with_their_number() {
+        for (contents, error) in [
+            (
+                "Moscow B-LOC\nis\nbig O\n",
+                "line 2 has one column; a token and its tag are needed (“Moscow<TAB>B-Location”)",
+            ),
+            (
+                "Moscow B-LOC\n\nis X-LOC\n",
+                "line 3 has the tag “X-LOC”, which is neither O nor B-, I-, E-, S-, L- or U- \
+                 and a label",
+            ),
+            (
+                "Moscow B-\n",
+                "line 1 has the tag “B-”, which is neither O nor B-, I-, E-, S-, L- or U- and a \
+                 label",
+            ),
+        ] {
+            assert_eq!(read(contents), Err(error.to_string()));
+        }
+        // A hashtag is a token when a tag follows it.
+        assert_eq!(read("# O\nSyria B-LOC\n").unwrap()[0].0, "# Syria");
+    }
+
+    #[test]
+    fn only_token_and_tag_lines_look_like_conll() {
+        assert!(looks_like("Moscow\tB-LOC\n"));
+        assert!(looks_like(
+            "-DOCSTART- -X- O O\n\nA O\nB O\nnot a tag line\n"
+        ));
+        assert!(!looks_like("Moscow is big.\nIt is.\n"));
+        assert!(!looks_like("a O\nb c\nd e\n"), "a third of the lines");
+        assert!(
+            !looks_like("-DOCSTART-\n\n# O O comment\n"),
+            "nothing but a hashtag"
+        );
+        assert!(!looks_like(""));
     }
 }

@@ -3,9 +3,11 @@
 //!
 //! Each format is a module with the same shape: `export(workspace,
 //! documents, unit)` makes an [`ExportFile`], and, where the app reads it,
-//! `parse(contents)` makes an [`Incoming`]. A file to import is told apart by
-//! its contents rather than its name (a download is easily renamed). This
-//! module is not responsible for what any format means.
+//! `parse(contents)` makes a [`Parsed`] file (brat, a collection of files,
+//! has `parse_zip` and `parse_files`). A file to import is told apart by its
+//! contents rather than its name (a download is easily renamed); only
+//! several files chosen together are told by their names, as a brat
+//! collection. This module is not responsible for what any format means.
 
 use serde_json::Value;
 
@@ -384,7 +386,8 @@ pub(super) mod tests {
     fn the_formats_read_are_named_in_the_registrys_order() {
         assert_eq!(
             readable_names(),
-            "the app’s own JSON, W3C Web Annotation JSON-LD or doccano JSONL"
+            "the app’s own JSON, W3C Web Annotation JSON-LD, doccano JSONL, brat standoff or \
+             CoNLL (BIO tags)"
         );
         assert_eq!(by_id("conll").map(|f| f.button), Some("CoNLL"));
         assert!(by_id("xml").is_none());
@@ -438,6 +441,13 @@ pub(super) mod tests {
                     .into_text(),
                 "doccano",
             ),
+            (
+                conll::export(&ws, &all, OffsetUnit::CodePoint)
+                    .unwrap()
+                    .into_text(),
+                "conll",
+            ),
+            ("Moscow\tB-LOC\n".into(), "conll"),
         ] {
             assert_eq!(format_of(&contents), Ok(format), "{contents:.60}");
         }
@@ -446,9 +456,59 @@ pub(super) mod tests {
             Err("the file is not complete JSON (it ends at line 2, column 0)".into())
         );
         assert_eq!(
+            format_of("Moscow is the capital.\n"),
+            Err("the file is not JSON (expected value at line 1 column 1)".into()),
+            "text in no format is refused as JSON is"
+        );
+        assert_eq!(
             format_of("[1, 2]"),
             Err("the file must be a JSON object, not a list".into()),
             "a list of anything but annotations is read as the native format"
+        );
+    }
+
+    #[test]
+    fn files_are_read_one_alone_or_several_as_a_brat_collection() {
+        let ws = samples::workspace();
+        let zip = brat::export(&ws, &samples::all(&ws), OffsetUnit::CodePoint).unwrap();
+        let read = |files: &[(&str, &[u8])]| {
+            let files: Vec<(String, Vec<u8>)> = files
+                .iter()
+                .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
+                .collect();
+            read_files(&files).map(|r| (r.format.id, r.parsed))
+        };
+        let (format, zipped) = read(&[("annotations.brat.zip", &zip.bytes)]).unwrap();
+        assert_eq!(format, "brat");
+        assert_eq!(zipped.documents.len(), 4);
+        assert_eq!(read_bytes(&zip.bytes).unwrap().parsed, zipped);
+        let native = NativeExport::of(&ws).to_json();
+        let (format, parsed) = read(&[("whatever.txt", native.as_bytes())]).unwrap();
+        assert_eq!(
+            (format, parsed),
+            read(&[("a.json", native.as_bytes())]).unwrap()
+        );
+        let (format, pair) = read(&[
+            ("a.ann", b"T1\tCity 0 6\tMoscow\n"),
+            ("a.txt", b"Moscow"),
+            ("kb_shortcuts.conf", b"P Person\n"),
+        ])
+        .unwrap();
+        assert_eq!((format, pair.annotations.len()), ("brat", 1));
+        assert_eq!(read(&[]).map(drop), Err("no file was chosen".into()));
+        assert_eq!(
+            read(&[("a.txt", b"Moscow"), ("b.txt", b"Astana")]).map(drop),
+            Err(
+                "several files are read together only as a brat collection (each .txt with \
+                 its .ann, and annotation.conf); choose one file of any other format"
+                    .into()
+            ),
+            "texts without annotations are not an import"
+        );
+        let large = vec![b' '; MAX_IMPORT_BYTES / 2 + 1];
+        assert_eq!(
+            read(&[("a.txt", &large), ("a.ann", &large)]).map(drop),
+            Err("it is 64.0 MB, more than the 64.0 MB an import can be".into())
         );
     }
 }
