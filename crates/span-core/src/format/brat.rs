@@ -1,4 +1,4 @@
-//! The brat standoff export (<https://brat.nlpl.eu/standoff.html>): one
+//! brat standoff (<https://brat.nlpl.eu/standoff.html>): the export, one
 //! `.zip` holding a brat collection, the folder [`COLLECTION`] with
 //!
 //! - `annotation.conf`: one entity type per label, and any overlap allowed
@@ -42,8 +42,7 @@
 //!   with characters that are not safe in a file name made `_`, cut to
 //!   [`MAX_STEM_BYTES`] (file systems take names of 255 bytes at most), and
 //!   `_2`, `_3`… added when two stems would be the same (ignoring case). A
-//!   re-import finds a document by its file name, or by its text, which is
-//!   written unchanged.
+//!   re-import finds a document by its text, which is written unchanged.
 //!
 //! The zip (written with rawzip) stores its entries uncompressed, every one
 //! dated 1980-01-01 00:00 UTC, the zip format's earliest date, so the same
@@ -51,18 +50,44 @@
 //! its data in a data descriptor, as in zips written as a stream; `unzip`,
 //! Python's `zipfile`, 7-Zip and the file managers read these through the
 //! central directory.
-
-use std::collections::HashSet;
+//!
+//! The import ([`parse_zip`], [`parse_files`]) reads such a collection, or
+//! one written by brat or any other tool: a zip (stored or DEFLATE, see
+//! [`zip`](super::zip)) or the files chosen together.
+//!
+//! - **Files**: each `.txt` with the `.ann` of the same path becomes a
+//!   document (found here by its text, added as `<stem>.txt`, titled after
+//!   its first line); a `.txt` without one is imported without
+//!   annotations, an empty one skipped, an `.ann` without its `.txt`
+//!   refused. Hidden files and `__MACOSX/` are skipped, and every other
+//!   file (`visual.conf`, `tools.conf`…) ignored.
+//! - **Labels**: with an `annotation.conf`, every type of its `[entities]`
+//!   section (subtypes included, abstract `!Type`s left out), then the other
+//!   types the annotations use (event triggers); without one, the types
+//!   used. Type names are kept as written (`Geo-political_entity`).
+//! - **Lines** of an `.ann` (blank ones and `\r\n` ends allowed): `T` lines
+//!   become annotations, their text the quote, which settles the unit the
+//!   offsets count (brat counts code points, but other tools that write
+//!   standoff count UTF-16 units or bytes). A discontinuous `T` (`0 5;7 9`)
+//!   becomes one annotation per fragment, noted “fragment 1 of 2 of T3”,
+//!   as the app has no discontinuous spans. A note (`#`, usually
+//!   `AnnotatorNotes`) on a `T` becomes its note. Relations (`R`, `*`),
+//!   events (`E`), attributes (`A`, `M`), normalizations (`N`) and notes on
+//!   them are counted in the preview, not imported. Any other line is
+//!   refused, with its place (`news/a.ann line 7`) and why; brat ids are not
+//!   kept, as they are unique in one file only.
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-use std::io::Write as _;
-
-use rawzip::time::UtcDateTime;
-use rawzip::DataDescriptorOutput;
 
 use super::split_fields::{fitted_names, is_python_line_break, is_python_space};
+use super::zip;
 use super::{ExportError, ExportFile, LeftSpan};
+use crate::model::import::{ImportError, IncomingDocument, IncomingLabel};
 use crate::model::offset_unit::OffsetUnit;
-use crate::model::{Annotation, Label, Numbering, SpanIndex, Workspace};
+use crate::model::parsed::{Anchor, Dropped, Parsed, ParsedAnnotation};
+use crate::model::{
+    is_blank, normalize_name, shortened, Annotation, Label, Numbering, SpanIndex, Workspace,
+};
 
 pub const FILE_NAME: &str = "annotations.brat.zip";
 pub const MEDIA_TYPE: &str = "application/zip";
@@ -93,7 +118,7 @@ pub fn export(
     let file = ExportFile {
         name: FILE_NAME,
         media_type: MEDIA_TYPE,
-        bytes: zip(&files)?,
+        bytes: zip::write(&files)?,
         left_out: None,
     };
     Ok(file.leaving_out(left_out, LEFT_OUT))
@@ -327,70 +352,430 @@ fn unique_stem(file_name: &str, taken: &mut HashSet<String>, numbers: &mut Numbe
     stem
 }
 
-/// A zip of `files` (path, contents), stored uncompressed and dated
-/// 1980-01-01 00:00 UTC.
-pub(super) fn zip(files: &[(String, String)]) -> Result<Vec<u8>, ExportError> {
-    const DATED: UtcDateTime = match UtcDateTime::from_components(1980, 1, 1, 0, 0, 0, 0) {
-        Some(date) => date,
-        None => panic!("a valid date"),
-    };
-    let error =
-        |e: &dyn std::fmt::Display| ExportError(format!("the brat zip could not be written: {e}"));
-    let mut archive = rawzip::ZipArchiveWriter::new(Vec::new());
-    for (path, contents) in files {
-        let (mut entry, _) = archive
-            .new_file(path.as_str())
-            .compression_method(rawzip::CompressionMethod::STORE)
-            .last_modified(DATED)
-            // A regular file, rw-r--r--, made on Unix: in a zip made on
-            // MS-DOS, Info-ZIP's unzip reads non-ASCII names in the local
-            // headers as code page 437 and warns that they do not match.
-            .unix_permissions(0o100_644)
-            .start()
-            .map_err(|e| error(&e))?;
-        // Stored bytes are the file's own, so the CRC and size are known
-        // here; rawzip's own CRC would add its 16 KiB of tables to the wasm.
-        entry
-            .write_all(contents.as_bytes())
-            .map_err(|e| error(&e))?;
-        let size = u64::try_from(contents.len()).map_err(|e| error(&e))?;
-        let descriptor = DataDescriptorOutput::new(crc32(contents.as_bytes()), size);
-        entry.finish(descriptor).map_err(|e| error(&e))?;
-    }
-    archive.finish().map_err(|e| error(&e))
+/// Whether a file of a brat collection is read for import: its `.txt` and
+/// `.ann` files and `annotation.conf`, but nothing hidden (a name starting
+/// with `.`, as brat hides them) and nothing under `__MACOSX/`, where the
+/// zips of macOS keep `._name.txt` files of binary metadata.
+pub fn is_collection_file(path: &str) -> bool {
+    let mut parts = path.split('/');
+    let name = parts.next_back().unwrap_or_default();
+    let hidden = path
+        .split('/')
+        .any(|part| part.starts_with('.') || part == "__MACOSX");
+    !hidden && (name.ends_with(".txt") || name.ends_with(".ann") || name == CONF)
 }
 
-/// The CRC-32 of zip (IEEE 802.3) of `data`, a byte at a time from a
-/// 1 KiB table built at compile time.
-fn crc32(data: &[u8]) -> u32 {
-    const TABLE: [u32; 256] = {
-        let mut table = [0; 256];
-        let mut byte = 0;
-        while byte < 256 {
-            let mut crc = byte as u32;
-            let mut bit = 0;
-            while bit < 8 {
-                crc = if crc & 1 == 1 {
-                    0xedb8_8320 ^ (crc >> 1)
-                } else {
-                    crc >> 1
-                };
-                bit += 1;
-            }
-            table[byte] = crc;
-            byte += 1;
+/// The file that names a collection's entity types.
+const CONF: &str = "annotation.conf";
+
+/// Reads a zip of a brat collection (see [`parse_files`]).
+pub fn parse_zip(bytes: &[u8]) -> Result<Parsed, ImportError> {
+    let files = zip::read(bytes, is_collection_file)?;
+    if !files.iter().any(|(path, _)| path.ends_with(".txt")) {
+        return Err(ImportError::new(
+            "the zip",
+            "holds no .txt file, so it is not a brat collection",
+        ));
+    }
+    parse_files(&files)
+}
+
+/// Reads the files of a brat collection, as (path, contents), refusing them
+/// whole, with the place and the reason, at the first thing wrong. Files
+/// other than those [`is_collection_file`] takes are ignored.
+pub fn parse_files(files: &[(String, Vec<u8>)]) -> Result<Parsed, ImportError> {
+    let mut texts = Vec::new();
+    let mut anns = HashMap::new();
+    let mut confs = Vec::new();
+    let mut paths = HashSet::new();
+    for (path, bytes) in files.iter().filter(|(path, _)| is_collection_file(path)) {
+        if !paths.insert(path.as_str()) {
+            return Err(ImportError::new(path, "is given twice"));
         }
-        table
-    };
-    !data.iter().fold(!0_u32, |crc, &byte| {
-        TABLE[usize::from((crc as u8) ^ byte)] ^ (crc >> 8)
+        if let Some(stem) = path.strip_suffix(".txt") {
+            texts.push((stem, path, bytes));
+        } else if let Some(stem) = path.strip_suffix(".ann") {
+            anns.insert(stem, (path, bytes));
+        } else {
+            confs.push((path, bytes));
+        }
+    }
+    let mut parsed = Parsed::default();
+    let mut without_ann = 0;
+    let mut blank = 0;
+    let mut kept = Kept::default();
+    for (stem, path, bytes) in texts {
+        let text = utf8(path, bytes)?;
+        let Some((ann_path, ann)) = anns.remove(stem) else {
+            if is_blank(text) {
+                blank += 1;
+            } else {
+                without_ann += 1;
+                parsed.documents.push(document(stem, path, text));
+            }
+            continue;
+        };
+        let entities = ann_lines(ann_path, utf8(ann_path, ann)?, &mut kept)?;
+        if is_blank(text) && entities.is_empty() {
+            blank += 1;
+            continue;
+        }
+        let at = parsed.documents.len();
+        parsed.documents.push(document(stem, path, text));
+        for entity in entities {
+            parsed.annotations.extend(entity.annotations(at, &mut kept));
+        }
+    }
+    if let Some((_, (ann_path, _))) = anns.into_iter().min() {
+        let txt = format!("{}.txt", ann_path.trim_end_matches(".ann"));
+        return Err(ImportError::new(
+            ann_path.as_str(),
+            format!("has no {txt} beside it, and its offsets point into that text"),
+        ));
+    }
+    parsed.labels = labels(&confs, &parsed.annotations)?;
+    parsed.dropped = kept.dropped();
+    if kept.split > 0 {
+        parsed.remarks.push(match kept.split {
+            1 => "1 discontinuous annotation was split into its fragments.".to_string(),
+            n => format!("{n} discontinuous annotations were split into their fragments."),
+        });
+    }
+    if without_ann > 0 {
+        parsed.remarks.push(match without_ann {
+            1 => "1 text has no .ann file and was imported without annotations.".to_string(),
+            n => format!("{n} texts have no .ann file and were imported without annotations."),
+        });
+    }
+    if blank > 0 {
+        parsed.remarks.push(match blank {
+            1 => "1 empty text was skipped.".to_string(),
+            n => format!("{n} empty texts were skipped."),
+        });
+    }
+    Ok(parsed)
+}
+
+fn utf8<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, ImportError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        ImportError::new(
+            path,
+            format!(
+                "is not UTF-8 text (byte {} is 0x{:02X})",
+                e.valid_up_to(),
+                bytes[e.valid_up_to()]
+            ),
+        )
     })
+}
+
+/// The document of `path`, found here by its text (a brat name says
+/// nothing of the documents here), titled by the app after its first line.
+fn document(stem: &str, path: &str, text: &str) -> IncomingDocument {
+    let name = stem.rsplit('/').next().unwrap_or(stem);
+    IncomingDocument {
+        place: path.to_string(),
+        id: None,
+        file_name: Some(format!("{name}.txt")),
+        title: None,
+        text: Some(text.to_string()),
+    }
+}
+
+/// A text-bound annotation (`T`) of an `.ann` file.
+struct Entity {
+    id: String,
+    place: String,
+    label: String,
+    fragments: Vec<(usize, usize)>,
+    quote: Option<String>,
+    notes: Vec<String>,
+}
+
+impl Entity {
+    /// The annotations it becomes: itself, or each of its fragments.
+    fn annotations(self, document: usize, kept: &mut Kept) -> Vec<ParsedAnnotation> {
+        let n = self.fragments.len();
+        kept.split += usize::from(n > 1);
+        (1..)
+            .zip(&self.fragments)
+            .map(|(k, &(start, end))| {
+                let mut notes = self.notes.clone();
+                let place = if n == 1 {
+                    self.place.clone()
+                } else {
+                    notes.insert(0, format!("fragment {k} of {n} of {}", self.id));
+                    format!("{}, fragment {k}", self.place)
+                };
+                ParsedAnnotation {
+                    place,
+                    document,
+                    id: None,
+                    anchor: Anchor::Offsets { start, end },
+                    // brat joins the fragments' texts with a space, which
+                    // cannot be cut apart where a text holds one.
+                    quote: if n == 1 { self.quote.clone() } else { None },
+                    label: self.label.clone(),
+                    created: None,
+                    note: (!notes.is_empty()).then(|| notes.join("\n")),
+                }
+            })
+            .collect()
+    }
+}
+
+/// What the `.ann` files hold that is not imported, counted, and how many
+/// annotations were split.
+#[derive(Default)]
+struct Kept {
+    relations: usize,
+    events: usize,
+    attributes: usize,
+    normalizations: usize,
+    equivalences: usize,
+    other_notes: usize,
+    split: usize,
+}
+
+impl Kept {
+    fn dropped(&self) -> Vec<Dropped> {
+        [
+            (self.relations, "relation", "the app has no relations yet"),
+            (
+                self.events,
+                "event",
+                "the app has no events yet; their trigger spans are imported",
+            ),
+            (
+                self.attributes,
+                "attribute",
+                "the app has no attributes yet",
+            ),
+            (
+                self.normalizations,
+                "normalization",
+                "the app keeps no links to outside resources",
+            ),
+            (
+                self.equivalences,
+                "equivalence",
+                "the app has no relations yet",
+            ),
+            (
+                self.other_notes,
+                "note",
+                "on relations, events or attributes, which are not imported",
+            ),
+        ]
+        .into_iter()
+        .filter(|(count, _, _)| *count > 0)
+        .map(|(count, what, why)| Dropped {
+            count,
+            what: what.into(),
+            why: why.into(),
+        })
+        .collect()
+    }
+}
+
+/// The text-bound annotations of the `.ann` file at `path`, with their
+/// notes; what else it holds is counted in `kept`.
+fn ann_lines(path: &str, ann: &str, kept: &mut Kept) -> Result<Vec<Entity>, ImportError> {
+    let mut entities: Vec<Entity> = Vec::new();
+    // The entity or the line of each id.
+    let mut by_id: HashMap<&str, (usize, usize)> = HashMap::new();
+    let mut others: HashMap<&str, usize> = HashMap::new();
+    let mut notes = Vec::new();
+    for (number, line) in (1..).zip(ann.split('\n')) {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.trim().is_empty() {
+            continue;
+        }
+        let place = format!("{path} line {number}");
+        let mut fields = line.splitn(3, '\t');
+        let id = fields.next().unwrap_or_default();
+        let middle = fields.next().map(str::trim).unwrap_or_default();
+        let rest = fields.next();
+        let seen = by_id.get(id).map(|&(_, line)| line);
+        if let Some(first) = seen.or_else(|| others.get(id).copied()) {
+            return Err(ImportError::new(
+                place,
+                format!("repeats the id {id} of line {first}"),
+            ));
+        }
+        let counter = match id.chars().next() {
+            Some('T') => {
+                let entity = text_bound(&place, id, middle, rest)?;
+                by_id.insert(id, (entities.len(), number));
+                entities.push(entity);
+                continue;
+            }
+            Some('#') => {
+                let mut words = middle.split_whitespace();
+                let (Some(kind), Some(target)) = (words.next(), words.next()) else {
+                    return Err(ImportError::new(
+                        place,
+                        "is a note without the annotation it is on (“#1<TAB>AnnotatorNotes \
+                         T1<TAB>text”)",
+                    ));
+                };
+                notes.push((place, kind, target, rest.unwrap_or_default()));
+                continue;
+            }
+            Some('R') => &mut kept.relations,
+            Some('E') => &mut kept.events,
+            Some('A' | 'M') => &mut kept.attributes,
+            Some('N') => &mut kept.normalizations,
+            Some('*') => &mut kept.equivalences,
+            _ => {
+                return Err(ImportError::new(
+                    place,
+                    format!(
+                        "starts with “{}”, which is not the id of a brat annotation (T, R, E, \
+                         A, M, N, * or #, then a number)",
+                        shortened(id)
+                    ),
+                ))
+            }
+        };
+        *counter += 1;
+        // `*` lines all have the id `*`.
+        if id != "*" {
+            others.insert(id, number);
+        }
+    }
+    for (place, kind, target, text) in notes {
+        let note = match kind {
+            "AnnotatorNotes" => text.to_string(),
+            kind => format!("{kind}: {text}"),
+        };
+        if let Some(&(at, _)) = by_id.get(target) {
+            if !text.trim().is_empty() {
+                entities[at].notes.push(note);
+            }
+        } else if others.contains_key(target) {
+            kept.other_notes += 1;
+        } else {
+            return Err(ImportError::new(
+                place,
+                format!("is a note on {target}, which the file does not have"),
+            ));
+        }
+    }
+    Ok(entities)
+}
+
+/// A `T` line: `T1<TAB>Label 145 159;160 177<TAB>text`.
+fn text_bound(
+    place: &str,
+    id: &str,
+    middle: &str,
+    quote: Option<&str>,
+) -> Result<Entity, ImportError> {
+    let (label, offsets) = middle.split_once([' ', '\t']).unwrap_or((middle, ""));
+    if label.is_empty() {
+        return Err(ImportError::new(
+            place,
+            "has no label and offsets (“T1<TAB>Label 0 5<TAB>text”)",
+        ));
+    }
+    let mut fragments = Vec::new();
+    for fragment in offsets.split(';') {
+        let numbers: Vec<&str> = fragment.split_whitespace().collect();
+        let pair = match numbers.as_slice() {
+            [start, end] => start.parse::<usize>().ok().zip(end.parse::<usize>().ok()),
+            _ => None,
+        };
+        match pair {
+            Some((start, end)) if start <= end => fragments.push((start, end)),
+            Some((start, end)) => {
+                return Err(ImportError::new(
+                    place,
+                    format!("has a span that starts at {start}, after its end {end}"),
+                ))
+            }
+            None => {
+                return Err(ImportError::new(
+                    place,
+                    format!(
+                        "has the offsets “{}”, not start and end numbers (“0 5”, or “0 5;7 9” \
+                         for a discontinuous span)",
+                        shortened(offsets)
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(Entity {
+        id: id.to_string(),
+        place: place.to_string(),
+        label: label.to_string(),
+        fragments,
+        quote: quote.map(str::to_string),
+        notes: Vec::new(),
+    })
+}
+
+/// The labels of the collection: when it has an `annotation.conf`, every
+/// entity type it names (but abstract ones, `!Type`), then every other
+/// type the annotations use; with none, no labels, so that the
+/// annotations' types are the labels.
+fn labels(
+    confs: &[(&String, &Vec<u8>)],
+    annotations: &[ParsedAnnotation],
+) -> Result<Vec<IncomingLabel>, ImportError> {
+    if confs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut names = Vec::new();
+    for (path, bytes) in confs {
+        names.extend(entity_types(utf8(path, bytes)?));
+    }
+    names.extend(annotations.iter().map(|a| a.label.as_str()));
+    let mut seen = HashSet::new();
+    Ok(names
+        .into_iter()
+        .filter(|name| seen.insert(normalize_name(name)))
+        .map(|name| IncomingLabel {
+            name: name.to_string(),
+            color: None,
+            hotkey: None,
+        })
+        .collect())
+}
+
+/// The entity types of an `annotation.conf`: the first word of each line
+/// of its `[entities]` section (indented lines are subtypes, kept as
+/// types), leaving out comments, abstract types (`!Type`), macros
+/// (`<NAME>=…`) and separator lines (`-----`).
+fn entity_types(conf: &str) -> Vec<&str> {
+    let mut types = Vec::new();
+    let mut in_entities = false;
+    for line in conf.lines() {
+        let line = line.trim();
+        if line.starts_with('[') && line.ends_with(']') {
+            in_entities = line == "[entities]";
+            continue;
+        }
+        let Some(name) = line.split_whitespace().next() else {
+            continue;
+        };
+        let skipped = name.starts_with(['#', '!', '<']) || name.chars().all(|c| c == '-');
+        if in_entities && !skipped {
+            types.push(name);
+        }
+    }
+    types
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::format::registry::tests::{import_files, plan_and_apply, unannotated};
+    use crate::format::registry::{self, Read};
     use crate::format::samples::{self, TRICKY, TRICKY_TEXT};
+    use crate::model::import::Mode;
+    use crate::model::parsed::UnitSource;
     use crate::model::text;
 
     fn annotation(quote: &str, start: usize) -> Annotation {
@@ -460,13 +845,6 @@ mod tests {
         assert_eq!(types["Лицо"], "____");
         assert_eq!(types["--"], "__");
         assert_eq!(brat_type("Geo-political entity!"), "Geo-political_entity_");
-    }
-
-    #[test]
-    fn crc32_is_the_zip_one() {
-        assert_eq!(crc32(b""), 0);
-        assert_eq!(crc32(b"123456789"), 0xcbf4_3926);
-        assert_eq!(crc32("ü🇸🇾".as_bytes()), 0x3389_e21a, "Python's zlib.crc32");
     }
 
     #[test]
@@ -556,5 +934,451 @@ mod tests {
         let visual = visual_conf(ws.labels(), brat_type);
         assert!(visual.contains("[labels]\nArmed_Group | Armed Group\n____ | Лицо\n"));
         assert!(visual.contains("Person\tbgColor:#fde68a\n"));
+    }
+
+    /// The fixtures of `tests/fixtures/brat/` (see its README).
+    fn fixture(name: &str) -> (String, Vec<u8>) {
+        let path = format!("{}/tests/fixtures/brat/{name}", env!("CARGO_MANIFEST_DIR"));
+        (name.to_string(), std::fs::read(path).expect("a fixture"))
+    }
+
+    fn no_documents() -> Workspace {
+        Workspace::new(Vec::new(), crate::model::default_labels())
+    }
+
+    /// Every span of `ws` as (document id, start, end, label, note), sorted.
+    fn spans(ws: &Workspace) -> Vec<(String, usize, usize, String, Option<String>)> {
+        let mut spans: Vec<_> = ws
+            .all_annotations()
+            .map(|a| {
+                let note = a.note.clone();
+                (a.document_id.clone(), a.start, a.end, a.label.clone(), note)
+            })
+            .collect();
+        spans.sort();
+        spans
+    }
+
+    #[test]
+    fn our_export_comes_back_span_for_span_under_its_brat_types() {
+        let original = samples::workspace();
+        let zip = export(&original, &samples::all(&original), OffsetUnit::CodePoint).unwrap();
+        let files = [("annotations.brat.zip".to_string(), zip.bytes.clone())];
+        let Read { format, parsed } = registry::read_files(&files).unwrap();
+        assert_eq!(format.id, "brat");
+        let split = original
+            .all_annotations()
+            .filter(|a| fragments(a).len() > 1)
+            .count();
+        assert_eq!(split, 4);
+        assert_eq!(
+            parsed.remarks,
+            [format!(
+                "{split} discontinuous annotations were split into their fragments."
+            )]
+        );
+        let resolved = parsed.resolve(&unannotated(), None).unwrap();
+        assert_eq!(
+            (resolved.unit, resolved.source),
+            (OffsetUnit::CodePoint, UnitSource::Quotes)
+        );
+
+        let mut ws = unannotated();
+        let preview = import_files(&mut ws, &files, Mode::Merge).unwrap();
+        assert_eq!(preview.new_documents, 0, "found by their texts");
+        // What the export wrote: each span whole, or cut where brat cuts it
+        // at line breaks, under its brat type; the span of only line breaks
+        // is left out.
+        let types = fitted_names(original.labels(), brat_type, &RESERVED);
+        let mut expected = Vec::new();
+        for a in original.all_annotations() {
+            let cut = fragments(a);
+            let n = cut.len();
+            for (k, (start, end, _)) in (1..).zip(cut) {
+                let mut notes: Vec<String> = Vec::new();
+                if n > 1 {
+                    let number = expected_number(&original, a);
+                    notes.push(format!("fragment {k} of {n} of T{number}"));
+                }
+                notes.extend(a.note.as_deref().map(one_line));
+                let note = (!notes.is_empty()).then(|| notes.join("\n"));
+                let label = types[&a.label].clone();
+                expected.push((a.document_id.clone(), start, end, label, note));
+            }
+        }
+        expected.sort();
+        assert_eq!(spans(&ws), expected);
+        assert_eq!(
+            expected.len(),
+            original.all_annotations().count() - 1 + 4,
+            "the span of white space left out; 4 spans cut in 8 fragments"
+        );
+        assert!(ws.label("Armed_Group").is_some() && ws.label("____").is_some());
+        let again = import_files(&mut ws, &files, Mode::Merge).unwrap();
+        assert_eq!(again.already_present, again.annotations);
+    }
+
+    /// The number of `a`'s `T` line in its document's `.ann`.
+    fn expected_number(ws: &Workspace, a: &Annotation) -> usize {
+        let doc = ws.position(&a.document_id).unwrap();
+        let written = ws
+            .annotations(doc)
+            .unwrap()
+            .iter()
+            .filter(|other| !fragments(other).is_empty());
+        1 + written.take_while(|other| other.id != a.id).count()
+    }
+
+    #[test]
+    fn brats_own_tutorial_zipped_by_python() {
+        let (name, zip) = fixture("news.zip");
+        let Read { format, parsed } = registry::read_files(&[(name, zip)]).unwrap();
+        assert_eq!(format.id, "brat");
+        let names: Vec<&str> = parsed.labels.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Person",
+                "Organization",
+                "GPE",
+                "Money",
+                "Report",
+                "Merge-org"
+            ],
+            "annotation.conf's entities, then the event triggers' types"
+        );
+        let documents: Vec<Option<&str>> = parsed
+            .documents
+            .iter()
+            .map(|d| d.file_name.as_deref())
+            .collect();
+        assert_eq!(
+            documents,
+            [
+                Some("100-attribute_annotation.txt"),
+                Some("110-note_annotation.txt")
+            ]
+        );
+        assert_eq!(parsed.annotations.len(), 26 + 14);
+        let dropped: Vec<String> = parsed.dropped.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            dropped,
+            [
+                "2 relations (the app has no relations yet)",
+                "12 events (the app has no events yet; their trigger spans are imported)",
+                "6 attributes (the app has no attributes yet)",
+                "2 notes (on relations, events or attributes, which are not imported)",
+            ]
+        );
+        assert!(parsed.remarks.is_empty(), "{:?}", parsed.remarks);
+        let discworld = &parsed.annotations[26];
+        assert_eq!(
+            (discworld.quote.as_deref(), discworld.note.as_deref()),
+            (
+                Some("Discworld"),
+                Some("Should fictional places be annotated?")
+            )
+        );
+        assert_eq!(discworld.place, "news/110-note_annotation.ann line 1");
+
+        let mut ws = no_documents();
+        let preview = plan_and_apply(
+            &mut ws,
+            parsed.resolve(&no_documents(), None).unwrap().incoming,
+            Mode::Merge,
+        )
+        .unwrap();
+        assert_eq!(
+            preview.to_string(),
+            "2 documents (2 new), 40 annotations, 4 new labels"
+        );
+        let note = ws.document(1).unwrap();
+        assert!(note.text.starts_with("Annotation notes\n"));
+        assert_eq!(note.title, "Annotation notes");
+
+        // The same files chosen one by one, with visual.conf.
+        let mut files: Vec<(String, Vec<u8>)> = [
+            "annotation.conf",
+            "100-attribute_annotation.txt",
+            "100-attribute_annotation.ann",
+            "110-note_annotation.ann",
+            "110-note_annotation.txt",
+        ]
+        .into_iter()
+        .map(fixture)
+        .collect();
+        files.push((
+            "visual.conf".into(),
+            b"[labels]\nGPE | Geo-political entity\n".to_vec(),
+        ));
+        let one_by_one = registry::read_files(&files).unwrap().parsed;
+        assert_eq!(one_by_one.labels, parsed.labels);
+        assert_eq!(one_by_one.dropped, parsed.dropped);
+        let without_places = |p: &Parsed| {
+            p.annotations
+                .iter()
+                .map(|a| {
+                    (
+                        a.document,
+                        a.anchor.clone(),
+                        a.label.clone(),
+                        a.note.clone(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(without_places(&one_by_one), without_places(&parsed));
+    }
+
+    /// The text of the hand-made collection: emoji (a flag, a ZWJ family),
+    /// CJK, Hebrew, a combining accent and CRLF line ends.
+    const WORLD: &str = "Flag 🇸🇾 and family 👩\u{200d}👩\u{200d}👧 met in 東京.\r\n\
+                         שלום said the cafe\u{301} owner.\r\n";
+
+    /// An `.ann` for [`WORLD`] with offsets in `unit`: text-bound,
+    /// discontinuous, noted, and every kind of annotation the app does not
+    /// keep, with CRLF line ends and blank lines.
+    fn world_ann(unit: OffsetUnit) -> String {
+        let index = crate::model::offset_unit::UnitIndex::new(WORLD, unit);
+        let at = |needle: &str| {
+            let span = samples::find(WORLD, needle);
+            let (start, end) = index.span(span.start, span.end);
+            format!("{start} {end}")
+        };
+        [
+            format!("T1\tCountry {}\t🇸🇾", at("🇸🇾")),
+            format!(
+                "T2\tPerson {}\t👩\u{200d}👩\u{200d}👧",
+                at("👩\u{200d}👩\u{200d}👧")
+            ),
+            String::new(),
+            format!("T3\tPlace {};{}\tfamily 東京", at("family"), at("東京")),
+            format!("T4\tPerson {}\tשלום", at("שלום")),
+            format!("T5\tPlace {}\tcafe\u{301}", at("cafe\u{301}")),
+            "#1\tAnnotatorNotes T3\tnot really one place".to_string(),
+            "#2\tAnnotatorNotes T4\tthe greeting, as a name".to_string(),
+            "R1\tMet Arg1:T2 Arg2:T4".to_string(),
+            "#3\tAnnotatorNotes R1\tdid they?".to_string(),
+            "E1\tMeet:T5 Agent:T2".to_string(),
+            "A1\tNegated E1".to_string(),
+            "M1\tSpeculation E1".to_string(),
+            "N1\tReference T1 Wikipedia:7515849\tSyria".to_string(),
+            "*\tAlias T2 T4".to_string(),
+            String::new(),
+        ]
+        .join("\r\n")
+    }
+
+    const WORLD_CONF: &str = "# The entity types\n[entities]\n!Being\n\tPerson\n\tAnimal\n\
+                              Place\n\tCountry\n<ANY>=Person|Place\n-----\n[relations]\n\
+                              Met\tArg1:Person, Arg2:Person\n[events]\nMeet\tAgent:Person\n";
+
+    #[test]
+    fn a_deflated_collection_of_tricky_texts_in_folders() {
+        let ann = world_ann(OffsetUnit::CodePoint);
+        let zip = zip::tests::deflated(&[
+            ("corpus/annotation.conf", WORLD_CONF.as_bytes()),
+            ("corpus/visual.conf", b"[labels]\nPlace | Place | Pl\n"),
+            ("corpus/news/world.txt", WORLD.as_bytes()),
+            ("corpus/news/world.ann", ann.as_bytes()),
+            ("corpus/news/empty.txt", b""),
+            ("corpus/news/empty.ann", b""),
+            ("corpus/news/alone.txt", "Only a text, no .ann.".as_bytes()),
+            ("corpus/news/.hidden.txt", b"\xff"),
+            ("README", b"Not brat's."),
+        ]);
+        let Read { parsed, .. } = registry::read_bytes(&zip).unwrap();
+        let names: Vec<&str> = parsed.labels.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["Person", "Animal", "Place", "Country"]);
+        assert_eq!(
+            parsed.remarks,
+            [
+                "1 discontinuous annotation was split into its fragments.",
+                "1 text has no .ann file and was imported without annotations.",
+                "1 empty text was skipped."
+            ]
+        );
+        let dropped: Vec<String> = parsed.dropped.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            dropped,
+            [
+                "1 relation (the app has no relations yet)",
+                "1 event (the app has no events yet; their trigger spans are imported)",
+                "2 attributes (the app has no attributes yet)",
+                "1 normalization (the app keeps no links to outside resources)",
+                "1 equivalence (the app has no relations yet)",
+                "1 note (on relations, events or attributes, which are not imported)",
+            ]
+        );
+        let mut ws = no_documents();
+        plan_and_apply(
+            &mut ws,
+            parsed.resolve(&no_documents(), None).unwrap().incoming,
+            Mode::Merge,
+        )
+        .unwrap();
+        let world = ws.document(0).unwrap();
+        assert_eq!(
+            (world.text.as_str(), world.file_name.as_str()),
+            (WORLD, "world.txt")
+        );
+        assert_eq!(ws.document(1).unwrap().file_name, "alone.txt");
+        let got: Vec<(&str, &str, Option<&str>)> = ws
+            .annotations(0)
+            .unwrap()
+            .iter()
+            .map(|a| (a.quote.as_str(), a.label.as_str(), a.note.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("🇸🇾", "Country", None),
+                (
+                    "family",
+                    "Place",
+                    Some("fragment 1 of 2 of T3\nnot really one place")
+                ),
+                ("👩\u{200d}👩\u{200d}👧", "Person", None),
+                (
+                    "東京",
+                    "Place",
+                    Some("fragment 2 of 2 of T3\nnot really one place")
+                ),
+                ("שלום", "Person", Some("the greeting, as a name")),
+                ("cafe\u{301}", "Place", None),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_quotes_tell_the_unit_whatever_brat_itself_counts() {
+        for unit in OffsetUnit::ALL {
+            let files = [
+                ("world.ann".to_string(), world_ann(unit).into_bytes()),
+                ("world.txt".to_string(), WORLD.as_bytes().to_vec()),
+            ];
+            let parsed = registry::read_files(&files).unwrap().parsed;
+            assert_eq!(parsed.stated_unit, None);
+            let resolved = parsed.resolve(&no_documents(), None).unwrap();
+            assert_eq!((resolved.unit, resolved.source), (unit, UnitSource::Quotes));
+            let quotes: Vec<&str> = resolved
+                .incoming
+                .annotations()
+                .iter()
+                .map(|a| text::slice(WORLD, a.start, a.end).unwrap())
+                .collect();
+            assert_eq!(quotes[..3], ["🇸🇾", "👩\u{200d}👩\u{200d}👧", "family"]);
+        }
+    }
+
+    #[test]
+    fn malformed_files_are_refused_with_the_place_and_the_reason() {
+        let read = |ann: &str| {
+            let files = [
+                ("d.txt".to_string(), b"Moscow and Astana".to_vec()),
+                ("d.ann".to_string(), ann.as_bytes().to_vec()),
+            ];
+            registry::read_files(&files)
+                .map(|r| r.parsed)
+                .and_then(|p| {
+                    p.resolve(&no_documents(), None)
+                        .map(drop)
+                        .map_err(|e| e.to_string())
+                })
+        };
+        assert_eq!(
+            read("T1\tCity 0 6\tMoscow\r\n\r\nT2\tCity 11 17\tAstana"),
+            Ok(())
+        );
+        for (ann, error) in [
+            (
+                "T1\tCity 0\tMoscow",
+                "d.ann line 1 has the offsets “0”, not start and end numbers (“0 5”, or “0 5;7 9” \
+                 for a discontinuous span)",
+            ),
+            (
+                "T1\tCity 0 6;11\tMoscow Astana",
+                "d.ann line 1 has the offsets “0 6;11”, not start and end numbers (“0 5”, or \
+                 “0 5;7 9” for a discontinuous span)",
+            ),
+            (
+                "T1\tCity -1 6\tMoscow",
+                "d.ann line 1 has the offsets “-1 6”, not start and end numbers (“0 5”, or \
+                 “0 5;7 9” for a discontinuous span)",
+            ),
+            (
+                "\nT1\tCity 6 0\tMoscow",
+                "d.ann line 2 has a span that starts at 6, after its end 0",
+            ),
+            (
+                "T1\t\tMoscow",
+                "d.ann line 1 has no label and offsets (“T1<TAB>Label 0 5<TAB>text”)",
+            ),
+            (
+                "T1\tCity 0 6\tMoscow\nT1\tCity 11 17\tAstana",
+                "d.ann line 2 repeats the id T1 of line 1",
+            ),
+            (
+                "R1\tNear Arg1:T1 Arg2:T2\nR1\tNear Arg1:T2 Arg2:T1",
+                "d.ann line 2 repeats the id R1 of line 1",
+            ),
+            (
+                "T1\tCity 0 6\tMoscow\nX1\tCity 11 17",
+                "d.ann line 2 starts with “X1”, which is not the id of a brat annotation (T, R, \
+                 E, A, M, N, * or #, then a number)",
+            ),
+            (
+                "#1\tAnnotatorNotes T9\tlost",
+                "d.ann line 1 is a note on T9, which the file does not have",
+            ),
+            (
+                "#1\tAnnotatorNotes\tlost",
+                "d.ann line 1 is a note without the annotation it is on (“#1<TAB>AnnotatorNotes \
+                 T1<TAB>text”)",
+            ),
+            (
+                "T1\tCity 0 6\tMoskva",
+                "d.ann line 1.quote “Moskva” does not match the text at 0..6 (“Moscow”)",
+            ),
+            (
+                "T1\tCity 11 18\tAstana",
+                "d.ann line 1.end = 18 is past the end of document “d.txt” (17 code points)",
+            ),
+        ] {
+            assert_eq!(read(ann), Err(error.to_string()), "{ann:?}");
+        }
+        let refused = |files: &[(&str, &[u8])]| {
+            let files: Vec<(String, Vec<u8>)> = files
+                .iter()
+                .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
+                .collect();
+            registry::read_files(&files).map(drop).unwrap_err()
+        };
+        assert_eq!(
+            refused(&[("a.txt", b"A"), ("a.ann", b""), ("b.ann", b"")]),
+            "b.ann has no b.txt beside it, and its offsets point into that text"
+        );
+        assert_eq!(
+            refused(&[("a.txt", b"A \xe9t\xe9"), ("a.ann", b"")]),
+            "a.txt is not UTF-8 text (byte 2 is 0xE9)"
+        );
+        assert_eq!(
+            refused(&[("a.txt", b"A"), ("a.json", b"{}")]),
+            "several files are read together only as a brat collection (each .txt with its \
+             .ann, and annotation.conf); choose one file of any other format"
+        );
+        assert_eq!(
+            registry::read_bytes(&zip::tests::deflated(&[("a.json", b"{}")]))
+                .map(drop)
+                .unwrap_err(),
+            "the zip holds no .txt file, so it is not a brat collection"
+        );
+        assert_eq!(
+            registry::read_bytes(b"T1\tCity 0 6\tMoscow\n")
+                .map(drop)
+                .unwrap_err(),
+            "the file is a brat .ann file, whose offsets point into its .txt: choose both \
+             together (with annotation.conf, if there is one), or a zip of the collection"
+        );
     }
 }

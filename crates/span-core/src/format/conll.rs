@@ -39,13 +39,36 @@
 //!   (in code points, then the first) is kept and the others are left out,
 //!   as are spans that cover no token (only white space). The file's
 //!   `left_out` says how many.
+//!
+//! [`parse`] reads such a file back, and the CoNLL files of other tools,
+//! told apart by [`looks_like`]:
+//!
+//! - **Lines**: a token, then any columns, the tag last, split at tabs when
+//!   the line has one (so a token may hold a space), else at white space. A
+//!   blank line ends a sentence; a line starting `-DOCSTART-` a document
+//!   (without one, the file is one document); a line starting `#` is a
+//!   comment unless its last column is a tag (`# O` is a hashtag).
+//! - **Tags**: `O`, or a prefix and a label. The scheme is told by the
+//!   prefixes used and said in the preview: BIOES (`S-`, `E-`), BILOU (`U-`,
+//!   `L-`; read as BIOES), IOB1 (entities begun by `I-`, `B-` only right
+//!   after an entity of the same label) or IOB2. Every scheme reads the
+//!   same way: `B-`, `S-` and `U-` begin an entity, `I-` continues one of its
+//!   label (or begins one, counted and said where the scheme does not allow
+//!   it), `E-` and `L-` end one, and `O` or a sentence break ends it. Any
+//!   other prefix is refused with its line.
+//! - **Texts** are rebuilt: tokens joined by one space, sentences by a line
+//!   break. The file keeps no spacing, so the preview says the texts differ
+//!   from the originals, and a re-import adds documents rather than finding
+//!   them. Offsets are counted here, in code points.
 
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::split_fields::{fitted_names, is_python_space};
 use super::{ExportError, ExportFile, LeftSpan};
+use crate::model::import::{ImportError, IncomingDocument};
 use crate::model::offset_unit::OffsetUnit;
-use crate::model::{Annotation, SpanIndex, Workspace};
+use crate::model::parsed::{Anchor, Parsed, ParsedAnnotation};
+use crate::model::{shortened, Annotation, SpanIndex, Workspace};
 
 pub const FILE_NAME: &str = "annotations.conll";
 pub const MEDIA_TYPE: &str = "text/plain;charset=utf-8";
@@ -205,6 +228,302 @@ fn owners(tokens: &[Token], annotations: &[&Annotation]) -> (Vec<Option<usize>>,
     (owners, left_out)
 }
 
+/// Whether `contents` looks like a CoNLL file: most of its lines that are
+/// not blank, comments or `-DOCSTART-` are a token and more columns, the
+/// last a tag (`O`, or `B-`, `I-`, `E-`, `S-`, `L-` or `U-` and a label).
+pub fn looks_like(contents: &str) -> bool {
+    let (mut lines, mut tagged) = (0_usize, 0_usize);
+    for line in contents.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with(DOCSTART) {
+            continue;
+        }
+        let columns = columns(line);
+        let is_tagged = columns.len() >= 2 && columns.last().copied().is_some_and(is_tag);
+        if line.starts_with('#') && !is_tagged {
+            continue;
+        }
+        lines += 1;
+        tagged += usize::from(is_tagged);
+    }
+    tagged > 0 && tagged * 2 > lines
+}
+
+/// What starts a line that opens a document.
+const DOCSTART: &str = "-DOCSTART-";
+
+/// The columns of a token line: split at tabs if it has any (so a token
+/// may hold a space), else at white space.
+fn columns(line: &str) -> Vec<&str> {
+    if line.contains('\t') {
+        line.split('\t')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect()
+    } else {
+        line.split_whitespace().collect()
+    }
+}
+
+fn is_tag(tag: &str) -> bool {
+    tag == "O" || split_tag(tag).is_some()
+}
+
+/// A tag other than `O` as its prefix letter and its label.
+fn split_tag(tag: &str) -> Option<(char, &str)> {
+    let (prefix, label) = tag.split_once('-')?;
+    let prefix = match prefix {
+        "B" => 'B',
+        "I" => 'I',
+        "E" => 'E',
+        "S" => 'S',
+        "L" => 'L',
+        "U" => 'U',
+        _ => return None,
+    };
+    (!label.is_empty()).then_some((prefix, label))
+}
+
+/// The entity being read: its label, where it starts and ends (code
+/// points and bytes of the document's text) and the line of its first
+/// token.
+struct Open {
+    label: String,
+    start: (usize, usize),
+    end: (usize, usize),
+    line: usize,
+}
+
+/// A document being rebuilt from its tokens.
+#[derive(Default)]
+struct Rebuilt {
+    text: String,
+    /// The text's length in code points.
+    chars: usize,
+    /// The line of its first token.
+    line: usize,
+    /// Whether the next token starts a sentence.
+    new_sentence: bool,
+    /// Where the last token starts, in code points and bytes.
+    token: (usize, usize),
+    open: Option<Open>,
+    /// The label of the last token's entity, while in one sentence.
+    last: Option<String>,
+}
+
+/// How a file's tags were used, to name its scheme.
+#[derive(Default)]
+struct Tags {
+    /// `S-`, `E-`, and `U-`, `L-` tags seen.
+    bioes: bool,
+    bilou: bool,
+    /// Entities started by `I-` (or `E-`, `L-`).
+    inside_starts: usize,
+    /// `B-` tags right after a token of the same label, and elsewhere.
+    b_after_same: usize,
+    b_elsewhere: usize,
+}
+
+/// Reads a CoNLL file (see the module's documentation): IOB2, IOB1, BIOES
+/// or BILOU tags, told apart by the tags used, on texts rebuilt from the
+/// tokens, refusing it whole, with the line and the reason, at the first
+/// thing wrong.
+pub fn parse(contents: &str) -> Result<Parsed, ImportError> {
+    let mut parsed = Parsed {
+        stated_unit: Some(OffsetUnit::CodePoint),
+        ..Parsed::default()
+    };
+    let mut tags = Tags::default();
+    let mut document = Rebuilt::default();
+    for (number, line) in (1..).zip(contents.lines()) {
+        let line = line.trim();
+        if line.is_empty() {
+            document.close(&mut parsed);
+            document.new_sentence = true;
+            document.last = None;
+            continue;
+        }
+        if line.starts_with(DOCSTART) {
+            document.finish(&mut parsed);
+            continue;
+        }
+        let columns = columns(line);
+        let tag = match columns.as_slice() {
+            [.., tag] if line.starts_with('#') && !is_tag(tag) => continue,
+            [] | [_] => {
+                return Err(ImportError::new(
+                    format!("line {number}"),
+                    "has one column; a token and its tag are needed (“Moscow<TAB>B-Location”)",
+                ))
+            }
+            [.., tag] => *tag,
+        };
+        let tag = match tag {
+            "O" => None,
+            tag => Some(split_tag(tag).ok_or_else(|| {
+                ImportError::new(
+                    format!("line {number}"),
+                    format!(
+                        "has the tag “{}”, which is neither O nor B-, I-, E-, S-, L- or U- and \
+                         a label",
+                        shortened(tag)
+                    ),
+                )
+            })?),
+        };
+        document.push(columns[0], number);
+        match tag {
+            None => {
+                document.close(&mut parsed);
+                document.last = None;
+            }
+            Some((prefix, label)) => {
+                tags.bioes |= matches!(prefix, 'S' | 'E');
+                tags.bilou |= matches!(prefix, 'U' | 'L');
+                let continues = document.open.as_ref().is_some_and(|o| o.label == label);
+                match prefix {
+                    'B' | 'S' | 'U' => {
+                        if prefix == 'B' && document.last.as_deref() == Some(label) {
+                            tags.b_after_same += 1;
+                        } else if prefix == 'B' {
+                            tags.b_elsewhere += 1;
+                        }
+                        document.close(&mut parsed);
+                        document.open(label, number);
+                    }
+                    _ if !continues => {
+                        tags.inside_starts += 1;
+                        document.close(&mut parsed);
+                        document.open(label, number);
+                    }
+                    _ => document.extend(),
+                }
+                if matches!(prefix, 'S' | 'U' | 'E' | 'L') {
+                    document.close(&mut parsed);
+                }
+                document.last = Some(label.to_string());
+            }
+        }
+    }
+    document.finish(&mut parsed);
+    parsed.remarks.push(
+        "The text was rebuilt from the tokens: the file does not keep the original spacing.".into(),
+    );
+    parsed.remarks.extend(tags.remarks());
+    Ok(parsed)
+}
+
+impl Rebuilt {
+    /// Adds a token to the text: after a space, or a line break when it
+    /// starts a sentence.
+    fn push(&mut self, token: &str, line: usize) {
+        if self.text.is_empty() {
+            self.line = line;
+        } else {
+            self.text.push(if self.new_sentence { '\n' } else { ' ' });
+            self.chars += 1;
+        }
+        self.new_sentence = false;
+        self.token = (self.chars, self.text.len());
+        self.text.push_str(token);
+        self.chars += token.chars().count();
+    }
+
+    /// Opens an entity at the last token pushed.
+    fn open(&mut self, label: &str, line: usize) {
+        self.open = Some(Open {
+            label: label.to_string(),
+            start: self.token,
+            end: (self.chars, self.text.len()),
+            line,
+        });
+    }
+
+    /// Extends the entity being read to the last token pushed.
+    fn extend(&mut self) {
+        if let Some(open) = &mut self.open {
+            open.end = (self.chars, self.text.len());
+        }
+    }
+
+    /// Ends the entity being read, if any, at its last token.
+    fn close(&mut self, parsed: &mut Parsed) {
+        if let Some(open) = self.open.take() {
+            parsed.annotations.push(ParsedAnnotation {
+                place: format!("line {}", open.line),
+                document: parsed.documents.len(),
+                id: None,
+                anchor: Anchor::Offsets {
+                    start: open.start.0,
+                    end: open.end.0,
+                },
+                quote: Some(self.text[open.start.1..open.end.1].to_string()),
+                label: open.label,
+                created: None,
+                note: None,
+            });
+        }
+    }
+
+    /// Ends the document, adding it if it has a token.
+    fn finish(&mut self, parsed: &mut Parsed) {
+        self.close(parsed);
+        let done = std::mem::take(self);
+        if !done.text.is_empty() {
+            parsed.documents.push(IncomingDocument {
+                place: format!("the document at line {}", done.line),
+                id: None,
+                file_name: None,
+                title: None,
+                text: Some(done.text),
+            });
+        }
+    }
+}
+
+impl Tags {
+    /// The scheme found, and the entities that started where it does not
+    /// allow.
+    fn remarks(&self) -> Vec<String> {
+        let (scheme, allowed_starts) = if self.bioes || self.bilou {
+            let (single, last) = if self.bioes { ("S", "E") } else { ("U", "L") };
+            let name = match (self.bioes, self.bilou) {
+                (true, true) => "BIOES, with BILOU’s U- and L- read as S- and E-",
+                (true, false) => "BIOES",
+                _ => "BILOU",
+            };
+            (
+                format!(
+                    "Tags read as {name}: B- begins an entity, {last}- ends it, {single}- is an \
+                     entity of one token."
+                ),
+                format!("with I- or {last}- where {name} has B- or {single}-"),
+            )
+        } else if self.inside_starts > 0 && self.b_elsewhere == 0 {
+            return vec![
+                "Tags read as IOB1: I- begins an entity, B- only one right after \
+                         another of the same label."
+                    .into(),
+            ];
+        } else {
+            (
+                "Tags read as IOB2: B- begins each entity.".to_string(),
+                "with I- where IOB2 has B-".to_string(),
+            )
+        };
+        let mut remarks = vec![scheme];
+        match self.inside_starts {
+            0 => {}
+            1 => remarks.push(format!(
+                "1 entity starts {allowed_starts}: it was read as beginning there."
+            )),
+            n => remarks.push(format!(
+                "{n} entities start {allowed_starts}: each was read as beginning there."
+            )),
+        }
+        remarks
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,5 +680,228 @@ mod tests {
             "-DOCSTART- -X- O O\n\nNew\tB-Location\nYork\tI-Location\nBoston\tB-Location\n\n"
         );
         assert_eq!(export.1.len(), 0);
+    }
+
+    /// A fixture of `tests/fixtures/conll/` (see its README).
+    fn fixture(name: &str) -> String {
+        let path = format!("{}/tests/fixtures/conll/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(path).expect("a fixture")
+    }
+
+    /// A document's text and its spans as (quote, label).
+    type Read = (String, Vec<(String, String)>);
+
+    /// Each document of `contents` read and resolved.
+    fn read(contents: &str) -> Result<Vec<Read>, String> {
+        let parsed = parse(contents).map_err(|e| e.to_string())?;
+        let empty = Workspace::new(Vec::new(), crate::model::default_labels());
+        let resolved = parsed.resolve(&empty, None).map_err(|e| e.to_string())?;
+        Ok(resolved
+            .incoming
+            .documents()
+            .iter()
+            .enumerate()
+            .map(|(at, d)| {
+                let text = d.text.clone().unwrap_or_default();
+                let spans = resolved
+                    .incoming
+                    .annotations()
+                    .iter()
+                    .filter(|a| a.document == at)
+                    .map(|a| {
+                        let quote = text::slice(&text, a.start, a.end).unwrap_or_default();
+                        (quote.to_string(), a.label.clone())
+                    })
+                    .collect();
+                (text, spans)
+            })
+            .collect())
+    }
+
+    fn spans(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(quote, label)| (quote.to_string(), label.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn our_export_comes_back_with_the_same_labels_on_the_same_tokens() {
+        let ws = samples::workspace();
+        let exported = tagged_tokens(&ws, &samples::all(&ws));
+        let parsed = parse(&exported.0).unwrap();
+        assert_eq!(parsed.documents.len(), 4);
+        assert_eq!(parsed.stated_unit, Some(OffsetUnit::CodePoint));
+        assert_eq!(
+            parsed.remarks,
+            [
+                "The text was rebuilt from the tokens: the file does not keep the original \
+                 spacing.",
+                "Tags read as IOB2: B- begins each entity."
+            ]
+        );
+        let mut again = Workspace::new(Vec::new(), samples::labels());
+        let incoming = parsed.resolve(&again, None).unwrap().incoming;
+        crate::format::registry::tests::plan_and_apply(
+            &mut again,
+            incoming,
+            crate::model::import::Mode::Merge,
+        )
+        .unwrap();
+        let tricky = again.document(TRICKY).unwrap();
+        assert!(tricky
+            .text
+            .starts_with("Flag 🇸🇾 and family 👩\u{200d}👩\u{200d}👧 wave"));
+        let reexported = tagged_tokens(&again, &samples::all(&again));
+        assert_eq!(lines(&reexported), lines(&exported));
+    }
+
+    #[test]
+    fn a_conll_2003_file_in_iob1_with_two_documents() {
+        let contents = fixture("conll2003.txt");
+        assert!(looks_like(&contents));
+        let documents = read(&contents).unwrap();
+        assert_eq!(
+            documents,
+            [
+                (
+                    "U.N. official Ekeus heads for Baghdad .\n\
+                     Talks in Astana and Geneva resumed ."
+                        .to_string(),
+                    spans(&[
+                        ("U.N.", "ORG"),
+                        ("Ekeus", "PER"),
+                        ("Baghdad", "LOC"),
+                        ("Astana", "LOC"),
+                        ("Geneva", "LOC")
+                    ])
+                ),
+                (
+                    "Russia and Turkey sent envoys to the Syrian talks .\n\
+                     Envoys Alexander Lavrentiev Staffan de Mistura met ."
+                        .to_string(),
+                    spans(&[
+                        ("Russia", "LOC"),
+                        ("Turkey", "LOC"),
+                        ("Syrian", "MISC"),
+                        ("Alexander Lavrentiev", "PER"),
+                        ("Staffan de Mistura", "PER")
+                    ])
+                ),
+            ]
+        );
+        assert_eq!(
+            parse(&contents).unwrap().remarks[1],
+            "Tags read as IOB1: I- begins an entity, B- only one right after another of the \
+             same label."
+        );
+    }
+
+    #[test]
+    fn a_bioes_file_with_emoji_cjk_and_right_to_left_tokens() {
+        let contents = fixture("bioes.txt");
+        assert!(looks_like(&contents));
+        let documents = read(&contents).unwrap();
+        assert_eq!(
+            documents,
+            [(
+                "Flag 🇸🇾 and family 👩\u{200d}👩\u{200d}👧 wave at cafe\u{301} in 東京 .\n\
+                 שלום עולם met New York City officials ."
+                    .to_string(),
+                spans(&[
+                    ("🇸🇾", "LOC"),
+                    ("👩\u{200d}👩\u{200d}👧", "PER"),
+                    ("cafe\u{301}", "ORG"),
+                    ("東京", "LOC"),
+                    ("שלום עולם", "PER"),
+                    ("New York City officials", "LOC")
+                ])
+            )]
+        );
+        assert_eq!(
+            parse(&contents).unwrap().remarks[1],
+            "Tags read as BIOES: B- begins an entity, E- ends it, S- is an entity of one token."
+        );
+    }
+
+    #[test]
+    fn bilou_and_ill_formed_iob2_are_read_and_said() {
+        let bilou = "Alexander B-PER\nLavrentiev L-PER\nin O\nAstana U-LOC\n";
+        assert_eq!(
+            read(bilou).unwrap()[0].1,
+            spans(&[("Alexander Lavrentiev", "PER"), ("Astana", "LOC")])
+        );
+        assert_eq!(
+            parse(bilou).unwrap().remarks[1],
+            "Tags read as BILOU: B- begins an entity, L- ends it, U- is an entity of one token."
+        );
+        // I-LOC after O, and I-PER after a LOC: two entities begin with I-.
+        let ill = "In O\nSyria I-LOC\nArab I-LOC\nRepublic I-LOC\nAssad I-PER\nsaid O\n\
+                   Moscow B-LOC\nToday B-DATE\n";
+        assert_eq!(
+            read(ill).unwrap()[0].1,
+            spans(&[
+                ("Syria Arab Republic", "LOC"),
+                ("Assad", "PER"),
+                ("Moscow", "LOC"),
+                ("Today", "DATE")
+            ])
+        );
+        assert_eq!(
+            parse(ill).unwrap().remarks[1..],
+            [
+                "Tags read as IOB2: B- begins each entity.",
+                "2 entities start with I- where IOB2 has B-: each was read as beginning there."
+            ]
+        );
+        // A sentence break ends an entity; the next I- begins another.
+        let broken = "Homs B-LOC\n\nprovince I-LOC\n";
+        assert_eq!(
+            read(broken).unwrap()[0].1,
+            spans(&[("Homs", "LOC"), ("province", "LOC")])
+        );
+        assert_eq!(
+            parse(broken).unwrap().remarks[2],
+            "1 entity starts with I- where IOB2 has B-: it was read as beginning there."
+        );
+    }
+
+    #[test]
+    fn bad_lines_are_refused_with_their_number() {
+        for (contents, error) in [
+            (
+                "Moscow B-LOC\nis\nbig O\n",
+                "line 2 has one column; a token and its tag are needed (“Moscow<TAB>B-Location”)",
+            ),
+            (
+                "Moscow B-LOC\n\nis X-LOC\n",
+                "line 3 has the tag “X-LOC”, which is neither O nor B-, I-, E-, S-, L- or U- \
+                 and a label",
+            ),
+            (
+                "Moscow B-\n",
+                "line 1 has the tag “B-”, which is neither O nor B-, I-, E-, S-, L- or U- and a \
+                 label",
+            ),
+        ] {
+            assert_eq!(read(contents), Err(error.to_string()));
+        }
+        // A hashtag is a token when a tag follows it.
+        assert_eq!(read("# O\nSyria B-LOC\n").unwrap()[0].0, "# Syria");
+    }
+
+    #[test]
+    fn only_token_and_tag_lines_look_like_conll() {
+        assert!(looks_like("Moscow\tB-LOC\n"));
+        assert!(looks_like(
+            "-DOCSTART- -X- O O\n\nA O\nB O\nnot a tag line\n"
+        ));
+        assert!(!looks_like("Moscow is big.\nIt is.\n"));
+        assert!(!looks_like("a O\nb c\nd e\n"), "a third of the lines");
+        assert!(
+            !looks_like("-DOCSTART-\n\n# O O comment\n"),
+            "nothing but a hashtag"
+        );
+        assert!(!looks_like(""));
     }
 }

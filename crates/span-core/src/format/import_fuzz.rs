@@ -1,9 +1,9 @@
 //! Fuzzing the import (issue 10): files made from real exports of (part
 //! of) the samples' workspace (emoji, ZWJ, combining marks, CJK, right-to-left
 //! text, CRLF) in every format that imports (native JSON, W3C, doccano
-//! JSONL, Label Studio JSON, spaCy JSONL) and then damaged, and JSON made up
-//! from scratch, each read, planned and applied as the import dialog does,
-//! merging and replacing.
+//! JSONL, Label Studio JSON, spaCy JSONL, CoNLL, and the files of a brat
+//! collection) and then damaged, and JSON made up from scratch, each read,
+//! planned and applied as the import dialog does, merging and replacing.
 //!
 //! For every file: nothing panics; a file applied leaves a workspace that
 //! would load from storage with nothing to repair, that every format
@@ -15,9 +15,10 @@
 //! Which message a file gets is not checked here; each format's own tests
 //! pin those.
 //!
-//! Cases: `IMPORT_FUZZ_CASES` (default [`DEFAULT_CASES`]) in all: two
-//! fifths damaged native exports, two fifths damaged exports of the other
-//! formats that import, one fifth made-up JSON. proptest prints the
+//! Cases: `IMPORT_FUZZ_CASES` (default [`DEFAULT_CASES`]) in all: three
+//! tenths damaged native exports, three tenths damaged exports of the other
+//! JSON formats, a fifth damaged CoNLL exports and brat collections (one file
+//! of it damaged), a fifth made-up JSON. proptest prints the
 //! smallest failing file and keeps its seed under `proptest-regressions/`,
 //! where the next run tries it first.
 
@@ -29,10 +30,11 @@ use proptest::test_runner::TestCaseError;
 use serde_json::{Map, Value};
 
 use super::native::NativeExport;
-use super::registry::{read, tests::NOW};
+use super::registry::{read, read_files, tests::NOW};
 use super::{brat, conll, doccano, labelstudio, samples, spacy, w3c};
 use crate::model::import::{plan, Mode};
 use crate::model::offset_unit::OffsetUnit;
+use crate::model::parsed::Parsed;
 use crate::model::{is_blank, repair_document, repair_labels, SpanIndex, Workspace};
 
 /// Cases in all when `IMPORT_FUZZ_CASES` does not say.
@@ -57,6 +59,10 @@ struct Base {
     /// W3C, doccano, Label Studio (in UTF-16 code units) and spaCy
     /// exports, likewise.
     others: [String; 8],
+    /// CoNLL exports, likewise.
+    conll: [String; 2],
+    /// The files of the brat collection of everything, as (path, contents).
+    brat: Vec<(String, String)>,
 }
 
 fn base() -> &'static Base {
@@ -112,6 +118,15 @@ fn base() -> &'static Base {
                     .unwrap()
                     .into_text(),
             ],
+            conll: [
+                conll::export(&workspace, &all, OffsetUnit::CodePoint)
+                    .unwrap()
+                    .into_text(),
+                conll::export(&workspace, &tricky, OffsetUnit::CodePoint)
+                    .unwrap()
+                    .into_text(),
+            ],
+            brat: brat::collection(&workspace, &all).0,
             workspace,
         }
     })
@@ -124,9 +139,13 @@ fn export(workspace: &Workspace) -> String {
 /// Imports `contents` into the base workspace both ways and checks what
 /// the module's documentation promises.
 fn check(contents: &str) -> Result<(), TestCaseError> {
+    check_parsed(read(contents).ok().map(|(_, parsed)| parsed))
+}
+
+/// Imports what a file was read as, if it was, as [`check`] does.
+fn check_parsed(parsed: Option<Parsed>) -> Result<(), TestCaseError> {
     let base = base();
-    let Ok(incoming) = read(contents).and_then(|(_, parsed)| parsed.resolve(&base.workspace, None))
-    else {
+    let Some(Ok(incoming)) = parsed.map(|parsed| parsed.resolve(&base.workspace, None)) else {
         return Ok(());
     };
     let incoming = incoming.incoming;
@@ -720,9 +739,9 @@ fn damaged_export() -> impl Strategy<Value = (Index, Vec<Edit>, Vec<Damage>, boo
     )
 }
 
-// Three properties, so that two test threads share the cases evenly.
+// Four properties, so that two test threads share the cases evenly.
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases(0.4)))]
+    #![proptest_config(ProptestConfig::with_cases(cases(0.3)))]
 
     #[test]
     fn damaged_native_exports_never_panic_and_refused_ones_change_nothing(
@@ -743,6 +762,34 @@ proptest! {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(cases(0.2)))]
+
+    #[test]
+    fn damaged_conll_exports_and_brat_collections_never_panic_and_refused_ones_change_nothing(
+        (file, brat_file) in (any::<Index>(), any::<Index>()),
+        damages in prop::collection::vec(damage(), 1..3),
+    ) {
+        let base = base();
+        if file.index(2) == 0 {
+            let conll = &base.conll[file.index(base.conll.len())];
+            check(&damages.iter().fold(conll.clone(), apply_damage))?;
+        } else {
+            let damaged = brat_file.index(base.brat.len());
+            let files: Vec<(String, Vec<u8>)> = base
+                .brat
+                .iter()
+                .enumerate()
+                .map(|(at, (path, contents))| {
+                    let contents = if at == damaged {
+                        damages.iter().fold(contents.clone(), apply_damage)
+                    } else {
+                        contents.clone()
+                    };
+                    (path.clone(), contents.into_bytes())
+                })
+                .collect();
+            check_parsed(read_files(&files).ok().map(|read| read.parsed))?;
+        }
+    }
 
     #[test]
     fn made_up_json_never_panics_and_refused_files_change_nothing(

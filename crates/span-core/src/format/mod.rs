@@ -16,6 +16,7 @@ pub mod spacy;
 mod split_fields;
 pub mod stored;
 pub mod w3c;
+mod zip;
 // proptest needs a native target.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod import_fuzz;

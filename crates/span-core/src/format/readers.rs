@@ -25,7 +25,7 @@ use std::process::Command;
 use super::native::NativeExport;
 use super::registry::{self, Format};
 use super::samples::{self, TRICKY};
-use super::{brat, conll, labelstudio, spacy};
+use super::{brat, conll, labelstudio, spacy, zip};
 use crate::model::offset_unit::OffsetUnit;
 use crate::model::Workspace;
 
@@ -231,7 +231,7 @@ fn check_brat_export(python: Python, script: &str, spoils: &[(&str, &str, &str)]
             .find(|(path, contents)| path.ends_with(suffix) && contents.contains(from))
             .unwrap_or_else(|| panic!("nothing to spoil: no {from:?} in a {suffix} file"));
         *contents = contents.replacen(from, to, 1);
-        let zip = dir.write("spoiled.zip", brat::zip(&files).expect("a zip"));
+        let zip = dir.write("spoiled.zip", zip::write(&files).expect("a zip"));
         fails(
             python,
             script,

@@ -3,14 +3,16 @@
 //!
 //! Each format is a module with the same shape: `export(workspace,
 //! documents, unit)` makes an [`ExportFile`], and, where the app reads it,
-//! `parse(contents)` makes an [`Incoming`]. A file to import is told apart by
-//! its contents rather than its name (a download is easily renamed). This
-//! module is not responsible for what any format means.
+//! `parse(contents)` makes a [`Parsed`] file (brat, a collection of files,
+//! has `parse_zip` and `parse_files`). A file to import is told apart by its
+//! contents rather than its name (a download is easily renamed); only
+//! several files chosen together are told by their names, as a brat
+//! collection. This module is not responsible for what any format means.
 
 use serde_json::Value;
 
 use super::file::{ExportError, ExportFile};
-use super::{brat, conll, doccano, hypothesis, json::json, labelstudio, native, spacy, w3c};
+use super::{brat, conll, doccano, hypothesis, json::json, labelstudio, native, spacy, w3c, zip};
 use crate::model::import::ImportError;
 use crate::model::offset_unit::OffsetUnit;
 use crate::model::parsed::{Parsed, Resolved, UnitSource};
@@ -109,7 +111,7 @@ pub const BRAT: Format = Format {
     name: "brat standoff",
     file_name: brat::FILE_NAME,
     export: brat::export,
-    reads: false,
+    reads: true,
     unit_choice: false,
 };
 
@@ -117,10 +119,10 @@ pub const CONLL: Format = Format {
     id: "conll",
     button: "CoNLL",
     description: "CoNLL IOB2: one token per line; overlapping spans cannot be kept",
-    name: "CoNLL IOB2",
+    name: "CoNLL (BIO tags)",
     file_name: conll::FILE_NAME,
     export: conll::export,
-    reads: false,
+    reads: true,
     unit_choice: false,
 };
 
@@ -170,9 +172,18 @@ pub fn check_size(size: usize) -> Result<(), String> {
     Ok(())
 }
 
-/// Reads the bytes of a file to import: UTF-8 text in one of the formats
-/// that [`read`] tells apart. The error says why, as [`check_size`]'s.
+/// Reads the bytes of a file to import: a zip of a brat collection, or
+/// UTF-8 text in one of the formats that [`read`] tells apart. The error
+/// says why, as [`check_size`]'s.
 pub fn read_bytes(bytes: &[u8]) -> Result<Read, String> {
+    if zip::is_zip(bytes) {
+        return brat::parse_zip(bytes)
+            .map(|parsed| Read {
+                format: &BRAT,
+                parsed,
+            })
+            .map_err(|e| e.to_string());
+    }
     let contents = std::str::from_utf8(bytes).map_err(|e| {
         format!(
             "it is not UTF-8 text (byte {} is 0x{:02X})",
@@ -183,6 +194,37 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Read, String> {
     read(contents)
         .map(|(format, parsed)| Read { format, parsed })
         .map_err(|e| e.to_string())
+}
+
+/// Reads the files chosen for one import, as (file name, contents): one
+/// file as [`read_bytes`] does, or several that make a brat collection
+/// (`.txt` files, their `.ann` files and its `annotation.conf`; other
+/// `.conf` files are ignored). The error says why, as [`check_size`]'s.
+pub fn read_files(files: &[(String, Vec<u8>)]) -> Result<Read, String> {
+    check_size(files.iter().map(|(_, bytes)| bytes.len()).sum())?;
+    match files {
+        [] => Err("no file was chosen".into()),
+        [(_, bytes)] => read_bytes(bytes),
+        files => {
+            let brat = files
+                .iter()
+                .all(|(name, _)| brat::is_collection_file(name) || name.ends_with(".conf"));
+            if !brat || !files.iter().any(|(name, _)| name.ends_with(".ann")) {
+                return Err(
+                    "several files are read together only as a brat collection (each \
+                            .txt with its .ann, and annotation.conf); choose one file of any \
+                            other format"
+                        .into(),
+                );
+            }
+            brat::parse_files(files)
+                .map(|parsed| Read {
+                    format: &BRAT,
+                    parsed,
+                })
+                .map_err(|e| e.to_string())
+        }
+    }
 }
 
 /// The format of `contents` and what it holds. The file is parsed as JSON
@@ -214,6 +256,12 @@ pub fn read(contents: &str) -> Result<(&'static Format, Parsed), ImportError> {
         Err(error) => match serde_json::from_str::<Value>(first_line(contents)) {
             Ok(line) if spacy::is_spacy(&line) => taken(&SPACY, SPACY.name, spacy::parse(contents)),
             Ok(line) if line.is_object() => taken(&DOCCANO, DOCCANO.name, doccano::parse(contents)),
+            _ if conll::looks_like(contents) => taken(&CONLL, CONLL.name, conll::parse(contents)),
+            _ if is_ann(first_line(contents)) => Err(ImportError::new(
+                "the file",
+                "is a brat .ann file, whose offsets point into its .txt: choose both together \
+                 (with annotation.conf, if there is one), or a zip of the collection",
+            )),
             _ => Err(error),
         },
     }
@@ -236,6 +284,14 @@ fn not_a_format() -> ImportError {
         "the file",
         format!("is not in a format this app reads ({})", readable_names()),
     )
+}
+
+/// Whether `line` is a brat text-bound annotation: `T1<TAB>Label 0 5…`.
+fn is_ann(line: &str) -> bool {
+    line.split_once('\t').is_some_and(|(id, _)| {
+        id.strip_prefix('T')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    })
 }
 
 /// Whether `value` is meant as the app's own JSON: an object that names a
@@ -324,6 +380,18 @@ pub(super) mod tests {
         plan_and_apply(ws, resolved.incoming, mode)
     }
 
+    /// Reads the chosen `files` ([`read_files`]) and imports them into `ws`
+    /// as [`import`] does.
+    pub(in crate::format) fn import_files(
+        ws: &mut Workspace,
+        files: &[(String, Vec<u8>)],
+        mode: Mode,
+    ) -> Result<Preview, String> {
+        let Read { parsed, .. } = read_files(files)?;
+        let resolved = parsed.resolve(ws, None).map_err(|e| e.to_string())?;
+        plan_and_apply(ws, resolved.incoming, mode)
+    }
+
     /// Plans importing `incoming` into `ws` (new ids `new-1`, `new-2`…,
     /// stamped [`NOW`]) and applies the plan: the preview, or the message of
     /// whichever step refused it.
@@ -377,8 +445,8 @@ pub(super) mod tests {
     fn the_formats_read_are_named_in_the_registrys_order() {
         assert_eq!(
             readable_names(),
-            "the app’s own JSON, W3C Web Annotation JSON-LD, doccano JSONL, Label Studio JSON or \
-             spaCy / Prodigy JSONL"
+            "the app’s own JSON, W3C Web Annotation JSON-LD, doccano JSONL, Label Studio JSON, \
+             spaCy / Prodigy JSONL, brat standoff or CoNLL (BIO tags)"
         );
         assert_eq!(by_id("conll").map(|f| f.button), Some("CoNLL"));
         assert!(by_id("xml").is_none());
@@ -476,6 +544,13 @@ pub(super) mod tests {
                 format!("[{}]", spacy.trim_end().replace('\n', ",")),
                 "spacy",
             ),
+            (
+                conll::export(&ws, &all, OffsetUnit::CodePoint)
+                    .unwrap()
+                    .into_text(),
+                "conll",
+            ),
+            ("Moscow\tB-LOC\n".into(), "conll"),
         ] {
             assert_eq!(format_of(&contents), Ok(format), "{contents:.60}");
         }
@@ -493,6 +568,11 @@ pub(super) mod tests {
                 "{other}"
             );
         }
+        assert_eq!(
+            format_of("Moscow is the capital.\n"),
+            Err("the file is not JSON (expected value at line 1 column 1)".into()),
+            "text in no format is refused as JSON is"
+        );
     }
 
     #[test]
@@ -539,5 +619,50 @@ pub(super) mod tests {
         )
         .unwrap_err();
         assert!(!error.contains("quote"), "{error}");
+    }
+
+    #[test]
+    fn files_are_read_one_alone_or_several_as_a_brat_collection() {
+        let ws = samples::workspace();
+        let zip = brat::export(&ws, &samples::all(&ws), OffsetUnit::CodePoint).unwrap();
+        let read = |files: &[(&str, &[u8])]| {
+            let files: Vec<(String, Vec<u8>)> = files
+                .iter()
+                .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
+                .collect();
+            read_files(&files).map(|r| (r.format.id, r.parsed))
+        };
+        let (format, zipped) = read(&[("annotations.brat.zip", &zip.bytes)]).unwrap();
+        assert_eq!(format, "brat");
+        assert_eq!(zipped.documents.len(), 4);
+        assert_eq!(read_bytes(&zip.bytes).unwrap().parsed, zipped);
+        let native = NativeExport::of(&ws).to_json();
+        let (format, parsed) = read(&[("whatever.txt", native.as_bytes())]).unwrap();
+        assert_eq!(
+            (format, parsed),
+            read(&[("a.json", native.as_bytes())]).unwrap()
+        );
+        let (format, pair) = read(&[
+            ("a.ann", b"T1\tCity 0 6\tMoscow\n"),
+            ("a.txt", b"Moscow"),
+            ("kb_shortcuts.conf", b"P Person\n"),
+        ])
+        .unwrap();
+        assert_eq!((format, pair.annotations.len()), ("brat", 1));
+        assert_eq!(read(&[]).map(drop), Err("no file was chosen".into()));
+        assert_eq!(
+            read(&[("a.txt", b"Moscow"), ("b.txt", b"Astana")]).map(drop),
+            Err(
+                "several files are read together only as a brat collection (each .txt with \
+                 its .ann, and annotation.conf); choose one file of any other format"
+                    .into()
+            ),
+            "texts without annotations are not an import"
+        );
+        let large = vec![b' '; MAX_IMPORT_BYTES / 2 + 1];
+        assert_eq!(
+            read(&[("a.txt", &large), ("a.ann", &large)]).map(drop),
+            Err("it is 64.0 MB, more than the 64.0 MB an import can be".into())
+        );
     }
 }
