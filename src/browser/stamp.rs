@@ -45,6 +45,10 @@ pub fn new_id() -> String {
             chunk.copy_from_slice(&word.to_le_bytes());
         }
     }
+    // The bits of a version-4 (random) UUID, so that the W3C export can
+    // write the id itself as its `urn:uuid:`.
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -36,16 +36,17 @@ pub fn ImportControl(
         };
         let chosen = files::chosen(input.files());
         input.set_value("");
-        if let Some(file) = chosen.into_iter().next() {
-            spawn_local(async move {
-                match read(&file).await {
-                    Ok(read) => pending.set(Some(read)),
-                    Err(why) => view
-                        .store
-                        .tell(Notice::error(registry::not_imported(&file.name, &why))),
-                }
-            });
+        if chosen.is_empty() {
+            return;
         }
+        spawn_local(async move {
+            match read(&chosen).await {
+                Ok(read) => pending.set(Some(read)),
+                Err(why) => view
+                    .store
+                    .tell(Notice::error(registry::not_imported(&names(&chosen), &why))),
+            }
+        });
     };
     view! {
         <div class="import-control">
@@ -57,7 +58,8 @@ pub fn ImportControl(
                 <input
                     type="file"
                     class="visually-hidden"
-                    accept=".json,.jsonld,.jsonl,application/json,application/ld+json"
+                    multiple
+                    accept=".json,.jsonld,.jsonl,.zip,.txt,.ann,.conf,.conll,.iob,.bio,.tsv,application/json,application/ld+json,application/zip"
                     data-testid="import-file"
                     aria-keyshortcuts="Alt+I"
                     node_ref=import_input
@@ -69,14 +71,27 @@ pub fn ImportControl(
     }
 }
 
-/// Reads `file` and works out its format and contents.
-async fn read(file: &ChosenFile) -> Result<Pending, String> {
-    registry::check_size(file.size)?;
-    let read = registry::read_bytes(&file.bytes().await?)?;
+/// Reads the chosen files (one file, or the files of a brat collection)
+/// and works out their format and contents.
+async fn read(chosen: &[ChosenFile]) -> Result<Pending, String> {
+    registry::check_size(chosen.iter().map(|file| file.size).sum())?;
+    let mut files = Vec::with_capacity(chosen.len());
+    for file in chosen {
+        files.push((file.name.clone(), file.bytes().await?));
+    }
     Ok(Pending {
-        file_name: file.name.clone(),
-        read,
+        file_name: names(chosen),
+        read: registry::read_files(&files)?,
     })
+}
+
+/// How messages name the chosen files: “a.json”, or “a.txt, a.ann”.
+fn names(chosen: &[ChosenFile]) -> String {
+    chosen
+        .iter()
+        .map(|file| file.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The preview of one file's import, with the choice of mode.

@@ -938,7 +938,10 @@ mod tests {
 
     /// The fixtures of `tests/fixtures/brat/` (see its README).
     fn fixture(name: &str) -> (String, Vec<u8>) {
-        let path = format!("{}/tests/fixtures/brat/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/../../tests/fixtures/brat/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
         (name.to_string(), std::fs::read(path).expect("a fixture"))
     }
 

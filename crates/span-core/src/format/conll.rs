@@ -684,7 +684,10 @@ mod tests {
 
     /// A fixture of `tests/fixtures/conll/` (see its README).
     fn fixture(name: &str) -> String {
-        let path = format!("{}/tests/fixtures/conll/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/../../tests/fixtures/conll/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
         std::fs::read_to_string(path).expect("a fixture")
     }
 
