@@ -1,8 +1,12 @@
-//! Files other tools write, imported through the UI, and offsets in another
-//! unit: a doccano line counted in UTF-16 code units (as doccano's page
-//! counts) is placed by the unit the preview finds, shown with its first
-//! spans and switchable (`import-offset-unit`); the exports write UTF-16
-//! units when `export-offset-unit` says so, and state it.
+//! Files other tools write, imported through the UI: brat's own tutorial as
+//! a zip and as files chosen together, a Label Studio export, Prodigy
+//! annotations, a CoNLL-2003-shaped file and a Hypothesis API search result
+//! (all kept in `tests/fixtures/`, with their origin), each read as its
+//! format with what it holds and what it leaves out said in the preview.
+//! And offsets in another unit: a doccano line counted in UTF-16 code units
+//! (as doccano's page counts) is placed by the unit the preview finds, shown
+//! with its first spans and switchable (`import-offset-unit`); the exports
+//! write UTF-16 units when `export-offset-unit` says so, and state it.
 
 use fantoccini::{Client, Locator};
 use serde_json::Value;
@@ -24,6 +28,12 @@ const DOC: &str = "001_c07fc3de27d30260";
 const FIREMEN: &str = "👨🏻\u{200d}🚒 firemen drive firetrucks";
 
 in_every_browser!(
+    chromium_files_other_tools_wrote,
+    firefox_files_other_tools_wrote,
+    webkit_files_other_tools_wrote,
+    files_other_tools_wrote
+);
+in_every_browser!(
     chromium_offsets_in_any_unit,
     firefox_offsets_in_any_unit,
     webkit_offsets_in_any_unit,
@@ -44,6 +54,154 @@ async fn wait_for_testid_text(
         }
     })
     .await
+}
+
+/// A file of `tests/fixtures/`.
+fn fixture(path: &str) -> std::path::PathBuf {
+    crate::support::manifest_dir()
+        .join("tests/fixtures")
+        .join(path)
+}
+
+/// Chooses `files` together in the import control (one path per line, as
+/// WebDriver takes several files), checks what the preview says (the format
+/// read, notes that must be there, and the preview's own sentence), and
+/// imports; then waits for `documents` documents to be listed.
+async fn import_checked(
+    client: &Client,
+    files: &[std::path::PathBuf],
+    format: &str,
+    notes: &[&str],
+    preview: &str,
+    documents: usize,
+) -> Res<()> {
+    let paths: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    client
+        .find(Locator::Css(&testid("import-file")))
+        .await
+        .context("finding the import input")?
+        .send_keys(&paths.join("\n"))
+        .await
+        .context("choosing the files to import")?;
+    wait_for_testid_text(client, "import-format", "the format named", |t| {
+        t.contains(format)
+    })
+    .await?;
+    let said = wait_for_testid_text(client, "import-notes", "the notes", |t| {
+        notes.iter().all(|note| t.contains(note))
+    })
+    .await?;
+    wait_for_testid_text(client, "import-preview", "the preview", |t| t == preview)
+        .await
+        .context(format!("after the notes {said:?}"))?;
+    page::click(client, &testid("import-confirm")).await?;
+    wait_for_listed(client, "the documents imported", |docs| {
+        docs.len() == documents
+    })
+    .await?;
+    Ok(())
+}
+
+/// Opens the last document listed and returns its highlights.
+async fn last_document_highlights(client: &Client, count: usize) -> Res<Vec<String>> {
+    let docs = wait_for_listed(client, "the documents", |docs| !docs.is_empty()).await?;
+    let (id, _) = docs.last().context("the last document")?;
+    page::click(client, &doc_item(id)).await?;
+    let shown = wait_for_highlights(client, "the imported highlights", |h| {
+        h.keys()
+            .flat_map(|ids| ids.split(' '))
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+            == count
+    })
+    .await?;
+    Ok(shown.into_values().collect())
+}
+
+async fn files_other_tools_wrote(session: Session, url: String) -> Res<()> {
+    let client = &session.client;
+    open_seed(client, &url, DOC).await?;
+
+    // brat's news tutorial, zipped by Python's zipfile (deflated).
+    import_checked(
+        client,
+        &[fixture("brat/news.zip")],
+        "brat standoff",
+        &["2 relations (the app has no relations yet)", "12 events"],
+        "2 documents (2 new), 40 annotations, 4 new labels",
+        5,
+    )
+    .await?;
+    // The same collection's files chosen together: already here.
+    import_checked(
+        client,
+        &[
+            fixture("brat/100-attribute_annotation.txt"),
+            fixture("brat/100-attribute_annotation.ann"),
+            fixture("brat/110-note_annotation.txt"),
+            fixture("brat/110-note_annotation.ann"),
+            fixture("brat/annotation.conf"),
+        ],
+        "brat standoff",
+        &["6 attributes"],
+        "2 documents, 40 annotations; 40 annotations already present",
+        5,
+    )
+    .await?;
+    // The last is 110-note_annotation: its 14 text-bound annotations.
+    let shown = last_document_highlights(client, 14).await?;
+    ensure!(
+        shown.iter().any(|t| t == "YouTube"),
+        "brat's entity “YouTube” is a highlight: {shown:?}"
+    );
+
+    // Prodigy's ner.manual annotations, an emoji before the spans.
+    import_checked(
+        client,
+        &[fixture("spacy/fashion_brands_training.jsonl")],
+        "spaCy / Prodigy JSONL",
+        &["Offsets count code points: every quote in the file matches in that unit."],
+        "4 documents (4 new), 7 annotations, 1 new label",
+        9,
+    )
+    .await?;
+
+    // A CoNLL-2003-shaped file in IOB1, four columns.
+    import_checked(
+        client,
+        &[fixture("conll/conll2003.txt")],
+        "CoNLL",
+        &["The text was rebuilt from the tokens", "Tags read as IOB1"],
+        "2 documents (2 new), 10 annotations, 4 new labels",
+        11,
+    )
+    .await?;
+
+    // Label Studio's documented pre-annotated tasks: only a model's
+    // predictions, which are said and not imported.
+    import_checked(
+        client,
+        &[fixture("labelstudio/example_preannotated_ner_tasks.json")],
+        "Label Studio JSON",
+        &["4 predictions"],
+        "2 documents (2 new), 0 annotations",
+        13,
+    )
+    .await?;
+
+    // A Hypothesis API search result: its annotations have no tags, and the
+    // preview says so rather than "format is missing".
+    choose_import(
+        client,
+        &fixture("hypothesis/wikipedia-regression-testing.json"),
+    )
+    .await?;
+    wait_for_testid_text(client, "import-notes", "Hypothesis named", |t| {
+        t.contains("The file is Hypothesis API JSON") && t.contains("5 untagged annotations")
+    })
+    .await?;
+    page::click(client, &testid("import-cancel")).await?;
+    Ok(())
 }
 
 async fn unit_shown(client: &Client) -> Res<String> {
