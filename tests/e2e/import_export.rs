@@ -57,9 +57,11 @@ async fn tag(client: &Client, text: &str, quote: &str, key: char) -> Res<()> {
 async fn exports_in_every_format(session: Session, url: String) -> Res<()> {
     let client = &session.client;
     let text = open_seed(client, &url, DOC).await?;
-    // Nested spans, which CoNLL cannot hold, and curly quotes.
-    tag(client, &text, "“de-facto”", '3').await?;
+    // Nested spans, which CoNLL cannot hold, and curly quotes. (The two
+    // drags that start on the same “R” are not one after the other: two
+    // presses there in quick succession would be a double click.)
     tag(client, &text, "Russian military police", '2').await?;
+    tag(client, &text, "“de-facto”", '3').await?;
     // “Russian” inside it, not its first occurrence elsewhere.
     let (start, _) = code_points(&text, "Russian military police")?;
     page::drag_select(client, &text, start, start + "Russian".len()).await?;
@@ -283,19 +285,28 @@ async fn importing_a_file(session: Session, url: String) -> Res<()> {
         "undo restores the export byte for byte"
     );
 
-    // A file with one bad offset is refused whole, naming the place.
+    // A file with one bad offset is refused whole, naming the place: its
+    // preview says why, and its Import is disabled.
     let mut bad = file.clone();
     bad["annotations"][2]["end"] = json!(5012);
     let bad_path = dir.path().join("bad.json");
     std::fs::write(&bad_path, bad.to_string())?;
     choose_import(client, &bad_path).await?;
     let alert = wait_until("the import error", STEP_TIMEOUT, || async {
-        match page::text_content(client, "[role=alert]").await? {
-            Some(text) if text.contains("was not imported") => Ok(Some(text)),
+        match page::text_content(client, &testid("import-error")).await? {
+            Some(text) if text.contains("cannot be imported") => Ok(Some(text)),
             other => Err(Failure(format!("alert: {other:?}"))),
         }
     })
     .await?;
+    let disabled: bool = page::eval(
+        client,
+        r#"return document.querySelector('[data-testid="import-confirm"]').disabled;"#,
+        vec![],
+    )
+    .await?;
+    ensure!(disabled, "Import is disabled for a refused file");
+    page::click(client, &testid("import-cancel")).await?;
     ensure!(
         alert.contains("annotations[2].end = 5012 is past the end of"),
         "the alert names the place and reason: {alert}"

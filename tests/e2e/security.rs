@@ -221,6 +221,44 @@ async fn wait_for_notice(client: &Client, expected: &str) -> Res<()> {
     .await
 }
 
+/// Waits until the file `name` is refused for `reason`: at once, by a notice
+/// (it could not be read), or in the import dialog, whose Import is then
+/// disabled (it was read, but what it holds breaks a rule); the dialog is
+/// then cancelled.
+async fn wait_for_refusal(client: &Client, name: &str, reason: &str) -> Res<()> {
+    let in_dialog = wait_until(
+        &format!("“{name}” refused for {}", page::visible(reason)),
+        STEP_TIMEOUT,
+        || async {
+            let shown = notices(client).await?;
+            if shown.contains(&format!("“{name}” was not imported: {reason}")) {
+                return Ok(Some(false));
+            }
+            match page::text_content(client, &testid("import-error")).await? {
+                Some(error) if error.contains(&format!("This cannot be imported: {reason}")) => {
+                    Ok(Some(true))
+                }
+                other => Err(Failure(format!(
+                    "notices: {}; dialog: {other:?}",
+                    page::visible(&shown)
+                ))),
+            }
+        },
+    )
+    .await?;
+    if in_dialog {
+        let disabled: bool = page::eval(
+            client,
+            r#"return document.querySelector('[data-testid="import-confirm"]').disabled;"#,
+            vec![],
+        )
+        .await?;
+        ensure!(disabled, "Import is disabled for a refused file");
+        page::click(client, &testid("import-cancel")).await?;
+    }
+    Ok(())
+}
+
 /// The text of the open document's heading and of its file name line.
 async fn heading(client: &Client) -> Res<(String, String)> {
     page::eval(
@@ -644,7 +682,7 @@ async fn hostile_imported_files(session: Session, url: String) -> Res<()> {
         let path = dir.path().join(&name);
         std::fs::write(&path, file.to_string())?;
         choose_import(client, &path).await?;
-        wait_for_notice(client, &format!("“{name}” was not imported: {reason}")).await?;
+        wait_for_refusal(client, &name, &reason).await?;
     }
     ensure_eq!(
         listed(client).await?.len(),
