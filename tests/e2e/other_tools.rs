@@ -1,7 +1,8 @@
 //! Files other tools write, imported through the UI: brat's own tutorial as
 //! a zip and as files chosen together, a Label Studio export, Prodigy
-//! annotations, a CoNLL-2003-shaped file and a Hypothesis API search result
-//! (all kept in `tests/fixtures/`, with their origin), each read as its
+//! annotations, a CoNLL-2003-shaped file, doccano's relation example, a
+//! Hypothesis API search result and a Recogito export (all kept in
+//! `tests/fixtures/`, with their origin), each read as its
 //! format with what it holds and what it leaves out said in the preview.
 //! And offsets in another unit: a doccano line counted in UTF-16 code units
 //! (as doccano's page counts) is placed by the unit the preview finds, shown
@@ -189,18 +190,45 @@ async fn files_other_tools_wrote(session: Session, url: String) -> Res<()> {
     )
     .await?;
 
-    // A Hypothesis API search result: its annotations have no tags, and the
-    // preview says so rather than "format is missing".
-    choose_import(
+    // doccano's relation extraction example: one pretty-printed record,
+    // whose relations are counted.
+    import_checked(
         client,
-        &fixture("hypothesis/wikipedia-regression-testing.json"),
+        &[fixture("doccano/relation_extraction.jsonl")],
+        "doccano JSONL",
+        &["3 relations (the app has no relations yet)"],
+        // PERSON came with the CoNLL file.
+        "1 document (1 new), 4 annotations, 2 new labels",
+        14,
     )
     .await?;
-    wait_for_testid_text(client, "import-notes", "Hypothesis named", |t| {
-        t.contains("The file is Hypothesis API JSON") && t.contains("5 untagged annotations")
-    })
-    .await?;
-    page::click(client, &testid("import-cancel")).await?;
+    let shown = last_document_highlights(client, 4).await?;
+    ensure!(
+        shown.iter().any(|t| t == "September 4, 1998"),
+        "doccano's DATE is a highlight: {shown:?}"
+    );
+
+    // A Hypothesis API search result and Recogito's text annotator's W3C
+    // export: their annotations have no tags, and the preview says so
+    // rather than "format is missing".
+    for (file, notes) in [
+        (
+            "hypothesis/wikipedia-regression-testing.json",
+            ["The file is Hypothesis API JSON", "5 untagged annotations"],
+        ),
+        (
+            "recogito/text-annotator-annotations.w3c.json",
+            ["Not imported:", "5 untagged annotations"],
+        ),
+    ] {
+        choose_import(client, &fixture(file)).await?;
+        wait_for_testid_text(client, "import-notes", "what is left out", |t| {
+            notes.iter().all(|note| t.contains(note))
+        })
+        .await
+        .context(file)?;
+        page::click(client, &testid("import-cancel")).await?;
+    }
     Ok(())
 }
 

@@ -441,7 +441,19 @@ async fn killed_while_importing(session: Session, url: String) -> Res<()> {
             session.kind.name()
         );
         if imported == 8 {
-            // Start again from nothing imported.
+            // Start again from nothing imported, once the app has nothing
+            // left to write: a reload with changes pending asks first
+            // (`beforeunload`), and WebKit's WebDriver waits on that
+            // question for ever.
+            wait_until("nothing pending", STEP_TIMEOUT, || async {
+                let (said, pending) = status(client).await?;
+                if pending == 0 {
+                    Ok(Some(()))
+                } else {
+                    Err(Failure(format!("{pending} pending: {said}")))
+                }
+            })
+            .await?;
             client
                 .execute("localStorage.clear();", vec![])
                 .await

@@ -290,6 +290,60 @@ mod tests {
     use crate::model::import::Mode;
     use crate::model::{default_labels, seed_documents, text};
 
+    /// doccano's own examples (tests/fixtures/doccano, MIT): its relation
+    /// extraction import (one pretty-printed record, entities as objects),
+    /// its sequence-labeling export, and its intent-detection test data,
+    /// whose last line has no text.
+    #[test]
+    fn doccanos_own_examples_read_as_doccano_writes_them() {
+        let fixture = |name: &str| {
+            let path = format!(
+                "{}/../../tests/fixtures/doccano/{name}",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+        };
+        let relations = fixture("relation_extraction.jsonl");
+        let (format, parsed) = registry::read(&relations).unwrap();
+        assert_eq!(format.id, "doccano");
+        let dropped: Vec<String> = parsed.dropped.iter().map(ToString::to_string).collect();
+        assert_eq!(dropped, ["3 relations (the app has no relations yet)"]);
+        let mut ws = unannotated();
+        let preview = import(&mut ws, &relations, Mode::Merge).unwrap();
+        assert_eq!(
+            preview.to_string(),
+            "1 document (1 new), 4 annotations, 3 new labels"
+        );
+        let quotes: Vec<&str> = ws
+            .annotations(ws.document_count() - 1)
+            .into_iter()
+            .flat_map(SpanIndex::iter)
+            .map(|a| a.quote.as_str())
+            .collect();
+        assert_eq!(
+            quotes,
+            ["Google", "September 4, 1998", "Larry Page", "Sergey Brin"]
+        );
+
+        let mut ws = unannotated();
+        let preview = import(&mut ws, &fixture("sequence_labeling.jsonl"), Mode::Merge).unwrap();
+        assert_eq!(
+            preview.to_string(),
+            "3 documents (3 new), 4 annotations, 3 new labels"
+        );
+
+        let intent = fixture("intent.jsonl");
+        assert_eq!(
+            import(&mut unannotated(), &intent, Mode::Merge).unwrap_err(),
+            "line 5: text is missing (read as doccano JSONL)"
+        );
+        let without_last: String = intent.lines().take(4).map(|l| format!("{l}\n")).collect();
+        let (_, parsed) = registry::read(&without_last).unwrap();
+        let dropped: Vec<String> = parsed.dropped.iter().map(ToString::to_string).collect();
+        assert_eq!(dropped.len(), 1, "{dropped:?}");
+        assert!(dropped[0].starts_with("2 "), "the two cats: {dropped:?}");
+    }
+
     #[test]
     fn one_line_per_document_whose_spans_slice_the_text_in_code_points() {
         let ws = samples::workspace();
