@@ -12,7 +12,8 @@ use serde_json::{json, Value};
 use span_core::format::registry::{BRAT, CONLL, DOCCANO, FORMATS, NATIVE, W3C};
 
 use crate::support::app::{
-    choose_import, code_points, download_export, open_seed, python_reader, wait_for_highlights,
+    cancel_refused_import, choose_import, code_points, download_export, open_seed, python_reader,
+    wait_for_highlights,
 };
 use crate::support::browser::Session;
 use crate::support::cli;
@@ -299,14 +300,7 @@ async fn importing_a_file(session: Session, url: String) -> Res<()> {
         }
     })
     .await?;
-    let disabled: bool = page::eval(
-        client,
-        r#"return document.querySelector('[data-testid="import-confirm"]').disabled;"#,
-        vec![],
-    )
-    .await?;
-    ensure!(disabled, "Import is disabled for a refused file");
-    page::click(client, &testid("import-cancel")).await?;
+    cancel_refused_import(client).await?;
     ensure!(
         alert.contains("annotations[2].end = 5012 is past the end of"),
         "the alert names the place and reason: {alert}"

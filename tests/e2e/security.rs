@@ -23,8 +23,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::support::app::{
-    choose_import, code_points, doc_item, listed, open_document, open_seed, wait_for_app,
-    wait_for_listed,
+    cancel_refused_import, choose_import, code_points, doc_item, listed, open_document, open_seed,
+    wait_for_app, wait_for_listed,
 };
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
@@ -247,14 +247,7 @@ async fn wait_for_refusal(client: &Client, name: &str, reason: &str) -> Res<()> 
     )
     .await?;
     if in_dialog {
-        let disabled: bool = page::eval(
-            client,
-            r#"return document.querySelector('[data-testid="import-confirm"]').disabled;"#,
-            vec![],
-        )
-        .await?;
-        ensure!(disabled, "Import is disabled for a refused file");
-        page::click(client, &testid("import-cancel")).await?;
+        cancel_refused_import(client).await?;
     }
     Ok(())
 }

@@ -104,6 +104,19 @@ pub async fn choose_import(client: &Client, path: &std::path::Path) -> Res<()> {
         .context("choosing the file to import")
 }
 
+/// Checks that the import dialog's Import is disabled, as it is for a file
+/// refused in its preview, and cancels the dialog.
+pub async fn cancel_refused_import(client: &Client) -> Res<()> {
+    let disabled: bool = page::eval(
+        client,
+        r#"return document.querySelector('[data-testid="import-confirm"]').disabled;"#,
+        vec![],
+    )
+    .await?;
+    crate::ensure!(disabled, "Import is disabled for a refused file");
+    page::click(client, &testid("import-cancel")).await
+}
+
 /// Click a document in the list and wait until the pane shows its text.
 pub async fn open_document(client: &Client, id: &str, text: &str) -> Res<()> {
     page::click(client, &doc_item(id)).await?;

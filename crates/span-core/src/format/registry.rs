@@ -410,6 +410,16 @@ pub(super) mod tests {
         Ok(plan.preview)
     }
 
+    /// Every span of `ws` as (document, start, end, label), sorted.
+    pub(in crate::format) fn spans(ws: &Workspace) -> Vec<(String, usize, usize, String)> {
+        let mut spans: Vec<_> = ws
+            .all_annotations()
+            .map(|a| (a.document_id.clone(), a.start, a.end, a.label.clone()))
+            .collect();
+        spans.sort();
+        spans
+    }
+
     /// The samples' documents, with the default labels and no annotations.
     pub(in crate::format) fn unannotated() -> Workspace {
         let documents = samples::workspace().documents().cloned().collect();

@@ -193,7 +193,7 @@ mod tests {
     use serde_json::{json, Value};
 
     use super::*;
-    use crate::format::registry::tests::{assert_refused, import, unannotated};
+    use crate::format::registry::tests::{assert_refused, import, spans, unannotated};
     use crate::format::registry::{how_read, read};
     use crate::format::samples::{self, TRICKY, TRICKY_TEXT};
     use crate::model::import::Mode;
@@ -201,16 +201,6 @@ mod tests {
 
     fn exported(ws: &Workspace, documents: &[usize], unit: OffsetUnit) -> String {
         export(ws, documents, unit).unwrap().into_text()
-    }
-
-    /// Every span of `ws` as (document, start, end, label), sorted.
-    fn spans(ws: &Workspace) -> Vec<(String, usize, usize, String)> {
-        let mut spans: Vec<_> = ws
-            .all_annotations()
-            .map(|a| (a.document_id.clone(), a.start, a.end, a.label.clone()))
-            .collect();
-        spans.sort();
-        spans
     }
 
     /// The export of every sample document in code points, each line's
