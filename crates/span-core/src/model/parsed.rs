@@ -123,7 +123,7 @@ impl Resolved {
             }
             UnitSource::Guessed => format!(
                 "Offsets count {unit}, a guess: the file has no quotes, and this unit puts the \
-                 most spans on word boundaries. Check the spans below."
+                 most spans on word boundaries."
             ),
             UnitSource::Chosen => format!("Offsets count {unit}, as chosen."),
             UnitSource::Irrelevant => "Offsets count the same in every unit here.".to_string(),
