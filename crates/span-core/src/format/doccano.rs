@@ -51,11 +51,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::json::{drop_one, jsonl_line, kind, line_json, offset_at, placed, string_at, Fields};
-use super::{ExportError, ExportFile};
+use super::{documents_in_unit, ExportError, ExportFile};
 use crate::model::import::{ImportError, IncomingDocument};
-use crate::model::offset_unit::{OffsetUnit, UnitIndex};
+use crate::model::offset_unit::OffsetUnit;
 use crate::model::parsed::{Anchor, Dropped, Parsed, ParsedAnnotation};
-use crate::model::{SpanIndex, Workspace};
+use crate::model::Workspace;
 
 pub const FILE_NAME: &str = "annotations.jsonl";
 pub const MEDIA_TYPE: &str = "application/jsonl";
@@ -85,21 +85,11 @@ pub fn export(
 
 fn jsonl(workspace: &Workspace, documents: &[usize], unit: OffsetUnit) -> String {
     let mut jsonl = String::new();
-    for &doc in documents {
-        let Some(document) = workspace.document(doc) else {
-            continue;
-        };
-        let index = UnitIndex::new(&document.text, unit);
-        let mut label: Vec<(usize, usize, &str)> = workspace
-            .annotations(doc)
-            .into_iter()
-            .flat_map(SpanIndex::iter)
-            .map(|a| {
-                let (start, end) = index.span(a.start, a.end);
-                (start, end, a.label.as_str())
-            })
+    for (document, spans) in documents_in_unit(workspace, documents, unit) {
+        let label = spans
+            .iter()
+            .map(|s| (s.start, s.end, s.annotation.label.as_str()))
             .collect();
-        label.sort_by_key(|&(start, end, _)| (start, end));
         let line = Line {
             text: &document.text,
             label,
@@ -288,7 +278,7 @@ mod tests {
     use crate::format::registry::tests::{assert_refused, import, unannotated};
     use crate::format::samples::{self, TRICKY, TRICKY_TEXT};
     use crate::model::import::Mode;
-    use crate::model::{default_labels, seed_documents, text};
+    use crate::model::{default_labels, seed_documents, text, SpanIndex};
 
     /// doccano's own examples (tests/fixtures/doccano, MIT): its relation
     /// extraction import (one pretty-printed record, entities as objects),

@@ -6,7 +6,45 @@ use std::fmt;
 
 use thiserror::Error;
 
-use crate::model::{shortened, Annotation, Document};
+use crate::model::offset_unit::{OffsetUnit, UnitIndex};
+use crate::model::{shortened, Annotation, Document, SpanIndex, Workspace};
+
+/// An annotation as an export writes it: its offsets in the export's unit.
+pub(super) struct UnitSpan<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub annotation: &'a Annotation,
+}
+
+/// The documents at `documents` (positions in `workspace`; positions past
+/// the end are skipped), each with its annotations sorted by start, then
+/// end, their offsets counted in `unit`: what every export that writes
+/// offsets per document goes through.
+pub(super) fn documents_in_unit<'a>(
+    workspace: &'a Workspace,
+    documents: &'a [usize],
+    unit: OffsetUnit,
+) -> impl Iterator<Item = (&'a Document, Vec<UnitSpan<'a>>)> + 'a {
+    documents.iter().filter_map(move |&doc| {
+        let document = workspace.document(doc)?;
+        let index = UnitIndex::new(&document.text, unit);
+        let mut spans: Vec<UnitSpan> = workspace
+            .annotations(doc)
+            .into_iter()
+            .flat_map(SpanIndex::iter)
+            .map(|annotation| {
+                let (start, end) = index.span(annotation.start, annotation.end);
+                UnitSpan {
+                    start,
+                    end,
+                    annotation,
+                }
+            })
+            .collect();
+        spans.sort_by_key(|s| (s.start, s.end));
+        Some((document, spans))
+    })
+}
 
 /// An exported file.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -67,11 +67,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::json::{json, placed, string_at, Fields};
-use super::{ExportError, ExportFile};
+use super::{documents_in_unit, ExportError, ExportFile, UnitSpan};
 use crate::model::import::{ImportError, IncomingDocument};
-use crate::model::offset_unit::{OffsetUnit, UnitIndex};
+use crate::model::offset_unit::OffsetUnit;
 use crate::model::parsed::{Anchor, Parsed, ParsedAnnotation};
-use crate::model::{SpanIndex, Workspace};
+use crate::model::Workspace;
 
 pub const FILE_NAME: &str = "labelstudio.json";
 pub const MEDIA_TYPE: &str = "application/json";
@@ -121,32 +121,30 @@ pub fn export(
     unit: OffsetUnit,
 ) -> Result<ExportFile, ExportError> {
     let mut tasks = Vec::new();
-    for &doc in documents {
-        let Some(document) = workspace.document(doc) else {
-            continue;
-        };
-        let index = UnitIndex::new(&document.text, unit);
-        let mut result: Vec<Region> = workspace
-            .annotations(doc)
-            .into_iter()
-            .flat_map(SpanIndex::iter)
-            .map(|a| {
-                let (start, end) = index.span(a.start, a.end);
-                Region {
-                    id: &a.id,
-                    from_name: "label",
-                    to_name: "text",
-                    kind: "labels",
-                    value: RegionValue {
-                        start,
-                        end,
-                        text: &a.quote,
-                        labels: [&a.label],
-                    },
-                }
-            })
+    for (document, spans) in documents_in_unit(workspace, documents, unit) {
+        let result: Vec<Region> = spans
+            .iter()
+            .map(
+                |&UnitSpan {
+                     start,
+                     end,
+                     annotation: a,
+                 }| {
+                    Region {
+                        id: &a.id,
+                        from_name: "label",
+                        to_name: "text",
+                        kind: "labels",
+                        value: RegionValue {
+                            start,
+                            end,
+                            text: &a.quote,
+                            labels: [&a.label],
+                        },
+                    }
+                },
+            )
             .collect();
-        result.sort_by_key(|r| (r.value.start, r.value.end));
         tasks.push(Task {
             id: tasks.len() + 1,
             data: Data {

@@ -33,11 +33,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::json::{json, jsonl_line, line_json, placed, Fields};
-use super::{ExportError, ExportFile};
+use super::{documents_in_unit, ExportError, ExportFile};
 use crate::model::import::{ImportError, IncomingDocument};
-use crate::model::offset_unit::{OffsetUnit, UnitIndex};
+use crate::model::offset_unit::OffsetUnit;
 use crate::model::parsed::{Anchor, Parsed, ParsedAnnotation};
-use crate::model::{SpanIndex, Workspace};
+use crate::model::Workspace;
 
 pub const FILE_NAME: &str = "spans.jsonl";
 pub const MEDIA_TYPE: &str = "application/jsonl";
@@ -70,25 +70,15 @@ pub fn export(
     unit: OffsetUnit,
 ) -> Result<ExportFile, ExportError> {
     let mut jsonl = String::new();
-    for &doc in documents {
-        let Some(document) = workspace.document(doc) else {
-            continue;
-        };
-        let index = UnitIndex::new(&document.text, unit);
-        let mut spans: Vec<Span> = workspace
-            .annotations(doc)
-            .into_iter()
-            .flat_map(SpanIndex::iter)
-            .map(|a| {
-                let (start, end) = index.span(a.start, a.end);
-                Span {
-                    start,
-                    end,
-                    label: &a.label,
-                }
+    for (document, spans) in documents_in_unit(workspace, documents, unit) {
+        let spans = spans
+            .iter()
+            .map(|s| Span {
+                start: s.start,
+                end: s.end,
+                label: &s.annotation.label,
             })
             .collect();
-        spans.sort_by_key(|s| (s.start, s.end));
         let example = Example {
             text: &document.text,
             spans,
