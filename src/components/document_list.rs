@@ -1,9 +1,11 @@
-//! The list of documents, each with its title, date and annotation count,
-//! and the controls to rename or remove one. Rows are keyed by document id,
-//! so a row (and a title being typed in it) stays put when other rows
-//! change, here or in another tab.
+//! The list of documents, each with its title, date, annotation count and
+//! status, the controls to rename or remove one, and above them how far the
+//! work is ("2 of 3 done") with a filter by status. Rows are keyed by
+//! document id, so a row (and a title being typed in it) stays put when
+//! other rows change, here or in another tab.
 
 use leptos::{ev, html, prelude::*};
+use span_core::model::{DocumentStatus, Progress};
 use web_sys::KeyboardEvent;
 
 use crate::state::{Drafts, Notice, Pane, View};
@@ -11,6 +13,14 @@ use crate::state::{Drafts, Notice, Pane, View};
 #[component]
 pub fn DocumentList() -> impl IntoView {
     let view = expect_context::<View>();
+    // Which documents are listed: all, or those of one status.
+    let filter = RwSignal::new(None::<DocumentStatus>);
+    let statuses = move || {
+        view.store.track_documents();
+        view.store
+            .with(|w| w.documents().map(|d| d.status).collect::<Vec<_>>())
+    };
+    let progress = Memo::new(move |_| Progress::of(statuses()));
     let items = move || {
         view.store.track_documents();
         let count = view.store.with(|w| w.document_count());
@@ -24,12 +34,64 @@ pub fn DocumentList() -> impl IntoView {
         }
         let ids = move || {
             view.store.track_documents();
-            view.store
-                .with(|w| w.documents().map(|d| d.id.clone()).collect::<Vec<_>>())
+            let shown = filter.get();
+            view.store.with(|w| {
+                w.documents()
+                    .filter(|d| shown.is_none_or(|s| s == d.status))
+                    .map(|d| d.id.clone())
+                    .collect::<Vec<_>>()
+            })
         };
-        view! { <For each=ids key=|id| id.clone() let:id><DocumentItem id /></For> }.into_any()
+        let none_shown = move || {
+            filter.get().filter(|_| ids().is_empty()).map(
+                |s| view! { <p class="doc-empty">{format!("No document is “{}”.", s.name())}</p> },
+            )
+        };
+        view! {
+            <For each=ids key=|id| id.clone() let:id><DocumentItem id /></For>
+            {none_shown}
+        }
+        .into_any()
     };
-    view! { <ul class="doc-list" data-testid="doc-list">{items}</ul> }
+    let count_of =
+        move |status: DocumentStatus| statuses().into_iter().filter(|s| *s == status).count();
+    view! {
+        <div class="doc-progress">
+            <div
+                class="doc-progress-bar"
+                data-testid="progress"
+                data-done=move || progress.get().done
+                data-total=move || progress.get().total
+            >
+                <span>{move || progress.get().to_string()}</span>
+                <progress
+                    aria-label="Documents done"
+                    max=move || progress.get().total.max(1)
+                    value=move || progress.get().done
+                ></progress>
+            </div>
+            <label class="doc-filter">
+                <span class="visually-hidden">"Show documents"</span>
+                <select
+                    data-testid="doc-filter"
+                    on:change=move |event| filter.set(DocumentStatus::from_id(&event_target_value(&event)))
+                >
+                    <option value="all" selected=move || filter.get().is_none()>
+                        {move || format!("All ({})", progress.get().total)}
+                    </option>
+                    {DocumentStatus::ALL
+                        .map(|status| {
+                            view! {
+                                <option value=status.id() selected=move || filter.get() == Some(status)>
+                                    {move || format!("{} ({})", status.name(), count_of(status))}
+                                </option>
+                            }
+                        })}
+                </select>
+            </label>
+        </div>
+        <ul class="doc-list" data-testid="doc-list">{items}</ul>
+    }
 }
 
 /// What a document's row is showing besides its title.
@@ -76,6 +138,12 @@ fn DocumentItem(id: String) -> impl IntoView {
             .with(|w| w.annotations(doc).map_or(0, |a| a.len()))
     };
     let is_current = move || view.current() == doc();
+    let status = move || {
+        view.store.track_documents();
+        view.store
+            .with(|w| w.document(doc()).map(|d| d.status))
+            .unwrap_or_default()
+    };
     let remove = move || {
         let title = title();
         if view.store.remove_document(doc()) {
@@ -103,7 +171,7 @@ fn DocumentItem(id: String) -> impl IntoView {
         _ => {}
     };
     view! {
-        <li class="doc-row" class:current=is_current>
+        <li class="doc-row" class:current=is_current data-status=move || status().id()>
             <Show
                 when=move || mode.get() == Mode::Renaming
                 fallback=move || {
@@ -158,6 +226,27 @@ fn DocumentItem(id: String) -> impl IntoView {
                     "×"
                 </button>
             </div>
+            <select
+                class="doc-status"
+                data-testid="doc-status"
+                data-doc-id=key.get_value()
+                title="Status (Alt+D steps the open document's)"
+                aria-label=move || format!("Status of “{}”", title())
+                on:change=move |event| {
+                    if let Some(status) = DocumentStatus::from_id(&event_target_value(&event)) {
+                        view.set_status(doc(), status);
+                    }
+                }
+            >
+                {DocumentStatus::ALL
+                    .map(|option| {
+                        view! {
+                            <option value=option.id() selected=move || status() == option>
+                                {option.name()}
+                            </option>
+                        }
+                    })}
+            </select>
             <Show when=move || mode.get() == Mode::ConfirmingRemoval>
                 <div class="doc-confirm" role="group" aria-label="Confirm removal">
                     <span>

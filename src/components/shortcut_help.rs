@@ -35,6 +35,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Alt + W", "Snap selections to whole words, or not"),
     ("Alt + K", "Dark scheme on or off (remembered)"),
     (
+        "Alt + D",
+        "Step the open document's status: to do, in progress, done",
+    ),
+    (
         "Alt + B",
         "Show the backups of stored data that could not be read",
     ),

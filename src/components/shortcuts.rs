@@ -72,6 +72,14 @@ pub fn listen(view: View, controls: Controls) {
                     event.prevent_default();
                     backups.set(true);
                 }
+                "KeyD" => {
+                    event.prevent_default();
+                    let doc = view.current_untracked();
+                    let status = view.store.with(|w| w.document(doc).map(|d| d.status));
+                    if let Some(status) = status {
+                        view.set_status(doc, status.next());
+                    }
+                }
                 "KeyA" => {
                     event.prevent_default();
                     view.shown.set(Pane::Article);

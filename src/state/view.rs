@@ -198,6 +198,27 @@ impl View {
         self.forget(id);
     }
 
+    /// Gives document `doc` the status `status`, one undo step, and says so.
+    pub fn set_status(&self, doc: usize, status: span_core::model::DocumentStatus) {
+        let Some(title) = self
+            .store
+            .with(|w| w.document(doc).map(|d| d.title.clone()))
+        else {
+            return;
+        };
+        let planned = self.store.with(|w| w.plan_status(doc, status));
+        if planned.as_ref().is_ok_and(|action| action.is_noop()) {
+            return;
+        }
+        if self.store.act(planned) {
+            self.store.tell(Notice::info(format!(
+                "“{}” is now {}.",
+                span_core::model::shortened(&title),
+                status.name()
+            )));
+        }
+    }
+
     /// Adds `documents` after the others and opens the first of them.
     pub fn add_documents(&self, documents: Vec<span_core::model::Document>) -> bool {
         match self.store.add_documents(documents) {

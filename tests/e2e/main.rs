@@ -83,6 +83,7 @@
 mod accessibility;
 mod annotation_list;
 mod core_loop;
+mod document_status;
 mod documents;
 mod editing;
 mod import_export;

@@ -38,7 +38,7 @@ in_every_browser!(
 
 /// Opens a second window on the app, with the article open, and returns
 /// both windows' handles.
-async fn two_windows(
+pub(crate) async fn two_windows(
     session: &Session,
     url: &str,
     text: &str,
@@ -62,7 +62,7 @@ async fn two_windows(
     Ok((first, second))
 }
 
-async fn switch(client: &Client, window: &WindowHandle) -> Res<()> {
+pub(crate) async fn switch(client: &Client, window: &WindowHandle) -> Res<()> {
     client
         .switch_to_window(window.clone())
         .await

@@ -249,6 +249,7 @@ pub fn stored_document(
             file_name: file_name.into(),
             title: title.into(),
             seed: false,
+            status: Default::default(),
             rev: 1,
         }],
         deleted: Vec::new(),

@@ -479,6 +479,7 @@ fn document(stem: &str, path: &str, text: &str) -> IncomingDocument {
         file_name: Some(format!("{name}.txt")),
         title: None,
         text: Some(text.to_string()),
+        status: None,
     }
 }
 

@@ -475,6 +475,7 @@ impl Rebuilt {
                 file_name: None,
                 title: None,
                 text: Some(done.text),
+                status: None,
             });
         }
     }

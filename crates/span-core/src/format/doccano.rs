@@ -212,6 +212,7 @@ impl Records {
             title: None,
             text: Some(text.to_string()),
             place: record.place_name().to_string(),
+            status: None,
         });
         Ok(())
     }

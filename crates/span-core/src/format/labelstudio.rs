@@ -305,6 +305,7 @@ fn read_document(fields: &Fields, text: &str, parsed: &mut Parsed) -> Result<usi
         } else {
             fields.place.clone()
         },
+        status: None,
     });
     Ok(parsed.documents.len() - 1)
 }

@@ -3,7 +3,8 @@
 //! ```json
 //! { "format": "span-annotator", "version": 1, "offset_unit": "codepoint",
 //!   "labels": [{ "name": "Person", "color": "#fde68a", "hotkey": "1" }],
-//!   "documents": [{ "id": "…", "file_name": "….txt", "title": "…", "text": "…" }],
+//!   "documents": [{ "id": "…", "file_name": "….txt", "title": "…", "text": "…",
+//!                   "status": "todo" }],
 //!   "annotations": [{ "id": "…", "document_id": "…", "start": 941, "end": 951,
 //!                     "quote": "“de-facto”", "label": "Location", "created": "…" }] }
 //! ```
@@ -25,7 +26,9 @@ use super::{ExportError, ExportFile};
 use crate::model::import::{ImportError, Incoming, IncomingDocument, IncomingLabel};
 use crate::model::offset_unit::{OffsetUnit, UnitIndex};
 use crate::model::parsed::{Anchor, Parsed, ParsedAnnotation};
-use crate::model::{written_hotkey, Annotation, Document, Label, SpanIndex, Workspace};
+use crate::model::{
+    written_hotkey, Annotation, Document, DocumentStatus, Label, SpanIndex, Workspace,
+};
 
 pub const FORMAT: &str = "span-annotator";
 pub const VERSION: u32 = 1;
@@ -161,6 +164,15 @@ pub(super) fn from_value(value: &Value) -> Result<Parsed, ImportError> {
             file_name: Some(document.string("file_name")?.to_string()),
             title: Some(document.string("title")?.to_string()),
             text: Some(document.string("text")?.to_string()),
+            status: match document.optional_string("status")? {
+                None => None,
+                Some(id) => Some(DocumentStatus::from_id(id).ok_or_else(|| {
+                    document.error(
+                        "status",
+                        format!("is “{id}”, not one of “todo”, “in-progress”, “done”"),
+                    )
+                })?),
+            },
             place: document.place,
         });
     }
@@ -271,6 +283,41 @@ mod tests {
         assert_eq!(export(&ws), file);
         ws.apply(&plan.action.inverse()).unwrap();
         assert_eq!(export(&ws), before);
+    }
+
+    #[test]
+    fn statuses_are_written_read_back_for_added_documents_and_ours_are_kept_on_merge() {
+        let file = export(&samples::workspace());
+        let value: Value = serde_json::from_str(&file).unwrap();
+        let statuses: Vec<&str> = value["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["status"].as_str().unwrap())
+            .collect();
+        assert_eq!(statuses, ["done", "todo", "todo", "in-progress"]);
+
+        let mut ws = Workspace::new(seed_documents(), default_labels());
+        import(&mut ws, &file, Mode::Merge).unwrap();
+        let statuses: Vec<DocumentStatus> = ws.documents().map(|d| d.status).collect();
+        assert_eq!(
+            statuses,
+            [
+                DocumentStatus::Todo,
+                DocumentStatus::Todo,
+                DocumentStatus::Todo,
+                DocumentStatus::InProgress
+            ],
+            "the seeds here keep theirs; the added document takes the file's"
+        );
+
+        let without = edited(|v| {
+            for document in v["documents"].as_array_mut().unwrap() {
+                document.as_object_mut().unwrap().remove("status");
+            }
+        });
+        let incoming = parse(&without).unwrap();
+        assert!(incoming.documents().iter().all(|d| d.status.is_none()));
     }
 
     #[test]
@@ -484,6 +531,11 @@ mod tests {
             (
                 edited(|v| v["documents"][0]["title"] = "".into()),
                 "documents[0].title is empty".into(),
+            ),
+            (
+                edited(|v| v["documents"][1]["status"] = "finished".into()),
+                "documents[1].status is “finished”, not one of “todo”, “in-progress”, “done”"
+                    .into(),
             ),
             (
                 edited(|v| v["annotations"] = "none".into()),

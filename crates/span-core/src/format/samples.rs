@@ -6,7 +6,9 @@
 
 use std::ops::Range;
 
-use crate::model::{default_labels, seed_documents, text, Document, Label, Workspace};
+use crate::model::{
+    default_labels, seed_documents, text, Document, DocumentStatus, Label, Workspace,
+};
 
 /// Where the tricky document sits in [`workspace`].
 pub const TRICKY: usize = 3;
@@ -109,6 +111,14 @@ pub fn workspace() -> Workspace {
             let action = ws.plan_note(doc, &id, note).expect("a sample note");
             ws.apply(&action).expect("applies");
         }
+    }
+    // One document done and one under way, so exports carry each status.
+    for (doc, status) in [
+        (0, DocumentStatus::Done),
+        (TRICKY, DocumentStatus::InProgress),
+    ] {
+        let action = ws.plan_status(doc, status).expect("a sample document");
+        ws.apply(&action).expect("applies");
     }
     ws
 }

@@ -174,6 +174,7 @@ fn read_example(example: &Fields, parsed: &mut Parsed) -> Result<(), ImportError
         title: None,
         text: Some(text.to_string()),
         place: example.place.clone(),
+        status: None,
     });
     Ok(())
 }

@@ -498,6 +498,7 @@ impl Collected {
                 file_name: None,
                 title: None,
                 text: None,
+                status: None,
             });
             self.documents.len() - 1
         })

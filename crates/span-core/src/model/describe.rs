@@ -52,7 +52,10 @@ fn describe_document(step: &DocumentStep) -> String {
     match (&step.before, &step.after) {
         (None, Some(after)) => format!("add {}", title(after)),
         (Some(before), None) => format!("remove {}", title(before)),
-        (Some(before), Some(after)) => format!("rename {} to {}", title(before), title(after)),
+        (Some(before), Some(after)) if before.title != after.title => {
+            format!("rename {} to {}", title(before), title(after))
+        }
+        (Some(_), Some(after)) => format!("mark {} {}", title(after), after.status.name()),
         (None, None) => "nothing".to_string(),
     }
 }
@@ -60,7 +63,7 @@ fn describe_document(step: &DocumentStep) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Document;
+    use crate::model::{Document, DocumentStatus};
 
     fn at(quote: &str, start: usize, label: &str) -> Annotation {
         Annotation {
@@ -134,5 +137,18 @@ mod tests {
             ..Action::default()
         };
         assert_eq!(labels.describe(), "a change to the labels");
+        let done = Action {
+            documents: vec![DocumentStep {
+                position: 0,
+                before: Some(talks.clone()),
+                after: Some(Document {
+                    status: DocumentStatus::Done,
+                    ..talks.clone()
+                }),
+            }],
+            ..Action::default()
+        };
+        assert_eq!(done.describe(), "mark “Talks in Astana” Done");
+        assert_eq!(done.inverse().describe(), "mark “Talks in Astana” To do");
     }
 }

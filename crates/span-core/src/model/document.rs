@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::rules::{check_text, is_blank, TextError};
-use super::text;
+use super::{text, DocumentStatus};
 
 /// The longest title shown before it is cut at a word boundary.
 const TITLE_MAX_CHARS: usize = 90;
@@ -42,6 +42,10 @@ pub struct Document {
     pub file_name: String,
     pub title: String,
     pub text: String,
+    /// Where a person is with it; always written in exports, `todo` when
+    /// a file leaves it out.
+    #[serde(default)]
+    pub status: DocumentStatus,
 }
 
 impl Document {
@@ -57,6 +61,7 @@ impl Document {
             file_name: file_name.into(),
             title: derive_title(&text),
             text,
+            status: DocumentStatus::Todo,
         }
     }
 
@@ -72,6 +77,7 @@ impl Document {
                 title.trim().to_string()
             },
             text,
+            status: DocumentStatus::Todo,
         }
     }
 

@@ -20,7 +20,8 @@ use super::rules::{
 };
 use super::text::CharIndex;
 use super::{
-    Action, Annotation, ColorPicker, Document, DocumentStep, Label, SpanIndex, Step, Workspace,
+    Action, Annotation, ColorPicker, Document, DocumentStatus, DocumentStep, Label, SpanIndex,
+    Step, Workspace,
 };
 
 /// Why a file cannot be imported: where in it, and what is wrong there.
@@ -67,6 +68,8 @@ pub struct IncomingDocument {
     /// Kept exactly as given, since offsets point into it. A file that only
     /// refers to a document (by `id`) leaves it out.
     pub text: Option<String>,
+    /// Given to a document the import adds; one already here keeps its own.
+    pub status: Option<DocumentStatus>,
 }
 
 impl IncomingDocument {
@@ -416,8 +419,12 @@ pub fn plan(
                         file_name,
                         title,
                         text,
+                        status: document.status.unwrap_or_default(),
                     },
-                    None => Document::new(id, file_name, text),
+                    None => Document {
+                        status: document.status.unwrap_or_default(),
+                        ..Document::new(id, file_name, text)
+                    },
                 });
                 ours + added.len() - 1
             }
@@ -682,6 +689,7 @@ mod tests {
             file_name: None,
             title: None,
             text: None,
+            status: None,
         }
     }
 
@@ -693,6 +701,7 @@ mod tests {
             file_name: None,
             title: None,
             text: Some(text.into()),
+            status: None,
         }
     }
 

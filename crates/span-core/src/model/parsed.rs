@@ -534,6 +534,7 @@ mod tests {
             file_name: None,
             title: None,
             text: Some(text.into()),
+            status: None,
         }
     }
 

@@ -202,9 +202,13 @@ pub fn repair_document(document: Document) -> Result<Repaired<Document>, Unloada
             id,
             file_name,
             text,
+            status,
             ..
         } = document;
-        document = Document::added(id, file_name, text, "");
+        document = Document {
+            status,
+            ..Document::added(id, file_name, text, "")
+        };
         problems.push(format!(
             "{name}: the title is blank; it is now “{}”",
             document.title
@@ -221,7 +225,7 @@ pub fn repair_document(document: Document) -> Result<Repaired<Document>, Unloada
 mod tests {
     use super::*;
     use crate::format::native::{self, NativeExport};
-    use crate::model::{seed_documents, Annotation, Workspace, MAX_TEXT_BYTES};
+    use crate::model::{seed_documents, Annotation, DocumentStatus, Workspace, MAX_TEXT_BYTES};
 
     fn label(name: &str, color: &str, hotkey: Option<char>) -> Label {
         Label {
@@ -379,6 +383,7 @@ mod tests {
             file_name: file_name.into(),
             title: title.into(),
             text: text.into(),
+            status: DocumentStatus::Done,
         }
     }
 

@@ -14,7 +14,7 @@ use crate::format::stored::{
 };
 use crate::model::{
     default_labels, repair_document, repair_labels, seed_documents, span_text, suggest_color,
-    text::CharIndex, Annotation, Document, Label, Workspace,
+    text::CharIndex, Annotation, Document, DocumentStatus, Label, Workspace,
 };
 
 use super::pending::{Item, Pending};
@@ -213,6 +213,7 @@ impl Persistence {
                             file_name: e.file_name,
                             title: e.title,
                             seed: e.seed,
+                            status: DocumentStatus::Todo,
                             rev: 1,
                         })
                         .collect();
@@ -424,6 +425,7 @@ impl Persistence {
                     file_name: entry.file_name.clone(),
                     title: entry.title.clone(),
                     text,
+                    status: entry.status,
                 }) {
                     Ok(repaired) => {
                         if !repaired.problems.is_empty() {
@@ -517,6 +519,7 @@ impl Persistence {
                 file_name: s.file_name.clone(),
                 title: s.title.clone(),
                 seed: true,
+                status: s.status,
                 rev: 0,
             })
             .collect();
@@ -535,6 +538,7 @@ impl Persistence {
                     file_name: document.file_name,
                     title: document.title,
                     seed: false,
+                    status: DocumentStatus::Todo,
                     rev: 0,
                 });
             }

@@ -1003,6 +1003,7 @@ impl Persistence {
                     file_name: entry.file_name.clone(),
                     title: entry.title.clone(),
                     text,
+                    status: entry.status,
                 }),
                 None => problems.push(format!("the text of “{}” is not stored", entry.title)),
             }

@@ -208,6 +208,7 @@ impl Revisions {
                     file_name: d.file_name.clone(),
                     title: d.title.clone(),
                     seed: is_seed(d),
+                    status: d.status,
                     rev: self.documents.get(&d.id).copied().unwrap_or(0),
                 })
                 .collect(),

@@ -6,7 +6,7 @@
 //! |-------------------------------------------|-------|
 //! | `span-annotator/v2/meta`                  | `{"version": 2, "epoch": "…"}`: written first; its absence means storage was cleared |
 //! | `span-annotator/v2/labels`                | `{"version": 2, "order": r, "labels": [{"name", "color", "hotkey", "rev"}…], "deleted": [[name, rev, day]…]}` |
-//! | `span-annotator/v2/documents`             | `{"version": 2, "order": r, "documents": [{"id", "file_name", "title", "seed"?, "rev"}…], "deleted": [[id, rev, day]…]}` |
+//! | `span-annotator/v2/documents`             | `{"version": 2, "order": r, "documents": [{"id", "file_name", "title", "seed"?, "status"?, "rev"}…], "deleted": [[id, rev, day]…]}` |
 //! | `span-annotator/v2/text/<document id>`    | `{"version": 2, "document_id": "…", "text": "…", "commit"?: "…"}`: the text of a document that is not a seed; never changes |
 //! | `span-annotator/v2/doc/<document id>/<b>` | `{"version": 2, "document_id", "bucket", "text_hash", "annotations": [[id, start, end, label, created, rev, note?]…], "deleted": [[id, rev, day]…]}` |
 //! | `span-annotator/v2/commit/<id>`           | a change to several keys, written before them and removed after (see [`Commit`]) |
@@ -42,7 +42,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
 
-use crate::model::Label;
+use crate::model::{DocumentStatus, Label};
 
 pub const VERSION: u64 = 2;
 /// How many keys a document's annotations are spread over.
@@ -304,6 +304,10 @@ pub struct DocumentEntry {
     pub title: String,
     #[serde(default, skip_serializing_if = "is_false")]
     pub seed: bool,
+    /// Left out while it is `todo`, so data written before statuses reads
+    /// the same.
+    #[serde(default, skip_serializing_if = "DocumentStatus::is_todo")]
+    pub status: DocumentStatus,
     pub rev: Rev,
 }
 
@@ -317,7 +321,12 @@ impl Entry for DocumentEntry {
     }
 
     fn tie_break(&self, other: &Self) -> Ordering {
-        (&self.title, &self.file_name, self.seed).cmp(&(&other.title, &other.file_name, other.seed))
+        (&self.title, &self.file_name, self.seed, self.status).cmp(&(
+            &other.title,
+            &other.file_name,
+            other.seed,
+            other.status,
+        ))
     }
 }
 

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use super::{EditError, Workspace};
-use crate::model::{Action, Document, DocumentStep, Numbering, Step};
+use crate::model::{Action, Document, DocumentStatus, DocumentStep, Numbering, Step};
 
 impl Workspace {
     /// Each of `wanted`, or if a document (or an earlier one of `wanted`)
@@ -81,6 +81,23 @@ impl Workspace {
         })
     }
 
+    /// The action that gives document `doc` the status `status`: nothing
+    /// to do (an action that changes nothing) when it has it already.
+    pub fn plan_status(&self, doc: usize, status: DocumentStatus) -> Result<Action, EditError> {
+        let before = &self.entry(doc)?.document;
+        Ok(Action {
+            documents: vec![DocumentStep {
+                position: doc,
+                before: Some(before.clone()),
+                after: Some(Document {
+                    status,
+                    ..before.clone()
+                }),
+            }],
+            ..Action::default()
+        })
+    }
+
     /// The action that removes document `doc` with all its annotations.
     pub fn plan_remove_document(&self, doc: usize) -> Result<Action, EditError> {
         let entry = self.entry(doc)?;
@@ -109,6 +126,31 @@ mod tests {
     use super::super::fixtures::{annotate, documents, state, workspace, ARTICLE_001};
     use super::*;
     use crate::model::seed_documents;
+
+    #[test]
+    fn a_status_is_set_undone_and_leaves_text_title_and_annotations_alone() {
+        let mut ws = workspace();
+        annotate(&mut ws, ARTICLE_001, 1..5, "Person", "a").unwrap();
+        let before = (documents(&ws), state(&ws));
+        let done = ws.plan_status(ARTICLE_001, DocumentStatus::Done).unwrap();
+        let applied = ws.apply(&done).unwrap();
+        assert!(applied.documents);
+        let document = ws.document(ARTICLE_001).unwrap();
+        assert_eq!(document.status, DocumentStatus::Done);
+        assert_eq!(document.title, before.0[ARTICLE_001].title);
+        assert_eq!(state(&ws), before.1);
+        assert!(ws
+            .plan_status(ARTICLE_001, DocumentStatus::Done)
+            .unwrap()
+            .is_noop());
+        ws.apply(&done.inverse()).unwrap();
+        assert_eq!((documents(&ws), state(&ws)), before);
+        assert_eq!(
+            ws.document(ARTICLE_001).unwrap().status,
+            DocumentStatus::Todo
+        );
+        assert!(ws.plan_status(99, DocumentStatus::Done).is_err());
+    }
 
     #[test]
     fn removing_a_document_takes_its_annotations_and_undo_puts_both_back_in_place() {

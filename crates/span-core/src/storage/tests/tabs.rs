@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::format::stored;
+use crate::model::DocumentStatus;
 
 const ARTICLE: usize = 1;
 
@@ -170,6 +171,45 @@ fn a_document_removed_elsewhere_goes_here_too() {
         .filter(|k| k.contains("/mine"))
         .collect();
     assert!(keys.is_empty(), "{keys:?}");
+}
+
+/// A status set in one tab reaches the other, a reload keeps it, and two
+/// tabs setting statuses of different documents keep both; the later
+/// change of one document wins over the earlier.
+#[test]
+fn document_statuses_are_shared_between_tabs_and_kept() {
+    let store = MemoryStore::new();
+    let mut a = Tab::open(&store, "a");
+    let mut b = Tab::open(&store, "b");
+    let status = |tab: &Tab, doc: usize| tab.workspace.document(doc).unwrap().status;
+    assert!(a.act(a.workspace.plan_status(0, DocumentStatus::Done).unwrap()));
+    assert!(b.act(
+        b.workspace
+            .plan_status(2, DocumentStatus::InProgress)
+            .unwrap()
+    ));
+    a.sync(None);
+    b.sync(None);
+    for tab in [&a, &b, &Tab::open(&store, "c")] {
+        assert_eq!(status(tab, 0), DocumentStatus::Done);
+        assert_eq!(status(tab, 1), DocumentStatus::Todo);
+        assert_eq!(status(tab, 2), DocumentStatus::InProgress);
+    }
+    assert!(b.act(
+        b.workspace
+            .plan_status(0, DocumentStatus::InProgress)
+            .unwrap()
+    ));
+    a.sync(None);
+    assert_eq!(status(&a, 0), DocumentStatus::InProgress);
+    assert!(
+        a.undo().is_err(),
+        "undoing “done” would undo the other tab's later change"
+    );
+    b.undo().unwrap();
+    a.sync(None);
+    assert_eq!(status(&a, 0), DocumentStatus::Done, "undo is shared too");
+    assert_eq!(a.export(), b.export());
 }
 
 #[test]
