@@ -171,7 +171,12 @@ fn DocumentItem(id: String) -> impl IntoView {
         _ => {}
     };
     view! {
-        <li class="doc-row" class:current=is_current data-status=move || status().id()>
+        <li
+            class="doc-row"
+            class:current=is_current
+            class:renaming=move || mode.get() == Mode::Renaming
+            data-status=move || status().id()
+        >
             <Show
                 when=move || mode.get() == Mode::Renaming
                 fallback=move || {
