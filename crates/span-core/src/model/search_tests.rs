@@ -7,7 +7,7 @@ fn workspace_of(texts: &[&str]) -> Workspace {
     let documents = texts
         .iter()
         .enumerate()
-        .map(|(i, t)| Document::new(&format!("d{i}"), &format!("d{i}.txt"), *t))
+        .map(|(i, t)| Document::new(format!("d{i}"), format!("d{i}.txt"), *t))
         .collect();
     Workspace::new(documents, default_labels())
 }
