@@ -889,6 +889,7 @@ function checks(res) {
         .join('; '),
     );
   }
+  if (res.search) searchChecks(res.search, add);
   if (res.transfer) {
     const t = res.transfer.totalGzip;
     add('first-visit transfer ≤ 150 KB gzip', t <= 150_000, `${t.toLocaleString('en')} bytes (${kib(t)})`);
@@ -910,6 +911,134 @@ function checks(res) {
     }
   }
   return out;
+}
+
+// ---- search and tag all (issue 14) -------------------------------------------------
+
+/** How many matches the search and tag-all rows are measured with, at least. */
+const SEARCH_MATCHES = 2000;
+const SEARCH_FIND_TARGET_MS = 50;
+const SEARCH_TAG_TARGET_MS = 200;
+
+/**
+ * The word of the document with the fewest occurrences (case aside, as a
+ * plain search finds it) that still has SEARCH_MATCHES: the app's own count
+ * is read from its summary.
+ */
+function searchTerm(text) {
+  const lower = text.toLowerCase();
+  const words = new Set(lower.match(/[a-z]{4,}/g) || []);
+  let best = null;
+  for (const w of words) {
+    const n = lower.split(w).length - 1;
+    if (n >= SEARCH_MATCHES && (!best || n < best.n)) best = { word: w, n };
+  }
+  return best;
+}
+
+/**
+ * In the page: runs `act`, then resolves once `selector`'s text matches
+ * `done`, with the time from just before `act` to that change ("handlers")
+ * and to the end of the frame that shows it ("frame rendered").
+ */
+async function timeUntilText(page, selector, done, act) {
+  await page.evaluate(({ selector, done }) => {
+    window.__searchTiming = new Promise((resolve) => {
+      const seen = () => document.querySelector(selector);
+      const check = () => {
+        const el = seen();
+        if (!el || !new RegExp(done).test(el.textContent)) return false;
+        const changed = performance.now();
+        observer.disconnect();
+        requestAnimationFrame(() =>
+          setTimeout(() => resolve({ handlersMs: changed - window.__searchT0, frameMs: performance.now() - window.__searchT0, text: el.textContent })),
+        );
+        return true;
+      };
+      const observer = new MutationObserver(check);
+      observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+    });
+  }, { selector, done });
+  await act();
+  return page.evaluate(() => window.__searchTiming);
+}
+
+/**
+ * Search and tag all over the benchmark document with `spans` spans: a
+ * plain search finding at least SEARCH_MATCHES matches in every document
+ * (the summary says how many, the list shows one button each), then "Tag
+ * all" confirmed for all of them. Times are taken in the page from the
+ * input event (the search box's `input`, the confirm button's `click`,
+ * both dispatched in the page so nothing of playwright's is counted) to
+ * the frame showing the result.
+ */
+async function benchSearch(browser, origin, n, text, spans) {
+  const term = searchTerm(text);
+  const out = { spans: n, term: term?.word ?? null, runs: [], problems: [] };
+  if (!term) {
+    out.problems.push(`no word occurs ${SEARCH_MATCHES} times`);
+    return out;
+  }
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => out.problems.push(`page error: ${e.message}`));
+  await page.goto(`${origin}/__bench_no_such_page__`);
+  const entries = [...storageEntries(text, spans)];
+  for (let run = 0; run < (quick ? 1 : 3); run++) {
+    await page.evaluate((list) => {
+      localStorage.clear();
+      for (const [k, v] of list) localStorage.setItem(k, v);
+    }, entries);
+    await page.goto(`${origin}/`);
+    await page.waitForSelector(DOC_ITEM, { timeout: 60000 });
+    await page.click(DOC_ITEM);
+    await page.waitForSelector(`${DOC_ITEM}[aria-current=page]`);
+    await page.selectOption('[data-testid=search-scope]', 'all');
+    const found = await timeUntilText(page, '[data-testid=search-summary]', '^(\\d+ matches|The first)', () =>
+      page.evaluate((word) => {
+        const input = document.querySelector('[data-testid=search-input]');
+        input.value = word;
+        window.__searchT0 = performance.now();
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      }, term.word),
+    );
+    const listed = await page.$$eval('[data-testid=search-result]', (els) => els.length);
+    await page.click('[data-testid=search-tag-all]');
+    await page.waitForSelector('[data-testid=tag-all-confirm]');
+    await page.selectOption('[data-testid=tag-all-label]', 'Event');
+    const tagged = await timeUntilText(page, '.notice', '^Tagged', () =>
+      page.evaluate(() => {
+        window.__searchT0 = performance.now();
+        document.querySelector('[data-testid=tag-all-confirm]').click();
+      }),
+    );
+    out.runs.push({ listed, found, tagged });
+    log(`  search "${term.word}": ${found.text} ${fmt(found.frameMs)} ms; ${tagged.text} ${fmt(tagged.frameMs)} ms`);
+  }
+  await context.close();
+  return out;
+}
+
+function searchChecks(search, add) {
+  for (const s of search) {
+    if (!s.runs.length) {
+      add(`search and tag all at ${s.spans} spans`, false, s.problems.join('; '));
+      continue;
+    }
+    const med = (get) => quantile(sorted(s.runs.map(get)), 0.5);
+    const listed = Math.min(...s.runs.map((r) => r.listed));
+    const enough = listed >= SEARCH_MATCHES;
+    add(
+      `find ${SEARCH_MATCHES}+ matches (1 MiB document, ${s.spans} spans) < ${SEARCH_FIND_TARGET_MS} ms (input → listed, frame rendered)`,
+      enough && med((r) => r.found.frameMs) < SEARCH_FIND_TARGET_MS,
+      `"${s.term}": ${listed} matches listed, ${fmt(med((r) => r.found.frameMs))} ms (median of ${s.runs.length}; summary shown after ${fmt(med((r) => r.found.handlersMs))} ms)`,
+    );
+    add(
+      `tag them all < ${SEARCH_TAG_TARGET_MS} ms (confirm → tagged, saved, frame rendered)`,
+      enough && med((r) => r.tagged.frameMs) < SEARCH_TAG_TARGET_MS,
+      `${s.runs[0].tagged.text} ${fmt(med((r) => r.tagged.frameMs))} ms (median)`,
+    );
+  }
 }
 
 // ---- main ------------------------------------------------------------------------
@@ -953,7 +1082,14 @@ async function main() {
   });
   const res = { date: new Date().toISOString(), build: buildInfo(), machine: machine(browser.version()), document, options: { SIZES, LOADS, EDITS, PEER_RUNS, SCROLL_STEP }, app: [] };
   try {
-    for (const n of SIZES) {
+    // At the largest span set: 2,000 new spans among the most already there.
+    const searchSizes = [Math.max(...SIZES)];
+    res.search = [];
+    for (const n of searchSizes) {
+      log(`search and tag all with ${n} spans`);
+      res.search.push(await benchSearch(browser, app.origin, n, text, sets.get(n)));
+    }
+    for (const n of flag('search-only') ? [] : SIZES) {
       log(`app with ${n} spans`);
       const r = await benchApp(browser, app.origin, n, text, sets.get(n), { recordTransfer: res.app.length === 0 });
       r.twoTabs = await benchTwoTabs(browser, app.origin, n, text, sets.get(n));

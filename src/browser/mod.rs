@@ -4,6 +4,7 @@
 
 pub mod download;
 pub mod files;
+pub mod highlights;
 pub mod lifecycle;
 pub mod listeners;
 pub mod near_viewport;

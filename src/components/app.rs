@@ -16,6 +16,7 @@ use super::label_bar::LabelBar;
 use super::notices::Notices;
 use super::pane_bar::PaneBar;
 use super::reading_pane::{ReadingPane, SpanHandles};
+use super::search::SearchPanel;
 use super::shortcut_help::ShortcutHelp;
 use super::shortcuts::{self, Controls};
 use super::status_line::StatusLine;
@@ -40,6 +41,7 @@ pub fn App() -> impl IntoView {
     let import_input = NodeRef::<html::Input>::new();
     let backups = RwSignal::new(false);
     let dark = dark_now();
+    let search_input = NodeRef::<html::Input>::new();
     shortcuts::listen(
         view,
         Controls {
@@ -50,6 +52,7 @@ pub fn App() -> impl IntoView {
             import_input,
             backups,
             dark,
+            search_input,
         },
     );
     let dropping = accept_dropped_files(view);
@@ -86,6 +89,7 @@ pub fn App() -> impl IntoView {
             </header>
             <nav class="sidebar" aria-label="Documents">
                 <AddDocuments files_input pasting />
+                <SearchPanel pane input=search_input />
                 <DocumentList />
             </nav>
             <main class="main">

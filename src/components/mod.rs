@@ -18,9 +18,11 @@ mod label_editor;
 mod notices;
 mod pane_bar;
 mod reading_pane;
+mod search;
 mod shortcut_help;
 mod shortcuts;
 mod status_line;
+mod tag_all;
 mod tagging;
 mod theme_toggle;
 

@@ -29,6 +29,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "With an annotation selected: move its start (Ctrl: by word)",
     ),
     ("Alt + A", "Go to the article (its caret)"),
+    ("/", "Search (Enter / Shift + Enter: next / previous match)"),
     ("Alt + O", "Add .txt files as documents"),
     ("Alt + P", "Paste a text as a new document"),
     ("Alt + I", "Import annotations from a file"),

@@ -29,6 +29,8 @@ pub struct Controls {
     pub backups: RwSignal<bool>,
     /// Whether the page is in the dark scheme.
     pub dark: RwSignal<bool>,
+    /// The search box, which `/` focuses.
+    pub search_input: NodeRef<html::Input>,
 }
 
 /// Listens for the shortcuts for as long as the app runs: the app shell
@@ -42,6 +44,7 @@ pub fn listen(view: View, controls: Controls) {
         import_input,
         backups,
         dark,
+        search_input,
     } = controls;
     let _ = window_event_listener(ev::keydown, move |event: KeyboardEvent| {
         if is_typing(&event) {
@@ -123,6 +126,13 @@ pub fn listen(view: View, controls: Controls) {
                 view.store.notice.set(None);
                 if let Some(selection) = window().get_selection().ok().flatten() {
                     let _ = selection.collapse_to_start();
+                }
+            }
+            (false, _, "/") if !in_dialog => {
+                event.prevent_default();
+                view.shown.set(Pane::Documents);
+                if let Some(input) = search_input.get_untracked() {
+                    let _ = input.focus();
                 }
             }
             (false, _, "?") => {

@@ -93,6 +93,7 @@ mod long_document;
 mod offline;
 mod other_tools;
 mod screens;
+mod search;
 mod security;
 mod spans;
 mod storage;

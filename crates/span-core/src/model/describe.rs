@@ -20,6 +20,13 @@ impl Action {
             (Some(_), [], _) => "a change to the labels".to_string(),
             (None, [document], []) => describe_document(document),
             (None, [], [step]) => describe_step(step),
+            (None, [], steps)
+                if steps
+                    .iter()
+                    .all(|s| s.before.is_none() && s.after.is_some()) =>
+            {
+                format!("tag {} spans", steps.len())
+            }
             (None, documents, steps) if documents.len() > 1 && steps.is_empty() => {
                 format!("{} document changes", documents.len())
             }

@@ -20,6 +20,7 @@ mod paragraph;
 pub mod parsed;
 mod repair;
 mod rules;
+pub mod search;
 pub mod snap;
 mod span_index;
 pub mod text;

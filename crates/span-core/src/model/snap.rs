@@ -13,7 +13,7 @@ use unicode_segmentation::UnicodeSegmentation;
 /// word boundaries, except that an English possessive or contraction `'s`
 /// (or `’s`) at a word's end is a word of its own, as spaCy and most NER
 /// corpora split it: "Moscow’s" is "Moscow" and "’s".
-fn pieces(text: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn pieces(text: &str) -> impl Iterator<Item = &str> {
     text.split_word_bounds().flat_map(|piece| {
         let stem = ["'s", "’s", "'S", "’S"]
             .iter()

@@ -18,6 +18,7 @@ mod apply;
 mod documents;
 mod error;
 mod selection;
+mod tag_all;
 
 use std::collections::{HashMap, HashSet};
 
@@ -25,6 +26,7 @@ use super::rules::span_text;
 use super::{text::CharIndex, Annotation, Document, Label, Paragraphs, SpanIndex};
 
 pub use error::*;
+pub use tag_all::*;
 
 /// What an edit changed: one annotation of one document, and the range of
 /// text to redraw.

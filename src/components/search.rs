@@ -1,0 +1,376 @@
+//! The search panel: a pattern searched over the open document or all of
+//! them (plain text or a regular expression, case aside, whole words or
+//! not), its matches listed with their context and marked in the text,
+//! Enter and Shift+Enter (or a click) going from one to the next. "Tag all"
+//! and "Tag from a list" hand their matches to the preview
+//! ([`tag_all`](super::tag_all)).
+//!
+//! Finding is [`span_core::model::search`]'s; marking is the Custom
+//! Highlight API's ([`highlights`]), so marking thousands of matches adds no
+//! element to the page and never redraws a highlight.
+
+use leptos::{html, prelude::*};
+use web_sys::{KeyboardEvent, ScrollIntoViewOptions, ScrollLogicalPosition};
+
+use span_core::model::search::{Found, Match, Query, SearchOptions, MAX_MATCHES};
+
+use super::reading_pane::geometry::paragraph_at;
+use super::tag_all::{Preview, TagAllPreview, TagFromList};
+use crate::browser::{highlights, selection};
+use crate::state::{Pane, View};
+
+/// The highlight names the stylesheet styles (`::highlight(…)`).
+const MATCHES: &str = "search-match";
+const CURRENT: &str = "search-current";
+
+/// What the person asked for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Settings {
+    pattern: String,
+    all: bool,
+    options: SearchOptions,
+}
+
+#[component]
+pub fn SearchPanel(
+    /// The reading pane, where matches are marked.
+    pane: NodeRef<html::Div>,
+    /// The search box, which `/` focuses.
+    input: NodeRef<html::Input>,
+) -> impl IntoView {
+    let view = expect_context::<View>();
+    let settings = RwSignal::new(Settings::default());
+    let found = Memo::new(move |_| {
+        let settings = settings.get();
+        if settings.pattern.is_empty() {
+            return Ok(Found::default());
+        }
+        let query = Query::new(&settings.pattern, settings.options).map_err(|e| e.to_string())?;
+        view.store.track_documents();
+        let documents: Vec<usize> = if settings.all {
+            (0..view.store.with(|w| w.document_count())).collect()
+        } else {
+            vec![view.current()]
+        };
+        Ok(view.store.with(|w| query.find(w, documents)))
+    });
+    // The match last gone to, as a position in the list.
+    let current = RwSignal::new(None::<usize>);
+    Effect::new(move || {
+        found.track();
+        current.set(None);
+    });
+    let preview = RwSignal::new(None::<Preview>);
+    let listing = RwSignal::new(false);
+    mark(view, pane, found, current);
+
+    let go = move |at: usize| {
+        let Some(m) = found.with_untracked(|f| f.as_ref().ok()?.matches.get(at).cloned()) else {
+            return;
+        };
+        current.set(Some(at));
+        view.open(m.document);
+        // The document may only now be drawn.
+        request_animation_frame(move || request_animation_frame(move || scroll_to(view, pane, &m)));
+    };
+    let step = move |forward: bool| {
+        let count = found.with_untracked(|f| f.as_ref().map_or(0, |f| f.matches.len()));
+        if count == 0 {
+            return;
+        }
+        let next = match (current.get_untracked(), forward) {
+            (None, true) => 0,
+            (None, false) => count - 1,
+            (Some(at), true) => (at + 1) % count,
+            (Some(at), false) => (at + count - 1) % count,
+        };
+        go(next);
+    };
+    let on_key = move |event: KeyboardEvent| {
+        if event.key() == "Enter" {
+            event.prevent_default();
+            step(!event.shift_key());
+        }
+    };
+    let summary = move || {
+        found.with(|found| match found {
+            Err(why) => format!("Cannot search: {why}."),
+            Ok(found) if settings.with(|s| s.pattern.is_empty()) => String::new(),
+            Ok(found) if found.capped => {
+                format!("The first {MAX_MATCHES} matches (there are more): narrow the search.")
+            }
+            Ok(found) => match (found.matches.len(), current.get()) {
+                (0, _) => "No matches.".to_string(),
+                (1, _) => "1 match.".to_string(),
+                (n, Some(at)) => format!("Match {} of {n}.", at + 1),
+                (n, None) => format!("{n} matches."),
+            },
+        })
+    };
+    let count = move || found.with(|f| f.as_ref().map_or(0, |f| f.matches.len()));
+    let tag_all = move |_| {
+        let matches =
+            found.with_untracked(|f| f.as_ref().ok().map(|f| (f.matches.clone(), f.capped)));
+        if let Some((matches, capped)) = matches {
+            preview.set(Some(Preview::of_search(matches, capped)));
+        }
+    };
+    view! {
+        <section class="search-panel" aria-labelledby="search-heading">
+            <h2 id="search-heading" class="visually-hidden">"Search"</h2>
+            <div class="search-row">
+                <input
+                    type="search"
+                    data-testid="search-input"
+                    placeholder="Search (/)"
+                    aria-label="Search the text"
+                    aria-keyshortcuts="/"
+                    aria-describedby="search-summary"
+                    node_ref=input
+                    prop:value=move || settings.with(|s| s.pattern.clone())
+                    on:input=move |event| {
+                        let pattern = event_target_value(&event);
+                        settings.update(|s| s.pattern = pattern);
+                    }
+                    on:keydown=on_key
+                />
+                <select
+                    data-testid="search-scope"
+                    aria-label="Where to search"
+                    on:change=move |event| {
+                        let all = event_target_value(&event) == "all";
+                        settings.update(|s| s.all = all);
+                    }
+                >
+                    <option value="open" selected=move || settings.with(|s| !s.all)>
+                        "This document"
+                    </option>
+                    <option value="all" selected=move || settings.with(|s| s.all)>
+                        "All documents"
+                    </option>
+                </select>
+            </div>
+            <div class="search-row">
+                <label>
+                    <input
+                        type="checkbox"
+                        data-testid="search-whole-word"
+                        prop:checked=move || settings.with(|s| s.options.whole_word)
+                        on:change=move |event| {
+                            let on = event_target_checked(&event);
+                            settings.update(|s| s.options.whole_word = on);
+                        }
+                    />
+                    "Whole words"
+                </label>
+                <label>
+                    <input
+                        type="checkbox"
+                        data-testid="search-regex"
+                        prop:checked=move || settings.with(|s| s.options.regex)
+                        on:change=move |event| {
+                            let on = event_target_checked(&event);
+                            settings.update(|s| s.options.regex = on);
+                        }
+                    />
+                    "Regular expression"
+                </label>
+            </div>
+            <p
+                id="search-summary"
+                class="search-summary"
+                data-testid="search-summary"
+                class:error=move || found.with(Result::is_err)
+                role="status"
+            >
+                {summary}
+            </p>
+            <div class="search-row">
+                <button
+                    type="button"
+                    data-testid="search-tag-all"
+                    disabled=move || count() == 0
+                    on:click=tag_all
+                >
+                    "Tag all…"
+                </button>
+                <button
+                    type="button"
+                    data-testid="tag-from-list"
+                    aria-expanded=move || listing.get().to_string()
+                    on:click=move |_| listing.update(|open| *open = !*open)
+                >
+                    "Tag from a list…"
+                </button>
+            </div>
+            <Show when=move || listing.get()>
+                <TagFromList preview />
+            </Show>
+            <ol class="search-results" aria-label="Matches">
+                {move || {
+                    let titles: Vec<String> = view
+                        .store
+                        .with(|w| w.documents().map(|d| d.title.clone()).collect());
+                    let all = settings.with(|s| s.all);
+                    found
+                        .with(|f| f.as_ref().map(|f| f.matches.clone()).unwrap_or_default())
+                        .into_iter()
+                        .enumerate()
+                        .map(|(at, m)| {
+                            let title = all
+                                .then(|| titles.get(m.document).cloned())
+                                .flatten();
+                            view! { <ResultItem at m title current go /> }
+                        })
+                        .collect_view()
+                }}
+            </ol>
+            {move || preview.get().map(|_| view! { <TagAllPreview preview /> })}
+        </section>
+    }
+}
+
+#[component]
+fn ResultItem(
+    at: usize,
+    m: Match,
+    title: Option<String>,
+    current: RwSignal<Option<usize>>,
+    go: impl Fn(usize) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let view = expect_context::<View>();
+    view! {
+        <li>
+            <button
+                type="button"
+                class="search-result"
+                data-testid="search-result"
+                data-doc-id=m.document_id
+                data-start=m.start
+                data-end=m.end
+                aria-current=move || (current.get() == Some(at)).then_some("true")
+                on:click=move |_| {
+                    view.shown.set(Pane::Article);
+                    go(at);
+                }
+            >
+                {title.map(|t| view! { <span class="search-doc">{t}</span> })}
+                <span class="search-context">
+                    {m.before}
+                    <mark>{m.quote}</mark>
+                    {m.after}
+                </span>
+            </button>
+        </li>
+    }
+}
+
+/// Brings match `m` (in the open document) to the middle of the pane.
+fn scroll_to(view: View, pane: NodeRef<html::Div>, m: &Match) {
+    let Some(pane) = pane.get_untracked() else {
+        return;
+    };
+    if let Some((paragraph, _)) = paragraph_at(view, &pane, m.start) {
+        let options = ScrollIntoViewOptions::new();
+        options.set_block(ScrollLogicalPosition::Center);
+        paragraph.scroll_into_view_with_scroll_into_view_options(&options);
+    }
+}
+
+/// Marks the open document's matches, and the current one apart, from now
+/// on: again whenever a paragraph holding one is drawn anew (an edit, its
+/// highlights drawn as it comes near), since that replaces its text nodes.
+fn mark(
+    view: View,
+    pane: NodeRef<html::Div>,
+    found: Memo<Result<Found, String>>,
+    current: RwSignal<Option<usize>>,
+) {
+    // What to mark once the page is drawn; one frame marks the latest.
+    let pending = StoredValue::new(None::<Marks>);
+    Effect::new(move || {
+        let doc = view.current();
+        let current = current.get();
+        let marks = found.with(|f| {
+            let Ok(f) = f else {
+                return Marks::default();
+            };
+            let here = |m: &&Match| m.document == doc;
+            Marks {
+                all: f
+                    .matches
+                    .iter()
+                    .filter(here)
+                    .map(|m| (m.start, m.end))
+                    .collect(),
+                current: current
+                    .and_then(|at| f.matches.get(at))
+                    .filter(here)
+                    .map(|m| (m.start, m.end)),
+            }
+        });
+        view.store.with(|w| {
+            let Some(paragraphs) = w.paragraphs(doc) else {
+                return;
+            };
+            let mut last = usize::MAX;
+            for &(start, _) in &marks.all {
+                let index = paragraphs.touching(start, start).start;
+                if index != last {
+                    view.store.track_paragraph(doc, index);
+                    last = index;
+                }
+            }
+        });
+        if pending
+            .try_update_value(|p| p.replace(marks))
+            .flatten()
+            .is_some()
+        {
+            return;
+        }
+        // After the paragraphs' own effects have drawn them.
+        request_animation_frame(move || {
+            let (Some(marks), Some(element)) = (
+                pending.try_update_value(Option::take).flatten(),
+                pane.get_untracked(),
+            ) else {
+                return;
+            };
+            let ranges = |spans: &[(usize, usize)]| {
+                spans
+                    .iter()
+                    .filter_map(|&(start, end)| range(view, &element, start, end))
+                    .collect::<Vec<_>>()
+            };
+            if marks.all.is_empty() {
+                highlights::clear(MATCHES);
+            } else {
+                highlights::set(MATCHES, &ranges(&marks.all));
+            }
+            match marks.current {
+                Some(span) => highlights::set(CURRENT, &ranges(&[span])),
+                None => highlights::clear(CURRENT),
+            }
+        });
+    });
+}
+
+/// The spans of the open document to mark (code points).
+#[derive(Clone, Debug, Default)]
+struct Marks {
+    all: Vec<(usize, usize)>,
+    current: Option<(usize, usize)>,
+}
+
+/// The DOM range of code points `start..end` of the open document.
+fn range(view: View, pane: &web_sys::Element, start: usize, end: usize) -> Option<web_sys::Range> {
+    let (first, first_at) = paragraph_at(view, pane, start)?;
+    let (last, last_at) = paragraph_at(view, pane, end)?;
+    let (start_node, start_offset) = selection::point_in(&first, first_at, start)?;
+    let (end_node, end_offset) = selection::point_in(&last, last_at, end)?;
+    let range = document().create_range().ok()?;
+    range.set_start(&start_node, start_offset).ok()?;
+    range.set_end(&end_node, end_offset).ok()?;
+    Some(range)
+}
