@@ -561,12 +561,13 @@ pub fn plan(
         }));
     }
     Ok(ImportPlan {
-        action: Action {
+        action: workspace.with_relations(Action {
             labels: (labels.as_slice() != workspace.labels())
                 .then(|| (workspace.labels().to_vec(), labels)),
             documents,
             steps,
-        },
+            ..Action::default()
+        }),
         preview,
     })
 }
