@@ -255,7 +255,7 @@ impl Workspace {
     }
 
     /// Every relation id in use: ids are unique across the workspace.
-    pub(super) fn relation_ids(&self) -> HashSet<&str> {
+    pub(in crate::model) fn relation_ids(&self) -> HashSet<&str> {
         self.all_relations().map(|r| r.id.as_str()).collect()
     }
 
