@@ -389,7 +389,8 @@ mod tests {
         let first = relate(&mut ws, "p", "l", "member of", "r1");
         history.record(first);
         let mut states = vec![relations(&ws)];
-        let plans: [fn(&Workspace) -> Result<Action, EditError>; 4] = [
+        type Plan = fn(&Workspace) -> Result<Action, EditError>;
+        let plans: [Plan; 4] = [
             |ws| ws.plan_retype_relation(0, "r1", "located in"),
             |ws| ws.plan_reverse_relation(0, "r1"),
             |ws| ws.plan_relation_note(0, "r1", "  the venue  "),
