@@ -6,9 +6,15 @@
 //!   "documents": [{ "id": "…", "file_name": "….txt", "title": "…", "text": "…",
 //!                   "status": "todo" }],
 //!   "annotations": [{ "id": "…", "document_id": "…", "start": 941, "end": 951,
-//!                     "quote": "“de-facto”", "label": "Location", "created": "…" }] }
+//!                     "quote": "“de-facto”", "label": "Location", "created": "…" }],
+//!   "relation_types": [{ "name": "located in", "color": "#047857", "hotkey": "l" }],
+//!   "relations": [{ "id": "…", "from": "<annotation id>", "to": "<annotation id>",
+//!                   "type": "located in", "created": "…", "note": "…" }] }
 //! ```
-//! `text[start:end] == quote` holds in Python for every annotation.
+//! `text[start:end] == quote` holds in Python for every annotation. A
+//! relation goes from the annotation `from` to the annotation `to`, both of
+//! one document; `relations` and `relation_types` are left out when the
+//! exported documents have no relations, so such a file reads as before.
 //!
 //! [`parse`] reads such a file back as an [`Incoming`], refusing it whole,
 //! with the place and the reason, at the first thing wrong. Texts are taken
@@ -23,11 +29,13 @@ use serde_json::Value;
 use super::json::{json, Fields};
 use super::OFFSET_UNIT;
 use super::{ExportError, ExportFile};
-use crate::model::import::{ImportError, Incoming, IncomingDocument, IncomingLabel};
+use crate::model::import::{
+    ImportError, Incoming, IncomingDocument, IncomingLabel, IncomingRelation,
+};
 use crate::model::offset_unit::{OffsetUnit, UnitIndex};
 use crate::model::parsed::{Anchor, Parsed, ParsedAnnotation};
 use crate::model::{
-    written_hotkey, Annotation, Document, DocumentStatus, Label, SpanIndex, Workspace,
+    written_hotkey, Annotation, Document, DocumentStatus, Label, RelationType, SpanIndex, Workspace,
 };
 
 pub const FORMAT: &str = "span-annotator";
@@ -43,6 +51,24 @@ pub struct NativeExport {
     pub labels: Vec<Label>,
     pub documents: Vec<Document>,
     pub annotations: Vec<Annotation>,
+    /// Every relation type, when there are relations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relation_types: Vec<RelationType>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relations: Vec<NativeRelation>,
+}
+
+/// A relation as the native file writes it: its document is its ends'.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NativeRelation {
+    pub id: String,
+    pub from: String,
+    pub to: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub created: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl NativeExport {
@@ -55,6 +81,24 @@ impl NativeExport {
     /// The documents at `documents` (positions in `workspace`; positions
     /// past the end are skipped) with their annotations, and every label.
     pub fn of_documents(workspace: &Workspace, documents: &[usize]) -> Self {
+        let relations: Vec<NativeRelation> = documents
+            .iter()
+            .filter_map(|&doc| workspace.relations(doc))
+            .flatten()
+            .map(|r| NativeRelation {
+                id: r.id.clone(),
+                from: r.from.clone(),
+                to: r.to.clone(),
+                kind: r.kind.clone(),
+                created: r.created.clone(),
+                note: r.note.clone(),
+            })
+            .collect();
+        let relation_types = if relations.is_empty() {
+            Vec::new()
+        } else {
+            workspace.relation_types().to_vec()
+        };
         Self {
             format: FORMAT.to_string(),
             version: VERSION,
@@ -70,6 +114,8 @@ impl NativeExport {
                 .flat_map(SpanIndex::iter)
                 .cloned()
                 .collect(),
+            relation_types,
+            relations,
         }
     }
 
@@ -178,7 +224,10 @@ pub(super) fn from_value(value: &Value) -> Result<Parsed, ImportError> {
     }
 
     let mut annotations = Vec::new();
+    // Where each annotation id is, for the relations to refer to.
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
     for annotation in file.list("annotations")? {
+        by_id.insert(annotation.string("id")?, annotations.len());
         let document_id = annotation.string("document_id")?;
         let Some(&document) = positions.get(document_id) else {
             return Err(annotation.error(
@@ -201,10 +250,49 @@ pub(super) fn from_value(value: &Value) -> Result<Parsed, ImportError> {
         });
     }
 
+    let mut relation_types = Vec::new();
+    if file.value("relation_types").is_some() {
+        for kind in file.list("relation_types")? {
+            let hotkey = match kind.optional_string("hotkey")? {
+                None => None,
+                Some(key) => {
+                    Some(written_hotkey(key).map_err(|e| kind.error("hotkey", e.to_string()))?)
+                }
+            };
+            relation_types.push(RelationType {
+                name: kind.string("name")?.to_string(),
+                color: kind.string("color")?.to_string(),
+                hotkey,
+            });
+        }
+    }
+    let mut relations = Vec::new();
+    if file.value("relations").is_some() {
+        for relation in file.list("relations")? {
+            let end = |name: &str| {
+                let id = relation.string(name)?;
+                by_id.get(id).copied().ok_or_else(|| {
+                    relation.error(name, format!("“{id}” is not an annotation of the file"))
+                })
+            };
+            relations.push(IncomingRelation {
+                id: Some(relation.string("id")?.to_string()),
+                from: end("from")?,
+                to: end("to")?,
+                kind: relation.string("type")?.to_string(),
+                created: Some(relation.string("created")?.to_string()),
+                note: relation.optional_string("note")?.map(str::to_string),
+                place: relation.place,
+            });
+        }
+    }
+
     Ok(Parsed {
         labels,
         documents,
         annotations,
+        relation_types,
+        relations,
         // The app's own files counted code points before they said so.
         stated_unit: Some(unit.unwrap_or_default()),
         ..Parsed::default()
@@ -686,6 +774,173 @@ mod tests {
             back.annotations[2].quote.contains("\u{a0}\n“"),
             "{:?}",
             back.annotations[2].quote
+        );
+    }
+}
+
+/// Relations in the native file: written with their ends' ids, read back
+/// onto the annotations they land on.
+#[cfg(test)]
+mod relation_tests {
+    use super::*;
+    use crate::format::registry::tests::plan_and_apply;
+    use crate::model::import::{plan, Mode};
+    use crate::model::{default_labels, text, Relation};
+
+    /// A document with emoji, CJK and RTL text, three annotations and two
+    /// relations between them.
+    fn related() -> Workspace {
+        let text = "👨🏻‍🚒 李 of שלום works in 北京 since 2020.";
+        let document = Document::added("d1".into(), "d1.txt".into(), text.into(), "");
+        let mut ws = Workspace::new(vec![document], default_labels());
+        for (needle, label, id) in [
+            ("李", "Person", "p"),
+            ("שלום", "Organization", "o"),
+            ("北京", "Location", "l"),
+        ] {
+            let byte = text.find(needle).unwrap();
+            let start = text::char_len(&text[..byte]);
+            let span = start..start + text::char_len(needle);
+            let action = ws
+                .plan_annotate(0, span, label, id.into(), "t0".into())
+                .unwrap();
+            ws.apply(&action).unwrap();
+        }
+        for (from, to, kind, id) in [
+            ("p", "o", "member of", "r1"),
+            ("o", "l", "located in", "r2"),
+        ] {
+            let action = ws
+                .plan_relate(0, from, to, kind, id.into(), "t1".into())
+                .unwrap();
+            ws.apply(&action).unwrap();
+        }
+        let note = ws.plan_relation_note(0, "r2", "HQ").unwrap();
+        ws.apply(&note).unwrap();
+        ws
+    }
+
+    fn relations(ws: &Workspace) -> Vec<Relation> {
+        ws.all_relations().cloned().collect()
+    }
+
+    #[test]
+    fn relations_are_written_with_their_ends_and_type_and_read_back_exactly() {
+        let ws = related();
+        let json = NativeExport::of(&ws).to_json();
+        let value: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            value["relations"],
+            serde_json::json!([
+                {"id": "r1", "from": "p", "to": "o", "type": "member of", "created": "t1"},
+                {"id": "r2", "from": "o", "to": "l", "type": "located in", "created": "t1", "note": "HQ"}
+            ])
+        );
+        assert_eq!(value["relation_types"][1]["name"], "located in");
+        let mut fresh = Workspace::new(Vec::new(), Vec::new());
+        let preview = plan_and_apply(&mut fresh, parse(&json).unwrap(), Mode::Replace).unwrap();
+        assert_eq!(preview.relations, 2);
+        assert!(preview.to_string().contains("2 relations"), "{preview}");
+        assert_eq!(relations(&fresh), relations(&ws));
+        assert_eq!(NativeExport::of(&fresh).to_json(), json);
+    }
+
+    #[test]
+    fn a_workspace_without_relations_exports_as_before() {
+        let mut ws = related();
+        for id in ["r1", "r2"] {
+            let delete = ws.plan_delete_relation(0, id).unwrap();
+            ws.apply(&delete).unwrap();
+        }
+        let json = NativeExport::of(&ws).to_json();
+        assert!(!json.contains("relation"), "{json}");
+    }
+
+    #[test]
+    fn merging_the_same_file_again_adds_no_relation_and_a_changed_one_is_updated() {
+        let mut ws = related();
+        let json = NativeExport::of(&ws).to_json();
+        let again = plan(
+            &ws,
+            parse(&json).unwrap(),
+            Mode::Merge,
+            &mut || "new".into(),
+            "now",
+        )
+        .unwrap();
+        assert_eq!(again.preview.relations, 0);
+        assert!(again.action.relations.is_empty());
+        let changed = json.replace(r#""type": "member of""#, r#""type": "says""#);
+        plan_and_apply(&mut ws, parse(&changed).unwrap(), Mode::Merge).unwrap();
+        assert_eq!(ws.relations(0).unwrap()[0].kind, "says");
+    }
+
+    #[test]
+    fn a_relation_type_the_workspace_lacks_is_added_and_undone_with_the_import() {
+        let source = related();
+        let json = NativeExport::of(&source)
+            .to_json()
+            .replace("member of", "heads");
+        let mut ws = Workspace::new(Vec::new(), default_labels());
+        let planned = plan(
+            &ws,
+            parse(&json).unwrap(),
+            Mode::Merge,
+            &mut || "n".into(),
+            "now",
+        )
+        .unwrap();
+        assert_eq!(planned.preview.new_relation_types, 1);
+        ws.apply(&planned.action).unwrap();
+        assert!(ws.relation_type("heads").is_some());
+        assert_eq!(ws.relations(0).unwrap()[0].kind, "heads");
+        ws.apply(&planned.action.inverse()).unwrap();
+        assert!(ws.relation_type("heads").is_none());
+        assert_eq!(ws.all_relations().count(), 0);
+    }
+
+    #[test]
+    fn a_relation_onto_an_annotation_already_here_lands_on_that_one() {
+        let source = related();
+        let json = NativeExport::of(&source).to_json();
+        // Here: the same spans and labels, under other ids.
+        let mut ws = related();
+        for id in ["r1", "r2"] {
+            let delete = ws.plan_delete_relation(0, id).unwrap();
+            ws.apply(&delete).unwrap();
+        }
+        let renamed = json
+            .replace(r#""p""#, r#""p2""#)
+            .replace(r#""o""#, r#""o2""#);
+        let delete = ws.plan_delete(0, "l").unwrap();
+        ws.apply(&delete).unwrap();
+        let preview = plan_and_apply(&mut ws, parse(&renamed).unwrap(), Mode::Merge).unwrap();
+        assert_eq!(preview.relations, 2);
+        let ends: Vec<(String, String)> =
+            relations(&ws).into_iter().map(|r| (r.from, r.to)).collect();
+        assert_eq!(
+            ends,
+            [("p".into(), "o".into()), ("o".into(), "l".into())],
+            "p2 and o2 are twins of p and o; l is added back"
+        );
+    }
+
+    #[test]
+    fn relations_that_do_not_fit_the_file_are_refused_with_their_place() {
+        let json = NativeExport::of(&related()).to_json();
+        let refused =
+            |from: &str, to: &str| parse(&json.replace(from, to)).unwrap_err().to_string();
+        assert_eq!(
+            refused(r#""from": "p""#, r#""from": "zz""#),
+            "relations[0].from “zz” is not an annotation of the file"
+        );
+        assert_eq!(
+            refused(r#""to": "o""#, r#""to": "p""#),
+            "relations[0] links an annotation to itself"
+        );
+        assert_eq!(
+            refused(r#""id": "r2""#, r#""id": "r1""#),
+            "relations[1].id “r1” is already the id of relations[0]"
         );
     }
 }

@@ -5,13 +5,33 @@
 //! It describes; it does not decide what an action does (`history`,
 //! `workspace`).
 
-use super::{Action, Annotation, DocumentStep, Step};
+use super::{Action, Annotation, DocumentStep, Relation, RelationStep, Step};
 use crate::model::shortened;
 
 impl Action {
     /// What this action does, as a phrase to follow "Undid: " or "Redid: ".
     pub fn describe(&self) -> String {
-        let changes = usize::from(self.labels.is_some()) + self.documents.len() + self.steps.len();
+        let changes = usize::from(self.labels.is_some())
+            + usize::from(self.relation_types.is_some())
+            + self.documents.len()
+            + self.steps.len()
+            + self.relations.len();
+        let only_relations =
+            self.labels.is_none() && self.documents.is_empty() && self.steps.is_empty();
+        match (&self.relation_types, self.relations.as_slice()) {
+            (Some(_), _) if only_relations => return "a change to the relation types".to_string(),
+            (None, [relation]) if only_relations => return describe_relation(relation),
+            (None, [_, ..]) if self.labels.is_none() && self.documents.is_empty() => {
+                if let [step @ Step { after: None, .. }] = self.steps.as_slice() {
+                    let relations = match self.relations.len() {
+                        1 => "its relation".to_string(),
+                        n => format!("its {n} relations"),
+                    };
+                    return format!("{} with {relations}", describe_step(step));
+                }
+            }
+            _ => {}
+        }
         match (
             &self.labels,
             self.documents.as_slice(),
@@ -50,6 +70,22 @@ fn describe_step(step: &Step) -> String {
             format!("resize {} to {}", quote(before), quote(after))
         }
         (Some(_), Some(after)) => format!("the note on {}", quote(after)),
+        (None, None) => "nothing".to_string(),
+    }
+}
+
+fn describe_relation(step: &RelationStep) -> String {
+    let kind = |r: &Relation| format!("“{}”", shortened(&r.kind));
+    match (&step.before, &step.after) {
+        (None, Some(after)) => format!("link as {}", kind(after)),
+        (Some(before), None) => format!("delete the relation {}", kind(before)),
+        (Some(before), Some(after)) if before.kind != after.kind => {
+            format!("retype the relation {} as {}", kind(before), kind(after))
+        }
+        (Some(before), Some(after)) if before.from != after.from => {
+            format!("reverse the relation {}", kind(after))
+        }
+        (Some(_), Some(after)) => format!("the note on the relation {}", kind(after)),
         (None, None) => "nothing".to_string(),
     }
 }

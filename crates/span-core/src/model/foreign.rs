@@ -6,7 +6,10 @@
 
 use std::collections::HashMap;
 
-use super::{Action, Annotated, Annotation, Applied, Change, Document, Label, Labels, Workspace};
+use super::{
+    Action, Annotated, Annotation, Applied, Change, Document, EditError, Label, Labels, Relation,
+    RelationType, Workspace,
+};
 
 /// What storage holds that this tab does not: a whole label set, a whole
 /// list of documents (in order, with their texts), and annotations to put
@@ -16,6 +19,15 @@ pub struct Foreign {
     pub labels: Option<Vec<Label>>,
     pub documents: Option<Vec<Document>>,
     pub annotations: Vec<ForeignChange>,
+    pub relation_types: Option<Vec<RelationType>>,
+    pub relations: Vec<ForeignRelation>,
+}
+
+/// A relation another tab made, changed or deleted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ForeignRelation {
+    Put(Relation),
+    Remove { document_id: String, id: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,13 +38,19 @@ pub enum ForeignChange {
 
 impl Foreign {
     pub fn is_empty(&self) -> bool {
-        self.labels.is_none() && self.documents.is_none() && self.annotations.is_empty()
+        self.labels.is_none()
+            && self.documents.is_none()
+            && self.annotations.is_empty()
+            && self.relation_types.is_none()
+            && self.relations.is_empty()
     }
 }
 
 impl Workspace {
-    /// Takes in changes made elsewhere: labels first, then documents, then
-    /// annotations, each checked as any stored annotation is. Returns what
+    /// Takes in changes made elsewhere: labels and relation types first,
+    /// then documents, then the relations removed, the annotations and the
+    /// relations put, each checked as any stored one is. A relation left
+    /// without an end (its annotation deleted elsewhere) goes too. Returns what
     /// changed, to redraw, and one line per change that could not be taken.
     pub fn absorb(&mut self, foreign: Foreign) -> (Applied, Vec<String>) {
         let mut applied = Applied::default();
@@ -41,15 +59,106 @@ impl Workspace {
             self.labels = Labels::new(labels);
             applied.labels = true;
         }
+        if let Some(types) = foreign
+            .relation_types
+            .filter(|t| t != self.relation_types())
+        {
+            self.relation_types = types;
+            applied.relation_types = true;
+        }
         if let Some(documents) = foreign.documents {
             self.take_documents(documents, &mut applied);
+        }
+        let (removed, put): (Vec<_>, Vec<_>) = foreign
+            .relations
+            .into_iter()
+            .partition(|r| matches!(r, ForeignRelation::Remove { .. }));
+        for change in removed {
+            if let Err(problem) = self.take_relation(change, &mut applied) {
+                problems.push(problem);
+            }
         }
         for change in foreign.annotations {
             if let Err(problem) = self.take_annotation(change, &mut applied.changes) {
                 problems.push(problem);
             }
         }
+        self.drop_dangling_relations(&mut applied, &mut problems);
+        for change in put {
+            if let Err(problem) = self.take_relation(change, &mut applied) {
+                problems.push(problem);
+            }
+        }
         (applied, problems)
+    }
+
+    /// Removes the relations whose end is gone or whose type is, which only
+    /// changes made elsewhere can leave.
+    fn drop_dangling_relations(&mut self, applied: &mut Applied, problems: &mut Vec<String>) {
+        let types: Vec<String> = self.relation_types.iter().map(|t| t.name.clone()).collect();
+        for entry in &mut self.documents {
+            let annotations = &entry.annotations;
+            let before = entry.relations.len();
+            entry.relations.retain(|r| {
+                let kept = annotations.get(&r.from).is_some()
+                    && annotations.get(&r.to).is_some()
+                    && types.contains(&r.kind);
+                if !kept {
+                    problems.push(format!("relation “{}”: an end or its type is gone", r.id));
+                }
+                kept
+            });
+            if entry.relations.len() != before && !applied.relations.contains(&entry.document.id) {
+                applied.relations.push(entry.document.id.clone());
+            }
+        }
+    }
+
+    fn take_relation(
+        &mut self,
+        change: ForeignRelation,
+        applied: &mut Applied,
+    ) -> Result<(), String> {
+        let (document_id, id) = match &change {
+            ForeignRelation::Put(r) => (r.document_id.clone(), r.id.clone()),
+            ForeignRelation::Remove { document_id, id } => (document_id.clone(), id.clone()),
+        };
+        let Some(doc) = self.position(&document_id) else {
+            return Ok(());
+        };
+        let relations = &mut self.documents[doc].relations;
+        let previous = relations
+            .iter()
+            .position(|r| r.id == id)
+            .map(|at| relations.remove(at));
+        let result = match change {
+            ForeignRelation::Remove { .. } => Ok(()),
+            ForeignRelation::Put(relation) => {
+                let checked = self.check_relation(doc, &relation).and_then(|()| {
+                    if self.relation_ids().contains(relation.id.as_str()) {
+                        Err(EditError::DuplicateId(relation.id.clone()))
+                    } else {
+                        Ok(())
+                    }
+                });
+                match checked {
+                    Ok(()) => {
+                        self.documents[doc].insert_relation(relation);
+                        Ok(())
+                    }
+                    Err(e) => {
+                        if let Some(previous) = previous {
+                            self.documents[doc].insert_relation(previous);
+                        }
+                        Err(format!("relation “{id}”: {e}"))
+                    }
+                }
+            }
+        };
+        if !applied.relations.contains(&document_id) {
+            applied.relations.push(document_id);
+        }
+        result
     }
 
     /// Makes the list of documents `documents`, keeping what this tab holds

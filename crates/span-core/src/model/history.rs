@@ -10,7 +10,7 @@
 //! are undone strictly last-first: every later action was planned against
 //! the positions an earlier one left, and is undone before it.
 
-use super::{Annotation, Document, Label};
+use super::{Annotation, Document, Label, Relation, RelationType};
 
 /// How many actions can be undone.
 const LIMIT: usize = 1_000;
@@ -61,17 +61,49 @@ impl DocumentStep {
     }
 }
 
+/// One relation of one document before and after a change, as [`Step`] is
+/// for an annotation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelationStep {
+    pub document: usize,
+    pub before: Option<Relation>,
+    pub after: Option<Relation>,
+}
+
+impl RelationStep {
+    fn inverse(&self) -> Self {
+        Self {
+            document: self.document,
+            before: self.after.clone(),
+            after: self.before.clone(),
+        }
+    }
+
+    /// Whether applying this step removes a relation. Removals come before
+    /// the annotation steps, so that an annotation is never removed while
+    /// a relation uses it; everything else comes after them, so that a
+    /// relation may use an annotation the same action adds.
+    pub fn removes(&self) -> bool {
+        self.after.is_none()
+    }
+}
+
 /// Everything one user action changed; undone and redone as a whole.
 ///
-/// It is applied in this order: the label set; the document steps that add
-/// or rename, in order; the annotation steps; the document steps that
-/// remove, in order (so a planner lists removals last position first).
+/// It is applied in this order: the label set and the relation types; the
+/// document steps that add or rename, in order; the relation steps that
+/// remove; the annotation steps; the other relation steps; the document
+/// steps that remove, in order (so a planner lists removals last position
+/// first).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Action {
     /// The label set before and after, if the action changed it.
     pub labels: Option<(Vec<Label>, Vec<Label>)>,
     pub documents: Vec<DocumentStep>,
     pub steps: Vec<Step>,
+    /// The relation types before and after, if the action changed them.
+    pub relation_types: Option<(Vec<RelationType>, Vec<RelationType>)>,
+    pub relations: Vec<RelationStep>,
 }
 
 impl Action {
@@ -107,6 +139,25 @@ impl Action {
                 None => joined.steps.push(step.clone()),
             }
         }
+        if let Some((before, after)) = &next.relation_types {
+            match &mut joined.relation_types {
+                Some((_, ours)) if ours == before => *ours = after.clone(),
+                Some(_) => return None,
+                None => joined.relation_types = Some((before.clone(), after.clone())),
+            }
+        }
+        for step in &next.relations {
+            let id = step.before.as_ref().or(step.after.as_ref()).map(|r| &r.id);
+            let mine = joined
+                .relations
+                .iter_mut()
+                .find(|s| s.before.as_ref().or(s.after.as_ref()).map(|r| &r.id) == id);
+            match mine {
+                Some(mine) if mine.after == step.before => mine.after = step.after.clone(),
+                Some(_) => return None,
+                None => joined.relations.push(step.clone()),
+            }
+        }
         for step in &next.documents {
             let mine = joined
                 .documents
@@ -126,6 +177,8 @@ impl Action {
         self.labels.as_ref().is_none_or(|(b, a)| b == a)
             && self.steps.iter().all(|s| s.before == s.after)
             && self.documents.iter().all(|d| d.before == d.after)
+            && self.relation_types.as_ref().is_none_or(|(b, a)| b == a)
+            && self.relations.iter().all(|r| r.before == r.after)
     }
 
     /// The action that takes its after-state back to its before-state.
@@ -146,6 +199,16 @@ impl Action {
                 .map(DocumentStep::inverse)
                 .collect(),
             steps: self.steps.iter().rev().map(Step::inverse).collect(),
+            relation_types: self
+                .relation_types
+                .as_ref()
+                .map(|(before, after)| (after.clone(), before.clone())),
+            relations: self
+                .relations
+                .iter()
+                .rev()
+                .map(RelationStep::inverse)
+                .collect(),
         }
     }
 }

@@ -20,8 +20,8 @@ use super::rules::{
 };
 use super::text::CharIndex;
 use super::{
-    Action, Annotation, ColorPicker, Document, DocumentStatus, DocumentStep, Label, SpanIndex,
-    Step, Workspace,
+    Action, Annotation, ColorPicker, Document, DocumentStatus, DocumentStep, Label, Relation,
+    RelationStep, RelationType, SpanIndex, Step, Workspace,
 };
 
 /// Why a file cannot be imported: where in it, and what is wrong there.
@@ -103,12 +103,30 @@ pub struct IncomingAnnotation {
     pub note: Option<String>,
 }
 
+/// A relation the file holds, between two of its annotations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IncomingRelation {
+    /// Where the file has it, for messages: `relations[3]`.
+    pub place: String,
+    /// Without one, it gets a new id.
+    pub id: Option<String>,
+    /// The indexes of its ends in [`Incoming`]'s annotations.
+    pub from: usize,
+    pub to: usize,
+    /// A relation type's name, normalised as label names are.
+    pub kind: String,
+    pub created: Option<String>,
+    pub note: Option<String>,
+}
+
 /// Everything a file holds, checked for what the file alone can tell.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Incoming {
     labels: Vec<IncomingLabel>,
     documents: Vec<IncomingDocument>,
     annotations: Vec<IncomingAnnotation>,
+    relation_types: Vec<RelationType>,
+    relations: Vec<IncomingRelation>,
 }
 
 impl Incoming {
@@ -224,7 +242,73 @@ impl Incoming {
             labels,
             documents,
             annotations,
+            relation_types: Vec::new(),
+            relations: Vec::new(),
         })
+    }
+
+    /// These, with the relation types the file defines (`types`, which may
+    /// be empty: a type a relation names is then made) and its relations, if
+    /// they are consistent: type names usable and unique, colours `#rrggbb`,
+    /// relation ids unique, and each relation between two different
+    /// annotations of the file in one document.
+    pub fn with_relations(
+        mut self,
+        types: Vec<RelationType>,
+        mut relations: Vec<IncomingRelation>,
+    ) -> Result<Self, ImportError> {
+        let mut names = HashMap::new();
+        let mut checked_types = Vec::with_capacity(types.len());
+        for (i, kind) in types.into_iter().enumerate() {
+            let place = format!("relation_types[{i}]");
+            let name = checked_name(&field(&place, "name"), &kind.name)?;
+            if let Some(first) = names.insert(name.clone(), i) {
+                return Err(ImportError::new(
+                    field(&place, "name"),
+                    format!("“{name}” is already the name of relation_types[{first}]"),
+                ));
+            }
+            hex_color(&kind.color)
+                .map_err(|e| ImportError::new(field(&place, "color"), e.to_string()))?;
+            if let Some(key) = kind.hotkey {
+                hotkey(key)
+                    .map_err(|e| ImportError::new(field(&place, "hotkey"), e.to_string()))?;
+            }
+            checked_types.push(RelationType { name, ..kind });
+        }
+        let mut ids = HashMap::new();
+        for relation in &mut relations {
+            let place = &relation.place;
+            if let Some(id) = &relation.id {
+                if is_blank(id) {
+                    return Err(ImportError::new(field(place, "id"), "is empty"));
+                }
+                unique_id(&mut ids, id, place)?;
+            }
+            relation.kind = checked_name(&field(place, "type"), &relation.kind)?;
+            let end = |at: usize, name: &str| {
+                self.annotations.get(at).ok_or_else(|| {
+                    ImportError::new(field(place, name), "is not an annotation of the file")
+                })
+            };
+            let (from, to) = (end(relation.from, "from")?, end(relation.to, "to")?);
+            if relation.from == relation.to {
+                return Err(ImportError::new(place, "links an annotation to itself"));
+            }
+            if from.document != to.document {
+                return Err(ImportError::new(
+                    place,
+                    "links annotations of two different documents",
+                ));
+            }
+        }
+        self.relation_types = checked_types;
+        self.relations = relations;
+        Ok(self)
+    }
+
+    pub fn relations(&self) -> &[IncomingRelation] {
+        &self.relations
     }
 
     pub fn labels(&self) -> &[IncomingLabel] {
@@ -271,6 +355,10 @@ pub struct Preview {
     pub replaced_documents: usize,
     /// The workspace's annotations that a replacing import removes.
     pub replaced_annotations: usize,
+    /// The file's relations that the import adds or changes.
+    pub relations: usize,
+    /// Relation types the workspace does not have yet.
+    pub new_relation_types: usize,
 }
 
 impl fmt::Display for Preview {
@@ -282,6 +370,16 @@ impl fmt::Display for Preview {
         write!(f, ", {}", count(self.annotations, "annotation"))?;
         if self.new_labels > 0 {
             write!(f, ", {}", count(self.new_labels, "new label"))?;
+        }
+        if self.relations > 0 {
+            write!(f, ", {}", count(self.relations, "relation"))?;
+        }
+        if self.new_relation_types > 0 {
+            write!(
+                f,
+                ", {}",
+                count(self.new_relation_types, "new relation type")
+            )?;
         }
         if self.replaced_documents > 0 {
             write!(
@@ -457,7 +555,7 @@ pub fn plan(
     // Ours by id, and the spans tagged with each label, as (position,
     // start, end, label), to find the file's annotations already here.
     let mut existing: HashMap<&str, (usize, &Annotation)> = HashMap::new();
-    let mut tagged: HashSet<(usize, usize, usize, String)> = HashSet::new();
+    let mut tagged: HashMap<(usize, usize, usize, String), String> = HashMap::new();
     for position in 0..ours {
         for annotation in workspace
             .annotations(position)
@@ -472,7 +570,7 @@ pub fn plan(
                 });
             } else {
                 existing.insert(&annotation.id, (position, annotation));
-                tagged.insert(key(position, annotation));
+                tagged.insert(key(position, annotation), annotation.id.clone());
             }
         }
     }
@@ -481,6 +579,9 @@ pub fn plan(
     }
 
     let mut chars: Vec<Option<CharIndex>> = vec![None; ours + added.len()];
+    // The id each annotation of the file has here, and where, for its
+    // relations: its own, or that of the annotation here it is a twin of.
+    let mut landed: Vec<Option<(usize, String)>> = Vec::with_capacity(incoming.annotations.len());
     for from_file in incoming.annotations {
         let found = positions
             .get(from_file.document)
@@ -513,15 +614,23 @@ pub fn plan(
         };
         let new_key = key(position, &annotation);
         let old_key = old.map(|(at, o)| key(at, o));
-        let twin = tagged.contains(&new_key) && old_key.as_ref() != Some(&new_key);
-        if twin || old.is_some_and(|(_, o)| *o == annotation) {
+        let twin = tagged
+            .get(&new_key)
+            .filter(|_| old_key.as_ref() != Some(&new_key));
+        if let Some(twin) = twin {
+            landed.push(Some((position, twin.clone())));
+            preview.already_present += 1;
+            continue;
+        }
+        landed.push(Some((position, annotation.id.clone())));
+        if old.is_some_and(|(_, o)| *o == annotation) {
             preview.already_present += 1;
             continue;
         }
         if let Some(old_key) = &old_key {
             tagged.remove(old_key);
         }
-        tagged.insert(new_key);
+        tagged.insert(new_key, annotation.id.clone());
         match old {
             Some((at, before)) if at == position => steps.push(Step {
                 document: position,
@@ -549,6 +658,7 @@ pub fn plan(
         preview.updated += usize::from(old.is_some());
     }
 
+    let added_ids: Vec<String> = added.iter().map(|d| d.id.clone()).collect();
     let mut documents: Vec<DocumentStep> = added
         .into_iter()
         .enumerate()
@@ -567,15 +677,140 @@ pub fn plan(
             after: None,
         }));
     }
-    Ok(ImportPlan {
-        action: Action {
-            labels: (labels.as_slice() != workspace.labels())
-                .then(|| (workspace.labels().to_vec(), labels)),
-            documents,
-            steps,
-        },
-        preview,
-    })
+    let action = workspace.with_relations(Action {
+        labels: (labels.as_slice() != workspace.labels())
+            .then(|| (workspace.labels().to_vec(), labels)),
+        documents,
+        steps,
+        ..Action::default()
+    });
+    let mut action = action;
+    let types = planned_relation_types(
+        workspace.relation_types(),
+        &incoming.relation_types,
+        &incoming.relations,
+    );
+    preview.new_relation_types = types.len() - workspace.relation_types().len();
+    if preview.new_relation_types > 0 {
+        action.relation_types = Some((workspace.relation_types().to_vec(), types));
+    }
+    let document_ids: Vec<String> = (0..ours + added_ids.len())
+        .map(|at| {
+            workspace
+                .document(at)
+                .map(|d| d.id.clone())
+                .unwrap_or_else(|| added_ids[at - ours].clone())
+        })
+        .collect();
+    // What is here after the action's removals, to leave out a relation
+    // that is already there and update one with the same id.
+    let going: HashSet<&str> = action
+        .relations
+        .iter()
+        .filter_map(|s| s.before.as_ref())
+        .map(|r| r.id.as_str())
+        .collect();
+    let mut here: HashMap<String, (usize, Relation)> = HashMap::new();
+    for position in 0..ours {
+        for relation in workspace.relations(position).into_iter().flatten() {
+            if !going.contains(relation.id.as_str()) {
+                here.insert(relation.id.clone(), (position, relation.clone()));
+            }
+        }
+    }
+    let mut planned_ids: HashSet<String> = HashSet::new();
+    let mut added_relations = Vec::new();
+    for from_file in incoming.relations {
+        let (Some(Some((position, from))), Some(Some((_, to)))) =
+            (landed.get(from_file.from), landed.get(from_file.to))
+        else {
+            continue;
+        };
+        let relation = Relation {
+            id: from_file.id.unwrap_or_else(&mut *new_id),
+            document_id: document_ids[*position].clone(),
+            from: from.clone(),
+            to: to.clone(),
+            kind: from_file.kind,
+            created: from_file.created.unwrap_or_else(|| now.to_string()),
+            note: from_file.note,
+        };
+        let same_ends = |r: &Relation| {
+            r.from == relation.from && r.to == relation.to && r.kind == relation.kind
+        };
+        let twin = here.values().any(|(_, r)| {
+            r.id != relation.id && r.document_id == relation.document_id && same_ends(r)
+        }) || added_relations
+            .iter()
+            .any(|s: &RelationStep| s.after.as_ref().is_some_and(same_ends));
+        if twin || !planned_ids.insert(relation.id.clone()) {
+            continue;
+        }
+        let step = match here.get(&relation.id) {
+            Some((_, old)) if *old == relation => continue,
+            Some((at, old)) if *at == *position => RelationStep {
+                document: *at,
+                before: Some(old.clone()),
+                after: Some(relation),
+            },
+            Some((at, old)) => {
+                added_relations.push(RelationStep {
+                    document: *at,
+                    before: Some(old.clone()),
+                    after: None,
+                });
+                RelationStep {
+                    document: *position,
+                    before: None,
+                    after: Some(relation),
+                }
+            }
+            None => RelationStep {
+                document: *position,
+                before: None,
+                after: Some(relation),
+            },
+        };
+        preview.relations += 1;
+        added_relations.push(step);
+    }
+    action.relations.extend(added_relations);
+    Ok(ImportPlan { action, preview })
+}
+
+/// The relation types after the import: ours, then those the file defines
+/// that we lack (with its colour, and its hotkey if no type has it), then
+/// any other its relations name (with a colour from the palette).
+fn planned_relation_types(
+    ours: &[RelationType],
+    defined: &[RelationType],
+    relations: &[IncomingRelation],
+) -> Vec<RelationType> {
+    let mut types = ours.to_vec();
+    for kind in defined {
+        if types.iter().any(|t| t.name == kind.name) {
+            continue;
+        }
+        let hotkey = kind
+            .hotkey
+            .filter(|k| types.iter().all(|t| t.hotkey != Some(*k)));
+        types.push(RelationType {
+            hotkey,
+            ..kind.clone()
+        });
+    }
+    for relation in relations {
+        if types.iter().any(|t| t.name == relation.kind) {
+            continue;
+        }
+        let color = ColorPicker::new(types.iter().map(|t| t.color.as_str())).pick();
+        types.push(RelationType {
+            name: relation.kind.clone(),
+            color,
+            hotkey: None,
+        });
+    }
+    types
 }
 
 /// The label set after the import: see [`plan`].
@@ -757,11 +992,14 @@ mod tests {
             updated: 1,
             replaced_documents: 1,
             replaced_annotations: 1,
+            relations: 1,
+            new_relation_types: 1,
         };
         assert_eq!(
             ones.to_string(),
-            "1 document (1 new), 1 annotation, 1 new label; replaces 1 document and 1 \
-             annotation; 1 annotation already present; 1 annotation updated"
+            "1 document (1 new), 1 annotation, 1 new label, 1 relation, 1 new relation type; \
+             replaces 1 document and 1 annotation; 1 annotation already present; 1 annotation \
+             updated"
         );
         let only_annotations = Preview {
             replaced_annotations: 2,

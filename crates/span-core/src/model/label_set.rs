@@ -330,11 +330,11 @@ pub fn plan_delete_label(
             })
         }
     };
-    Ok(Action {
+    Ok(workspace.with_relations(Action {
         labels: Some((labels.to_vec(), after)),
         steps,
         ..Action::default()
-    })
+    }))
 }
 
 /// One step per annotation labelled `name`, in every document, turning it

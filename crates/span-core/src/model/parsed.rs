@@ -8,9 +8,11 @@
 
 use std::fmt;
 
-use super::import::{ImportError, Incoming, IncomingAnnotation, IncomingDocument, IncomingLabel};
+use super::import::{
+    ImportError, Incoming, IncomingAnnotation, IncomingDocument, IncomingLabel, IncomingRelation,
+};
 use super::offset_unit::{Misfit, OffsetUnit, UnitIndex};
-use super::Workspace;
+use super::{RelationType, Workspace};
 
 /// Where an annotation of a file lies in its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,6 +80,10 @@ pub struct Parsed {
     /// What the person importing should know of how it was read: "The
     /// texts were rebuilt from tokens: the file does not keep spacing."
     pub remarks: Vec<String>,
+    /// The relation types the file defines, if it does.
+    pub relation_types: Vec<RelationType>,
+    /// Its relations, between its annotations (indexes in `annotations`).
+    pub relations: Vec<IncomingRelation>,
 }
 
 /// How the unit of a file's offsets was settled.
@@ -334,6 +340,9 @@ impl Parsed {
             }
         }
         let incoming = Incoming::new(self.labels.clone(), self.documents.clone(), annotations)
+            .and_then(|incoming| {
+                incoming.with_relations(self.relation_types.clone(), self.relations.clone())
+            })
             .map_err(|e| {
                 if source == UnitSource::Irrelevant || !e.place.ends_with("quote") {
                     e

@@ -13,8 +13,9 @@ use crate::format::stored::{
     StoredSpan, APP_PREFIX, BACKUP_PREFIX, BUCKETS,
 };
 use crate::model::{
-    default_labels, repair_document, repair_labels, seed_documents, span_text, suggest_color,
-    text::CharIndex, Annotation, Document, DocumentStatus, Label, Workspace,
+    default_labels, default_relation_types, hotkey, is_hex_color, label_name, repair_document,
+    repair_labels, seed_documents, span_text, suggest_color, text::CharIndex, Annotation, Document,
+    DocumentStatus, Label, Relation, RelationType, Workspace,
 };
 
 use super::pending::{Item, Pending};
@@ -138,7 +139,10 @@ impl Persistence {
         let labels = persistence.read_labels(&mut found, stamps);
         let documents = persistence.read_documents(&mut found, stamps, day);
         let mut workspace = Workspace::new(documents, labels);
+        let relation_types = persistence.read_relation_types(&mut found, stamps);
+        workspace.replace_relation_types(relation_types);
         persistence.read_buckets(&mut found, &mut workspace, stamps, day);
+        persistence.read_relations(&mut found, &mut workspace, stamps, day);
         persistence.clear_orphans(&mut found, &workspace, stamps);
         let mut notices = std::mem::take(&mut found.problems);
         for part in found.rewrite {
@@ -750,6 +754,195 @@ impl Persistence {
         }
     }
 
+    /// The relation types: stored, merged with any commit; the defaults
+    /// while none were ever stored. A type whose name, colour or hotkey
+    /// breaks the rules of a label's is left out, and the list written again.
+    fn read_relation_types(&mut self, found: &mut Found, stamps: &dyn Stamps) -> Vec<RelationType> {
+        let mut merged = Merged::default();
+        if let Some(Ok(types)) = self.read_list(
+            found,
+            Part::RelationTypes,
+            stored::decode_relation_types,
+            Unreadable {
+                some: "Some saved relation types could not be read",
+                none: "The saved relation types could not be read",
+                instead: "the default relation types are used",
+            },
+            stamps,
+        ) {
+            merged = types;
+        }
+        for commit in &found.commits {
+            if let Some(types) = &commit.relation_types {
+                merged = merged.merge(&types.clone().into(), 0);
+            }
+        }
+        self.revisions.take_relation_types(&merged);
+        if merged.entries.is_empty() && merged.deleted.is_empty() {
+            return default_relation_types();
+        }
+        let mut kept: Vec<RelationType> = Vec::with_capacity(merged.entries.len());
+        let mut problems = Vec::new();
+        for entry in merged.entries {
+            let kind = entry.kind;
+            let why = match label_name(&kind.name) {
+                Err(e) => Some(format!("its name {e}")),
+                Ok(name) if name != kind.name => Some("its name has extra spaces".into()),
+                Ok(_)
+                    if kept
+                        .iter()
+                        .any(|k| k.name.to_lowercase() == kind.name.to_lowercase()) =>
+                {
+                    Some("its name is used twice".into())
+                }
+                Ok(_) if !is_hex_color(&kind.color) => Some("its colour is not #rrggbb".into()),
+                Ok(_) if kind.hotkey.is_some_and(|k| hotkey(k).is_err()) => {
+                    Some("its hotkey cannot be typed".into())
+                }
+                Ok(_) => None,
+            };
+            match why {
+                Some(why) => problems.push(format!("relation type “{}”: {why}", kind.name)),
+                None => kept.push(kind),
+            }
+        }
+        if !problems.is_empty() {
+            found.problems.push(Notice::error(format!(
+                "Some saved relation types broke the rules and were left out ({}).",
+                summarise(&problems)
+            )));
+            found.rewrite.insert(Part::RelationTypes);
+        }
+        kept
+    }
+
+    /// Reads the relations of every document, merged with any commit,
+    /// keeping each one whose ends are annotations of its document and whose
+    /// type exists; the others are deleted (their tombstone written back)
+    /// and reported.
+    fn read_relations(
+        &mut self,
+        found: &mut Found,
+        workspace: &mut Workspace,
+        stamps: &dyn Stamps,
+        day: u32,
+    ) {
+        for doc in 0..workspace.document_count() {
+            let Some(document) = workspace.document(doc).cloned() else {
+                continue;
+            };
+            let key = stored::relations_key(&document.id);
+            let part = Part::Relations(document.id.clone());
+            let mut merged = Merged::default();
+            if let Some(raw) = self.raw(found, &key) {
+                match stored::decode_relations(&raw, &document.id) {
+                    Ok(salvaged) => {
+                        if !salvaged.problems.is_empty() {
+                            self.keep_damaged(found, &key, &raw, &format!("Some saved relations of “{}” could not be read and are not shown ({})", document.title, summarise(&salvaged.problems)), stamps);
+                            found.rewrite.insert(part.clone());
+                        }
+                        merged = salvaged.value;
+                    }
+                    Err(e) => {
+                        self.keep_damaged(found, &key, &raw, &format!("The saved relations of “{}” could not be read and are not shown ({e})", document.title), stamps);
+                        found.rewrite.insert(part.clone());
+                    }
+                }
+            }
+            for commit in &found.commits {
+                if let Some(AnyMerged::Relations(from_commit)) =
+                    AnyMerged::from_commit(&part, commit, "")
+                {
+                    merged = merged.merge(&from_commit, 0);
+                }
+            }
+            if merged.entries.is_empty() && merged.deleted.is_empty() {
+                continue;
+            }
+            self.revisions.take_relations(&document.id, &merged);
+            let revs: HashMap<String, u32> = merged
+                .entries
+                .iter()
+                .map(|r| (r.id.clone(), r.rev))
+                .collect();
+            let relations: Vec<Relation> = merged
+                .entries
+                .into_iter()
+                .map(|r| Relation {
+                    id: r.id,
+                    document_id: document.id.clone(),
+                    from: r.from,
+                    to: r.to,
+                    kind: r.kind,
+                    created: r.created,
+                    note: r.note,
+                })
+                .collect();
+            self.recover_relation_types(found, workspace, &relations);
+            let refused = workspace.restore_relations(doc, relations);
+            if refused.is_empty() {
+                continue;
+            }
+            let problems: Vec<String> = refused
+                .iter()
+                .map(|(r, e)| format!("relation “{}”: {e}", r.id))
+                .collect();
+            for (relation, _) in &refused {
+                let rev = revs.get(&relation.id).copied().unwrap_or(0);
+                self.revisions
+                    .drop_relation(&document.id, &relation.id, rev + 1, day);
+            }
+            found.problems.push(Notice::error(format!(
+                "Some saved relations of “{}” could not be shown and were removed ({}).",
+                document.title,
+                summarise(&problems)
+            )));
+            found.rewrite.insert(part);
+        }
+    }
+
+    /// Adds back the relation types `relations` name that are missing, as
+    /// labels are, so that no saved relation is lost for its type.
+    fn recover_relation_types(
+        &mut self,
+        found: &mut Found,
+        workspace: &mut Workspace,
+        relations: &[Relation],
+    ) {
+        let mut types = workspace.relation_types().to_vec();
+        let mut recovered = Vec::new();
+        for relation in relations {
+            if types.iter().any(|t| t.name == relation.kind) || label_name(&relation.kind).is_err()
+            {
+                continue;
+            }
+            let colors: Vec<Label> = types
+                .iter()
+                .map(|t| Label {
+                    name: t.name.clone(),
+                    color: t.color.clone(),
+                    hotkey: None,
+                })
+                .collect();
+            types.push(RelationType {
+                name: relation.kind.clone(),
+                color: suggest_color(&colors),
+                hotkey: None,
+            });
+            self.revisions.touch_relation_type(&relation.kind);
+            recovered.push(relation.kind.clone());
+        }
+        if recovered.is_empty() {
+            return;
+        }
+        found.problems.push(Notice::error(format!(
+            "Saved relations use types that were missing, so they were added back: {}.",
+            recovered.join(", ")
+        )));
+        workspace.replace_relation_types(types);
+        found.rewrite.insert(Part::RelationTypes);
+    }
+
     /// Removes keys that nothing names: those of removed documents at once;
     /// those an interrupted change left, a little later (see `tidy`);
     /// anything else once a backup of it is safe.
@@ -775,7 +968,7 @@ impl Persistence {
         }
         for key in keys {
             let id = match Key::parse(&key) {
-                Some(Key::Text(id) | Key::Bucket(id, _)) => id,
+                Some(Key::Text(id) | Key::Bucket(id, _) | Key::Relations(id)) => id,
                 _ => continue,
             };
             if held.contains(id.as_str()) {

@@ -70,7 +70,7 @@ impl Pending {
     pub fn forget_document(&mut self, id: &str) {
         self.items.retain(|item, _| match item {
             Item::Text(doc) | Item::Clear(doc) => doc != id,
-            Item::Part(Part::Bucket(doc, _)) => doc != id,
+            Item::Part(Part::Bucket(doc, _) | Part::Relations(doc)) => doc != id,
             _ => true,
         });
     }

@@ -8,12 +8,12 @@
 use std::collections::HashMap;
 
 use crate::format::stored::{
-    self, Commit, CommitBuckets, DocumentEntry, Key, Merged, StoredError, StoredLabel, StoredSpan,
-    BUCKETS, TOMBSTONE_DAYS,
+    self, Commit, CommitBuckets, DocumentEntry, Key, Merged, StoredError, StoredLabel,
+    StoredRelation, StoredRelationType, StoredSpan, BUCKETS, TOMBSTONE_DAYS,
 };
 use crate::model::{
-    span_text, text::CharIndex, Action, Annotation, Document, Foreign, ForeignChange, Label,
-    Workspace,
+    span_text, text::CharIndex, Action, Annotation, Document, Foreign, ForeignChange,
+    ForeignRelation, Label, Relation, RelationType, Workspace,
 };
 
 use super::backups::{self, BackupInfo};
@@ -291,6 +291,8 @@ impl Persistence {
                         Some(Key::Labels) => parts.push(Part::Labels),
                         Some(Key::Documents) => parts.push(Part::Documents),
                         Some(Key::Bucket(id, bucket)) => parts.push(Part::Bucket(id, bucket)),
+                        Some(Key::RelationTypes) => parts.push(Part::RelationTypes),
+                        Some(Key::Relations(id)) => parts.push(Part::Relations(id)),
                         Some(Key::Commit(_)) => parts.extend(self.commit_parts(key)),
                         Some(Key::Meta) => parts.extend(self.every_part(workspace)),
                         Some(Key::Text(_)) | None => {}
@@ -358,7 +360,9 @@ impl Persistence {
         let mut removed = 0;
         for key in std::mem::take(&mut self.suspects) {
             let claimed = match Key::parse(&key) {
-                Some(Key::Text(id) | Key::Bucket(id, _)) => listed.contains(&id),
+                Some(Key::Text(id) | Key::Bucket(id, _) | Key::Relations(id)) => {
+                    listed.contains(&id)
+                }
                 _ => true,
             };
             if !claimed && self.store.remove(&key).is_ok() {
@@ -461,8 +465,16 @@ impl Persistence {
     /// annotation or a tombstone of a document this tab has, here or in
     /// storage.
     fn every_part(&self, workspace: &Workspace) -> Vec<Part> {
-        let mut parts = vec![Part::Labels, Part::Documents];
+        let mut parts = vec![Part::Labels, Part::Documents, Part::RelationTypes];
         for (doc, document) in workspace.documents().enumerate() {
+            let related = workspace.relations(doc).is_some_and(|r| !r.is_empty())
+                || self.revisions.has_relation_tombstones(&document.id)
+                || self
+                    .sizes
+                    .contains_key(&stored::relations_key(&document.id));
+            if related {
+                parts.push(Part::Relations(document.id.clone()));
+            }
             let mut buckets: std::collections::BTreeSet<u32> = workspace
                 .annotations(doc)
                 .into_iter()
@@ -543,7 +555,7 @@ impl Persistence {
                     commit.texts.push(id.clone());
                 }
                 Item::Part(part) => {
-                    if let Part::Bucket(id, _) = part {
+                    if let Part::Bucket(id, _) | Part::Relations(id) = part {
                         if workspace.position(id).is_none() {
                             self.pending.done(&item);
                             continue;
@@ -575,7 +587,8 @@ impl Persistence {
                     self.pending.done(&item);
                 }
                 Item::Drop(id) => {
-                    let keys: Vec<String> = std::iter::once(stored::text_key(id))
+                    let keys: Vec<String> = [stored::text_key(id), stored::relations_key(id)]
+                        .into_iter()
                         .chain((0..BUCKETS).map(|b| stored::bucket_key(id, b)))
                         .filter(|k| self.sizes.contains_key(k))
                         .collect();
@@ -804,6 +817,13 @@ impl Persistence {
                     merged.push((part, theirs));
                 }
             }
+            let part = Part::Relations(id.clone());
+            if !merged.iter().any(|(p, _)| *p == part) {
+                let theirs = self.read_part(workspace, &part, commits, damaged);
+                if !theirs.is_empty() {
+                    merged.push((part, theirs));
+                }
+            }
         }
     }
 
@@ -840,6 +860,10 @@ impl Persistence {
             Part::Bucket(id, bucket) => {
                 AnyMerged::Bucket(self.revisions.bucket(workspace, id, *bucket))
             }
+            Part::RelationTypes => {
+                AnyMerged::RelationTypes(self.revisions.relation_types(workspace.relation_types()))
+            }
+            Part::Relations(id) => AnyMerged::Relations(self.revisions.relations(workspace, id)),
         }
     }
 
@@ -856,6 +880,12 @@ impl Persistence {
                 }
                 (Part::Bucket(id, bucket), AnyMerged::Bucket(m)) => {
                     self.revisions.take_bucket(&id, bucket, &m)
+                }
+                (Part::RelationTypes, AnyMerged::RelationTypes(m)) => {
+                    self.revisions.take_relation_types(&m)
+                }
+                (Part::Relations(id), AnyMerged::Relations(m)) => {
+                    self.revisions.take_relations(&id, &m)
                 }
                 _ => {}
             }
@@ -892,7 +922,37 @@ impl Persistence {
                         foreign.documents = Some(documents);
                     }
                 }
-                AnyMerged::Bucket(_) => {}
+                AnyMerged::RelationTypes(m) => {
+                    let types: Vec<RelationType> =
+                        m.entries.iter().map(|t| t.kind.clone()).collect();
+                    if types != workspace.relation_types() {
+                        foreign.relation_types = Some(types);
+                    }
+                }
+                AnyMerged::Bucket(_) | AnyMerged::Relations(_) => {}
+            }
+        }
+        for (part, merged) in merged {
+            let (Part::Relations(id), AnyMerged::Relations(m)) = (part, merged) else {
+                continue;
+            };
+            let held = workspace
+                .position(id)
+                .and_then(|d| workspace.relations(d))
+                .unwrap_or_default();
+            for tombstone in &m.deleted {
+                if held.iter().any(|r| r.id == tombstone.0) {
+                    foreign.relations.push(ForeignRelation::Remove {
+                        document_id: id.clone(),
+                        id: tombstone.0.clone(),
+                    });
+                }
+            }
+            for stored in &m.entries {
+                let relation = relation_of(id, stored);
+                if !held.contains(&relation) {
+                    foreign.relations.push(ForeignRelation::Put(relation));
+                }
             }
         }
         let labels = foreign
@@ -1017,6 +1077,8 @@ pub(super) enum AnyMerged {
     Labels(Merged<StoredLabel>),
     Documents(Merged<DocumentEntry>),
     Bucket(Merged<StoredSpan>),
+    RelationTypes(Merged<StoredRelationType>),
+    Relations(Merged<StoredRelation>),
 }
 
 impl AnyMerged {
@@ -1025,6 +1087,8 @@ impl AnyMerged {
             Part::Labels => Self::Labels(Merged::default()),
             Part::Documents => Self::Documents(Merged::default()),
             Part::Bucket(..) => Self::Bucket(Merged::default()),
+            Part::RelationTypes => Self::RelationTypes(Merged::default()),
+            Part::Relations(_) => Self::Relations(Merged::default()),
         }
     }
 
@@ -1033,6 +1097,10 @@ impl AnyMerged {
             (Self::Labels(a), Self::Labels(b)) => Self::Labels(a.merge(b, oldest_day)),
             (Self::Documents(a), Self::Documents(b)) => Self::Documents(a.merge(b, oldest_day)),
             (Self::Bucket(a), Self::Bucket(b)) => Self::Bucket(a.merge(b, oldest_day)),
+            (Self::RelationTypes(a), Self::RelationTypes(b)) => {
+                Self::RelationTypes(a.merge(b, oldest_day))
+            }
+            (Self::Relations(a), Self::Relations(b)) => Self::Relations(a.merge(b, oldest_day)),
             _ => unreachable!("a part merges with its own kind"),
         }
     }
@@ -1051,6 +1119,14 @@ impl AnyMerged {
                 let s = stored::decode_bucket(raw, id, hash, *bucket)?;
                 (Self::Bucket(s.value), s.problems)
             }
+            Part::RelationTypes => {
+                let s = stored::decode_relation_types(raw)?;
+                (Self::RelationTypes(s.value), s.problems)
+            }
+            Part::Relations(id) => {
+                let s = stored::decode_relations(raw, id)?;
+                (Self::Relations(s.value), s.problems)
+            }
         })
     }
 
@@ -1060,6 +1136,14 @@ impl AnyMerged {
         match part {
             Part::Labels => commit.labels.clone().map(|l| Self::Labels(l.into())),
             Part::Documents => commit.documents.clone().map(|d| Self::Documents(d.into())),
+            Part::RelationTypes => commit
+                .relation_types
+                .clone()
+                .map(|t| Self::RelationTypes(t.into())),
+            Part::Relations(id) => commit
+                .relations
+                .get(id)
+                .map(|r| Self::Relations(r.clone().into())),
             Part::Bucket(id, bucket) => {
                 let buckets = commit.buckets.get(id).filter(|b| b.text_hash == hash)?;
                 let in_bucket = |id: &str| stored::bucket_of(id) == *bucket;
@@ -1087,6 +1171,8 @@ impl AnyMerged {
             Self::Labels(m) => m.entries.is_empty() && m.deleted.is_empty(),
             Self::Documents(m) => m.entries.is_empty() && m.deleted.is_empty(),
             Self::Bucket(m) => m.entries.is_empty() && m.deleted.is_empty(),
+            Self::RelationTypes(m) => m.entries.is_empty() && m.deleted.is_empty(),
+            Self::Relations(m) => m.entries.is_empty() && m.deleted.is_empty(),
         }
     }
 
@@ -1095,6 +1181,8 @@ impl AnyMerged {
             (Self::Labels(a), Self::Labels(b)) => a == b,
             (Self::Documents(a), Self::Documents(b)) => a == b,
             (Self::Bucket(a), Self::Bucket(b)) => same_set(a, b),
+            (Self::RelationTypes(a), Self::RelationTypes(b)) => a == b,
+            (Self::Relations(a), Self::Relations(b)) => same_relations(a, b),
             _ => false,
         }
     }
@@ -1107,7 +1195,9 @@ impl AnyMerged {
                 let hash = persistence.text_hashes.get(id).cloned().unwrap_or_default();
                 stored::encode_bucket(id, &hash, *bucket, m)
             }
-            _ => unreachable!("a bucket is encoded as a bucket"),
+            (Self::RelationTypes(m), _) => stored::encode_relation_types(m),
+            (Self::Relations(m), Part::Relations(id)) => stored::encode_relations(id, m),
+            _ => unreachable!("a part is encoded as its own kind"),
         }
     }
 
@@ -1125,6 +1215,10 @@ impl AnyMerged {
                     });
                 entry.spans.extend(m.entries.iter().cloned());
                 entry.deleted.extend(m.deleted.iter().cloned());
+            }
+            (Self::RelationTypes(m), _) => commit.relation_types = Some(m.into()),
+            (Self::Relations(m), Part::Relations(id)) => {
+                commit.relations.insert(id.clone(), m.into());
             }
             _ => {}
         }
@@ -1149,6 +1243,32 @@ fn same_set(a: &Merged<StoredSpan>, b: &Merged<StoredSpan>) -> bool {
         }
 }
 
+/// Whether two copies of a document's relations hold the same entries and
+/// tombstones, in any order.
+fn same_relations(a: &Merged<StoredRelation>, b: &Merged<StoredRelation>) -> bool {
+    let sorted = |m: &Merged<StoredRelation>| {
+        let mut entries: Vec<String> = m.entries.iter().map(|r| format!("{r:?}")).collect();
+        let mut deleted: Vec<String> = m.deleted.iter().map(|t| format!("{t:?}")).collect();
+        entries.sort();
+        deleted.sort();
+        (entries, deleted)
+    };
+    sorted(a) == sorted(b)
+}
+
+/// The relation `stored` keeps for document `document_id`.
+fn relation_of(document_id: &str, stored: &StoredRelation) -> Relation {
+    Relation {
+        id: stored.id.clone(),
+        document_id: document_id.to_string(),
+        from: stored.from.clone(),
+        to: stored.to.clone(),
+        kind: stored.kind.clone(),
+        created: stored.created.clone(),
+        note: stored.note.clone(),
+    }
+}
+
 /// Whether `annotation` is what `span` stores.
 fn same_span(annotation: &Annotation, span: &StoredSpan) -> bool {
     annotation.start == span.start
@@ -1167,6 +1287,10 @@ pub(super) fn commit_parts(commit: &Commit) -> Vec<Part> {
     if commit.documents.is_some() {
         parts.push(Part::Documents);
     }
+    if commit.relation_types.is_some() {
+        parts.push(Part::RelationTypes);
+    }
+    parts.extend(commit.relations.keys().cloned().map(Part::Relations));
     for (id, buckets) in &commit.buckets {
         let mut touched: Vec<u32> = buckets
             .spans
@@ -1186,6 +1310,8 @@ pub(super) fn part_key(part: &Part) -> String {
         Part::Labels => stored::labels_key(),
         Part::Documents => stored::documents_key(),
         Part::Bucket(id, bucket) => stored::bucket_key(id, *bucket),
+        Part::RelationTypes => stored::relation_types_key(),
+        Part::Relations(id) => stored::relations_key(id),
     }
 }
 

@@ -1,5 +1,5 @@
-//! What this tab knows of every entry's revision: the annotations, labels
-//! and documents it holds, and the tombstones of those deleted. From these
+//! What this tab knows of every entry's revision: the annotations, labels,
+//! documents, relations and relation types it holds, and the tombstones of those deleted. From these
 //! and the workspace it builds its own copy of any stored key, to merge with
 //! the stored one (see `format::stored` for the merge rules).
 //!
@@ -10,9 +10,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::format::stored::{
-    bucket_of, DocumentEntry, Merged, Rev, StoredLabel, StoredSpan, Tombstone,
+    bucket_of, DocumentEntry, Merged, Rev, StoredLabel, StoredRelation, StoredRelationType,
+    StoredSpan, Tombstone,
 };
-use crate::model::{Action, Annotation, Document, Label, Workspace};
+use crate::model::{Action, Annotation, Document, Label, Relation, RelationType, Workspace};
 
 /// A stored key's entries, in the form this module builds and takes in.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -20,6 +21,9 @@ pub enum Part {
     Labels,
     Documents,
     Bucket(String, u32),
+    RelationTypes,
+    /// The relations of one document, by its id.
+    Relations(String),
 }
 
 #[derive(Clone, Debug, Default)]
@@ -33,6 +37,12 @@ pub struct Revisions {
     documents: HashMap<String, Rev>,
     document_tombstones: BTreeMap<String, Tombstone>,
     document_order: Rev,
+    relations: HashMap<String, Rev>,
+    /// Tombstones of relations, by document id.
+    relation_tombstones: BTreeMap<String, BTreeMap<String, Tombstone>>,
+    relation_types: HashMap<String, Rev>,
+    relation_type_tombstones: BTreeMap<String, Tombstone>,
+    relation_type_order: Rev,
 }
 
 /// What an action changed, in stored keys.
@@ -95,6 +105,13 @@ impl Revisions {
                             for bucket in self.tombstoned_buckets(&after.id) {
                                 touched.parts.push(Part::Bucket(after.id.clone(), bucket));
                             }
+                            if self
+                                .relation_tombstones
+                                .get(&after.id)
+                                .is_some_and(|t| !t.is_empty())
+                            {
+                                touched.parts.push(Part::Relations(after.id.clone()));
+                            }
                         }
                         (false, _) => {}
                     }
@@ -151,6 +168,51 @@ impl Revisions {
                 touched.parts.push(part);
             }
         }
+        if let Some((before, after)) = &action.relation_types {
+            let kinds = |types: &[RelationType]| {
+                types
+                    .iter()
+                    .map(|t| (t.name.clone(), t.clone()))
+                    .collect::<Vec<_>>()
+            };
+            record_named(
+                &mut self.relation_types,
+                &mut self.relation_type_tombstones,
+                &mut self.relation_type_order,
+                &kinds(before),
+                &kinds(after),
+                day,
+            );
+            touched.parts.push(Part::RelationTypes);
+        }
+        for step in &action.relations {
+            let Some(relation) = step.after.as_ref().or(step.before.as_ref()) else {
+                continue;
+            };
+            let document = &relation.document_id;
+            if touched.dropped.contains(document) || workspace.position(document).is_none() {
+                continue;
+            }
+            let tombstones = self
+                .relation_tombstones
+                .entry(document.clone())
+                .or_default();
+            let rev = next(&mut self.relations, tombstones, &relation.id);
+            if step.after.is_some() {
+                tombstones.remove(&relation.id);
+                self.relations.insert(relation.id.clone(), rev);
+            } else {
+                self.relations.remove(&relation.id);
+                tombstones.insert(
+                    relation.id.clone(),
+                    Tombstone(relation.id.clone(), rev, day),
+                );
+            }
+            let part = Part::Relations(document.clone());
+            if !touched.parts.contains(&part) {
+                touched.parts.push(part);
+            }
+        }
         touched
     }
 
@@ -191,6 +253,115 @@ impl Revisions {
                 .collect(),
             deleted: self.label_tombstones.values().cloned().collect(),
         }
+    }
+
+    /// This tab's copy of the relation types.
+    pub fn relation_types(&self, types: &[RelationType]) -> Merged<StoredRelationType> {
+        Merged {
+            order: self.relation_type_order,
+            entries: types
+                .iter()
+                .map(|kind| StoredRelationType {
+                    kind: kind.clone(),
+                    rev: self.relation_types.get(&kind.name).copied().unwrap_or(0),
+                })
+                .collect(),
+            deleted: self.relation_type_tombstones.values().cloned().collect(),
+        }
+    }
+
+    /// This tab's copy of the relations of document `document_id`.
+    pub fn relations(&self, workspace: &Workspace, document_id: &str) -> Merged<StoredRelation> {
+        let entries = workspace
+            .position(document_id)
+            .and_then(|doc| workspace.relations(doc))
+            .into_iter()
+            .flatten()
+            .map(|r| self.stored_relation(r))
+            .collect();
+        Merged {
+            order: 0,
+            entries,
+            deleted: self
+                .relation_tombstones
+                .get(document_id)
+                .map(|t| t.values().cloned().collect())
+                .unwrap_or_default(),
+        }
+    }
+
+    pub fn stored_relation(&self, relation: &Relation) -> StoredRelation {
+        StoredRelation {
+            id: relation.id.clone(),
+            from: relation.from.clone(),
+            to: relation.to.clone(),
+            kind: relation.kind.clone(),
+            created: relation.created.clone(),
+            rev: self.relations.get(&relation.id).copied().unwrap_or(0),
+            note: relation.note.clone(),
+        }
+    }
+
+    /// Takes in the merged relation types as what this tab now holds.
+    pub fn take_relation_types(&mut self, merged: &Merged<StoredRelationType>) {
+        self.relation_type_order = merged.order;
+        self.relation_types = merged
+            .entries
+            .iter()
+            .map(|t| (t.kind.name.clone(), t.rev))
+            .collect();
+        self.relation_type_tombstones = merged
+            .deleted
+            .iter()
+            .map(|t| (t.0.clone(), t.clone()))
+            .collect();
+    }
+
+    /// Takes in the merged relations of document `document_id`.
+    pub fn take_relations(&mut self, document_id: &str, merged: &Merged<StoredRelation>) {
+        for relation in &merged.entries {
+            self.relations.insert(relation.id.clone(), relation.rev);
+        }
+        let tombstones = self
+            .relation_tombstones
+            .entry(document_id.to_string())
+            .or_default();
+        tombstones.clear();
+        for tombstone in &merged.deleted {
+            self.relations.remove(&tombstone.0);
+            tombstones.insert(tombstone.0.clone(), tombstone.clone());
+        }
+    }
+
+    /// Gives relation type `name` a new revision, as when it is added back
+    /// by repairing stored data.
+    pub fn touch_relation_type(&mut self, name: &str) {
+        let rev = next(
+            &mut self.relation_types,
+            &self.relation_type_tombstones,
+            name,
+        );
+        self.relation_type_tombstones.remove(name);
+        self.relation_types.insert(name.to_string(), rev);
+        self.relation_type_order += 1;
+    }
+
+    /// Whether this tab knows of a deleted relation of `document_id`.
+    pub fn has_relation_tombstones(&self, document_id: &str) -> bool {
+        self.relation_tombstones
+            .get(document_id)
+            .is_some_and(|t| !t.is_empty())
+    }
+
+    /// Deletes relation `id` of `document_id`, stored at `rev`, as when it
+    /// cannot be used (an end is missing): its tombstone wins over the
+    /// stored copy.
+    pub fn drop_relation(&mut self, document_id: &str, id: &str, rev: Rev, day: u32) {
+        self.relations.remove(id);
+        self.relation_tombstones
+            .entry(document_id.to_string())
+            .or_default()
+            .insert(id.to_string(), Tombstone(id.to_string(), rev, day));
     }
 
     /// This tab's copy of the list of documents.
@@ -358,6 +529,39 @@ impl Revisions {
         self.document_tombstones
             .insert(id.to_string(), Tombstone(id.to_string(), rev, day));
         self.document_order += 1;
+    }
+}
+
+/// Records a change of a named list (the relation types) from `before` to
+/// `after`: each entry added or changed gets a new revision, each removed a
+/// tombstone, and the order a new revision if the names' order changed.
+fn record_named<T: PartialEq>(
+    revs: &mut HashMap<String, Rev>,
+    tombstones: &mut BTreeMap<String, Tombstone>,
+    order: &mut Rev,
+    before: &[(String, T)],
+    after: &[(String, T)],
+    day: u32,
+) {
+    for (name, entry) in after {
+        if before.iter().any(|(n, b)| n == name && b == entry) {
+            continue;
+        }
+        let rev = next(revs, tombstones, name);
+        tombstones.remove(name);
+        revs.insert(name.clone(), rev);
+    }
+    for (name, _) in before {
+        if after.iter().any(|(n, _)| n == name) {
+            continue;
+        }
+        let rev = next(revs, tombstones, name);
+        revs.remove(name);
+        tombstones.insert(name.clone(), Tombstone(name.clone(), rev, day));
+    }
+    let names = |list: &[(String, T)]| list.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    if names(before) != names(after) {
+        *order += 1;
     }
 }
 

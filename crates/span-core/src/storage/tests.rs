@@ -8,6 +8,7 @@ mod faults;
 mod hostile;
 #[cfg(not(target_arch = "wasm32"))]
 mod random;
+mod relations;
 mod tabs;
 
 use std::cell::Cell;
@@ -77,7 +78,7 @@ pub struct Tab {
     pub history: crate::model::History,
     pub notices: Vec<Notice>,
     pub stamps: Rc<TestStamps>,
-    name: &'static str,
+    pub name: &'static str,
 }
 
 impl Tab {

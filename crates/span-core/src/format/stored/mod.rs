@@ -9,18 +9,22 @@
 //! | `span-annotator/v2/documents`             | `{"version": 2, "order": r, "documents": [{"id", "file_name", "title", "seed"?, "status"?, "rev"}…], "deleted": [[id, rev, day]…]}` |
 //! | `span-annotator/v2/text/<document id>`    | `{"version": 2, "document_id": "…", "text": "…", "commit"?: "…"}`: the text of a document that is not a seed; never changes |
 //! | `span-annotator/v2/doc/<document id>/<b>` | `{"version": 2, "document_id", "bucket", "text_hash", "annotations": [[id, start, end, label, created, rev, note?]…], "deleted": [[id, rev, day]…]}` |
+//! | `span-annotator/v2/relation-types`        | `{"version": 2, "order": r, "relation_types": [{"name", "color", "hotkey", "rev"}…], "deleted": [[name, rev, day]…]}`; absent until the types are first changed, which are then the defaults |
+//! | `span-annotator/v2/relations/<document id>` | `{"version": 2, "document_id", "relations": [[id, from, to, type, created, rev, note?]…], "deleted": [[id, rev, day]…]}`: `from` and `to` are annotation ids of the document; absent while it has none |
 //! | `span-annotator/v2/commit/<id>`           | a change to several keys, written before them and removed after (see [`Commit`]) |
 //! | `span-annotator/backup/<hash>`            | `{"version": 2, "key", "saved", "reason", "value"}`: a copy of data that could not be read |
 //!
-//! **Merging.** Every annotation, label and document carries a revision,
+//! **Merging.** Every annotation, relation, label, relation type and
+//! document carries a revision,
 //! `rev`, raised by one each time a tab changes it; a deletion leaves a
 //! tombstone `[id, rev, day]` with the next revision and the day (since
 //! 1970) it was made. Two copies of a key merge entry by entry: the higher
 //! revision wins, a tombstone wins a tie with an entry, and two entries of
 //! one revision are ordered by their encoding, so every tab merging the same
 //! copies gets the same result. An entry missing from a copy is not a
-//! deletion: only a tombstone is. The order of labels and of documents has a
-//! revision of its own, `order`. Tombstones older than [`TOMBSTONE_DAYS`]
+//! deletion: only a tombstone is. The order of labels, of relation types and
+//! of documents has a revision of its own, `order`. A relation whose end is
+//! missing once merged is not shown, and is deleted by the next load. Tombstones older than [`TOMBSTONE_DAYS`]
 //! are dropped.
 //!
 //! **Buckets.** A document's annotations are spread over [`BUCKETS`] keys by
@@ -42,7 +46,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
 
-use crate::model::{DocumentStatus, Label};
+use crate::model::{DocumentStatus, Label, RelationType};
 
 pub const VERSION: u64 = 2;
 /// How many keys a document's annotations are spread over.
@@ -75,6 +79,14 @@ pub fn bucket_key(document_id: &str, bucket: u32) -> String {
     format!("{PREFIX}doc/{document_id}/{bucket}")
 }
 
+pub fn relation_types_key() -> String {
+    format!("{PREFIX}relation-types")
+}
+
+pub fn relations_key(document_id: &str) -> String {
+    format!("{PREFIX}relations/{document_id}")
+}
+
 pub fn commit_key(id: &str) -> String {
     format!("{PREFIX}commit/{id}")
 }
@@ -95,6 +107,8 @@ pub enum Key {
     Text(String),
     Bucket(String, u32),
     Commit(String),
+    RelationTypes,
+    Relations(String),
 }
 
 impl Key {
@@ -105,7 +119,11 @@ impl Key {
             "meta" => return Some(Self::Meta),
             "labels" => return Some(Self::Labels),
             "documents" => return Some(Self::Documents),
+            "relation-types" => return Some(Self::RelationTypes),
             _ => {}
+        }
+        if let Some(id) = rest.strip_prefix("relations/") {
+            return Some(Self::Relations(id.to_string()));
         }
         if let Some(id) = rest.strip_prefix("text/") {
             return Some(Self::Text(id.to_string()));
@@ -127,6 +145,8 @@ impl Key {
             Self::Text(id) => text_key(id),
             Self::Bucket(id, bucket) => bucket_key(id, *bucket),
             Self::Commit(id) => commit_key(id),
+            Self::RelationTypes => relation_types_key(),
+            Self::Relations(id) => relations_key(id),
         }
     }
 }
@@ -270,6 +290,111 @@ impl<'de> Deserialize<'de> for StoredSpan {
             }
         }
         deserializer.deserialize_seq(Visitor)
+    }
+}
+
+/// A stored relation: `[id, from, to, type, created, rev]`, and its note as
+/// a seventh element when it has one. Its document is the key's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredRelation {
+    pub id: String,
+    pub from: String,
+    pub to: String,
+    pub kind: String,
+    pub created: String,
+    pub rev: Rev,
+    pub note: Option<String>,
+}
+
+impl Entry for StoredRelation {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn rev(&self) -> Rev {
+        self.rev
+    }
+
+    fn tie_break(&self, other: &Self) -> Ordering {
+        (&self.from, &self.to, &self.kind, &self.note, &self.created).cmp(&(
+            &other.from,
+            &other.to,
+            &other.kind,
+            &other.note,
+            &other.created,
+        ))
+    }
+}
+
+impl Serialize for StoredRelation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(6 + usize::from(self.note.is_some())))?;
+        seq.serialize_element(&self.id)?;
+        seq.serialize_element(&self.from)?;
+        seq.serialize_element(&self.to)?;
+        seq.serialize_element(&self.kind)?;
+        seq.serialize_element(&self.created)?;
+        seq.serialize_element(&self.rev)?;
+        if let Some(note) = &self.note {
+            seq.serialize_element(note)?;
+        }
+        seq.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for StoredRelation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        type Row = (String, String, String, String, String, Rev);
+        type Noted = (String, String, String, String, String, Rev, String);
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Noted(Noted),
+            Row(Row),
+        }
+        let ((id, from, to, kind, created, rev), note) = match Either::deserialize(deserializer)
+            .map_err(|_| {
+                serde::de::Error::custom(
+                    "expected [id, from, to, type, created, rev] or [id, from, to, type, created, rev, note]",
+                )
+            })? {
+            Either::Row(row) => (row, None),
+            Either::Noted((id, from, to, kind, created, rev, note)) => {
+                ((id, from, to, kind, created, rev), Some(note))
+            }
+        };
+        Ok(StoredRelation {
+            id,
+            from,
+            to,
+            kind,
+            created,
+            rev,
+            note,
+        })
+    }
+}
+
+/// A relation type as stored: the type and its revision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredRelationType {
+    #[serde(flatten)]
+    pub kind: RelationType,
+    pub rev: Rev,
+}
+
+impl Entry for StoredRelationType {
+    fn id(&self) -> &str {
+        &self.kind.name
+    }
+
+    fn rev(&self) -> Rev {
+        self.rev
+    }
+
+    fn tie_break(&self, other: &Self) -> Ordering {
+        (&self.kind.color, self.kind.hotkey).cmp(&(&other.kind.color, other.kind.hotkey))
     }
 }
 
@@ -477,6 +602,10 @@ pub fn encode_documents(documents: &Merged<DocumentEntry>) -> String {
     encode_list("documents", documents)
 }
 
+pub fn encode_relation_types(types: &Merged<StoredRelationType>) -> String {
+    encode_list("relation_types", types)
+}
+
 fn encode_list<E: Serialize>(field: &str, list: &Merged<E>) -> String {
     let mut record = serde_json::Map::new();
     record.insert("version".into(), VERSION.into());
@@ -495,6 +624,59 @@ pub fn decode_labels(raw: &str) -> Result<Salvaged<Merged<StoredLabel>>, StoredE
 
 pub fn decode_documents(raw: &str) -> Result<Salvaged<Merged<DocumentEntry>>, StoredError> {
     decode_list(raw, "documents")
+}
+
+/// Reads the relation types, keeping each one that has the right shape;
+/// whether they follow the rules is checked with the rules every label
+/// follows.
+pub fn decode_relation_types(
+    raw: &str,
+) -> Result<Salvaged<Merged<StoredRelationType>>, StoredError> {
+    decode_list(raw, "relation_types")
+}
+
+#[derive(Serialize)]
+struct RelationsRecord<'a> {
+    version: u64,
+    document_id: &'a str,
+    relations: &'a [StoredRelation],
+    deleted: &'a [Tombstone],
+}
+
+/// Encodes the relations of document `document_id`.
+pub fn encode_relations(document_id: &str, relations: &Merged<StoredRelation>) -> String {
+    json(&RelationsRecord {
+        version: VERSION,
+        document_id,
+        relations: &relations.entries,
+        deleted: &relations.deleted,
+    })
+}
+
+/// Reads the relations stored for `document_id`, keeping each one that has
+/// the right shape and an id not listed before it. Whether their ends are
+/// annotations of the document is the workspace's check.
+pub fn decode_relations(
+    raw: &str,
+    document_id: &str,
+) -> Result<Salvaged<Merged<StoredRelation>>, StoredError> {
+    let value = versioned(raw, VERSION)?;
+    match value.get("document_id").and_then(Value::as_str) {
+        Some(id) if id == document_id => {}
+        Some(id) => {
+            return Err(StoredError::Shape(format!(
+                "it is for document “{id}”, not “{document_id}”"
+            )))
+        }
+        None => {
+            return Err(StoredError::Shape(
+                "document_id is missing or not a string".into(),
+            ))
+        }
+    }
+    let mut salvaged = decode_list::<StoredRelation>(raw, "relations")?;
+    salvaged.value.order = 0;
+    Ok(salvaged)
 }
 
 fn decode_list<E: Entry + for<'de> Deserialize<'de>>(
@@ -701,6 +883,11 @@ pub struct Commit {
     /// Documents removed: their text and buckets are deleted.
     #[serde(default)]
     pub dropped: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relation_types: Option<CommitList<StoredRelationType>>,
+    /// Relations and tombstones by document id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub relations: BTreeMap<String, CommitList<StoredRelation>>,
 }
 
 /// The annotations of one document a commit changes, with its text hash.

@@ -89,13 +89,14 @@ impl Workspace {
         Ok(self.replace(doc, before, after))
     }
 
-    /// The action that removes annotation `id` of document `doc`.
+    /// The action that removes annotation `id` of document `doc`, with the
+    /// relations it is an end of.
     pub fn plan_delete(&self, doc: usize, id: &str) -> Result<Action, EditError> {
-        Ok(Action::step(Step {
+        Ok(self.with_relations(Action::step(Step {
             document: doc,
             before: Some(self.existing(doc, id)?.clone()),
             after: None,
-        }))
+        })))
     }
 
     fn replace(&self, doc: usize, before: &Annotation, after: Annotation) -> Action {

@@ -6,16 +6,20 @@
 use std::collections::HashSet;
 
 use super::{Annotated, Applied, Change, EditError, Labels, Workspace};
-use crate::model::{Action, DocumentStep, Step};
+use crate::model::{Action, DocumentStep, RelationStep, Step};
 
 impl Workspace {
     /// Applies `action` whole or not at all.
     pub fn apply(&mut self, action: &Action) -> Result<Applied, EditError> {
-        if action.documents.is_empty() {
+        let annotations_only = action.documents.is_empty()
+            && action.relations.is_empty()
+            && action.relation_types.is_none();
+        if annotations_only {
             return self.apply_to_annotations(action);
         }
         // Adding and removing documents is rare and moves positions around,
-        // so a failure is taken back by restoring a copy.
+        // and relations are edited one at a time, so a failure is taken
+        // back by restoring a copy.
         let saved = self.clone();
         let result = self.apply_with_documents(action);
         if result.is_err() {
@@ -27,7 +31,8 @@ impl Workspace {
     fn apply_with_documents(&mut self, action: &Action) -> Result<Applied, EditError> {
         let mut applied = Applied {
             labels: action.labels.is_some(),
-            documents: true,
+            documents: !action.documents.is_empty(),
+            relation_types: action.relation_types.is_some(),
             ..Applied::default()
         };
         if let Some((before, after)) = &action.labels {
@@ -36,14 +41,32 @@ impl Workspace {
             }
             self.labels = Labels::new(after.clone());
         }
+        if let Some((before, after)) = &action.relation_types {
+            if self.relation_types != *before {
+                return Err(EditError::RelationTypesChangedSince);
+            }
+            self.relation_types = after.clone();
+        }
         for step in action.documents.iter().filter(|s| !s.removes()) {
             self.apply_document_step(step, &mut applied)?;
+        }
+        for step in action.relations.iter().filter(|s| s.removes()) {
+            self.apply_relation_step(step, &mut applied)?;
         }
         for step in &action.steps {
             self.apply_step(step, &mut applied.changes)?;
         }
+        for step in action.relations.iter().filter(|s| !s.removes()) {
+            self.apply_relation_step(step, &mut applied)?;
+        }
         for step in action.documents.iter().filter(|s| s.removes()) {
             self.apply_document_step(step, &mut applied)?;
+        }
+        if let Some(kind) = self
+            .all_relations()
+            .find(|r| self.relation_type(&r.kind).is_none())
+        {
+            return Err(EditError::UnknownRelationType(kind.kind.clone()));
         }
         let mut ids = HashSet::new();
         if let Some(twice) = self.documents().find(|d| !ids.insert(&d.id)) {
@@ -77,7 +100,8 @@ impl Workspace {
                 applied.added_documents.push(after.id.clone());
             }
             (Some(before), None) => {
-                if !self.documents[at].annotations.is_empty() {
+                let entry = &self.documents[at];
+                if !entry.annotations.is_empty() || !entry.relations.is_empty() {
                     return Err(EditError::DocumentNotEmpty(before.title.clone()));
                 }
                 self.documents.remove(at);
@@ -117,10 +141,50 @@ impl Workspace {
         Ok(applied)
     }
 
+    /// Applies one relation step; a failure leaves the workspace half
+    /// changed, for [`Workspace::apply`] to restore from its copy.
+    fn apply_relation_step(
+        &mut self,
+        step: &RelationStep,
+        applied: &mut Applied,
+    ) -> Result<(), EditError> {
+        let doc = step.document;
+        if let Some(before) = &step.before {
+            let relations = &mut self.entry_mut(doc)?.relations;
+            let found = relations
+                .iter()
+                .position(|r| r.id == before.id)
+                .ok_or_else(|| EditError::UnknownRelation(before.id.clone()))?;
+            if relations[found] != *before {
+                return Err(EditError::ChangedSince(format!(
+                    "the relation {}",
+                    before.kind
+                )));
+            }
+            relations.remove(found);
+        }
+        if let Some(after) = &step.after {
+            self.check_relation(doc, after)?;
+            if self.relation_ids().contains(after.id.as_str()) {
+                return Err(EditError::DuplicateId(after.id.clone()));
+            }
+            self.documents[doc].insert_relation(after.clone());
+        }
+        let id = &self.documents[doc].document.id;
+        if !applied.relations.contains(id) {
+            applied.relations.push(id.clone());
+        }
+        Ok(())
+    }
+
     fn apply_step(&mut self, step: &Step, changes: &mut Vec<Change>) -> Result<(), EditError> {
         let doc = step.document;
         if let Some(before) = &step.before {
-            let annotations = &mut self.entry_mut(doc)?.annotations;
+            let entry = self.entry_mut(doc)?;
+            if step.after.is_none() && entry.relations.iter().any(|r| r.uses(&before.id)) {
+                return Err(EditError::UsedByRelation(before.quote.clone()));
+            }
+            let annotations = &mut entry.annotations;
             let removed = annotations
                 .remove(&before.id)
                 .ok_or_else(|| EditError::UnknownAnnotation(before.id.clone()))?;

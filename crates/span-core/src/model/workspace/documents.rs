@@ -98,10 +98,11 @@ impl Workspace {
         })
     }
 
-    /// The action that removes document `doc` with all its annotations.
+    /// The action that removes document `doc` with all its annotations and
+    /// relations.
     pub fn plan_remove_document(&self, doc: usize) -> Result<Action, EditError> {
         let entry = self.entry(doc)?;
-        Ok(Action {
+        Ok(self.with_relations(Action {
             documents: vec![DocumentStep {
                 position: doc,
                 before: Some(entry.document.clone()),
@@ -117,7 +118,7 @@ impl Workspace {
                 })
                 .collect(),
             ..Action::default()
-        })
+        }))
     }
 }
 

@@ -44,4 +44,20 @@ pub enum EditError {
     NoRoom { needed: usize, free: usize },
     #[error("the page is closing")]
     Gone,
+    #[error("there is no relation “{0}”")]
+    UnknownRelation(String),
+    #[error("there is no relation type “{0}”")]
+    UnknownRelationType(String),
+    #[error("a relation links two different annotations, not “{0}” to itself")]
+    RelationToItself(String),
+    #[error("“{from}” is already linked to “{to}” as {kind}")]
+    AlreadyRelated {
+        from: String,
+        to: String,
+        kind: String,
+    },
+    #[error("“{0}” is an end of a relation; the relation must go first")]
+    UsedByRelation(String),
+    #[error("the relation types have been changed since, in another tab")]
+    RelationTypesChangedSince,
 }

@@ -9,7 +9,8 @@
 //! other files of the folder each do one kind of thing to it: reading a
 //! document's text ([`selection`]), planning edits of annotations
 //! ([`annotations`]) and of documents ([`documents`]), and applying and
-//! taking back planned actions ([`apply`]). Why an edit is refused is
+//! taking back planned actions ([`apply`]), and planning edits of the
+//! relations between annotations ([`relations`]). Why an edit is refused is
 //! [`EditError`] ([`error`]). Editing the label set is planned by
 //! [`label_set`](super::label_set), and imports by [`import`](super::import).
 
@@ -17,13 +18,17 @@ mod annotations;
 mod apply;
 mod documents;
 mod error;
+mod relations;
 mod selection;
 mod tag_all;
 
 use std::collections::{HashMap, HashSet};
 
 use super::rules::span_text;
-use super::{text::CharIndex, Annotation, Document, Label, Paragraphs, SpanIndex};
+use super::{
+    default_relation_types, text::CharIndex, Annotation, Document, Label, Paragraphs, Relation,
+    RelationType, SpanIndex,
+};
 
 pub use error::*;
 pub use tag_all::*;
@@ -66,6 +71,10 @@ pub struct Applied {
     /// id can be in both when a document is replaced by another with its id.
     pub removed_documents: Vec<String>,
     pub added_documents: Vec<String>,
+    /// The ids of the documents whose relations changed, each once.
+    pub relations: Vec<String>,
+    /// Whether the relation types changed.
+    pub relation_types: bool,
 }
 
 /// A document with what the app keeps alongside it.
@@ -75,6 +84,9 @@ pub(super) struct Annotated {
     chars: CharIndex,
     paragraphs: Paragraphs,
     pub(super) annotations: SpanIndex,
+    /// Its relations, in the order they were made: by creation time, then
+    /// id, so that one taken out and put back returns to its place.
+    pub(super) relations: Vec<Relation>,
 }
 
 impl Annotated {
@@ -84,7 +96,14 @@ impl Annotated {
             paragraphs: Paragraphs::of(&document.text),
             document,
             annotations: SpanIndex::default(),
+            relations: Vec::new(),
         }
+    }
+
+    pub(super) fn insert_relation(&mut self, relation: Relation) {
+        let key = |r: &Relation| (r.created.clone(), r.id.clone());
+        let at = self.relations.partition_point(|r| key(r) < key(&relation));
+        self.relations.insert(at, relation);
     }
 
     /// The text at the code points `start..end`, if that is a span of it
@@ -137,14 +156,18 @@ pub struct Workspace {
     /// Every annotation id: ids are unique across the workspace, and
     /// checking that must not scan every annotation.
     pub(super) ids: HashSet<String>,
+    pub(super) relation_types: Vec<RelationType>,
 }
 
 impl Workspace {
+    /// The workspace of these documents and labels, with the
+    /// [default relation types](default_relation_types).
     pub fn new(documents: Vec<Document>, labels: Vec<Label>) -> Self {
         Self {
             documents: documents.into_iter().map(Annotated::new).collect(),
             labels: Labels::new(labels),
             ids: HashSet::new(),
+            relation_types: default_relation_types(),
         }
     }
 
