@@ -518,6 +518,7 @@ impl Entity {
                     label: self.label.clone(),
                     created: None,
                     note: (!notes.is_empty()).then(|| notes.join("\n")),
+                    entity: None,
                 }
             })
             .collect()
@@ -788,6 +789,7 @@ mod tests {
             label: "Event".into(),
             created: String::new(),
             note: None,
+            entity: None,
         }
     }
 

@@ -469,6 +469,7 @@ fn read_annotation(
                 label: label.to_string(),
                 created: created.map(str::to_string),
                 note: note.map(str::to_string),
+                entity: None,
             });
         }
     }

@@ -99,6 +99,7 @@ mod tests {
         );
         let noted = Annotation {
             note: Some("capital".into()),
+            entity: None,
             ..astana.clone()
         };
         assert_eq!(

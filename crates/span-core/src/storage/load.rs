@@ -253,6 +253,7 @@ impl Persistence {
                         created: s.created,
                         rev: 1,
                         note: s.note,
+                        entity: None,
                     });
                     found
                         .legacy_buckets
@@ -700,6 +701,7 @@ impl Persistence {
                         label: span.label,
                         created: span.created,
                         note: span.note,
+                        entity: span.entity,
                     });
                 }
                 if !problems.is_empty() {

@@ -30,6 +30,7 @@ impl Workspace {
             label: label.to_string(),
             created,
             note: None,
+            entity: None,
         };
         self.check(doc, &annotation)?;
         self.refuse_twin(doc, &annotation)?;
@@ -318,6 +319,7 @@ mod tests {
             label: "Location".into(),
             created: "t".into(),
             note: None,
+            entity: None,
         };
         let shifted = Annotation {
             id: "s".into(),
