@@ -29,6 +29,10 @@ pub struct Controls {
     pub backups: RwSignal<bool>,
     /// Whether the page is in the dark scheme.
     pub dark: RwSignal<bool>,
+    /// Whether the entities view is open.
+    pub entities: RwSignal<bool>,
+    /// Whether the coverage view is open.
+    pub coverage: RwSignal<bool>,
 }
 
 /// Listens for the shortcuts for as long as the app runs: the app shell
@@ -42,6 +46,8 @@ pub fn listen(view: View, controls: Controls) {
         import_input,
         backups,
         dark,
+        entities,
+        coverage,
     } = controls;
     let _ = window_event_listener(ev::keydown, move |event: KeyboardEvent| {
         if is_typing(&event) {
@@ -78,6 +84,14 @@ pub fn listen(view: View, controls: Controls) {
                     if let Some(pane) = pane.get_untracked() {
                         let _ = pane.focus();
                     }
+                }
+                "KeyE" => {
+                    event.prevent_default();
+                    entities.set(true);
+                }
+                "KeyC" => {
+                    event.prevent_default();
+                    coverage.set(true);
                 }
                 "KeyK" => {
                     event.prevent_default();

@@ -218,11 +218,14 @@ pub struct Suggestion {
     pub mentions: Vec<Mention>,
 }
 
+/// Mentions that look alike: the unlinked ones, and how many linked ones
+/// name each entity.
+type Group<'a> = (Vec<Mention>, BTreeMap<&'a str, usize>);
+
 impl Suggestion {
     /// Every suggestion of the workspace, ordered by label then entity.
     pub fn all(workspace: &Workspace) -> Vec<Suggestion> {
-        let mut groups: HashMap<(&str, String), (Vec<Mention>, BTreeMap<&str, usize>)> =
-            HashMap::new();
+        let mut groups: HashMap<(&str, String), Group> = HashMap::new();
         for doc in 0..workspace.document_count() {
             let Some(spans) = workspace.annotations(doc) else {
                 continue;
