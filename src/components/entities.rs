@@ -98,7 +98,8 @@ pub fn EntityField(id: StoredValue<String>, annotation: Memo<Option<Annotation>>
                     .act(view.store.with(|w| w.plan_entity(doc, id, &name)))
             });
         }
-        field.set_value(&stored().unwrap_or_default());
+        let now = annotation.with_untracked(|a| a.as_ref().and_then(|a| a.entity.clone()));
+        field.set_value(&now.unwrap_or_default());
     };
     view! {
         <label for=input_id.clone()>"Entity"</label>

@@ -85,6 +85,7 @@ mod annotation_list;
 mod core_loop;
 mod documents;
 mod editing;
+mod entities;
 mod import_export;
 mod keyboard;
 mod label_editor;
