@@ -36,6 +36,7 @@ fn span(id: &str, start: usize, end: usize) -> Annotation {
         label: "Person".into(),
         created: String::new(),
         note: None,
+        entity: None,
     }
 }
 

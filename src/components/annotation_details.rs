@@ -11,6 +11,7 @@ use leptos::{html, prelude::*};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
+use super::entities::EntityField;
 use super::reading_pane::kept_selection;
 use crate::browser::is_focused;
 use crate::state::{Drafts, View};
@@ -184,6 +185,7 @@ fn AnnotationCard(id: String, pane: NodeRef<html::Div>) -> impl IntoView {
                 on:input=keep_note
                 on:blur=end_note
             ></textarea>
+            <EntityField id annotation />
             <button class="delete" on:click=delete>
                 "Delete"
             </button>

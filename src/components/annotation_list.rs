@@ -372,6 +372,7 @@ mod tests {
             label: label.into(),
             created: String::new(),
             note: note.map(str::to_string),
+            entity: None,
         }
     }
 

@@ -7,8 +7,10 @@ use super::add_documents::{accept_dropped_files, AddDocuments};
 use super::annotation_details::AnnotationDetails;
 use super::annotation_list::AnnotationList;
 use super::backups::Backups;
+use super::coverage::{CoverageButton, CoverageView};
 use super::document_heading::DocumentHeading;
 use super::document_list::DocumentList;
+use super::entities::{EntitiesButton, EntitiesView};
 use super::export_menu::ExportMenu;
 use super::import_dialog::ImportControl;
 use super::keyboard_navigation::{on_pane_key, Caret};
@@ -40,6 +42,8 @@ pub fn App() -> impl IntoView {
     let pasting = RwSignal::new(false);
     let import_input = NodeRef::<html::Input>::new();
     let backups = RwSignal::new(false);
+    let entities = RwSignal::new(false);
+    let coverage = RwSignal::new(false);
     let dark = dark_now();
     let search_input = NodeRef::<html::Input>::new();
     shortcuts::listen(
@@ -53,6 +57,8 @@ pub fn App() -> impl IntoView {
             backups,
             dark,
             search_input,
+            entities,
+            coverage,
         },
     );
     let dropping = accept_dropped_files(view);
@@ -84,6 +90,8 @@ pub fn App() -> impl IntoView {
                 <div class="topbar-actions">
                     <ImportControl import_input />
                     <ExportMenu />
+                    <EntitiesButton open=entities />
+                    <CoverageButton open=coverage />
                     <ThemeToggle dark />
                 </div>
             </header>
@@ -108,6 +116,8 @@ pub fn App() -> impl IntoView {
             <PaneBar />
             <Backups open=backups />
             <ShortcutHelp open=help />
+            <EntitiesView open=entities />
+            <CoverageView open=coverage />
             <Show when=move || dropping.get()>
                 <div class="drop-overlay" aria-hidden="true">"Drop .txt files to add them"</div>
             </Show>

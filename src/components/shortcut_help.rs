@@ -44,6 +44,14 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "Show the backups of stored data that could not be read",
     ),
     (
+        "Alt + E",
+        "Entities across documents: each with its mentions",
+    ),
+    (
+        "Alt + C",
+        "Coverage at a glance: entities × documents, labels per document",
+    ),
+    (
         "F2 / Delete",
         "On a document in the list: rename it / remove it",
     ),

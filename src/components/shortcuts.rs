@@ -31,6 +31,10 @@ pub struct Controls {
     pub dark: RwSignal<bool>,
     /// The search box, which `/` focuses.
     pub search_input: NodeRef<html::Input>,
+    /// Whether the entities view is open.
+    pub entities: RwSignal<bool>,
+    /// Whether the coverage view is open.
+    pub coverage: RwSignal<bool>,
 }
 
 /// Listens for the shortcuts for as long as the app runs: the app shell
@@ -45,6 +49,8 @@ pub fn listen(view: View, controls: Controls) {
         backups,
         dark,
         search_input,
+        entities,
+        coverage,
     } = controls;
     let _ = window_event_listener(ev::keydown, move |event: KeyboardEvent| {
         if is_typing(&event) {
@@ -89,6 +95,14 @@ pub fn listen(view: View, controls: Controls) {
                     if let Some(pane) = pane.get_untracked() {
                         let _ = pane.focus();
                     }
+                }
+                "KeyE" => {
+                    event.prevent_default();
+                    entities.set(true);
+                }
+                "KeyC" => {
+                    event.prevent_default();
+                    coverage.set(true);
                 }
                 "KeyK" => {
                     event.prevent_default();

@@ -86,6 +86,7 @@ mod core_loop;
 mod document_status;
 mod documents;
 mod editing;
+mod entities;
 mod import_export;
 mod keyboard;
 mod label_editor;

@@ -48,6 +48,7 @@ async fn damaged_storage(session: Session, url: String) -> Res<()> {
         created: "2026-11-22T10:00:00.000Z".into(),
         rev: 1,
         note: None,
+        entity: None,
     };
     let good = "good-annotation";
     let bucket = bucket_of(good);

@@ -264,6 +264,7 @@ pub fn stored_document(
             created: "2026-11-22T10:00:00.000Z".into(),
             rev: 1,
             note: None,
+            entity: None,
         };
         buckets
             .entry(stored::bucket_of(&span.id))

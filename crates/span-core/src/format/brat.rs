@@ -519,6 +519,7 @@ impl Entity {
                     label: self.label.clone(),
                     created: None,
                     note: (!notes.is_empty()).then(|| notes.join("\n")),
+                    entity: None,
                 }
             })
             .collect()
@@ -789,6 +790,7 @@ mod tests {
             label: "Event".into(),
             created: String::new(),
             note: None,
+            entity: None,
         }
     }
 

@@ -460,6 +460,7 @@ impl Rebuilt {
                 label: open.label,
                 created: None,
                 note: None,
+                entity: None,
             });
         }
     }

@@ -204,6 +204,7 @@ impl Records {
                 label: label.to_string(),
                 created: None,
                 note: None,
+                entity: None,
             });
         }
         parsed.documents.push(IncomingDocument {

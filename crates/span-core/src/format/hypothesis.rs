@@ -154,6 +154,7 @@ fn read_row(row: &Fields, place: String, collected: &mut Collected) -> Result<()
                 label: tag.to_string(),
                 created: created.map(str::to_string),
                 note: note.map(str::to_string),
+                entity: None,
             });
         }
     }

@@ -333,6 +333,7 @@ fn read_span(value: &Fields, document: usize, parsed: &mut Parsed) -> Result<(),
             label: string_at(label, &place)?.to_string(),
             created: None,
             note: None,
+            entity: None,
         });
     }
     Ok(())

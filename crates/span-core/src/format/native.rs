@@ -6,12 +6,15 @@
 //!   "documents": [{ "id": "…", "file_name": "….txt", "title": "…", "text": "…",
 //!                   "status": "todo" }],
 //!   "annotations": [{ "id": "…", "document_id": "…", "start": 941, "end": 951,
-//!                     "quote": "“de-facto”", "label": "Location", "created": "…" }],
+//!                     "quote": "“de-facto”", "label": "Location", "created": "…",
+//!                     "note": "…", "entity": "Astana" }],
 //!   "relation_types": [{ "name": "located in", "color": "#047857", "hotkey": "l" }],
 //!   "relations": [{ "id": "…", "from": "<annotation id>", "to": "<annotation id>",
 //!                   "type": "located in", "created": "…", "note": "…" }] }
 //! ```
-//! `text[start:end] == quote` holds in Python for every annotation. A
+//! `note` and `entity` are there only when the annotation has them;
+//! annotations with the same `entity` are mentions of one entity, across
+//! documents. `text[start:end] == quote` holds in Python for every annotation. A
 //! relation goes from the annotation `from` to the annotation `to`, both of
 //! one document; `relations` and `relation_types` are left out when the
 //! exported documents have no relations, so such a file reads as before.
@@ -246,6 +249,7 @@ pub(super) fn from_value(value: &Value) -> Result<Parsed, ImportError> {
             label: annotation.string("label")?.to_string(),
             created: Some(annotation.string("created")?.to_string()),
             note: annotation.optional_string("note")?.map(str::to_string),
+            entity: annotation.optional_string("entity")?.map(str::to_string),
             place: annotation.place,
         });
     }
@@ -406,6 +410,42 @@ mod tests {
         });
         let incoming = parse(&without).unwrap();
         assert!(incoming.documents().iter().all(|d| d.status.is_none()));
+    }
+
+    #[test]
+    fn entities_are_exported_on_their_annotations_and_read_back() {
+        let ws = samples::with_entities();
+        let file = export(&ws);
+        let value: Value = serde_json::from_str(&file).unwrap();
+        let named: Vec<(&str, &str)> = value["annotations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|a| Some((a["id"].as_str()?, a.get("entity")?.as_str()?)))
+            .collect();
+        let expected: Vec<(&str, &str)> = samples::ENTITIES
+            .iter()
+            .map(|&(_, id, name)| (id, name))
+            .collect();
+        assert_eq!(named.len(), expected.len());
+        for pair in &expected {
+            assert!(named.contains(pair), "{pair:?} in {named:?}");
+        }
+        // Into a workspace without them, and back out byte for byte.
+        let mut fresh = samples::workspace();
+        let preview = import(&mut fresh, &file, Mode::Replace).unwrap();
+        assert!(preview.to_string().contains("26 annotations"), "{preview}");
+        assert_eq!(export(&fresh), file);
+        // Names are kept as the app keeps them, trimmed and collapsed.
+        let spaced = edited(|v| v["annotations"][0]["entity"] = json!("  Russia \n  Federation "));
+        let mut ws = Workspace::new(seed_documents(), default_labels());
+        import(&mut ws, &spaced, Mode::Replace).unwrap();
+        let first = ws.all_annotations().find(|a| a.quote == "Russia").unwrap();
+        assert_eq!(first.entity.as_deref(), Some("Russia Federation"));
+        // An entity that is not a string is refused with its place.
+        let wrong = edited(|v| v["annotations"][0]["entity"] = json!(7));
+        let refused = import(&mut ws, &wrong, Mode::Replace).unwrap_err();
+        assert!(refused.contains("annotations[0].entity"), "{refused}");
     }
 
     #[test]

@@ -123,6 +123,31 @@ pub fn workspace() -> Workspace {
     ws
 }
 
+/// The annotations of [`workspace`] that name an entity, and its name:
+/// one entity across two documents and names in emoji, CJK and Hebrew.
+pub const ENTITIES: &[(usize, &str, &str)] = &[
+    (0, "legacy id #1", "Alexander Lavrentiev"),
+    (
+        0,
+        "00000000000000000000000000000002",
+        "Alexander Lavrentiev",
+    ),
+    (2, "00000000000000000000000000000006", "Kazakhstan 🇰🇿"),
+    (1, "00000000000000000000000000000003", "Kazakhstan 🇰🇿"),
+    (TRICKY, "0000000000000000000000000000000e", "叙利亚 Syria"),
+    (TRICKY, "00000000000000000000000000000010", "שלום, “world”"),
+];
+
+/// [`workspace`] with the [`ENTITIES`] linked.
+pub fn with_entities() -> Workspace {
+    let mut ws = workspace();
+    for &(doc, id, name) in ENTITIES {
+        let action = ws.plan_entity(doc, id, name).expect("a sample annotation");
+        ws.apply(&action).expect("applies");
+    }
+    ws
+}
+
 /// Every document position of `ws`.
 pub fn all(ws: &Workspace) -> Vec<usize> {
     (0..ws.document_count()).collect()

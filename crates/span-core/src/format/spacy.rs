@@ -164,6 +164,7 @@ fn read_example(example: &Fields, parsed: &mut Parsed) -> Result<(), ImportError
                 label: span.string("label")?.to_string(),
                 created: None,
                 note: None,
+                entity: None,
                 place: span.place,
             });
         }

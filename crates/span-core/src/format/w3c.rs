@@ -11,7 +11,8 @@
 //!              "type": "AnnotationPage", "startIndex": 0, "items": [
 //!     { "id": "urn:uuid:0123abcd-…", "type": "Annotation", "created": "…",
 //!       "body": [{ "type": "TextualBody", "purpose": "tagging", "value": "Location" },
-//!                { "type": "TextualBody", "purpose": "commenting", "value": "a note" }],
+//!                { "type": "TextualBody", "purpose": "commenting", "value": "a note" },
+//!                { "type": "TextualBody", "purpose": "identifying", "value": "Astana" }],
 //!       "target": { "source": "urn:span-annotator:document:001_c07fc3de27d30260",
 //!                   "selector": [
 //!         { "type": "TextQuoteSelector", "exact": "“de-facto”",
@@ -49,6 +50,12 @@
 //!   `offset_unit` and `documents` are this app's additions: plain JSON
 //!   readers see them, and JSON-LD processors drop them, as terms outside
 //!   the context.
+//! - **Entities**: the entity an annotation mentions is a body whose
+//!   `purpose` is `identifying` (§3.3.5: "to assign an identity to the
+//!   Target"). The model's identifying body is usually the IRI of the thing
+//!   identified; the app's entities have a name and no IRI, so the body is
+//!   a `TextualBody` whose `value` is that name, which any reader of the
+//!   model can read and the import reads back.
 //! - **Prefix and suffix** are up to [`CONTEXT_CHARS`] code points, cut at
 //!   the text's ends.
 //!
@@ -85,9 +92,10 @@
 //! - **Counted, not imported** (the preview says how many, and why): an
 //!   annotation without a tag (a Recogito highlight), a relation
 //!   (`motivation: "linking"`), a target that is a whole document (an IRI,
-//!   or no selector), bodies of other purposes (`linking`, `identifying`,
-//!   `classifying`, `highlighting`, `replying`…), bodies that are not text
-//!   (an IRI, an image), and comments after the first.
+//!   or no selector), bodies of other purposes (`linking`, `classifying`,
+//!   `highlighting`, `replying`…), bodies that are not text (an IRI, an
+//!   image), comments after the first and identifying bodies after the
+//!   first (the first is the entity).
 //! - **Span**: each target (`target` may be one or a list; several make one
 //!   annotation each, on their own documents, with the same labels) is
 //!   placed by its `TextPositionSelector`, and a `TextQuoteSelector`'s
@@ -316,6 +324,13 @@ fn web_annotation<'a>(annotation: &'a Annotation, place: &Place<'a, '_>) -> WebA
             value: note,
         });
     }
+    if let Some(entity) = &annotation.entity {
+        body.push(Body {
+            kind: "TextualBody",
+            purpose: "identifying",
+            value: entity,
+        });
+    }
     WebAnnotation {
         id: annotation_iri(&annotation.id),
         canonical: canonical_iri(&annotation.id),
@@ -418,7 +433,8 @@ fn read_annotation(
         None => annotation.optional_string("id")?,
     }
     .map(|iri| annotation_id(iri).unwrap_or_else(|| iri.to_string()));
-    let (labels, note) = labels_and_note(annotation, motivation, &mut collected.dropped)?;
+    let (labels, note, entity) =
+        labels_note_and_entity(annotation, motivation, &mut collected.dropped)?;
     if labels.is_empty() {
         collected.drop_one("untagged annotation", "a span here needs a label");
         return Ok(());
@@ -469,6 +485,7 @@ fn read_annotation(
                 label: label.to_string(),
                 created: created.map(str::to_string),
                 note: note.map(str::to_string),
+                entity: entity.map(str::to_string),
             });
         }
     }
@@ -534,20 +551,20 @@ impl Collected {
     }
 }
 
-/// The labels (the values of the `tagging` bodies) and the note (the first
-/// `commenting` body) of `annotation`; every other body is counted in
-/// `dropped`.
+/// The labels (the values of the `tagging` bodies), the note (the first
+/// `commenting` body) and the entity (the first `identifying` body) of
+/// `annotation`; every other body is counted in `dropped`.
 ///
 /// A body without a `purpose` takes the annotation's `motivation`, as the
 /// model says (§3.3.5); without either it is a comment, as in Hypothesis's
 /// JSON-LD (its text, then one `tagging` body per tag), RecogitoJS's
 /// (`{"type": "TextualBody", "value": "This is a comment"}` beside its
 /// tags) and the model's `bodyValue` (§3.2.5), which is read alike.
-fn labels_and_note<'a>(
+fn labels_note_and_entity<'a>(
     annotation: &Fields<'a>,
     motivation: Option<&str>,
     dropped: &mut Vec<Dropped>,
-) -> Result<(Vec<&'a str>, Option<&'a str>), ImportError> {
+) -> Result<(Vec<&'a str>, Option<&'a str>, Option<&'a str>), ImportError> {
     let mut bodies: Vec<(Option<&str>, Option<&'a str>)> = Vec::new();
     if let Some(value) = annotation.optional_string("bodyValue")? {
         bodies.push((None, Some(value)));
@@ -567,9 +584,15 @@ fn labels_and_note<'a>(
             bodies.push((body.optional_string("purpose")?, value));
         }
     }
-    let (mut labels, mut note) = (Vec::new(), None);
+    let (mut labels, mut note, mut entity) = (Vec::new(), None, None);
     for (purpose, value) in bodies {
         match (purpose.or(motivation), value) {
+            (Some("identifying"), Some(name)) if entity.is_none() => entity = Some(name),
+            (Some("identifying"), Some(_)) => drop_one(
+                dropped,
+                "extra identifying body",
+                "the app keeps one entity per span",
+            ),
             (Some(purpose), _) if !matches!(purpose, "tagging" | "commenting") => {
                 drop_one(
                     dropped,
@@ -587,7 +610,7 @@ fn labels_and_note<'a>(
             (_, Some(_)) => drop_one(dropped, "extra comment", "the app keeps one note per span"),
         }
     }
-    Ok((labels, note))
+    Ok((labels, note, entity))
 }
 
 /// Where a target points.
@@ -1024,12 +1047,20 @@ mod tests {
     }
 
     #[test]
-    fn the_export_reproduces_every_span_label_note_and_id() {
-        let original = samples::workspace();
+    fn the_export_reproduces_every_span_label_note_entity_and_id() {
+        let original = samples::with_entities();
         let all = samples::all(&original);
         let file = export(&original, &all, OffsetUnit::CodePoint)
             .unwrap()
             .into_text();
+        let identified: Vec<String> = items(&serde_json::from_str(&file).unwrap())
+            .iter()
+            .flat_map(|item| item["body"].as_array().unwrap().clone())
+            .filter(|body| body["purpose"] == "identifying")
+            .map(|body| body["value"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(identified.len(), samples::ENTITIES.len());
+        assert!(identified.iter().any(|name| name == "叙利亚 Syria"));
         let mut ws = unannotated();
         let preview = import(&mut ws, &file, Mode::Merge).unwrap();
         assert_eq!(
@@ -1484,6 +1515,7 @@ mod tests {
         for purpose in [
             "linking",
             "identifying",
+            "identifying",
             "classifying",
             "highlighting",
             "replying",
@@ -1512,7 +1544,7 @@ mod tests {
             dropped(&parsed),
             [
                 "1 “linking” body (the app keeps a label and a note per span)",
-                "1 “identifying” body (the app keeps a label and a note per span)",
+                "1 extra identifying body (the app keeps one entity per span)",
                 "1 “classifying” body (the app keeps a label and a note per span)",
                 "1 “highlighting” body (the app keeps a label and a note per span)",
                 "2 “replying” bodies (the app keeps a label and a note per span)",
@@ -1525,6 +1557,7 @@ mod tests {
         );
         assert_eq!(parsed.annotations.len(), 1);
         assert_eq!(parsed.annotations[0].note.as_deref(), Some("seen"));
+        assert_eq!(parsed.annotations[0].entity.as_deref(), Some("x"));
         assert_eq!(parsed.annotations[0].id.as_deref(), Some("urn:x:1"));
     }
 

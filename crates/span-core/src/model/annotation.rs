@@ -18,6 +18,13 @@ pub struct Annotation {
     /// A free-text note, left out of the JSON when there is none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The entity this span mentions, by name (see [`entity_name`]): spans
+    /// naming the same entity are one entity across all documents. Left out
+    /// of the JSON when there is none.
+    ///
+    /// [`entity_name`]: super::entity_name
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity: Option<String>,
 }
 
 impl Annotation {
@@ -39,6 +46,7 @@ impl Annotation {
             label: "Person".into(),
             created: String::new(),
             note: None,
+            entity: None,
         }
     }
 }

@@ -69,6 +69,10 @@ fn describe_step(step: &Step) -> String {
         (Some(before), Some(after)) if (before.start, before.end) != (after.start, after.end) => {
             format!("resize {} to {}", quote(before), quote(after))
         }
+        (Some(before), Some(after)) if before.entity != after.entity => match &after.entity {
+            Some(entity) => format!("link {} to “{}”", quote(after), shortened(entity)),
+            None => format!("unlink {}", quote(after)),
+        },
         (Some(_), Some(after)) => format!("the note on {}", quote(after)),
         (None, None) => "nothing".to_string(),
     }
@@ -142,6 +146,18 @@ mod tests {
         assert_eq!(
             step(Some(astana.clone()), Some(at("Astana.", 10, "Location"))).describe(),
             "resize “Astana” to “Astana.”"
+        );
+        let linked = Annotation {
+            entity: Some("Astana 🏙".into()),
+            ..astana.clone()
+        };
+        assert_eq!(
+            step(Some(astana.clone()), Some(linked.clone())).describe(),
+            "link “Astana” to “Astana 🏙”"
+        );
+        assert_eq!(
+            step(Some(linked), Some(astana.clone())).describe(),
+            "unlink “Astana”"
         );
         let noted = Annotation {
             note: Some("capital".into()),

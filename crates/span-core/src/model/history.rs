@@ -311,6 +311,7 @@ mod tests {
             label: "Person".into(),
             created: "2026-11-27T10:00:00.000Z".into(),
             note: note.map(str::to_string),
+            entity: None,
         }
     }
 

@@ -20,8 +20,8 @@ use super::rules::{
 };
 use super::text::CharIndex;
 use super::{
-    Action, Annotation, ColorPicker, Document, DocumentStatus, DocumentStep, Label, Relation,
-    RelationStep, RelationType, SpanIndex, Step, Workspace,
+    entity_name, Action, Annotation, ColorPicker, Document, DocumentStatus, DocumentStep, Label,
+    Relation, RelationStep, RelationType, SpanIndex, Step, Workspace,
 };
 
 /// Why a file cannot be imported: where in it, and what is wrong there.
@@ -101,6 +101,8 @@ pub struct IncomingAnnotation {
     /// Without one, it is stamped with the time of the import.
     pub created: Option<String>,
     pub note: Option<String>,
+    /// Kept as [`entity_name`] makes it.
+    pub entity: Option<String>,
 }
 
 /// A relation the file holds, between two of its annotations.
@@ -611,6 +613,7 @@ pub fn plan(
                 .or_else(|| old.map(|(_, o)| o.created.clone()))
                 .unwrap_or_else(|| now.to_string()),
             note: from_file.note,
+            entity: from_file.entity.as_deref().and_then(entity_name),
         };
         let new_key = key(position, &annotation);
         let old_key = old.map(|(at, o)| key(at, o));
@@ -951,6 +954,7 @@ mod tests {
             label: label.into(),
             created: None,
             note: None,
+            entity: None,
         }
     }
 

@@ -43,6 +43,8 @@ pub struct ParsedAnnotation {
     pub label: String,
     pub created: Option<String>,
     pub note: Option<String>,
+    /// The entity it mentions, as the file names it.
+    pub entity: Option<String>,
 }
 
 /// Parts of a file the app does not keep, counted for the preview:
@@ -311,6 +313,7 @@ impl Parsed {
                 label: a.label.clone(),
                 created: a.created.clone(),
                 note: a.note.clone(),
+                entity: a.entity.clone(),
             });
         }
 
@@ -557,6 +560,7 @@ mod tests {
             label: "Person".into(),
             created: None,
             note: None,
+            entity: None,
         }
     }
 

@@ -459,6 +459,7 @@ mod tests {
                 label: renamed.get(name.as_str()).copied().unwrap_or(name).into(),
                 created: "2026-01-01T00:00:00.000Z".into(),
                 note: None,
+                entity: None,
             })
             .collect();
         assert_eq!(ws.restore(3, annotations), []);

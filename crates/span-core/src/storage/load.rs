@@ -258,6 +258,7 @@ impl Persistence {
                         created: s.created,
                         rev: 1,
                         note: s.note,
+                        entity: None,
                     });
                     found
                         .legacy_buckets
@@ -708,6 +709,7 @@ impl Persistence {
                         label: span.label,
                         created: span.created,
                         note: span.note,
+                        entity: span.entity,
                     });
                 }
                 if !problems.is_empty() {

@@ -1016,6 +1016,7 @@ impl Persistence {
                         label: span.label.clone(),
                         created: span.created.clone(),
                         note: span.note.clone(),
+                        entity: span.entity.clone(),
                     })),
                 }
             }
@@ -1276,6 +1277,7 @@ fn same_span(annotation: &Annotation, span: &StoredSpan) -> bool {
         && annotation.label == span.label
         && annotation.created == span.created
         && annotation.note == span.note
+        && annotation.entity == span.entity
 }
 
 /// The parts a commit changes.

@@ -422,6 +422,7 @@ impl Revisions {
             created: annotation.created.clone(),
             rev: self.spans.get(&annotation.id).copied().unwrap_or(0),
             note: annotation.note.clone(),
+            entity: annotation.entity.clone(),
         }
     }
 

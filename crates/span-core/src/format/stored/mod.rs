@@ -8,7 +8,7 @@
 //! | `span-annotator/v2/labels`                | `{"version": 2, "order": r, "labels": [{"name", "color", "hotkey", "rev"}…], "deleted": [[name, rev, day]…]}` |
 //! | `span-annotator/v2/documents`             | `{"version": 2, "order": r, "documents": [{"id", "file_name", "title", "seed"?, "status"?, "rev"}…], "deleted": [[id, rev, day]…]}` |
 //! | `span-annotator/v2/text/<document id>`    | `{"version": 2, "document_id": "…", "text": "…", "commit"?: "…"}`: the text of a document that is not a seed; never changes |
-//! | `span-annotator/v2/doc/<document id>/<b>` | `{"version": 2, "document_id", "bucket", "text_hash", "annotations": [[id, start, end, label, created, rev, note?]…], "deleted": [[id, rev, day]…]}` |
+//! | `span-annotator/v2/doc/<document id>/<b>` | `{"version": 2, "document_id", "bucket", "text_hash", "annotations": [[id, start, end, label, created, rev, note?, entity?]…], "deleted": [[id, rev, day]…]}` |
 //! | `span-annotator/v2/relation-types`        | `{"version": 2, "order": r, "relation_types": [{"name", "color", "hotkey", "rev"}…], "deleted": [[name, rev, day]…]}`; absent until the types are first changed, which are then the defaults |
 //! | `span-annotator/v2/relations/<document id>` | `{"version": 2, "document_id", "relations": [[id, from, to, type, created, rev, note?]…], "deleted": [[id, rev, day]…]}`: `from` and `to` are annotation ids of the document; absent while it has none |
 //! | `span-annotator/v2/commit/<id>`           | a change to several keys, written before them and removed after (see [`Commit`]) |
@@ -46,7 +46,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
 
-use crate::model::{DocumentStatus, Label, RelationType};
+use crate::model::{entity_name, DocumentStatus, Label, RelationType};
 
 pub const VERSION: u64 = 2;
 /// How many keys a document's annotations are spread over.
@@ -207,9 +207,12 @@ pub trait Entry: Clone + PartialEq {
     fn tie_break(&self, other: &Self) -> Ordering;
 }
 
-/// A stored annotation: `[id, start, end, label, created, rev]`, and its
-/// note as a seventh element when it has one. Its document is the
-/// bucket's, and its quote is the document's text at `start..end`.
+/// A stored annotation: `[id, start, end, label, created, rev]`, its note
+/// as a seventh element when it has one, and the entity it mentions as an
+/// eighth when it names one (the note then `null` if there is none). Data
+/// written before entities existed has no eighth element and loads as it
+/// was. Its document is the bucket's, and its quote is the document's text
+/// at `start..end`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredSpan {
     pub id: String,
@@ -219,6 +222,7 @@ pub struct StoredSpan {
     pub created: String,
     pub rev: Rev,
     pub note: Option<String>,
+    pub entity: Option<String>,
 }
 
 impl Entry for StoredSpan {
@@ -231,28 +235,45 @@ impl Entry for StoredSpan {
     }
 
     fn tie_break(&self, other: &Self) -> Ordering {
-        (self.start, self.end, &self.label, &self.note, &self.created).cmp(&(
-            other.start,
-            other.end,
-            &other.label,
-            &other.note,
-            &other.created,
-        ))
+        (
+            self.start,
+            self.end,
+            &self.label,
+            &self.note,
+            &self.created,
+            &self.entity,
+        )
+            .cmp(&(
+                other.start,
+                other.end,
+                &other.label,
+                &other.note,
+                &other.created,
+                &other.entity,
+            ))
     }
 }
 
 impl Serialize for StoredSpan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeSeq;
-        let mut seq = serializer.serialize_seq(Some(6 + usize::from(self.note.is_some())))?;
+        let extra = if self.entity.is_some() {
+            2
+        } else {
+            usize::from(self.note.is_some())
+        };
+        let mut seq = serializer.serialize_seq(Some(6 + extra))?;
         seq.serialize_element(&self.id)?;
         seq.serialize_element(&self.start)?;
         seq.serialize_element(&self.end)?;
         seq.serialize_element(&self.label)?;
         seq.serialize_element(&self.created)?;
         seq.serialize_element(&self.rev)?;
-        if let Some(note) = &self.note {
-            seq.serialize_element(note)?;
+        if extra > 0 {
+            seq.serialize_element(&self.note)?;
+        }
+        if let Some(entity) = &self.entity {
+            seq.serialize_element(entity)?;
         }
         seq.end()
     }
@@ -265,7 +286,7 @@ impl<'de> Deserialize<'de> for StoredSpan {
             type Value = StoredSpan;
 
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("[id, start, end, label, created, rev] or [id, start, end, label, created, rev, note]")
+                f.write_str("[id, start, end, label, created, rev, note?, entity?]")
             }
 
             fn visit_seq<A: serde::de::SeqAccess<'de>>(
@@ -281,10 +302,15 @@ impl<'de> Deserialize<'de> for StoredSpan {
                     label: seq.next_element()?.ok_or_else(|| missing(3))?,
                     created: seq.next_element()?.ok_or_else(|| missing(4))?,
                     rev: seq.next_element()?.ok_or_else(|| missing(5))?,
-                    note: seq.next_element()?,
+                    note: seq.next_element::<Option<String>>()?.flatten(),
+                    entity: seq
+                        .next_element::<Option<String>>()?
+                        .flatten()
+                        .as_deref()
+                        .and_then(entity_name),
                 };
                 if seq.next_element::<IgnoredAny>()?.is_some() {
-                    return Err(A::Error::invalid_length(8, &self));
+                    return Err(A::Error::invalid_length(9, &self));
                 }
                 Ok(span)
             }
@@ -1006,4 +1032,74 @@ fn json<T: Serialize>(value: &T) -> String {
 
 fn to_value<T: Serialize>(value: &T) -> Value {
     serde_json::to_value(value).expect("plain data always serialises")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(note: Option<&str>, entity: Option<&str>) -> StoredSpan {
+        StoredSpan {
+            id: "a".into(),
+            start: 1,
+            end: 3,
+            label: "Person".into(),
+            created: "t".into(),
+            rev: 2,
+            note: note.map(str::to_string),
+            entity: entity.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_span_stores_its_entity_as_an_eighth_element_only_when_it_names_one() {
+        let cases = [
+            (span(None, None), r#"["a",1,3,"Person","t",2]"#),
+            (
+                span(Some("n 😀"), None),
+                r#"["a",1,3,"Person","t",2,"n 😀"]"#,
+            ),
+            (
+                span(None, Some("阿斯塔纳")),
+                r#"["a",1,3,"Person","t",2,null,"阿斯塔纳"]"#,
+            ),
+            (
+                span(Some("n"), Some("שלום")),
+                r#"["a",1,3,"Person","t",2,"n","שלום"]"#,
+            ),
+        ];
+        for (stored, json) in cases {
+            assert_eq!(serde_json::to_string(&stored).unwrap(), json);
+            assert_eq!(serde_json::from_str::<StoredSpan>(json).unwrap(), stored);
+        }
+    }
+
+    #[test]
+    fn a_stored_entity_is_read_as_the_app_keeps_names() {
+        let read: StoredSpan =
+            serde_json::from_str(r#"["a",1,3,"Person","t",2,null,"  Astana \t City "]"#).unwrap();
+        assert_eq!(read.entity.as_deref(), Some("Astana City"));
+        let blank: StoredSpan =
+            serde_json::from_str(r#"["a",1,3,"Person","t",2,null,"  "]"#).unwrap();
+        assert_eq!(blank.entity, None);
+        assert!(serde_json::from_str::<StoredSpan>(r#"["a",1,3,"Person","t",2,null,7]"#).is_err());
+        assert!(
+            serde_json::from_str::<StoredSpan>(r#"["a",1,3,"Person","t",2,null,"x","y"]"#).is_err()
+        );
+    }
+
+    #[test]
+    fn two_copies_differing_only_in_entity_merge_the_same_way_in_every_tab() {
+        let ours = Merged {
+            order: 0,
+            entries: vec![span(None, Some("A"))],
+            deleted: Vec::new(),
+        };
+        let theirs = Merged {
+            order: 0,
+            entries: vec![span(None, Some("B"))],
+            deleted: Vec::new(),
+        };
+        assert_eq!(ours.merge(&theirs, 0), theirs.merge(&ours, 0));
+    }
 }

@@ -30,6 +30,7 @@ impl Workspace {
             label: label.to_string(),
             created,
             note: None,
+            entity: None,
         };
         self.check(doc, &annotation)?;
         self.refuse_twin(doc, &annotation)?;
@@ -319,6 +320,7 @@ mod tests {
             label: "Location".into(),
             created: "t".into(),
             note: None,
+            entity: None,
         };
         let shifted = Annotation {
             id: "s".into(),

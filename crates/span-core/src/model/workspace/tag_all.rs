@@ -68,6 +68,7 @@ impl Workspace {
                 label: span.label.to_string(),
                 created: created.to_string(),
                 note: None,
+                entity: None,
             };
             self.check(span.document, &annotation)?;
             steps.push(Step {

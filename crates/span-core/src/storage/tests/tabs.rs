@@ -231,3 +231,55 @@ fn label_changes_merge_per_label() {
         fresh.export()
     });
 }
+
+/// Entities are stored with their annotations: linked in one tab, seen in
+/// another after it looks and in a tab opened later, and an entity changed
+/// in each of two tabs merges per annotation like any other edit.
+#[test]
+fn entities_are_stored_shared_and_merged_per_annotation() {
+    let store = MemoryStore::new();
+    let mut a = Tab::open(&store, "a");
+    let mut b = Tab::open(&store, "b");
+    let first = a.tag_word(ARTICLE, 3, "Person").unwrap();
+    let second = a.tag_word(ARTICLE, 5, "Person").unwrap();
+    let link = a
+        .workspace
+        .plan_entity(ARTICLE, &first, "Лаврентьев 😀")
+        .unwrap();
+    assert!(a.act(link));
+    b.sync(None);
+    let link = b
+        .workspace
+        .plan_entity(ARTICLE, &second, "  Astana   東京 ")
+        .unwrap();
+    assert!(b.act(link));
+    a.sync(None);
+    let fresh = Tab::open(&store, "c");
+    for tab in [&a, &b, &fresh] {
+        let spans = tab.workspace.annotations(ARTICLE).unwrap();
+        assert_eq!(
+            spans.get(&first).unwrap().entity.as_deref(),
+            Some("Лаврентьев 😀")
+        );
+        assert_eq!(
+            spans.get(&second).unwrap().entity.as_deref(),
+            Some("Astana 東京")
+        );
+    }
+    assert_eq!(a.export(), fresh.export());
+    // Unlinking is stored too, and undo links again.
+    let unlink = a.workspace.plan_entity(ARTICLE, &first, "").unwrap();
+    assert!(a.act(unlink));
+    assert_eq!(
+        Tab::open(&store, "d")
+            .workspace
+            .annotations(ARTICLE)
+            .unwrap()
+            .get(&first)
+            .unwrap()
+            .entity,
+        None
+    );
+    a.undo().unwrap();
+    assert!(Tab::open(&store, "e").export().contains("Лаврентьев 😀"));
+}
