@@ -67,32 +67,29 @@ impl Workspace {
         if title.is_empty() {
             return Err(EditError::EmptyTitle);
         }
-        let before = &self.entry(doc)?.document;
-        Ok(Action {
-            documents: vec![DocumentStep {
-                position: doc,
-                before: Some(before.clone()),
-                after: Some(Document {
-                    title: title.to_string(),
-                    ..before.clone()
-                }),
-            }],
-            ..Action::default()
-        })
+        self.plan_document_change(doc, |d| d.title = title.to_string())
     }
 
     /// The action that gives document `doc` the status `status`: nothing
     /// to do (an action that changes nothing) when it has it already.
     pub fn plan_status(&self, doc: usize, status: DocumentStatus) -> Result<Action, EditError> {
+        self.plan_document_change(doc, |d| d.status = status)
+    }
+
+    /// The action that changes document `doc` as `change` does, in place.
+    fn plan_document_change(
+        &self,
+        doc: usize,
+        change: impl FnOnce(&mut Document),
+    ) -> Result<Action, EditError> {
         let before = &self.entry(doc)?.document;
+        let mut after = before.clone();
+        change(&mut after);
         Ok(Action {
             documents: vec![DocumentStep {
                 position: doc,
                 before: Some(before.clone()),
-                after: Some(Document {
-                    status,
-                    ..before.clone()
-                }),
+                after: Some(after),
             }],
             ..Action::default()
         })
