@@ -128,8 +128,8 @@ async fn files_other_tools_wrote(session: Session, url: String) -> Res<()> {
         client,
         &[fixture("brat/news.zip")],
         "brat standoff",
-        &["2 relations (the app has no relations yet)", "12 events"],
-        "2 documents (2 new), 40 annotations, 4 new labels",
+        &["12 events"],
+        "2 documents (2 new), 40 annotations, 4 new labels, 2 relations, 1 new relation type",
         5,
     )
     .await?;
