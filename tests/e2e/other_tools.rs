@@ -128,8 +128,8 @@ async fn files_other_tools_wrote(session: Session, url: String) -> Res<()> {
         client,
         &[fixture("brat/news.zip")],
         "brat standoff",
-        &["2 relations (the app has no relations yet)", "12 events"],
-        "2 documents (2 new), 40 annotations, 4 new labels",
+        &["12 events"],
+        "2 documents (2 new), 40 annotations, 4 new labels, 2 relations, 1 new relation type",
         5,
     )
     .await?;
@@ -191,14 +191,14 @@ async fn files_other_tools_wrote(session: Session, url: String) -> Res<()> {
     .await?;
 
     // doccano's relation extraction example: one pretty-printed record,
-    // whose relations are counted.
+    // whose relations come in between its entities.
     import_checked(
         client,
         &[fixture("doccano/relation_extraction.jsonl")],
         "doccano JSONL",
-        &["3 relations (the app has no relations yet)"],
+        &[],
         // PERSON came with the CoNLL file.
-        "1 document (1 new), 4 annotations, 2 new labels",
+        "1 document (1 new), 4 annotations, 2 new labels, 3 relations, 2 new relation types",
         14,
     )
     .await?;

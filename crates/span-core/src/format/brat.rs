@@ -71,9 +71,13 @@
 //!   standoff count UTF-16 units or bytes). A discontinuous `T` (`0 5;7 9`)
 //!   becomes one annotation per fragment, noted “fragment 1 of 2 of T3”,
 //!   as the app has no discontinuous spans. A note (`#`, usually
-//!   `AnnotatorNotes`) on a `T` becomes its note. Relations (`R`, `*`),
-//!   events (`E`), attributes (`A`, `M`), normalizations (`N`) and notes on
-//!   them are counted in the preview, not imported. Any other line is
+//!   `AnnotatorNotes`) on a `T` becomes its note. A relation
+//!   (`R1<TAB>located_in Arg1:T3 Arg2:T7`) between two `T`s becomes a
+//!   relation from the first annotation of `Arg1` to that of `Arg2`, its
+//!   type's underscores read as spaces (`located in`: brat type names have
+//!   no spaces). Relations on anything else, equivalences (`*`), events
+//!   (`E`), attributes (`A`, `M`), normalizations (`N`) and notes on them
+//!   are counted in the preview, not imported. Any other line is
 //!   refused, with its place (`news/a.ann line 7`) and why; brat ids are not
 //!   kept, as they are unique in one file only.
 use std::collections::{HashMap, HashSet};
@@ -82,7 +86,7 @@ use std::fmt::Write as _;
 use super::split_fields::{fitted_names, is_python_line_break, is_python_space};
 use super::zip;
 use super::{ExportError, ExportFile, LeftSpan};
-use crate::model::import::{ImportError, IncomingDocument, IncomingLabel};
+use crate::model::import::{ImportError, IncomingDocument, IncomingLabel, IncomingRelation};
 use crate::model::offset_unit::OffsetUnit;
 use crate::model::parsed::{Anchor, Dropped, Parsed, ParsedAnnotation};
 use crate::model::{
@@ -415,15 +419,29 @@ pub fn parse_files(files: &[(String, Vec<u8>)]) -> Result<Parsed, ImportError> {
             }
             continue;
         };
-        let entities = ann_lines(ann_path, utf8(ann_path, ann)?, &mut kept)?;
+        let (entities, relations) = ann_lines(ann_path, utf8(ann_path, ann)?, &mut kept)?;
         if is_blank(text) && entities.is_empty() {
             blank += 1;
             continue;
         }
         let at = parsed.documents.len();
         parsed.documents.push(document(stem, path, text));
+        // The first annotation each entity becomes, for its relations.
+        let mut first = Vec::with_capacity(entities.len());
         for entity in entities {
+            first.push(parsed.annotations.len());
             parsed.annotations.extend(entity.annotations(at, &mut kept));
+        }
+        for relation in relations {
+            parsed.relations.push(IncomingRelation {
+                place: relation.place,
+                id: None,
+                from: first[relation.from],
+                to: first[relation.to],
+                kind: relation.kind.replace('_', " "),
+                created: None,
+                note: None,
+            });
         }
     }
     if let Some((_, (ann_path, _))) = anns.into_iter().min() {
@@ -542,7 +560,11 @@ struct Kept {
 impl Kept {
     fn dropped(&self) -> Vec<Dropped> {
         [
-            (self.relations, "relation", "the app has no relations yet"),
+            (
+                self.relations,
+                "relation",
+                "not between two text-bound annotations of its file",
+            ),
             (
                 self.events,
                 "event",
@@ -561,7 +583,7 @@ impl Kept {
             (
                 self.equivalences,
                 "equivalence",
-                "the app has no relations yet",
+                "the app links two annotations at a time, not sets of them",
             ),
             (
                 self.other_notes,
@@ -580,10 +602,25 @@ impl Kept {
     }
 }
 
+/// A relation (`R`) between two text-bound annotations of an `.ann` file:
+/// the indexes of its `Arg1` and `Arg2` among the file's entities.
+struct BratRelation {
+    place: String,
+    kind: String,
+    from: usize,
+    to: usize,
+}
+
 /// The text-bound annotations of the `.ann` file at `path`, with their
-/// notes; what else it holds is counted in `kept`.
-fn ann_lines(path: &str, ann: &str, kept: &mut Kept) -> Result<Vec<Entity>, ImportError> {
+/// notes, and the relations between them; what else it holds is counted in
+/// `kept`.
+fn ann_lines(
+    path: &str,
+    ann: &str,
+    kept: &mut Kept,
+) -> Result<(Vec<Entity>, Vec<BratRelation>), ImportError> {
     let mut entities: Vec<Entity> = Vec::new();
+    let mut relation_lines = Vec::new();
     // The entity or the line of each id.
     let mut by_id: HashMap<&str, (usize, usize)> = HashMap::new();
     let mut others: HashMap<&str, usize> = HashMap::new();
@@ -624,7 +661,11 @@ fn ann_lines(path: &str, ann: &str, kept: &mut Kept) -> Result<Vec<Entity>, Impo
                 notes.push((place, kind, target, rest.unwrap_or_default()));
                 continue;
             }
-            Some('R') => &mut kept.relations,
+            Some('R') => {
+                others.insert(id, number);
+                relation_lines.push((place, middle));
+                continue;
+            }
             Some('E') => &mut kept.events,
             Some('A' | 'M') => &mut kept.attributes,
             Some('N') => &mut kept.normalizations,
@@ -646,6 +687,29 @@ fn ann_lines(path: &str, ann: &str, kept: &mut Kept) -> Result<Vec<Entity>, Impo
             others.insert(id, number);
         }
     }
+    let mut relations = Vec::new();
+    for (place, middle) in relation_lines {
+        let mut words = middle.split_whitespace();
+        let kind = words.next().unwrap_or_default();
+        let mut argument = |name: &str| {
+            words
+                .next()
+                .and_then(|word| word.strip_prefix(name)?.strip_prefix(':'))
+                .and_then(|target| by_id.get(target))
+                .map(|&(at, _)| at)
+        };
+        match (argument("Arg1"), argument("Arg2")) {
+            (Some(from), Some(to)) if !kind.is_empty() && from != to => {
+                relations.push(BratRelation {
+                    place,
+                    kind: kind.to_string(),
+                    from,
+                    to,
+                });
+            }
+            _ => kept.relations += 1,
+        }
+    }
     for (place, kind, target, text) in notes {
         let note = match kind {
             "AnnotatorNotes" => text.to_string(),
@@ -664,7 +728,7 @@ fn ann_lines(path: &str, ann: &str, kept: &mut Kept) -> Result<Vec<Entity>, Impo
             ));
         }
     }
-    Ok(entities)
+    Ok((entities, relations))
 }
 
 /// A `T` line: `T1<TAB>Label 145 159;160 177<TAB>text`.
@@ -1067,10 +1131,30 @@ mod tests {
         );
         assert_eq!(parsed.annotations.len(), 26 + 14);
         let dropped: Vec<String> = parsed.dropped.iter().map(ToString::to_string).collect();
+        let linked: Vec<(&str, &str, &str)> = parsed
+            .relations
+            .iter()
+            .map(|r| {
+                let quote = |at: usize| parsed.annotations[at].quote.as_deref().unwrap_or_default();
+                (quote(r.from), r.kind.as_str(), quote(r.to))
+            })
+            .collect();
+        assert_eq!(
+            linked,
+            [
+                ("Orville Wright", "Family", "Wilbur Wright"),
+                ("Orville Wright", "Family", "Wilbur Wright")
+            ],
+            "the tutorial's R1 and R2"
+        );
+        assert_eq!(
+            (parsed.relations[0].from, parsed.relations[1].from),
+            (26 + 5, 26 + 12),
+            "T6 and T13 of the second file, after the first file's 26 spans"
+        );
         assert_eq!(
             dropped,
             [
-                "2 relations (the app has no relations yet)",
                 "12 events (the app has no events yet; their trigger spans are imported)",
                 "6 attributes (the app has no attributes yet)",
                 "2 notes (on relations, events or attributes, which are not imported)",
@@ -1096,7 +1180,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             preview.to_string(),
-            "2 documents (2 new), 40 annotations, 4 new labels"
+            "2 documents (2 new), 40 annotations, 4 new labels, 2 relations, 1 new relation type"
         );
         let note = ws.document(1).unwrap();
         assert!(note.text.starts_with("Annotation notes\n"));
@@ -1208,11 +1292,10 @@ mod tests {
         assert_eq!(
             dropped,
             [
-                "1 relation (the app has no relations yet)",
                 "1 event (the app has no events yet; their trigger spans are imported)",
                 "2 attributes (the app has no attributes yet)",
                 "1 normalization (the app keeps no links to outside resources)",
-                "1 equivalence (the app has no relations yet)",
+                "1 equivalence (the app links two annotations at a time, not sets of them)",
                 "1 note (on relations, events or attributes, which are not imported)",
             ]
         );
@@ -1223,6 +1306,17 @@ mod tests {
             Mode::Merge,
         )
         .unwrap();
+        let met: Vec<(String, String, String)> = ws
+            .relations(0)
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let quote = |id: &str| ws.annotations(0).unwrap().get(id).unwrap().quote.clone();
+                (quote(&r.from), r.kind.clone(), quote(&r.to))
+            })
+            .collect();
+        assert_eq!(met.len(), 1, "R1 Met T2 T4: {met:?}");
+        assert_eq!((met[0].1.as_str(), met[0].2.as_str()), ("Met", "שלום"));
         let world = ws.document(0).unwrap();
         assert_eq!(
             (world.text.as_str(), world.file_name.as_str()),

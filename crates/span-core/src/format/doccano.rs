@@ -38,8 +38,12 @@
 //!   (this export does); doccano's own files do not, and leave the unit to
 //!   be found ([`Parsed::resolve`]: a guess, shown in the preview, where the
 //!   person importing may choose; doccano's web page counts UTF-16 units).
-//! - **Counted, not imported**: `relations` (`{id, from_id, to_id, type}`:
-//!   the app has no relations yet), and labels of a whole text, as text
+//! - **Relations**: `relations` (`{id, from_id, to_id, type}`, the ends
+//!   being the `id`s of the record's `entities`) become relations between
+//!   the spans, each with a new id; a type the workspace lacks is added.
+//!   One whose end is not an entity of its record with an id is counted,
+//!   not imported.
+//! - **Counted, not imported**: labels of a whole text, as text
 //!   classification writes them (`"label": ["positive"]`, or `cats`).
 //! - **Documents**: `document_id`, if given, finds the document here by id;
 //!   without one, a document with the identical text. One not found is
@@ -47,12 +51,14 @@
 //!
 //! [`Parsed::resolve`]: crate::model::parsed::Parsed::resolve
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use serde_json::Value;
 
 use super::json::{drop_one, jsonl_line, kind, line_json, offset_at, placed, string_at, Fields};
 use super::{documents_in_unit, ExportError, ExportFile};
-use crate::model::import::{ImportError, IncomingDocument};
+use crate::model::import::{ImportError, IncomingDocument, IncomingRelation};
 use crate::model::offset_unit::OffsetUnit;
 use crate::model::parsed::{Anchor, Dropped, Parsed, ParsedAnnotation};
 use crate::model::Workspace;
@@ -176,13 +182,39 @@ impl Records {
             (None, Some(_)) => spans(record, "entities", &mut parsed.dropped)?,
             (None, None) => Vec::new(),
         };
+        // The index each entity id of the record will have among the
+        // annotations, for its relations' `from_id` and `to_id`.
+        let first = parsed.annotations.len();
+        let by_id: HashMap<String, usize> = spans
+            .iter()
+            .enumerate()
+            .filter_map(|(at, span)| Some((span.4.clone()?, first + at)))
+            .collect();
         if record.value("relations").is_some() {
-            for _ in record.items("relations")? {
-                drop_one(
-                    &mut parsed.dropped,
-                    "relation",
-                    "the app has no relations yet",
-                );
+            for (place, item) in record.items("relations")? {
+                let relation = Fields::of(item, &place)?;
+                let end = |name: &str| {
+                    relation
+                        .value(name)
+                        .and_then(|id| by_id.get(&id.to_string()).copied())
+                };
+                let kind = relation.string("type")?;
+                match (end("from_id"), end("to_id")) {
+                    (Some(from), Some(to)) => parsed.relations.push(IncomingRelation {
+                        place,
+                        id: None,
+                        from,
+                        to,
+                        kind: kind.to_string(),
+                        created: None,
+                        note: None,
+                    }),
+                    _ => drop_one(
+                        &mut parsed.dropped,
+                        "relation",
+                        "an end is not an entity of its record with an id",
+                    ),
+                }
             }
         }
         let categories = match record.value("cats") {
@@ -194,7 +226,7 @@ impl Records {
             drop_one(&mut parsed.dropped, "document label", DOCUMENT_LABEL);
         }
         let document = parsed.documents.len();
-        for (place, start, end, label) in spans {
+        for (place, start, end, label, _) in spans {
             parsed.annotations.push(ParsedAnnotation {
                 place,
                 document,
@@ -222,8 +254,9 @@ impl Records {
 /// Why a label on a whole text is not imported.
 const DOCUMENT_LABEL: &str = "the app labels spans, not whole texts";
 
-/// A span as a line holds it: its place, start, end and label.
-type Span<'a> = (String, usize, usize, &'a str);
+/// A span as a line holds it: its place, start, end and label, and its
+/// entity id (as JSON) when it has one.
+type Span<'a> = (String, usize, usize, &'a str, Option<String>);
 
 /// The spans of `record`'s list `name` (`label` or `entities`): each a
 /// `[start, end, "Label"]` triple or a `{"start_offset", "end_offset",
@@ -242,7 +275,7 @@ fn spans<'a>(
                 let start = offset_at(&triple[0], &format!("{place}[0]"))?;
                 let end = offset_at(&triple[1], &format!("{place}[1]"))?;
                 let label = string_at(&triple[2], &format!("{place}[2]"))?;
-                spans.push((place, start, end, label));
+                spans.push((place, start, end, label, None));
                 continue;
             }
             Value::Object(_) => {
@@ -250,7 +283,8 @@ fn spans<'a>(
                 let start = entity.offset("start_offset")?;
                 let end = entity.offset("end_offset")?;
                 let label = entity.string("label")?;
-                spans.push((place, start, end, label));
+                let id = entity.value("id").map(Value::to_string);
+                spans.push((place, start, end, label, id));
                 continue;
             }
             Value::String(_) => {
@@ -298,13 +332,31 @@ mod tests {
         let relations = fixture("relation_extraction.jsonl");
         let (format, parsed) = registry::read(&relations).unwrap();
         assert_eq!(format.id, "doccano");
-        let dropped: Vec<String> = parsed.dropped.iter().map(ToString::to_string).collect();
-        assert_eq!(dropped, ["3 relations (the app has no relations yet)"]);
+        assert!(parsed.dropped.is_empty(), "{:?}", parsed.dropped);
         let mut ws = unannotated();
         let preview = import(&mut ws, &relations, Mode::Merge).unwrap();
         assert_eq!(
             preview.to_string(),
-            "1 document (1 new), 4 annotations, 3 new labels"
+            "1 document (1 new), 4 annotations, 3 new labels, 3 relations, 2 new relation types"
+        );
+        let doc = ws.document_count() - 1;
+        let spans = ws.annotations(doc).unwrap();
+        let linked: Vec<(&str, &str, &str)> = ws
+            .relations(doc)
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let quote = |id: &str| spans.get(id).unwrap().quote.as_str();
+                (quote(&r.from), r.kind.as_str(), quote(&r.to))
+            })
+            .collect();
+        assert_eq!(
+            linked,
+            [
+                ("Google", "foundedAt", "September 4, 1998"),
+                ("Google", "foundedBy", "Larry Page"),
+                ("Google", "foundedBy", "Sergey Brin")
+            ]
         );
         let quotes: Vec<&str> = ws
             .annotations(ws.document_count() - 1)
@@ -713,7 +765,7 @@ mod tests {
         assert_eq!(
             dropped,
             [
-                "1 relation (the app has no relations yet)",
+                "1 relation (an end is not an entity of its record with an id)",
                 "4 document labels (the app labels spans, not whole texts)"
             ]
         );

@@ -274,6 +274,16 @@ impl Action {
                 step.document = doc;
             }
         }
+        for step in &mut action.relations {
+            let id = step
+                .before
+                .as_ref()
+                .or(step.after.as_ref())
+                .map(|r| r.document_id.as_str());
+            if let Some(doc) = id.and_then(|id| workspace.position(id)) {
+                step.document = doc;
+            }
+        }
         for step in &mut action.documents {
             match &step.before {
                 Some(before) => {

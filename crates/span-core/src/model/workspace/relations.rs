@@ -506,6 +506,29 @@ mod tests {
     }
 
     #[test]
+    fn an_undo_finds_its_relations_document_again_after_another_tab_moved_it() {
+        let mut ws = workspace();
+        for (needle, id) in [("Lavrentiev", "p"), ("Astana", "l")] {
+            let span = offsets_of(&ws, 1, needle);
+            annotate(&mut ws, 1, span, "Person", id).unwrap();
+        }
+        let relate = ws
+            .plan_relate(1, "p", "l", "located in", "r".into(), "t".into())
+            .unwrap();
+        ws.apply(&relate).unwrap();
+        // Another tab removed the first document: article 001 is now at 0.
+        let remove = ws.plan_remove_document(0).unwrap();
+        ws.apply(&remove).unwrap();
+        let undo = relate.inverse();
+        assert!(
+            ws.apply(&undo).is_err(),
+            "position 1 is another document now"
+        );
+        ws.apply(&undo.relocate(&ws)).unwrap();
+        assert_eq!(ws.all_relations().count(), 0);
+    }
+
+    #[test]
     fn relations_in_a_text_with_emoji_cjk_and_rtl_keep_their_ends() {
         let text = "🙂 北京 said that שלום came to Astana.";
         let document = Document {
