@@ -21,6 +21,10 @@ use crate::state::{Pane, View};
 
 /// The highlight names the stylesheet styles (`::highlight(…)`).
 const MATCHES: &str = "search-match";
+
+/// How many matches are added to the list at a time: thousands of entries
+/// would take longer to put in the page than finding them takes.
+const PAGE: usize = 200;
 const CURRENT: &str = "search-current";
 
 /// What the person asked for.
@@ -56,9 +60,12 @@ pub fn SearchPanel(
     });
     // The match last gone to, as a position in the list.
     let current = RwSignal::new(None::<usize>);
+    // How many matches the list shows.
+    let shown = RwSignal::new(PAGE);
     Effect::new(move || {
         found.track();
         current.set(None);
+        shown.set(PAGE);
     });
     let preview = RwSignal::new(None::<Preview>);
     let listing = RwSignal::new(false);
@@ -69,6 +76,9 @@ pub fn SearchPanel(
             return;
         };
         current.set(Some(at));
+        if at >= shown.get_untracked() {
+            shown.set((at / PAGE + 1) * PAGE);
+        }
         view.open(m.document);
         // The document may only now be drawn.
         request_animation_frame(move || request_animation_frame(move || scroll_to(view, pane, &m)));
@@ -212,8 +222,13 @@ pub fn SearchPanel(
                         .store
                         .with(|w| w.documents().map(|d| d.title.clone()).collect());
                     let all = settings.with(|s| s.all);
+                    let shown = shown.get();
                     found
-                        .with(|f| f.as_ref().map(|f| f.matches.clone()).unwrap_or_default())
+                        .with(|f| {
+                            f.as_ref()
+                                .map(|f| f.matches.iter().take(shown).cloned().collect::<Vec<_>>())
+                                .unwrap_or_default()
+                        })
                         .into_iter()
                         .enumerate()
                         .map(|(at, m)| {
@@ -225,6 +240,16 @@ pub fn SearchPanel(
                         .collect_view()
                 }}
             </ol>
+            <Show when=move || { count() > shown.get() }>
+                <button
+                    type="button"
+                    class="show-more"
+                    data-testid="search-more"
+                    on:click=move |_| shown.update(|n| *n += PAGE)
+                >
+                    {move || format!("Show {} more", (count() - shown.get()).min(PAGE))}
+                </button>
+            </Show>
             {move || preview.get().map(|_| view! { <TagAllPreview preview /> })}
         </section>
     }

@@ -390,3 +390,55 @@ fn tag_all_over_unicode_text_quotes_what_was_found() {
         [(6, 13, "Ünïcode"), (16, 23, "Ünïcode"), (33, 40, "Ünïcode")]
     );
 }
+
+#[test]
+fn many_spans_are_tagged_and_untagged_as_one_at_a_time_would() {
+    let mut ws = seeds();
+    ws.apply(
+        &ws.plan_annotate(1, 0..5, "Event", "old".into(), "t".into())
+            .unwrap(),
+    )
+    .unwrap();
+    let found = Query::new("the", plain()).unwrap().find(&ws, 0..3);
+    assert!(found.matches.len() > 100, "enough for a batch");
+    let action = ws
+        .plan_tag_all(&to_tag(&found, "Date"), ids(), "now")
+        .unwrap()
+        .action
+        .unwrap();
+    let mut one_by_one = ws.clone();
+    for step in &action.steps {
+        one_by_one
+            .apply(&crate::model::Action::step(step.clone()))
+            .unwrap();
+    }
+    let before: Vec<_> = ws.all_annotations().cloned().collect();
+    let applied = ws.apply(&action).unwrap();
+    assert_eq!(applied.changes.len(), action.steps.len());
+    let all = |w: &Workspace| w.all_annotations().cloned().collect::<Vec<_>>();
+    assert_eq!(all(&ws), all(&one_by_one));
+    assert!(ws.has_annotation("t1") && ws.annotations(0).unwrap().get("t1").is_some());
+    ws.apply(&action.inverse()).unwrap();
+    assert_eq!(all(&ws), before);
+    assert!(!ws.has_annotation("t1"));
+
+    // A batch with one bad step changes nothing.
+    let mut bad = action.clone();
+    bad.steps[40].after.as_mut().unwrap().quote = "not the text".into();
+    assert!(ws.apply(&bad).is_err());
+    assert_eq!(all(&ws), before);
+    let mut twice = action.clone();
+    let first = twice.steps[0].clone();
+    twice.steps.push(first);
+    assert!(matches!(ws.apply(&twice), Err(EditError::DuplicateId(_))));
+    assert_eq!(all(&ws), before);
+    ws.apply(&action).unwrap();
+    let mut stale = action.inverse();
+    stale.steps[3].before.as_mut().unwrap().label = "Person".into();
+    assert!(ws.apply(&stale).is_err());
+    assert_eq!(
+        all(&ws),
+        all(&one_by_one),
+        "a refused removal keeps them all"
+    );
+}

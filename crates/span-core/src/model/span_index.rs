@@ -81,6 +81,18 @@ impl SpanIndex {
         self.spans.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
     }
 
+    /// Removes every annotation `gone` says, in one pass.
+    pub fn remove_where(&mut self, mut gone: impl FnMut(&Annotation) -> bool) {
+        let spans_by_id = &mut self.spans_by_id;
+        self.spans.retain(|a| {
+            let keep = !gone(a);
+            if !keep {
+                spans_by_id.remove(&a.id);
+            }
+            keep
+        });
+    }
+
     pub fn remove(&mut self, id: &str) -> Option<Annotation> {
         let at = self.position(id)?;
         self.spans_by_id.remove(id);
