@@ -297,16 +297,16 @@ pub fn CoverageView(open: RwSignal<bool>) -> impl IntoView {
                                                 view! {
                                                     <g
                                                         class="coverage-cell"
-                                                        data-testid="coverage-cell"
-                                                        data-entity=entity.with_value(|e| e.name.clone())
-                                                        data-doc-id=doc_id.clone()
-                                                        data-count=count
                                                         on:click=move |_| {
                                                             entity.with_value(|e| open_cell(e, doc, &title))
                                                         }
                                                     >
                                                         <title>{tooltip}</title>
                                                         <rect
+                                                            data-testid="coverage-cell"
+                                                            data-entity=entity.with_value(|e| e.name.clone())
+                                                            data-doc-id=doc_id.clone()
+                                                            data-count=count
                                                             x=x + 1
                                                             y=y + 1
                                                             width=CELL_W - 2
@@ -322,6 +322,7 @@ pub fn CoverageView(open: RwSignal<bool>) -> impl IntoView {
                                                             y=y + CELL_H / 2 + 4
                                                             text-anchor="middle"
                                                             fill="currentColor"
+                                                            pointer-events="none"
                                                         >
                                                             {count}
                                                         </text>

@@ -5,7 +5,8 @@
 //! opens one where it is; the coverage matrix counts them, as the native
 //! export's `entity` fields and the CSV download do, and opens a cell's
 //! mention; the SVG download holds the cells; all of it kept through a
-//! reload.
+//! reload. With `E2E_SCREENSHOTS`, Chromium's view of the coverage is saved
+//! for the README.
 
 use std::collections::BTreeMap;
 
@@ -18,7 +19,7 @@ use crate::support::app::{
     code_points, detail_card_ids, export_annotations, open_document, open_seed, wait_for_app,
     wait_for_highlights,
 };
-use crate::support::browser::Session;
+use crate::support::browser::{BrowserKind, Session};
 use crate::support::page::{self, css_string, testid, STEP_TIMEOUT};
 use crate::support::{wait_until, Context, Failure, Res};
 use crate::{ensure, ensure_eq, in_every_browser};
@@ -176,7 +177,25 @@ async fn entities(session: Session, url: String) -> Res<()> {
     client.refresh().await.context("reloading")?;
     wait_for_app(client).await?;
     check_coverage(client, &expected).await?;
-    Ok(())
+    screenshot(&session).await
+}
+
+/// With `E2E_SCREENSHOTS=<folder>`, saves the coverage view as Chromium
+/// shows it there, as the README shows it (`docs/screenshots/`).
+async fn screenshot(session: &Session) -> Res<()> {
+    let Some(folder) = std::env::var_os("E2E_SCREENSHOTS") else {
+        return Ok(());
+    };
+    if session.kind != BrowserKind::Chromium {
+        return Ok(());
+    }
+    let png = session
+        .client
+        .screenshot()
+        .await
+        .context("taking a screenshot")?;
+    let path = std::path::Path::new(&folder).join("coverage.png");
+    std::fs::write(&path, png).context(format!("writing {}", path.display()))
 }
 
 fn read_seed(doc: &str) -> Res<String> {
