@@ -5,7 +5,8 @@
 //! opens one where it is; the coverage matrix counts them, as the native
 //! export's `entity` fields and the CSV download do, and opens a cell's
 //! mention; the SVG download holds the cells; all of it kept through a
-//! reload. With `E2E_SCREENSHOTS`, Chromium's view of the coverage is saved
+//! reload; both views pass axe-core in the light and the dark scheme. With
+//! `E2E_SCREENSHOTS`, Chromium's view of the coverage is saved
 //! for the README.
 
 use std::collections::BTreeMap;
@@ -14,6 +15,7 @@ use fantoccini::key::Key;
 use fantoccini::Client;
 use serde_json::Value;
 
+use crate::accessibility::audit;
 use crate::keyboard::chord;
 use crate::support::app::{
     code_points, detail_card_ids, export_annotations, open_document, open_seed, wait_for_app,
@@ -77,6 +79,7 @@ async fn entities(session: Session, url: String) -> Res<()> {
         css_string(ENTITY)
     );
     let mentions = wait_for_mentions(client, &row, 2).await?;
+    audit(client, "the entities view").await?;
     ensure_eq!(
         mentions,
         vec![
@@ -110,6 +113,7 @@ async fn entities(session: Session, url: String) -> Res<()> {
         "the export's entity fields per document"
     );
     check_coverage(client, &expected).await?;
+    audit(client, "the coverage view").await?;
     session.expect_download("coverage.csv").await?;
     page::click(client, &testid("coverage-export-csv")).await?;
     let (_, csv) = session
@@ -177,7 +181,17 @@ async fn entities(session: Session, url: String) -> Res<()> {
     client.refresh().await.context("reloading")?;
     wait_for_app(client).await?;
     check_coverage(client, &expected).await?;
-    screenshot(&session).await
+    screenshot(&session).await?;
+
+    // The views hold up in the dark scheme too.
+    chord(client, &[], Key::Escape).await?;
+    page::click(client, &testid("theme-toggle")).await?;
+    check_coverage(client, &expected).await?;
+    audit(client, "the coverage view, dark").await?;
+    chord(client, &[], Key::Escape).await?;
+    page::click(client, &testid("view-entities")).await?;
+    wait_for_mentions(client, &row, 2).await?;
+    audit(client, "the entities view, dark").await
 }
 
 /// With `E2E_SCREENSHOTS=<folder>`, saves the coverage view as Chromium
