@@ -188,10 +188,28 @@ async fn entities(session: Session, url: String) -> Res<()> {
     page::click(client, &testid("theme-toggle")).await?;
     check_coverage(client, &expected).await?;
     audit(client, "the coverage view, dark").await?;
+    // Alt+E and Alt+C open the views from the keyboard.
     chord(client, &[], Key::Escape).await?;
-    page::click(client, &testid("view-entities")).await?;
+    chord(client, &[Key::Alt], 'e').await?;
     wait_for_mentions(client, &row, 2).await?;
-    audit(client, "the entities view, dark").await
+    audit(client, "the entities view, dark").await?;
+    chord(client, &[], Key::Escape).await?;
+    chord(client, &[Key::Alt], 'c').await?;
+    wait_until("Alt+C to open the coverage view", STEP_TIMEOUT, || async {
+        let open: bool = page::eval(
+            client,
+            r#"return document.querySelector('[data-testid="coverage-view"]') !== null
+                && document.querySelector('[data-testid="entities-view"]') === null;"#,
+            vec![],
+        )
+        .await?;
+        if open {
+            Ok(Some(()))
+        } else {
+            Err(Failure("the coverage view is not (alone) open".into()))
+        }
+    })
+    .await
 }
 
 /// With `E2E_SCREENSHOTS=<folder>`, saves the coverage view as Chromium
