@@ -26,12 +26,18 @@ const SVG_NS: &str = "http://www.w3.org/2000/svg";
 /// How many characters of a name or title the pictures show; the whole
 /// text is in the cell's tooltip and in the table.
 const SHOWN_CHARS: usize = 24;
+/// How many characters of a title fit under a group of bars.
+const SHOWN_UNDER_BARS: usize = 14;
 
 fn clip(text: &str) -> String {
-    if text.chars().count() <= SHOWN_CHARS {
+    clip_to(text, SHOWN_CHARS)
+}
+
+fn clip_to(text: &str, chars: usize) -> String {
+    if text.chars().count() <= chars {
         text.to_string()
     } else {
-        let mut clipped: String = text.chars().take(SHOWN_CHARS - 1).collect();
+        let mut clipped: String = text.chars().take(chars - 1).collect();
         clipped.push('…');
         clipped
     }
@@ -177,7 +183,8 @@ pub fn CoverageView(open: RwSignal<bool>) -> impl IntoView {
             mentions,
         }));
     };
-    let matrix_w = move || NAME_W + documents.with(Vec::len) * CELL_W + 8;
+    // The column heads lean right, past the last column.
+    let matrix_w = move || NAME_W + documents.with(Vec::len) * CELL_W + HEAD_H + 40;
     let matrix_h = move || HEAD_H + rows.with(Vec::len).max(1) * CELL_H + 4;
     let chart_w =
         move || NAME_W + documents.with(Vec::len) * (labels.with(Vec::len) * BAR_W + BAR_GAP) + 8;
@@ -297,16 +304,16 @@ pub fn CoverageView(open: RwSignal<bool>) -> impl IntoView {
                                                 view! {
                                                     <g
                                                         class="coverage-cell"
-                                                        data-testid="coverage-cell"
-                                                        data-entity=entity.with_value(|e| e.name.clone())
-                                                        data-doc-id=doc_id.clone()
-                                                        data-count=count
                                                         on:click=move |_| {
                                                             entity.with_value(|e| open_cell(e, doc, &title))
                                                         }
                                                     >
                                                         <title>{tooltip}</title>
                                                         <rect
+                                                            data-testid="coverage-cell"
+                                                            data-entity=entity.with_value(|e| e.name.clone())
+                                                            data-doc-id=doc_id.clone()
+                                                            data-count=count
                                                             x=x + 1
                                                             y=y + 1
                                                             width=CELL_W - 2
@@ -322,6 +329,7 @@ pub fn CoverageView(open: RwSignal<bool>) -> impl IntoView {
                                                             y=y + CELL_H / 2 + 4
                                                             text-anchor="middle"
                                                             fill="currentColor"
+                                                            pointer-events="none"
                                                         >
                                                             {count}
                                                         </text>
@@ -439,7 +447,7 @@ pub fn CoverageView(open: RwSignal<bool>) -> impl IntoView {
                                                     fill="currentColor"
                                                 >
                                                     <title>{title.clone()}</title>
-                                                    {clip(&title)}
+                                                    {clip_to(&title, SHOWN_UNDER_BARS)}
                                                 </text>
                                             </g>
                                         }

@@ -5,7 +5,9 @@
 //! opens one where it is; the coverage matrix counts them, as the native
 //! export's `entity` fields and the CSV download do, and opens a cell's
 //! mention; the SVG download holds the cells; all of it kept through a
-//! reload.
+//! reload; both views pass axe-core in the light and the dark scheme. With
+//! `E2E_SCREENSHOTS`, Chromium's view of the coverage is saved
+//! for the README.
 
 use std::collections::BTreeMap;
 
@@ -13,12 +15,13 @@ use fantoccini::key::Key;
 use fantoccini::Client;
 use serde_json::Value;
 
+use crate::accessibility::audit;
 use crate::keyboard::chord;
 use crate::support::app::{
     code_points, detail_card_ids, export_annotations, open_document, open_seed, wait_for_app,
     wait_for_highlights,
 };
-use crate::support::browser::Session;
+use crate::support::browser::{BrowserKind, Session};
 use crate::support::page::{self, css_string, testid, STEP_TIMEOUT};
 use crate::support::{wait_until, Context, Failure, Res};
 use crate::{ensure, ensure_eq, in_every_browser};
@@ -76,6 +79,7 @@ async fn entities(session: Session, url: String) -> Res<()> {
         css_string(ENTITY)
     );
     let mentions = wait_for_mentions(client, &row, 2).await?;
+    audit(client, "the entities view").await?;
     ensure_eq!(
         mentions,
         vec![
@@ -109,6 +113,7 @@ async fn entities(session: Session, url: String) -> Res<()> {
         "the export's entity fields per document"
     );
     check_coverage(client, &expected).await?;
+    audit(client, "the coverage view").await?;
     session.expect_download("coverage.csv").await?;
     page::click(client, &testid("coverage-export-csv")).await?;
     let (_, csv) = session
@@ -176,7 +181,53 @@ async fn entities(session: Session, url: String) -> Res<()> {
     client.refresh().await.context("reloading")?;
     wait_for_app(client).await?;
     check_coverage(client, &expected).await?;
-    Ok(())
+    screenshot(&session).await?;
+
+    // The views hold up in the dark scheme too.
+    chord(client, &[], Key::Escape).await?;
+    page::click(client, &testid("theme-toggle")).await?;
+    check_coverage(client, &expected).await?;
+    audit(client, "the coverage view, dark").await?;
+    // Alt+E and Alt+C open the views from the keyboard.
+    chord(client, &[], Key::Escape).await?;
+    chord(client, &[Key::Alt], 'e').await?;
+    wait_for_mentions(client, &row, 2).await?;
+    audit(client, "the entities view, dark").await?;
+    chord(client, &[], Key::Escape).await?;
+    chord(client, &[Key::Alt], 'c').await?;
+    wait_until("Alt+C to open the coverage view", STEP_TIMEOUT, || async {
+        let open: bool = page::eval(
+            client,
+            r#"return document.querySelector('[data-testid="coverage-view"]') !== null
+                && document.querySelector('[data-testid="entities-view"]') === null;"#,
+            vec![],
+        )
+        .await?;
+        if open {
+            Ok(Some(()))
+        } else {
+            Err(Failure("the coverage view is not (alone) open".into()))
+        }
+    })
+    .await
+}
+
+/// With `E2E_SCREENSHOTS=<folder>`, saves the coverage view as Chromium
+/// shows it there, as the README shows it (`docs/screenshots/`).
+async fn screenshot(session: &Session) -> Res<()> {
+    let Some(folder) = std::env::var_os("E2E_SCREENSHOTS") else {
+        return Ok(());
+    };
+    if session.kind != BrowserKind::Chromium {
+        return Ok(());
+    }
+    let png = session
+        .client
+        .screenshot()
+        .await
+        .context("taking a screenshot")?;
+    let path = std::path::Path::new(&folder).join("coverage.png");
+    std::fs::write(&path, png).context(format!("writing {}", path.display()))
 }
 
 fn read_seed(doc: &str) -> Res<String> {

@@ -28,7 +28,9 @@
 //! tool's `convert` (`support::cli`), and imports previewed, merged, undone,
 //! refused (as `span-cli validate` refuses them) and replaced. Documents
 //! added, pasted, renamed and removed (`documents`); keys alone
-//! (`keyboard`); nested spans and snapping (`spans`); undo (`undo`); a long
+//! (`keyboard`); nested spans and snapping (`spans`); undo (`undo`);
+//! entities across documents and the coverage view, against the export and
+//! the CSV, through a reload (`entities`); a long
 //! document (`long_document`); axe-core audits (`accessibility`).
 //! Offline (`offline`): after a first visit, from a folder of the host, the
 //! app reloads, annotates and exports with the server gone, and a new build

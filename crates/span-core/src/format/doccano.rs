@@ -31,7 +31,8 @@
 //! - **Spans**: `label` or doccano's newer `entities` (not both), each
 //!   entry a `[start, end, "Label"]` triple or a `{"start_offset",
 //!   "end_offset", "label"}` object (its `id`, a number within one doccano
-//!   project, is not kept); a record with neither is a document without
+//!   project, is not kept; its `entity`, if there is one, is the entity
+//!   the span mentions); a record with neither is a document without
 //!   spans. Each span gets a new id and the time of the import; labels the
 //!   workspace lacks are added.
 //! - **Offsets** count the unit `offset_unit` names, if a record states one
@@ -188,7 +189,7 @@ impl Records {
         let by_id: HashMap<String, usize> = spans
             .iter()
             .enumerate()
-            .filter_map(|(at, span)| Some((span.4.clone()?, first + at)))
+            .filter_map(|(at, span)| Some((span.id.clone()?, first + at)))
             .collect();
         if record.value("relations").is_some() {
             for (place, item) in record.items("relations")? {
@@ -226,7 +227,15 @@ impl Records {
             drop_one(&mut parsed.dropped, "document label", DOCUMENT_LABEL);
         }
         let document = parsed.documents.len();
-        for (place, start, end, label, _) in spans {
+        for Span {
+            place,
+            start,
+            end,
+            label,
+            entity,
+            ..
+        } in spans
+        {
             parsed.annotations.push(ParsedAnnotation {
                 place,
                 document,
@@ -236,7 +245,7 @@ impl Records {
                 label: label.to_string(),
                 created: None,
                 note: None,
-                entity: None,
+                entity: entity.map(str::to_string),
             });
         }
         parsed.documents.push(IncomingDocument {
@@ -254,13 +263,24 @@ impl Records {
 /// Why a label on a whole text is not imported.
 const DOCUMENT_LABEL: &str = "the app labels spans, not whole texts";
 
-/// A span as a line holds it: its place, start, end and label, and its
-/// entity id (as JSON) when it has one.
-type Span<'a> = (String, usize, usize, &'a str, Option<String>);
+/// A span as a line holds it: its place, start, end and label, its entity
+/// id (as JSON) when it has one, and the entity it mentions, if it names
+/// one.
+struct Span<'a> {
+    place: String,
+    start: usize,
+    end: usize,
+    label: &'a str,
+    id: Option<String>,
+    entity: Option<&'a str>,
+}
 
 /// The spans of `record`'s list `name` (`label` or `entities`): each a
 /// `[start, end, "Label"]` triple or a `{"start_offset", "end_offset",
-/// "label"}` object. A string is a label of the whole text, as doccano's
+/// "label"}` object, which may name the entity the span mentions in an
+/// `entity` attribute (doccano keeps an entity's other keys; the app reads
+/// this one, as its native export names it), and an `id` that relations
+/// name. A string is a label of the whole text, as doccano's
 /// text classification writes it (`"label": ["positive"]`): counted in
 /// `dropped`.
 fn spans<'a>(
@@ -275,7 +295,14 @@ fn spans<'a>(
                 let start = offset_at(&triple[0], &format!("{place}[0]"))?;
                 let end = offset_at(&triple[1], &format!("{place}[1]"))?;
                 let label = string_at(&triple[2], &format!("{place}[2]"))?;
-                spans.push((place, start, end, label, None));
+                spans.push(Span {
+                    place,
+                    start,
+                    end,
+                    label,
+                    id: None,
+                    entity: None,
+                });
                 continue;
             }
             Value::Object(_) => {
@@ -283,8 +310,14 @@ fn spans<'a>(
                 let start = entity.offset("start_offset")?;
                 let end = entity.offset("end_offset")?;
                 let label = entity.string("label")?;
-                let id = entity.value("id").map(Value::to_string);
-                spans.push((place, start, end, label, id));
+                spans.push(Span {
+                    place,
+                    start,
+                    end,
+                    label,
+                    id: entity.value("id").map(Value::to_string),
+                    entity: entity.optional_string("entity")?,
+                });
                 continue;
             }
             Value::String(_) => {
@@ -320,6 +353,48 @@ mod tests {
     /// extraction import (one pretty-printed record, entities as objects),
     /// its sequence-labeling export, and its intent-detection test data,
     /// whose last line has no text.
+    #[test]
+    fn an_entity_attribute_of_a_doccano_entity_is_read_as_its_entity() {
+        let line = json!({
+            "text": "Лаврентьев met Lavrentiev's team in 阿斯塔纳 😀.",
+            "entities": [
+                { "id": 1, "start_offset": 0, "end_offset": 10, "label": "Person",
+                  "entity": "  Alexander   Lavrentiev " },
+                { "id": 2, "start_offset": 15, "end_offset": 25, "label": "Person",
+                  "entity": "Alexander Lavrentiev" },
+                { "id": 3, "start_offset": 36, "end_offset": 40, "label": "Location" }
+            ]
+        })
+        .to_string();
+        let (_, parsed) = registry::read(&line).unwrap();
+        let entities: Vec<Option<&str>> = parsed
+            .annotations
+            .iter()
+            .map(|a| a.entity.as_deref())
+            .collect();
+        assert_eq!(
+            entities,
+            [
+                Some("  Alexander   Lavrentiev "),
+                Some("Alexander Lavrentiev"),
+                None
+            ]
+        );
+        let mut ws = unannotated();
+        import(&mut ws, &line, Mode::Merge).unwrap();
+        let named: Vec<Option<&str>> = ws.all_annotations().map(|a| a.entity.as_deref()).collect();
+        assert_eq!(
+            named,
+            [
+                Some("Alexander Lavrentiev"),
+                Some("Alexander Lavrentiev"),
+                None
+            ]
+        );
+        let wrong = line.replace("\"Alexander Lavrentiev\"", "7");
+        assert!(registry::read(&wrong).is_err());
+    }
+
     #[test]
     fn doccanos_own_examples_read_as_doccano_writes_them() {
         let fixture = |name: &str| {

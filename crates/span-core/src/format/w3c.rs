@@ -551,6 +551,9 @@ impl Collected {
     }
 }
 
+/// An annotation's labels, note and entity, as its bodies give them.
+type Bodies<'a> = (Vec<&'a str>, Option<&'a str>, Option<&'a str>);
+
 /// The labels (the values of the `tagging` bodies), the note (the first
 /// `commenting` body) and the entity (the first `identifying` body) of
 /// `annotation`; every other body is counted in `dropped`.
@@ -564,7 +567,7 @@ fn labels_note_and_entity<'a>(
     annotation: &Fields<'a>,
     motivation: Option<&str>,
     dropped: &mut Vec<Dropped>,
-) -> Result<(Vec<&'a str>, Option<&'a str>, Option<&'a str>), ImportError> {
+) -> Result<Bodies<'a>, ImportError> {
     let mut bodies: Vec<(Option<&str>, Option<&'a str>)> = Vec::new();
     if let Some(value) = annotation.optional_string("bodyValue")? {
         bodies.push((None, Some(value)));
