@@ -10,7 +10,7 @@ use leptos::{html, prelude::*};
 use super::entities::{track_all, MentionsByDocument};
 use crate::browser::download::download;
 use crate::state::{Notice, View};
-use span_core::model::{Entities, Entity, Mention};
+use span_core::model::{Entities, Entity, LabelCounts, Mention};
 
 const CELL_W: usize = 56;
 const CELL_H: usize = 26;
@@ -41,15 +41,6 @@ fn clip_to(text: &str, chars: usize) -> String {
         clipped.push('…');
         clipped
     }
-}
-
-/// Label counts per document: for each label (in the label set's order),
-/// its colour and how many annotations each document has with it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct LabelCounts {
-    name: String,
-    color: String,
-    per_document: Vec<usize>,
 }
 
 /// The button that opens the coverage view.
@@ -123,25 +114,7 @@ pub fn CoverageView(open: RwSignal<bool>) -> impl IntoView {
         }
         track_all(view.store);
         view.store.track_labels();
-        view.store.with(|w| {
-            let mut counts: Vec<LabelCounts> = w
-                .labels()
-                .iter()
-                .map(|l| LabelCounts {
-                    name: l.name.clone(),
-                    color: l.color.clone(),
-                    per_document: vec![0; w.document_count()],
-                })
-                .collect();
-            for doc in 0..w.document_count() {
-                for annotation in w.annotations(doc).into_iter().flat_map(|a| a.iter()) {
-                    if let Some(label) = counts.iter_mut().find(|l| l.name == annotation.label) {
-                        label.per_document[doc] += 1;
-                    }
-                }
-            }
-            counts
-        })
+        view.store.with(LabelCounts::of)
     });
     let max = Memo::new(move |_| {
         rows.with(|rows| {
@@ -193,6 +166,12 @@ pub fn CoverageView(open: RwSignal<bool>) -> impl IntoView {
         let csv = view.store.with(|w| Entities::of(w).csv(w));
         save(view, "coverage.csv", "text/csv", csv.as_bytes());
     };
+    let export_chart_csv = move |_| {
+        let csv = view
+            .store
+            .with(|w| LabelCounts::csv(&LabelCounts::of(w), w));
+        save(view, "labels.csv", "text/csv", csv.as_bytes());
+    };
     let export_svg = move |_| {
         let (Some(matrix), Some(chart)) = (matrix.get_untracked(), chart.get_untracked()) else {
             return;
@@ -236,7 +215,14 @@ pub fn CoverageView(open: RwSignal<bool>) -> impl IntoView {
                             {move || if by_total.get() { "Sorted by total" } else { "Sorted by name" }}
                         </button>
                         <button type="button" data-testid="coverage-export-csv" on:click=export_csv>
-                            "Download CSV"
+                            "Download entities CSV"
+                        </button>
+                        <button
+                            type="button"
+                            data-testid="label-chart-export-csv"
+                            on:click=export_chart_csv
+                        >
+                            "Download labels CSV"
                         </button>
                         <button type="button" data-testid="coverage-export-svg" on:click=export_svg>
                             "Download SVG"

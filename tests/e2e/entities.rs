@@ -106,7 +106,8 @@ async fn entities(session: Session, url: String) -> Res<()> {
     wait_for_cards(client, &first).await?;
 
     // The coverage matrix counts them, as the export and the CSV do.
-    let expected = counts_in_export(&export_annotations(&session).await?);
+    let exported = export_annotations(&session).await?;
+    let expected = counts_in_export(&exported);
     ensure_eq!(
         expected,
         BTreeMap::from([(FIRST.to_string(), 1), (SECOND.to_string(), 1)]),
@@ -154,6 +155,39 @@ async fn entities(session: Session, url: String) -> Res<()> {
             && svg.contains(ENTITY),
         "the SVG download holds the matrix and the chart: {svg}"
     );
+
+    // The label chart's CSV counts each label in each document as the
+    // export does.
+    session.expect_download("labels.csv").await?;
+    page::click(client, &testid("label-chart-export-csv")).await?;
+    let (_, labels_csv) = session
+        .wait_for_download_bytes("labels.csv", STEP_TIMEOUT, |b| b.ends_with(b"\r\n"))
+        .await?;
+    let labels_csv = String::from_utf8(labels_csv).context("the labels CSV is UTF-8")?;
+    ensure_eq!(
+        labels_csv.lines().next(),
+        Some("label,document_id,document_title,annotations"),
+        "the labels CSV's header"
+    );
+    let mut per_label: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for annotation in &exported {
+        let label = annotation["label"].as_str().unwrap_or_default().to_string();
+        let document = annotation["document_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        *per_label.entry((label, document)).or_default() += 1;
+    }
+    let from_labels_csv: BTreeMap<(String, String), usize> = labels_csv
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            let count: usize = cells.last()?.parse().ok()?;
+            (count > 0).then(|| ((cells[0].to_string(), cells[1].to_string()), count))
+        })
+        .collect();
+    ensure_eq!(from_labels_csv, per_label, "the labels CSV's counts");
 
     // A cell opens its mention.
     let cell = format!(

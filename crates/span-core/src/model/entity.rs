@@ -185,7 +185,7 @@ fn most_common(counts: BTreeMap<&str, usize>) -> String {
     best.map(|(name, _)| name.to_string()).unwrap_or_default()
 }
 
-fn csv_cell(value: &str) -> String {
+pub(super) fn csv_cell(value: &str) -> String {
     let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {
