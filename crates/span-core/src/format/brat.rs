@@ -124,8 +124,13 @@ pub fn export(
         media_type: MEDIA_TYPE,
         bytes: zip::write(&files)?,
         left_out: None,
+        relations_left_out: None,
     };
-    Ok(file.leaving_out(left_out, LEFT_OUT))
+    Ok(file.leaving_out(left_out, LEFT_OUT).leaving_out_relations(
+        workspace,
+        documents,
+        super::NO_RELATIONS_YET,
+    ))
 }
 
 /// The files of the collection, as (path in the zip, contents), and the

@@ -95,7 +95,9 @@ pub fn export(
     _unit: OffsetUnit,
 ) -> Result<ExportFile, ExportError> {
     let (text, left_out) = tagged_tokens(workspace, documents);
-    Ok(ExportFile::text(FILE_NAME, MEDIA_TYPE, text).leaving_out(left_out, LEFT_OUT))
+    Ok(ExportFile::text(FILE_NAME, MEDIA_TYPE, text)
+        .leaving_out(left_out, LEFT_OUT)
+        .leaving_out_relations(workspace, documents, "CoNLL cannot hold relations"))
 }
 
 fn tagged_tokens(workspace: &Workspace, documents: &[usize]) -> (String, Vec<LeftSpan>) {

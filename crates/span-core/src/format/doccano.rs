@@ -83,11 +83,10 @@ pub fn export(
     documents: &[usize],
     unit: OffsetUnit,
 ) -> Result<ExportFile, ExportError> {
-    Ok(ExportFile::text(
-        FILE_NAME,
-        MEDIA_TYPE,
-        jsonl(workspace, documents, unit),
-    ))
+    Ok(
+        ExportFile::text(FILE_NAME, MEDIA_TYPE, jsonl(workspace, documents, unit))
+            .leaving_out_relations(workspace, documents, super::NO_RELATIONS_YET),
+    )
 }
 
 fn jsonl(workspace: &Workspace, documents: &[usize], unit: OffsetUnit) -> String {

@@ -55,6 +55,8 @@ pub struct ExportFile {
     pub bytes: Vec<u8>,
     /// The spans the format could not hold, if any.
     pub left_out: Option<LeftOut>,
+    /// How many relations the file does not hold, and why, if any.
+    pub relations_left_out: Option<(usize, &'static str)>,
 }
 
 /// Spans an export left out, and why.
@@ -94,6 +96,9 @@ impl LeftSpan {
 /// How many left-out spans a summary names; the rest are counted.
 const NAMED: usize = 5;
 
+/// Why an export of a format that could hold relations has none of them.
+pub const NO_RELATIONS_YET: &str = "this export does not write relations yet";
+
 /// A reason an export could not be made at all.
 #[derive(Clone, Debug, Error, PartialEq, Eq)]
 #[error("{0}")]
@@ -107,7 +112,26 @@ impl ExportFile {
             media_type,
             bytes: text.into_bytes(),
             left_out: None,
+            relations_left_out: None,
         }
+    }
+
+    /// Records that the relations of `documents` (positions in
+    /// `workspace`) are not in the file, and why (nothing, when they have
+    /// none).
+    pub(super) fn leaving_out_relations(
+        mut self,
+        workspace: &Workspace,
+        documents: &[usize],
+        why: &'static str,
+    ) -> Self {
+        let count: usize = documents
+            .iter()
+            .filter_map(|&doc| workspace.relations(doc))
+            .map(<[_]>::len)
+            .sum();
+        self.relations_left_out = (count > 0).then_some((count, why));
+        self
     }
 
     /// Records the spans that were left out (nothing, when there are none).
@@ -133,10 +157,17 @@ impl ExportFile {
     /// What the app says once the file is made: "Exported annotations.json.",
     /// or which spans it left out and why.
     pub fn summary(&self) -> String {
-        match &self.left_out {
-            None => format!("Exported {}.", self.name),
-            Some(left_out) => format!("Exported {}; {left_out}.", self.name),
+        let mut said = format!("Exported {}", self.name);
+        if let Some(left_out) = &self.left_out {
+            said.push_str(&format!("; {left_out}"));
         }
+        match self.relations_left_out {
+            Some((1, why)) => said.push_str(&format!("; its 1 relation is not in it ({why})")),
+            Some((n, why)) => said.push_str(&format!("; its {n} relations are not in it ({why})")),
+            None => {}
+        }
+        said.push('.');
+        said
     }
 }
 
@@ -220,5 +251,43 @@ mod tests {
             "{said}"
         );
         assert!(!said.contains("at 50–56"), "{said}");
+    }
+
+    #[test]
+    fn the_summary_says_how_many_relations_the_file_does_not_hold() {
+        let mut ws = Workspace::new(
+            crate::model::seed_documents(),
+            crate::model::default_labels(),
+        );
+        for (span, id) in [(0..4, "a"), (10..20, "b")] {
+            let action = ws
+                .plan_annotate(0, span, "Person", id.into(), "t".into())
+                .unwrap();
+            ws.apply(&action).unwrap();
+        }
+        let file = || ExportFile::text("a.conll", "text/plain", "x".into());
+        let why = "CoNLL cannot hold relations";
+        assert_eq!(
+            file().leaving_out_relations(&ws, &[0], why).summary(),
+            "Exported a.conll."
+        );
+        let link = ws
+            .plan_relate(0, "a", "b", "says", "r".into(), "t".into())
+            .unwrap();
+        ws.apply(&link).unwrap();
+        assert_eq!(
+            file().leaving_out_relations(&ws, &[1, 2], why).summary(),
+            "Exported a.conll.",
+            "the relation is in a document not exported"
+        );
+        assert_eq!(
+            file()
+                .leaving_out(vec![left("Russia", 0)], "overlaps")
+                .leaving_out_relations(&ws, &[0], why)
+                .summary(),
+            "Exported a.conll; 1 span could not be represented in it and was left out \
+             (overlaps): Event “Russia” at 0–6 of “Talks in Astana”; its 1 relation is not in it \
+             (CoNLL cannot hold relations)."
+        );
     }
 }

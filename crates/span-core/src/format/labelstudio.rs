@@ -161,7 +161,13 @@ pub fn export(
     }
     let mut json = serde_json::to_string_pretty(&tasks).expect("plain data always serialises");
     json.push('\n');
-    Ok(ExportFile::text(FILE_NAME, MEDIA_TYPE, json))
+    Ok(
+        ExportFile::text(FILE_NAME, MEDIA_TYPE, json).leaving_out_relations(
+            workspace,
+            documents,
+            super::NO_RELATIONS_YET,
+        ),
+    )
 }
 
 /// Whether `value` looks like Label Studio's JSON: a task (or a list whose

@@ -90,7 +90,13 @@ pub fn export(
         let json = serde_json::to_string(&example).expect("plain data always serialises");
         jsonl.push_str(&jsonl_line(&json));
     }
-    Ok(ExportFile::text(FILE_NAME, MEDIA_TYPE, jsonl))
+    Ok(
+        ExportFile::text(FILE_NAME, MEDIA_TYPE, jsonl).leaving_out_relations(
+            workspace,
+            documents,
+            super::NO_RELATIONS_YET,
+        ),
+    )
 }
 
 /// Whether `value` is a Prodigy example (an object with `text` and

@@ -231,7 +231,8 @@ pub fn export(
         FILE_NAME,
         MEDIA_TYPE,
         collection(workspace, documents, unit),
-    ))
+    )
+    .leaving_out_relations(workspace, documents, super::NO_RELATIONS_YET))
 }
 
 fn collection(workspace: &Workspace, documents: &[usize], unit: OffsetUnit) -> String {
