@@ -114,13 +114,18 @@ pub fn TagAllPreview(preview: RwSignal<Option<Preview>>) -> impl IntoView {
                     plan.tagged,
                     if plan.tagged == 1 { "match" } else { "matches" }
                 );
+                // Closed first: its thousands of rows need not follow the
+                // change they would all be told of.
+                let was = preview.get_untracked();
+                close();
                 let done = match plan.action {
                     Some(action) => view.store.act(Ok(action)),
                     None => true,
                 };
                 if done {
                     view.store.tell(Notice::info(said));
-                    close();
+                } else {
+                    preview.set(was);
                 }
             }
             Err(e) => view
