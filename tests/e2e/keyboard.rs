@@ -126,7 +126,7 @@ async fn keyboard_only(session: Session, url: String) -> Res<()> {
     // Tab through the page to article 001 in the document list, open it
     // with Enter, then Tab on to the article itself.
     let mut opened = false;
-    for _ in 0..40 {
+    for _ in 0..80 {
         chord(client, &[], Key::Tab).await?;
         let on: Option<String> = page::eval(
             client,
