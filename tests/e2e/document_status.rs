@@ -83,11 +83,21 @@ async fn wait_for_progress(client: &Client, done: usize) -> Res<()> {
     .await
 }
 
+/// Chooses `value` in the select at `selector`, scrolled into view first
+/// (WebKit's WebDriver will not choose in a select out of sight).
 async fn choose(client: &Client, selector: &str, value: &str) -> Res<()> {
-    client
+    let select = client
         .find(Locator::Css(selector))
         .await
-        .context(format!("finding {selector}"))?
+        .context(format!("finding {selector}"))?;
+    client
+        .execute(
+            page::SCROLL_INTO_VIEW_JS,
+            vec![serde_json::to_value(&select)?],
+        )
+        .await
+        .context(format!("scrolling {selector} into view"))?;
+    select
         .select_by_value(value)
         .await
         .context(format!("choosing {value} in {selector}"))

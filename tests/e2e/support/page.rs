@@ -123,7 +123,7 @@ pub fn visible_map(map: &BTreeMap<String, String>) -> String {
 /// Scrolls `arguments[0]` into view where it is not all in view, then, if
 /// something else still covers its centre (a container's scrollbar), to the
 /// middle of its scrolling containers.
-const SCROLL_INTO_VIEW_JS: &str = r#"
+pub const SCROLL_INTO_VIEW_JS: &str = r#"
 const el = arguments[0];
 el.scrollIntoView({ block: "nearest", inline: "nearest", behavior: "instant" });
 const b = el.getBoundingClientRect();
