@@ -104,8 +104,8 @@ pub fn App() -> impl IntoView {
             </nav>
             <main class="main">
                 <DocumentHeading />
-                <LabelBar pane />
                 <RelationArcs pane />
+                <LabelBar pane />
                 <ReadingPane pane on_key=move |event| on_pane_key(view, pane, &event) />
                 <Caret pane />
                 <SpanHandles pane />

@@ -190,6 +190,14 @@ async fn relations(session: Session, url: String) -> Res<()> {
         )))
         .await
         .context("the relation's name")?;
+    // In the middle of the view, clear of the sticky label bar.
+    client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![serde_json::to_value(&label)?],
+        )
+        .await
+        .context("scrolling to the relation")?;
     let hover = MouseActions::new("mouse".to_owned()).then(PointerAction::MoveToElement {
         element: label,
         duration: None,
