@@ -112,9 +112,9 @@ pub fn RelationForm(pane: NodeRef<html::Div>) -> impl IntoView {
         };
         let doc = view.current_untracked();
         let name = kind.get_untracked();
-        let planned = view.store.with(|w| {
-            w.plan_relate(doc, &from, &to, &name, stamp::new_id(), stamp::now())
-        });
+        let planned = view
+            .store
+            .with(|w| w.plan_relate(doc, &from, &to, &name, stamp::new_id(), stamp::now()));
         if view.store.act(planned) {
             view.store.tell(Notice::info(format!(
                 "Linked “{}” → {name} → “{}”.",
@@ -257,7 +257,11 @@ pub fn CardRelations(id: StoredValue<String>) -> impl IntoView {
 fn RelationRow(relation: Relation, own: String) -> impl IntoView {
     let view = expect_context::<View>();
     let outgoing = relation.from == own;
-    let other = if outgoing { &relation.to } else { &relation.from };
+    let other = if outgoing {
+        &relation.to
+    } else {
+        &relation.from
+    };
     let quote = quote_of(view, other);
     let text = if outgoing {
         format!("→ {} → {quote}", relation.kind)

@@ -135,11 +135,7 @@ async fn relations(session: Session, url: String) -> Res<()> {
     .await?;
     chord(client, &[], 'l').await?;
     chord(client, &[], Key::Enter).await?;
-    let located = (
-        astana.clone(),
-        kazakhstan.clone(),
-        "located in".to_string(),
-    );
+    let located = (astana.clone(), kazakhstan.clone(), "located in".to_string());
     wait_for_drawn(client, "the keyboard's relation", &[located.clone()].into()).await?;
     wait_for_card(client, &astana, &["→ located in → Kazakhstan"]).await?;
 
@@ -165,11 +161,7 @@ async fn relations(session: Session, url: String) -> Res<()> {
         .await
         .context("choosing takes part in")?;
     page::click(client, &testid("relation-confirm")).await?;
-    let takes_part = (
-        staffan.clone(),
-        astana.clone(),
-        "takes part in".to_string(),
-    );
+    let takes_part = (staffan.clone(), astana.clone(), "takes part in".to_string());
     let both: BTreeSet<_> = [located.clone(), takes_part.clone()].into();
     wait_for_drawn(client, "both relations", &both).await?;
     page::click(client, &format!("[data-ann-id=\"{astana}\"]")).await?;
@@ -221,7 +213,10 @@ async fn relations(session: Session, url: String) -> Res<()> {
         }
     })
     .await?;
-    client.release_actions().await.context("releasing the mouse")?;
+    client
+        .release_actions()
+        .await
+        .context("releasing the mouse")?;
     screenshot(&session).await?;
 
     // Undo takes the last relation away, redo brings it back.
@@ -274,9 +269,9 @@ async fn relations(session: Session, url: String) -> Res<()> {
         .collect();
     ensure_eq!(exported, both, "the exported relations");
     ensure!(
-        export["relations"]
-            .as_array()
-            .is_some_and(|r| r.iter().all(|r| r["id"].is_string() && r["created"].is_string())),
+        export["relations"].as_array().is_some_and(|r| r
+            .iter()
+            .all(|r| r["id"].is_string() && r["created"].is_string())),
         "every exported relation has an id and a time"
     );
     Ok(())
