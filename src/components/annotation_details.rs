@@ -13,6 +13,7 @@ use web_sys::HtmlElement;
 
 use super::entities::EntityField;
 use super::reading_pane::kept_selection;
+use super::relations::CardRelations;
 use crate::browser::is_focused;
 use crate::state::{Drafts, View};
 use span_core::model::{Annotation, Label};
@@ -186,6 +187,7 @@ fn AnnotationCard(id: String, pane: NodeRef<html::Div>) -> impl IntoView {
                 on:blur=end_note
             ></textarea>
             <EntityField id annotation />
+            <CardRelations id />
             <button class="delete" on:click=delete>
                 "Delete"
             </button>

@@ -18,6 +18,7 @@ use super::label_bar::LabelBar;
 use super::notices::Notices;
 use super::pane_bar::PaneBar;
 use super::reading_pane::{ReadingPane, SpanHandles};
+use super::relations::{Linking, RelationArcs, RelationForm};
 use super::search::SearchPanel;
 use super::shortcut_help::ShortcutHelp;
 use super::shortcuts::{self, Controls};
@@ -35,6 +36,7 @@ pub fn App() -> impl IntoView {
     provide_context(view);
     provide_context(drafts);
     keep(view, drafts);
+    Linking::provide(view);
     let pane = NodeRef::<html::Div>::new();
 
     let help = RwSignal::new(false);
@@ -102,6 +104,7 @@ pub fn App() -> impl IntoView {
             </nav>
             <main class="main">
                 <DocumentHeading />
+                <RelationArcs pane />
                 <LabelBar pane />
                 <ReadingPane pane on_key=move |event| on_pane_key(view, pane, &event) />
                 <Caret pane />
@@ -109,6 +112,7 @@ pub fn App() -> impl IntoView {
                 <Notices />
             </main>
             <div class="annotations-pane">
+                <RelationForm pane />
                 <AnnotationDetails pane />
                 <AnnotationList />
             </div>

@@ -20,6 +20,7 @@ mod label_editor;
 mod notices;
 mod pane_bar;
 mod reading_pane;
+mod relations;
 mod search;
 mod shortcut_help;
 mod shortcuts;

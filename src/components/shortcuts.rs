@@ -7,6 +7,7 @@ use leptos::{ev, html, prelude::*};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, KeyboardEvent};
 
+use super::relations::{start_from_selected, Linking};
 use super::tagging::tag_selection;
 use super::theme_toggle;
 use crate::browser;
@@ -52,6 +53,7 @@ pub fn listen(view: View, controls: Controls) {
         entities,
         coverage,
     } = controls;
+    let linking = use_context::<Linking>();
     let _ = window_event_listener(ev::keydown, move |event: KeyboardEvent| {
         if is_typing(&event) {
             return;
@@ -134,6 +136,9 @@ pub fn listen(view: View, controls: Controls) {
                 view.redo();
             }
             (false, _, "Escape") => {
+                if let Some(linking) = linking {
+                    linking.cancel();
+                }
                 help.set(false);
                 view.inspected.set(Vec::new());
                 view.selected.set(None);
@@ -164,6 +169,11 @@ pub fn listen(view: View, controls: Controls) {
                 {
                     event.prevent_default();
                     tag_selection(view, pane, &label);
+                } else if matches!(key, 'r' | 'R')
+                    && linking.is_some_and(|linking| start_from_selected(view, linking))
+                {
+                    // A label whose hotkey is r or R keeps it (above).
+                    event.prevent_default();
                 }
             }
             _ => {}

@@ -424,6 +424,17 @@ impl DocumentStore {
             .changes
             .iter()
             .for_each(|change| self.notify(change));
+        // Relations are drawn with their document (arcs, cards), and their
+        // types with the labels; this tab's changes and another's alike.
+        for id in &applied.relations {
+            if let Some(doc) = self.with(|w| w.position(id)) {
+                self.document_changed
+                    .with_value(|t| t.get(doc).map(Notify::notify));
+            }
+        }
+        if applied.relation_types {
+            self.labels_changed.with_value(Notify::notify);
+        }
         if applied.labels {
             self.labels_changed.with_value(Notify::notify);
             self.paragraph_changed

@@ -1,0 +1,296 @@
+//! Relations made in the page: one with the keyboard alone (the new
+//! annotation selected, R, Tab to the target, Enter, the type's hotkey,
+//! Enter) and one with the mouse (Link in a card, a click on the target's
+//! highlight, the type chosen, Link); both drawn over the text between the
+//! right ends and listed in both ends' cards; hovering one marks its ends;
+//! undo and redo; deleting an annotation takes its relations along and
+//! undo brings both back; kept through a reload and written by the native
+//! export. With `E2E_SCREENSHOTS`, Chromium's view of the relations is
+//! saved for the README.
+
+use std::collections::BTreeSet;
+
+use fantoccini::actions::{InputSource, MouseActions, PointerAction};
+use fantoccini::key::Key;
+use fantoccini::{Client, Locator};
+
+use crate::keyboard::chord;
+use crate::support::app::{
+    code_points, detail_card_ids, export_json, open_document, open_seed, wait_for_highlights,
+};
+use crate::support::browser::{BrowserKind, Session};
+use crate::support::page::{self, testid, STEP_TIMEOUT};
+use crate::support::{wait_until, Context, Failure, Res};
+use crate::{ensure, ensure_eq, in_every_browser};
+
+const DOC: &str = "002_851cd8e497878d71";
+
+in_every_browser!(
+    chromium_relations,
+    firefox_relations,
+    webkit_relations,
+    relations
+);
+
+/// The drawn relations as `(from, to, type)`, read from the page.
+async fn drawn(client: &Client) -> Res<BTreeSet<(String, String, String)>> {
+    let found: Vec<(String, String, String)> = page::eval(
+        client,
+        r#"return [...document.querySelectorAll('[data-testid="relation"]')]
+            .map(g => [g.getAttribute("data-from"), g.getAttribute("data-to"),
+                       g.querySelector("text").textContent]);"#,
+        vec![],
+    )
+    .await?;
+    Ok(found.into_iter().collect())
+}
+
+async fn wait_for_drawn(
+    client: &Client,
+    what: &str,
+    expected: &BTreeSet<(String, String, String)>,
+) -> Res<()> {
+    wait_until(what, STEP_TIMEOUT, || async {
+        let now = drawn(client).await?;
+        if now == *expected {
+            Ok(Some(()))
+        } else {
+            Err(Failure(format!("drawn relations: {now:?}")))
+        }
+    })
+    .await
+}
+
+/// Waits until the card of annotation `id` lists exactly `lines`.
+async fn wait_for_card(client: &Client, id: &str, lines: &[&str]) -> Res<()> {
+    let script = format!(
+        r#"return [...document.querySelectorAll('{} section[data-ann-id="{id}"] .relation-text')]
+            .map(el => el.textContent);"#,
+        testid("annotation-details")
+    );
+    wait_until(&format!("the card of {id}"), STEP_TIMEOUT, || async {
+        let listed: Vec<String> = page::eval(client, &script, vec![]).await?;
+        if listed == lines {
+            Ok(Some(()))
+        } else {
+            Err(Failure(format!("card lists {listed:?}")))
+        }
+    })
+    .await
+}
+
+async fn tag(client: &Client, text: &str, quote: &str, key: char) -> Res<()> {
+    let (start, end) = code_points(text, quote)?;
+    page::drag_select(client, text, start, end).await?;
+    page::press_key(client, key).await
+}
+
+async fn relations(session: Session, url: String) -> Res<()> {
+    let client = &session.client;
+    let text = open_seed(client, &url, DOC).await?;
+    tag(client, &text, "Kazakhstan", '3').await?;
+    wait_for_highlights(client, "Kazakhstan", |h| h.len() == 1).await?;
+    tag(client, &text, "Staffan de Mistura", '1').await?;
+    wait_for_highlights(client, "Staffan de Mistura", |h| h.len() == 2).await?;
+    // Tagged last, Astana is the selected annotation.
+    tag(client, &text, "Astana", '3').await?;
+    let spans = wait_for_highlights(client, "Astana", |h| h.len() == 3).await?;
+    let id_of = |quote: &str| {
+        spans
+            .iter()
+            .find(|(_, q)| q.as_str() == quote)
+            .map(|(id, _)| id.clone())
+            .context(format!("the id of {quote}"))
+    };
+    let (astana, kazakhstan, staffan) = (
+        id_of("Astana")?,
+        id_of("Kazakhstan")?,
+        id_of("Staffan de Mistura")?,
+    );
+
+    // The keyboard alone: R, Tab to Kazakhstan, Enter, l for "located in",
+    // Enter.
+    chord(client, &[], 'r').await?;
+    page::wait_for_text(
+        client,
+        &testid("relation-pending"),
+        "From “Astana”: pick the target (click its highlight, or Tab to it and press Enter).",
+        "the question for the target",
+    )
+    .await?;
+    chord(client, &[], Key::Tab).await?;
+    chord(client, &[], Key::Enter).await?;
+    wait_until("the type list to take the focus", STEP_TIMEOUT, || async {
+        let focused: Option<String> = page::eval(
+            client,
+            "return document.activeElement.getAttribute('data-testid');",
+            vec![],
+        )
+        .await?;
+        match focused.as_deref() {
+            Some("relation-type") => Ok(Some(())),
+            other => Err(Failure(format!("focus on {other:?}"))),
+        }
+    })
+    .await?;
+    chord(client, &[], 'l').await?;
+    chord(client, &[], Key::Enter).await?;
+    let located = (astana.clone(), kazakhstan.clone(), "located in".to_string());
+    wait_for_drawn(client, "the keyboard's relation", &[located.clone()].into()).await?;
+    wait_for_card(client, &astana, &["→ located in → Kazakhstan"]).await?;
+
+    // The mouse: Staffan's card, Link, a click on Astana, the type, Link.
+    page::click(client, &format!("[data-ann-id=\"{staffan}\"]")).await?;
+    wait_until("Staffan's card", STEP_TIMEOUT, || async {
+        let cards = detail_card_ids(client).await?;
+        if cards == [staffan.clone()] {
+            Ok(Some(()))
+        } else {
+            Err(Failure(format!("cards {cards:?}")))
+        }
+    })
+    .await?;
+    page::click(client, &testid("relation-start")).await?;
+    page::click(client, &format!("mark[data-ann-id=\"{astana}\"]")).await?;
+    client
+        .wait()
+        .for_element(Locator::Css(&testid("relation-type")))
+        .await
+        .context("the type list")?
+        .select_by_value("takes part in")
+        .await
+        .context("choosing takes part in")?;
+    page::click(client, &testid("relation-confirm")).await?;
+    let takes_part = (staffan.clone(), astana.clone(), "takes part in".to_string());
+    let both: BTreeSet<_> = [located.clone(), takes_part.clone()].into();
+    wait_for_drawn(client, "both relations", &both).await?;
+    page::click(client, &format!("[data-ann-id=\"{astana}\"]")).await?;
+    wait_for_card(
+        client,
+        &astana,
+        &[
+            "→ located in → Kazakhstan",
+            "← takes part in ← Staffan de Mistura",
+        ],
+    )
+    .await?;
+
+    // Hovering a relation marks both its ends, and only those.
+    let label = client
+        .find(Locator::Css(&format!(
+            "[data-testid=\"relation\"][data-from=\"{staffan}\"] text"
+        )))
+        .await
+        .context("the relation's name")?;
+    // In the middle of the view, clear of the sticky label bar.
+    client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![serde_json::to_value(&label)?],
+        )
+        .await
+        .context("scrolling to the relation")?;
+    let hover = MouseActions::new("mouse".to_owned()).then(PointerAction::MoveToElement {
+        element: label,
+        duration: None,
+        x: 0.0,
+        y: 0.0,
+    });
+    client.perform_actions(hover).await.context("hovering")?;
+    wait_until("both ends marked", STEP_TIMEOUT, || async {
+        let marked: Vec<String> = page::eval(
+            client,
+            r#"return [...document.querySelectorAll("mark.hl.relation-end")]
+                .map(m => m.getAttribute("data-ann-id"));"#,
+            vec![],
+        )
+        .await?;
+        let marked: BTreeSet<String> = marked.into_iter().collect();
+        if marked == [staffan.clone(), astana.clone()].into() {
+            Ok(Some(()))
+        } else {
+            Err(Failure(format!("marked {marked:?}")))
+        }
+    })
+    .await?;
+    client
+        .release_actions()
+        .await
+        .context("releasing the mouse")?;
+    screenshot(&session).await?;
+
+    // Undo takes the last relation away, redo brings it back.
+    let pane = testid("doc-text");
+    client
+        .find(Locator::Css(&pane))
+        .await
+        .context("the article")?
+        .click()
+        .await
+        .context("clicking the article")?;
+    chord(client, &[Key::Control], 'z').await?;
+    wait_for_drawn(client, "undone", &[located.clone()].into()).await?;
+    chord(client, &[Key::Control, Key::Shift], 'z').await?;
+    wait_for_drawn(client, "redone", &both).await?;
+
+    // Deleting Astana takes both relations along; undo brings all back.
+    page::click(client, &format!("[data-ann-id=\"{astana}\"]")).await?;
+    page::click(
+        client,
+        &format!(
+            "{} section[data-ann-id=\"{astana}\"] button.delete",
+            testid("annotation-details")
+        ),
+    )
+    .await?;
+    wait_for_highlights(client, "Astana deleted", |h| h.len() == 2).await?;
+    wait_for_drawn(client, "no relation left", &BTreeSet::new()).await?;
+    chord(client, &[Key::Control], 'z').await?;
+    wait_for_highlights(client, "Astana back", |h| h.len() == 3).await?;
+    wait_for_drawn(client, "both relations back", &both).await?;
+
+    // Kept through a reload, and in the native export.
+    client.refresh().await.context("reloading")?;
+    crate::support::app::wait_for_app(client).await?;
+    open_document(client, DOC, &text).await?;
+    wait_for_drawn(client, "both relations after the reload", &both).await?;
+    let (_, export) = export_json(&session).await?;
+    let exported: BTreeSet<(String, String, String)> = export["relations"]
+        .as_array()
+        .context("the export's relations")?
+        .iter()
+        .map(|r| {
+            (
+                r["from"].as_str().unwrap_or_default().to_string(),
+                r["to"].as_str().unwrap_or_default().to_string(),
+                r["type"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    ensure_eq!(exported, both, "the exported relations");
+    ensure!(
+        export["relations"].as_array().is_some_and(|r| r
+            .iter()
+            .all(|r| r["id"].is_string() && r["created"].is_string())),
+        "every exported relation has an id and a time"
+    );
+    Ok(())
+}
+
+/// With `E2E_SCREENSHOTS=<folder>`, saves the relations in the text as
+/// Chromium shows them, as the README shows them (`docs/screenshots/`).
+async fn screenshot(session: &Session) -> Res<()> {
+    let Some(folder) = std::env::var_os("E2E_SCREENSHOTS") else {
+        return Ok(());
+    };
+    if session.kind != BrowserKind::Chromium {
+        return Ok(());
+    }
+    let png = session
+        .client
+        .screenshot()
+        .await
+        .context("taking a screenshot")?;
+    let path = std::path::Path::new(&folder).join("relations.png");
+    std::fs::write(&path, png).context(format!("writing {}", path.display()))
+}
