@@ -13,8 +13,9 @@ use leptos::{html, prelude::*};
 use web_sys::{KeyboardEvent, ScrollIntoViewOptions, ScrollLogicalPosition};
 
 use span_core::model::search::{Found, Match, Query, SearchOptions, MAX_MATCHES};
+use span_core::model::Paragraphs;
 
-use super::reading_pane::geometry::paragraph_at;
+use super::reading_pane::geometry::{paragraph_at, paragraph_element};
 use super::tag_all::{Preview, TagAllPreview, TagFromList};
 use crate::browser::{highlights, selection};
 use crate::state::{Pane, View};
@@ -321,32 +322,26 @@ fn mark(
                 return Marks::default();
             };
             let here = |m: &&Match| m.document == doc;
-            Marks {
-                all: f
-                    .matches
-                    .iter()
-                    .filter(here)
-                    .map(|m| (m.start, m.end))
-                    .collect(),
-                current: current
-                    .and_then(|at| f.matches.get(at))
-                    .filter(here)
-                    .map(|m| (m.start, m.end)),
-            }
+            let all: Vec<(usize, usize)> = f
+                .matches
+                .iter()
+                .filter(here)
+                .map(|m| (m.start, m.end))
+                .collect();
+            let current = current
+                .and_then(|at| f.matches.get(at))
+                .filter(here)
+                .map(|m| (m.start, m.end));
+            view.store
+                .with(|w| Marks::of(w.paragraphs(doc), all, current))
         });
-        view.store.with(|w| {
-            let Some(paragraphs) = w.paragraphs(doc) else {
-                return;
-            };
-            let mut last = usize::MAX;
-            for &(start, _) in &marks.all {
-                let index = paragraphs.touching(start, start).start;
-                if index != last {
-                    view.store.track_paragraph(doc, index);
-                    last = index;
-                }
+        let mut last = None;
+        for (paragraph, ..) in &marks.all {
+            if last != Some(*paragraph) {
+                view.store.track_paragraph(doc, *paragraph);
+                last = Some(*paragraph);
             }
-        });
+        }
         if pending
             .try_update_value(|p| p.replace(marks))
             .flatten()
@@ -362,30 +357,142 @@ fn mark(
             ) else {
                 return;
             };
-            let ranges = |spans: &[(usize, usize)]| {
-                spans
-                    .iter()
-                    .filter_map(|&(start, end)| range(view, &element, start, end))
-                    .collect::<Vec<_>>()
-            };
             if marks.all.is_empty() {
                 highlights::clear(MATCHES);
             } else {
-                highlights::set(MATCHES, &ranges(&marks.all));
+                highlights::set(MATCHES, &ranges(view, &element, &marks.all));
             }
             match marks.current {
-                Some(span) => highlights::set(CURRENT, &ranges(&[span])),
+                Some((start, end)) => match range(view, &element, start, end) {
+                    Some(range) => highlights::set(CURRENT, &[range]),
+                    None => highlights::clear(CURRENT),
+                },
                 None => highlights::clear(CURRENT),
             }
         });
     });
 }
 
-/// The spans of the open document to mark (code points).
+/// The spans of the open document to mark (code points), each with the
+/// paragraph it starts in and that paragraph's start, in text order.
 #[derive(Clone, Debug, Default)]
 struct Marks {
-    all: Vec<(usize, usize)>,
+    /// `(paragraph, its start, whether the span ends in it, start, end)`.
+    all: Vec<(usize, usize, bool, usize, usize)>,
     current: Option<(usize, usize)>,
+}
+
+impl Marks {
+    fn of(
+        paragraphs: Option<&Paragraphs>,
+        all: Vec<(usize, usize)>,
+        current: Option<(usize, usize)>,
+    ) -> Self {
+        let Some(paragraphs) = paragraphs else {
+            return Self::default();
+        };
+        let list = paragraphs.as_slice();
+        let all = all
+            .into_iter()
+            .filter_map(|(start, end)| {
+                let touched = paragraphs.touching(start, end);
+                let first = list.get(touched.start)?;
+                Some((touched.start, first.start, touched.len() == 1, start, end))
+            })
+            .collect();
+        Self { all, current }
+    }
+}
+
+/// The DOM ranges of `marks`: each paragraph's text nodes are read once
+/// for all the marks starting in it, so thousands of matches cost a few
+/// calls each into the page rather than a walk of their paragraph.
+fn ranges(
+    view: View,
+    pane: &web_sys::Element,
+    marks: &[(usize, usize, bool, usize, usize)],
+) -> Vec<web_sys::Range> {
+    let mut ranges = Vec::with_capacity(marks.len());
+    let mut nodes: Option<(usize, Vec<TextNode>)> = None;
+    for &(paragraph, paragraph_start, within, start, end) in marks {
+        if !within {
+            ranges.extend(range(view, pane, start, end));
+            continue;
+        }
+        if nodes.as_ref().is_none_or(|(at, _)| *at != paragraph) {
+            let read = paragraph_element(pane, paragraph)
+                .map(|element| text_nodes(&element))
+                .unwrap_or_default();
+            nodes = Some((paragraph, read));
+        }
+        let Some((_, nodes)) = &nodes else {
+            continue;
+        };
+        let made = (|| {
+            let (start_node, start_offset) = point(nodes, start - paragraph_start)?;
+            let (end_node, end_offset) = point(nodes, end - paragraph_start)?;
+            let range = document().create_range().ok()?;
+            range.set_start(start_node, start_offset).ok()?;
+            range.set_end(end_node, end_offset).ok()?;
+            Some(range)
+        })();
+        ranges.extend(made);
+    }
+    ranges
+}
+
+/// A text node of a paragraph: the node, its text, and the code point of
+/// the paragraph it starts at.
+struct TextNode {
+    node: web_sys::Node,
+    text: String,
+    start: usize,
+    len: usize,
+}
+
+/// The text nodes of `paragraph`, in order.
+fn text_nodes(paragraph: &web_sys::Element) -> Vec<TextNode> {
+    let Ok(walker) = document().create_tree_walker_with_what_to_show(paragraph, 4) else {
+        return Vec::new();
+    };
+    let mut nodes = Vec::new();
+    let mut start = 0;
+    while let Ok(Some(node)) = walker.next_node() {
+        let text = node.text_content().unwrap_or_default();
+        let len = text.chars().count();
+        nodes.push(TextNode {
+            node,
+            text,
+            start,
+            len,
+        });
+        start += len;
+    }
+    nodes
+}
+
+/// The boundary point at code point `local` of a paragraph, as
+/// [`selection::point_in`] finds it: in the node holding that code point,
+/// or at the end of the last node.
+fn point(nodes: &[TextNode], local: usize) -> Option<(&web_sys::Node, u32)> {
+    let at = nodes.partition_point(|n| n.start + n.len <= local);
+    match nodes.get(at) {
+        Some(n) => {
+            let units: usize = n
+                .text
+                .chars()
+                .take(local - n.start)
+                .map(char::len_utf16)
+                .sum();
+            Some((&n.node, u32::try_from(units).ok()?))
+        }
+        None => {
+            let n = nodes.last()?;
+            (n.start + n.len == local)
+                .then(|| Some((&n.node, u32::try_from(n.text.encode_utf16().count()).ok()?)))
+                .flatten()
+        }
+    }
 }
 
 /// The DOM range of code points `start..end` of the open document.
