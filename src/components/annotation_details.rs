@@ -174,6 +174,7 @@ fn AnnotationCard(id: String, pane: NodeRef<html::Div>) -> impl IntoView {
                         .collect_view()
                 }}
             </select>
+            <EntityField id annotation />
             <label for=note_id.clone()>"Note"</label>
             <textarea
                 id=note_id
@@ -186,7 +187,6 @@ fn AnnotationCard(id: String, pane: NodeRef<html::Div>) -> impl IntoView {
                 on:input=keep_note
                 on:blur=end_note
             ></textarea>
-            <EntityField id annotation />
             <CardRelations id />
             <button class="delete" on:click=delete>
                 "Delete"
