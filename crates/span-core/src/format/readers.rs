@@ -225,7 +225,7 @@ fn check_brat_export(python: Python, script: &str, spoils: &[(&str, &str, &str)]
         passes(python, script, &[&zip, &native, &left_out]);
     }
     for (suffix, from, to) in spoils {
-        let (mut files, left_out) = brat::collection(&ws, &[TRICKY]);
+        let (mut files, left_out, _) = brat::collection(&ws, &[TRICKY]);
         let (_, contents) = files
             .iter_mut()
             .find(|(path, contents)| path.ends_with(suffix) && contents.contains(from))
