@@ -215,7 +215,7 @@ fn check_doccano_reads_the_doccano_export() {
 /// time, the first `from` of each spoil made its `to` in the file named
 /// with the suffix given, which it must reject.
 fn check_brat_export(python: Python, script: &str, spoils: &[(&str, &str, &str)]) {
-    let ws = samples::workspace();
+    let ws = samples::with_relations();
     let dir = Scratch::new(script.trim_end_matches(".py"));
     let native = dir.native(&ws);
     for (name, documents) in [("all.zip", samples::all(&ws)), ("one.zip", vec![TRICKY])] {
@@ -250,8 +250,10 @@ fn check_brat_reads_the_brat_export() {
 }
 
 /// brat's own reader. The spoils: offsets that do not hold the text, which
-/// `TextAnnotations` rejects; and an annotation.conf that no longer allows
-/// overlaps, against which `verify_annotations` finds the nested spans.
+/// `TextAnnotations` rejects; an annotation.conf that no longer allows
+/// overlaps, against which `verify_annotations` finds the nested spans; one
+/// that lacks a relation type used; an `R` line of another type than its
+/// relation's; and a relation's note changed.
 #[test]
 fn brat_reads_and_verifies_the_brat_export() {
     check_brat_export(
@@ -260,6 +262,9 @@ fn brat_reads_and_verifies_the_brat_export() {
         &[
             (".ann", "Location 5 7", "Location 4 6"),
             ("annotation.conf", "<OVERLAP>", "# <OVERLAP>"),
+            ("annotation.conf", "\nsays\t", "\nsaid\t"),
+            (".ann", "\tsays Arg1:", "\tlocated_in Arg1:"),
+            (".ann", "AnnotatorNotes R1\t家族", "AnnotatorNotes R1\t家"),
         ],
     );
 }
