@@ -245,7 +245,12 @@ fn check_brat_reads_the_brat_export() {
     check_brat_export(
         Python::System,
         "check_brat.py",
-        &[(".ann", "Location 5 7", "Location 4 6")],
+        &[
+            (".ann", "Location 5 7", "Location 4 6"),
+            ("annotation.conf", "\nsays\t", "\nsaid\t"),
+            (".ann", "\tsays Arg1:T10 Arg2:T12", "\tsays Arg1:T12 Arg2:T10"),
+            (".ann", "AnnotatorNotes R1\t家族", "AnnotatorNotes R1\t家"),
+        ],
     );
 }
 
