@@ -718,7 +718,13 @@ mod tests {
         assert_eq!(lines.len(), 4);
         let first = &lines[0];
         let at = |key: &str| file.find(&format!("\"{key}\":")).unwrap();
-        let keys = ["text", "entities", "relations", "document_id", "offset_unit"];
+        let keys = [
+            "text",
+            "entities",
+            "relations",
+            "document_id",
+            "offset_unit",
+        ];
         assert!(
             keys.windows(2).all(|pair| at(pair[0]) < at(pair[1])),
             "{file}"
@@ -726,8 +732,7 @@ mod tests {
         assert_eq!(first.as_object().unwrap().len(), keys.len());
         // Line 1: Russia (0..6), Alexander Lavrentiev and Lavrentiev.
         let russia = samples::find(&original.document(0).unwrap().text, "Russia");
-        let lavrentiev =
-            samples::find(&original.document(0).unwrap().text, "Alexander Lavrentiev");
+        let lavrentiev = samples::find(&original.document(0).unwrap().text, "Alexander Lavrentiev");
         let entity = |start: usize, end: usize| {
             first["entities"]
                 .as_array()
@@ -809,7 +814,10 @@ mod tests {
         let one = export(&named, &[1], OffsetUnit::CodePoint)
             .unwrap()
             .into_text();
-        assert!(one.contains("\"entity\""), "document 1 names Kazakhstan 🇰🇿: {one}");
+        assert!(
+            one.contains("\"entity\""),
+            "document 1 names Kazakhstan 🇰🇿: {one}"
+        );
         let none = export(&named, &[TRICKY + 1], OffsetUnit::CodePoint)
             .unwrap()
             .into_text();

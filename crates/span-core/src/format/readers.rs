@@ -25,7 +25,7 @@ use std::process::Command;
 use super::native::NativeExport;
 use super::registry::{self, Format};
 use super::samples::{self, TRICKY};
-use super::{brat, conll, labelstudio, spacy, zip};
+use super::{brat, conll, doccano, labelstudio, spacy, zip};
 use crate::model::offset_unit::OffsetUnit;
 use crate::model::Workspace;
 
@@ -210,6 +210,51 @@ fn check_doccano_reads_the_doccano_export() {
     );
 }
 
+/// The doccano export in the relation-extraction shape, of the samples
+/// with entities and relations; then spoiled: an entity's name changed, a
+/// relation turned around, one pointing at an entity of another line.
+#[test]
+fn check_doccano_reads_entities_and_relations() {
+    let ws = samples::with_relations();
+    let dir = Scratch::new("jsonl-relations-check_doccano");
+    let native = dir.native(&ws);
+    for (name, documents) in [("all", samples::all(&ws)), ("one", vec![TRICKY])] {
+        let export = doccano::export(&ws, &documents, OffsetUnit::CodePoint).expect("a file");
+        let file = dir.write(&format!("{name}.jsonl"), export.bytes);
+        passes(Python::System, "check_doccano.py", &[&file, &native]);
+    }
+    let text = doccano::export(&ws, &samples::all(&ws), OffsetUnit::CodePoint)
+        .expect("a file")
+        .into_text();
+    let first = text.lines().next().expect("a line");
+    let relation: serde_json::Value = serde_json::from_str::<serde_json::Value>(first)
+        .expect("a line of JSON")["relations"][0]
+        .clone();
+    let (from, to) = (&relation["from_id"], &relation["to_id"]);
+    for (what, spoiled) in [
+        (
+            "entity",
+            text.replacen("\"Alexander Lavrentiev\"", "\"Lavrentiev\"", 1),
+        ),
+        (
+            "reversed",
+            text.replacen(
+                &format!("\"from_id\":{from},\"to_id\":{to}"),
+                &format!("\"from_id\":{to},\"to_id\":{from}"),
+                1,
+            ),
+        ),
+        (
+            "elsewhere",
+            text.replacen(&format!("\"to_id\":{to}"), "\"to_id\":26", 1),
+        ),
+    ] {
+        assert_ne!(spoiled, text, "nothing to spoil for {what}");
+        let file = dir.write(&format!("spoiled-{what}.jsonl"), spoiled);
+        fails(Python::System, "check_doccano.py", &[&file, &native]);
+    }
+}
+
 /// Checks `script` on the brat export of the samples' documents (all of
 /// them and the tricky one alone), then on the tricky one's with, one at a
 /// time, the first `from` of each spoil made its `to` in the file named
@@ -248,7 +293,11 @@ fn check_brat_reads_the_brat_export() {
         &[
             (".ann", "Location 5 7", "Location 4 6"),
             ("annotation.conf", "\nsays\t", "\nsaid\t"),
-            (".ann", "\tsays Arg1:T10 Arg2:T12", "\tsays Arg1:T12 Arg2:T10"),
+            (
+                ".ann",
+                "\tsays Arg1:T10 Arg2:T12",
+                "\tsays Arg1:T12 Arg2:T10",
+            ),
             (".ann", "AnnotatorNotes R1\t家族", "AnnotatorNotes R1\t家"),
         ],
     );

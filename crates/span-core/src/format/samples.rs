@@ -234,18 +234,15 @@ pub fn seen_relations(ws: &Workspace) -> Vec<SeenRelation> {
                 let a = annotations.get(id).expect("an end of the relation");
                 (a.start, a.end, a.label.clone())
             };
-            ws.relations(doc)
-                .unwrap_or_default()
-                .iter()
-                .map(move |r| {
-                    (
-                        r.document_id.clone(),
-                        end(&r.from),
-                        r.kind.clone(),
-                        end(&r.to),
-                        r.note.clone(),
-                    )
-                })
+            ws.relations(doc).unwrap_or_default().iter().map(move |r| {
+                (
+                    r.document_id.clone(),
+                    end(&r.from),
+                    r.kind.clone(),
+                    end(&r.to),
+                    r.note.clone(),
+                )
+            })
         })
         .collect();
     seen.sort();
