@@ -2,7 +2,9 @@
 //! `.zip` holding a brat collection, the folder [`COLLECTION`] with
 //!
 //! - `annotation.conf`: one entity type per label, and any overlap allowed
-//!   (`<OVERLAP>`), since spans here may nest, cross and coincide;
+//!   (`<OVERLAP>`), since spans here may nest, cross and coincide; one
+//!   relation type per relation type used (`located_in<TAB>Arg1:<ENTITY>,
+//!   Arg2:<ENTITY>`), fitted as label types are;
 //! - `visual.conf`: each type's label colour, and its label name where the
 //!   type had to change it;
 //! - per document, `<stem>.txt`, the text byte for byte, and `<stem>.ann`:
@@ -11,7 +13,13 @@
 //! T1<TAB>Location 941 951<TAB>“de-facto”
 //! #1<TAB>AnnotatorNotes T1<TAB>a note
 //! T2<TAB>Event 3593 3608;3610 3614<TAB>Homs provinces. “The
+//! R1<TAB>located_in Arg1:T2 Arg2:T1
+//! #3<TAB>AnnotatorNotes R1<TAB>a note on the relation
 //! ```
+//!
+//! - **Relations** follow the `T` lines, `Arg1` their `from`; one with an
+//!   end that is not written (only white space) is left out and counted in
+//!   the file's `relations_left_out`.
 //!
 //! - **Offsets** count Unicode code points of the text as brat reads it:
 //!   brat (Python) opens `.txt` with `codecs.open(…, "utf8")`, which reads
