@@ -24,6 +24,11 @@ the name visual.conf shows for it) the same and its fragments inside the
 span, holding the span's text but for white space; every note (#) must be
 on an existing T and be that annotation's note with tabs and line breaks
 made spaces. T lines plus LEFT_OUT must count the native annotations.
+Every R line (`R1<TAB>located_in Arg1:T3 Arg2:T7`, after the T lines) must
+have a type declared in annotation.conf's [relations] and be a native
+relation from the annotation of its Arg1 to that of its Arg2 whose type is
+the R's with underscores read as spaces, its note (#) the relation's; every
+native relation between two annotations with T lines must be an R line.
 
 Prints one summary line (plus one line per problem) and exits 0 if all is
 well, 1 on any mismatch, 2 if the inputs cannot be read at all.
@@ -110,6 +115,7 @@ def check(archive, native, left_out):
         if section not in sections:
             problems.append(f"annotation.conf has no [{section}]")
     types = {line.split()[0] for line in sections.get("entities", [])}
+    relation_types = {line.split()[0] for line in sections.get("relations", [])}
     shown = {}
     for line in conf_sections(visual).get("labels", []):
         terms = [t.strip() for t in line.split("|")]
@@ -117,6 +123,7 @@ def check(archive, native, left_out):
 
     by_text = {d["text"]: d for d in native["documents"]}
     checked = 0
+    relations_read = 0
     exported = set()
     for name in sorted(n for n in names if n.endswith(".ann")):
         stem = name[: -len(".ann")]
@@ -135,6 +142,10 @@ def check(archive, native, left_out):
         spans = [a for a in native["annotations"] if a["document_id"] == doc["id"]]
         used = set()
         notes = {}
+        native_of = {}
+        span_ids = {a["id"] for a in spans}
+        relations = [r for r in native.get("relations", []) if r["from"] in span_ids]
+        matched = set()
         lines = archive.read(name).decode("utf-8").splitlines(keepends=True)
         for number, line in enumerate(lines, start=1):
             where = f"{name}:{number}"
@@ -151,6 +162,28 @@ def check(archive, native, left_out):
                     problems.append(f"{where}: note {note!r}, native {notes[target]!r}")
                 else:
                     notes[target] = None
+                continue
+            if re.match(r"^R[0-9]+$", ann_id):
+                found = re.match(r"^(\S+) Arg1:(T[0-9]+) Arg2:(T[0-9]+)$", tail)
+                if not found:
+                    problems.append(f"{where}: not a relation between two T lines: {line!r}")
+                    continue
+                kind, arg1, arg2 = found.groups()
+                if kind not in relation_types:
+                    problems.append(f"{where}: relation type {kind!r} is not in annotation.conf")
+                ends = (native_of.get(arg1), native_of.get(arg2))
+                at = next((i for i, r in enumerate(relations)
+                           if i not in matched and (r["from"], r["to"]) == ends
+                           and r["type"] == kind.replace("_", " ")), None)
+                if at is None:
+                    problems.append(f"{where}: {kind} {arg1} {arg2} is no native relation")
+                    continue
+                matched.add(at)
+                note = relations[at].get("note")
+                if note is not None:
+                    notes[ann_id] = re.sub(r"[\t\n\x0b\x0c\r\x1c-\x1e\x85\u2028\u2029]+", " ",
+                                           note)
+                relations_read += 1
                 continue
             if not re.match(r"^T[0-9]+$", ann_id):
                 problems.append(f"{where}: unexpected line {line!r}")
@@ -180,10 +213,14 @@ def check(archive, native, left_out):
                 problems.append(f"{where}: {label} {fragments} is no native annotation")
                 continue
             used.add(owner)
+            native_of[ann_id] = spans[owner]["id"]
             note = spans[owner].get("note")
             if note is not None:
                 notes[ann_id] = re.sub(r"[\t\n\x0b\x0c\r\x1c-\x1e\x85\u2028\u2029]+", " ", note)
             checked += 1
+        written = set(native_of.values())
+        problems += [f"{name}: relation {r['id']} has no R line" for i, r in enumerate(relations)
+                     if i not in matched and r["from"] in written and r["to"] in written]
         for target, note in notes.items():
             if note is not None:
                 problems.append(f"{name}: the note of {target} is missing")
@@ -195,7 +232,7 @@ def check(archive, native, left_out):
         )
     if not exported:
         problems.append("no document at all")
-    return problems, checked
+    return problems, (checked, relations_read)
 
 
 def main(argv):
@@ -211,13 +248,13 @@ def main(argv):
     except (OSError, ValueError, zipfile.BadZipFile) as err:
         print(f"check_brat: cannot load the inputs: {err}", file=sys.stderr)
         return 2
-    problems, checked = check(archive, native, int(argv[3]))
+    problems, (checked, relations) = check(archive, native, int(argv[3]))
     for problem in problems:
         print(f"check_brat: MISMATCH: {problem}")
     if problems:
         print(f"check_brat: FAILED: {len(problems)} problem(s); {checked} T lines verified")
         return 1
-    print(f"check_brat: OK: {checked} T lines verified")
+    print(f"check_brat: OK: {checked} T lines and {relations} R lines verified")
     return 0
 
 

@@ -21,7 +21,8 @@ is the unpacked folder.
 It fails when brat
 - says anything at the level of a warning or an error while reading the
   configuration or a document, or cannot parse a line (`failed_lines`);
-- reads an annotation that is not a text-bound one (T) or a note (#);
+- reads an annotation that is not a text-bound one (T), a relation (R) or
+  a note (#);
 - reports any issue in `verify_annotations.verify_annotation` (types not
   in annotation.conf, overlaps annotation.conf does not allow, ...);
 and when what brat read differs from the native export: every T must be a
@@ -30,6 +31,11 @@ display name in visual.conf, as brat shows it), its fragments inside the
 span and holding the span's text but for white space; every note must be
 that annotation's note with tabs and line breaks made spaces; T count plus
 LEFT_OUT (what the export said it left out) must be the native count.
+Every R must be a relation type of annotation.conf, its arguments `Arg1`
+and `Arg2` the T lines of a native relation's `from` and `to` (in that
+order) whose type is the R's type with underscores read as spaces, its
+note (if any) the relation's; and every native relation of an exported
+document whose two ends have T lines must be an R.
 
 Prints one summary line (plus one line per problem) and exits 0 if all is
 well, 1 on any mismatch, 2 if the inputs cannot be read at all.
@@ -90,10 +96,12 @@ def check(folder, native, left_out, brat):
     start = len(said)
     config = projectconfig.ProjectConfiguration(collection)
     types_known = set(config.get_entity_types())
+    relation_types_known = set(config.get_relation_types())
     problems += heard("annotation.conf", start)
 
     by_text = {d["text"]: d for d in native["documents"]}
     checked = 0
+    relations_read = 0
     exported = set()
     for name in sorted(n for n in os.listdir(collection) if n.endswith(".ann")):
         stem = os.path.join(collection, name[: -len(".ann")])
@@ -107,7 +115,11 @@ def check(folder, native, left_out, brat):
         problems += [f"{name}: brat says (error): {e}" for e in messages.errors]
         problems += [f"{name}: brat says (warning): {w}" for w in messages.warnings]
         problems += [f"{name}:{n + 1}: brat cannot parse the line" for n in document.failed_lines]
-        issues = verify_annotations.verify_annotation(document, config)
+        try:
+            issues = verify_annotations.verify_annotation(document, config)
+        except Exception as error:  # on a line it could not parse, say a relation's end
+            problems.append(f"{name}: verify_annotations fails: {type(error).__name__}: {error}")
+            issues = []
         problems += [f"{name}: verify_annotations: {i.human_readable_str()}" for i in issues]
         problems += heard(name, start)
 
@@ -120,6 +132,8 @@ def check(folder, native, left_out, brat):
         exported.add(doc["id"])
         spans = [a for a in native["annotations"] if a["document_id"] == doc["id"]]
         used, notes = set(), {}
+        # The native annotation id of each T, and the R lines, checked after.
+        native_of, r_lines, r_notes = {}, [], []
         for ann in document:
             if isinstance(ann, annotation.TextBoundAnnotationWithText):
                 label = config.preferred_display_form(ann.type)
@@ -134,19 +148,55 @@ def check(folder, native, left_out, brat):
                     problems.append(f"{name}: {ann.id} {label} {ann.spans} is no native annotation")
                     continue
                 used.add(owner)
+                native_of[ann.id] = spans[owner]["id"]
                 note = spans[owner].get("note")
                 if note is not None:
                     notes[ann.id] = re.sub(r"[\t\n\x0b\x0c\r\x1c-\x1e\x85\u2028\u2029]+", " ",
                                            note)
                 checked += 1
+            elif (isinstance(ann, annotation.OnelineCommentAnnotation)
+                  and ann.target.startswith("R")):
+                r_notes.append(ann)
             elif isinstance(ann, annotation.OnelineCommentAnnotation):
                 read = ann.tail.strip("\t\n")
                 if ann.type != "AnnotatorNotes" or notes.get(ann.target) != read:
                     problems.append(f"{name}: {ann.id} {ann.type} on {ann.target}: {read!r}, "
                                     f"native {notes.get(ann.target)!r}")
                 notes[ann.target] = None
+            elif isinstance(ann, annotation.BinaryRelationAnnotation):
+                r_lines.append(ann)
             else:
                 problems.append(f"{name}: {ann.id}: a {type(ann).__name__}, not a T or a note")
+        relations = [r for r in native.get("relations", [])
+                     if r["from"] in native_of.values() and r["to"] in native_of.values()]
+        matched = set()
+        for ann in r_lines:
+            if ann.type not in relation_types_known:
+                problems.append(f"{name}: {ann.id}: relation type {ann.type!r} is not configured")
+            if (ann.arg1l, ann.arg2l) != ("Arg1", "Arg2"):
+                problems.append(f"{name}: {ann.id}: arguments {ann.arg1l}, {ann.arg2l}")
+            ends = (native_of.get(ann.arg1), native_of.get(ann.arg2))
+            found = next((i for i, r in enumerate(relations)
+                          if i not in matched and (r["from"], r["to"]) == ends
+                          and r["type"] == ann.type.replace("_", " ")), None)
+            if found is None:
+                problems.append(f"{name}: {ann.id} {ann.type} {ann.arg1} {ann.arg2} is no "
+                                "native relation")
+                continue
+            matched.add(found)
+            note = relations[found].get("note")
+            if note is not None:
+                notes[ann.id] = re.sub(r"[\t\n\x0b\x0c\r\x1c-\x1e\x85\u2028\u2029]+", " ",
+                                       note)
+            relations_read += 1
+        problems += [f"{name}: relation {r['id']} has no R line" for i, r in enumerate(relations)
+                     if i not in matched]
+        for ann in r_notes:
+            read = ann.tail.strip("\t\n")
+            if ann.type != "AnnotatorNotes" or notes.get(ann.target) != read:
+                problems.append(f"{name}: {ann.id} {ann.type} on {ann.target}: {read!r}, "
+                                f"native {notes.get(ann.target)!r}")
+            notes[ann.target] = None
         problems += [f"{name}: the note of {t} is missing" for t, n in notes.items() if n]
     total = sum(1 for a in native["annotations"] if a["document_id"] in exported)
     if checked + left_out != total:
@@ -154,7 +204,7 @@ def check(folder, native, left_out, brat):
                         f"documents have {total} annotations")
     if not exported:
         problems.append("no document at all")
-    return problems, checked
+    return problems, (checked, relations_read)
 
 
 def main(argv):
@@ -171,15 +221,15 @@ def main(argv):
         except (OSError, ValueError, ImportError, zipfile.BadZipFile) as err:
             print(f"check_brat_reader: cannot load the inputs or brat: {err}", file=sys.stderr)
             return 2
-        problems, checked = check(folder, native, int(argv[3]), brat)
+        problems, (checked, relations) = check(folder, native, int(argv[3]), brat)
     for problem in problems:
         print(f"check_brat_reader: MISMATCH: {problem}")
     if problems:
         print(f"check_brat_reader: FAILED: {len(problems)} problem(s); "
               f"{checked} T annotations read by brat")
         return 1
-    print(f"check_brat_reader: OK: {checked} T annotations read by brat's TextAnnotations, "
-          "no issue from verify_annotations")
+    print(f"check_brat_reader: OK: {checked} T annotations and {relations} R relations read "
+          "by brat's TextAnnotations, no issue from verify_annotations")
     return 0
 
 

@@ -2,7 +2,9 @@
 //! `.zip` holding a brat collection, the folder [`COLLECTION`] with
 //!
 //! - `annotation.conf`: one entity type per label, and any overlap allowed
-//!   (`<OVERLAP>`), since spans here may nest, cross and coincide;
+//!   (`<OVERLAP>`), since spans here may nest, cross and coincide; one
+//!   relation type per relation type used (`located_in<TAB>Arg1:<ENTITY>,
+//!   Arg2:<ENTITY>`), fitted as label types are;
 //! - `visual.conf`: each type's label colour, and its label name where the
 //!   type had to change it;
 //! - per document, `<stem>.txt`, the text byte for byte, and `<stem>.ann`:
@@ -11,7 +13,13 @@
 //! T1<TAB>Location 941 951<TAB>“de-facto”
 //! #1<TAB>AnnotatorNotes T1<TAB>a note
 //! T2<TAB>Event 3593 3608;3610 3614<TAB>Homs provinces. “The
+//! R1<TAB>located_in Arg1:T2 Arg2:T1
+//! #3<TAB>AnnotatorNotes R1<TAB>a note on the relation
 //! ```
+//!
+//! - **Relations** follow the `T` lines, `Arg1` their `from`; one with an
+//!   end that is not written (only white space) is left out and counted in
+//!   the file's `relations_left_out`.
 //!
 //! - **Offsets** count Unicode code points of the text as brat reads it:
 //!   brat (Python) opens `.txt` with `codecs.open(…, "utf8")`, which reads
@@ -90,7 +98,8 @@ use crate::model::import::{ImportError, IncomingDocument, IncomingLabel, Incomin
 use crate::model::offset_unit::OffsetUnit;
 use crate::model::parsed::{Anchor, Dropped, Parsed, ParsedAnnotation};
 use crate::model::{
-    is_blank, normalize_name, shortened, Annotation, Label, Numbering, SpanIndex, Workspace,
+    is_blank, normalize_name, shortened, Annotation, Label, Numbering, Relation, SpanIndex,
+    Workspace,
 };
 
 pub const FILE_NAME: &str = "annotations.brat.zip";
@@ -109,6 +118,9 @@ const RESERVED: [&str; 4] = [
 /// Why spans are left out of the collection.
 const LEFT_OUT: &str = "spans of only white space, which brat cannot show";
 
+/// Why relations are left out of the collection.
+const RELATIONS_LEFT_OUT: &str = "an end is a span of only white space, which brat cannot show";
+
 /// The brat collection of the documents at `documents` (positions in
 /// `workspace`; positions past the end are skipped), zipped.
 /// Offsets count code points whatever `_unit` asks: brat's own reader is
@@ -118,27 +130,24 @@ pub fn export(
     documents: &[usize],
     _unit: OffsetUnit,
 ) -> Result<ExportFile, ExportError> {
-    let (files, left_out) = collection(workspace, documents);
+    let (files, left_out, relations_left_out) = collection(workspace, documents);
     let file = ExportFile {
         name: FILE_NAME,
         media_type: MEDIA_TYPE,
         bytes: zip::write(&files)?,
         left_out: None,
-        relations_left_out: None,
+        relations_left_out: (relations_left_out > 0)
+            .then_some((relations_left_out, RELATIONS_LEFT_OUT)),
     };
-    Ok(file.leaving_out(left_out, LEFT_OUT).leaving_out_relations(
-        workspace,
-        documents,
-        super::NO_RELATIONS_YET,
-    ))
+    Ok(file.leaving_out(left_out, LEFT_OUT))
 }
 
-/// The files of the collection, as (path in the zip, contents), and the
-/// spans left out.
+/// The files of the collection, as (path in the zip, contents), the spans
+/// left out and how many relations were left out with them.
 pub(super) fn collection(
     workspace: &Workspace,
     documents: &[usize],
-) -> (Vec<(String, String)>, Vec<LeftSpan>) {
+) -> (Vec<(String, String)>, Vec<LeftSpan>, usize) {
     let types = fitted_names(workspace.labels(), brat_type, &RESERVED);
     let type_of = |label: &str| {
         types
@@ -146,10 +155,11 @@ pub(super) fn collection(
             .cloned()
             .unwrap_or_else(|| brat_type(label))
     };
+    let relation_types = relation_types(workspace, documents, type_of);
     let mut files = vec![
         (
             format!("{COLLECTION}/annotation.conf"),
-            annotation_conf(workspace.labels(), type_of),
+            annotation_conf(workspace.labels(), type_of, &relation_types),
         ),
         (
             format!("{COLLECTION}/visual.conf"),
@@ -159,6 +169,7 @@ pub(super) fn collection(
     let mut stems = HashSet::new();
     let mut numbers = Numbering::default();
     let mut left_out = Vec::new();
+    let mut relations_left_out = 0;
     for &doc in documents {
         let Some(document) = workspace.document(doc) else {
             continue;
@@ -168,12 +179,101 @@ pub(super) fn collection(
             .annotations(doc)
             .into_iter()
             .flat_map(SpanIndex::iter);
-        let (ann, skipped) = ann_file(annotations, type_of);
+        let (mut ann, skipped, numbered) = ann_file(annotations, type_of);
         left_out.extend(skipped.into_iter().map(|a| LeftSpan::of(document, a)));
+        let relations = workspace.relations(doc).unwrap_or_default();
+        relations_left_out += relation_lines(&mut ann, relations, &numbered, &relation_types);
         files.push((format!("{COLLECTION}/{stem}.txt"), document.text.clone()));
         files.push((format!("{COLLECTION}/{stem}.ann"), ann));
     }
-    (files, left_out)
+    (files, left_out, relations_left_out)
+}
+
+/// The brat type of each relation type the relations of `documents` use,
+/// keyed by its name, fitted as label types are and distinct from the
+/// label types (brat has one namespace for every type).
+fn relation_types(
+    workspace: &Workspace,
+    documents: &[usize],
+    type_of: impl Fn(&str) -> String,
+) -> Vec<(String, String)> {
+    let mut used: Vec<&str> = Vec::new();
+    for relation in documents
+        .iter()
+        .filter_map(|&doc| workspace.relations(doc))
+        .flatten()
+    {
+        if !used.contains(&relation.kind.as_str()) {
+            used.push(&relation.kind);
+        }
+    }
+    // In the workspace's order of relation types, then any other.
+    used.sort_by_key(|name| {
+        workspace
+            .relation_types()
+            .iter()
+            .position(|t| t.name == *name)
+            .unwrap_or(usize::MAX)
+    });
+    let as_labels: Vec<Label> = used
+        .iter()
+        .map(|name| Label {
+            name: name.to_string(),
+            color: String::new(),
+            hotkey: None,
+        })
+        .collect();
+    let mut reserved: Vec<String> = workspace
+        .labels()
+        .iter()
+        .map(|l| type_of(&l.name))
+        .collect();
+    reserved.extend(RESERVED.iter().map(|r| r.to_string()));
+    reserved.push("OVERLAP".into());
+    let reserved: Vec<&str> = reserved.iter().map(String::as_str).collect();
+    let fitted = fitted_names(&as_labels, brat_type, &reserved);
+    used.into_iter()
+        .map(|name| (name.to_string(), fitted[name].clone()))
+        .collect()
+}
+
+/// Appends to `ann` an `R` line for each of `relations` whose two ends have
+/// a `T` line (`numbered`: the number of each annotation id's), with an
+/// `AnnotatorNotes` line for its note; returns how many were left out.
+fn relation_lines(
+    ann: &mut String,
+    relations: &[Relation],
+    numbered: &HashMap<&str, usize>,
+    types: &[(String, String)],
+) -> usize {
+    let mut left_out = 0;
+    let mut number = 0;
+    // A `T` line's note has its number, so relation notes come after them.
+    let mut note_number = numbered.len();
+    for relation in relations {
+        let (Some(from), Some(to)) = (
+            numbered.get(relation.from.as_str()),
+            numbered.get(relation.to.as_str()),
+        ) else {
+            left_out += 1;
+            continue;
+        };
+        let kind = types
+            .iter()
+            .find(|(name, _)| *name == relation.kind)
+            .map_or_else(|| brat_type(&relation.kind), |(_, kind)| kind.clone());
+        number += 1;
+        let _ = writeln!(ann, "R{number}\t{kind} Arg1:T{from} Arg2:T{to}");
+        if let Some(note) = &relation.note {
+            note_number += 1;
+            let _ = writeln!(
+                ann,
+                "#{note_number}\tAnnotatorNotes R{number}\t{}",
+                one_line(note)
+            );
+        }
+    }
+    left_out
 }
 
 /// brat's storage form of a label name: every character outside
@@ -196,7 +296,11 @@ fn brat_type(name: &str) -> String {
     }
 }
 
-fn annotation_conf(labels: &[Label], type_of: impl Fn(&str) -> String) -> String {
+fn annotation_conf(
+    labels: &[Label],
+    type_of: impl Fn(&str) -> String,
+    relation_types: &[(String, String)],
+) -> String {
     let mut conf = String::from(
         "# Written by the span annotator: one entity type per label.\n\
          # Offsets in the .ann files count Unicode code points.\n\
@@ -209,10 +313,15 @@ fn annotation_conf(labels: &[Label], type_of: impl Fn(&str) -> String) -> String
     conf.push_str(
         "\n[relations]\n\
          # Spans may nest, cross and coincide, as they may in the annotator.\n\
-         <OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n\
-         \n[events]\n\
-         \n[attributes]\n",
+         <OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n",
     );
+    if !relation_types.is_empty() {
+        conf.push_str("# One relation type per relation type used, between any two spans.\n");
+    }
+    for (_, kind) in relation_types {
+        let _ = writeln!(conf, "{kind}\tArg1:<ENTITY>, Arg2:<ENTITY>");
+    }
+    conf.push_str("\n[events]\n\n[attributes]\n");
     conf
 }
 
@@ -241,13 +350,15 @@ fn visual_conf(labels: &[Label], type_of: impl Fn(&str) -> String) -> String {
     conf
 }
 
-/// The `.ann` file of one document's annotations, and those left out.
+/// The `.ann` file of one document's annotations, those left out, and the
+/// `T` number of each annotation written, by its id.
 fn ann_file<'a>(
     annotations: impl Iterator<Item = &'a Annotation>,
     type_of: impl Fn(&str) -> String,
-) -> (String, Vec<&'a Annotation>) {
+) -> (String, Vec<&'a Annotation>, HashMap<&'a str, usize>) {
     let mut ann = String::new();
     let mut left_out = Vec::new();
+    let mut numbered = HashMap::new();
     let mut number = 0;
     for annotation in annotations {
         let fragments = fragments(annotation);
@@ -256,6 +367,7 @@ fn ann_file<'a>(
             continue;
         }
         number += 1;
+        numbered.insert(annotation.id.as_str(), number);
         let offsets: Vec<String> = fragments
             .iter()
             .map(|(start, end, _)| format!("{start} {end}"))
@@ -276,7 +388,7 @@ fn ann_file<'a>(
             );
         }
     }
-    (ann, left_out)
+    (ann, left_out, numbered)
 }
 
 /// The fragments brat writes for `annotation`: `(start, end, text)` in code
@@ -445,7 +557,7 @@ pub fn parse_files(files: &[(String, Vec<u8>)]) -> Result<Parsed, ImportError> {
                 to: first[relation.to],
                 kind: relation.kind.replace('_', " "),
                 created: None,
-                note: None,
+                note: (!relation.notes.is_empty()).then(|| relation.notes.join("\n")),
             });
         }
     }
@@ -593,7 +705,7 @@ impl Kept {
             (
                 self.other_notes,
                 "note",
-                "on relations, events or attributes, which are not imported",
+                "on events, attributes or relations that are not imported",
             ),
         ]
         .into_iter()
@@ -614,6 +726,7 @@ struct BratRelation {
     kind: String,
     from: usize,
     to: usize,
+    notes: Vec<String>,
 }
 
 /// The text-bound annotations of the `.ann` file at `path`, with their
@@ -668,7 +781,7 @@ fn ann_lines(
             }
             Some('R') => {
                 others.insert(id, number);
-                relation_lines.push((place, middle));
+                relation_lines.push((place, id, middle));
                 continue;
             }
             Some('E') => &mut kept.events,
@@ -693,7 +806,9 @@ fn ann_lines(
         }
     }
     let mut relations = Vec::new();
-    for (place, middle) in relation_lines {
+    // The relation of each `R` id that was kept, for its notes.
+    let mut relation_at: HashMap<&str, usize> = HashMap::new();
+    for (place, id, middle) in relation_lines {
         let mut words = middle.split_whitespace();
         let kind = words.next().unwrap_or_default();
         let mut argument = |name: &str| {
@@ -705,11 +820,13 @@ fn ann_lines(
         };
         match (argument("Arg1"), argument("Arg2")) {
             (Some(from), Some(to)) if !kind.is_empty() && from != to => {
+                relation_at.insert(id, relations.len());
                 relations.push(BratRelation {
                     place,
                     kind: kind.to_string(),
                     from,
                     to,
+                    notes: Vec::new(),
                 });
             }
             _ => kept.relations += 1,
@@ -723,6 +840,10 @@ fn ann_lines(
         if let Some(&(at, _)) = by_id.get(target) {
             if !text.trim().is_empty() {
                 entities[at].notes.push(note);
+            }
+        } else if let Some(&at) = relation_at.get(target) {
+            if !text.trim().is_empty() {
+                relations[at].notes.push(note);
             }
         } else if others.contains_key(target) {
             kept.other_notes += 1;
@@ -971,7 +1092,7 @@ mod tests {
         let ws = samples::workspace();
         let types = fitted_names(ws.labels(), brat_type, &RESERVED);
         let type_of = |label: &str| types[label].clone();
-        let (ann, left_out) = ann_file(ws.annotations(TRICKY).unwrap().iter(), type_of);
+        let (ann, left_out, _) = ann_file(ws.annotations(TRICKY).unwrap().iter(), type_of);
         assert_eq!(left_out.len(), 1, "the span of only CRLFs");
         let lines: Vec<&str> = ann.split('\n').collect();
         assert_eq!(lines[0], "T1\tLocation 5 7\t🇸🇾");
@@ -1000,7 +1121,7 @@ mod tests {
         assert!(export.bytes.starts_with(b"PK\x03\x04"));
         let again = super::export(&ws, &samples::all(&ws), OffsetUnit::CodePoint).unwrap();
         assert_eq!(export, again, "the same bytes every time");
-        let conf = annotation_conf(ws.labels(), brat_type);
+        let conf = annotation_conf(ws.labels(), brat_type, &[]);
         assert!(conf.contains("[entities]\nPerson\n"));
         assert!(conf.contains("<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n"));
         let visual = visual_conf(ws.labels(), brat_type);
@@ -1093,6 +1214,117 @@ mod tests {
         assert_eq!(again.already_present, again.annotations);
     }
 
+    #[test]
+    fn relations_become_r_lines_with_their_notes_and_come_back() {
+        let original = samples::with_relations();
+        let export = export(&original, &samples::all(&original), OffsetUnit::CodePoint).unwrap();
+        assert_eq!(export.relations_left_out, None);
+        let (files, _, _) = collection(&original, &[TRICKY]);
+        let text = |suffix: &str| {
+            files
+                .iter()
+                .find(|(path, _)| path.ends_with(suffix))
+                .map(|(_, contents)| contents.as_str())
+                .unwrap()
+        };
+        let conf = text("annotation.conf");
+        assert!(
+            conf.contains(
+                "<OVL-TYPE>:<ANY>\n\
+                 # One relation type per relation type used, between any two spans.\n\
+                 located_in\tArg1:<ENTITY>, Arg2:<ENTITY>\n\
+                 takes_part_in\tArg1:<ENTITY>, Arg2:<ENTITY>\n\
+                 says\tArg1:<ENTITY>, Arg2:<ENTITY>\n\n[events]"
+            ),
+            "{conf}"
+        );
+        let ann = text(".ann");
+        let t_lines = ann.lines().filter(|l| l.starts_with('T')).count();
+        let number = |id: &str| {
+            let a = original.annotations(TRICKY).unwrap().get(id).unwrap();
+            expected_number(&original, a)
+        };
+        let r_lines: Vec<&str> = ann.lines().filter(|l| l.starts_with('R')).collect();
+        assert_eq!(
+            r_lines,
+            [
+                format!(
+                    "R1\tlocated_in Arg1:T{} Arg2:T{}",
+                    number("0000000000000000000000000000000a"),
+                    number("0000000000000000000000000000000e")
+                ),
+                format!(
+                    "R2\tsays Arg1:T{} Arg2:T{}",
+                    number("00000000000000000000000000000010"),
+                    number("00000000000000000000000000000012")
+                ),
+                format!(
+                    "R3\ttakes_part_in Arg1:T{} Arg2:T{}",
+                    number("00000000000000000000000000000007"),
+                    number("00000000000000000000000000000008")
+                ),
+            ]
+        );
+        assert!(
+            ann.contains(&format!(
+                "\n#{}\tAnnotatorNotes R1\t家族 in Syria\n",
+                t_lines + 1
+            )),
+            "a relation's note is numbered after the T lines' notes: {ann}"
+        );
+
+        let files = [("annotations.brat.zip".to_string(), export.bytes)];
+        let mut ws = unannotated();
+        import_files(&mut ws, &files, Mode::Merge).unwrap();
+        let types = fitted_names(original.labels(), brat_type, &RESERVED);
+        let expected: Vec<samples::SeenRelation> = samples::seen_relations(&original)
+            .into_iter()
+            .map(|(doc, (s1, e1, l1), kind, (s2, e2, l2), note)| {
+                (
+                    doc,
+                    (s1, e1, types[&l1].clone()),
+                    kind,
+                    (s2, e2, types[&l2].clone()),
+                    note.as_deref().map(one_line),
+                )
+            })
+            .collect();
+        assert_eq!(expected.len(), samples::RELATIONS.len());
+        assert_eq!(samples::seen_relations(&ws), expected);
+    }
+
+    #[test]
+    fn a_relation_with_an_end_brat_cannot_show_is_left_out_and_counted() {
+        let mut ws = samples::workspace();
+        let white = samples::find(TRICKY_TEXT, "\r\n\r\n");
+        let id = |start: usize| {
+            ws.annotations(TRICKY)
+                .unwrap()
+                .iter()
+                .find(|a| a.start == start && a.end == white.end)
+                .map(|a| a.id.clone())
+                .unwrap()
+        };
+        let blank = id(white.start);
+        let other = "00000000000000000000000000000010".to_string();
+        for (n, (from, to)) in [(&blank, &other), (&other, &blank)].into_iter().enumerate() {
+            let action = ws
+                .plan_relate(TRICKY, from, to, "says", format!("r{n}"), "t".into())
+                .unwrap();
+            ws.apply(&action).unwrap();
+        }
+        let file = export(&ws, &[TRICKY], OffsetUnit::CodePoint).unwrap();
+        assert_eq!(
+            file.relations_left_out,
+            Some((2, RELATIONS_LEFT_OUT)),
+            "{}",
+            file.summary()
+        );
+        let (files, _, left) = collection(&ws, &[TRICKY]);
+        assert_eq!(left, 2);
+        assert!(files.iter().all(|(_, f)| !f.contains("\nR")));
+    }
+
     /// The number of `a`'s `T` line in its document's `.ann`.
     fn expected_number(ws: &Workspace, a: &Annotation) -> usize {
         let doc = ws.position(&a.document_id).unwrap();
@@ -1162,7 +1394,7 @@ mod tests {
             [
                 "12 events (the app has no events yet; their trigger spans are imported)",
                 "6 attributes (the app has no attributes yet)",
-                "2 notes (on relations, events or attributes, which are not imported)",
+                "1 note (on events, attributes or relations that are not imported)",
             ]
         );
         assert!(parsed.remarks.is_empty(), "{:?}", parsed.remarks);
@@ -1301,7 +1533,6 @@ mod tests {
                 "2 attributes (the app has no attributes yet)",
                 "1 normalization (the app keeps no links to outside resources)",
                 "1 equivalence (the app links two annotations at a time, not sets of them)",
-                "1 note (on relations, events or attributes, which are not imported)",
             ]
         );
         let mut ws = no_documents();
@@ -1311,17 +1542,21 @@ mod tests {
             Mode::Merge,
         )
         .unwrap();
-        let met: Vec<(String, String, String)> = ws
+        let met: Vec<(String, String, String, Option<String>)> = ws
             .relations(0)
             .unwrap()
             .iter()
             .map(|r| {
                 let quote = |id: &str| ws.annotations(0).unwrap().get(id).unwrap().quote.clone();
-                (quote(&r.from), r.kind.clone(), quote(&r.to))
+                (quote(&r.from), r.kind.clone(), quote(&r.to), r.note.clone())
             })
             .collect();
         assert_eq!(met.len(), 1, "R1 Met T2 T4: {met:?}");
-        assert_eq!((met[0].1.as_str(), met[0].2.as_str()), ("Met", "שלום"));
+        assert_eq!(
+            (met[0].1.as_str(), met[0].2.as_str(), met[0].3.as_deref()),
+            ("Met", "שלום", Some("did they?")),
+            "the note #3 on R1 is the relation's"
+        );
         let world = ws.document(0).unwrap();
         assert_eq!(
             (world.text.as_str(), world.file_name.as_str()),

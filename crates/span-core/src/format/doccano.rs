@@ -15,6 +15,20 @@
 //!   document; doccano keeps keys other than `text` and `label` as the
 //!   example's metadata. Notes are not exported: doccano has no place for a
 //!   note on one span.
+//! - **Relations and entities**: when the exported documents have a
+//!   relation, or an annotation naming an entity, every line takes the
+//!   shape of doccano's relation-extraction projects instead of `label`:
+//!
+//!   ```json
+//!   {"text": "…", "entities": [{"id": 1, "start_offset": 0, "end_offset": 20, "label": "Person", "entity": "Alexander Lavrentiev"}, {"id": 2, "start_offset": 64, "end_offset": 70, "label": "Location"}], "relations": [{"id": 1, "from_id": 1, "to_id": 2, "type": "member of"}], "document_id": "…", "offset_unit": "codepoint"}
+//!   ```
+//!
+//!   `entities` are the spans, sorted as `label` is, each with an `id` (a
+//!   number, unique in the file, as doccano numbers them) and the
+//!   annotation's entity name as `entity` if it has one; `relations` go
+//!   `from_id` → `to_id` between the entities of the same line, their `id`s
+//!   unique in the file too. A relation's note is not exported, as a span's
+//!   is not.
 //! - **Lines**: JSON escapes `\n` and `\r` inside strings; this export also
 //!   escapes NEL, U+2028 and U+2029, which JSON allows raw but Python's
 //!   `str.splitlines()` breaks lines at, so a reader that splits the file
@@ -75,6 +89,35 @@ struct Line<'a> {
     offset_unit: &'static str,
 }
 
+/// A line in the shape of doccano's relation-extraction projects.
+#[derive(Serialize)]
+struct RelationLine<'a> {
+    text: &'a str,
+    entities: Vec<EntityItem<'a>>,
+    relations: Vec<RelationItem<'a>>,
+    document_id: &'a str,
+    offset_unit: &'static str,
+}
+
+#[derive(Serialize)]
+struct EntityItem<'a> {
+    id: usize,
+    start_offset: usize,
+    end_offset: usize,
+    label: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entity: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct RelationItem<'a> {
+    id: usize,
+    from_id: usize,
+    to_id: usize,
+    #[serde(rename = "type")]
+    kind: &'a str,
+}
+
 /// One JSON line for each document at `documents` (positions in
 /// `workspace`; positions past the end are skipped), each line ending in a
 /// newline.
@@ -83,10 +126,68 @@ pub fn export(
     documents: &[usize],
     unit: OffsetUnit,
 ) -> Result<ExportFile, ExportError> {
-    Ok(
-        ExportFile::text(FILE_NAME, MEDIA_TYPE, jsonl(workspace, documents, unit))
-            .leaving_out_relations(workspace, documents, super::NO_RELATIONS_YET),
-    )
+    let linked = documents.iter().any(|&doc| {
+        workspace.relations(doc).is_some_and(|r| !r.is_empty())
+            || workspace
+                .annotations(doc)
+                .is_some_and(|spans| spans.iter().any(|a| a.entity.is_some()))
+    });
+    let jsonl = if linked {
+        relation_jsonl(workspace, documents, unit)
+    } else {
+        jsonl(workspace, documents, unit)
+    };
+    Ok(ExportFile::text(FILE_NAME, MEDIA_TYPE, jsonl))
+}
+
+/// The lines in the relation-extraction shape: `entities` and `relations`,
+/// numbered across the file from 1.
+fn relation_jsonl(workspace: &Workspace, documents: &[usize], unit: OffsetUnit) -> String {
+    let mut jsonl = String::new();
+    let (mut entity_ids, mut relation_ids) = (0, 0);
+    for (document, spans) in documents_in_unit(workspace, documents, unit) {
+        let mut ids = HashMap::new();
+        let entities = spans
+            .iter()
+            .map(|s| {
+                entity_ids += 1;
+                ids.insert(s.annotation.id.as_str(), entity_ids);
+                EntityItem {
+                    id: entity_ids,
+                    start_offset: s.start,
+                    end_offset: s.end,
+                    label: &s.annotation.label,
+                    entity: s.annotation.entity.as_deref(),
+                }
+            })
+            .collect();
+        let relations = workspace
+            .position(&document.id)
+            .and_then(|doc| workspace.relations(doc))
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|r| {
+                let (from_id, to_id) = (*ids.get(r.from.as_str())?, *ids.get(r.to.as_str())?);
+                relation_ids += 1;
+                Some(RelationItem {
+                    id: relation_ids,
+                    from_id,
+                    to_id,
+                    kind: &r.kind,
+                })
+            })
+            .collect();
+        let line = RelationLine {
+            text: &document.text,
+            entities,
+            relations,
+            document_id: &document.id,
+            offset_unit: unit.id(),
+        };
+        let json = serde_json::to_string(&line).expect("plain data always serialises");
+        jsonl.push_str(&jsonl_line(&json));
+    }
+    jsonl
 }
 
 fn jsonl(workspace: &Workspace, documents: &[usize], unit: OffsetUnit) -> String {
@@ -602,6 +703,125 @@ mod tests {
             "4 documents, 26 annotations; 26 annotations already present"
         );
         assert_eq!(spans(&ws), spans(&original));
+    }
+
+    #[test]
+    fn relations_and_entities_are_written_as_doccanos_relation_extraction_and_come_back() {
+        let original = samples::with_relations();
+        let file = export(&original, &samples::all(&original), OffsetUnit::CodePoint).unwrap();
+        assert_eq!(file.relations_left_out, None, "{}", file.summary());
+        let file = file.into_text();
+        let lines: Vec<Value> = file
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 4);
+        let first = &lines[0];
+        let at = |key: &str| file.find(&format!("\"{key}\":")).unwrap();
+        let keys = [
+            "text",
+            "entities",
+            "relations",
+            "document_id",
+            "offset_unit",
+        ];
+        assert!(
+            keys.windows(2).all(|pair| at(pair[0]) < at(pair[1])),
+            "{file}"
+        );
+        assert_eq!(first.as_object().unwrap().len(), keys.len());
+        // Line 1: Russia (0..6), Alexander Lavrentiev and Lavrentiev.
+        let russia = samples::find(&original.document(0).unwrap().text, "Russia");
+        let lavrentiev = samples::find(&original.document(0).unwrap().text, "Alexander Lavrentiev");
+        let entity = |start: usize, end: usize| {
+            first["entities"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["start_offset"] == start && e["end_offset"] == end)
+                .cloned()
+                .unwrap()
+        };
+        let from = entity(lavrentiev.start, lavrentiev.end);
+        let to = entity(russia.start, russia.end);
+        assert_eq!(from["entity"], "Alexander Lavrentiev");
+        assert_eq!(from["label"], "Person");
+        assert!(to.get("entity").is_none(), "{to}");
+        assert_eq!(
+            first["relations"],
+            json!([{ "id": 1, "from_id": from["id"], "to_id": to["id"], "type": "member of" }])
+        );
+        // Ids are numbers unique in the file, and ends are of their line.
+        let mut entity_ids = Vec::new();
+        let mut relation_ids = Vec::new();
+        for line in &lines {
+            let ids: Vec<u64> = line["entities"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["id"].as_u64().unwrap())
+                .collect();
+            for relation in line["relations"].as_array().unwrap() {
+                relation_ids.push(relation["id"].as_u64().unwrap());
+                assert!(ids.contains(&relation["from_id"].as_u64().unwrap()));
+                assert!(ids.contains(&relation["to_id"].as_u64().unwrap()));
+            }
+            entity_ids.extend(ids);
+        }
+        assert_eq!(entity_ids, (1..=26).collect::<Vec<u64>>());
+        assert_eq!(relation_ids, [1, 2, 3, 4, 5]);
+
+        let mut ws = unannotated();
+        let preview = import(&mut ws, &file, Mode::Merge).unwrap();
+        assert_eq!(
+            preview.to_string(),
+            "4 documents, 26 annotations, 2 new labels, 5 relations"
+        );
+        assert_eq!(spans(&ws), spans(&original));
+        let without_notes: Vec<samples::SeenRelation> = samples::seen_relations(&original)
+            .into_iter()
+            .map(|(doc, from, kind, to, _)| (doc, from, kind, to, None))
+            .collect();
+        assert_eq!(samples::seen_relations(&ws), without_notes);
+        let entities = |ws: &Workspace| {
+            let mut named: Vec<(String, usize, Option<String>)> = ws
+                .all_annotations()
+                .map(|a| (a.document_id.clone(), a.start, a.entity.clone()))
+                .collect();
+            named.sort();
+            named
+        };
+        assert_eq!(entities(&ws), entities(&original));
+    }
+
+    #[test]
+    fn entities_alone_take_the_relation_extraction_shape_and_plain_spans_keep_triples() {
+        let plain = samples::workspace();
+        let all = samples::all(&plain);
+        let triples = export(&plain, &all, OffsetUnit::CodePoint)
+            .unwrap()
+            .into_text();
+        assert!(triples.starts_with("{\"text\":") && triples.contains("\"label\":[["));
+        assert!(!triples.contains("\"entities\""));
+        let named = samples::with_entities();
+        let lines = export(&named, &all, OffsetUnit::CodePoint)
+            .unwrap()
+            .into_text();
+        assert!(!lines.contains("\"label\":[["), "{lines}");
+        assert!(lines.contains("\"entity\":\"叙利亚 Syria\""), "{lines}");
+        assert!(lines.contains("\"relations\":[]"), "{lines}");
+        // The plain seed document 1 alone has no entity and no relation.
+        let one = export(&named, &[1], OffsetUnit::CodePoint)
+            .unwrap()
+            .into_text();
+        assert!(
+            one.contains("\"entity\""),
+            "document 1 names Kazakhstan 🇰🇿: {one}"
+        );
+        let none = export(&named, &[TRICKY + 1], OffsetUnit::CodePoint)
+            .unwrap()
+            .into_text();
+        assert_eq!(none, "");
     }
 
     #[test]

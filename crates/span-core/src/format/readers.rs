@@ -25,7 +25,7 @@ use std::process::Command;
 use super::native::NativeExport;
 use super::registry::{self, Format};
 use super::samples::{self, TRICKY};
-use super::{brat, conll, labelstudio, spacy, zip};
+use super::{brat, conll, doccano, labelstudio, spacy, zip};
 use crate::model::offset_unit::OffsetUnit;
 use crate::model::Workspace;
 
@@ -210,12 +210,57 @@ fn check_doccano_reads_the_doccano_export() {
     );
 }
 
+/// The doccano export in the relation-extraction shape, of the samples
+/// with entities and relations; then spoiled: an entity's name changed, a
+/// relation turned around, one pointing at an entity of another line.
+#[test]
+fn check_doccano_reads_entities_and_relations() {
+    let ws = samples::with_relations();
+    let dir = Scratch::new("jsonl-relations-check_doccano");
+    let native = dir.native(&ws);
+    for (name, documents) in [("all", samples::all(&ws)), ("one", vec![TRICKY])] {
+        let export = doccano::export(&ws, &documents, OffsetUnit::CodePoint).expect("a file");
+        let file = dir.write(&format!("{name}.jsonl"), export.bytes);
+        passes(Python::System, "check_doccano.py", &[&file, &native]);
+    }
+    let text = doccano::export(&ws, &samples::all(&ws), OffsetUnit::CodePoint)
+        .expect("a file")
+        .into_text();
+    let first = text.lines().next().expect("a line");
+    let relation: serde_json::Value = serde_json::from_str::<serde_json::Value>(first)
+        .expect("a line of JSON")["relations"][0]
+        .clone();
+    let (from, to) = (&relation["from_id"], &relation["to_id"]);
+    for (what, spoiled) in [
+        (
+            "entity",
+            text.replacen("\"Alexander Lavrentiev\"", "\"Lavrentiev\"", 1),
+        ),
+        (
+            "reversed",
+            text.replacen(
+                &format!("\"from_id\":{from},\"to_id\":{to}"),
+                &format!("\"from_id\":{to},\"to_id\":{from}"),
+                1,
+            ),
+        ),
+        (
+            "elsewhere",
+            text.replacen(&format!("\"to_id\":{to}"), "\"to_id\":26", 1),
+        ),
+    ] {
+        assert_ne!(spoiled, text, "nothing to spoil for {what}");
+        let file = dir.write(&format!("spoiled-{what}.jsonl"), spoiled);
+        fails(Python::System, "check_doccano.py", &[&file, &native]);
+    }
+}
+
 /// Checks `script` on the brat export of the samples' documents (all of
 /// them and the tricky one alone), then on the tricky one's with, one at a
 /// time, the first `from` of each spoil made its `to` in the file named
 /// with the suffix given, which it must reject.
 fn check_brat_export(python: Python, script: &str, spoils: &[(&str, &str, &str)]) {
-    let ws = samples::workspace();
+    let ws = samples::with_relations();
     let dir = Scratch::new(script.trim_end_matches(".py"));
     let native = dir.native(&ws);
     for (name, documents) in [("all.zip", samples::all(&ws)), ("one.zip", vec![TRICKY])] {
@@ -225,7 +270,7 @@ fn check_brat_export(python: Python, script: &str, spoils: &[(&str, &str, &str)]
         passes(python, script, &[&zip, &native, &left_out]);
     }
     for (suffix, from, to) in spoils {
-        let (mut files, left_out) = brat::collection(&ws, &[TRICKY]);
+        let (mut files, left_out, _) = brat::collection(&ws, &[TRICKY]);
         let (_, contents) = files
             .iter_mut()
             .find(|(path, contents)| path.ends_with(suffix) && contents.contains(from))
@@ -245,13 +290,24 @@ fn check_brat_reads_the_brat_export() {
     check_brat_export(
         Python::System,
         "check_brat.py",
-        &[(".ann", "Location 5 7", "Location 4 6")],
+        &[
+            (".ann", "Location 5 7", "Location 4 6"),
+            ("annotation.conf", "\nsays\t", "\nsaid\t"),
+            (
+                ".ann",
+                "\tsays Arg1:T10 Arg2:T12",
+                "\tsays Arg1:T12 Arg2:T10",
+            ),
+            (".ann", "AnnotatorNotes R1\t家族", "AnnotatorNotes R1\t家"),
+        ],
     );
 }
 
 /// brat's own reader. The spoils: offsets that do not hold the text, which
-/// `TextAnnotations` rejects; and an annotation.conf that no longer allows
-/// overlaps, against which `verify_annotations` finds the nested spans.
+/// `TextAnnotations` rejects; an annotation.conf that no longer allows
+/// overlaps, against which `verify_annotations` finds the nested spans; one
+/// that lacks a relation type used; an `R` line of another type than its
+/// relation's; and a relation's note changed.
 #[test]
 fn brat_reads_and_verifies_the_brat_export() {
     check_brat_export(
@@ -260,6 +316,9 @@ fn brat_reads_and_verifies_the_brat_export() {
         &[
             (".ann", "Location 5 7", "Location 4 6"),
             ("annotation.conf", "<OVERLAP>", "# <OVERLAP>"),
+            ("annotation.conf", "\nsays\t", "\nsaid\t"),
+            (".ann", "\tsays Arg1:", "\tlocated_in Arg1:"),
+            (".ann", "AnnotatorNotes R1\t家族", "AnnotatorNotes R1\t家"),
         ],
     );
 }

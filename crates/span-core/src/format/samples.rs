@@ -152,3 +152,99 @@ pub fn with_entities() -> Workspace {
 pub fn all(ws: &Workspace) -> Vec<usize> {
     (0..ws.document_count()).collect()
 }
+
+/// The relations of [`with_relations`]: (document, from, to, type, note).
+/// None has an end that an export cuts or leaves out (a span over a line
+/// break or of only white space), so each comes back whole; the notes hold
+/// emoji, CJK, a tab and a line break.
+pub const RELATIONS: &[(usize, &str, &str, &str, Option<&str>)] = &[
+    (
+        0,
+        "legacy id #1",
+        "00000000000000000000000000000000",
+        "member of",
+        Some("heads the delegation 🇷🇺"),
+    ),
+    (
+        2,
+        "00000000000000000000000000000005",
+        "00000000000000000000000000000006",
+        "located in",
+        None,
+    ),
+    (
+        TRICKY,
+        "0000000000000000000000000000000a",
+        "0000000000000000000000000000000e",
+        "located in",
+        Some("家族\tin\nSyria"),
+    ),
+    (
+        TRICKY,
+        "00000000000000000000000000000010",
+        "00000000000000000000000000000012",
+        "says",
+        None,
+    ),
+    (
+        TRICKY,
+        "00000000000000000000000000000007",
+        "00000000000000000000000000000008",
+        "takes part in",
+        None,
+    ),
+];
+
+/// [`with_entities`] with the [`RELATIONS`], each made at [`CREATED`] with
+/// the id `r<n>`.
+pub fn with_relations() -> Workspace {
+    let mut ws = with_entities();
+    for (n, &(doc, from, to, kind, note)) in RELATIONS.iter().enumerate() {
+        let id = format!("r{n}");
+        let action = ws
+            .plan_relate(doc, from, to, kind, id.clone(), CREATED.into())
+            .expect("a valid sample relation");
+        ws.apply(&action).expect("applies");
+        if let Some(note) = note {
+            let action = ws
+                .plan_relation_note(doc, &id, note)
+                .expect("a sample relation note");
+            ws.apply(&action).expect("applies");
+        }
+    }
+    ws
+}
+
+/// A relation as a reader sees it, whatever the ids: (document id, the
+/// start, end and label of its ends, its type, its note).
+pub type SeenRelation = (
+    String,
+    (usize, usize, String),
+    String,
+    (usize, usize, String),
+    Option<String>,
+);
+
+/// Every relation of `ws` as [`SeenRelation`]s, sorted.
+pub fn seen_relations(ws: &Workspace) -> Vec<SeenRelation> {
+    let mut seen: Vec<SeenRelation> = (0..ws.document_count())
+        .flat_map(|doc| {
+            let annotations = ws.annotations(doc).expect("a document");
+            let end = move |id: &str| {
+                let a = annotations.get(id).expect("an end of the relation");
+                (a.start, a.end, a.label.clone())
+            };
+            ws.relations(doc).unwrap_or_default().iter().map(move |r| {
+                (
+                    r.document_id.clone(),
+                    end(&r.from),
+                    r.kind.clone(),
+                    end(&r.to),
+                    r.note.clone(),
+                )
+            })
+        })
+        .collect();
+    seen.sort();
+    seen
+}
