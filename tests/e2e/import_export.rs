@@ -230,7 +230,8 @@ async fn importing_a_file(session: Session, url: String) -> Res<()> {
     let before_bytes = std::fs::read(&before_path)?;
     let before: Value = serde_json::from_slice(&before_bytes)?;
 
-    // The same export with one more document, label and two annotations.
+    // The same export with one more document (under way), label and two
+    // annotations.
     let mine = "Zoë met 👩‍👩‍👧 in 東京, שלום e\u{301}te.\n";
     let mut file = before.clone();
     file["labels"]
@@ -240,7 +241,10 @@ async fn importing_a_file(session: Session, url: String) -> Res<()> {
     file["documents"]
         .as_array_mut()
         .context("documents")?
-        .push(json!({"id": "mine", "file_name": "mine.txt", "title": "Mine", "text": mine}));
+        .push(json!({
+            "id": "mine", "file_name": "mine.txt", "title": "Mine", "text": mine,
+            "status": "in-progress"
+        }));
     for (id, quote, label) in [("m1", "東京", "Location"), ("m2", "e\u{301}te", "Weapon")] {
         let (start, end) = code_points(mine, quote)?;
         file["annotations"]
