@@ -5,9 +5,10 @@
 //! and CSV, and a table behind the pictures says the same to a screen
 //! reader (it shows itself when the keyboard reaches it).
 
-use leptos::{html, prelude::*};
+use leptos::prelude::*;
 
 use super::entities::{track_all, MentionsByDocument};
+use super::view_dialog::ViewDialog;
 use crate::browser::download::download;
 use crate::state::{Notice, View};
 use span_core::model::{Entities, Entity, LabelCounts, Mention};
@@ -70,17 +71,13 @@ struct Opened {
 #[component]
 pub fn CoverageView(open: RwSignal<bool>) -> impl IntoView {
     let view = expect_context::<View>();
-    let close = NodeRef::<html::Button>::new();
     let matrix = NodeRef::<leptos::svg::Svg>::new();
     let chart = NodeRef::<leptos::svg::Svg>::new();
     let by_total = RwSignal::new(true);
     let opened = RwSignal::new(None::<Opened>);
+    // What a cell or bar opened is forgotten when the view closes.
     Effect::new(move || {
-        if open.get() {
-            if let Some(button) = close.get() {
-                let _ = button.focus();
-            }
-        } else {
+        if !open.get() {
             opened.set(None);
         }
     });
@@ -188,23 +185,13 @@ pub fn CoverageView(open: RwSignal<bool>) -> impl IntoView {
             .max(1)
     };
     view! {
-        <Show when=move || open.get()>
-            <div class="overlay" on:click=move |_| open.set(false)>
-                <div
-                    class="coverage-dialog"
-                    role="dialog"
-                    aria-modal="true"
-                    aria-labelledby="coverage-title"
-                    data-testid="coverage-view"
-                    on:click=|event| event.stop_propagation()
-                    on:keydown=move |event| {
-                        if event.key() == "Escape" {
-                            event.stop_propagation();
-                            open.set(false);
-                        }
-                    }
-                >
-                    <h2 id="coverage-title">"Coverage at a glance"</h2>
+        <ViewDialog
+            open
+            class="coverage-dialog"
+            testid="coverage-view"
+            title_id="coverage-title"
+            title="Coverage at a glance"
+        >
                     <div class="coverage-actions">
                         <button
                             type="button"
@@ -457,12 +444,7 @@ pub fn CoverageView(open: RwSignal<bool>) -> impl IntoView {
                                 }
                             })
                     }}
-                    <button class="dialog-close" node_ref=close on:click=move |_| open.set(false)>
-                        "Close"
-                    </button>
-                </div>
-            </div>
-        </Show>
+        </ViewDialog>
     }
 }
 

@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 
 use leptos::{html, prelude::*};
 
+use super::view_dialog::ViewDialog;
 use crate::state::{DocumentStore, View};
 use span_core::model::{entity_name, Annotation, Entities, Mention, Suggestion};
 
@@ -174,14 +175,6 @@ pub fn EntitiesButton(open: RwSignal<bool>) -> impl IntoView {
 #[component]
 pub fn EntitiesView(open: RwSignal<bool>) -> impl IntoView {
     let view = expect_context::<View>();
-    let close = NodeRef::<html::Button>::new();
-    Effect::new(move || {
-        if open.get() {
-            if let Some(button) = close.get() {
-                let _ = button.focus();
-            }
-        }
-    });
     let entities = Memo::new(move |_| {
         if !open.get() {
             return Entities::default();
@@ -205,23 +198,13 @@ pub fn EntitiesView(open: RwSignal<bool>) -> impl IntoView {
         })
     });
     view! {
-        <Show when=move || open.get()>
-            <div class="overlay" on:click=move |_| open.set(false)>
-                <div
-                    class="entities-dialog"
-                    role="dialog"
-                    aria-modal="true"
-                    aria-labelledby="entities-title"
-                    data-testid="entities-view"
-                    on:click=|event| event.stop_propagation()
-                    on:keydown=move |event| {
-                        if event.key() == "Escape" {
-                            event.stop_propagation();
-                            open.set(false);
-                        }
-                    }
-                >
-                    <h2 id="entities-title">"Entities across documents"</h2>
+        <ViewDialog
+            open
+            class="entities-dialog"
+            testid="entities-view"
+            title_id="entities-title"
+            title="Entities across documents"
+        >
                     <p class="hint" hidden=move || entities.with(|e| !e.list.is_empty())>
                         "No entities yet: name the entity an annotation mentions in its card."
                     </p>
@@ -286,12 +269,7 @@ pub fn EntitiesView(open: RwSignal<bool>) -> impl IntoView {
                             }}
                         </ul>
                     </Show>
-                    <button class="dialog-close" node_ref=close on:click=move |_| open.set(false)>
-                        "Close"
-                    </button>
-                </div>
-            </div>
-        </Show>
+        </ViewDialog>
     }
 }
 

@@ -28,5 +28,6 @@ mod status_line;
 mod tag_all;
 mod tagging;
 mod theme_toggle;
+mod view_dialog;
 
 pub use app::App;
