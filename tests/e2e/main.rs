@@ -96,6 +96,7 @@ mod long_document;
 mod offline;
 mod other_tools;
 mod relations;
+mod relations_around;
 mod screens;
 mod search;
 mod security;
