@@ -45,7 +45,7 @@ async fn drawn(client: &Client) -> Res<BTreeSet<(String, String, String)>> {
     Ok(found.into_iter().collect())
 }
 
-async fn wait_for_drawn(
+pub(crate) async fn wait_for_drawn(
     client: &Client,
     what: &str,
     expected: &BTreeSet<(String, String, String)>,
@@ -62,7 +62,7 @@ async fn wait_for_drawn(
 }
 
 /// Waits until the card of annotation `id` lists exactly `lines`.
-async fn wait_for_card(client: &Client, id: &str, lines: &[&str]) -> Res<()> {
+pub(crate) async fn wait_for_card(client: &Client, id: &str, lines: &[&str]) -> Res<()> {
     let script = format!(
         r#"return [...document.querySelectorAll('{} section[data-ann-id="{id}"] .relation-text')]
             .map(el => el.textContent);"#,
@@ -79,7 +79,7 @@ async fn wait_for_card(client: &Client, id: &str, lines: &[&str]) -> Res<()> {
     .await
 }
 
-async fn tag(client: &Client, text: &str, quote: &str, key: char) -> Res<()> {
+pub(crate) async fn tag(client: &Client, text: &str, quote: &str, key: char) -> Res<()> {
     let (start, end) = code_points(text, quote)?;
     page::drag_select(client, text, start, end).await?;
     page::press_key(client, key).await
