@@ -1,6 +1,8 @@
 //! The label-set editor: a dialog over the page listing every label,
 //! where it is renamed, recoloured, given a hotkey, moved up or down and
-//! deleted, and where new labels are added.
+//! deleted, and where new labels are added; and below them the relation
+//! types, edited the same way (their fields and form are
+//! [`set_editor`](super::set_editor)'s, shared by both).
 //!
 //! Every change is planned by the core (`model::label_set`) and handed to
 //! the view as one action, so it is saved at once and Ctrl+Z undoes it
@@ -19,18 +21,22 @@
 //! buttons `label-move-annotations` and `label-delete-annotations`,
 //! `label-move-to` (the other label), `label-delete-confirm` and
 //! `label-delete-cancel`; the new-label form `label-add-name`,
-//! `label-add-color`, `label-add-hotkey`, `label-add`.
+//! `label-add-color`, `label-add-hotkey`, `label-add`. The relation types
+//! have the same with `relation-type-` instead of `label-`: the rows
+//! (`data-relation-type="<name>"`) hold `-name`, `-color`, `-hotkey` and
+//! `-delete`; a used type's delete asks in `relation-type-delete-dialog`
+//! (`relation-type-delete-confirm`, `relation-type-delete-cancel`).
 
 use leptos::{ev, html, prelude::*};
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlElement, HtmlInputElement};
 
-use crate::state::{Drafts, Notice, View};
-use span_core::model::normalize_name;
+use super::set_editor::{control_id, counted, entry_fields, focus_id, perform, AddEntry, SetKind};
+use crate::state::View;
 use span_core::model::{
-    cues, hotkey_owner, label_usage, plan_add_label, plan_delete_label, plan_move_label,
-    plan_recolor, plan_rename_label, plan_set_hotkey, suggest_color, suggest_hotkey, typed_hotkey,
-    Action, Cue, Disposal, Label, LabelError, MAX_NAME_CHARS,
+    cues, label_usage, plan_add_label, plan_add_relation_type, plan_delete_label,
+    plan_delete_relation_type, plan_move_label, plan_recolor, plan_recolor_relation_type,
+    plan_rename_label, plan_rename_relation_type, plan_set_hotkey, plan_set_relation_hotkey,
+    relation_type_usage, suggest_color, suggest_hotkey, suggest_relation_color, Cue, Disposal,
+    Label, RelationType, Workspace,
 };
 
 /// The `id` of the editor panel, which the button opening it controls.
@@ -39,6 +45,41 @@ pub const EDITOR_ID: &str = "label-editor";
 /// The `id` of the button that opens the editor, where focus goes back when
 /// it closes.
 pub const OPEN_BUTTON_ID: &str = "label-editor-open";
+
+static LABELS: SetKind<Label> = SetKind {
+    prefix: "label",
+    noun: "label",
+    hotkey_does: "tags",
+    entries: Workspace::labels,
+    used_by: |w, name| {
+        let count = label_usage(w, name);
+        (count, counted(count, "annotation"))
+    },
+    add: plan_add_label,
+    rename: plan_rename_label,
+    recolor: plan_recolor,
+    set_hotkey: plan_set_hotkey,
+    suggest_color,
+    suggest_hotkey,
+};
+
+static RELATION_TYPES: SetKind<RelationType> = SetKind {
+    prefix: "relation-type",
+    noun: "relation type",
+    hotkey_does: "picks in the relation form",
+    entries: Workspace::relation_types,
+    used_by: |w, name| {
+        let count = relation_type_usage(w, name);
+        (count, counted(count, "relation"))
+    },
+    add: plan_add_relation_type,
+    rename: plan_rename_relation_type,
+    recolor: plan_recolor_relation_type,
+    set_hotkey: plan_set_relation_hotkey,
+    suggest_color: suggest_relation_color,
+    // A type is picked by a letter of its name, not known yet.
+    suggest_hotkey: |_| None,
+};
 
 /// The editor panel, present in the page only while `open`.
 #[component]
@@ -107,7 +148,8 @@ fn EditorPanel(open: RwSignal<bool>) -> impl IntoView {
                     children=move |index| view! { <LabelRow index labels cues /> }
                 />
             </ol>
-            <AddLabel labels />
+            <AddEntry set=&LABELS entries=labels />
+            <RelationTypes />
         </section>
         </div>
     }
@@ -138,98 +180,11 @@ fn LabelRow(index: usize, labels: Memo<Vec<Label>>, cues: Memo<Vec<Cue>>) -> imp
             .get()
             .filter(|p| label.with(|l| l.as_ref().is_some_and(|l| l.name == p.name)))
     };
-
-    // A name is kept as it is typed, 300 ms after the last key and at once
-    // when the page hides; one undo step, and one message when the field is
-    // left.
-    let drafts = expect_context::<Drafts>();
-    let field = format!("label-name:{index}");
-    let named_before = StoredValue::new(None::<String>);
-    let keep_name = {
-        let field = field.clone();
-        move |event: ev::Event| {
-            let typed = event_target::<HtmlInputElement>(&event).value();
-            if named_before.with_value(Option::is_none) {
-                named_before.set_value(Some(name()));
-            }
-            let typing = field.clone();
-            drafts.keep(&field, move || {
-                let old = label.with_untracked(|l| l.as_ref().map(|l| l.name.clone()));
-                if let Some(Ok(action)) =
-                    old.map(|old| view.store.with(|w| plan_rename_label(w, &old, &typed)))
-                {
-                    view.store.type_into(&typing, Ok(action));
-                }
-            });
-        }
-    };
-    let rename = move |event: ev::Event| {
-        drafts.commit(&field);
-        view.store.stop_typing();
-        let input = event_target::<HtmlInputElement>(&event);
-        let old = named_before
-            .try_update_value(Option::take)
-            .flatten()
-            .unwrap_or_else(name);
-        let current = label
-            .with_untracked(|l| l.as_ref().map(|l| l.name.clone()))
-            .unwrap_or_default();
-        let new = input.value();
-        let count = view.store.with(|w| label_usage(w, &current));
-        let done = format!(
-            "Renamed “{old}” to “{}”{}.",
-            normalize_name(&new),
-            annotations_of(count)
-        );
-        if current == normalize_name(&new) {
-            if old != current {
-                view.store.tell(Notice::info(done));
-            }
-            return;
-        }
-        let planned = view.store.with(|w| plan_rename_label(w, &current, &new));
-        if !perform(view, planned, done) {
-            input.set_value(&current);
-        }
-    };
-    let recolor = move |event: ev::Event| {
-        let input = event_target::<HtmlInputElement>(&event);
-        let name = name();
-        let planned = view.store.with(|w| plan_recolor(w, &name, &input.value()));
-        if !perform(view, planned, format!("Recoloured “{name}”.")) {
-            input.set_value(
-                &label.with_untracked(|l| l.as_ref().map(|l| l.color.clone()).unwrap_or_default()),
-            );
-        }
-    };
-    let set_hotkey = move |event: ev::Event| {
-        let input = event_target::<HtmlInputElement>(&event);
-        let name = name();
-        let (planned, done) = match parse_hotkey(&input.value()) {
-            Err(e) => (Err(e), String::new()),
-            Ok(key) => {
-                let owner = key.and_then(|k| {
-                    view.store
-                        .with(|w| hotkey_owner(w, k, &name).map(|l| l.name.clone()))
-                });
-                let done = match (key, owner) {
-                    (Some(k), Some(owner)) => {
-                        format!("Hotkey {k} moved from “{owner}” to “{name}”.")
-                    }
-                    (Some(k), None) => format!("Hotkey {k} now tags “{name}”."),
-                    (None, _) => format!("“{name}” has no hotkey now."),
-                };
-                (view.store.with(|w| plan_set_hotkey(w, &name, key)), done)
-            }
-        };
-        if !perform(view, planned, done) {
-            input.set_value(&read(hotkey_text)());
-        }
-    };
     let move_to = move |to: usize, control: &'static str, other: &'static str| {
         let name = name();
         let planned = view.store.with(|w| plan_move_label(w, &name, to));
         if perform(
+            &LABELS,
             view,
             planned,
             format!("Moved “{name}” to position {}.", to + 1),
@@ -249,7 +204,7 @@ fn LabelRow(index: usize, labels: Memo<Vec<Label>>, cues: Memo<Vec<Cue>>) -> imp
             let planned = view
                 .store
                 .with(|w| plan_delete_label(w, &name, Disposal::DeleteAnnotations));
-            if perform(view, planned, format!("Deleted “{name}”.")) {
+            if perform(&LABELS, view, planned, format!("Deleted “{name}”.")) {
                 focus_id(EDITOR_ID);
             }
         } else {
@@ -276,37 +231,7 @@ fn LabelRow(index: usize, labels: Memo<Vec<Label>>, cues: Memo<Vec<Cue>>) -> imp
             >
                 {move || cue().map(|c| c.tag).unwrap_or_default()}
             </span>
-            <input
-                type="text"
-                id=control_id("label-name", index)
-                class="label-name"
-                data-testid="label-name"
-                aria-label=move || format!("Name of label {}", index + 1)
-                maxlength=MAX_NAME_CHARS.to_string()
-                prop:value=name
-                on:input=keep_name
-                on:change=rename
-            />
-            <input
-                type="color"
-                id=control_id("label-color", index)
-                data-testid="label-color"
-                aria-label=move || format!("Colour of {}", name())
-                prop:value=read(|l| l.color.clone())
-                on:change=recolor
-            />
-            <input
-                type="text"
-                id=control_id("label-hotkey", index)
-                class="label-hotkey"
-                data-testid="label-hotkey"
-                aria-label=move || format!("Hotkey of {}", name())
-                maxlength="1"
-                size="2"
-                autocomplete="off"
-                prop:value=read(hotkey_text)
-                on:change=set_hotkey
-            />
+            {entry_fields(&LABELS, index, label)}
             <button
                 type="button"
                 id=control_id("label-move-up", index)
@@ -395,7 +320,7 @@ fn ConfirmDelete(
             (Disposal::DeleteAnnotations, done)
         };
         let planned = view.store.with(|w| plan_delete_label(w, &name, disposal));
-        if perform(view, planned, done) {
+        if perform(&LABELS, view, planned, done) {
             pending.set(None);
             focus_id(EDITOR_ID);
         }
@@ -479,138 +404,132 @@ fn ConfirmDelete(
     }
 }
 
-/// The form adding a label at the end of the set. The colour and hotkey
-/// offered are the first ones no label has, until the person picks others.
+/// The relation types, below the labels: each renamed, recoloured, given a
+/// hotkey or deleted as a label is, and new ones added. Their hotkeys pick
+/// a type in the relation form, so they may be keys labels have too.
 #[component]
-fn AddLabel(labels: Memo<Vec<Label>>) -> impl IntoView {
+fn RelationTypes() -> impl IntoView {
     let view = expect_context::<View>();
-    let name = RwSignal::new(String::new());
-    let picked_color = RwSignal::new(None::<String>);
-    let picked_hotkey = RwSignal::new(None::<String>);
-    let color = move || {
-        picked_color
-            .get()
-            .unwrap_or_else(|| labels.with(|l| suggest_color(l)))
+    let types = Memo::new(move |_| {
+        view.store.track_labels();
+        view.store.with(|w| w.relation_types().to_vec())
+    });
+    view! {
+        <section class="relation-types" aria-labelledby="relation-types-title">
+            <h3 id="relation-types-title">"Relation types"</h3>
+            <p class="hint">
+                "A type's hotkey picks it in the relation form, so it may be a label's hotkey too. Renaming a type renames its relations; deleting one deletes them."
+            </p>
+            <ol class="label-rows">
+                <For
+                    each=move || 0..types.with(Vec::len)
+                    key=|index| *index
+                    children=move |index| view! { <RelationTypeRow index types /> }
+                />
+            </ol>
+            <AddEntry set=&RELATION_TYPES entries=types />
+        </section>
+    }
+}
+
+#[component]
+fn RelationTypeRow(index: usize, types: Memo<Vec<RelationType>>) -> impl IntoView {
+    let view = expect_context::<View>();
+    let kind = Memo::new(move |_| types.with(|t| t.get(index).cloned()));
+    let name = move || kind.with(|t| t.as_ref().map(|t| t.name.clone()).unwrap_or_default());
+    let pending = RwSignal::new(None::<PendingDelete>);
+    let pending_here = move || pending.get().filter(|p| p.name == name());
+    let delete_id = control_id("relation-type-delete", index);
+    let delete = move |_| {
+        let name = name();
+        let count = view.store.with(|w| relation_type_usage(w, &name));
+        if count == 0 {
+            let planned = view.store.with(|w| plan_delete_relation_type(w, &name));
+            if perform(&RELATION_TYPES, view, planned, format!("Deleted “{name}”.")) {
+                focus_id(EDITOR_ID);
+            }
+        } else {
+            pending.set(Some(PendingDelete { name, count }));
+            request_animation_frame(move || {
+                focus_id(&control_id("relation-type-delete-confirm", index));
+            });
+        }
     };
-    let hotkey = move || {
-        picked_hotkey.get().unwrap_or_else(|| {
-            labels
-                .with(|l| suggest_hotkey(l))
-                .map(String::from)
-                .unwrap_or_default()
-        })
+    let cancel = move || {
+        pending.set(None);
+        focus_id(&control_id("relation-type-delete", index));
     };
-    let add = move |event: ev::SubmitEvent| {
-        event.prevent_default();
-        let new = name.get_untracked();
-        let planned = parse_hotkey(&hotkey())
-            .and_then(|key| view.store.with(|w| plan_add_label(w, &new, &color(), key)));
-        let done = format!("Added the label “{}”.", normalize_name(&new));
-        if perform(view, planned, done) {
-            name.set(String::new());
-            picked_color.set(None);
-            picked_hotkey.set(None);
+    let confirm = move |asked: &PendingDelete| {
+        let PendingDelete { name, count } = asked.clone();
+        let planned = view.store.with(|w| plan_delete_relation_type(w, &name));
+        let done = format!("Deleted “{name}” and its {}.", counted(count, "relation"));
+        if perform(&RELATION_TYPES, view, planned, done) {
+            pending.set(None);
+            focus_id(EDITOR_ID);
+        }
+    };
+    let on_key = move |event: ev::KeyboardEvent| {
+        if event.key() == "Escape" {
+            // Escape here cancels the deletion, not the whole editor.
+            event.stop_propagation();
+            cancel();
         }
     };
     view! {
-        <form class="label-add" on:submit=add>
-            <label for="label-add-name">"New label"</label>
-            <input
-                type="text"
-                id="label-add-name"
-                data-testid="label-add-name"
-                maxlength=MAX_NAME_CHARS.to_string()
-                autocomplete="off"
-                prop:value=move || name.get()
-                on:input=move |event| name.set(event_target_value(&event))
-            />
-            <label for="label-add-color">"Colour"</label>
-            <input
-                type="color"
-                id="label-add-color"
-                data-testid="label-add-color"
-                prop:value=color
-                on:input=move |event| picked_color.set(Some(event_target_value(&event)))
-            />
-            <label for="label-add-hotkey">"Hotkey"</label>
-            <input
-                type="text"
-                id="label-add-hotkey"
-                class="label-hotkey"
-                data-testid="label-add-hotkey"
-                maxlength="1"
-                size="2"
-                autocomplete="off"
-                prop:value=hotkey
-                on:input=move |event| picked_hotkey.set(Some(event_target_value(&event)))
-            />
-            <button type="submit" data-testid="label-add">
-                "Add label"
+        <li class="relation-type-row" data-testid="relation-type-row" data-relation-type=name>
+            {entry_fields(&RELATION_TYPES, index, kind)}
+            <button
+                type="button"
+                id=delete_id
+                class="label-delete"
+                data-testid="relation-type-delete"
+                aria-label=move || format!("Delete {}", name())
+                on:click=delete
+            >
+                "Delete"
             </button>
-        </form>
+            {move || {
+                pending_here()
+                    .map(|asked| {
+                        let question = format!(
+                            "“{}” is used by {}. Delete it and them?",
+                            asked.name,
+                            counted(asked.count, "relation"),
+                        );
+                        let button = format!("Delete “{}”", asked.name);
+                        view! {
+                            <fieldset
+                                class="delete-confirm"
+                                data-testid="relation-type-delete-dialog"
+                                on:keydown=on_key
+                            >
+                                <legend>{question}</legend>
+                                <div class="actions">
+                                    <button
+                                        type="button"
+                                        class="danger"
+                                        id=control_id("relation-type-delete-confirm", index)
+                                        data-testid="relation-type-delete-confirm"
+                                        on:click=move |_| confirm(&asked)
+                                    >
+                                        {button}
+                                    </button>
+                                    <button
+                                        type="button"
+                                        data-testid="relation-type-delete-cancel"
+                                        on:click=move |_| cancel()
+                                    >
+                                        "Cancel"
+                                    </button>
+                                </div>
+                            </fieldset>
+                        }
+                    })
+            }}
+        </li>
     }
-}
-
-/// Applies a planned change to the label set and says what it did, or says
-/// why it was refused. Whether it was applied.
-fn perform(view: View, planned: Result<Action, LabelError>, done: String) -> bool {
-    match planned {
-        Err(LabelError::Unchanged) => false,
-        Err(e) => {
-            view.store
-                .tell(Notice::error(format!("The labels were not changed: {e}.")));
-            false
-        }
-        Ok(action) => {
-            let applied = view.store.act(Ok(action));
-            if applied {
-                view.store.tell(Notice::info(done));
-            }
-            applied
-        }
-    }
-}
-
-/// A hotkey typed into a field: nothing, or one character.
-fn parse_hotkey(typed: &str) -> Result<Option<char>, LabelError> {
-    Ok(typed_hotkey(typed)?)
-}
-
-fn hotkey_text(label: &Label) -> String {
-    label.hotkey.map(String::from).unwrap_or_default()
-}
-
-/// The `id` of a row's control.
-fn control_id(control: &str, index: usize) -> String {
-    format!("{control}-{index}")
-}
-
-/// Moves focus to the element with this `id`; `false` if it is missing or
-/// disabled.
-fn focus_id(id: &str) -> bool {
-    let Some(element) = document()
-        .get_element_by_id(id)
-        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-    else {
-        return false;
-    };
-    if element.has_attribute("disabled") {
-        return false;
-    }
-    element.focus().is_ok()
 }
 
 fn annotations_word(count: usize) -> String {
-    match count {
-        1 => "1 annotation".to_string(),
-        n => format!("{n} annotations"),
-    }
-}
-
-/// ` (N annotations)` for a message, or nothing for none.
-fn annotations_of(count: usize) -> String {
-    match count {
-        0 => String::new(),
-        n => format!(" ({})", annotations_word(n)),
-    }
+    counted(count, "annotation")
 }

@@ -23,6 +23,7 @@ mod pane_bar;
 mod reading_pane;
 mod relations;
 mod search;
+mod set_editor;
 mod shortcut_help;
 mod shortcuts;
 mod status_line;

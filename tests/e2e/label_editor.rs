@@ -165,14 +165,14 @@ async fn wait_for_labels(client: &Client, expected: &[(&str, &str)]) -> Res<()> 
 
 /// Replaces the text of the field `selector` by typing, as a person would:
 /// click, select all, type, Enter.
-async fn retype(client: &Client, selector: &str, text: &str) -> Res<()> {
+pub(crate) async fn retype(client: &Client, selector: &str, text: &str) -> Res<()> {
     page::click(client, selector).await?;
     page::press_chord(client, &[Key::Control], 'a').await?;
     page::type_text(client, text).await?;
     page::press_chord(client, &[], Key::Enter.into()).await
 }
 
-async fn value_of(client: &Client, selector: &str) -> Res<Option<String>> {
+pub(crate) async fn value_of(client: &Client, selector: &str) -> Res<Option<String>> {
     page::eval(
         client,
         "const el = document.querySelector(arguments[0]); return el ? el.value : null;",
@@ -199,7 +199,7 @@ async fn ask_to_delete(client: &Client, label: &str, count: usize) -> Res<()> {
     .await
 }
 
-async fn undo(client: &Client) -> Res<()> {
+pub(crate) async fn undo(client: &Client) -> Res<()> {
     page::press_chord(client, &[Key::Control], 'z').await
 }
 

@@ -95,6 +95,7 @@ mod label_editor;
 mod long_document;
 mod offline;
 mod other_tools;
+mod relation_types;
 mod relations;
 mod relations_around;
 mod screens;

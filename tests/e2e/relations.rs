@@ -64,7 +64,7 @@ pub(crate) async fn wait_for_drawn(
 }
 
 /// Waits until the card of annotation `id` lists exactly `lines`.
-async fn wait_for_card(client: &Client, id: &str, lines: &[&str]) -> Res<()> {
+pub(crate) async fn wait_for_card(client: &Client, id: &str, lines: &[&str]) -> Res<()> {
     let script = format!(
         r#"return [...document.querySelectorAll('{} section[data-ann-id="{id}"] .relation-text')]
             .map(el => el.textContent);"#,

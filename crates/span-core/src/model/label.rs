@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::color::is_hex_color;
+use super::entry::slug;
 
 /// A tag such as "Person". Annotations refer to it by `name`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,12 +32,7 @@ impl Label {
     /// The `data-testid` of this label's button: `label-` and the lower-case
     /// name, spaces turned into dashes.
     pub fn test_id(&self) -> String {
-        let slug: Vec<String> = self
-            .name
-            .split_whitespace()
-            .map(str::to_lowercase)
-            .collect();
-        format!("label-{}", slug.join("-"))
+        format!("label-{}", slug(&self.name))
     }
 }
 

@@ -4,7 +4,9 @@
 //!
 //! The plans only read the workspace; [`Workspace::apply`] makes the change.
 //! What a valid name or hotkey is, and the words for one that is not, are
-//! [`rules`](super::rules)'; colours are [`color`](super::color)'s.
+//! [`rules`](super::rules)'; colours are [`color`](super::color)'s; the
+//! rules of the set itself, which relation types share, are
+//! [`entry`](super::entry)'s.
 //! A plan that touches annotations (renaming, deleting a used label) carries
 //! one step per annotation, across every document, so undoing it puts each
 //! annotation back exactly as it was.
@@ -17,8 +19,11 @@ use std::collections::{HashMap, HashSet};
 
 use thiserror::Error;
 
-use super::color::{readable_color, same_color, ColorError, ColorPicker};
-use super::rules::{hotkey, label_name, HotkeyError, NameError, MAX_NAME_CHARS};
+use super::color::{readable_color, ColorError, ColorPicker};
+use super::entry::{
+    added, entry, hotkey_holder, position, recolored, renamed, with_hotkey, without, Refusal,
+};
+use super::rules::{HotkeyError, NameError, MAX_NAME_CHARS};
 use super::{Action, Annotation, Label, Numbering, Step, Workspace};
 
 /// Underline styles, given to labels by position so that neighbours differ.
@@ -47,6 +52,18 @@ pub enum LabelError {
     #[error("nothing to change")]
     Unchanged,
 }
+
+impl From<Refusal> for LabelError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::Duplicate(name) => Self::DuplicateName(name),
+            Refusal::Unknown(name) => Self::UnknownLabel(name),
+            Refusal::Unchanged => Self::Unchanged,
+        }
+    }
+}
+
+entry!(Label, LabelError, readable_color);
 
 /// What happens to the annotations of a label being deleted.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -184,10 +201,7 @@ pub fn label_usage(workspace: &Workspace, name: &str) -> usize {
 
 /// The label that has hotkey `key`, other than `name`.
 pub fn hotkey_owner<'a>(workspace: &'a Workspace, key: char, name: &str) -> Option<&'a Label> {
-    workspace
-        .labels()
-        .iter()
-        .find(|l| l.hotkey == Some(key) && l.name != name)
+    hotkey_holder(workspace.labels(), key, name)
 }
 
 /// Adds a label at the end of the set. A hotkey another label has moves to
@@ -199,17 +213,7 @@ pub fn plan_add_label(
     hotkey: Option<char>,
 ) -> Result<Action, LabelError> {
     let labels = workspace.labels();
-    let name = checked_name(labels, name, None)?;
-    let color = readable_color(color)?;
-    check_hotkey(hotkey)?;
-    let mut after = labels.to_vec();
-    take_hotkey(&mut after, hotkey);
-    after.push(Label {
-        name,
-        color,
-        hotkey,
-    });
-    Ok(labels_only(labels, after))
+    Ok(labels_only(labels, added(labels, name, color, hotkey)?))
 }
 
 /// Renames label `old` to `new`, and every annotation carrying it with it.
@@ -220,13 +224,7 @@ pub fn plan_rename_label(
     new: &str,
 ) -> Result<Action, LabelError> {
     let labels = workspace.labels();
-    let at = position(labels, old)?;
-    let new = checked_name(labels, new, Some(at))?;
-    if new == old {
-        return Err(LabelError::Unchanged);
-    }
-    let mut after = labels.to_vec();
-    after[at].name = new.clone();
+    let (after, new) = renamed(labels, old, new)?;
     Ok(Action {
         labels: Some((labels.to_vec(), after)),
         steps: steps_for(workspace, old, |annotation| {
@@ -242,14 +240,7 @@ pub fn plan_rename_label(
 /// Gives label `name` another colour.
 pub fn plan_recolor(workspace: &Workspace, name: &str, color: &str) -> Result<Action, LabelError> {
     let labels = workspace.labels();
-    let at = position(labels, name)?;
-    let color = readable_color(color)?;
-    if same_color(&labels[at].color, &color) {
-        return Err(LabelError::Unchanged);
-    }
-    let mut after = labels.to_vec();
-    after[at].color = color;
-    Ok(labels_only(labels, after))
+    Ok(labels_only(labels, recolored(labels, name, color)?))
 }
 
 /// Moves label `name` to position `to` (from 0) in the set.
@@ -280,15 +271,7 @@ pub fn plan_set_hotkey(
     hotkey: Option<char>,
 ) -> Result<Action, LabelError> {
     let labels = workspace.labels();
-    let at = position(labels, name)?;
-    check_hotkey(hotkey)?;
-    if labels[at].hotkey == hotkey {
-        return Err(LabelError::Unchanged);
-    }
-    let mut after = labels.to_vec();
-    take_hotkey(&mut after, hotkey);
-    after[at].hotkey = hotkey;
-    Ok(labels_only(labels, after))
+    Ok(labels_only(labels, with_hotkey(labels, name, hotkey)?))
 }
 
 /// Deletes label `name`, and deletes its annotations or moves them to
@@ -300,12 +283,10 @@ pub fn plan_delete_label(
     disposal: Disposal,
 ) -> Result<Action, LabelError> {
     let labels = workspace.labels();
-    let at = position(labels, name)?;
-    if labels.len() == 1 {
+    let after = without(labels, name)?;
+    if after.is_empty() {
         return Err(LabelError::LastLabel);
     }
-    let mut after = labels.to_vec();
-    after.remove(at);
     let steps = match disposal {
         Disposal::DeleteAnnotations => steps_for(workspace, name, |_| None),
         Disposal::MoveTo(other) if other == name => return Err(LabelError::MoveToItself(other)),
@@ -365,53 +346,6 @@ fn labels_only(before: &[Label], after: Vec<Label>) -> Action {
     Action {
         labels: Some((before.to_vec(), after)),
         ..Action::default()
-    }
-}
-
-fn position(labels: &[Label], name: &str) -> Result<usize, LabelError> {
-    labels
-        .iter()
-        .position(|l| l.name == name)
-        .ok_or_else(|| LabelError::UnknownLabel(name.to_string()))
-}
-
-/// `name` normalised, if it is a usable name for a label: not empty, not too
-/// long, and not the name of another label than the one at `renaming`, in
-/// any case (nor giving the same test id).
-fn checked_name(
-    labels: &[Label],
-    name: &str,
-    renaming: Option<usize>,
-) -> Result<String, LabelError> {
-    let name = label_name(name)?;
-    let candidate = Label {
-        name: name.clone(),
-        color: String::new(),
-        hotkey: None,
-    };
-    let clash = labels.iter().enumerate().find(|(i, l)| {
-        Some(*i) != renaming
-            && (l.name.to_lowercase() == name.to_lowercase() || l.test_id() == candidate.test_id())
-    });
-    match clash {
-        Some((_, other)) => Err(LabelError::DuplicateName(other.name.clone())),
-        None => Ok(name),
-    }
-}
-
-/// Refuses keys that cannot be typed as a shortcut on their own.
-fn check_hotkey(key: Option<char>) -> Result<(), LabelError> {
-    key.map(hotkey).transpose()?;
-    Ok(())
-}
-
-/// Takes `hotkey` from whichever label has it.
-fn take_hotkey(labels: &mut [Label], hotkey: Option<char>) {
-    if hotkey.is_some() {
-        labels
-            .iter_mut()
-            .filter(|l| l.hotkey == hotkey)
-            .for_each(|l| l.hotkey = None);
     }
 }
 

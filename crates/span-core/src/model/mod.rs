@@ -10,6 +10,7 @@ mod describe;
 mod document;
 mod document_status;
 mod entity;
+pub mod entry;
 mod foreign;
 mod history;
 pub mod import;

@@ -11,7 +11,10 @@
 use thiserror::Error;
 
 use super::color::{hex_color, ColorError};
-use super::rules::{hotkey, label_name, HotkeyError, NameError};
+use super::entry::{
+    added, entry, hotkey_holder, recolored, renamed, with_hotkey, without, Refusal,
+};
+use super::rules::{HotkeyError, NameError};
 use super::{Action, Relation, RelationStep, RelationType, Workspace};
 
 /// Why a change to the relation types is refused.
@@ -31,6 +34,48 @@ pub enum RelationTypeError {
     Unchanged,
 }
 
+impl From<Refusal> for RelationTypeError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::Duplicate(name) => Self::DuplicateName(name),
+            Refusal::Unknown(name) => Self::Unknown(name),
+            Refusal::Unchanged => Self::Unchanged,
+        }
+    }
+}
+
+entry!(RelationType, RelationTypeError, arc_color);
+
+/// A typed colour as an arc keeps it: `#rrggbb`, trimmed, in lower case.
+fn arc_color(typed: &str) -> Result<String, ColorError> {
+    hex_color(typed.trim()).map(str::to_lowercase)
+}
+
+/// Dark colours for new relation types, after the defaults': each reads as
+/// a line and as the ink of a name on the page's light background.
+const ARC_PALETTE: [&str; 8] = [
+    "#1d4ed8", "#047857", "#b45309", "#7c3aed", "#be123c", "#0f766e", "#4d7c0f", "#a21caf",
+];
+
+/// A colour for a new relation type: the first of [`ARC_PALETTE`] no type
+/// has yet, or the first once all are taken.
+pub fn suggest_relation_color(types: &[RelationType]) -> String {
+    ARC_PALETTE
+        .iter()
+        .find(|c| types.iter().all(|t| !t.color.eq_ignore_ascii_case(c)))
+        .unwrap_or(&ARC_PALETTE[0])
+        .to_string()
+}
+
+/// The relation type that has hotkey `key`, other than `name`.
+pub fn relation_hotkey_owner<'a>(
+    workspace: &'a Workspace,
+    key: char,
+    name: &str,
+) -> Option<&'a RelationType> {
+    hotkey_holder(workspace.relation_types(), key, name)
+}
+
 /// Adds a relation type at the end. A hotkey another type has moves to the
 /// new one.
 pub fn plan_add_relation_type(
@@ -40,17 +85,7 @@ pub fn plan_add_relation_type(
     key: Option<char>,
 ) -> Result<Action, RelationTypeError> {
     let types = workspace.relation_types();
-    let name = checked_name(types, name, None)?;
-    let color = hex_color(color.trim())?.to_lowercase();
-    key.map(hotkey).transpose()?;
-    let mut after = types.to_vec();
-    take_hotkey(&mut after, key);
-    after.push(RelationType {
-        name,
-        color,
-        hotkey: key,
-    });
-    Ok(types_only(types, after))
+    Ok(types_only(types, added(types, name, color, key)?))
 }
 
 /// Renames relation type `old` to `new`, and every relation of it.
@@ -60,13 +95,7 @@ pub fn plan_rename_relation_type(
     new: &str,
 ) -> Result<Action, RelationTypeError> {
     let types = workspace.relation_types();
-    let at = position(types, old)?;
-    let new = checked_name(types, new, Some(at))?;
-    if new == old {
-        return Err(RelationTypeError::Unchanged);
-    }
-    let mut after = types.to_vec();
-    after[at].name = new.clone();
+    let (after, new) = renamed(types, old, new)?;
     Ok(Action {
         relation_types: Some((types.to_vec(), after)),
         relations: steps_for(workspace, old, |r| {
@@ -85,10 +114,7 @@ pub fn plan_recolor_relation_type(
     color: &str,
 ) -> Result<Action, RelationTypeError> {
     let types = workspace.relation_types();
-    let at = position(types, name)?;
-    let mut after = types.to_vec();
-    after[at].color = hex_color(color.trim())?.to_lowercase();
-    Ok(types_only(types, after))
+    Ok(types_only(types, recolored(types, name, color)?))
 }
 
 /// Gives relation type `name` hotkey `key` (none with `None`), taking it
@@ -99,12 +125,7 @@ pub fn plan_set_relation_hotkey(
     key: Option<char>,
 ) -> Result<Action, RelationTypeError> {
     let types = workspace.relation_types();
-    let at = position(types, name)?;
-    key.map(hotkey).transpose()?;
-    let mut after = types.to_vec();
-    take_hotkey(&mut after, key);
-    after[at].hotkey = key;
-    Ok(types_only(types, after))
+    Ok(types_only(types, with_hotkey(types, name, key)?))
 }
 
 /// Deletes relation type `name` and every relation of it.
@@ -113,11 +134,8 @@ pub fn plan_delete_relation_type(
     name: &str,
 ) -> Result<Action, RelationTypeError> {
     let types = workspace.relation_types();
-    let at = position(types, name)?;
-    let mut after = types.to_vec();
-    after.remove(at);
     Ok(Action {
-        relation_types: Some((types.to_vec(), after)),
+        relation_types: Some((types.to_vec(), without(types, name)?)),
         relations: steps_for(workspace, name, |_| None),
         ..Action::default()
     })
@@ -156,40 +174,6 @@ fn types_only(before: &[RelationType], after: Vec<RelationType>) -> Action {
     Action {
         relation_types: Some((before.to_vec(), after)),
         ..Action::default()
-    }
-}
-
-fn position(types: &[RelationType], name: &str) -> Result<usize, RelationTypeError> {
-    types
-        .iter()
-        .position(|t| t.name == name)
-        .ok_or_else(|| RelationTypeError::Unknown(name.to_string()))
-}
-
-/// `name` normalised, if no other type than the one at `renaming` has it in
-/// any case.
-fn checked_name(
-    types: &[RelationType],
-    name: &str,
-    renaming: Option<usize>,
-) -> Result<String, RelationTypeError> {
-    let name = label_name(name)?;
-    let clash = types
-        .iter()
-        .enumerate()
-        .find(|(i, t)| Some(*i) != renaming && t.name.to_lowercase() == name.to_lowercase());
-    match clash {
-        Some((_, other)) => Err(RelationTypeError::DuplicateName(other.name.clone())),
-        None => Ok(name),
-    }
-}
-
-fn take_hotkey(types: &mut [RelationType], key: Option<char>) {
-    if key.is_some() {
-        types
-            .iter_mut()
-            .filter(|t| t.hotkey == key)
-            .for_each(|t| t.hotkey = None);
     }
 }
 
@@ -285,5 +269,48 @@ mod tests {
             Err(RelationTypeError::Unknown("nope".into()))
         );
         assert_eq!(relation_type_usage(&ws, "says"), 1);
+    }
+
+    /// The rules are the labels' own (`entry`): a name clashes in any case
+    /// or spacing, a hotkey moves from the type that had it, and a change
+    /// that changes nothing is refused.
+    #[test]
+    fn relation_types_keep_the_rules_of_labels() {
+        let mut ws = related();
+        assert_eq!(
+            plan_add_relation_type(&ws, "Located-In", "#000000", None),
+            Err(RelationTypeError::DuplicateName("located in".into()))
+        );
+        assert_eq!(
+            plan_rename_relation_type(&ws, "says", &"x".repeat(41)).map_err(|e| e.to_string()),
+            Err("a relation type’s name is longer than 40 characters".into())
+        );
+        assert_eq!(
+            plan_recolor_relation_type(&ws, "says", " #7C3AED "),
+            Err(RelationTypeError::Unchanged)
+        );
+        assert_eq!(
+            plan_set_relation_hotkey(&ws, "says", Some('s')),
+            Err(RelationTypeError::Unchanged)
+        );
+        assert_eq!(
+            relation_hotkey_owner(&ws, 'm', "says").map(|t| t.name.as_str()),
+            Some("member of")
+        );
+        assert_eq!(relation_hotkey_owner(&ws, 'm', "member of"), None);
+        // A label's hotkey is free for a relation type: it only picks a
+        // type in the relation form.
+        let action = plan_set_relation_hotkey(&ws, "says", Some('1')).unwrap();
+        ws.apply(&action).unwrap();
+        assert_eq!(ws.relation_type("says").unwrap().hotkey, Some('1'));
+        assert_eq!(ws.label_for_hotkey('1').unwrap().name, "Person");
+        let action = plan_rename_relation_type(&ws, "says", "Says").unwrap();
+        ws.apply(&action).unwrap();
+        assert_eq!(
+            kinds(&ws),
+            ["located in", "Says"],
+            "a change of case renames"
+        );
+        assert_eq!(suggest_relation_color(ws.relation_types()), "#be123c");
     }
 }
