@@ -104,8 +104,9 @@ async fn neighbouring_relations(session: Session, url: String) -> Res<()> {
         vec![],
     )
     .await?;
+    let would_meet = centred_apart < widths;
     ensure!(
-        centred_apart < widths,
+        would_meet,
         "the names would meet if centred ({centred_apart:.1} px apart, {widths:.1} px wide together): the check would prove nothing"
     );
     let (a, b) = (boxes[0], boxes[1]);
