@@ -16,7 +16,7 @@ use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, KeyboardEven
 use super::reading_pane::geometry::ANNOTATION_IDS;
 use crate::browser::{is_focused, stamp};
 use crate::state::{Drafts, Notice, View};
-use span_core::model::arc_layout::{self, ArcEnds};
+use span_core::model::arc_layout::{self, ArcEnds, LabelFont};
 use span_core::model::{Relation, RelationType};
 
 /// The relation being made: its source, then its target once picked.
@@ -606,7 +606,7 @@ fn measure(view: View, pane: NodeRef<html::Div>, layer: NodeRef<leptos::svg::Svg
             Some((r, ends))
         })
         .collect();
-    let Some((font, label_height)) = label_font() else {
+    let Some((font, metrics)) = label_font() else {
         return Vec::new();
     };
     let widths: HashMap<&str, f64> = drawn
@@ -623,7 +623,7 @@ fn measure(view: View, pane: NodeRef<html::Div>, layer: NodeRef<leptos::svg::Svg
             ..ends.clone()
         })
         .collect();
-    let places = arc_layout::lay_out(&ends, label_height);
+    let places = arc_layout::lay_out(&ends, metrics);
     drawn
         .into_iter()
         .zip(ends.iter().zip(places))
@@ -657,9 +657,11 @@ fn measure(view: View, pane: NodeRef<html::Div>, layer: NodeRef<leptos::svg::Svg
 }
 
 /// The relation names' font, as `.relation text` sets it (600 weight,
-/// 0.68 rem), and the height of its line with the halo, on a canvas kept
-/// for measuring them.
-fn label_font() -> Option<(CanvasRenderingContext2d, f64)> {
+/// 0.68 rem), on a canvas kept for measuring them, and how far it reaches
+/// above and below the baseline, halo included, as the font itself says
+/// (browsers' fonts differ: Chromium's system-ui is some 12 px high there,
+/// Firefox's 16).
+fn label_font() -> Option<(CanvasRenderingContext2d, LabelFont)> {
     thread_local! {
         static CANVAS: Option<CanvasRenderingContext2d> = document()
             .create_element("canvas")
@@ -679,7 +681,26 @@ fn label_font() -> Option<(CanvasRenderingContext2d, f64)> {
     let size = 0.68 * rem;
     let context = CANVAS.with(Clone::clone)?;
     context.set_font(&format!("600 {size}px system-ui, sans-serif"));
-    Some((context, 1.25 * size + HALO))
+    let line = context.measure_text("Hg").ok()?;
+    let (ascent, descent) = (
+        line.font_bounding_box_ascent(),
+        line.font_bounding_box_descent(),
+    );
+    // A browser without the font's box gives none: the em box then.
+    let (ascent, descent) = if ascent.is_finite() && ascent + descent > 0.0 {
+        (ascent, descent)
+    } else {
+        (0.8 * size, 0.2 * size)
+    };
+    Some((
+        context,
+        // A halo's width each side: what browsers count as the text's box
+        // around the font's differs (Firefox's is some 3 px taller).
+        LabelFont {
+            ascent: ascent + HALO,
+            descent: descent + HALO,
+        },
+    ))
 }
 
 /// The halo's width around a name (its stroke, 3 px, half outside).

@@ -30,7 +30,10 @@
 //! added, pasted, renamed and removed (`documents`); keys alone
 //! (`keyboard`); nested spans and snapping (`spans`); undo (`undo`);
 //! entities across documents and the coverage view, against the export and
-//! the CSV, through a reload (`entities`); a long
+//! the CSV, through a reload (`entities`); relations made by keys and by
+//! mouse, their notes, deleting an annotation they use (asked first),
+//! names of neighbouring arcs apart, and another tab's changes to them
+//! (`relations`, `relations_around`); a long
 //! document (`long_document`); axe-core audits (`accessibility`).
 //! Offline (`offline`): after a first visit, from a folder of the host, the
 //! app reloads, annotates and exports with the server gone, and a new build

@@ -364,6 +364,7 @@ async fn relations(session: Session, url: String) -> Res<()> {
     wait_for_note(client, &kazakhstan, &located_id, note).await?;
     // Esc puts back the note the field had.
     page::click(client, &note_field(&kazakhstan, &located_id)).await?;
+    chord(client, &[], Key::End).await?;
     page::type_text(client, " and more").await?;
     wait_for_value(
         client,

@@ -1,12 +1,13 @@
 //! Relations among neighbours and in another tab.
 //!
 //! `neighbouring_relations`: two relations over neighbouring words of one
-//! line ("to be put in": to → be, put → in), whose names, each in the
-//! middle of its arc, would overlap, are drawn with their names apart (the
-//! text boxes the browser gives them do not meet); Delete in the article on
-//! an annotation a relation uses asks first (Esc keeps it and gives the
-//! focus back to the article, Enter deletes it with the relation, one undo
-//! brings both back), and on one no relation uses deletes at once.
+//! line ("to be put": to → be, be → put), whose names, each in the middle
+//! of its arc and one level (9 px) apart, would overlap, are drawn with
+//! their names apart (the text boxes the browser gives them do not meet);
+//! Delete in the article on an annotation relations use asks first (Esc
+//! keeps it and gives the focus back to the article, Enter deletes it with
+//! them, one undo brings all back), and on one no relation uses deletes at
+//! once.
 //!
 //! `relations_in_another_tab`: a relation made, given a note, retyped,
 //! reversed and removed in one tab shows in a second tab each time, without
@@ -42,8 +43,8 @@ in_every_browser!(
 );
 
 const DOC: &str = "002_851cd8e497878d71";
-/// Four short words in a row, found once in the text.
-const PHRASE: &str = "to be put in";
+/// Three short words in a row, found once in the text.
+const PHRASE: &str = "to be put";
 
 /// The id of the annotation of each of `quotes`, among `spans` (id → quote).
 fn ids_of(spans: &std::collections::BTreeMap<String, String>, quotes: &[&str]) -> Res<Vec<String>> {
@@ -71,21 +72,22 @@ async fn neighbouring_relations(session: Session, url: String) -> Res<()> {
         wait_for_highlights(client, &format!("{word} tagged"), |h| h.len() == n + 1).await?;
         offset = end + 1;
     }
-    let spans = wait_for_highlights(client, "four words", |h| h.len() == 4).await?;
-    let ids = ids_of(&spans, &["to", "be", "put", "in"])?;
-    let (to, be, put, into) = (&ids[0], &ids[1], &ids[2], &ids[3]);
+    let spans = wait_for_highlights(client, "three words", |h| h.len() == 3).await?;
+    let ids = ids_of(&spans, &["to", "be", "put"])?;
+    let (to, be, put) = (&ids[0], &ids[1], &ids[2]);
     link(client, to, be, "takes part in").await?;
-    link(client, put, into, "takes part in").await?;
+    link(client, be, put, "takes part in").await?;
     let kind = "takes part in".to_string();
     let both = [
         (to.clone(), be.clone(), kind.clone()),
-        (put.clone(), into.clone(), kind.clone()),
+        (be.clone(), put.clone(), kind.clone()),
     ]
     .into();
     wait_for_drawn(client, "both relations", &both).await?;
 
-    // Each name centred over its arc would meet the other; as drawn, they
-    // do not. Read once both arcs are drawn, on one frame.
+    // Each name centred over its arc, the arcs one level (9 px) apart,
+    // would meet the other; as drawn, they do not. Read once both arcs are
+    // drawn, on one frame.
     let (centred_apart, widths, boxes): (f64, f64, Vec<[f64; 4]>) = page::eval(
         client,
         &format!(
@@ -93,49 +95,54 @@ async fn neighbouring_relations(session: Session, url: String) -> Res<()> {
                  const r = document.querySelector(`mark[data-ann-id="${{id}}"]`).getClientRects()[0];
                  return r.left + r.width / 2;
                }};
-               const names = ["{to}", "{put}"].map(from => document.querySelector(
+               const names = ["{to}", "{be}"].map(from => document.querySelector(
                  `[data-testid="relation"][data-from="${{from}}"] text`).getBoundingClientRect());
-               const apart = Math.abs((mid("{to}") + mid("{be}")) / 2 - (mid("{put}") + mid("{into}")) / 2);
+               const apart = Math.abs((mid("{to}") + mid("{be}")) / 2 - (mid("{be}") + mid("{put}")) / 2);
                return [apart, (names[0].width + names[1].width) / 2,
                        names.map(b => [b.left, b.top, b.right, b.bottom])];"#
         ),
         vec![],
     )
     .await?;
+    let would_meet = centred_apart < widths;
     ensure!(
-        centred_apart < widths,
+        would_meet,
         "the names would meet if centred ({centred_apart:.1} px apart, {widths:.1} px wide together): the check would prove nothing"
     );
     let (a, b) = (boxes[0], boxes[1]);
+    ensure!(
+        a[3] - a[1] > 9.0 && b[3] - b[1] > 9.0,
+        "the names are taller than a level ({a:?}, {b:?}): the check would prove nothing"
+    );
     let meet = a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
     ensure!(!meet, "the two names overlap: {a:?} and {b:?}");
 
-    // `put` is selected (the source of the last relation made) and the
+    // `be` is selected (the source of the last relation made) and the
     // article has the focus: Delete asks, Esc keeps all.
     let consequence =
-        "Deleting it also removes the relation that uses it. Ctrl+Z brings them all back.";
+        "Deleting it also removes the 2 relations that use it. Ctrl+Z brings them all back.";
     chord(client, &[], Key::Delete).await?;
     wait_for_question(client, consequence).await?;
     chord(client, &[], Key::Escape).await?;
     wait_for_no_question(client).await?;
     wait_for_focus(client, &testid("doc-text")).await?;
     wait_for_drawn(client, "both kept", &both).await?;
-    // Enter deletes it with its relation; one undo brings both back.
+    // Enter deletes it with its relations; one undo brings all back.
     chord(client, &[], Key::Delete).await?;
     wait_for_question(client, consequence).await?;
     chord(client, &[], Key::Enter).await?;
-    wait_for_highlights(client, "put deleted", |h| h.len() == 3).await?;
-    let one = [(to.clone(), be.clone(), kind.clone())].into();
-    wait_for_drawn(client, "one relation left", &one).await?;
+    wait_for_highlights(client, "be deleted", |h| h.len() == 2).await?;
+    let none = std::collections::BTreeSet::new();
+    wait_for_drawn(client, "no relation left", &none).await?;
     chord(client, &[Key::Control], 'z').await?;
-    wait_for_highlights(client, "put back", |h| h.len() == 4).await?;
+    wait_for_highlights(client, "be back", |h| h.len() == 3).await?;
     wait_for_drawn(client, "both back", &both).await?;
 
     // An annotation no relation uses is deleted at once.
     tag(client, &text, "Idlib", '3').await?;
-    wait_for_highlights(client, "Idlib tagged", |h| h.len() == 5).await?;
+    wait_for_highlights(client, "Idlib tagged", |h| h.len() == 4).await?;
     chord(client, &[], Key::Delete).await?;
-    wait_for_highlights(client, "Idlib deleted", |h| h.len() == 4).await?;
+    wait_for_highlights(client, "Idlib deleted", |h| h.len() == 3).await?;
     let asked = client
         .find_all(Locator::Css(&testid("delete-dialog")))
         .await

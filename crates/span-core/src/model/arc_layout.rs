@@ -60,20 +60,26 @@ const SPACING: f64 = 2.0;
 /// highest tried, so a crowded line costs a bounded time.
 const MAX_RAISE: usize = 40;
 
-/// The box of a name of `width` centred on `x`, its baseline at `baseline`,
-/// for a font whose ascent and descent are `height` together.
-fn label_box(x: f64, baseline: f64, width: f64, height: f64) -> LabelBox {
+/// How far the names reach above and below their baseline, halo included,
+/// as the font says (not only the letters drawn), in CSS pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LabelFont {
+    pub ascent: f64,
+    pub descent: f64,
+}
+
+/// The box of a name of `width` centred on `x`, its baseline at `baseline`.
+fn label_box(x: f64, baseline: f64, width: f64, font: LabelFont) -> LabelBox {
     LabelBox {
         left: x - width / 2.0,
         right: x + width / 2.0,
-        top: baseline - height * 0.8,
-        bottom: baseline + height * 0.2,
+        top: baseline - font.ascent,
+        bottom: baseline + font.descent,
     }
 }
 
-/// The places of `arcs`, in their order; `label_height` is the height of a
-/// line of the names' font.
-pub fn lay_out(arcs: &[ArcEnds], label_height: f64) -> Vec<ArcPlace> {
+/// The places of `arcs`, in their order, for names in `font`.
+pub fn lay_out(arcs: &[ArcEnds], font: LabelFont) -> Vec<ArcPlace> {
     let mut order: Vec<usize> = (0..arcs.len()).collect();
     order.sort_by_key(|&i| (arcs[i].hi - arcs[i].lo, arcs[i].lo, i));
     let mut levels: Vec<(usize, usize, usize)> = Vec::new();
@@ -96,7 +102,7 @@ pub fn lay_out(arcs: &[ArcEnds], label_height: f64) -> Vec<ArcPlace> {
         let mut level = lowest;
         let (top, label_x) = loop {
             let top = arc.from.1.min(arc.to.1) - RISE - LEVEL * level as f64;
-            let spot = clear_spot(arc, top - LABEL_GAP, label_height, &boxes);
+            let spot = clear_spot(arc, top - LABEL_GAP, font, &boxes);
             match spot {
                 Some(x) => break (top, x),
                 None if level >= lowest + MAX_RAISE => break (top, middle(arc)),
@@ -104,12 +110,7 @@ pub fn lay_out(arcs: &[ArcEnds], label_height: f64) -> Vec<ArcPlace> {
             }
         };
         levels.push((arc.lo, arc.hi, level));
-        boxes.push(label_box(
-            label_x,
-            top - LABEL_GAP,
-            arc.label_width,
-            label_height,
-        ));
+        boxes.push(label_box(label_x, top - LABEL_GAP, arc.label_width, font));
         places[i] = ArcPlace { top, label_x };
     }
     places
@@ -122,7 +123,7 @@ fn middle(arc: &ArcEnds) -> f64 {
 /// The `x` nearest the arc's middle where its name, on `baseline`, meets
 /// none of `boxes` and stays over the arc's top (or, when the top is
 /// shorter than the name, only the middle).
-fn clear_spot(arc: &ArcEnds, baseline: f64, height: f64, boxes: &[LabelBox]) -> Option<f64> {
+fn clear_spot(arc: &ArcEnds, baseline: f64, font: LabelFont, boxes: &[LabelBox]) -> Option<f64> {
     let width = arc.label_width;
     let centre = middle(arc);
     let half = width / 2.0;
@@ -131,7 +132,7 @@ fn clear_spot(arc: &ArcEnds, baseline: f64, height: f64, boxes: &[LabelBox]) -> 
         arc.from.0.max(arc.to.0) - half,
     );
     let fits = |x: f64| {
-        let spot = label_box(x, baseline, width, height);
+        let spot = label_box(x, baseline, width, font);
         !boxes.iter().any(|b| b.intersects(&spot))
     };
     let mut candidates = vec![centre];
@@ -160,15 +161,22 @@ mod tests {
         }
     }
 
-    fn boxes(arcs: &[ArcEnds], places: &[ArcPlace], height: f64) -> Vec<LabelBox> {
+    /// A font 12 px high, as Chromium's system-ui reports it; Firefox's
+    /// reaches further (`tall_names_raise_arcs_further`).
+    const FONT: LabelFont = LabelFont {
+        ascent: 9.5,
+        descent: 2.5,
+    };
+
+    fn boxes(arcs: &[ArcEnds], places: &[ArcPlace], font: LabelFont) -> Vec<LabelBox> {
         arcs.iter()
             .zip(places)
-            .map(|(a, p)| label_box(p.label_x, p.top - LABEL_GAP, a.label_width, height))
+            .map(|(a, p)| label_box(p.label_x, p.top - LABEL_GAP, a.label_width, font))
             .collect()
     }
 
-    fn assert_apart(arcs: &[ArcEnds], places: &[ArcPlace], height: f64) {
-        let b = boxes(arcs, places, height);
+    fn assert_apart(arcs: &[ArcEnds], places: &[ArcPlace], font: LabelFont) {
+        let b = boxes(arcs, places, font);
         for i in 0..b.len() {
             for j in i + 1..b.len() {
                 assert!(!b[i].intersects(&b[j]), "{i} and {j} overlap: {b:?}");
@@ -179,7 +187,7 @@ mod tests {
     #[test]
     fn a_lone_arc_sits_low_with_its_name_in_the_middle() {
         let arcs = [arc(0, 10, 100.0, 200.0, 50.0, 40.0)];
-        let places = lay_out(&arcs, 12.0);
+        let places = lay_out(&arcs, FONT);
         assert_eq!(
             places,
             [ArcPlace {
@@ -195,9 +203,9 @@ mod tests {
             arc(0, 30, 100.0, 400.0, 50.0, 30.0),
             arc(10, 20, 200.0, 300.0, 50.0, 30.0),
         ];
-        let places = lay_out(&arcs, 12.0);
+        let places = lay_out(&arcs, FONT);
         assert!(places[0].top < places[1].top);
-        assert_apart(&arcs, &places, 12.0);
+        assert_apart(&arcs, &places, FONT);
     }
 
     #[test]
@@ -208,7 +216,7 @@ mod tests {
             arc(0, 5, 100.0, 160.0, 50.0, 100.0),
             arc(6, 11, 140.0, 300.0, 50.0, 100.0),
         ];
-        let places = lay_out(&arcs, 12.0);
+        let places = lay_out(&arcs, FONT);
         assert_eq!(places[0].top, places[1].top, "no arc raised");
         assert_eq!(places[0].label_x, 130.0);
         assert_eq!(
@@ -216,7 +224,7 @@ mod tests {
             180.0 + SPACING + 50.0,
             "as near the middle as it can"
         );
-        assert_apart(&arcs, &places, 12.0);
+        assert_apart(&arcs, &places, FONT);
     }
 
     #[test]
@@ -225,9 +233,26 @@ mod tests {
             arc(0, 5, 100.0, 150.0, 50.0, 80.0),
             arc(6, 11, 160.0, 210.0, 50.0, 80.0),
         ];
-        let places = lay_out(&arcs, 12.0);
+        let places = lay_out(&arcs, FONT);
         assert!(places[1].top < places[0].top, "{places:?}");
-        assert_apart(&arcs, &places, 12.0);
+        assert_apart(&arcs, &places, FONT);
+    }
+
+    #[test]
+    fn tall_names_raise_arcs_further() {
+        // Two arcs sharing an end, one level apart: names 19 px high (as
+        // Firefox's font reports them) need three levels between them.
+        let tall = LabelFont {
+            ascent: 14.5,
+            descent: 4.5,
+        };
+        let arcs = [
+            arc(0, 5, 100.0, 150.0, 50.0, 80.0),
+            arc(5, 10, 150.0, 200.0, 50.0, 80.0),
+        ];
+        let places = lay_out(&arcs, tall);
+        assert_eq!(places[0].top - places[1].top, 3.0 * LEVEL, "{places:?}");
+        assert_apart(&arcs, &places, tall);
     }
 
     #[test]
@@ -245,7 +270,7 @@ mod tests {
                 )
             })
             .collect();
-        let places = lay_out(&arcs, 12.0);
-        assert_apart(&arcs, &places, 12.0);
+        let places = lay_out(&arcs, FONT);
+        assert_apart(&arcs, &places, FONT);
     }
 }
