@@ -11,19 +11,15 @@ use leptos::{html, prelude::*};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
+use super::delete_annotation::Deleting;
 use super::entities::EntityField;
-use super::reading_pane::kept_selection;
 use super::relations::CardRelations;
 use crate::browser::is_focused;
 use crate::state::{Drafts, View};
 use span_core::model::{Annotation, Label};
 
 #[component]
-pub fn AnnotationDetails(
-    /// The article, where the focus goes once a card's annotation is
-    /// deleted.
-    pane: NodeRef<html::Div>,
-) -> impl IntoView {
+pub fn AnnotationDetails() -> impl IntoView {
     let view = expect_context::<View>();
     // The ids of the inspected annotations that still exist, in text order.
     let shown = Memo::new(move |_| {
@@ -65,7 +61,7 @@ pub fn AnnotationDetails(
                     "Close"
                 </button>
                 <For each=move || shown.get() key=String::clone let:id>
-                    <AnnotationCard id pane />
+                    <AnnotationCard id />
                 </For>
             </Show>
         </aside>
@@ -73,7 +69,7 @@ pub fn AnnotationDetails(
 }
 
 #[component]
-fn AnnotationCard(id: String, pane: NodeRef<html::Div>) -> impl IntoView {
+fn AnnotationCard(id: String) -> impl IntoView {
     let view = expect_context::<View>();
     let select_id = format!("label-of-{id}");
     let note_id = format!("note-of-{id}");
@@ -133,20 +129,20 @@ fn AnnotationCard(id: String, pane: NodeRef<html::Div>) -> impl IntoView {
     // page's layout is still clean, costs nothing; removing the focused
     // button instead makes the browser lay out the whole page mid-edit.
     // The focus then goes back to the article, with the caret where the
-    // span began, rather than falling to the page.
+    // span began, rather than falling to the page. An annotation that
+    // relations use is deleted only once the question asked is answered.
+    let deleting = expect_context::<Deleting>();
     let delete = move |event: leptos::ev::MouseEvent| {
-        if let Some(button) = event
+        let button = event
             .target()
-            .and_then(|t| t.dyn_into::<HtmlElement>().ok())
-        {
+            .and_then(|t| t.dyn_into::<HtmlElement>().ok());
+        if !id.with_value(|id| deleting.at_once_or_ask(view, id, button.clone())) {
+            return;
+        }
+        if let Some(button) = button {
             let _ = button.blur();
         }
-        let start = annotation.get_untracked().map(|a| a.start);
-        id.with_value(|id| view.delete(id));
-        if let (Some(start), Some(article)) = (start, pane.get_untracked()) {
-            let _ = article.focus();
-            kept_selection::put_after_redraw(view, pane, start, start);
-        }
+        id.with_value(|id| deleting.delete_to_article(view, id));
     };
     view! {
         <section class="annotation-card" data-ann-id=id.get_value()>

@@ -8,6 +8,7 @@ use super::annotation_details::AnnotationDetails;
 use super::annotation_list::AnnotationList;
 use super::backups::Backups;
 use super::coverage::{CoverageButton, CoverageView};
+use super::delete_annotation::{DeleteQuestion, Deleting};
 use super::document_heading::DocumentHeading;
 use super::document_list::DocumentList;
 use super::entities::{EntitiesButton, EntitiesView};
@@ -38,6 +39,7 @@ pub fn App() -> impl IntoView {
     keep(view, drafts);
     Linking::provide(view);
     let pane = NodeRef::<html::Div>::new();
+    let deleting = Deleting::provide(pane);
 
     let help = RwSignal::new(false);
     let files_input = NodeRef::<html::Input>::new();
@@ -106,14 +108,14 @@ pub fn App() -> impl IntoView {
                 <DocumentHeading />
                 <RelationArcs pane />
                 <LabelBar pane />
-                <ReadingPane pane on_key=move |event| on_pane_key(view, pane, &event) />
+                <ReadingPane pane on_key=move |event| on_pane_key(view, pane, deleting, &event) />
                 <Caret pane />
                 <SpanHandles pane />
                 <Notices />
             </main>
             <div class="annotations-pane">
                 <RelationForm pane />
-                <AnnotationDetails pane />
+                <AnnotationDetails />
                 <AnnotationList />
             </div>
             <StatusLine backups />
@@ -122,6 +124,7 @@ pub fn App() -> impl IntoView {
             <ShortcutHelp open=help />
             <EntitiesView open=entities />
             <CoverageView open=coverage />
+            <DeleteQuestion />
             <Show when=move || dropping.get()>
                 <div class="drop-overlay" aria-hidden="true">"Drop .txt files to add them"</div>
             </Show>

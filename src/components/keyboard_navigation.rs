@@ -11,15 +11,22 @@
 //! and the [`Caret`] to draw over its text.
 
 use leptos::{ev, html, prelude::*};
-use web_sys::{Element, KeyboardEvent};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, KeyboardEvent};
 
+use super::delete_annotation::Deleting;
 use super::reading_pane::geometry::{in_container, marker_style, paragraph_at, place};
 use crate::browser::{listeners, selection};
 use crate::state::View;
 use span_core::model::snap::Unit;
 
 /// Handles a key pressed in the reading pane.
-pub fn on_pane_key(view: View, pane: NodeRef<html::Div>, event: &KeyboardEvent) {
+pub fn on_pane_key(
+    view: View,
+    pane: NodeRef<html::Div>,
+    deleting: Deleting,
+    event: &KeyboardEvent,
+) {
     let Some(pane) = pane.get_untracked() else {
         return;
     };
@@ -63,7 +70,9 @@ pub fn on_pane_key(view: View, pane: NodeRef<html::Div>, event: &KeyboardEvent) 
         },
         "Delete" | "Backspace" => match view.selected.get_untracked() {
             Some(id) => {
-                view.delete(&id);
+                if deleting.at_once_or_ask(view, &id, pane.dyn_ref::<HtmlElement>().cloned()) {
+                    view.delete(&id);
+                }
                 true
             }
             None => false,

@@ -9,6 +9,7 @@ mod annotation_list;
 mod app;
 mod backups;
 mod coverage;
+mod delete_annotation;
 mod document_heading;
 mod document_list;
 mod entities;

@@ -11,11 +11,12 @@ use std::collections::HashMap;
 
 use leptos::{ev, html, prelude::*};
 use wasm_bindgen::{closure::Closure, JsCast};
-use web_sys::{Element, KeyboardEvent};
+use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, KeyboardEvent};
 
 use super::reading_pane::geometry::ANNOTATION_IDS;
-use crate::browser::stamp;
-use crate::state::{Notice, View};
+use crate::browser::{is_focused, stamp};
+use crate::state::{Drafts, Notice, View};
+use span_core::model::arc_layout::{self, ArcEnds};
 use span_core::model::{Relation, RelationType};
 
 /// The relation being made: its source, then its target once picked.
@@ -293,6 +294,7 @@ fn RelationRow(relation: Relation, own: String) -> impl IntoView {
         });
     };
     let types = view.store.with(|w| w.relation_types().to_vec());
+    let note_id = format!("note-of-relation-{}", relation.id);
     view! {
         <li class="card-relation" data-testid="card-relation" data-relation-id=relation.id.clone()>
             <span class="relation-text">{text}</span>
@@ -316,7 +318,100 @@ fn RelationRow(relation: Relation, own: String) -> impl IntoView {
             <button type="button" data-testid="relation-delete" on:click=delete>
                 "Remove"
             </button>
+            <label class="visually-hidden" for=note_id.clone()>
+                "Note on this relation"
+            </label>
+            <RelationNote id=rid field_id=note_id />
         </li>
+    }
+}
+
+/// The note on relation `id` of the open document, edited as an
+/// annotation's note is: kept as it is typed (300 ms after the last key,
+/// and at once when the page hides), all of it one undo step until Enter or
+/// leaving the field; Esc puts back the note it had when the field took the
+/// focus.
+#[component]
+fn RelationNote(id: StoredValue<String>, field_id: String) -> impl IntoView {
+    let view = expect_context::<View>();
+    let drafts = expect_context::<Drafts>();
+    let input = NodeRef::<html::Input>::new();
+    let field_name = id.with_value(|id| format!("relation-note:{id}"));
+    let field_name = StoredValue::new(field_name);
+    let stored = move || {
+        let doc = view.current();
+        view.store.track_document(doc);
+        id.with_value(|id| {
+            view.store.with(|w| {
+                w.relations(doc)
+                    .and_then(|r| r.iter().find(|r| r.id == *id))
+                    .and_then(|r| r.note.clone())
+                    .unwrap_or_default()
+            })
+        })
+    };
+    let before = StoredValue::new(String::new());
+    let write = move |note: String| {
+        let doc = view.current_untracked();
+        let field = field_name.get_value();
+        id.with_value(|id| {
+            view.store.type_into(
+                &field,
+                view.store.with(|w| w.plan_relation_note(doc, id, &note)),
+            )
+        });
+    };
+    let keep = move |event: ev::Event| {
+        let note = event_target_value(&event);
+        field_name.with_value(|field| drafts.keep(field, move || write(note)));
+    };
+    let end = move || {
+        field_name.with_value(|field| drafts.commit(field));
+        view.store.stop_typing();
+    };
+    let on_key = move |event: KeyboardEvent| match event.key().as_str() {
+        "Enter" => {
+            event.prevent_default();
+            end();
+        }
+        "Escape" => {
+            event.stop_propagation();
+            field_name.with_value(|field| drafts.discard(field));
+            let old = before.get_value();
+            if stored() != old {
+                write(old.clone());
+            }
+            view.store.stop_typing();
+            if let Some(input) = input.get_untracked() {
+                input.set_value(&old);
+            }
+        }
+        _ => {}
+    };
+    // While the field is being typed in, it shows what is typed: the stored
+    // note follows it, not the other way round.
+    let shown = move || {
+        let note = stored();
+        match input.get() {
+            Some(el) if is_focused(&el) => el.value(),
+            _ => note,
+        }
+    };
+    view! {
+        <input
+            type="text"
+            id=field_id
+            class="relation-note"
+            data-testid="relation-note"
+            placeholder="A note on this relation"
+            autocomplete="off"
+            node_ref=input
+            prop:value=shown
+            on:focus=move |_| before.set_value(stored())
+            on:input=keep
+            on:keydown=on_key
+            on:blur=move |_| end()
+        />
     }
 }
 
@@ -497,31 +592,44 @@ fn measure(view: View, pane: NodeRef<html::Div>, layer: NodeRef<leptos::svg::Svg
             }
         }
     });
-    // Shorter relations lie lower; each sits above every shorter one it
-    // spans over, as brat stacks them.
-    let mut drawn: Vec<(&Relation, usize, usize)> = relations
+    let drawn: Vec<(&Relation, ArcEnds)> = relations
         .iter()
-        .filter(|r| tops.contains_key(&r.from) && tops.contains_key(&r.to))
         .filter_map(|r| {
             let (a, b) = (*starts.get(&r.from)?, *starts.get(&r.to)?);
-            Some((r, a.min(b), a.max(b)))
+            let ends = ArcEnds {
+                lo: a.min(b),
+                hi: a.max(b),
+                from: *tops.get(&r.from)?,
+                to: *tops.get(&r.to)?,
+                label_width: 0.0,
+            };
+            Some((r, ends))
         })
         .collect();
-    drawn.sort_by_key(|(r, lo, hi)| (hi - lo, *lo, r.id.clone()));
-    let mut placed: Vec<(usize, usize, usize)> = Vec::new();
+    let Some((font, label_height)) = label_font() else {
+        return Vec::new();
+    };
+    let widths: HashMap<&str, f64> = drawn
+        .iter()
+        .map(|(r, _)| r.kind.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|kind| (kind, label_width(&font, kind)))
+        .collect();
+    let ends: Vec<ArcEnds> = drawn
+        .iter()
+        .map(|(r, ends)| ArcEnds {
+            label_width: widths[r.kind.as_str()],
+            ..ends.clone()
+        })
+        .collect();
+    let places = arc_layout::lay_out(&ends, label_height);
     drawn
         .into_iter()
-        .map(|(r, lo, hi)| {
-            let level = placed
-                .iter()
-                .filter(|(l, h, _)| *l <= hi && lo <= *h)
-                .map(|(_, _, level)| level + 1)
-                .max()
-                .unwrap_or(0);
-            placed.push((lo, hi, level));
-            let (x1, y1) = tops[&r.from];
-            let (x2, y2) = tops[&r.to];
-            let top = y1.min(y2) - 8.0 - 9.0 * level as f64;
+        .zip(ends.iter().zip(places))
+        .map(|((r, _), (ends, place))| {
+            let ((x1, y1), (x2, y2)) = (ends.from, ends.to);
+            let top = place.top;
             let color = types
                 .iter()
                 .find(|t| t.name == r.kind)
@@ -541,11 +649,45 @@ fn measure(view: View, pane: NodeRef<html::Div>, layer: NodeRef<leptos::svg::Svg
                     x2 + 3.5,
                     y2 - 6.0
                 ),
-                label_x: (x1 + x2) / 2.0,
-                label_y: top - 2.0,
+                label_x: place.label_x,
+                label_y: top - arc_layout::LABEL_GAP,
             }
         })
         .collect()
+}
+
+/// The relation names' font, as `.relation text` sets it (600 weight,
+/// 0.68 rem), and the height of its line with the halo, on a canvas kept
+/// for measuring them.
+fn label_font() -> Option<(CanvasRenderingContext2d, f64)> {
+    thread_local! {
+        static CANVAS: Option<CanvasRenderingContext2d> = document()
+            .create_element("canvas")
+            .ok()
+            .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())
+            .and_then(|c| c.get_context("2d").ok().flatten())
+            .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok());
+    }
+    let root = document().document_element()?;
+    let rem = window()
+        .get_computed_style(&root)
+        .ok()
+        .flatten()
+        .and_then(|style| style.get_property_value("font-size").ok())
+        .and_then(|size| size.trim_end_matches("px").parse::<f64>().ok())
+        .unwrap_or(16.0);
+    let size = 0.68 * rem;
+    let context = CANVAS.with(Clone::clone)?;
+    context.set_font(&format!("600 {size}px system-ui, sans-serif"));
+    Some((context, 1.25 * size + HALO))
+}
+
+/// The halo's width around a name (its stroke, 3 px, half outside).
+const HALO: f64 = 3.0;
+
+/// The width of relation type `kind`'s name as drawn, halo included.
+fn label_width(font: &CanvasRenderingContext2d, kind: &str) -> f64 {
+    font.measure_text(kind).map_or(0.0, |m| m.width()) + HALO
 }
 
 /// Starts a relation from the selected annotation (or the one whose card is

@@ -186,7 +186,11 @@ fn in_dialog(event: &KeyboardEvent) -> bool {
     event
         .target()
         .and_then(|t| t.dyn_into::<Element>().ok())
-        .and_then(|t| t.closest("[role=dialog]").ok().flatten())
+        .and_then(|t| {
+            t.closest("[role=dialog], [role=alertdialog]")
+                .ok()
+                .flatten()
+        })
         .is_some()
 }
 

@@ -98,6 +98,7 @@ mod offline;
 mod other_tools;
 mod relation_types;
 mod relations;
+mod relations_around;
 mod screens;
 mod search;
 mod security;

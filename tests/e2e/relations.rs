@@ -3,9 +3,11 @@
 //! Enter) and one with the mouse (Link in a card, a click on the target's
 //! highlight, the type chosen, Link); both drawn over the text between the
 //! right ends and listed in both ends' cards; hovering one marks its ends;
-//! undo and redo; deleting an annotation takes its relations along and
-//! undo brings both back; kept through a reload and written by the native
-//! export. With `E2E_SCREENSHOTS`, Chromium's view of the relations is
+//! undo and redo; a note on a relation (Enter keeps it as one undo step,
+//! Esc puts the old one back, a reload while typing keeps it); deleting an
+//! annotation that relations use asks first (Esc keeps all and gives the
+//! focus back, Enter deletes it with them) and undo brings all back; kept
+//! through a reload and written by the native export. With `E2E_SCREENSHOTS`, Chromium's view of the relations is
 //! saved for the README.
 
 use std::collections::BTreeSet;
@@ -33,7 +35,7 @@ in_every_browser!(
 );
 
 /// The drawn relations as `(from, to, type)`, read from the page.
-async fn drawn(client: &Client) -> Res<BTreeSet<(String, String, String)>> {
+pub(crate) async fn drawn(client: &Client) -> Res<BTreeSet<(String, String, String)>> {
     let found: Vec<(String, String, String)> = page::eval(
         client,
         r#"return [...document.querySelectorAll('[data-testid="relation"]')]
@@ -83,6 +85,139 @@ pub(crate) async fn tag(client: &Client, text: &str, quote: &str, key: char) -> 
     let (start, end) = code_points(text, quote)?;
     page::drag_select(client, text, start, end).await?;
     page::press_key(client, key).await
+}
+
+/// Makes relation `from` → `kind` → `to` with the mouse: `from`'s card,
+/// `Link`, a click on `to`'s highlight, the type chosen, `Link`.
+pub(crate) async fn link(client: &Client, from: &str, to: &str, kind: &str) -> Res<()> {
+    page::click(client, &format!("mark[data-ann-id=\"{from}\"]")).await?;
+    wait_until("the source's card", STEP_TIMEOUT, || async {
+        let cards = detail_card_ids(client).await?;
+        if cards == [from.to_string()] {
+            Ok(Some(()))
+        } else {
+            Err(Failure(format!("cards {cards:?}")))
+        }
+    })
+    .await?;
+    page::click(client, &testid("relation-start")).await?;
+    page::click(client, &format!("mark[data-ann-id=\"{to}\"]")).await?;
+    client
+        .wait()
+        .for_element(Locator::Css(&testid("relation-type")))
+        .await
+        .context("the type list")?
+        .select_by_value(kind)
+        .await
+        .context(format!("choosing {kind}"))?;
+    page::click(client, &testid("relation-confirm")).await
+}
+
+/// The id of the drawn relation from `from` to `to`.
+pub(crate) async fn relation_id(client: &Client, from: &str, to: &str) -> Res<String> {
+    let id: Option<String> = page::eval(
+        client,
+        &format!(
+            r#"const g = document.querySelector('[data-testid="relation"][data-from="{from}"][data-to="{to}"]');
+               return g ? g.getAttribute("data-relation-id") : null;"#
+        ),
+        vec![],
+    )
+    .await?;
+    id.context(format!("a relation drawn from {from} to {to}"))
+}
+
+/// The note field of relation `relation` in the card of annotation `card`.
+pub(crate) fn note_field(card: &str, relation: &str) -> String {
+    format!(
+        "{} section[data-ann-id=\"{card}\"] [data-relation-id=\"{relation}\"] {}",
+        testid("annotation-details"),
+        testid("relation-note")
+    )
+}
+
+/// Opens the card of annotation `card` and waits until the note field of
+/// relation `relation` there shows `note`.
+pub(crate) async fn wait_for_note(
+    client: &Client,
+    card: &str,
+    relation: &str,
+    note: &str,
+) -> Res<()> {
+    page::click(client, &format!("mark[data-ann-id=\"{card}\"]")).await?;
+    wait_for_value(client, &note_field(card, relation), note).await
+}
+
+/// Waits until the field `selector` holds `value`.
+pub(crate) async fn wait_for_value(client: &Client, selector: &str, value: &str) -> Res<()> {
+    let script = format!(
+        "const f = document.querySelector({}); return f ? f.value : null;",
+        serde_json::to_string(selector)?
+    );
+    wait_until(
+        &format!("{selector} to hold {value:?}"),
+        STEP_TIMEOUT,
+        || async {
+            let now: Option<String> = page::eval(client, &script, vec![]).await?;
+            if now.as_deref() == Some(value) {
+                Ok(Some(()))
+            } else {
+                Err(Failure(format!("it holds {now:?}")))
+            }
+        },
+    )
+    .await
+}
+
+/// Waits until the focus is on an element matching `selector`.
+pub(crate) async fn wait_for_focus(client: &Client, selector: &str) -> Res<()> {
+    let script = format!(
+        "const a = document.activeElement; return [!!a && a.matches({}), a ? a.outerHTML.slice(0, 120) : ''];",
+        serde_json::to_string(selector)?
+    );
+    wait_until(
+        &format!("the focus on {selector}"),
+        STEP_TIMEOUT,
+        || async {
+            let (on, what): (bool, String) = page::eval(client, &script, vec![]).await?;
+            if on {
+                Ok(Some(()))
+            } else {
+                Err(Failure(format!("the focus is on {what}")))
+            }
+        },
+    )
+    .await
+}
+
+/// Waits until the question asked before deleting an annotation is shown,
+/// saying `consequence`, with the focus on its `Delete`.
+pub(crate) async fn wait_for_question(client: &Client, consequence: &str) -> Res<()> {
+    page::wait_for_text(
+        client,
+        &format!("{} #delete-consequence", testid("delete-dialog")),
+        consequence,
+        "the question before deleting",
+    )
+    .await?;
+    wait_for_focus(client, &testid("delete-confirm")).await
+}
+
+/// Waits until the question before deleting is gone.
+pub(crate) async fn wait_for_no_question(client: &Client) -> Res<()> {
+    let script = format!(
+        "return document.querySelector({}) === null;",
+        serde_json::to_string(&testid("delete-dialog"))?
+    );
+    wait_until("the question to close", STEP_TIMEOUT, || async {
+        let gone: bool = page::eval(client, &script, vec![]).await?;
+        if gone {
+            Ok(Some(()))
+        } else {
+            Err(Failure("the question is still open".into()))
+        }
+    })
+    .await
 }
 
 async fn relations(session: Session, url: String) -> Res<()> {
@@ -140,27 +275,7 @@ async fn relations(session: Session, url: String) -> Res<()> {
     wait_for_card(client, &astana, &["→ located in → Kazakhstan"]).await?;
 
     // The mouse: Staffan's card, Link, a click on Astana, the type, Link.
-    page::click(client, &format!("[data-ann-id=\"{staffan}\"]")).await?;
-    wait_until("Staffan's card", STEP_TIMEOUT, || async {
-        let cards = detail_card_ids(client).await?;
-        if cards == [staffan.clone()] {
-            Ok(Some(()))
-        } else {
-            Err(Failure(format!("cards {cards:?}")))
-        }
-    })
-    .await?;
-    page::click(client, &testid("relation-start")).await?;
-    page::click(client, &format!("mark[data-ann-id=\"{astana}\"]")).await?;
-    client
-        .wait()
-        .for_element(Locator::Css(&testid("relation-type")))
-        .await
-        .context("the type list")?
-        .select_by_value("takes part in")
-        .await
-        .context("choosing takes part in")?;
-    page::click(client, &testid("relation-confirm")).await?;
+    link(client, &staffan, &astana, "takes part in").await?;
     let takes_part = (staffan.clone(), astana.clone(), "takes part in".to_string());
     let both: BTreeSet<_> = [located.clone(), takes_part.clone()].into();
     wait_for_drawn(client, "both relations", &both).await?;
@@ -233,21 +348,67 @@ async fn relations(session: Session, url: String) -> Res<()> {
     chord(client, &[Key::Control, Key::Shift], 'z').await?;
     wait_for_drawn(client, "redone", &both).await?;
 
-    // Deleting Astana takes both relations along; undo brings all back.
+    // A note on "located in", written in Astana's card: Enter keeps it,
+    // Kazakhstan's card shows it, and it is one undo step.
+    let located_id = relation_id(client, &astana, &kazakhstan).await?;
+    let note = "per the ministry";
     page::click(client, &format!("[data-ann-id=\"{astana}\"]")).await?;
-    page::click(
+    page::click(client, &note_field(&astana, &located_id)).await?;
+    page::type_text(client, note).await?;
+    wait_for_value(client, &note_field(&astana, &located_id), note).await?;
+    chord(client, &[], Key::Enter).await?;
+    wait_for_note(client, &kazakhstan, &located_id, note).await?;
+    chord(client, &[Key::Control], 'z').await?;
+    wait_for_note(client, &kazakhstan, &located_id, "").await?;
+    chord(client, &[Key::Control, Key::Shift], 'z').await?;
+    wait_for_note(client, &kazakhstan, &located_id, note).await?;
+    // Esc puts back the note the field had.
+    page::click(client, &note_field(&kazakhstan, &located_id)).await?;
+    page::type_text(client, " and more").await?;
+    wait_for_value(
         client,
-        &format!(
-            "{} section[data-ann-id=\"{astana}\"] button.delete",
-            testid("annotation-details")
-        ),
+        &note_field(&kazakhstan, &located_id),
+        &format!("{note} and more"),
     )
     .await?;
+    chord(client, &[], Key::Escape).await?;
+    wait_for_value(client, &note_field(&kazakhstan, &located_id), note).await?;
+
+    // Deleting Astana, used by both relations, asks first. Esc keeps all
+    // and gives the focus back to the button; Enter deletes Astana with
+    // both relations; one undo brings all back.
+    page::click(client, &format!("[data-ann-id=\"{astana}\"]")).await?;
+    let delete_button = format!(
+        "{} section[data-ann-id=\"{astana}\"] button.delete",
+        testid("annotation-details")
+    );
+    page::click(client, &delete_button).await?;
+    let consequence =
+        "Deleting it also removes the 2 relations that use it. Ctrl+Z brings them all back.";
+    wait_for_question(client, consequence).await?;
+    chord(client, &[], Key::Escape).await?;
+    wait_for_no_question(client).await?;
+    wait_for_focus(client, &delete_button).await?;
+    wait_for_highlights(client, "Astana kept", |h| h.len() == 3).await?;
+    wait_for_drawn(client, "both relations kept", &both).await?;
+    page::click(client, &delete_button).await?;
+    wait_for_question(client, consequence).await?;
+    chord(client, &[], Key::Enter).await?;
+    wait_for_no_question(client).await?;
     wait_for_highlights(client, "Astana deleted", |h| h.len() == 2).await?;
     wait_for_drawn(client, "no relation left", &BTreeSet::new()).await?;
     chord(client, &[Key::Control], 'z').await?;
     wait_for_highlights(client, "Astana back", |h| h.len() == 3).await?;
     wait_for_drawn(client, "both relations back", &both).await?;
+    wait_for_note(client, &kazakhstan, &located_id, note).await?;
+
+    // A note typed and the page reloaded at once, the field still focused:
+    // the page's hide keeps it.
+    let takes_part_id = relation_id(client, &staffan, &astana).await?;
+    page::click(client, &format!("[data-ann-id=\"{astana}\"]")).await?;
+    page::click(client, &note_field(&astana, &takes_part_id)).await?;
+    page::type_text(client, "confirmed").await?;
+    wait_for_value(client, &note_field(&astana, &takes_part_id), "confirmed").await?;
 
     // Kept through a reload, and in the native export.
     client.refresh().await.context("reloading")?;
@@ -268,6 +429,26 @@ async fn relations(session: Session, url: String) -> Res<()> {
         })
         .collect();
     ensure_eq!(exported, both, "the exported relations");
+    let notes: BTreeSet<(String, String)> = export["relations"]
+        .as_array()
+        .context("the export's relations")?
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap_or_default().to_string(),
+                r["note"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    ensure_eq!(
+        notes,
+        [
+            (located_id, note.to_string()),
+            (takes_part_id, "confirmed".to_string())
+        ]
+        .into(),
+        "the exported notes"
+    );
     ensure!(
         export["relations"].as_array().is_some_and(|r| r
             .iter()

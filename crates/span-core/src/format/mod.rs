@@ -32,3 +32,7 @@ pub use registry::{Format, Read, FORMATS};
 /// The unit every offset is written in, and the only one read: Unicode
 /// code points, as Python's `str` counts them.
 pub const OFFSET_UNIT: &str = "codepoint";
+
+/// The largest file read for import, and the most a zip may unpack to;
+/// larger ones are refused unread.
+pub const MAX_IMPORT_BYTES: usize = 64_000_000;

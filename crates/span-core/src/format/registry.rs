@@ -12,7 +12,10 @@
 use serde_json::Value;
 
 use super::file::{ExportError, ExportFile};
-use super::{brat, conll, doccano, hypothesis, json::json, labelstudio, native, spacy, w3c, zip};
+use super::{
+    brat, conll, doccano, hypothesis, json::json, labelstudio, native, spacy, w3c, zip,
+    MAX_IMPORT_BYTES,
+};
 use crate::model::import::ImportError;
 use crate::model::offset_unit::OffsetUnit;
 use crate::model::parsed::{Parsed, Resolved, UnitSource};
@@ -147,9 +150,6 @@ pub fn readable_names() -> String {
         None => String::new(),
     }
 }
-
-/// The largest file read for import; larger ones are refused unread.
-pub const MAX_IMPORT_BYTES: usize = 64_000_000;
 
 /// A file to import, read and understood.
 #[derive(Clone, Debug)]

@@ -4,7 +4,7 @@
 //!
 //! A zip read for import is distrusted: every entry's size and CRC are
 //! checked against its central directory record, and the entries read may
-//! unpack to [`MAX_IMPORT_BYTES`](super::registry::MAX_IMPORT_BYTES) in
+//! unpack to [`MAX_IMPORT_BYTES`](super::MAX_IMPORT_BYTES) in
 //! all, so a zip bomb is refused before it fills the memory. It is not
 //! responsible for what the files inside mean.
 
@@ -14,8 +14,8 @@ use std::io::Write as _;
 use rawzip::time::UtcDateTime;
 use rawzip::{CompressionMethod, DataDescriptorOutput, ZipArchive};
 
-use super::registry::MAX_IMPORT_BYTES;
 use super::ExportError;
+use super::MAX_IMPORT_BYTES;
 use crate::model::import::ImportError;
 use crate::model::megabytes;
 

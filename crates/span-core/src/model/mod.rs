@@ -3,6 +3,7 @@
 //! Unicode code point (see [`text`]).
 
 mod annotation;
+pub mod arc_layout;
 mod clock;
 mod color;
 mod describe;
