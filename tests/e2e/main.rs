@@ -23,7 +23,8 @@
 //! The annotation list, its filters and notes, with 4 and with 20,000 spans
 //! (`annotation_list`). The label-set editor (`label_editor`): rename,
 //! delete moving or deleting the annotations, Ctrl+Z, add, reorder, reload,
-//! export. Data in and out (`import_export`): every format downloaded, read
+//! export; and its relation types (`relation_types`): add with a hotkey used
+//! in the relation form, rename one in use, delete one in use, Ctrl+Z, reload. Data in and out (`import_export`): every format downloaded, read
 //! by the Python readers and matched byte for byte by the command-line
 //! tool's `convert` (`support::cli`), and imports previewed, merged, undone,
 //! refused (as `span-cli validate` refuses them) and replaced. Documents
