@@ -418,11 +418,13 @@ fn spacy_converts_the_conll_export() {
 }
 
 /// Label Studio's own validation (label-studio-sdk's `LabelInterface`), in
-/// both units the export writes. The spoils: an offset off by one, a label
-/// the labeling configuration does not have, a region's control renamed.
+/// both units the export writes, of the samples with relations. The
+/// spoils: an offset off by one, a label the labeling configuration does
+/// not have, a region's control renamed, a relation turned around, a
+/// relation type the configuration does not declare.
 #[test]
 fn label_studio_accepts_the_labelstudio_export() {
-    let ws = samples::workspace();
+    let ws = samples::with_relations();
     let dir = Scratch::new("labelstudio");
     let native = dir.native(&ws);
     for unit in [OffsetUnit::CodePoint, OffsetUnit::Utf16] {
@@ -440,6 +442,8 @@ fn label_studio_accepts_the_labelstudio_export() {
         ("\"start\": 5,", "\"start\": 4,"),
         ("\"Location\"", "\"Place\""),
         ("\"from_name\": \"label\"", "\"from_name\": \"tag\""),
+        ("\"direction\": \"right\"", "\"direction\": \"left\""),
+        ("\"takes part in\"", "\"takes a part in\""),
     ] {
         let export = labelstudio::export(&ws, &[TRICKY], OffsetUnit::CodePoint).expect("a file");
         let text = export.into_text();
