@@ -17,7 +17,10 @@ UNIT is what `start` and `end` count: `codepoint` (Python's str) or
 `utf16` (JavaScript's). CONFIG.xml is the labeling configuration to check
 against; without it, it is the one of Label Studio's "Named Entity
 Recognition" template, `<Labels name="label" toName="text">` over
-`<Text name="text" value="$text"/>`, with one `<Label>` per native label.
+`<Text name="text" value="$text"/>`, with one `<Label>` per native label,
+and, when the native export has relations, a `<Relations>` tag with one
+`<Relation>` per native relation type, as Label Studio's relation
+extraction template declares them.
 
 It fails when Label Studio
 - finds the configuration invalid (`LabelInterface.validate`), or its
@@ -33,7 +36,11 @@ must be a native document's text, each document once; every region's
 document with its one label, `value.text`, if present, the text there;
 and the regions must count the native annotations of the exported
 documents (Label Studio holds overlapping and nested spans, so none is
-left out).
+left out). Relation results (`{"type": "relation", "from_id", "to_id",
+"direction", "labels"}`, whose ends Label Studio checks are regions of the
+annotation) must be the native relations of the exported documents: from
+`from_id` to `to_id`, `"direction": "right"`, one label, the type, which the
+configuration declares; none missing.
 
 Prints one summary line (plus one MISMATCH line per problem) and exits 0
 if all is well, 1 on any mismatch, 2 if the inputs cannot be read or the
@@ -42,6 +49,7 @@ SDK is not installed.
 
 import json
 import sys
+from xml.etree import ElementTree
 from xml.sax.saxutils import quoteattr
 
 try:
@@ -52,11 +60,15 @@ except ImportError as error:
     sys.exit(2)
 
 
-def ner_template(labels):
-    """Label Studio's Named Entity Recognition template with these labels."""
+def ner_template(labels, relation_types):
+    """Label Studio's Named Entity Recognition template with these labels,
+    and a `<Relations>` tag declaring the relation types, if any."""
     options = "\n".join(f"    <Label value={quoteattr(label)}/>" for label in labels)
-    return (f'<View>\n  <Labels name="label" toName="text">\n{options}\n  </Labels>\n'
-            '  <Text name="text" value="$text"/>\n</View>\n')
+    relations = "\n".join(f"    <Relation value={quoteattr(kind)}/>" for kind in relation_types)
+    if relations:
+        relations = f"  <Relations>\n{relations}\n  </Relations>\n"
+    return (f'<View>\n{relations}  <Labels name="label" toName="text">\n{options}\n'
+            '  </Labels>\n  <Text name="text" value="$text"/>\n</View>\n')
 
 
 def code_points(text, unit):
@@ -70,7 +82,12 @@ def code_points(text, unit):
     return table
 
 
-def check(tasks, native, unit, interface):
+def relation_labels(config):
+    """The values of the configuration's <Relation> tags."""
+    return {tag.get("value") for tag in ElementTree.fromstring(config).iter("Relation")}
+
+
+def check(tasks, native, unit, interface, declared):
     """Return (problems, number of regions checked)."""
     problems = []
     try:
@@ -86,6 +103,7 @@ def check(tasks, native, unit, interface):
 
     by_text = {d["text"]: d for d in native["documents"]}
     exported, checked = set(), 0
+    relations = {}  # (from, to, type) of every relation result, by document
     for number, task in enumerate(tasks, start=1):
         where = f"task {number}"
         data = task.get("data") if isinstance(task, dict) else None
@@ -114,6 +132,9 @@ def check(tasks, native, unit, interface):
                     problems.append(f"{where}: Label Studio rejects it: {reason}")
                 continue
             for region in annotation["result"]:
+                if region.get("type") == "relation":
+                    relations.setdefault(document["id"], []).append(region)
+                    continue
                 value = region["value"]
                 start, end = table.get(value.get("start")), table.get(value.get("end"))
                 if start is None or end is None or len(value["labels"]) != 1:
@@ -135,7 +156,35 @@ def check(tasks, native, unit, interface):
     total = sum(1 for a in native["annotations"] if a["document_id"] in exported)
     if checked != total:
         problems.append(f"{checked} regions, but the exported documents have {total} annotations")
-    return problems, checked
+    return problems + check_relations(relations, native, exported, declared), checked
+
+
+def check_relations(found, native, exported, declared):
+    """Each relation result (Label Studio has checked that its ends are
+    regions of its annotation, and its direction) must be a native relation
+    of its document: from `from_id` to `to_id` with `"direction": "right"`,
+    its one label the type, declared in the configuration's <Relations>;
+    and every native relation of the exported documents must be there."""
+    problems = []
+    document_of = {a["id"]: a["document_id"] for a in native["annotations"]}
+    wanted = sorted((document_of[r["from"]], r["from"], r["to"], r["type"])
+                    for r in native.get("relations") or []
+                    if document_of.get(r["from"]) in exported)
+    got = []
+    for document, results in found.items():
+        for result in results:
+            labels = result.get("labels")
+            if result.get("direction") != "right" or not (
+                    isinstance(labels, list) and len(labels) == 1):
+                problems.append(f"relation {result!r}: not one label to the right")
+                continue
+            if labels[0] not in declared:
+                problems.append(f"relation {result!r}: {labels[0]!r} is no <Relation> of the "
+                                "configuration")
+            got.append((document, result.get("from_id"), result.get("to_id"), labels[0]))
+    if sorted(got) != wanted:
+        problems.append(f"the relations are {sorted(got)!r}; the native ones {wanted!r}")
+    return problems
 
 
 def main(argv):
@@ -152,19 +201,20 @@ def main(argv):
             with open(argv[4], encoding="utf-8") as fh:
                 config = fh.read()
         else:
-            config = ner_template(label["name"] for label in native["labels"])
+            config = ner_template([label["name"] for label in native["labels"]],
+                                  [kind["name"] for kind in native.get("relation_types") or []])
         interface = LabelInterface(config)
-    except (OSError, ValueError) as err:
+    except (OSError, ValueError, ElementTree.ParseError) as err:
         print(f"check_labelstudio: cannot load the inputs: {err}", file=sys.stderr)
         return 2
-    problems, checked = check(tasks, native, argv[3], interface)
+    problems, checked = check(tasks, native, argv[3], interface, relation_labels(config))
     for problem in problems:
         print(f"check_labelstudio: MISMATCH: {problem}")
     if problems:
         print(f"check_labelstudio: FAILED: {len(problems)} problem(s); {checked} regions verified")
         return 1
     print(f"check_labelstudio: OK: {checked} regions accepted by Label Studio's LabelInterface, "
-          "each a native annotation")
+          "each a native annotation, and the native relations")
     return 0
 
 

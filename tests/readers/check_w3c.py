@@ -14,12 +14,22 @@ It checks that the file is an AnnotationCollection with
 `offset_unit == "codepoint"`, its annotations embedded in the `first`
 AnnotationPage, `total` equal to their number; that every annotation has an
 id that is `urn:uuid:` and a version-4 UUID (the app's own id, when the
-UUID cannot carry it, in `canonical`), a tagging body and at most one
-commenting body, and a target whose source is one of the listed documents; that for every annotation
+UUID cannot carry it, in `canonical`), a tagging body, at most one
+commenting body (the note) and at most one identifying body (the entity), and a target whose source is one of the listed documents; that for every annotation
 `text[start:end] == exact` in code points (Python's str), the prefix and
 suffix sit right before and after it and are at most 32 code points, cut
 only at the text's ends; and that the annotation ids map back to the native
-annotations, each with the same span, label and note, and none missing.
+annotations, each with the same span, label, note and entity, and none
+missing.
+
+Relations are annotations with `"motivation": "linking"`: each must have a
+`urn:uuid:` version-4 id, a target of exactly two IRIs, each the id of an
+annotation of the file on the same document, the first the relation's
+`from` and the second its `to`; one tagging body (the type), at most one
+commenting body (the note) and a SpecificResource body with purpose
+`linking` whose source is the `to` IRI. Each must be a native relation with
+the same ends, direction, type and note, and every native relation of the
+exported documents must be there.
 
 Prints one summary line (plus one line per problem) and exits 0 if all is
 well, 1 on any mismatch, 2 if the inputs cannot be read at all.
@@ -97,6 +107,8 @@ def check(collection, native):
                 expected[ann["id"]] = ann
     seen = set()
     checked = 0
+    links = []
+    spans = {}  # annotation IRI -> (native annotation id, document IRI)
     for item in items:
         iri = item.get("id")
         where = f"annotation {iri!r}"
@@ -106,12 +118,17 @@ def check(collection, native):
         if iri in seen:
             problems.append(f"{where}: id used twice")
         seen.add(iri)
+        if item.get("motivation") == "linking":
+            links.append(item)
+            continue
         bodies = item.get("body") or []
         tags = [b.get("value") for b in bodies if b.get("purpose") == "tagging"]
         notes = [b.get("value") for b in bodies if b.get("purpose") == "commenting"]
+        entities = [b.get("value") for b in bodies if b.get("purpose") == "identifying"]
         if any(b.get("type") != "TextualBody" for b in bodies):
             problems.append(f"{where}: a body is not a TextualBody")
-        if len(tags) != 1 or len(notes) > 1 or len(bodies) != len(tags) + len(notes):
+        if (len(tags) != 1 or len(notes) > 1 or len(entities) > 1
+                or len(bodies) != len(tags) + len(notes) + len(entities)):
             problems.append(f"{where}: bodies are {bodies!r}")
             continue
         target = item.get("target") or {}
@@ -156,15 +173,71 @@ def check(collection, native):
         if ann is None:
             problems.append(f"{where}: id {own_id!r} is no native annotation of the document")
             continue
-        wanted = (ann["start"], ann["end"], ann["label"], ann.get("note"))
-        found = (start, end, tags[0], notes[0] if notes else None)
+        spans[iri] = (own_id, target.get("source"))
+        wanted = (ann["start"], ann["end"], ann["label"], ann.get("note"), ann.get("entity"))
+        found = (start, end, tags[0], notes[0] if notes else None,
+                 entities[0] if entities else None)
         if wanted != found:
             problems.append(f"{where}: native has {wanted!r}, export has {found!r}")
             continue
         checked += 1
     for missing in expected:
         problems.append(f"native annotation {missing!r} is missing")
-    return problems, checked
+    linked, link_problems = check_links(links, spans, native, set(texts))
+    return problems + link_problems, checked + linked
+
+
+def check_links(links, spans, native, documents):
+    """Check the linking annotations against the native relations of the
+    exported documents; return (number verified, problems)."""
+    problems = []
+    document_of = {a["id"]: a["document_id"] for a in native["annotations"]}
+    prefix = "urn:span-annotator:document:"
+    exported = {urllib.parse.unquote(iri[len(prefix):]) for iri in documents
+                if iri.startswith(prefix)}
+    expected = {r["id"]: r for r in native.get("relations") or []
+                if document_of.get(r["from"]) in exported}
+    checked = 0
+    for item in links:
+        iri = item["id"]
+        where = f"relation {iri!r}"
+        if not UUID_V4.match(iri):
+            problems.append(f"{where}: id is not urn:uuid: and a version-4 UUID")
+        target = item.get("target")
+        if not (isinstance(target, list) and len(target) == 2
+                and all(isinstance(t, str) for t in target)):
+            problems.append(f"{where}: target is not two IRIs: {target!r}")
+            continue
+        ends = [spans.get(t) for t in target]
+        if None in ends:
+            problems.append(f"{where}: a target is no annotation of the file: {target!r}")
+            continue
+        if ends[0][1] != ends[1][1]:
+            problems.append(f"{where}: its ends are on two documents")
+        bodies = item.get("body") or []
+        tags = [b.get("value") for b in bodies
+                if b.get("type") == "TextualBody" and b.get("purpose") == "tagging"]
+        notes = [b.get("value") for b in bodies
+                 if b.get("type") == "TextualBody" and b.get("purpose") == "commenting"]
+        pointers = [b.get("source") for b in bodies
+                    if b.get("type") == "SpecificResource" and b.get("purpose") == "linking"]
+        if (len(tags) != 1 or len(notes) > 1 or pointers != [target[1]]
+                or len(bodies) != len(tags) + len(notes) + 1):
+            problems.append(f"{where}: bodies are {bodies!r}")
+            continue
+        relation = expected.pop(annotation_id(item.get("canonical") or iri), None)
+        if relation is None:
+            problems.append(f"{where}: no native relation has its id")
+            continue
+        wanted = (relation["from"], relation["to"], relation["type"], relation.get("note"))
+        found = (ends[0][0], ends[1][0], tags[0], notes[0] if notes else None)
+        if wanted != found:
+            problems.append(f"{where}: native has {wanted!r}, export has {found!r}")
+            continue
+        checked += 1
+    for missing in expected:
+        problems.append(f"native relation {missing!r} is missing")
+    return checked, problems
 
 
 def main(argv):
@@ -186,9 +259,9 @@ def main(argv):
     for problem in problems:
         print(f"check_w3c: MISMATCH: {problem}")
     if problems:
-        print(f"check_w3c: FAILED: {len(problems)} problem(s); {checked} annotations verified")
+        print(f"check_w3c: FAILED: {len(problems)} problem(s); {checked} annotations and relations verified")
         return 1
-    print(f"check_w3c: OK: {checked} annotations verified")
+    print(f"check_w3c: OK: {checked} annotations and relations verified")
     return 0
 
 

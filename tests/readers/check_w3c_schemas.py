@@ -33,7 +33,8 @@ assertions after an unexpected result still run (failAndSkip skips the
 rest of that list, failAndAbort all of the rest). Properties the model
 does not define (this export's `offset_unit`, `documents`) are allowed by
 the model and by the schemas. The NATIVE export is read only to check
-that every annotation it has for the exported documents was validated.
+that every annotation and relation it has for the exported documents was
+validated (relations are annotations with `"motivation": "linking"`).
 
 Prints one summary line (plus one MISMATCH line per failing assertion and
 object) and exits 0 if all is well, 1 on any failure, 2 if the inputs or
@@ -198,9 +199,12 @@ def main():
                 for d in collection.get("documents", [])
                 if isinstance(d, dict) and str(d.get("id")).startswith(prefix)}
     expected = sum(1 for a in native["annotations"] if a.get("document_id") in exported)
+    document_of = {a["id"]: a["document_id"] for a in native["annotations"]}
+    expected += sum(1 for r in native.get("relations") or []
+                    if document_of.get(r["from"]) in exported)
     if len(items) != expected or not items:
         problems.append(f"{len(items)} annotations validated; the native export has {expected} "
-                        "for the exported documents")
+                        "annotations and relations for the exported documents")
 
     assertion_count = sum(count(t) for t in tests.values())
     if problems:

@@ -69,7 +69,7 @@ fn base() -> &'static Base {
     static BASE: OnceLock<Base> = OnceLock::new();
     BASE.get_or_init(|| {
         // The first article and the tricky document of the samples, with
-        // their annotations: every kind of character and span the samples
+        // their annotations and relations: every kind of character and span the samples
         // have, at a third of their text, which each case goes through a
         // dozen times.
         let samples = samples::workspace();
@@ -83,6 +83,31 @@ fn base() -> &'static Base {
                 .flat_map(SpanIndex::iter);
             let refused = workspace.restore(position, annotations.cloned().collect());
             assert_eq!(refused, [], "the samples are valid");
+        }
+        // Their relations, which the native, W3C, doccano, Label Studio
+        // and brat files carry, so that damage reaches those too.
+        for (n, &(doc, from, to, kind, note)) in samples::RELATIONS.iter().enumerate() {
+            let Some(position) = kept.iter().position(|&d| d == doc) else {
+                continue;
+            };
+            let id = format!("r{n}");
+            let relate = workspace
+                .plan_relate(
+                    position,
+                    from,
+                    to,
+                    kind,
+                    id.clone(),
+                    samples::CREATED.into(),
+                )
+                .expect("a valid sample relation");
+            workspace.apply(&relate).expect("applies");
+            if let Some(note) = note {
+                let action = workspace
+                    .plan_relation_note(position, &id, note)
+                    .expect("a sample relation note");
+                workspace.apply(&action).expect("applies");
+            }
         }
         let all = [0, 1];
         let tricky = [1];

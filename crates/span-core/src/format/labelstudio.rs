@@ -37,6 +37,12 @@
 //! without spans has no annotation, so Label Studio counts it unlabelled.
 //! Notes are not exported: a note would need a per-region `<TextArea>` in
 //! the project's labelling configuration, which an import cannot rely on.
+//! Relations follow the spans in the same `result`, as Label Studio's
+//! relation extraction writes them: `{"from_id": "<from's id>", "to_id":
+//! "<to's id>", "type": "relation", "direction": "right", "labels":
+//! ["member of"]}`, without their note. Label Studio shows their labels
+//! when the project's configuration declares them, `<Relations><Relation
+//! value="member of"/>…</Relations>` beside the `<Labels>`.
 //!
 //! **Import.** The file is a list of tasks or one task; a task is either
 //! the full export (`data` and `annotations`, also `predictions`) or a
@@ -51,8 +57,15 @@
 //!   `selection-tools.js`; `emoji.cy.ts` expects "Warning:\\n🐱 This is a
 //!   test"), which quotes nothing. Every annotation of every annotator is
 //!   read; the same span and label twice is imported once.
-//! - **Left out, and counted** in the preview: relations (the app has none
-//!   yet), results of other types (choices, text areas, ratings…),
+//! - **Relations** (`"type": "relation"`) between two regions of their
+//!   annotation (by the regions' `id`) become relations from `from_id` to
+//!   `to_id`, the other way for `"direction": "left"`, one per label (its
+//!   type; types the workspace lacks are added). A `"bi"` relation is
+//!   imported from `from_id` to `to_id` and counted; one without a label,
+//!   or whose end is not a labelled span of its annotation, or that links a
+//!   span to itself, is counted and skipped.
+//! - **Left out, and counted** in the preview: results of other types
+//!   (choices, text areas, ratings…),
 //!   annotations skipped in Label Studio (`was_cancelled`), predictions
 //!   (a model's suggestions: accept them in Label Studio first) and drafts.
 //! - **JSON-MIN** (label-studio-sdk `converter.py`, `convert_to_json_min`)
@@ -63,12 +76,14 @@
 //!   the text is `text`. Other fields (the annotator, choices written as
 //!   plain strings) are not read.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use serde_json::Value;
 
 use super::json::{json, placed, string_at, Fields};
 use super::{documents_in_unit, ExportError, ExportFile, UnitSpan};
-use crate::model::import::{ImportError, IncomingDocument};
+use crate::model::import::{ImportError, IncomingDocument, IncomingRelation};
 use crate::model::offset_unit::OffsetUnit;
 use crate::model::parsed::{Anchor, Parsed, ParsedAnnotation};
 use crate::model::Workspace;
@@ -92,7 +107,22 @@ struct Data<'a> {
 
 #[derive(Serialize)]
 struct Submitted<'a> {
-    result: Vec<Region<'a>>,
+    result: Vec<Outcome<'a>>,
+}
+
+/// A result: a labelled span, or a relation between two of them.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Outcome<'a> {
+    Region(Region<'a>),
+    Relation {
+        from_id: &'a str,
+        to_id: &'a str,
+        #[serde(rename = "type")]
+        kind: &'static str,
+        direction: &'static str,
+        labels: [&'a str; 1],
+    },
 }
 
 #[derive(Serialize)]
@@ -122,7 +152,7 @@ pub fn export(
 ) -> Result<ExportFile, ExportError> {
     let mut tasks = Vec::new();
     for (document, spans) in documents_in_unit(workspace, documents, unit) {
-        let result: Vec<Region> = spans
+        let mut result: Vec<Outcome> = spans
             .iter()
             .map(
                 |&UnitSpan {
@@ -130,7 +160,7 @@ pub fn export(
                      end,
                      annotation: a,
                  }| {
-                    Region {
+                    Outcome::Region(Region {
                         id: &a.id,
                         from_name: "label",
                         to_name: "text",
@@ -141,10 +171,21 @@ pub fn export(
                             text: &a.quote,
                             labels: [&a.label],
                         },
-                    }
+                    })
                 },
             )
             .collect();
+        let relations = workspace
+            .position(&document.id)
+            .and_then(|doc| workspace.relations(doc))
+            .unwrap_or_default();
+        result.extend(relations.iter().map(|r| Outcome::Relation {
+            from_id: &r.from,
+            to_id: &r.to,
+            kind: "relation",
+            direction: "right",
+            labels: [&r.kind],
+        }));
         tasks.push(Task {
             id: tasks.len() + 1,
             data: Data {
@@ -161,13 +202,7 @@ pub fn export(
     }
     let mut json = serde_json::to_string_pretty(&tasks).expect("plain data always serialises");
     json.push('\n');
-    Ok(
-        ExportFile::text(FILE_NAME, MEDIA_TYPE, json).leaving_out_relations(
-            workspace,
-            documents,
-            super::NO_RELATIONS_YET,
-        ),
-    )
+    Ok(ExportFile::text(FILE_NAME, MEDIA_TYPE, json))
 }
 
 /// Whether `value` looks like Label Studio's JSON: a task (or a list whose
@@ -226,20 +261,23 @@ pub(super) fn from_value(value: &Value) -> Result<Parsed, ImportError> {
 /// not skipped, and what is left out.
 fn read_task(task: &Fields, parsed: &mut Parsed) -> Result<(), ImportError> {
     let data = Fields::of(task.get("data")?, &task.path("data"))?;
-    let mut results = Vec::new();
+    // The results of each annotation not skipped: a relation's ends are
+    // regions of its own annotation.
+    let mut submitted = Vec::new();
     if task.value("annotations").is_some() {
         for annotation in task.list("annotations")? {
             if annotation.value("was_cancelled") == Some(&Value::Bool(true)) {
                 parsed.leave_out("skipped annotation", "skipped in Label Studio");
             } else if annotation.value("result").is_some() {
-                results.extend(annotation.list("result")?);
+                submitted.push(annotation.list("result")?);
             }
         }
     }
     let text = match data.value("text") {
         Some(_) => "text",
-        None => results
+        None => submitted
             .iter()
+            .flatten()
             .find_map(|r| {
                 r.value("to_name")
                     .and_then(Value::as_str)
@@ -248,18 +286,30 @@ fn read_task(task: &Fields, parsed: &mut Parsed) -> Result<(), ImportError> {
             .ok_or_else(|| data.error("text", "is missing"))?,
     };
     let document = read_document(&data, text, parsed)?;
-    for result in results {
-        match result.optional_string("type")? {
-            Some("labels") => {
-                let value = Fields::of(result.get("value")?, &result.path("value"))?;
-                read_span(&value, document, parsed)?;
+    for results in submitted {
+        // The first annotation each region id made.
+        let mut regions = HashMap::new();
+        let mut relations = Vec::new();
+        for result in results {
+            match result.optional_string("type")? {
+                Some("labels") => {
+                    let value = Fields::of(result.get("value")?, &result.path("value"))?;
+                    let first = parsed.annotations.len();
+                    read_span(&value, document, parsed)?;
+                    if let Some(id) = result.value("id") {
+                        regions.entry(id.to_string()).or_insert(first);
+                    }
+                }
+                Some("relation") => relations.push(result),
+                Some(other) => parsed.leave_out(
+                    &format!("“{other}” result"),
+                    "the app reads labelled spans and relations only",
+                ),
+                None => return Err(result.error("type", "is missing")),
             }
-            Some("relation") => parsed.leave_out("relation", "the app has no relations yet"),
-            Some(other) => parsed.leave_out(
-                &format!("“{other}” result"),
-                "the app reads labelled spans only",
-            ),
-            None => return Err(result.error("type", "is missing")),
+        }
+        for relation in relations {
+            read_relation(&relation, &regions, parsed)?;
         }
     }
     for (name, what, why) in [
@@ -275,6 +325,64 @@ fn read_task(task: &Fields, parsed: &mut Parsed) -> Result<(), ImportError> {
                 parsed.leave_out(what, why);
             }
         }
+    }
+    Ok(())
+}
+
+/// A relation, `{from_id, to_id, direction, labels}`, between two regions
+/// of its annotation (`regions`: the index of the first annotation each
+/// region id made): one relation per label, from `from_id` to `to_id`, or
+/// the other way for `"direction": "left"`. What cannot be kept (no label,
+/// an end that is no region, both ends one region) is counted.
+fn read_relation(
+    relation: &Fields,
+    regions: &HashMap<String, usize>,
+    parsed: &mut Parsed,
+) -> Result<(), ImportError> {
+    let end = |name: &str| {
+        relation
+            .value(name)
+            .and_then(|id| regions.get(&id.to_string()).copied())
+    };
+    let (Some(from), Some(to)) = (end("from_id"), end("to_id")) else {
+        parsed.leave_out(
+            "relation",
+            "an end is not a labelled span of its annotation",
+        );
+        return Ok(());
+    };
+    if from == to {
+        parsed.leave_out("relation", "it links a span to itself");
+        return Ok(());
+    }
+    let (from, to) = match relation.optional_string("direction")? {
+        Some("left") => (to, from),
+        Some("bi") => {
+            parsed.leave_out(
+                "two-way relation",
+                "a relation here has one direction; it is imported from from_id to to_id",
+            );
+            (from, to)
+        }
+        _ => (from, to),
+    };
+    let labels = match relation.value("labels") {
+        Some(_) => relation.items("labels")?,
+        None => Vec::new(),
+    };
+    if labels.is_empty() {
+        parsed.leave_out("relation without a label", "a relation here needs a type");
+    }
+    for (place, label) in labels {
+        parsed.relations.push(IncomingRelation {
+            place: relation.place.clone(),
+            id: None,
+            from,
+            to,
+            kind: string_at(label, &place)?.to_string(),
+            created: None,
+            note: None,
+        });
     }
     Ok(())
 }
@@ -610,7 +718,7 @@ mod tests {
     }
 
     #[test]
-    fn relations_other_results_skipped_annotations_predictions_and_drafts_are_counted() {
+    fn unlabelled_relations_other_results_skipped_annotations_predictions_and_drafts_are_counted() {
         let file = edited(OffsetUnit::CodePoint, |tasks| {
             let task = &mut tasks[0];
             let result = task["annotations"][0]["result"].as_array_mut().unwrap();
@@ -628,13 +736,124 @@ mod tests {
         let resolved = parsed.resolve(&ws, None).unwrap();
         assert_eq!(
             how_read(&parsed, &resolved).last().unwrap(),
-            "Not imported: 1 skipped annotation (skipped in Label Studio), 1 relation (the app has \
-             no relations yet), 1 “choices” result (the app reads labelled spans only), 1 \
-             “rating” result (the app reads labelled spans only), 2 predictions (a model’s \
-             suggestions; accept them in Label Studio first), 1 draft (not submitted in Label \
-             Studio)."
+            "Not imported: 1 skipped annotation (skipped in Label Studio), 1 “choices” result \
+             (the app reads labelled spans and relations only), 1 “rating” result (the app reads \
+             labelled spans and relations only), 1 relation without a label (a relation here \
+             needs a type), 2 predictions (a model’s suggestions; accept them in Label Studio \
+             first), 1 draft (not submitted in Label Studio)."
         );
         assert_eq!(resolved.incoming.annotations().len(), 26);
+    }
+
+    #[test]
+    fn relations_are_relation_results_and_come_back_with_type_and_direction() {
+        let original = samples::with_relations();
+        let all = samples::all(&original);
+        let file = export(&original, &all, OffsetUnit::CodePoint).unwrap();
+        assert_eq!(file.relations_left_out, None, "{}", file.summary());
+        let file = file.into_text();
+        let tasks: Value = serde_json::from_str(&file).unwrap();
+        let first = original.all_relations().next().unwrap();
+        let result = tasks[0]["annotations"][0]["result"].as_array().unwrap();
+        assert_eq!(
+            result.last().unwrap(),
+            &json!({"from_id": first.from, "to_id": first.to, "type": "relation",
+                    "direction": "right", "labels": ["member of"]})
+        );
+        let mut ws = unannotated();
+        let preview = import(&mut ws, &file, Mode::Merge).unwrap();
+        assert_eq!(
+            preview.to_string(),
+            "4 documents, 26 annotations, 2 new labels, 5 relations"
+        );
+        // Label Studio's results have no note: the relations come back
+        // without theirs.
+        let without_notes: Vec<samples::SeenRelation> = samples::seen_relations(&original)
+            .into_iter()
+            .map(|(doc, from, kind, to, _)| (doc, from, kind, to, None))
+            .collect();
+        assert_eq!(samples::seen_relations(&ws), without_notes);
+        let again = import(&mut ws, &file, Mode::Merge).unwrap();
+        assert_eq!(
+            again.to_string(),
+            "4 documents, 26 annotations; 26 annotations already present"
+        );
+    }
+
+    #[test]
+    fn a_left_relation_turns_around_and_what_cannot_be_kept_is_counted() {
+        let text = "Lavrentiev heads the Russian delegation in Astana";
+        let region = |id: &str, start: usize, end: usize, label: &str| {
+            json!({"id": id, "from_name": "label", "to_name": "text", "type": "labels",
+                   "value": {"start": start, "end": end, "labels": [label]}})
+        };
+        let relation = |from: &str, to: &str, direction: &str, labels: Value| {
+            json!({"from_id": from, "to_id": to, "type": "relation",
+                   "direction": direction, "labels": labels})
+        };
+        let file = json!({"data": {"text": text}, "annotations": [
+            {"result": [
+                relation("d", "p", "left", json!(["member of"])),
+                region("p", 0, 10, "Person"),
+                region("d", 21, 39, "Organization"),
+                region("a", 43, 49, "Location"),
+                relation("d", "a", "bi", json!(["located in", "based in"])),
+                relation("p", "x", "right", json!(["says"])),
+                relation("p", "p", "right", json!(["says"])),
+            ]},
+            {"result": [region("a2", 43, 49, "Location"), relation("p", "a2", "right", json!(["says"]))]}
+        ]})
+        .to_string();
+        let (_, parsed) = read(&file).unwrap();
+        let dropped: Vec<String> = parsed.dropped.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            dropped,
+            [
+                "1 two-way relation (a relation here has one direction; it is imported from \
+                 from_id to to_id)",
+                "2 relations (an end is not a labelled span of its annotation)",
+                "1 relation (it links a span to itself)",
+            ]
+        );
+        let mut ws = Workspace::new(Vec::new(), default_labels());
+        let preview = import(&mut ws, &file, Mode::Merge).unwrap();
+        assert_eq!(
+            preview.to_string(),
+            "1 document (1 new), 4 annotations, 3 relations, 1 new relation type; 1 annotation \
+             already present"
+        );
+        let quote = |id: &str| {
+            ws.all_annotations()
+                .find(|a| a.id == id)
+                .unwrap()
+                .quote
+                .clone()
+        };
+        let mut seen: Vec<(String, String, String)> = ws
+            .all_relations()
+            .map(|r| (quote(&r.from), r.kind.clone(), quote(&r.to)))
+            .collect();
+        seen.sort();
+        assert_eq!(
+            seen,
+            [
+                (
+                    "Lavrentiev".into(),
+                    "member of".into(),
+                    "Russian delegation".into()
+                ),
+                (
+                    "Russian delegation".into(),
+                    "based in".into(),
+                    "Astana".into()
+                ),
+                (
+                    "Russian delegation".into(),
+                    "located in".into(),
+                    "Astana".into()
+                ),
+            ]
+        );
     }
 
     #[test]

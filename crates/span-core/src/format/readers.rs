@@ -138,27 +138,26 @@ fn fails(python: Python, script: &str, args: &[&dyn AsRef<std::ffi::OsStr>]) {
     assert!(report.contains("MISMATCH"), "{script}:\n{report}");
 }
 
-/// Checks `script` on a text export (`format`'s of the samples' documents,
+/// Checks `script` on a text export (`format`'s of the documents of `ws`,
 /// all of them and the tricky one alone, in `<name>.<extension>` files),
 /// then on the tricky one's export with the first `from` of each spoil
 /// made its `to`, one spoil at a time, which it must reject.
 fn check_text_export(
     python: Python,
     script: &str,
-    extension: &str,
-    format: &Format,
+    (extension, format): (&str, &Format),
+    ws: &Workspace,
     spoils: &[(&str, &str)],
 ) {
-    let ws = samples::workspace();
     let dir = Scratch::new(&format!("{extension}-{}", script.trim_end_matches(".py")));
-    let native = dir.native(&ws);
-    for (name, documents) in [("all", samples::all(&ws)), ("one", vec![TRICKY])] {
-        let export = (format.export)(&ws, &documents, OffsetUnit::CodePoint).expect("a file");
+    let native = dir.native(ws);
+    for (name, documents) in [("all", samples::all(ws)), ("one", vec![TRICKY])] {
+        let export = (format.export)(ws, &documents, OffsetUnit::CodePoint).expect("a file");
         let file = dir.write(&format!("{name}.{extension}"), export.bytes);
         passes(python, script, &[&file, &native]);
     }
     for (from, to) in spoils {
-        let export = (format.export)(&ws, &[TRICKY], OffsetUnit::CodePoint).expect("a file");
+        let export = (format.export)(ws, &[TRICKY], OffsetUnit::CodePoint).expect("a file");
         let text = export.into_text();
         assert!(
             text.contains(from),
@@ -169,19 +168,68 @@ fn check_text_export(
     }
 }
 
+/// The W3C export of the samples with entities and relations.
 #[test]
 fn check_w3c_reads_the_w3c_export() {
     check_text_export(
         Python::System,
         "check_w3c.py",
-        "jsonld",
-        &registry::W3C,
+        ("jsonld", &registry::W3C),
+        &samples::with_relations(),
         &[("\"start\": 5", "\"start\": 4")],
     );
 }
 
-/// The W3C's own test suite: every MUST assertion of web-annotation-tests.
-/// The spoils break one each of an annotation's (a negative offset, a
+/// The W3C export's relations, spoiled: a link turned around, its type
+/// changed, its note dropped, a link left out.
+#[test]
+fn check_w3c_reads_the_relations_and_their_direction() {
+    let ws = samples::with_relations();
+    let dir = Scratch::new("jsonld-relations-check_w3c");
+    let native = dir.native(&ws);
+    let text = super::w3c::export(&ws, &samples::all(&ws), OffsetUnit::CodePoint)
+        .expect("a file")
+        .into_text();
+    let collection: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let first_link = collection["first"]["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .position(|i| i["motivation"] == "linking")
+        .expect("a link");
+    let spoil = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut spoiled = collection.clone();
+        edit(&mut spoiled["first"]["items"][first_link]);
+        spoiled.to_string()
+    };
+    for (what, spoiled) in [
+        (
+            "reversed",
+            spoil(&|link| {
+                link["target"].as_array_mut().expect("targets").reverse();
+                link["body"][2]["source"] = link["target"][1].clone();
+            }),
+        ),
+        (
+            "retyped",
+            spoil(&|link| link["body"][0]["value"] = "says".into()),
+        ),
+        (
+            "unnoted",
+            spoil(&|link| drop(link["body"].as_array_mut().expect("bodies").remove(1))),
+        ),
+        (
+            "left out",
+            spoil(&|link| link["motivation"] = "commenting".into()),
+        ),
+    ] {
+        let file = dir.write(&format!("spoiled-{what}.jsonld"), spoiled);
+        fails(Python::System, "check_w3c.py", &[&file, &native]);
+    }
+}
+
+/// The W3C's own test suite: every MUST assertion of web-annotation-tests,
+/// on the samples with relations, each a `linking` annotation. The spoils break one each of an annotation's (a negative offset, a
 /// `created` that is no date-time, which only a format checker finds) and
 /// of the collection's and its page's (the page's type).
 #[test]
@@ -189,8 +237,8 @@ fn w3c_test_suite_schemas_accept_the_w3c_export() {
     check_text_export(
         Python::Readers,
         "check_w3c_schemas.py",
-        "jsonld",
-        &registry::W3C,
+        ("jsonld", &registry::W3C),
+        &samples::with_relations(),
         &[
             ("\"start\": 5", "\"start\": -5"),
             ("\"created\": \"", "\"created\": \"on "),
@@ -204,8 +252,8 @@ fn check_doccano_reads_the_doccano_export() {
     check_text_export(
         Python::System,
         "check_doccano.py",
-        "jsonl",
-        &registry::DOCCANO,
+        ("jsonl", &registry::DOCCANO),
+        &samples::workspace(),
         &[("[5,7,", "[4,7,")],
     );
 }
@@ -370,11 +418,13 @@ fn spacy_converts_the_conll_export() {
 }
 
 /// Label Studio's own validation (label-studio-sdk's `LabelInterface`), in
-/// both units the export writes. The spoils: an offset off by one, a label
-/// the labeling configuration does not have, a region's control renamed.
+/// both units the export writes, of the samples with relations. The
+/// spoils: an offset off by one, a label the labeling configuration does
+/// not have, a region's control renamed, a relation turned around, a
+/// relation type the configuration does not declare.
 #[test]
 fn label_studio_accepts_the_labelstudio_export() {
-    let ws = samples::workspace();
+    let ws = samples::with_relations();
     let dir = Scratch::new("labelstudio");
     let native = dir.native(&ws);
     for unit in [OffsetUnit::CodePoint, OffsetUnit::Utf16] {
@@ -392,6 +442,8 @@ fn label_studio_accepts_the_labelstudio_export() {
         ("\"start\": 5,", "\"start\": 4,"),
         ("\"Location\"", "\"Place\""),
         ("\"from_name\": \"label\"", "\"from_name\": \"tag\""),
+        ("\"direction\": \"right\"", "\"direction\": \"left\""),
+        ("\"takes part in\"", "\"takes a part in\""),
     ] {
         let export = labelstudio::export(&ws, &[TRICKY], OffsetUnit::CodePoint).expect("a file");
         let text = export.into_text();

@@ -58,6 +58,24 @@
 //!   model can read and the import reads back.
 //! - **Prefix and suffix** are up to [`CONTEXT_CHARS`] code points, cut at
 //!   the text's ends.
+//! - **Relations** follow their document's annotations on the page, each
+//!   an annotation whose `motivation` is `linking` (§3.3.5: "to link to a
+//!   resource related to the Target"), with its id made as an
+//!   annotation's. Its `target` is the IRIs (`id`) of its two ends, `from`
+//!   then `to`, as RecogitoJS writes relations; a `tagging` body gives its
+//!   type, a `commenting` body its note, and a `SpecificResource` body with
+//!   `purpose: "linking"` names the `to` end as its `source`, so the
+//!   direction does not rest on the order of `target`'s values, which
+//!   JSON-LD does not keep:
+//!
+//!   ```json
+//!   { "id": "urn:uuid:…", "canonical": "urn:span-annotator:annotation:r0",
+//!     "type": "Annotation", "motivation": "linking", "created": "…",
+//!     "body": [{ "type": "TextualBody", "purpose": "tagging", "value": "member of" },
+//!              { "type": "TextualBody", "purpose": "commenting", "value": "a note" },
+//!              { "type": "SpecificResource", "purpose": "linking", "source": "urn:uuid:<to>" }],
+//!     "target": ["urn:uuid:<from>", "urn:uuid:<to>"] }
+//!   ```
 //!
 //! [`parse`] reads annotations back: this export, and what other Web
 //! Annotation tools write, as far as it maps onto labels on spans. It was
@@ -89,9 +107,20 @@
 //!   write their comments and as the model defines `bodyValue` (§3.2.5, "a
 //!   TextualBody … with no other properties"), which is read alike. The
 //!   first comment is the note. `body` may be one object or a list.
+//! - **Relations**: an annotation whose `motivation` is `linking` is a
+//!   relation from its first target to its second (or, when a `linking`
+//!   body's `source` names one of them, toward that one), one for each
+//!   `tagging` body (its type; types the workspace lacks are added), its
+//!   first comment the note. A target is an annotation's IRI: a string, or
+//!   an object's `id` (RecogitoJS) or `source`; it may be the `id` or the
+//!   `canonical` of an annotation anywhere in the file, and an annotation
+//!   the file splits in several (tags, targets) is linked by its first.
+//!   Counted and skipped: a link without two such targets or without a
+//!   type, and one whose ends are not annotations the import keeps, are
+//!   the same annotation, or are on two documents.
 //! - **Counted, not imported** (the preview says how many, and why): an
-//!   annotation without a tag (a Recogito highlight), a relation
-//!   (`motivation: "linking"`), a target that is a whole document (an IRI,
+//!   annotation without a tag (a Recogito highlight), a target that is a
+//!   whole document (an IRI,
 //!   or no selector), bodies of other purposes (`linking`, `classifying`,
 //!   `highlighting`, `replying`…), bodies that are not text (an IRI, an
 //!   image), comments after the first and identifying bodies after the
@@ -129,10 +158,10 @@ use serde_json::Value;
 use super::json::{drop_one, json, placed, Fields};
 use super::{ExportError, ExportFile};
 use crate::format::stored::text_hash;
-use crate::model::import::{ImportError, IncomingDocument};
+use crate::model::import::{ImportError, IncomingDocument, IncomingRelation};
 use crate::model::offset_unit::{OffsetUnit, UnitIndex};
 use crate::model::parsed::{Anchor, Dropped, Parsed, ParsedAnnotation};
-use crate::model::{text::CharIndex, Annotation, Document, SpanIndex, Workspace};
+use crate::model::{text::CharIndex, Annotation, Document, Relation, SpanIndex, Workspace};
 
 pub const FILE_NAME: &str = "annotations.jsonld";
 /// The media type the model registers for its JSON-LD serialisation.
@@ -175,7 +204,45 @@ struct Page<'a> {
     kind: &'static str,
     #[serde(rename = "startIndex")]
     start_index: usize,
-    items: Vec<WebAnnotation<'a>>,
+    items: Vec<Item<'a>>,
+}
+
+/// An item of the page: an annotation of a span, or a relation.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Item<'a> {
+    Span(WebAnnotation<'a>),
+    Link(Link<'a>),
+}
+
+/// A relation, as an annotation whose motivation is `linking`: its target
+/// the IRIs of its two ends, `from` then `to`; a `tagging` body its type, a
+/// `commenting` body its note, and a `linking` body naming the `to` end.
+#[derive(Serialize)]
+struct Link<'a> {
+    id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    canonical: Option<String>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    motivation: &'static str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    created: &'a str,
+    body: Vec<LinkBody<'a>>,
+    target: [String; 2],
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum LinkBody<'a> {
+    Text(Body<'a>),
+    /// The end a relation points to, as a `SpecificResource`.
+    End {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        purpose: &'static str,
+        source: String,
+    },
 }
 
 #[derive(Serialize)]
@@ -231,8 +298,7 @@ pub fn export(
         FILE_NAME,
         MEDIA_TYPE,
         collection(workspace, documents, unit),
-    )
-    .leaving_out_relations(workspace, documents, super::NO_RELATIONS_YET))
+    ))
 }
 
 fn collection(workspace: &Workspace, documents: &[usize], unit: OffsetUnit) -> String {
@@ -259,7 +325,10 @@ fn collection(workspace: &Workspace, documents: &[usize], unit: OffsetUnit) -> S
                 index: &index,
                 source: &source,
             };
-            items.push(web_annotation(annotation, &place));
+            items.push(Item::Span(web_annotation(annotation, &place)));
+        }
+        for relation in workspace.relations(doc).unwrap_or_default() {
+            items.push(Item::Link(link(relation)));
         }
     }
 
@@ -355,6 +424,34 @@ fn web_annotation<'a>(annotation: &'a Annotation, place: &Place<'a, '_>) -> WebA
     }
 }
 
+fn link(relation: &Relation) -> Link<'_> {
+    let text = |purpose, value| {
+        LinkBody::Text(Body {
+            kind: "TextualBody",
+            purpose,
+            value,
+        })
+    };
+    let mut body = vec![text("tagging", &relation.kind)];
+    if let Some(note) = &relation.note {
+        body.push(text("commenting", note));
+    }
+    body.push(LinkBody::End {
+        kind: "SpecificResource",
+        purpose: "linking",
+        source: annotation_iri(&relation.to),
+    });
+    Link {
+        id: annotation_iri(&relation.id),
+        canonical: canonical_iri(&relation.id),
+        kind: "Annotation",
+        motivation: "linking",
+        created: &relation.created,
+        body,
+        target: [annotation_iri(&relation.from), annotation_iri(&relation.to)],
+    }
+}
+
 /// Reads Web Annotation JSON (see the module's documentation), refusing it
 /// whole, with the place and the reason, at the first thing wrong.
 pub fn parse(contents: &str) -> Result<Parsed, ImportError> {
@@ -424,16 +521,17 @@ fn read_annotation(
     collected: &mut Collected,
 ) -> Result<(), ImportError> {
     let motivation = annotation.value("motivation").and_then(Value::as_str);
-    if motivation == Some("linking") {
-        collected.drop_one("relation", "the app has no relations yet");
-        return Ok(());
-    }
     // `canonical` keeps an id that `id`, a version-4 UUID, cannot carry.
-    let id = match annotation.optional_string("canonical")? {
-        Some(iri) => Some(iri),
-        None => annotation.optional_string("id")?,
+    let (canonical, iri) = (
+        annotation.optional_string("canonical")?,
+        annotation.optional_string("id")?,
+    );
+    let id = canonical
+        .or(iri)
+        .map(|iri| annotation_id(iri).unwrap_or_else(|| iri.to_string()));
+    if motivation == Some("linking") {
+        return read_link(annotation, place, id, collected);
     }
-    .map(|iri| annotation_id(iri).unwrap_or_else(|| iri.to_string()));
     let (labels, note, entity) =
         labels_note_and_entity(annotation, motivation, &mut collected.dropped)?;
     if labels.is_empty() {
@@ -490,8 +588,98 @@ fn read_annotation(
             });
         }
     }
+    // A relation refers to an annotation by either IRI; to the first of
+    // several it made.
+    let first = collected.annotations.len();
+    if !made.is_empty() {
+        for iri in [iri, canonical].into_iter().flatten() {
+            collected.by_iri.entry(iri.to_string()).or_insert(first);
+        }
+    }
     collected.add(id, made);
     Ok(())
+}
+
+/// Reads a `linking` annotation: a relation from its first target to its
+/// second (or to the one a `linking` body names), of the type each
+/// `tagging` body gives, with the first comment as its note. Its ends are
+/// found once the whole file is read ([`Collected::into_parsed`]).
+fn read_link(
+    annotation: &Fields,
+    place: String,
+    id: Option<String>,
+    collected: &mut Collected,
+) -> Result<(), ImportError> {
+    let mut ends = Vec::new();
+    for (target_place, target) in annotation.one_or_more("target")? {
+        ends.push(end_iri(&target_place, target)?);
+    }
+    let [Some(from), Some(to)] = ends[..] else {
+        collected.drop_one(
+            "linking annotation",
+            "a relation here has two targets, each an annotation’s IRI",
+        );
+        return Ok(());
+    };
+    let mut pointed = None;
+    if annotation.value("body").is_some() {
+        for (body_place, body) in annotation.one_or_more("body")? {
+            let body = Fields::of(body, &body_place)?;
+            if body.optional_string("purpose")? == Some("linking") {
+                pointed = body.optional_string("source")?;
+            }
+        }
+    }
+    let (from, to) = if pointed == Some(from) && pointed != Some(to) {
+        (to, from)
+    } else {
+        (from, to)
+    };
+    let (kinds, note, _) = labels_note_and_entity(annotation, None, &mut Vec::new())?;
+    if kinds.is_empty() {
+        collected.drop_one(
+            "untyped relation",
+            "a relation here needs a tagging body, its type",
+        );
+        return Ok(());
+    }
+    let several = kinds.len() > 1;
+    for (k, kind) in (1..).zip(kinds) {
+        collected.links.push(PendingLink {
+            relation: IncomingRelation {
+                place: place.clone(),
+                id: match &id {
+                    Some(id) if several => Some(format!("{id}#{k}")),
+                    id => id.clone(),
+                },
+                from: 0,
+                to: 0,
+                kind: kind.to_string(),
+                created: annotation.optional_string("created")?.map(str::to_string),
+                note: note.map(str::to_string),
+            },
+            from: from.to_string(),
+            to: to.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// The IRI a relation's target names: the target itself, or its `id` or
+/// `source` when it is an object without selectors; `None` for a target
+/// that is not an annotation's IRI.
+fn end_iri<'a>(place: &str, target: &'a Value) -> Result<Option<&'a str>, ImportError> {
+    if let Value::String(iri) = target {
+        return Ok(Some(iri));
+    }
+    let target = Fields::of(target, place)?;
+    if target.value("selector").is_some() {
+        return Ok(None);
+    }
+    Ok(match target.optional_string("id")? {
+        Some(iri) => Some(iri),
+        None => target.optional_string("source")?,
+    })
 }
 
 /// The annotations read so far, the documents they are on, and what was
@@ -503,6 +691,18 @@ pub(super) struct Collected {
     positions: HashMap<String, usize>,
     annotations: Vec<ParsedAnnotation>,
     pub(super) dropped: Vec<Dropped>,
+    /// The index in `annotations` of the first annotation each IRI (`id`,
+    /// `canonical`) of the file made.
+    by_iri: HashMap<String, usize>,
+    /// The relations read, their ends not yet found.
+    links: Vec<PendingLink>,
+}
+
+/// A relation of the file, with the IRIs of its ends.
+struct PendingLink {
+    relation: IncomingRelation,
+    from: String,
+    to: String,
 }
 
 impl Collected {
@@ -541,12 +741,37 @@ impl Collected {
         drop_one(&mut self.dropped, what, why);
     }
 
-    pub(super) fn into_parsed(self, stated_unit: Option<OffsetUnit>) -> Parsed {
+    /// What was read, each relation between two annotations of one
+    /// document of the file; the others are counted in `dropped`.
+    pub(super) fn into_parsed(mut self, stated_unit: Option<OffsetUnit>) -> Parsed {
+        let mut relations = Vec::new();
+        for link in std::mem::take(&mut self.links) {
+            let ends = (self.by_iri.get(&link.from), self.by_iri.get(&link.to));
+            let (Some(&from), Some(&to)) = ends else {
+                self.drop_one(
+                    "relation",
+                    "an end is not an annotation the file gives and the import keeps",
+                );
+                continue;
+            };
+            if from == to {
+                self.drop_one("relation", "it links an annotation to itself");
+            } else if self.annotations[from].document != self.annotations[to].document {
+                self.drop_one("relation", "its ends are in two different documents");
+            } else {
+                relations.push(IncomingRelation {
+                    from,
+                    to,
+                    ..link.relation
+                });
+            }
+        }
         Parsed {
             documents: self.documents,
             annotations: self.annotations,
             stated_unit,
             dropped: self.dropped,
+            relations,
             ..Parsed::default()
         }
     }
@@ -864,6 +1089,190 @@ mod tests {
                 "title": "Flag 🇸🇾 and family 👩\u{200d}👩\u{200d}👧 wave 👋🏽 at cafe\u{301} today."
             })
         );
+    }
+
+    /// The linking annotations of an export.
+    fn links(collection: &Value) -> Vec<&Value> {
+        items(collection)
+            .iter()
+            .filter(|item| item["motivation"] == "linking")
+            .collect()
+    }
+
+    #[test]
+    fn relations_are_linking_annotations_and_come_back_with_type_direction_and_note() {
+        let original = samples::with_relations();
+        let all = samples::all(&original);
+        let file = export(&original, &all, OffsetUnit::CodePoint).unwrap();
+        assert_eq!(file.relations_left_out, None, "{}", file.summary());
+        let file = file.into_text();
+        let collection: Value = serde_json::from_str(&file).unwrap();
+        let relations = original.all_relations().count();
+        assert_eq!(links(&collection).len(), relations);
+        assert_eq!(
+            collection["total"].as_u64(),
+            Some((original.all_annotations().count() + relations) as u64)
+        );
+        let first = original.all_relations().next().unwrap();
+        let (from, to) = (annotation_iri(&first.from), annotation_iri(&first.to));
+        assert_eq!(
+            *links(&collection)[0],
+            json!({
+                "id": annotation_iri("r0"),
+                "canonical": "urn:span-annotator:annotation:r0",
+                "type": "Annotation",
+                "motivation": "linking",
+                "created": samples::CREATED,
+                "body": [
+                    { "type": "TextualBody", "purpose": "tagging", "value": "member of" },
+                    { "type": "TextualBody", "purpose": "commenting",
+                      "value": "heads the delegation 🇷🇺" },
+                    { "type": "SpecificResource", "purpose": "linking", "source": to }
+                ],
+                "target": [from, to]
+            })
+        );
+        // Each end is an annotation of the file, by its `id`.
+        let ids: Vec<&Value> = items(&collection).iter().map(|i| &i["id"]).collect();
+        for link in links(&collection) {
+            for end in link["target"].as_array().unwrap() {
+                assert!(ids.contains(&end), "{end}");
+            }
+        }
+
+        let mut ws = unannotated();
+        let preview = import(&mut ws, &file, Mode::Merge).unwrap();
+        assert_eq!(
+            preview.to_string(),
+            "4 documents, 26 annotations, 2 new labels, 5 relations"
+        );
+        assert_eq!(
+            samples::seen_relations(&ws),
+            samples::seen_relations(&original)
+        );
+        let ids = |ws: &Workspace| {
+            ws.all_relations()
+                .map(|r| (r.id.clone(), r.created.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&ws), ids(&original));
+        assert_eq!(
+            export(&ws, &all, OffsetUnit::CodePoint)
+                .unwrap()
+                .into_text(),
+            file
+        );
+        let again = import(&mut ws, &file, Mode::Merge).unwrap();
+        assert_eq!(
+            again.to_string(),
+            "4 documents, 26 annotations; 26 annotations already present"
+        );
+    }
+
+    #[test]
+    fn a_link_is_read_from_its_first_target_or_toward_its_linking_body() {
+        let original = samples::with_relations();
+        let file = export(&original, &[0], OffsetUnit::CodePoint)
+            .unwrap()
+            .into_text();
+        let mut collection: Value = serde_json::from_str(&file).unwrap();
+        let link = collection["first"]["items"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|i| i["motivation"] == "linking")
+            .unwrap();
+        // The targets swapped: the linking body still says which is `to`.
+        link["target"].as_array_mut().unwrap().reverse();
+        let swapped = collection.to_string();
+        let seen = |file: &str| {
+            let mut ws = unannotated();
+            import(&mut ws, file, Mode::Merge).unwrap();
+            samples::seen_relations(&ws)
+        };
+        let mut wanted = samples::seen_relations(&original);
+        wanted.retain(|r| r.0 == original.document(0).unwrap().id);
+        assert_eq!(wanted.len(), 1);
+        assert_eq!(seen(&swapped), wanted);
+        // Recogito's shape: targets `{"id": …}`, no linking body, no
+        // purpose on the comment: the first target is `from`.
+        let link = collection["first"]["items"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|i| i["motivation"] == "linking")
+            .unwrap();
+        link["target"].as_array_mut().unwrap().reverse();
+        let targets: Vec<Value> = link["target"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|iri| json!({ "id": iri }))
+            .collect();
+        link["target"] = targets.into();
+        link["body"] = json!([
+            { "type": "TextualBody", "value": "heads the delegation 🇷🇺" },
+            { "type": "TextualBody", "purpose": "tagging", "value": "member of" }
+        ]);
+        assert_eq!(seen(&collection.to_string()), wanted);
+    }
+
+    #[test]
+    fn links_that_cannot_be_kept_are_counted_and_skipped_and_new_types_added() {
+        let original = samples::with_relations();
+        let file = export(&original, &samples::all(&original), OffsetUnit::CodePoint)
+            .unwrap()
+            .into_text();
+        let mut collection: Value = serde_json::from_str(&file).unwrap();
+        let items = collection["first"]["items"].as_array_mut().unwrap();
+        let in_doc = |doc: usize| {
+            let source = document_iri(&original.document(doc).unwrap().id);
+            items
+                .iter()
+                .filter(|i| i["target"]["source"] == source.as_str())
+                .map(|i| i["id"].clone())
+                .collect::<Vec<Value>>()
+        };
+        let (first, other) = (in_doc(0), in_doc(2));
+        let link = |id: &str, target: Value, body: Value| {
+            json!({ "id": id, "type": "Annotation", "motivation": "linking",
+                    "body": body, "target": target })
+        };
+        let tag =
+            |kind: &str| json!([{ "type": "TextualBody", "purpose": "tagging", "value": kind }]);
+        items.extend([
+            link(
+                "urn:x:missing",
+                json!([first[0], "urn:x:nowhere"]),
+                tag("says"),
+            ),
+            link("urn:x:two-docs", json!([first[0], other[0]]), tag("says")),
+            link("urn:x:itself", json!([first[0], first[0]]), tag("says")),
+            link("urn:x:one", json!(first[0]), tag("says")),
+            link("urn:x:untyped", json!([first[0], first[1]]), json!([])),
+            link("urn:x:new", json!([first[1], first[0]]), tag("quotes")),
+        ]);
+        let file = collection.to_string();
+        let (_, parsed) = registry::read(&file).unwrap();
+        assert_eq!(
+            dropped(&parsed),
+            [
+                "1 linking annotation (a relation here has two targets, each an annotation’s IRI)",
+                "1 untyped relation (a relation here needs a tagging body, its type)",
+                "1 relation (an end is not an annotation the file gives and the import keeps)",
+                "1 relation (its ends are in two different documents)",
+                "1 relation (it links an annotation to itself)",
+            ]
+        );
+        let mut ws = unannotated();
+        let preview = import(&mut ws, &file, Mode::Merge).unwrap();
+        assert_eq!(
+            preview.to_string(),
+            "4 documents, 26 annotations, 2 new labels, 6 relations, 1 new relation type"
+        );
+        let quotes = ws.all_relations().find(|r| r.kind == "quotes").unwrap();
+        assert_eq!(quotes.id, "urn:x:new");
+        assert!(ws.relation_types().iter().any(|t| t.name == "quotes"));
     }
 
     #[test]
@@ -1440,7 +1849,7 @@ mod tests {
             dropped(&parsed),
             [
                 "2 untagged annotations (a span here needs a label)",
-                "1 relation (the app has no relations yet)"
+                "1 relation (an end is not an annotation the file gives and the import keeps)"
             ]
         );
         let tags: Vec<(&str, &str, Option<&str>)> = parsed
@@ -1556,7 +1965,7 @@ mod tests {
                 "1 extra comment (the app keeps one note per span)",
                 "1 whole-document target (a span needs a selector that places it in the text)",
                 "1 untagged annotation (a span here needs a label)",
-                "1 relation (the app has no relations yet)",
+                "1 relation (an end is not an annotation the file gives and the import keeps)",
             ]
         );
         assert_eq!(parsed.annotations.len(), 1);
