@@ -2,9 +2,19 @@
 //! message when the browser refuses. What the strings mean is
 //! `format::stored`'s business, and when to write them `span_core::storage`'s.
 
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::{prelude::wasm_bindgen, JsCast, JsValue};
 
-use span_core::storage::{Store, StoreError};
+use span_core::storage::{utf16_len, Store, StoreError};
+
+#[wasm_bindgen]
+extern "C" {
+    /// localStorage, seen through `getItem` returning the JavaScript string
+    /// itself, whose length can be read without copying it into the wasm
+    /// memory.
+    type RawStorage;
+    #[wasm_bindgen(method, catch, js_name = getItem)]
+    fn item(this: &RawStorage, key: &str) -> Result<Option<js_sys::JsString>, JsValue>;
+}
 
 /// The site's localStorage.
 pub struct LocalStore {
@@ -67,6 +77,15 @@ impl Store for LocalStore {
             })
             .filter_map(Result::transpose)
             .collect()
+    }
+
+    fn units(&self, key: &str) -> Result<Option<usize>, StoreError> {
+        let value = self
+            .storage
+            .unchecked_ref::<RawStorage>()
+            .item(key)
+            .map_err(|e| StoreError::Unavailable(describe(&e)))?;
+        Ok(value.map(|v| utf16_len(key) + v.length() as usize))
     }
 }
 

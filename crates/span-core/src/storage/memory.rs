@@ -180,4 +180,8 @@ impl<S: Store + ?Sized> Store for Rc<S> {
     fn keys(&self) -> Result<Vec<String>, StoreError> {
         (**self).keys()
     }
+
+    fn units(&self, key: &str) -> Result<Option<usize>, StoreError> {
+        (**self).units(key)
+    }
 }

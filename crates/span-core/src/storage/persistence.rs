@@ -93,6 +93,10 @@ pub struct Persistence {
     pub(super) failure: Option<String>,
 }
 
+/// This tab's copies of documents' buckets, by document id, indexed by
+/// bucket: see [`Persistence::ours`].
+type Grouped = HashMap<String, Vec<Merged<StoredSpan>>>;
+
 /// The writes that store what is pending, worked out before any is made.
 #[derive(Default)]
 struct Plan {
@@ -313,9 +317,10 @@ impl Persistence {
         let commits = self.stored_commits();
         let mut merged_parts = Vec::new();
         let mut damaged = Vec::new();
+        let mut grouped = Grouped::new();
         for part in parts {
             let theirs = self.read_part(workspace, &part, &commits, &mut damaged);
-            let ours = self.ours(workspace, &part);
+            let ours = self.ours(workspace, &part, &mut grouped);
             let merged = ours.merge(&theirs, oldest);
             if !theirs.same_as(&merged) {
                 self.pending.add_item(Item::Part(part.clone()));
@@ -538,6 +543,7 @@ impl Persistence {
         };
         let commits = self.stored_commits();
         let items: Vec<Item> = self.pending.items().cloned().collect();
+        let mut grouped = Grouped::new();
         for item in items {
             match &item {
                 Item::Text(id) => {
@@ -568,7 +574,7 @@ impl Persistence {
                         }
                     }
                     let theirs = self.read_part(workspace, part, &commits, &mut plan.damaged);
-                    let ours = self.ours(workspace, part);
+                    let ours = self.ours(workspace, part, &mut grouped);
                     let merged = ours.merge(&theirs, oldest);
                     plan.writes
                         .push((item.clone(), part_key(part), merged.encode(self, part)));
@@ -719,9 +725,9 @@ impl Persistence {
     }
 
     fn note_size(&mut self, key: &str) {
-        match self.store.read(key) {
-            Ok(Some(value)) => {
-                self.sizes.insert(key.to_string(), units(key, &value));
+        match self.store.units(key) {
+            Ok(Some(size)) => {
+                self.sizes.insert(key.to_string(), size);
             }
             _ => {
                 self.sizes.remove(key);
@@ -849,8 +855,10 @@ impl Persistence {
         text.map_or_else(String::new, |t| stored::text_hash(&t))
     }
 
-    /// This tab's copy of `part`.
-    fn ours(&self, workspace: &Workspace, part: &Part) -> AnyMerged {
+    /// This tab's copy of `part`. A document's buckets are grouped the
+    /// first time one of them is asked for, into `grouped`, and each is
+    /// taken from there: every part is asked for once.
+    fn ours(&self, workspace: &Workspace, part: &Part, grouped: &mut Grouped) -> AnyMerged {
         match part {
             Part::Labels => AnyMerged::Labels(self.revisions.labels(workspace.labels())),
             Part::Documents => AnyMerged::Documents(
@@ -858,7 +866,15 @@ impl Persistence {
                     .documents(workspace, |d| is_seed(&self.seeds, d)),
             ),
             Part::Bucket(id, bucket) => {
-                AnyMerged::Bucket(self.revisions.bucket(workspace, id, *bucket))
+                let buckets = grouped
+                    .entry(id.clone())
+                    .or_insert_with(|| self.revisions.buckets(workspace, id));
+                AnyMerged::Bucket(
+                    buckets
+                        .get_mut(*bucket as usize)
+                        .map(std::mem::take)
+                        .unwrap_or_default(),
+                )
             }
             Part::RelationTypes => {
                 AnyMerged::RelationTypes(self.revisions.relation_types(workspace.relation_types()))
@@ -960,10 +976,10 @@ impl Persistence {
             .as_deref()
             .unwrap_or(workspace.labels())
             .to_vec();
-        let documents: Vec<Document> = foreign
-            .documents
-            .clone()
-            .unwrap_or_else(|| workspace.documents().cloned().collect());
+        let documents: Vec<&Document> = match &foreign.documents {
+            Some(documents) => documents.iter().collect(),
+            None => workspace.documents().collect(),
+        };
         let mut texts: HashMap<&str, CharIndex> = HashMap::new();
         for (part, merged) in merged {
             let (Part::Bucket(id, _), AnyMerged::Bucket(m)) = (part, merged) else {

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::format::stored::{
     bucket_of, DocumentEntry, Merged, Rev, StoredLabel, StoredRelation, StoredRelationType,
-    StoredSpan, Tombstone,
+    StoredSpan, Tombstone, BUCKETS,
 };
 use crate::model::{Action, Annotation, Document, Label, Relation, RelationType, Workspace};
 
@@ -387,30 +387,29 @@ impl Revisions {
         }
     }
 
-    /// This tab's copy of one bucket of document `document_id`.
-    pub fn bucket(
-        &self,
-        workspace: &Workspace,
-        document_id: &str,
-        bucket: u32,
-    ) -> Merged<StoredSpan> {
-        let entries = workspace
+    /// This tab's copy of every bucket of document `document_id`, indexed
+    /// by bucket: its annotations are grouped in one pass.
+    pub fn buckets(&self, workspace: &Workspace, document_id: &str) -> Vec<Merged<StoredSpan>> {
+        let mut buckets: Vec<Merged<StoredSpan>> =
+            (0..BUCKETS).map(|_| Merged::default()).collect();
+        let spans = workspace
             .position(document_id)
-            .and_then(|doc| workspace.annotations(doc))
-            .into_iter()
-            .flat_map(|spans| spans.iter())
-            .filter(|a| bucket_of(&a.id) == bucket)
-            .map(|a| self.stored_span(a))
-            .collect();
-        Merged {
-            order: 0,
-            entries,
-            deleted: self
-                .span_tombstones
-                .get(&(document_id.to_string(), bucket))
-                .map(|t| t.values().cloned().collect())
-                .unwrap_or_default(),
+            .and_then(|doc| workspace.annotations(doc));
+        for annotation in spans.into_iter().flat_map(|spans| spans.iter()) {
+            buckets[bucket_of(&annotation.id) as usize]
+                .entries
+                .push(self.stored_span(annotation));
         }
+        let document = document_id.to_string();
+        for ((_, bucket), tombstones) in self
+            .span_tombstones
+            .range((document.clone(), 0)..=(document, u32::MAX))
+        {
+            if let Some(merged) = buckets.get_mut(*bucket as usize) {
+                merged.deleted = tombstones.values().cloned().collect();
+            }
+        }
+        buckets
     }
 
     pub fn stored_span(&self, annotation: &Annotation) -> StoredSpan {

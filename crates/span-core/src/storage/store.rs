@@ -29,6 +29,12 @@ pub trait Store {
     fn remove(&self, key: &str) -> Result<(), StoreError>;
     /// Every key the site has stored, in no particular order.
     fn keys(&self) -> Result<Vec<String>, StoreError>;
+    /// How much of the quota `key` and its value take ([`units`]), if it
+    /// is stored. A store that can measure a value without handing it over
+    /// (localStorage's strings know their length) does so.
+    fn units(&self, key: &str) -> Result<Option<usize>, StoreError> {
+        Ok(self.read(key)?.map(|value| units(key, &value)))
+    }
 }
 
 /// How much of the quota a key and its value take: UTF-16 code units.
@@ -36,9 +42,13 @@ pub fn units(key: &str, value: &str) -> usize {
     utf16_len(key) + utf16_len(value)
 }
 
-/// The length of `text` in UTF-16 code units, without encoding it.
+/// The length of `text` in UTF-16 code units, without encoding it: one
+/// unit for each byte that starts a character, and another for each
+/// character of four bytes (a surrogate pair).
 pub fn utf16_len(text: &str) -> usize {
-    text.chars().map(char::len_utf16).sum()
+    text.bytes()
+        .map(|b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
+        .sum()
 }
 
 /// The store of a tab whose browser storage cannot be used: every call says
@@ -67,4 +77,25 @@ impl Store for NoStore {
 /// localStorage strings as UTF-16, two bytes a unit.
 pub fn bytes(units: usize) -> usize {
     units * 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::utf16_len;
+
+    #[test]
+    fn utf16_len_counts_as_javascript_does() {
+        for text in [
+            "",
+            "abc",
+            "école",
+            "e\u{301}",
+            "東京",
+            "שָׁלוֹם",
+            "👨‍👩‍👧",
+            "🇫🇷a\u{10FFFF}",
+        ] {
+            assert_eq!(utf16_len(text), text.encode_utf16().count(), "{text}");
+        }
+    }
 }
