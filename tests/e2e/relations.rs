@@ -7,7 +7,9 @@
 //! Esc puts the old one back, a reload while typing keeps it); deleting an
 //! annotation that relations use asks first (Esc keeps all and gives the
 //! focus back, Enter deletes it with them) and undo brings all back; kept
-//! through a reload and written by the native export. With `E2E_SCREENSHOTS`, Chromium's view of the relations is
+//! through a reload and written by the native export, the W3C export
+//! (linking annotations, from then to) and the Label Studio export
+//! (relation results). With `E2E_SCREENSHOTS`, Chromium's view of the relations is
 //! saved for the README.
 
 use std::collections::BTreeSet;
@@ -15,10 +17,14 @@ use std::collections::BTreeSet;
 use fantoccini::actions::{InputSource, MouseActions, PointerAction};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
+use serde_json::Value;
+use span_core::format::registry;
+use span_core::format::w3c::annotation_iri;
 
 use crate::keyboard::chord;
 use crate::support::app::{
-    code_points, detail_card_ids, export_json, open_document, open_seed, wait_for_highlights,
+    code_points, detail_card_ids, download_export, export_json, open_document, open_seed,
+    wait_for_highlights,
 };
 use crate::support::browser::{BrowserKind, Session};
 use crate::support::page::{self, testid, STEP_TIMEOUT};
@@ -456,6 +462,47 @@ async fn relations(session: Session, url: String) -> Res<()> {
             .all(|r| r["id"].is_string() && r["created"].is_string())),
         "every exported relation has an id and a time"
     );
+
+    // The W3C export carries them as linking annotations, from then to.
+    let (_, bytes) = download_export(&session, &registry::W3C).await?;
+    let w3c: Value = serde_json::from_slice(&bytes).context("parsing the W3C export")?;
+    let iris: BTreeSet<(String, String, String)> = both
+        .iter()
+        .map(|(from, to, kind)| (annotation_iri(from), annotation_iri(to), kind.clone()))
+        .collect();
+    let links: BTreeSet<(String, String, String)> = w3c["first"]["items"]
+        .as_array()
+        .context("the W3C export's items")?
+        .iter()
+        .filter(|item| item["motivation"] == "linking")
+        .map(|link| {
+            let end = |i: usize| link["target"][i].as_str().unwrap_or_default().to_string();
+            let kind = link["body"][0]["value"].as_str().unwrap_or_default();
+            (end(0), end(1), kind.to_string())
+        })
+        .collect();
+    ensure_eq!(links, iris, "the W3C export's linking annotations");
+
+    // The Label Studio export, as relation results between its regions.
+    let (_, bytes) = download_export(&session, &registry::LABELSTUDIO).await?;
+    let tasks: Value = serde_json::from_slice(&bytes).context("parsing the Label Studio export")?;
+    let results: BTreeSet<(String, String, String)> = tasks
+        .as_array()
+        .context("the Label Studio tasks")?
+        .iter()
+        .flat_map(|task| task["annotations"].as_array().into_iter().flatten())
+        .flat_map(|annotation| annotation["result"].as_array().into_iter().flatten())
+        .filter(|result| result["type"] == "relation" && result["direction"] == "right")
+        .map(|r| {
+            let field = |v: &Value| v.as_str().unwrap_or_default().to_string();
+            (
+                field(&r["from_id"]),
+                field(&r["to_id"]),
+                field(&r["labels"][0]),
+            )
+        })
+        .collect();
+    ensure_eq!(results, both, "the Label Studio export's relation results");
     Ok(())
 }
 
