@@ -25,7 +25,7 @@ const MATCHES: &str = "search-match";
 
 /// How many matches are added to the list at a time: thousands of entries
 /// would take longer to put in the page than finding them takes.
-const PAGE: usize = 200;
+const PAGE: usize = 50;
 const CURRENT: &str = "search-current";
 
 /// What the person asked for.

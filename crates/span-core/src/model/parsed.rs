@@ -48,7 +48,7 @@ pub struct ParsedAnnotation {
 }
 
 /// Parts of a file the app does not keep, counted for the preview:
-/// "3 relations (the app has no relations yet)".
+/// "2 relations (an end is not an annotation the file gives and the import keeps)".
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Dropped {
     pub count: usize,
