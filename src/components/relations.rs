@@ -145,9 +145,18 @@ pub fn RelationForm(pane: NodeRef<html::Div>) -> impl IntoView {
             if event.ctrl_key() || event.meta_key() || event.alt_key() {
                 return;
             }
-            let picked = types()
-                .into_iter()
-                .find(|t| t.hotkey.is_some_and(|h| h.eq_ignore_ascii_case(&key)));
+            // A type whose hotkey is the key itself first: `m` and `M` may
+            // belong to two types. Otherwise either case picks it.
+            let types = types();
+            let picked = types
+                .iter()
+                .find(|t| t.hotkey == Some(key))
+                .or_else(|| {
+                    types
+                        .iter()
+                        .find(|t| t.hotkey.is_some_and(|h| h.eq_ignore_ascii_case(&key)))
+                })
+                .cloned();
             if let Some(t) = picked {
                 event.prevent_default();
                 kind.set(t.name);
