@@ -7,7 +7,7 @@
 
 use leptos::ev::EventDescriptor;
 use leptos::prelude::{
-    document, on_cleanup, window_event_listener, StoredValue, WindowListenerHandle,
+    document, on_cleanup, window, window_event_listener, StoredValue, WindowListenerHandle,
 };
 use wasm_bindgen::{closure::Closure, JsCast};
 
@@ -32,6 +32,35 @@ pub fn on_document(event: &'static str, f: impl Fn() + 'static) {
         event,
         listener: Closure::new(f),
     });
+}
+
+/// Calls `f` each time `event` is fired at the window or anything in the
+/// page, heard as it goes down (capturing), while the current owner lives:
+/// `scroll` at any scroll container, say, which does not bubble.
+pub fn on_window_capture(event: &'static str, f: impl Fn() + 'static) {
+    let listener = Closure::<dyn Fn()>::new(f);
+    let _ = window().add_event_listener_with_callback_and_bool(
+        event,
+        listener.as_ref().unchecked_ref(),
+        true,
+    );
+    StoredValue::new_local(CapturingListener { event, listener });
+}
+
+/// A capturing listener at the window, removed when dropped.
+struct CapturingListener {
+    event: &'static str,
+    listener: Closure<dyn Fn()>,
+}
+
+impl Drop for CapturingListener {
+    fn drop(&mut self) {
+        let _ = window().remove_event_listener_with_callback_and_bool(
+            self.event,
+            self.listener.as_ref().unchecked_ref(),
+            true,
+        );
+    }
 }
 
 fn listen_at_document(listener: DocumentListener) {

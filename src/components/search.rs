@@ -9,15 +9,17 @@
 //! Highlight API's ([`highlights`]), so marking thousands of matches adds no
 //! element to the page and never redraws a highlight.
 
+use std::ops::Range;
+
 use leptos::{html, prelude::*};
 use web_sys::{KeyboardEvent, ScrollIntoViewOptions, ScrollLogicalPosition};
 
 use span_core::model::search::{Found, Match, Query, SearchOptions, MAX_MATCHES};
 use span_core::model::Paragraphs;
 
-use super::reading_pane::geometry::{paragraph_at, paragraph_element};
+use super::reading_pane::geometry::{paragraph_at, paragraph_element, PARAGRAPHS_PER_BLOCK};
 use super::tag_all::{Preview, TagAllPreview, TagFromList};
-use crate::browser::{highlights, selection};
+use crate::browser::{highlights, listeners, selection};
 use crate::state::{Pane, View};
 
 /// The highlight names the stylesheet styles (`::highlight(…)`).
@@ -306,14 +308,31 @@ fn scroll_to(view: View, pane: NodeRef<html::Div>, m: &Match) {
 /// Marks the open document's matches, and the current one apart, from now
 /// on: again whenever a paragraph holding one is drawn anew (an edit, its
 /// highlights drawn as it comes near), since that replaces its text nodes.
+/// Only the matches in the paragraphs near the viewport are marked, more as
+/// it scrolls: a range over every one of thousands of matches costs the
+/// browser more to style and paint than finding them costs.
 fn mark(
     view: View,
     pane: NodeRef<html::Div>,
     found: Memo<Result<Found, String>>,
     current: RwSignal<Option<usize>>,
 ) {
-    // What to mark once the page is drawn; one frame marks the latest.
-    let pending = StoredValue::new(None::<Marks>);
+    // The latest matches to mark, the paragraphs marked so far, and whether
+    // a frame is to mark them: one frame marks the latest.
+    let latest = StoredValue::new(Marks::default());
+    let marked = StoredValue::new(0..0);
+    let scheduled = StoredValue::new(false);
+    let schedule = move || {
+        if scheduled.try_update_value(|s| std::mem::replace(s, true)) == Some(false) {
+            // After the paragraphs' own effects have drawn them.
+            request_animation_frame(move || {
+                scheduled.set_value(false);
+                if let Some(element) = pane.get_untracked() {
+                    latest.with_value(|marks| paint(view, &element, marks, marked));
+                }
+            });
+        }
+    };
     Effect::new(move || {
         let doc = view.current();
         let current = current.get();
@@ -342,35 +361,85 @@ fn mark(
                 last = Some(*paragraph);
             }
         }
-        if pending
-            .try_update_value(|p| p.replace(marks))
-            .flatten()
-            .is_some()
-        {
-            return;
-        }
-        // After the paragraphs' own effects have drawn them.
-        request_animation_frame(move || {
-            let (Some(marks), Some(element)) = (
-                pending.try_update_value(Option::take).flatten(),
-                pane.get_untracked(),
-            ) else {
-                return;
-            };
-            if marks.all.is_empty() {
-                highlights::clear(MATCHES);
-            } else {
-                highlights::set(MATCHES, &ranges(view, &element, &marks.all));
-            }
-            match marks.current {
-                Some((start, end)) => match range(view, &element, start, end) {
-                    Some(range) => highlights::set(CURRENT, &[range]),
-                    None => highlights::clear(CURRENT),
-                },
-                None => highlights::clear(CURRENT),
-            }
-        });
+        latest.set_value(marks);
+        schedule();
     });
+    // Scrolling is heard while it goes down to the article's scroll
+    // container; a frame marks more once the view leaves what is marked.
+    listeners::on_window_capture("scroll", move || {
+        let far = latest.with_value(|m| !m.all.is_empty())
+            && pane.get_untracked().is_some_and(|element| {
+                let seen = near_paragraphs(&element, 0.0);
+                let done = marked.get_value();
+                !seen.is_empty() && (seen.start < done.start || seen.end > done.end)
+            });
+        if far {
+            schedule();
+        }
+    });
+}
+
+/// How far above and below the viewport matches are marked, in viewport
+/// heights.
+const MARKED_SCREENS: f64 = 1.0;
+
+/// Marks `marks` in the paragraphs near the viewport, and notes them in
+/// `marked`.
+fn paint(view: View, pane: &web_sys::Element, marks: &Marks, marked: StoredValue<Range<usize>>) {
+    let near = near_paragraphs(pane, MARKED_SCREENS);
+    let shown: Vec<_> = marks
+        .all
+        .iter()
+        .filter(|m| near.contains(&m.0))
+        .copied()
+        .collect();
+    if shown.is_empty() {
+        highlights::clear(MATCHES);
+    } else {
+        highlights::set(MATCHES, &ranges(view, pane, &shown));
+    }
+    marked.set_value(near);
+    match marks
+        .current
+        .and_then(|(start, end)| range(view, pane, start, end))
+    {
+        Some(range) => highlights::set(CURRENT, &[range]),
+        None => highlights::clear(CURRENT),
+    }
+}
+
+/// The paragraphs of `pane` within `screens` viewport heights of the
+/// viewport, whole blocks of them, found by halving over the blocks.
+fn near_paragraphs(pane: &web_sys::Element, screens: f64) -> Range<usize> {
+    let height = window()
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    let blocks = pane.children();
+    let count = blocks.length() as usize;
+    let rect = |at: usize| {
+        u32::try_from(at)
+            .ok()
+            .and_then(|at| blocks.item(at))
+            .map(|block| block.get_bounding_client_rect())
+    };
+    // The first block for which `past` holds; `past` turns true once.
+    let first = |past: &dyn Fn(&web_sys::DomRect) -> bool| {
+        let (mut low, mut high) = (0, count);
+        while low < high {
+            let mid = low + (high - low) / 2;
+            if rect(mid).is_none_or(|r| past(&r)) {
+                high = mid;
+            } else {
+                low = mid + 1;
+            }
+        }
+        low
+    };
+    let start = first(&|r| r.bottom() >= -height * screens);
+    let end = first(&|r| r.top() > height * (1.0 + screens));
+    start * PARAGRAPHS_PER_BLOCK..end.max(start) * PARAGRAPHS_PER_BLOCK
 }
 
 /// The spans of the open document to mark (code points), each with the

@@ -4,7 +4,8 @@
 //! all" tags the ticked matches in one undo step and shows those already
 //! tagged as such; a gazetteer loaded from a `.tsv` file tags its three
 //! terms across the documents, its bad line named; an invalid regular
-//! expression says why and lists nothing.
+//! expression says why and lists nothing; matches are marked in the text
+//! near the view, and one 600 lines below once it is scrolled to.
 
 use std::collections::BTreeSet;
 
@@ -12,11 +13,15 @@ use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
-use crate::support::app::{export_annotations, open_seed, wait_for_app};
+use crate::support::app::{
+    doc_item, export_annotations, open_document, open_seed, store_and_reload, wait_for_app,
+};
+// Planted as the previous version stored them: loading moves them on.
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res, ScratchDir};
 use crate::{ensure, ensure_eq, in_every_browser};
+use span_core::format::stored::v1::{documents_key, text_key};
 
 const DOCS: [&str; 3] = [
     "000_941015829bfed30d",
@@ -29,6 +34,13 @@ in_every_browser!(
     firefox_search_tag_all_over_every_document,
     webkit_search_tag_all_over_every_document,
     search_tag_all_over_every_document
+);
+
+in_every_browser!(
+    chromium_search_marks_far_matches,
+    firefox_search_marks_far_matches,
+    webkit_search_marks_far_matches,
+    search_marks_far_matches
 );
 
 in_every_browser!(
@@ -117,6 +129,55 @@ async fn open_now(client: &Client) -> Res<Option<String>> {
     .await
 }
 
+/// Waits until the text's search marks are some, each reading `word` in
+/// any case, and, if `last`, one is in the last paragraph holding `word`.
+/// Says whether one is there.
+async fn wait_for_marks(client: &Client, word: &str, last: bool) -> Res<bool> {
+    wait_until(
+        &format!("{word:?} marked in the text"),
+        STEP_TIMEOUT,
+        || async {
+            let (texts, in_last): (Vec<String>, bool) = page::eval(
+                client,
+                r#"const h = CSS.highlights.get("search-match");
+                   const ranges = h ? [...h] : [];
+                   const blocks = [...document.querySelector('[data-testid="doc-text"]').children];
+                   const last = blocks.flatMap(b => [...b.children])
+                       .filter(p => p.textContent.toLowerCase().includes(arguments[0])).pop();
+                   return [ranges.map(r => r.toString()),
+                           ranges.some(r => last && last.contains(r.startContainer))];"#,
+                vec![json!(word)],
+            )
+            .await?;
+            let right = !texts.is_empty() && texts.iter().all(|t| t.to_lowercase() == word);
+            if right && (in_last || !last) {
+                Ok(Some(in_last))
+            } else {
+                Err(Failure(format!(
+                    "marked {texts:?}, in the last paragraph: {in_last}"
+                )))
+            }
+        },
+    )
+    .await
+}
+
+/// Scrolls the article to the last paragraph holding `word`, any case.
+async fn scroll_to_last(client: &Client, word: &str) -> Res<()> {
+    page::eval::<Value>(
+        client,
+        r#"const blocks = [...document.querySelector('[data-testid="doc-text"]').children];
+           blocks.flatMap(b => [...b.children])
+               .filter(p => p.textContent.toLowerCase().includes(arguments[0]))
+               .pop()
+               .scrollIntoView();
+           return null;"#,
+        vec![json!(word)],
+    )
+    .await?;
+    Ok(())
+}
+
 /// Waits until document `doc` is open and the current match, marked in the
 /// text by the Custom Highlight API, reads `quote`.
 async fn wait_for_current(client: &Client, doc: &str, quote: &str) -> Res<()> {
@@ -164,6 +225,56 @@ fn match_selector(testid_name: &str, (doc, start, _): &(String, usize, usize)) -
     )
 }
 
+/// In a long document, the matches near the view are marked and one far
+/// below is not, until the article is scrolled there.
+async fn search_marks_far_matches(session: Session, url: String) -> Res<()> {
+    const DOC: &str = "long-search";
+    let client = &session.client;
+    let mut text = String::from("Astana, the first line.\n");
+    for n in 0..600 {
+        text.push_str(&format!(
+            "Line {n} of a long article, with nothing to find.\n"
+        ));
+    }
+    text.push_str("Astana again, the last line.\n");
+    client.goto(&url).await.context("opening the app")?;
+    wait_for_app(client).await?;
+    let items = [
+        (
+            documents_key(),
+            json!({"version": 1, "documents": [{"id": DOC, "file_name": "long.txt", "title": "Long"}]}),
+        ),
+        (
+            text_key(DOC),
+            json!({"version": 1, "document_id": DOC, "text": text}),
+        ),
+    ];
+    let items: Vec<(String, String)> = items
+        .iter()
+        .map(|(k, v)| (k.clone(), v.to_string()))
+        .collect();
+    store_and_reload(client, &items).await?;
+    // The seeds are not there: only the planted document is listed.
+    wait_until("the planted document", STEP_TIMEOUT, || async {
+        match page::text_content(client, &doc_item(DOC)).await? {
+            Some(_) => Ok(Some(())),
+            None => Err(Failure("not listed".into())),
+        }
+    })
+    .await?;
+    open_document(client, DOC, &text).await?;
+    page::press_key(client, '/').await?;
+    page::type_text(client, "astana").await?;
+    said(client, &testid("search-summary"), "2 matches.").await?;
+    ensure!(
+        !wait_for_marks(client, "astana", false).await?,
+        "the match 600 lines below the view is marked before it is scrolled to"
+    );
+    scroll_to_last(client, "astana").await?;
+    wait_for_marks(client, "astana", true).await?;
+    Ok(())
+}
+
 async fn search_tag_all_over_every_document(session: Session, url: String) -> Res<()> {
     let client = &session.client;
     open_seed(client, &url, DOCS[1]).await?;
@@ -194,6 +305,11 @@ async fn search_tag_all_over_every_document(session: Session, url: String) -> Re
             .collect::<Vec<_>>(),
     )
     .await?;
+    // Marked in the text: only matches, and those near the view, then the
+    // last paragraph's once it is scrolled to.
+    wait_for_marks(client, "astana", false).await?;
+    scroll_to_last(client, "astana").await?;
+    wait_for_marks(client, "astana", true).await?;
     client
         .find(Locator::Css(&testid("search-scope")))
         .await
