@@ -13,15 +13,12 @@ use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
-use crate::support::app::{
-    doc_item, export_annotations, open_document, open_seed, store_and_reload, wait_for_app,
-};
+use crate::support::app::{export_annotations, open_only_document, open_seed, wait_for_app};
 // Planted as the previous version stored them: loading moves them on.
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res, ScratchDir};
 use crate::{ensure, ensure_eq, in_every_browser};
-use span_core::format::stored::v1::{documents_key, text_key};
 
 const DOCS: [&str; 3] = [
     "000_941015829bfed30d",
@@ -237,32 +234,7 @@ async fn search_marks_far_matches(session: Session, url: String) -> Res<()> {
         ));
     }
     text.push_str("Astana again, the last line.\n");
-    client.goto(&url).await.context("opening the app")?;
-    wait_for_app(client).await?;
-    let items = [
-        (
-            documents_key(),
-            json!({"version": 1, "documents": [{"id": DOC, "file_name": "long.txt", "title": "Long"}]}),
-        ),
-        (
-            text_key(DOC),
-            json!({"version": 1, "document_id": DOC, "text": text}),
-        ),
-    ];
-    let items: Vec<(String, String)> = items
-        .iter()
-        .map(|(k, v)| (k.clone(), v.to_string()))
-        .collect();
-    store_and_reload(client, &items).await?;
-    // The seeds are not there: only the planted document is listed.
-    wait_until("the planted document", STEP_TIMEOUT, || async {
-        match page::text_content(client, &doc_item(DOC)).await? {
-            Some(_) => Ok(Some(())),
-            None => Err(Failure("not listed".into())),
-        }
-    })
-    .await?;
-    open_document(client, DOC, &text).await?;
+    open_only_document(client, &url, DOC, &text).await?;
     page::press_key(client, '/').await?;
     page::type_text(client, "astana").await?;
     said(client, &testid("search-summary"), "2 matches.").await?;

@@ -7,12 +7,9 @@
 use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use fantoccini::key::Key;
 use serde_json::{json, Value};
-// Planted as the previous version stored them: loading moves them on.
-use span_core::format::stored::v1::{documents_key, text_key};
 
 use crate::support::app::{
-    code_points, doc_item, export_annotations, open_document, open_seed, store_and_reload,
-    wait_for_app, wait_for_highlights,
+    code_points, export_annotations, open_only_document, open_seed, wait_for_highlights,
 };
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
@@ -161,32 +158,7 @@ async fn snapping(session: Session, url: String) -> Res<()> {
     const DOC: &str = "snapping-test";
     let text = "Envoy Staffan👍🏽 met 👩‍👩‍👧 families in Astana.\nCafe\u{301} e\u{301}te\u{301} talks 中文 עברית in Moscow’s view.\n";
     let client = &session.client;
-    client.goto(&url).await.context("opening the app")?;
-    wait_for_app(client).await?;
-    let items = [
-        (
-            documents_key(),
-            json!({"version": 1, "documents": [{"id": DOC, "file_name": "snap.txt", "title": "Snapping"}]}),
-        ),
-        (
-            text_key(DOC),
-            json!({"version": 1, "document_id": DOC, "text": text}),
-        ),
-    ];
-    let items: Vec<(String, String)> = items
-        .iter()
-        .map(|(k, v)| (k.clone(), v.to_string()))
-        .collect();
-    store_and_reload(client, &items).await?;
-    wait_for_app(client).await.ok();
-    wait_until("the added document", STEP_TIMEOUT, || async {
-        match page::text_content(client, &doc_item(DOC)).await? {
-            Some(_) => Ok(Some(())),
-            None => Err(Failure("not listed".into())),
-        }
-    })
-    .await?;
-    open_document(client, DOC, text).await?;
+    open_only_document(client, &url, DOC, text).await?;
 
     // Snapping on: a drag from inside "Staffan" to inside "met" takes whole
     // words, the thumb with its skin tone included.

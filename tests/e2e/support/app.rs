@@ -8,8 +8,10 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 
 use super::page::{self, testid, STEP_TIMEOUT};
-use serde_json::Value;
+use serde_json::{json, Value};
+// Planted as the previous version stored them: loading moves them on.
 use span_core::format::registry::{self, Format};
+use span_core::format::stored::v1::{documents_key, text_key};
 
 use super::browser::Session;
 use super::{manifest_dir, wait_until, Context, Failure, Res};
@@ -347,4 +349,35 @@ pub async fn python_reader(script: &str, args: &[&std::ffi::OsStr]) -> Res<()> {
             output.status
         )))
     }
+}
+
+/// Opens the app with `text` as its only document, `id`, planted in
+/// storage as the previous version stored it, and opens it.
+pub async fn open_only_document(client: &Client, url: &str, id: &str, text: &str) -> Res<()> {
+    client.goto(url).await.context("opening the app")?;
+    wait_for_app(client).await?;
+    let items = [
+        (
+            documents_key(),
+            json!({"version": 1, "documents": [{"id": id, "file_name": format!("{id}.txt"), "title": id}]}),
+        ),
+        (
+            text_key(id),
+            json!({"version": 1, "document_id": id, "text": text}),
+        ),
+    ];
+    let items: Vec<(String, String)> = items
+        .iter()
+        .map(|(k, v)| (k.clone(), v.to_string()))
+        .collect();
+    store_and_reload(client, &items).await?;
+    // The seeds are not there: only the planted document is listed.
+    wait_until("the planted document", STEP_TIMEOUT, || async {
+        match page::text_content(client, &doc_item(id)).await? {
+            Some(_) => Ok(Some(())),
+            None => Err(Failure("not listed".into())),
+        }
+    })
+    .await?;
+    open_document(client, id, text).await
 }
