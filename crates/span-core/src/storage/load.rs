@@ -79,6 +79,7 @@ impl Persistence {
             text_hashes: HashMap::new(),
             seeds: seeds.clone(),
             failure: None,
+            own: HashMap::new(),
         };
         let unloaded = |persistence: Persistence, notices| Loaded {
             workspace: Workspace::new(seeds.clone(), default_labels()),
@@ -632,10 +633,14 @@ impl Persistence {
                 let key = stored::bucket_key(&document.id, bucket);
                 let part = Part::Bucket(document.id.clone(), bucket);
                 let mut merged: Merged<StoredSpan> = Merged::default();
+                // The value read, while the workspace takes all of it as is.
+                let mut own = None;
                 if let Some(raw) = self.raw(found, &key) {
                     match stored::decode_bucket(&raw, &document.id, &hash, bucket) {
                         Ok(salvaged) => {
-                            if !salvaged.problems.is_empty() {
+                            if salvaged.problems.is_empty() {
+                                own = Some(raw);
+                            } else {
                                 self.keep_damaged(found, &key, &raw, &format!("Some saved annotations of “{}” could not be read and are not shown ({})", document.title, summarise(&salvaged.problems)), stamps);
                                 found.rewrite.insert(part.clone());
                             }
@@ -663,6 +668,7 @@ impl Persistence {
                         AnyMerged::from_commit(&part, commit, &hash)
                     {
                         merged = merged.merge(&from_commit, 0);
+                        own = None;
                     }
                 }
                 if merged.entries.is_empty() && merged.deleted.is_empty() {
@@ -723,6 +729,8 @@ impl Persistence {
                         )));
                     }
                     found.rewrite.insert(part);
+                } else if let Some(raw) = own.filter(|_| !found.rewrite.contains(&part)) {
+                    self.own.insert(key, raw);
                 }
             }
             per_document.push(kept);
@@ -744,6 +752,11 @@ impl Persistence {
         for (doc, annotations) in per_document.into_iter().enumerate() {
             let refused = workspace.restore(doc, annotations);
             if !refused.is_empty() {
+                if let Some(document) = workspace.document(doc) {
+                    for bucket in 0..BUCKETS {
+                        self.own.remove(&stored::bucket_key(&document.id, bucket));
+                    }
+                }
                 let problems: Vec<String> = refused
                     .iter()
                     .map(|(a, e)| format!("annotation “{}”: {e}", a.id))

@@ -91,6 +91,11 @@ pub struct Persistence {
     pub(super) seeds: Vec<Document>,
     /// Why the latest write failed, while anything is pending.
     pub(super) failure: Option<String>,
+    /// For bucket keys: the value this tab last wrote or read there, while
+    /// the workspace holds exactly what it says. A stored value still equal
+    /// to it brings nothing from elsewhere, so saving that bucket needs no
+    /// decoding, merging or checking (see [`Persistence::plan`]).
+    pub(super) own: HashMap<String, String>,
 }
 
 /// This tab's copies of documents' buckets, by document id, indexed by
@@ -110,6 +115,12 @@ struct Plan {
     commit: Option<(String, String)>,
     merged: Vec<(Part, AnyMerged)>,
     foreign: Foreign,
+    /// Buckets whose stored value was this tab's own: this tab's copy,
+    /// with nothing to check or take in from elsewhere.
+    own: Vec<(Part, AnyMerged)>,
+    /// Whether nothing came from elsewhere: no change, no damaged data, no
+    /// entry left out.
+    clean: bool,
 }
 
 impl Persistence {
@@ -258,7 +269,19 @@ impl Persistence {
         match self.execute(&plan, stamps) {
             Ok(()) => {
                 self.failure = None;
+                // Only while nothing came from elsewhere is the workspace
+                // exactly what this tab wrote.
+                if plan.clean {
+                    for (item, key, value) in plan.writes {
+                        if let Item::Part(Part::Bucket(..)) = item {
+                            self.own.insert(key, value);
+                        }
+                    }
+                } else {
+                    self.own.clear();
+                }
                 self.take(plan.merged);
+                self.take(plan.own);
                 saved.foreign = plan.foreign;
                 self.remove_legacy();
             }
@@ -319,6 +342,7 @@ impl Persistence {
         let mut damaged = Vec::new();
         let mut grouped = Grouped::new();
         for part in parts {
+            self.own.remove(&part_key(&part));
             let theirs = self.read_part(workspace, &part, &commits, &mut damaged);
             let ours = self.ours(workspace, &part, &mut grouped);
             let merged = ours.merge(&theirs, oldest);
@@ -332,6 +356,9 @@ impl Persistence {
             self.back_up(&key, &raw, &reason, stamps, &mut saved.notices);
         }
         saved.foreign = self.foreign(workspace, &merged_parts, &mut saved.notices);
+        if !saved.foreign.is_empty() {
+            self.own.clear();
+        }
         self.take(merged_parts);
         saved
     }
@@ -573,13 +600,34 @@ impl Persistence {
                             self.text_hashes.insert(id.clone(), hash);
                         }
                     }
-                    let theirs = self.read_part(workspace, part, &commits, &mut plan.damaged);
+                    let key = part_key(part);
+                    let raw = self.read_raw(part);
                     let ours = self.ours(workspace, part, &mut grouped);
-                    let merged = ours.merge(&theirs, oldest);
+                    let own = commits.is_empty()
+                        && matches!(part, Part::Bucket(..))
+                        && matches!((&raw, self.own.get(&key)), (Ok(Some(now)), Some(wrote)) if now == wrote);
+                    let merged = if own {
+                        ours.pruned(oldest)
+                    } else {
+                        let theirs =
+                            self.decode_part(workspace, part, raw, &commits, &mut plan.damaged);
+                        ours.merge(&theirs, oldest)
+                    };
                     plan.writes
-                        .push((item.clone(), part_key(part), merged.encode(self, part)));
-                    ours.add_to(&mut commit, part, self);
-                    plan.merged.push((part.clone(), merged));
+                        .push((item.clone(), key, merged.encode(self, part)));
+                    // The stored copy is this tab's own: what changed since
+                    // is all the commit needs to bring it up to date.
+                    match (own, part, &ours) {
+                        (true, Part::Bucket(id, bucket), AnyMerged::Bucket(copy)) => {
+                            AnyMerged::Bucket(self.revisions.bucket_changes(id, *bucket, copy))
+                                .add_to(&mut commit, part, self)
+                        }
+                        _ => ours.add_to(&mut commit, part, self),
+                    }
+                    match own {
+                        true => plan.own.push((part.clone(), merged)),
+                        false => plan.merged.push((part.clone(), merged)),
+                    }
                 }
                 Item::Clear(id) => {
                     let keys: Vec<String> = (0..BUCKETS)
@@ -612,6 +660,7 @@ impl Persistence {
         self.read_new_documents(workspace, &commits, &mut plan.merged, &mut plan.damaged);
         let mut notices = Vec::new();
         plan.foreign = self.foreign(workspace, &plan.merged, &mut notices);
+        plan.clean = plan.foreign.is_empty() && notices.is_empty() && plan.damaged.is_empty();
         plan
     }
 
@@ -658,12 +707,14 @@ impl Persistence {
     }
 
     fn write(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.own.remove(key);
         self.store.write(key, value)?;
         self.sizes.insert(key.to_string(), units(key, value));
         Ok(())
     }
 
     fn remove(&mut self, key: &str) -> Result<(), StoreError> {
+        self.own.remove(key);
         self.store.remove(key)?;
         self.sizes.remove(key);
         Ok(())
@@ -759,16 +810,32 @@ impl Persistence {
         commits: &[Commit],
         damaged: &mut Vec<(String, String, String)>,
     ) -> AnyMerged {
+        let raw = self.read_raw(part);
+        self.decode_part(workspace, part, raw, commits, damaged)
+    }
+
+    /// The value stored for `part`, as far as this tab is concerned: none
+    /// for the buckets of a document whose text was replaced.
+    fn read_raw(&self, part: &Part) -> Result<Option<String>, StoreError> {
+        match part {
+            Part::Bucket(id, _) if self.pending.is_clearing(id) => Ok(None),
+            _ => self.store.read(&part_key(part)),
+        }
+    }
+
+    /// [`Persistence::read_part`] of a value already read.
+    fn decode_part(
+        &self,
+        workspace: &Workspace,
+        part: &Part,
+        raw: Result<Option<String>, StoreError>,
+        commits: &[Commit],
+        damaged: &mut Vec<(String, String, String)>,
+    ) -> AnyMerged {
         let key = part_key(part);
         let hash = match part {
             Part::Bucket(id, _) => self.text_hash(workspace, id),
             _ => String::new(),
-        };
-        let cleared = matches!(part, Part::Bucket(id, _) if self.pending.is_clearing(id));
-        let raw = if cleared {
-            Ok(None)
-        } else {
-            self.store.read(&key)
         };
         let mut merged = match raw {
             Ok(Some(raw)) => match AnyMerged::decode(part, &raw, &hash) {
@@ -1119,6 +1186,16 @@ impl AnyMerged {
             }
             (Self::Relations(a), Self::Relations(b)) => Self::Relations(a.merge(b, oldest_day)),
             _ => unreachable!("a part merges with its own kind"),
+        }
+    }
+
+    fn pruned(&self, oldest_day: u32) -> Self {
+        match self {
+            Self::Labels(m) => Self::Labels(m.pruned(oldest_day)),
+            Self::Documents(m) => Self::Documents(m.pruned(oldest_day)),
+            Self::Bucket(m) => Self::Bucket(m.pruned(oldest_day)),
+            Self::RelationTypes(m) => Self::RelationTypes(m.pruned(oldest_day)),
+            Self::Relations(m) => Self::Relations(m.pruned(oldest_day)),
         }
     }
 

@@ -7,7 +7,7 @@
 //! leaves a tombstone for each it deleted; taking in a merged key sets what
 //! it holds.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::format::stored::{
     bucket_of, DocumentEntry, Merged, Rev, StoredLabel, StoredRelation, StoredRelationType,
@@ -31,6 +31,9 @@ pub struct Revisions {
     spans: HashMap<String, Rev>,
     /// Tombstones of annotations, by document id and bucket.
     span_tombstones: BTreeMap<(String, u32), BTreeMap<String, Tombstone>>,
+    /// Annotations changed or deleted since their bucket was last taken in,
+    /// by document id and bucket.
+    span_changes: BTreeMap<(String, u32), HashSet<String>>,
     labels: HashMap<String, Rev>,
     label_tombstones: BTreeMap<String, Tombstone>,
     label_order: Rev,
@@ -145,6 +148,10 @@ impl Revisions {
                 continue;
             }
             let bucket = (annotation.document_id.clone(), bucket_of(&annotation.id));
+            self.span_changes
+                .entry(bucket.clone())
+                .or_default()
+                .insert(annotation.id.clone());
             let tombstones = self.span_tombstones.entry(bucket.clone()).or_default();
             let rev = self
                 .spans
@@ -454,9 +461,43 @@ impl Revisions {
             .collect();
     }
 
+    /// What of `copy`, this tab's copy of `bucket` of document
+    /// `document_id`, changed since the bucket was last taken in.
+    pub fn bucket_changes(
+        &self,
+        document_id: &str,
+        bucket: u32,
+        copy: &Merged<StoredSpan>,
+    ) -> Merged<StoredSpan> {
+        let Some(changed) = self.span_changes.get(&(document_id.to_string(), bucket)) else {
+            return Merged::default();
+        };
+        Merged {
+            order: copy.order,
+            entries: copy
+                .entries
+                .iter()
+                .filter(|s| changed.contains(&s.id))
+                .cloned()
+                .collect(),
+            deleted: copy
+                .deleted
+                .iter()
+                .filter(|t| changed.contains(&t.0))
+                .cloned()
+                .collect(),
+        }
+    }
+
     pub fn take_bucket(&mut self, document_id: &str, bucket: u32, merged: &Merged<StoredSpan>) {
+        self.span_changes.remove(&(document_id.to_string(), bucket));
         for span in &merged.entries {
-            self.spans.insert(span.id.clone(), span.rev);
+            match self.spans.get_mut(&span.id) {
+                Some(rev) => *rev = span.rev,
+                None => {
+                    self.spans.insert(span.id.clone(), span.rev);
+                }
+            }
         }
         let tombstones = self
             .span_tombstones

@@ -44,8 +44,12 @@ pub fn units(key: &str, value: &str) -> usize {
 
 /// The length of `text` in UTF-16 code units, without encoding it: one
 /// unit for each byte that starts a character, and another for each
-/// character of four bytes (a surrogate pair).
+/// character of four bytes (a surrogate pair). Stored values are mostly
+/// ASCII, which is checked a word at a time.
 pub fn utf16_len(text: &str) -> usize {
+    if text.is_ascii() {
+        return text.len();
+    }
     text.bytes()
         .map(|b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
         .sum()

@@ -522,13 +522,8 @@ impl<E: Entry> Merged<E> {
             Ordering::Greater => (self, theirs),
             Ordering::Less => (theirs, self),
             Ordering::Equal => {
-                let ids = |side: &Self| {
-                    side.entries
-                        .iter()
-                        .map(|e| e.id().to_string())
-                        .collect::<Vec<_>>()
-                };
-                if ids(self) >= ids(theirs) {
+                let ours = self.entries.iter().map(|e| e.id());
+                if ours.cmp(theirs.entries.iter().map(|e| e.id())).is_ge() {
                     (self, theirs)
                 } else {
                     (theirs, self)
@@ -552,6 +547,42 @@ impl<E: Entry> Merged<E> {
         deleted.sort_by(|a, b| a.0.cmp(&b.0));
         Self {
             order: self.order.max(theirs.order),
+            entries,
+            deleted,
+        }
+    }
+
+    /// What merging `self` with nothing gives, without the cost of a merge:
+    /// tombstones made before `oldest_day` dropped, and an entry dropped if
+    /// a tombstone of its id wins over it (see [`Merged::merge`]). Ids must
+    /// be unique among the entries and among the tombstones, as in a tab's
+    /// own copy of a key.
+    pub fn pruned(&self, oldest_day: u32) -> Self {
+        let tombstones: HashMap<&str, &Tombstone> =
+            self.deleted.iter().map(|t| (t.0.as_str(), t)).collect();
+        let mut beaten: Vec<&str> = Vec::new();
+        let entries = self
+            .entries
+            .iter()
+            .filter(|entry| match tombstones.get(entry.id()) {
+                Some(t) if t.1 >= entry.rev() => false,
+                Some(_) => {
+                    beaten.push(entry.id());
+                    true
+                }
+                None => true,
+            })
+            .cloned()
+            .collect();
+        let mut deleted: Vec<Tombstone> = self
+            .deleted
+            .iter()
+            .filter(|t| t.2 >= oldest_day && !beaten.contains(&t.0.as_str()))
+            .cloned()
+            .collect();
+        deleted.sort_by(|a, b| a.0.cmp(&b.0));
+        Self {
+            order: self.order,
             entries,
             deleted,
         }
@@ -953,11 +984,7 @@ impl<E> From<CommitList<E>> for Merged<E> {
 }
 
 pub fn encode_commit(commit: &Commit) -> String {
-    let mut value = to_value(commit);
-    if let Value::Object(map) = &mut value {
-        map.insert("version".into(), VERSION.into());
-    }
-    value.to_string()
+    json(&Versioned::new(commit))
 }
 
 pub fn decode_commit(raw: &str) -> Result<Commit, StoredError> {
@@ -978,11 +1005,7 @@ pub struct Backup {
 }
 
 pub fn encode_backup(backup: &Backup) -> String {
-    let mut value = to_value(backup);
-    if let Value::Object(map) = &mut value {
-        map.insert("version".into(), VERSION.into());
-    }
-    value.to_string()
+    json(&Versioned::new(backup))
 }
 
 /// Reads the backup under `key`. Version 1 kept the data alone under
@@ -1024,6 +1047,23 @@ fn versioned(raw: &str, version: u64) -> Result<Value, StoredError> {
 
 fn typed<T: for<'de> Deserialize<'de>>(value: Value) -> Result<T, StoredError> {
     serde_json::from_value(value).map_err(|e| StoredError::Shape(e.to_string()))
+}
+
+/// A record written with the schema's `version` beside its own fields.
+#[derive(Serialize)]
+struct Versioned<'a, T> {
+    version: u64,
+    #[serde(flatten)]
+    record: &'a T,
+}
+
+impl<'a, T> Versioned<'a, T> {
+    fn new(record: &'a T) -> Self {
+        Self {
+            version: VERSION,
+            record,
+        }
+    }
 }
 
 fn json<T: Serialize>(value: &T) -> String {
@@ -1101,5 +1141,55 @@ mod tests {
             deleted: Vec::new(),
         };
         assert_eq!(ours.merge(&theirs, 0), theirs.merge(&ours, 0));
+    }
+
+    /// A tab's own copy of a bucket pruned gives what merging it with
+    /// nothing gives: the shortcut taken when the stored value is this
+    /// tab's own.
+    #[cfg(not(target_arch = "wasm32"))]
+    mod pruned {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn own_copy() -> impl Strategy<Value = Merged<StoredSpan>> {
+            let entry = (0u8..40, 0u32..4);
+            let tombstone = (0u8..40, 0u32..4, 0u32..6);
+            (
+                proptest::collection::btree_map(0u8..40, entry.prop_map(|(_, rev)| rev), 0..20),
+                proptest::collection::btree_map(
+                    0u8..40,
+                    tombstone.prop_map(|(_, rev, day)| (rev, day)),
+                    0..20,
+                ),
+            )
+                .prop_map(|(entries, deleted)| Merged {
+                    order: 0,
+                    entries: entries
+                        .into_iter()
+                        .rev()
+                        .map(|(id, rev)| StoredSpan {
+                            id: format!("id-{id}"),
+                            start: usize::from(id),
+                            end: usize::from(id) + 1,
+                            label: "Person".into(),
+                            created: "t".into(),
+                            rev,
+                            note: None,
+                            entity: None,
+                        })
+                        .collect(),
+                    deleted: deleted
+                        .into_iter()
+                        .map(|(id, (rev, day))| Tombstone(format!("id-{id}"), rev, day))
+                        .collect(),
+                })
+        }
+
+        proptest! {
+            #[test]
+            fn pruning_is_merging_with_nothing(own in own_copy(), oldest in 0u32..6) {
+                prop_assert_eq!(own.pruned(oldest), own.merge(&Merged::default(), oldest));
+            }
+        }
     }
 }

@@ -26,6 +26,45 @@ fn two_tabs_tagging_in_turn_keep_all_sixteen_spans() {
     assert!(a.export() == fresh.export() && b.export() == fresh.export());
 }
 
+/// A tab saves a bucket without reading it anew only while the stored
+/// value is the one it wrote or loaded: another tab's write to that bucket
+/// in between, before or after this tab loaded, is merged, never
+/// overwritten.
+#[test]
+fn writes_of_two_tabs_to_one_bucket_are_all_kept() {
+    let store = MemoryStore::new();
+    let mut a = Tab::open(&store, "a");
+    let mut b = Tab::open(&store, "b");
+    // Ids that all go to one bucket.
+    let mut ids = (0..).map(|n| format!("same-bucket-{n}"));
+    let mut next_id = || {
+        ids.by_ref()
+            .find(|id| stored::bucket_of(id) == 7)
+            .expect("ids of every bucket")
+    };
+    let mut tag = |tab: &mut Tab, nth: usize| {
+        let (start, end) = word(&tab.workspace, ARTICLE, nth).unwrap();
+        let action = tab
+            .workspace
+            .plan_annotate(ARTICLE, start..end, "Person", next_id(), tab.stamps.now())
+            .unwrap();
+        assert!(tab.act(action));
+    };
+    tag(&mut a, 0);
+    tag(&mut b, 1);
+    tag(&mut a, 2);
+    let mut c = Tab::open(&store, "c");
+    tag(&mut a, 3);
+    tag(&mut c, 4);
+    let fresh = Tab::open(&store, "d");
+    assert_eq!(fresh.ids().len(), 5);
+    for tab in [&mut a, &mut b, &mut c] {
+        tab.sync(None);
+        assert_eq!(tab.ids(), fresh.ids(), "{}", tab.name);
+        assert!(tab.export() == fresh.export(), "{}", tab.name);
+    }
+}
+
 /// Issue 10: a document pasted in each of two tabs: only one was listed.
 #[test]
 fn documents_added_in_two_tabs_are_both_listed() {
