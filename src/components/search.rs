@@ -267,6 +267,11 @@ fn ResultItem(
     go: impl Fn(usize) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let view = expect_context::<View>();
+    let (before, after) = view.store.with(|w| {
+        w.document(m.document)
+            .map(|d| m.context(&d.text))
+            .unwrap_or_default()
+    });
     view! {
         <li>
             <button
@@ -284,9 +289,9 @@ fn ResultItem(
             >
                 {title.map(|t| view! { <span class="search-doc">{t}</span> })}
                 <span class="search-context">
-                    {m.before}
+                    {before}
                     <mark>{m.quote}</mark>
-                    {m.after}
+                    {after}
                 </span>
             </button>
         </li>

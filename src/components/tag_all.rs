@@ -195,6 +195,11 @@ pub fn TagAllPreview(preview: RwSignal<Option<Preview>>) -> impl IntoView {
                         .enumerate()
                         .map(|(at, (m, own))| {
                             let title = titles.get(m.document).cloned().unwrap_or_default();
+                            let (before, after) = view.store.with(|w| {
+                                w.document(m.document)
+                                    .map(|d| m.context(&d.text))
+                                    .unwrap_or_default()
+                            });
                             view! {
                                 <li class:tagged=move || tagged(at)>
                                     <label>
@@ -216,9 +221,9 @@ pub fn TagAllPreview(preview: RwSignal<Option<Preview>>) -> impl IntoView {
                                         />
                                         <span class="search-doc">{title}</span>
                                         <span class="search-context">
-                                            {m.before}
+                                            {before}
                                             <mark>{m.quote}</mark>
-                                            {m.after}
+                                            {after}
                                         </span>
                                         {own.map(|l| view! { <span class="tag-all-own">{l}</span> })}
                                         <Show when=move || tagged(at)>

@@ -14,6 +14,7 @@
 //! business ([`Workspace::plan_tag_all`](super::Workspace::plan_tag_all)).
 
 use std::fmt;
+use std::ops::Range;
 
 use regex::{Regex, RegexBuilder};
 use thiserror::Error;
@@ -75,9 +76,22 @@ pub struct Match {
     pub end: usize,
     /// The matched text.
     pub quote: String,
-    /// A few words before and after it, for the list of matches.
-    pub before: String,
-    pub after: String,
+    /// Where it is in the UTF-8 bytes of its document's text, to read its
+    /// [`Match::context`] from.
+    pub bytes: Range<usize>,
+}
+
+impl Match {
+    /// A few words before and after the match in `text`, its document's
+    /// text, for a list of matches. Read only for the matches shown: a
+    /// search may find thousands. Empty if `text` is not the one searched.
+    pub fn context(&self, text: &str) -> (String, String) {
+        let Range { start, end } = self.bytes;
+        if text.get(start..end) != Some(self.quote.as_str()) {
+            return (String::new(), String::new());
+        }
+        (context_before(text, start), context_after(text, end))
+    }
 }
 
 /// What a search found, in document then text order.
@@ -125,7 +139,7 @@ impl Query {
             let Some(document) = workspace.document(doc) else {
                 continue;
             };
-            for (start, end, quote, before, after) in self.find_in(&document.text) {
+            for (start, end, quote, bytes) in self.find_in(&document.text) {
                 if found.matches.len() == MAX_MATCHES {
                     found.capped = true;
                     return found;
@@ -136,20 +150,19 @@ impl Query {
                     start,
                     end,
                     quote,
-                    before,
-                    after,
+                    bytes,
                 });
             }
         }
         found
     }
 
-    /// The matches in `text`: code points, quote and context, lazily, so a
+    /// The matches in `text`: code points, quote and bytes, lazily, so a
     /// capped search stops reading.
     fn find_in<'a>(
         &'a self,
         text: &'a str,
-    ) -> impl Iterator<Item = (usize, usize, String, String, String)> + 'a {
+    ) -> impl Iterator<Item = (usize, usize, String, Range<usize>)> + 'a {
         // Byte offsets become code points by counting from the previous
         // match on: one pass over the text for all of them.
         let mut counted = (0, 0);
@@ -169,13 +182,7 @@ impl Query {
                 let start = char + text[byte..m.start()].chars().count();
                 let end = start + m.as_str().chars().count();
                 counted = (m.end(), end);
-                (
-                    start,
-                    end,
-                    m.as_str().to_string(),
-                    context_before(text, m.start()),
-                    context_after(text, m.end()),
-                )
+                (start, end, m.as_str().to_string(), m.range())
             })
     }
 }

@@ -224,17 +224,25 @@ fn context_is_a_few_whole_words_on_the_same_line() {
     let ws = workspace_of(&[
         "Title line\nthe talks were held in the Kazakh capital Astana on Tuesday and Wednesday with delegations present",
     ]);
+    let text = &ws.document(0).unwrap().text;
     let found = Query::new("astana", plain()).unwrap().find(&ws, [0]);
-    let m = &found.matches[0];
-    assert_eq!(m.before, "talks were held in the Kazakh capital ");
-    assert_eq!(m.after, " on Tuesday and Wednesday with");
+    assert_eq!(
+        found.matches[0].context(text),
+        (
+            "talks were held in the Kazakh capital ".to_string(),
+            " on Tuesday and Wednesday with".to_string()
+        )
+    );
     let first = Query::new("title", plain()).unwrap().find(&ws, [0]);
     assert_eq!(
-        (
-            first.matches[0].before.as_str(),
-            first.matches[0].after.as_str()
-        ),
-        ("", " line")
+        first.matches[0].context(text),
+        (String::new(), " line".to_string())
+    );
+    // Read against another text (the document was replaced since), it is
+    // empty rather than wrong.
+    assert_eq!(
+        found.matches[0].context("Astana"),
+        (String::new(), String::new())
     );
 }
 
