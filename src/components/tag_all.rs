@@ -69,18 +69,30 @@ pub fn TagAllPreview(preview: RwSignal<Option<Preview>>) -> impl IntoView {
         }
     });
     on_cleanup(move || escape.remove());
-    // Whether item `at` is already tagged with the label it would get.
-    let tagged = move |at: usize| {
+    // Whether each item is already tagged with the label it would get:
+    // worked out once for all the rows, whenever the label or a document
+    // they are in changes.
+    let tagged_all = Memo::new(move |_| {
         let label = label.get();
         view.store.track_documents();
         shown.with_value(|p| {
-            let (m, own) = &p.items[at];
-            view.store.track_document(m.document);
-            let label = own.as_deref().unwrap_or(&label);
-            view.store
-                .with(|w| w.is_tagged(m.document, m.start, m.end, label))
+            let mut documents: Vec<usize> = p.items.iter().map(|(m, _)| m.document).collect();
+            documents.dedup();
+            documents
+                .into_iter()
+                .for_each(|doc| view.store.track_document(doc));
+            view.store.with(|w| {
+                p.items
+                    .iter()
+                    .map(|(m, own)| {
+                        let label = own.as_deref().unwrap_or(&label);
+                        w.is_tagged(m.document, m.start, m.end, label)
+                    })
+                    .collect::<Vec<bool>>()
+            })
         })
-    };
+    });
+    let tagged = move |at: usize| tagged_all.with(|t| t[at]);
     let confirm = move |_| {
         let picked = label.get_untracked();
         let ticked = ticked.get_untracked();
