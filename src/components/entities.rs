@@ -82,8 +82,8 @@ pub fn EntityField(id: StoredValue<String>, annotation: Memo<Option<Annotation>>
     });
     let suggestion = Memo::new(move |_| {
         track_all(view.store);
-        let all = view.store.with(Suggestion::all);
-        id.with_value(|id| Suggestion::for_annotation(&all, id).cloned())
+        let doc = view.current();
+        id.with_value(|id| view.store.with(|w| Suggestion::of(w, doc, id)))
     });
     let stored = move || annotation.with(|a| a.as_ref().and_then(|a| a.entity.clone()));
     let link = move || {

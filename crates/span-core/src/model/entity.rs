@@ -234,34 +234,12 @@ impl Suggestion {
                 let group = groups
                     .entry((annotation.label.as_str(), mention_key(&annotation.quote)))
                     .or_default();
-                match &annotation.entity {
-                    Some(name) => *group.1.entry(name).or_default() += 1,
-                    None => group.0.push(Mention::of(doc, annotation)),
-                }
+                join(group, doc, annotation);
             }
         }
         let mut suggestions: Vec<Suggestion> = groups
             .into_iter()
-            .filter_map(|((label, _), (mut mentions, linked))| {
-                if mentions.is_empty() || (linked.is_empty() && mentions.len() < 2) {
-                    return None;
-                }
-                mentions.sort_by(|a, b| {
-                    (a.document, a.start, a.end).cmp(&(b.document, b.start, b.end))
-                });
-                let existing = !linked.is_empty();
-                let entity = if existing {
-                    most_common(linked)
-                } else {
-                    suggested_name(&mentions[0].quote)?
-                };
-                Some(Suggestion {
-                    label: label.to_string(),
-                    entity,
-                    existing,
-                    mentions,
-                })
-            })
+            .filter_map(|((label, _), group)| Self::of_group(label, group))
             .collect();
         suggestions.sort_by(|a, b| (&a.label, &a.entity).cmp(&(&b.label, &b.entity)));
         suggestions
@@ -273,6 +251,70 @@ impl Suggestion {
             .iter()
             .find(|s| s.mentions.iter().any(|m| m.id == id))
     }
+
+    /// What [`Suggestion::all`] has for annotation `id` of document `doc`,
+    /// found without working out every suggestion: only the annotations of
+    /// its label whose text starts like its own are compared with it, so a
+    /// card showing it stays quick among tens of thousands of spans.
+    pub fn of(workspace: &Workspace, doc: usize, id: &str) -> Option<Suggestion> {
+        let target = workspace.annotations(doc)?.get(id)?;
+        if target.entity.is_some() {
+            return None;
+        }
+        let key = mention_key(&target.quote);
+        let first = key.chars().next();
+        let mut group = Group::default();
+        for doc in 0..workspace.document_count() {
+            let Some(spans) = workspace.annotations(doc) else {
+                continue;
+            };
+            for annotation in spans.iter() {
+                if annotation.label == target.label
+                    && first_folded(&annotation.quote) == first
+                    && mention_key(&annotation.quote) == key
+                {
+                    join(&mut group, doc, annotation);
+                }
+            }
+        }
+        Self::of_group(&target.label, group)
+    }
+
+    /// The suggestion a group of mentions that look alike makes, if any.
+    fn of_group(label: &str, (mut mentions, linked): Group) -> Option<Suggestion> {
+        if mentions.is_empty() || (linked.is_empty() && mentions.len() < 2) {
+            return None;
+        }
+        mentions.sort_by_key(|m| (m.document, m.start, m.end));
+        let existing = !linked.is_empty();
+        let entity = if existing {
+            most_common(linked)
+        } else {
+            suggested_name(&mentions[0].quote)?
+        };
+        Some(Suggestion {
+            label: label.to_string(),
+            entity,
+            existing,
+            mentions,
+        })
+    }
+}
+
+/// Counts `annotation`, of the document at `doc`, into its group.
+fn join<'a>(group: &mut Group<'a>, doc: usize, annotation: &'a Annotation) {
+    match &annotation.entity {
+        Some(name) => *group.1.entry(name).or_default() += 1,
+        None => group.0.push(Mention::of(doc, annotation)),
+    }
+}
+
+/// The first character of `quote`'s [`mention_key`], without making it.
+fn first_folded(quote: &str) -> Option<char> {
+    quote
+        .chars()
+        .find(|c| !c.is_whitespace())
+        .and_then(|c| c.to_lowercase().next())
 }
 
 /// A mention's text as an entity name: white space collapsed and a
@@ -510,6 +552,55 @@ mod tests {
         let all = Suggestion::all(&ws);
         assert_eq!(all[0].mentions.len(), 1);
         assert_eq!(all[0].mentions[0].id, "c");
+    }
+
+    /// The card asks for one annotation's suggestion without working out
+    /// all of them; it must be the one all of them would give it.
+    #[test]
+    fn the_suggestion_of_one_annotation_is_its_suggestion_among_all() {
+        let text = "Astana, ASTANA and  astana; Astana's talks, Astanas’ views. \
+                    İstanbul or istanbul. ΣΟΦΙΑ, σοφία. 東京 and 東京. Moscow, moscow.\n\
+                    Another line: Astana 😀 astana, Lavrentiev and lavrentiev's.";
+        let document =
+            crate::model::Document::added("alike".into(), "alike".into(), text.into(), "");
+        let mut ws = Workspace::new(vec![document], default_labels());
+        let tags = [
+            ("Astana", 0, "Location"),
+            ("ASTANA", 0, "Location"),
+            ("astana", 0, "Location"),
+            ("Astana's", 0, "Location"),
+            ("Astanas’", 0, "Location"),
+            ("İstanbul", 0, "Location"),
+            ("istanbul", 0, "Location"),
+            ("ΣΟΦΙΑ", 0, "Person"),
+            ("σοφία", 0, "Person"),
+            ("東京", 0, "Location"),
+            ("東京", 1, "Location"),
+            ("Moscow", 0, "Location"),
+            ("moscow", 0, "Organization"),
+            ("Astana", 3, "Location"),
+            ("astana", 1, "Event"),
+            ("Lavrentiev", 0, "Person"),
+            ("lavrentiev's", 0, "Person"),
+        ];
+        for (n, (needle, nth, label)) in tags.iter().enumerate() {
+            tag(&mut ws, 0, needle, *nth, label, &format!("t{n}"));
+        }
+        link(&mut ws, 0, "t15", "Alexander Lavrentiev");
+        let all = Suggestion::all(&ws);
+        // Astana (five alike), 東京 (two), and the unlinked Lavrentiev for
+        // the linked one; İstanbul, ΣΟΦΙΑ and Moscow differ in their
+        // folding or their label.
+        assert_eq!(all.len(), 3, "{all:?}");
+        for n in 0..tags.len() {
+            let id = format!("t{n}");
+            assert_eq!(
+                Suggestion::of(&ws, 0, &id),
+                Suggestion::for_annotation(&all, &id).cloned(),
+                "{id}"
+            );
+        }
+        assert_eq!(Suggestion::of(&ws, 0, "no such id"), None);
     }
 
     #[test]

@@ -98,9 +98,29 @@ pub struct Persistence {
     pub(super) own: HashMap<String, String>,
 }
 
-/// This tab's copies of documents' buckets, by document id, indexed by
-/// bucket: see [`Persistence::ours`].
-type Grouped = HashMap<String, Vec<Merged<StoredSpan>>>;
+/// This tab's copies of the buckets among the parts being saved or read:
+/// see [`Persistence::ours`].
+struct Grouped {
+    /// Which buckets of each document are among the parts, as bits.
+    wanted: HashMap<String, u64>,
+    /// The copies made so far, by document id, indexed by bucket.
+    copies: HashMap<String, Vec<Merged<StoredSpan>>>,
+}
+
+impl Grouped {
+    fn of<'a>(parts: impl IntoIterator<Item = &'a Part>) -> Self {
+        let mut wanted: HashMap<String, u64> = HashMap::new();
+        for part in parts {
+            if let Part::Bucket(id, bucket) = part {
+                *wanted.entry(id.clone()).or_default() |= 1 << bucket;
+            }
+        }
+        Self {
+            wanted,
+            copies: HashMap::new(),
+        }
+    }
+}
 
 /// The writes that store what is pending, worked out before any is made.
 #[derive(Default)]
@@ -340,7 +360,7 @@ impl Persistence {
         let commits = self.stored_commits();
         let mut merged_parts = Vec::new();
         let mut damaged = Vec::new();
-        let mut grouped = Grouped::new();
+        let mut grouped = Grouped::of(&parts);
         for part in parts {
             self.own.remove(&part_key(&part));
             let theirs = self.read_part(workspace, &part, &commits, &mut damaged);
@@ -570,7 +590,10 @@ impl Persistence {
         };
         let commits = self.stored_commits();
         let items: Vec<Item> = self.pending.items().cloned().collect();
-        let mut grouped = Grouped::new();
+        let mut grouped = Grouped::of(items.iter().filter_map(|item| match item {
+            Item::Part(part) => Some(part),
+            _ => None,
+        }));
         for item in items {
             match &item {
                 Item::Text(id) => {
@@ -922,9 +945,11 @@ impl Persistence {
         text.map_or_else(String::new, |t| stored::text_hash(&t))
     }
 
-    /// This tab's copy of `part`. A document's buckets are grouped the
-    /// first time one of them is asked for, into `grouped`, and each is
-    /// taken from there: every part is asked for once.
+    /// This tab's copy of `part`. The buckets of a document that `grouped`
+    /// wants are copied the first time one of them is asked for, in one
+    /// pass over its annotations, and each is taken from there: every part
+    /// is asked for once, and a change to one bucket copies only its
+    /// annotations.
     fn ours(&self, workspace: &Workspace, part: &Part, grouped: &mut Grouped) -> AnyMerged {
         match part {
             Part::Labels => AnyMerged::Labels(self.revisions.labels(workspace.labels())),
@@ -933,9 +958,16 @@ impl Persistence {
                     .documents(workspace, |d| is_seed(&self.seeds, d)),
             ),
             Part::Bucket(id, bucket) => {
+                let wanted = grouped.wanted.get(id).copied().unwrap_or(0);
+                if wanted & (1 << bucket) == 0 {
+                    // Not among the parts: copied on its own.
+                    let mut alone = self.revisions.buckets(workspace, id, 1 << bucket);
+                    return AnyMerged::Bucket(alone.swap_remove(*bucket as usize));
+                }
                 let buckets = grouped
+                    .copies
                     .entry(id.clone())
-                    .or_insert_with(|| self.revisions.buckets(workspace, id));
+                    .or_insert_with(|| self.revisions.buckets(workspace, id, wanted));
                 AnyMerged::Bucket(
                     buckets
                         .get_mut(*bucket as usize)

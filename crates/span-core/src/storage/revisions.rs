@@ -394,26 +394,36 @@ impl Revisions {
         }
     }
 
-    /// This tab's copy of every bucket of document `document_id`, indexed
-    /// by bucket: its annotations are grouped in one pass.
-    pub fn buckets(&self, workspace: &Workspace, document_id: &str) -> Vec<Merged<StoredSpan>> {
+    /// This tab's copy of the buckets of document `document_id` that
+    /// `wanted` has the bit of (bucket `b` is bit `1 << b`), indexed by
+    /// bucket, the others empty: its annotations are sorted into them in
+    /// one pass, and only theirs are copied.
+    pub fn buckets(
+        &self,
+        workspace: &Workspace,
+        document_id: &str,
+        wanted: u64,
+    ) -> Vec<Merged<StoredSpan>> {
         let mut buckets: Vec<Merged<StoredSpan>> =
             (0..BUCKETS).map(|_| Merged::default()).collect();
         let spans = workspace
             .position(document_id)
             .and_then(|doc| workspace.annotations(doc));
         for annotation in spans.into_iter().flat_map(|spans| spans.iter()) {
-            buckets[bucket_of(&annotation.id) as usize]
-                .entries
-                .push(self.stored_span(annotation));
+            let bucket = bucket_of(&annotation.id);
+            if wanted & (1 << bucket) != 0 {
+                buckets[bucket as usize]
+                    .entries
+                    .push(self.stored_span(annotation));
+            }
         }
         let document = document_id.to_string();
         for ((_, bucket), tombstones) in self
             .span_tombstones
             .range((document.clone(), 0)..=(document, u32::MAX))
         {
-            if let Some(merged) = buckets.get_mut(*bucket as usize) {
-                merged.deleted = tombstones.values().cloned().collect();
+            if wanted & (1 << bucket) != 0 {
+                buckets[*bucket as usize].deleted = tombstones.values().cloned().collect();
             }
         }
         buckets
