@@ -19,7 +19,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ),
     ("Tab / Shift + Tab", "Select the next / previous annotation"),
     ("Enter", "Open the selected annotation's details"),
-    ("Delete", "Delete the selected annotation"),
+    (
+        "Delete",
+        "Delete the selected annotation (one that relations use asks first: Enter deletes, Esc keeps)",
+    ),
     (
         "Shift + ← →",
         "With an annotation selected: move its end (Ctrl: by word)",
