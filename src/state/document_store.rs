@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use crate::browser::stamp::{self, BrowserStamps};
 use crate::browser::storage::LocalStore;
 use span_core::model::{
-    Action, Annotation, Applied, Change, Document, EditError, History, Label, Workspace,
+    Action, Annotation, Applied, Change, Document, Dropped, EditError, History, Label, Workspace,
 };
 use span_core::storage::{bytes, BackupInfo, NoStore, Notice, Persistence, Saved, StoreError};
 
@@ -159,8 +159,11 @@ impl DocumentStore {
         let Ok(action) = planned.and_then(|action| self.apply(&action).map(|()| action)) else {
             return false;
         };
-        self.history
-            .update_value(|h| h.record_typing(action, field));
+        let dropped = self
+            .history
+            .try_update_value(|h| h.record_typing(action, field))
+            .flatten();
+        self.tell_dropped(dropped);
         true
     }
 
@@ -261,8 +264,20 @@ impl DocumentStore {
                 return false;
             }
         };
-        self.history.update_value(|h| h.record(action));
+        let dropped = self
+            .history
+            .try_update_value(|h| h.record(action))
+            .flatten();
+        self.tell_dropped(dropped);
         true
+    }
+
+    /// Says how far back undo goes, the first time the history drops old
+    /// steps to stay under its memory budget.
+    fn tell_dropped(&self, dropped: Option<Dropped>) {
+        if let Some(dropped) = dropped {
+            self.tell(Notice::info(dropped.to_string()));
+        }
     }
 
     /// Applies an action to the workspace if what it stores fits, saves it

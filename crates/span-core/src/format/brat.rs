@@ -183,7 +183,10 @@ pub(super) fn collection(
         left_out.extend(skipped.into_iter().map(|a| LeftSpan::of(document, a)));
         let relations = workspace.relations(doc).unwrap_or_default();
         relations_left_out += relation_lines(&mut ann, relations, &numbered, &relation_types);
-        files.push((format!("{COLLECTION}/{stem}.txt"), document.text.clone()));
+        files.push((
+            format!("{COLLECTION}/{stem}.txt"),
+            document.text.to_string(),
+        ));
         files.push((format!("{COLLECTION}/{stem}.ann"), ann));
     }
     (files, left_out, relations_left_out)
@@ -1559,7 +1562,7 @@ mod tests {
         );
         let world = ws.document(0).unwrap();
         assert_eq!(
-            (world.text.as_str(), world.file_name.as_str()),
+            (&*world.text, world.file_name.as_str()),
             (WORLD, "world.txt")
         );
         assert_eq!(ws.document(1).unwrap().file_name, "alone.txt");

@@ -581,7 +581,7 @@ mod tests {
         for (doc, line) in lines.iter().enumerate() {
             let value: Value = serde_json::from_str(line).unwrap();
             let document = ws.document(doc).unwrap();
-            assert_eq!(value["text"], document.text.as_str());
+            assert_eq!(value["text"], &*document.text);
             assert_eq!(value["document_id"], document.id.as_str());
             assert_eq!(value["offset_unit"], "codepoint");
             let mut previous = (0, 0);
@@ -839,7 +839,7 @@ mod tests {
         );
         let added = ws.document(TRICKY).unwrap();
         assert_eq!(
-            (added.id.as_str(), added.text.as_str()),
+            (added.id.as_str(), &*added.text),
             ("tricky/1 ü", TRICKY_TEXT)
         );
         let tricky: Vec<_> = spans(&original)
@@ -865,10 +865,7 @@ mod tests {
         let preview = import(&mut fresh, &file, Mode::Merge).unwrap();
         assert!(preview.to_string().starts_with("4 documents (1 new)"));
         let added = fresh.document(TRICKY).unwrap();
-        assert_eq!(
-            (added.id.as_str(), added.text.as_str()),
-            ("new-1", TRICKY_TEXT)
-        );
+        assert_eq!((added.id.as_str(), &*added.text), ("new-1", TRICKY_TEXT));
     }
 
     #[test]

@@ -863,7 +863,7 @@ mod tests {
         .to_string();
         let mut ws = Workspace::new(Vec::new(), default_labels());
         import(&mut ws, &file, Mode::Merge).unwrap();
-        assert_eq!(ws.document(0).unwrap().text, "Astana talks");
+        assert_eq!(&*ws.document(0).unwrap().text, "Astana talks");
         assert_eq!(ws.all_annotations().next().unwrap().quote, "Astana");
     }
 

@@ -226,7 +226,7 @@ mod tests {
             let document = ws.document(doc).unwrap();
             let keys: Vec<&String> = value.as_object().unwrap().keys().collect();
             assert_eq!(keys, ["meta", "spans", "text"]);
-            assert_eq!(value["text"], document.text.as_str());
+            assert_eq!(value["text"], &*document.text);
             assert_eq!(
                 value["meta"],
                 json!({"document_id": document.id, "offset_unit": "codepoint"})

@@ -1885,7 +1885,7 @@ mod tests {
     fn several_targets_make_one_annotation_each_with_the_same_label() {
         let mut two = recogito("urn:x:1", "新闻", "Event");
         let (start, end) = utf16(
-            samples::workspace().document(0).unwrap().text.as_str(),
+            samples::workspace().document(0).unwrap().text.as_ref(),
             "Russia",
         );
         two["target"].as_array_mut().unwrap().push(json!({

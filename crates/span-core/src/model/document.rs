@@ -6,6 +6,8 @@
 //! dropped (see [`text_of_file`]). The title and date are derived from it
 //! for display only and never change the text or its offsets.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::rules::{check_text, is_blank, TextError};
@@ -41,7 +43,9 @@ pub struct Document {
     pub id: String,
     pub file_name: String,
     pub title: String,
-    pub text: String,
+    /// Shared, never changed in place: the workspace, undo history and
+    /// exports hold one copy however many steps mention the document.
+    pub text: Arc<str>,
     /// Where a person is with it; always written in exports, `todo` when
     /// a file leaves it out.
     #[serde(default)]
@@ -60,7 +64,7 @@ impl Document {
             id: id.into(),
             file_name: file_name.into(),
             title: derive_title(&text),
-            text,
+            text: text.into(),
             status: DocumentStatus::Todo,
         }
     }
@@ -76,7 +80,7 @@ impl Document {
             } else {
                 title.trim().to_string()
             },
-            text,
+            text: text.into(),
             status: DocumentStatus::Todo,
         }
     }
@@ -164,7 +168,7 @@ mod tests {
                 doc.file_name
             );
             assert_eq!(
-                doc.text,
+                &*doc.text,
                 std::fs::read_to_string(path).unwrap(),
                 "{}",
                 doc.id

@@ -9,11 +9,22 @@
 //! Steps address documents by position. That stays sound because actions
 //! are undone strictly last-first: every later action was planned against
 //! the positions an earlier one left, and is undone before it.
+//!
+//! The history is bounded twice: by [`LIMIT`] actions and by [`BUDGET`]
+//! bytes of what its actions hold (see [`Action::heap_size`]). A document's
+//! text is shared (an `Arc<str>`), so a rename holds no copy of it.
+
+use std::fmt;
+use std::mem::size_of;
 
 use super::{Annotation, Document, Label, Relation, RelationType};
 
 /// How many actions can be undone.
 const LIMIT: usize = 1_000;
+
+/// How many bytes the actions that can be undone and redone may hold, as
+/// [`Action::heap_size`] estimates them.
+const BUDGET: usize = 64 << 20;
 
 /// One annotation of one document before and after a change: `before` is
 /// `None` for a new annotation, `after` is `None` for a deleted one.
@@ -172,6 +183,75 @@ impl Action {
         Some(joined)
     }
 
+    /// About how many bytes this action holds: its strings' lengths and
+    /// each item's own size. A text is counted only where a document is
+    /// added or removed, as after an undo the history may be all that
+    /// holds it; a renamed document shares its text with the workspace.
+    pub fn heap_size(&self) -> usize {
+        fn annotation(a: &Annotation) -> usize {
+            size_of::<Annotation>()
+                + a.id.len()
+                + a.document_id.len()
+                + a.quote.len()
+                + a.label.len()
+                + a.created.len()
+                + a.note.as_ref().map_or(0, String::len)
+        }
+        fn relation(r: &Relation) -> usize {
+            size_of::<Relation>()
+                + r.id.len()
+                + r.document_id.len()
+                + r.from.len()
+                + r.to.len()
+                + r.kind.len()
+                + r.created.len()
+                + r.note.as_ref().map_or(0, String::len)
+        }
+        fn document(d: &Document, with_text: bool) -> usize {
+            size_of::<Document>()
+                + d.id.len()
+                + d.file_name.len()
+                + d.title.len()
+                + if with_text { d.text.len() } else { 0 }
+        }
+        fn both<T>(before: &Option<T>, after: &Option<T>, size: impl Fn(&T) -> usize) -> usize {
+            before.as_ref().map_or(0, &size) + after.as_ref().map_or(0, &size)
+        }
+        let labels = self.labels.as_ref().map_or(0, |(before, after)| {
+            before
+                .iter()
+                .chain(after)
+                .map(|l| size_of::<Label>() + l.name.len() + l.color.len())
+                .sum()
+        });
+        let relation_types = self.relation_types.as_ref().map_or(0, |(before, after)| {
+            before
+                .iter()
+                .chain(after)
+                .map(|t| size_of::<RelationType>() + t.name.len() + t.color.len())
+                .sum()
+        });
+        let documents: usize = self
+            .documents
+            .iter()
+            .map(|d| {
+                let with_text = d.before.is_none() || d.after.is_none();
+                size_of::<DocumentStep>() + both(&d.before, &d.after, |d| document(d, with_text))
+            })
+            .sum();
+        let steps: usize = self
+            .steps
+            .iter()
+            .map(|s| size_of::<Step>() + both(&s.before, &s.after, annotation))
+            .sum();
+        let relations: usize = self
+            .relations
+            .iter()
+            .map(|r| size_of::<RelationStep>() + both(&r.before, &r.after, relation))
+            .sum();
+        size_of::<Action>() + labels + relation_types + documents + steps + relations
+    }
+
     /// Whether applying this action changes nothing.
     pub fn is_noop(&self) -> bool {
         self.labels.as_ref().is_none_or(|(b, a)| b == a)
@@ -218,36 +298,132 @@ impl Action {
 pub struct History {
     done: Vec<Action>,
     undone: Vec<Action>,
+    /// What `done` and `undone` hold, by [`Action::heap_size`].
+    done_bytes: usize,
+    undone_bytes: usize,
     /// The field the latest action was typed into, while typing goes on.
     typing: Option<String>,
+    /// Whether the person has been told that old steps were dropped to
+    /// stay under the budget: once is enough, as every edit after that
+    /// drops one or a few more.
+    told_full: bool,
+}
+
+/// Old steps dropped from the history to keep it under its memory budget,
+/// said the first time it happens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dropped {
+    pub dropped: usize,
+    /// How many steps can still be undone.
+    pub kept: usize,
+}
+
+impl fmt::Display for Dropped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let steps = |n: usize| if n == 1 { "step" } else { "steps" };
+        write!(
+            f,
+            "Undo history is full ({} MB): the oldest {} {} {} dropped; {} {} can be undone.",
+            BUDGET >> 20,
+            self.dropped,
+            steps(self.dropped),
+            if self.dropped == 1 { "was" } else { "were" },
+            self.kept,
+            steps(self.kept),
+        )
+    }
 }
 
 impl History {
     /// Records a new action; what was undone can no longer be redone.
-    pub fn record(&mut self, action: Action) {
+    /// Returns what was dropped to stay under the memory budget, the first
+    /// time anything is; the newest action is always kept.
+    pub fn record(&mut self, action: Action) -> Option<Dropped> {
         self.typing = None;
         self.undone.clear();
-        self.done.push(action);
+        self.undone_bytes = 0;
+        self.push_done(action);
         if self.done.len() > LIMIT {
-            self.done.remove(0);
+            self.drop_oldest(self.done.len() - LIMIT);
         }
+        let over = self.over_budget();
+        if over == 0 {
+            return None;
+        }
+        self.drop_oldest(over);
+        if std::mem::replace(&mut self.told_full, true) {
+            return None;
+        }
+        Some(Dropped {
+            dropped: over,
+            kept: self.done.len(),
+        })
+    }
+
+    /// How many of the oldest actions must go for the rest to fit the
+    /// budget, keeping at least the newest.
+    fn over_budget(&self) -> usize {
+        let mut bytes = self.done_bytes;
+        let mut over = 0;
+        for action in &self.done[..self.done.len().saturating_sub(1)] {
+            if bytes <= BUDGET {
+                break;
+            }
+            bytes -= action.heap_size();
+            over += 1;
+        }
+        over
+    }
+
+    fn drop_oldest(&mut self, count: usize) {
+        for action in self.done.drain(..count) {
+            self.done_bytes -= action.heap_size();
+        }
+    }
+
+    fn push_done(&mut self, action: Action) {
+        self.done_bytes += action.heap_size();
+        self.done.push(action);
+    }
+
+    fn pop_done(&mut self) -> Option<Action> {
+        let action = self.done.pop()?;
+        self.done_bytes -= action.heap_size();
+        Some(action)
+    }
+
+    fn push_undone(&mut self, action: Action) {
+        self.undone_bytes += action.heap_size();
+        self.undone.push(action);
+    }
+
+    fn pop_undone(&mut self) -> Option<Action> {
+        let action = self.undone.pop()?;
+        self.undone_bytes -= action.heap_size();
+        Some(action)
+    }
+
+    /// About how many bytes the history holds.
+    pub fn heap_size(&self) -> usize {
+        self.done_bytes + self.undone_bytes
     }
 
     /// Records an action typed into `field` (a note, a title): while the
     /// same field is typed into, the actions join into one undo step, and
     /// one that ends where it began leaves none.
-    pub fn record_typing(&mut self, action: Action, field: &str) {
+    pub fn record_typing(&mut self, action: Action, field: &str) -> Option<Dropped> {
         if self.typing.as_deref() == Some(field) {
             if let Some(joined) = self.done.last().and_then(|last| last.then(&action)) {
-                self.done.pop();
+                self.pop_done();
                 if !joined.is_noop() {
-                    self.done.push(joined);
+                    self.push_done(joined);
                 }
-                return;
+                return None;
             }
         }
-        self.record(action);
+        let dropped = self.record(action);
         self.typing = Some(field.to_string());
+        dropped
     }
 
     /// Ends typing into a field: the next action is a step of its own.
@@ -258,31 +434,31 @@ impl History {
     /// The action that undoes the latest one, if any.
     pub fn undo(&mut self) -> Option<Action> {
         self.typing = None;
-        let action = self.done.pop()?;
+        let action = self.pop_done()?;
         let inverse = action.inverse();
-        self.undone.push(action);
+        self.push_undone(action);
         Some(inverse)
     }
 
     /// The latest undone action, to apply again, if any.
     pub fn redo(&mut self) -> Option<Action> {
         self.typing = None;
-        let action = self.undone.pop()?;
-        self.done.push(action.clone());
+        let action = self.pop_undone()?;
+        self.push_done(action.clone());
         Some(action)
     }
 
     /// Puts back an action whose undo could not be applied.
     pub fn undo_failed(&mut self) {
-        if let Some(action) = self.undone.pop() {
-            self.done.push(action);
+        if let Some(action) = self.pop_undone() {
+            self.push_done(action);
         }
     }
 
     /// Puts back an action whose redo could not be applied.
     pub fn redo_failed(&mut self) {
-        if let Some(action) = self.done.pop() {
-            self.undone.push(action);
+        if let Some(action) = self.pop_done() {
+            self.push_undone(action);
         }
     }
 
@@ -363,5 +539,140 @@ mod tests {
         assert!(first.then(&note_change(Some("x"), Some("y"))).is_none());
         let joined = first.then(&note_change(Some("c"), Some("cd"))).unwrap();
         assert_eq!(joined, note_change(None, Some("cd")));
+    }
+
+    /// A document of `bytes` bytes of lines of text, as the benchmark's.
+    fn big_document(id: &str, bytes: usize) -> Document {
+        let line = "Astana talks on Syria resumed with Russia, Turkey and Iran.\n";
+        Document::new(id, format!("{id}.txt"), line.repeat(bytes / line.len()))
+    }
+
+    /// A tag-all of `count` spans, each a new annotation.
+    fn tag_all(count: usize) -> Action {
+        Action {
+            steps: (0..count)
+                .map(|i| Step {
+                    document: 0,
+                    before: None,
+                    after: Some(Annotation {
+                        id: format!("{i:032x}"),
+                        start: i * 10,
+                        end: i * 10 + 6,
+                        ..noted(None)
+                    }),
+                })
+                .collect(),
+            ..Action::default()
+        }
+    }
+
+    #[test]
+    fn big_actions_stay_under_the_budget_and_the_drop_is_told_once() {
+        let mut history = History::default();
+        let add = Action {
+            documents: vec![DocumentStep {
+                position: 1,
+                before: None,
+                after: Some(big_document("big", 4 << 20)),
+            }],
+            ..Action::default()
+        };
+        let tag = tag_all(5_000);
+        let mut told = Vec::new();
+        for i in 0..40 {
+            let action = if i % 2 == 0 { add.clone() } else { tag.clone() };
+            told.extend(history.record(action));
+            assert!(history.heap_size() <= BUDGET, "{}", history.heap_size());
+        }
+        let [dropped] = told[..] else {
+            panic!("told {told:?}")
+        };
+        // Each 4 MB addition is 2 MB over a sixteenth of the budget.
+        assert_eq!((dropped.dropped, dropped.kept), (1, 18));
+        assert_eq!(
+            dropped.to_string(),
+            "Undo history is full (64 MB): the oldest 1 step was dropped; 18 steps can be undone."
+        );
+        // Undo goes back to the oldest step kept, and redo forward again.
+        let kept = history.done.len();
+        let mut undone = Vec::new();
+        while let Some(inverse) = history.undo() {
+            undone.push(inverse);
+        }
+        assert_eq!(undone.len(), kept);
+        assert_eq!(undone[0], tag.inverse());
+        for _ in 0..kept {
+            history.redo().unwrap();
+        }
+        assert!(history.redo().is_none());
+        assert!(history.heap_size() <= BUDGET);
+    }
+
+    #[test]
+    fn an_action_over_the_budget_alone_is_still_kept() {
+        let mut history = History::default();
+        history.record(tag_all(10));
+        let huge = Action {
+            documents: vec![DocumentStep {
+                position: 0,
+                before: Some(big_document("huge", BUDGET + 1)),
+                after: None,
+            }],
+            ..Action::default()
+        };
+        let dropped = history.record(huge.clone()).unwrap();
+        assert_eq!((dropped.dropped, dropped.kept), (1, 1));
+        assert_eq!(
+            dropped.to_string(),
+            "Undo history is full (64 MB): the oldest 1 step was dropped; 1 step can be undone."
+        );
+        assert_eq!(history.undo(), Some(huge.inverse()));
+    }
+
+    /// The memory claim, on the history's side: it once kept two
+    /// copies of a document's text per rename (3 GB after 400 renames of a
+    /// 3.9 MB document in the browser).
+    #[test]
+    fn renames_and_single_span_edits_hold_little_memory() {
+        use crate::model::{default_labels, Workspace};
+        let text_bytes = 4_000_000;
+        let mut ws = Workspace::new(vec![big_document("big", text_bytes)], default_labels());
+        let mut history = History::default();
+        for i in 0..400 {
+            let action = ws.plan_rename(0, &format!("Title {i}")).unwrap();
+            ws.apply(&action).unwrap();
+            history.record(action);
+        }
+        let renames = history.heap_size();
+        assert!(renames < 400_000, "400 renames hold {renames} bytes");
+        while let Some(inverse) = history.undo() {
+            ws.apply(&inverse).unwrap();
+        }
+        assert_eq!(
+            ws.document(0).unwrap().title,
+            big_document("big", text_bytes).title
+        );
+
+        let mut ws = Workspace::new(vec![big_document("mib", 1 << 20)], default_labels());
+        let mut history = History::default();
+        for i in 0..1_000 {
+            let start = i * 60;
+            let action = ws
+                .plan_annotate(
+                    0,
+                    start..start + 6,
+                    "Person",
+                    format!("{i:032x}"),
+                    "2026-11-28T08:00:00.000Z".into(),
+                )
+                .unwrap();
+            ws.apply(&action).unwrap();
+            history.record(action);
+        }
+        let edits = history.heap_size();
+        // About 800 bytes an edit: 0.76 of the text's size, which the
+        // workspace holds once more with its paragraphs and index.
+        assert!(edits < 1 << 20, "1,000 edits hold {edits} bytes");
+        eprintln!("history after 400 renames of a 4 MB document: {renames} bytes; after 1,000 single-span edits on 1 MiB: {edits} bytes");
     }
 }

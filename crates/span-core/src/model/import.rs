@@ -485,7 +485,7 @@ pub fn plan(
     let mut by_text = HashMap::new();
     for (at, document) in workspace.documents().enumerate() {
         by_id.entry(document.id.as_str()).or_insert(at);
-        by_text.entry(document.text.as_str()).or_insert(at);
+        by_text.entry(&*document.text).or_insert(at);
     }
     for document in incoming.documents {
         let here = match (&document.id, &document.text) {
@@ -496,7 +496,7 @@ pub fn plan(
         preview.new_documents += usize::from(here.is_none());
         let here = here.and_then(|at| Some((at, workspace.document(at)?)));
         let position = match (here, document.text) {
-            (Some((_, here)), Some(text)) if !replaces_documents && text != here.text => {
+            (Some((_, here)), Some(text)) if !replaces_documents && *text != *here.text => {
                 return Err(ImportError::new(
                     &document.place,
                     format!(
@@ -518,7 +518,7 @@ pub fn plan(
                         id,
                         file_name,
                         title,
-                        text,
+                        text: text.into(),
                         status: document.status.unwrap_or_default(),
                     },
                     None => Document {

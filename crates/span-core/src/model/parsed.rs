@@ -196,7 +196,7 @@ impl Parsed {
                 (None, Some(id)) => workspace
                     .position(id)
                     .and_then(|doc| workspace.document(doc))
-                    .map(|doc| doc.text.as_str()),
+                    .map(|doc| &*doc.text),
                 (None, None) => None,
             })
             .collect()

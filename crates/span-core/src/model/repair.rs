@@ -207,7 +207,7 @@ pub fn repair_document(document: Document) -> Result<Repaired<Document>, Unloada
         } = document;
         document = Document {
             status,
-            ..Document::added(id, file_name, text, "")
+            ..Document::added(id, file_name, text.to_string(), "")
         };
         problems.push(format!(
             "{name}: the title is blank; it is now “{}”",

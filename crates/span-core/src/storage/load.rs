@@ -247,7 +247,7 @@ impl Persistence {
                         self.seeds
                             .iter()
                             .find(|s| s.id == id)
-                            .map(|s| s.text.clone())
+                            .map(|s| s.text.to_string())
                     })
                     .unwrap_or_default();
                 v1::decode_bucket(&raw, id, &stored::text_hash(&text), bucket).map(|salvaged| {
@@ -430,7 +430,7 @@ impl Persistence {
                     id: entry.id.clone(),
                     file_name: entry.file_name.clone(),
                     title: entry.title.clone(),
-                    text,
+                    text: text.into(),
                     status: entry.status,
                 }) {
                     Ok(repaired) => {
@@ -569,7 +569,7 @@ impl Persistence {
                 .seeds
                 .iter()
                 .find(|s| s.id == entry.id)
-                .map(|s| s.text.clone())
+                .map(|s| s.text.to_string())
                 .ok_or_else(|| format!("there is no built-in article “{}”", entry.id));
         }
         let key = stored::text_key(&entry.id);

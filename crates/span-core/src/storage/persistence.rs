@@ -940,7 +940,7 @@ impl Persistence {
             })
             .or_else(|| {
                 let raw = self.store.read(&stored::text_key(id)).ok()??;
-                stored::decode_text(&raw, id).ok().map(|t| t.text)
+                stored::decode_text(&raw, id).ok().map(|t| t.text.into())
             });
         text.map_or_else(String::new, |t| stored::text_hash(&t))
     }
@@ -1171,7 +1171,7 @@ impl Persistence {
                     .ok()
                     .flatten()
                     .and_then(|raw| stored::decode_text(&raw, &entry.id).ok())
-                    .map(|t| t.text),
+                    .map(|t| t.text.into()),
             };
             match text {
                 Some(text) => documents.push(Document {
