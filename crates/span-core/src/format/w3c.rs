@@ -1099,6 +1099,16 @@ mod tests {
             .collect()
     }
 
+    /// The first linking annotation of an export, to change.
+    fn first_link_mut(collection: &mut Value) -> &mut Value {
+        collection["first"]["items"]
+            .as_array_mut()
+            .expect("items")
+            .iter_mut()
+            .find(|item| item["motivation"] == "linking")
+            .expect("a linking annotation")
+    }
+
     #[test]
     fn relations_are_linking_annotations_and_come_back_with_type_direction_and_note() {
         let original = samples::with_relations();
@@ -1176,12 +1186,7 @@ mod tests {
             .unwrap()
             .into_text();
         let mut collection: Value = serde_json::from_str(&file).unwrap();
-        let link = collection["first"]["items"]
-            .as_array_mut()
-            .unwrap()
-            .iter_mut()
-            .find(|i| i["motivation"] == "linking")
-            .unwrap();
+        let link = first_link_mut(&mut collection);
         // The targets swapped: the linking body still says which is `to`.
         link["target"].as_array_mut().unwrap().reverse();
         let swapped = collection.to_string();
@@ -1196,12 +1201,7 @@ mod tests {
         assert_eq!(seen(&swapped), wanted);
         // Recogito's shape: targets `{"id": …}`, no linking body, no
         // purpose on the comment: the first target is `from`.
-        let link = collection["first"]["items"]
-            .as_array_mut()
-            .unwrap()
-            .iter_mut()
-            .find(|i| i["motivation"] == "linking")
-            .unwrap();
+        let link = first_link_mut(&mut collection);
         link["target"].as_array_mut().unwrap().reverse();
         let targets: Vec<Value> = link["target"]
             .as_array()
