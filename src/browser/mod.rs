@@ -4,6 +4,7 @@
 
 pub mod download;
 pub mod files;
+pub mod focus_trap;
 pub mod highlights;
 pub mod lifecycle;
 pub mod listeners;

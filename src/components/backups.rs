@@ -2,8 +2,9 @@
 //! they were, when and why they were made and how much storage they take;
 //! each can be downloaded exactly as it was stored, and removed.
 
-use leptos::{html, prelude::*};
+use leptos::prelude::*;
 
+use super::view_dialog::ViewDialog;
 use crate::browser::download::download;
 use crate::state::{DocumentStore, Notice};
 use span_core::model::megabytes;
@@ -29,56 +30,32 @@ pub fn BackupsButton(open: RwSignal<bool>) -> impl IntoView {
     }
 }
 
+/// The list of backups, a view over the page.
 #[component]
 pub fn Backups(open: RwSignal<bool>) -> impl IntoView {
     let store = expect_context::<DocumentStore>();
-    let close = NodeRef::<html::Button>::new();
-    Effect::new(move || {
-        if open.get() {
-            if let Some(button) = close.get() {
-                let _ = button.focus();
-            }
-        }
-    });
     view! {
-        <Show when=move || open.get()>
-            <div class="overlay" on:click=move |_| open.set(false)>
-                <div
-                    class="backups-dialog"
-                    role="dialog"
-                    aria-modal="true"
-                    aria-labelledby="backups-title"
-                    data-testid="backups"
-                    on:click=|event| event.stop_propagation()
-                    on:keydown=move |event| {
-                        if event.key() == "Escape" {
-                            event.stop_propagation();
-                            open.set(false);
-                        }
-                    }
-                >
-                    <h2 id="backups-title">"Backups"</h2>
-                    <p>
-                        "Stored data that could not be read was copied here before the readable "
-                        "part was kept. Download a backup to keep it or repair it by hand; remove it "
-                        "to free the storage it takes."
-                    </p>
-                    <ul class="backup-list">
-                        <For
-                            each=move || store.backups.get()
-                            key=|backup| backup.key.clone()
-                            let:backup
-                        >
-                            <BackupRow backup />
-                        </For>
-                    </ul>
-                    <p class="backups-empty" hidden=move || store.backups.with(|b| !b.is_empty())>
-                        "No backups."
-                    </p>
-                    <button node_ref=close on:click=move |_| open.set(false)>"Close"</button>
-                </div>
-            </div>
-        </Show>
+        <ViewDialog
+            open
+            class="backups-dialog"
+            testid="backups"
+            title_id="backups-title"
+            title="Backups"
+        >
+            <p>
+                "Stored data that could not be read was copied here before the readable "
+                "part was kept. Download a backup to keep it or repair it by hand; remove it "
+                "to free the storage it takes."
+            </p>
+            <ul class="backup-list">
+                <For each=move || store.backups.get() key=|backup| backup.key.clone() let:backup>
+                    <BackupRow backup />
+                </For>
+            </ul>
+            <p class="backups-empty" hidden=move || store.backups.with(|b| !b.is_empty())>
+                "No backups."
+            </p>
+        </ViewDialog>
     }
 }
 

@@ -2,12 +2,14 @@
 //! that no relation uses goes at once; one that relations use goes only
 //! once a question over the page, naming how many relations go with it, is
 //! answered: Enter (or `Delete`) deletes it and them in one undo step, Esc
-//! (or `Keep it`) keeps all and puts the focus back where it was.
+//! (or `Keep it`) keeps all and puts the focus back where it was; Tab goes
+//! between the two and stays in the question.
 
 use leptos::{ev, html, prelude::*};
 use web_sys::{HtmlElement, KeyboardEvent};
 
 use super::reading_pane::kept_selection;
+use crate::browser::focus_trap::keep_tab_inside;
 use crate::state::View;
 
 /// The deletion waiting for an answer.
@@ -134,7 +136,7 @@ pub fn DeleteQuestion() -> impl IntoView {
                 deleting.confirm(view);
             }
         }
-        _ => {}
+        _ => keep_tab_inside(&event),
     };
     let text = move || {
         deleting.asked.with(|asked| {

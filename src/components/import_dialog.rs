@@ -8,6 +8,7 @@ use leptos::{html, prelude::*, task::spawn_local};
 use web_sys::KeyboardEvent;
 
 use crate::browser::files::{self, ChosenFile};
+use crate::browser::focus_trap::keep_tab_inside;
 use crate::browser::stamp;
 use crate::state::{Notice, View};
 use span_core::format::registry::{self, Read};
@@ -164,6 +165,7 @@ fn ImportDialog(read: Pending, pending: RwSignal<Option<Pending>>) -> impl IntoV
                         event.stop_propagation();
                         close();
                     }
+                    keep_tab_inside(&event);
                 }
             >
                 <h2 id="import-title">"Import “" {file_name} "”"</h2>

@@ -30,6 +30,7 @@
 use leptos::{ev, html, prelude::*};
 
 use super::set_editor::{control_id, counted, entry_fields, focus_id, perform, AddEntry, SetKind};
+use crate::browser::focus_trap::keep_tab_inside;
 use crate::state::View;
 use span_core::model::{
     cues, label_usage, plan_add_label, plan_add_relation_type, plan_delete_label,
@@ -104,6 +105,7 @@ fn EditorPanel(open: RwSignal<bool>) -> impl IntoView {
         if event.key() == "Escape" {
             close();
         }
+        keep_tab_inside(&event);
     };
     // A dialog over the page, wherever the article is scrolled to; the
     // focus moves into it so that Esc and Tab work there at once.

@@ -1,6 +1,8 @@
 //! The `?` overlay: every keyboard shortcut, in one place.
 
-use leptos::{html, prelude::*};
+use leptos::prelude::*;
+
+use super::view_dialog::ViewDialog;
 
 /// Each shortcut and what it does, in the order a person learns them.
 pub const SHORTCUTS: &[(&str, &str)] = &[
@@ -21,7 +23,8 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Enter", "Open the selected annotation's details"),
     (
         "Delete",
-        "Delete the selected annotation (one that relations use asks first: Enter deletes, Esc keeps)",
+        "Delete the selected annotation (when relations use it, asks first: \
+         Enter deletes it with them, Esc keeps it)",
     ),
     (
         "Shift + ← →",
@@ -69,45 +72,29 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
 
 #[component]
 pub fn ShortcutHelp(open: RwSignal<bool>) -> impl IntoView {
-    let close = NodeRef::<html::Button>::new();
-    // Focus moves into the dialog when it opens, so Esc and Tab work there.
-    Effect::new(move || {
-        if open.get() {
-            if let Some(button) = close.get() {
-                let _ = button.focus();
-            }
-        }
-    });
     view! {
-        <Show when=move || open.get()>
-            <div class="overlay" on:click=move |_| open.set(false)>
-                <div
-                    class="shortcut-help"
-                    role="dialog"
-                    aria-modal="true"
-                    aria-labelledby="shortcut-help-title"
-                    data-testid="shortcut-help"
-                    on:click=|event| event.stop_propagation()
-                >
-                    <h2 id="shortcut-help-title">"Keyboard shortcuts"</h2>
-                    <table>
-                        <tbody>
-                            {SHORTCUTS
-                                .iter()
-                                .map(|(keys, action)| {
-                                    view! {
-                                        <tr>
-                                            <th scope="row"><kbd>{*keys}</kbd></th>
-                                            <td>{*action}</td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
-                    <button node_ref=close on:click=move |_| open.set(false)>"Close"</button>
-                </div>
-            </div>
-        </Show>
+        <ViewDialog
+            open
+            class="shortcut-help"
+            testid="shortcut-help"
+            title_id="shortcut-help-title"
+            title="Keyboard shortcuts"
+        >
+            <table>
+                <tbody>
+                    {SHORTCUTS
+                        .iter()
+                        .map(|(keys, action)| {
+                            view! {
+                                <tr>
+                                    <th scope="row"><kbd>{*keys}</kbd></th>
+                                    <td>{*action}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </ViewDialog>
     }
 }

@@ -16,6 +16,7 @@ use span_core::model::search::{Gazetteer, Match, MAX_MATCHES};
 use span_core::model::ToTag;
 use span_core::storage::Notice;
 
+use crate::browser::focus_trap::keep_tab_inside;
 use crate::browser::{files, stamp};
 use crate::state::View;
 
@@ -158,6 +159,7 @@ pub fn TagAllPreview(preview: RwSignal<Option<Preview>>) -> impl IntoView {
                 aria-modal="true"
                 aria-labelledby="tag-all-title"
                 data-testid="tag-all-preview"
+                on:keydown=|event: KeyboardEvent| keep_tab_inside(&event)
             >
                 <h2 id="tag-all-title">{format!("Tag {count} matches")}</h2>
                 {shown

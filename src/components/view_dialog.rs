@@ -1,8 +1,11 @@
-//! A view opened over the page, such as the entities and the coverage
-//! views: a modal dialog on a dimmed overlay, titled, closed by Esc, a click
-//! outside it or its Close button, which takes the focus when it opens.
+//! A view opened over the page (the entities and the coverage views, the
+//! backups, the shortcut help): a modal dialog on a dimmed overlay, titled,
+//! closed by Esc, a click outside it or its Close button, which takes the
+//! focus when it opens; Tab stays inside it.
 
 use leptos::{html, prelude::*};
+
+use crate::browser::focus_trap::keep_tab_inside;
 
 #[component]
 pub fn ViewDialog(
@@ -38,6 +41,7 @@ pub fn ViewDialog(
                             event.stop_propagation();
                             open.set(false);
                         }
+                        keep_tab_inside(&event);
                     }
                 >
                     <h2 id=title_id>{title}</h2>

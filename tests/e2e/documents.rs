@@ -240,20 +240,7 @@ async fn pasting_renaming_removing(session: Session, url: String) -> Res<()> {
     page::click(client, &testid("doc-text")).await?;
     page::press_chord(client, &[Key::Alt], 'p').await?;
     let pasted = "Line one: 東京 and שלום, cafe\u{301}.\nSecond line.";
-    wait_until("the paste form", STEP_TIMEOUT, || async {
-        let focused: bool = page::eval(
-            client,
-            r#"return document.activeElement?.getAttribute("data-testid") === "paste-text";"#,
-            vec![],
-        )
-        .await?;
-        if focused {
-            Ok(Some(()))
-        } else {
-            Err(Failure("the text area has no focus".into()))
-        }
-    })
-    .await?;
+    page::wait_for_focus(client, &testid("paste-text")).await?;
     page::type_text(client, pasted).await?;
     page::click(client, &testid("paste-title")).await?;
     page::type_text(client, "My notes").await?;

@@ -243,15 +243,26 @@ async fn keyboard_only(session: Session, url: String) -> Res<()> {
     chord(client, &[Key::Control], 'z').await?;
     wait_for_count(client, 1).await?;
 
-    // ? opens the shortcut help, Esc closes it.
+    // ? opens the shortcut help with the focus on its Close, which Tab
+    // keeps there (the help's one control); Esc closes it.
     chord(client, &[Key::Shift], '?').await?;
     wait_until("the shortcut help", STEP_TIMEOUT, || async {
         match page::text_content(client, &testid("shortcut-help")).await? {
-            Some(help) if help.contains("Undo") && help.contains("Tab") => Ok(Some(())),
+            Some(help)
+                if help.contains("Undo")
+                    && help.contains("Tab")
+                    && help.contains("asks first: Enter deletes it with them, Esc keeps it") =>
+            {
+                Ok(Some(()))
+            }
             other => Err(Failure(format!("help: {other:?}"))),
         }
     })
     .await?;
+    let close = format!("{} .dialog-close", testid("shortcut-help"));
+    page::wait_for_focus(client, &close).await?;
+    chord(client, &[], Key::Tab).await?;
+    page::wait_for_focus(client, &close).await?;
     chord(client, &[], Key::Escape).await?;
     wait_until("the help to close", STEP_TIMEOUT, || async {
         match page::text_content(client, &testid("shortcut-help")).await? {

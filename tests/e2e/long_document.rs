@@ -5,6 +5,7 @@
 
 use crate::support::app::{
     doc_item, open_document, store_and_reload, stored_document, wait_for_app, wait_for_highlights,
+    Schema,
 };
 use crate::support::browser::Session;
 use crate::support::page::{self, STEP_TIMEOUT};
@@ -64,7 +65,14 @@ async fn long_document(session: Session, url: String) -> Res<()> {
         .enumerate()
         .map(|(n, (start, end))| (*start, *end, ["Person", "Location", "Event"][n % 3]))
         .collect();
-    let items = stored_document(DOC, "long.txt", "A long test", &text, &labelled);
+    let items = stored_document(
+        Schema::Current,
+        DOC,
+        "long.txt",
+        "A long test",
+        &text,
+        &labelled,
+    );
 
     client.goto(&url).await.context("opening the app")?;
     wait_for_app(client).await?;

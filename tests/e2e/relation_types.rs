@@ -93,19 +93,7 @@ async fn link(client: &Client, from: &str, to: &str, key: char) -> Res<()> {
     )
     .await?;
     page::click(client, &format!("mark[data-ann-id=\"{to}\"]")).await?;
-    wait_until("the type list to take the focus", STEP_TIMEOUT, || async {
-        let focused: Option<String> = page::eval(
-            client,
-            "return document.activeElement.getAttribute('data-testid');",
-            vec![],
-        )
-        .await?;
-        match focused.as_deref() {
-            Some("relation-type") => Ok(Some(())),
-            other => Err(Failure(format!("focus on {other:?}"))),
-        }
-    })
-    .await?;
+    page::wait_for_focus(client, &testid("relation-type")).await?;
     chord(client, &[], key).await?;
     chord(client, &[], Key::Enter).await
 }

@@ -5,8 +5,9 @@
 //! right ends and listed in both ends' cards; hovering one marks its ends;
 //! undo and redo; a note on a relation (Enter keeps it as one undo step,
 //! Esc puts the old one back, a reload while typing keeps it); deleting an
-//! annotation that relations use asks first (Esc keeps all and gives the
-//! focus back, Enter deletes it with them) and undo brings all back; kept
+//! annotation that relations use asks first (Tab stays in the question, Esc
+//! keeps all and gives the focus back, Enter deletes it with them) and undo
+//! brings all back; kept
 //! through a reload and written by the native export, the W3C export
 //! (linking annotations, from then to) and the Label Studio export
 //! (relation results). With `E2E_SCREENSHOTS`, Chromium's view of the relations is
@@ -175,27 +176,6 @@ pub(crate) async fn wait_for_value(client: &Client, selector: &str, value: &str)
     .await
 }
 
-/// Waits until the focus is on an element matching `selector`.
-pub(crate) async fn wait_for_focus(client: &Client, selector: &str) -> Res<()> {
-    let script = format!(
-        "const a = document.activeElement; return [!!a && a.matches({}), a ? a.outerHTML.slice(0, 120) : ''];",
-        serde_json::to_string(selector)?
-    );
-    wait_until(
-        &format!("the focus on {selector}"),
-        STEP_TIMEOUT,
-        || async {
-            let (on, what): (bool, String) = page::eval(client, &script, vec![]).await?;
-            if on {
-                Ok(Some(()))
-            } else {
-                Err(Failure(format!("the focus is on {what}")))
-            }
-        },
-    )
-    .await
-}
-
 /// Waits until the question asked before deleting an annotation is shown,
 /// saying `consequence`, with the focus on its `Delete`.
 pub(crate) async fn wait_for_question(client: &Client, consequence: &str) -> Res<()> {
@@ -206,7 +186,7 @@ pub(crate) async fn wait_for_question(client: &Client, consequence: &str) -> Res
         "the question before deleting",
     )
     .await?;
-    wait_for_focus(client, &testid("delete-confirm")).await
+    page::wait_for_focus(client, &testid("delete-confirm")).await
 }
 
 /// Waits until the question before deleting is gone.
@@ -261,19 +241,7 @@ async fn relations(session: Session, url: String) -> Res<()> {
     .await?;
     chord(client, &[], Key::Tab).await?;
     chord(client, &[], Key::Enter).await?;
-    wait_until("the type list to take the focus", STEP_TIMEOUT, || async {
-        let focused: Option<String> = page::eval(
-            client,
-            "return document.activeElement.getAttribute('data-testid');",
-            vec![],
-        )
-        .await?;
-        match focused.as_deref() {
-            Some("relation-type") => Ok(Some(())),
-            other => Err(Failure(format!("focus on {other:?}"))),
-        }
-    })
-    .await?;
+    page::wait_for_focus(client, &testid("relation-type")).await?;
     chord(client, &[], 'l').await?;
     chord(client, &[], Key::Enter).await?;
     let located = (astana.clone(), kazakhstan.clone(), "located in".to_string());
@@ -381,9 +349,10 @@ async fn relations(session: Session, url: String) -> Res<()> {
     chord(client, &[], Key::Escape).await?;
     wait_for_value(client, &note_field(&kazakhstan, &located_id), note).await?;
 
-    // Deleting Astana, used by both relations, asks first. Esc keeps all
-    // and gives the focus back to the button; Enter deletes Astana with
-    // both relations; one undo brings all back.
+    // Deleting Astana, used by both relations, asks first. Tab goes from
+    // `Delete` to `Keep it` and back, never behind the question; Esc keeps
+    // all and gives the focus back to the button; Enter deletes Astana
+    // with both relations; one undo brings all back.
     page::click(client, &format!("[data-ann-id=\"{astana}\"]")).await?;
     let delete_button = format!(
         "{} section[data-ann-id=\"{astana}\"] button.delete",
@@ -393,9 +362,13 @@ async fn relations(session: Session, url: String) -> Res<()> {
     let consequence =
         "Deleting it also removes the 2 relations that use it. Ctrl+Z brings them all back.";
     wait_for_question(client, consequence).await?;
+    chord(client, &[], Key::Tab).await?;
+    page::wait_for_focus(client, &testid("delete-cancel")).await?;
+    chord(client, &[], Key::Tab).await?;
+    page::wait_for_focus(client, &testid("delete-confirm")).await?;
     chord(client, &[], Key::Escape).await?;
     wait_for_no_question(client).await?;
-    wait_for_focus(client, &delete_button).await?;
+    page::wait_for_focus(client, &delete_button).await?;
     wait_for_highlights(client, "Astana kept", |h| h.len() == 3).await?;
     wait_for_drawn(client, "both relations kept", &both).await?;
     page::click(client, &delete_button).await?;

@@ -18,8 +18,8 @@ use fantoccini::Locator;
 
 use crate::keyboard::chord;
 use crate::relations::{
-    drawn, link, note_field, relation_id, tag, wait_for_drawn, wait_for_focus,
-    wait_for_no_question, wait_for_note, wait_for_question,
+    drawn, link, note_field, relation_id, tag, wait_for_drawn, wait_for_no_question, wait_for_note,
+    wait_for_question,
 };
 use crate::support::app::{open_seed, wait_for_highlights};
 use crate::support::browser::Session;
@@ -125,7 +125,7 @@ async fn neighbouring_relations(session: Session, url: String) -> Res<()> {
     wait_for_question(client, consequence).await?;
     chord(client, &[], Key::Escape).await?;
     wait_for_no_question(client).await?;
-    wait_for_focus(client, &testid("doc-text")).await?;
+    page::wait_for_focus(client, &testid("doc-text")).await?;
     wait_for_drawn(client, "both kept", &both).await?;
     // Enter deletes it with its relations; one undo brings all back.
     chord(client, &[], Key::Delete).await?;

@@ -14,7 +14,6 @@ use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
 use crate::support::app::{export_annotations, open_only_document, open_seed, wait_for_app};
-// Planted as the previous version stored them: loading moves them on.
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
 use crate::support::{manifest_dir, wait_until, Context, Failure, Res, ScratchDir};

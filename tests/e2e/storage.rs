@@ -5,14 +5,17 @@
 //! an alert says what was left out and where the copy is, and the readable
 //! part is written back, so that the next reload is clean and makes no new
 //! backup (issue 10: four reloads with one damaged key filled the quota
-//! with copies of it).
+//! with copies of it). Alt+B lists the backups in a dialog whose Close has
+//! the focus, which Tab keeps there and Esc closes.
 
+use fantoccini::key::Key;
 use fantoccini::Client;
 use serde_json::Value;
 use span_core::format::stored::{
     bucket_key, bucket_of, decode_backup, encode_bucket, text_hash, Merged, StoredSpan,
 };
 
+use crate::keyboard::chord;
 use crate::support::app::{
     doc_item, open_document, open_seed, store_and_reload, wait_for_app, wait_for_highlights,
 };
@@ -145,6 +148,49 @@ async fn damaged_storage(session: Session, url: String) -> Res<()> {
         alert.trim().is_empty(),
         "a clean reload still alerts: {alert}"
     );
+
+    // Alt+B lists them; the focus is on Close and Tab keeps it in the list.
+    chord(client, &[Key::Alt], 'b').await?;
+    let rows = format!("{} {}", testid("backups"), testid("backup-row"));
+    let listed = wait_until("the list of backups", STEP_TIMEOUT, || async {
+        let keys: Vec<String> = page::eval(
+            client,
+            "return [...document.querySelectorAll(arguments[0])].map(row => row.dataset.key);",
+            vec![rows.clone().into()],
+        )
+        .await?;
+        if keys.len() == kept.len() {
+            Ok(Some(keys))
+        } else {
+            Err(Failure(format!("rows for {keys:?}")))
+        }
+    })
+    .await?;
+    let mut want: Vec<&String> = kept.iter().map(|(key, _)| key).collect();
+    let mut listed: Vec<&String> = listed.iter().collect();
+    want.sort();
+    listed.sort();
+    ensure_eq!(listed, want, "the backups listed");
+    let close = format!("{} .dialog-close", testid("backups"));
+    page::wait_for_focus(client, &close).await?;
+    for _ in 0..4 {
+        chord(client, &[], Key::Tab).await?;
+    }
+    let in_list: bool = page::eval(
+        client,
+        "return document.querySelector(arguments[0]).contains(document.activeElement);",
+        vec![testid("backups").into()],
+    )
+    .await?;
+    ensure!(in_list, "Tab took the focus out of the list of backups");
+    chord(client, &[], Key::Escape).await?;
+    wait_until("the list of backups to close", STEP_TIMEOUT, || async {
+        match page::text_content(client, &testid("backups")).await? {
+            None => Ok(Some(())),
+            Some(_) => Err(Failure("still open".into())),
+        }
+    })
+    .await?;
     println!("[{}] damaged storage handled: {alert}", session.kind.name());
     Ok(())
 }

@@ -9,9 +9,7 @@ use fantoccini::{Client, Locator};
 
 use super::page::{self, testid, STEP_TIMEOUT};
 use serde_json::{json, Value};
-// Planted as the previous version stored them: loading moves them on.
 use span_core::format::registry::{self, Format};
-use span_core::format::stored::v1::{documents_key, text_key};
 
 use super::browser::Session;
 use super::{manifest_dir, wait_until, Context, Failure, Res};
@@ -233,59 +231,107 @@ pub async fn export_annotations(session: &Session) -> Res<Vec<Value>> {
         .clone())
 }
 
-/// What the current schema stores for one added document with `spans`
-/// (`(start, end, label)`, ids numbered from 0): the list naming it, its
-/// text and its buckets, as an earlier session would have left them.
+/// The localStorage schema a document is planted in.
+#[derive(Clone, Copy)]
+pub enum Schema {
+    /// The one the app writes now.
+    Current,
+    /// Version 1, which loading moves on to the current one.
+    V1,
+}
+
+/// What `schema` stores for one added document with `spans`
+/// (`(start, end, label)`, ids numbered from 0): the list naming it alone,
+/// its text and its buckets, as an earlier session would have left them.
 pub fn stored_document(
+    schema: Schema,
     id: &str,
     file_name: &str,
     title: &str,
     text: &str,
     spans: &[(usize, usize, &str)],
 ) -> Vec<(String, String)> {
-    use span_core::format::stored::{self, DocumentEntry, Merged, StoredSpan};
-    let list = Merged {
-        order: 1,
-        entries: vec![DocumentEntry {
-            id: id.into(),
-            file_name: file_name.into(),
-            title: title.into(),
-            seed: false,
-            status: Default::default(),
-            rev: 1,
-        }],
-        deleted: Vec::new(),
-    };
-    let mut buckets: std::collections::BTreeMap<u32, Merged<StoredSpan>> = Default::default();
-    for (n, (start, end, label)) in spans.iter().enumerate() {
-        let span = StoredSpan {
-            id: format!("{n:032x}"),
-            start: *start,
-            end: *end,
-            label: label.to_string(),
-            created: "2026-11-22T10:00:00.000Z".into(),
-            rev: 1,
-            note: None,
-            entity: None,
-        };
+    use span_core::format::stored::{self, v1, DocumentEntry, Merged, StoredSpan};
+    const CREATED: &str = "2026-11-22T10:00:00.000Z";
+    let mut buckets: BTreeMap<u32, Vec<(String, usize, usize, &str)>> = BTreeMap::new();
+    for (n, &(start, end, label)) in spans.iter().enumerate() {
+        let span_id = format!("{n:032x}");
         buckets
-            .entry(stored::bucket_of(&span.id))
+            .entry(stored::bucket_of(&span_id))
             .or_default()
-            .entries
-            .push(span);
+            .push((span_id, start, end, label));
     }
     let hash = stored::text_hash(text);
-    let mut items = vec![
-        (stored::documents_key(), stored::encode_documents(&list)),
-        (stored::text_key(id), stored::encode_text(id, text, None)),
-    ];
-    items.extend(buckets.iter().map(|(bucket, spans)| {
-        (
-            stored::bucket_key(id, *bucket),
-            stored::encode_bucket(id, &hash, *bucket, spans),
-        )
-    }));
-    items
+    match schema {
+        Schema::Current => {
+            let list = Merged {
+                order: 1,
+                entries: vec![DocumentEntry {
+                    id: id.into(),
+                    file_name: file_name.into(),
+                    title: title.into(),
+                    seed: false,
+                    status: Default::default(),
+                    rev: 1,
+                }],
+                deleted: Vec::new(),
+            };
+            let mut items = vec![
+                (stored::documents_key(), stored::encode_documents(&list)),
+                (stored::text_key(id), stored::encode_text(id, text, None)),
+            ];
+            items.extend(buckets.into_iter().map(|(bucket, spans)| {
+                let spans = Merged {
+                    entries: spans
+                        .into_iter()
+                        .map(|(id, start, end, label)| StoredSpan {
+                            id,
+                            start,
+                            end,
+                            label: label.into(),
+                            created: CREATED.into(),
+                            rev: 1,
+                            note: None,
+                            entity: None,
+                        })
+                        .collect(),
+                    ..Merged::default()
+                };
+                (
+                    stored::bucket_key(id, bucket),
+                    stored::encode_bucket(id, &hash, bucket, &spans),
+                )
+            }));
+            items
+        }
+        Schema::V1 => {
+            let mut items = vec![
+                (
+                    v1::documents_key(),
+                    json!({"version": 1, "documents": [{"id": id, "file_name": file_name, "title": title}]}),
+                ),
+                (
+                    v1::text_key(id),
+                    json!({"version": 1, "document_id": id, "text": text}),
+                ),
+            ];
+            items.extend(buckets.into_iter().map(|(bucket, spans)| {
+                let annotations: Vec<Value> = spans
+                    .into_iter()
+                    .map(|(id, start, end, label)| json!([id, start, end, label, CREATED]))
+                    .collect();
+                (
+                    v1::bucket_key(id, bucket),
+                    json!({"version": 1, "document_id": id, "bucket": bucket,
+                           "text_hash": hash, "annotations": annotations}),
+                )
+            }));
+            items
+                .into_iter()
+                .map(|(key, value)| (key, value.to_string()))
+                .collect()
+        }
+    }
 }
 
 /// Writes `items` (key, value) into the app's localStorage and reloads, as
@@ -356,20 +402,7 @@ pub async fn python_reader(script: &str, args: &[&std::ffi::OsStr]) -> Res<()> {
 pub async fn open_only_document(client: &Client, url: &str, id: &str, text: &str) -> Res<()> {
     client.goto(url).await.context("opening the app")?;
     wait_for_app(client).await?;
-    let items = [
-        (
-            documents_key(),
-            json!({"version": 1, "documents": [{"id": id, "file_name": format!("{id}.txt"), "title": id}]}),
-        ),
-        (
-            text_key(id),
-            json!({"version": 1, "document_id": id, "text": text}),
-        ),
-    ];
-    let items: Vec<(String, String)> = items
-        .iter()
-        .map(|(k, v)| (k.clone(), v.to_string()))
-        .collect();
+    let items = stored_document(Schema::V1, id, &format!("{id}.txt"), id, text, &[]);
     store_and_reload(client, &items).await?;
     // The seeds are not there: only the planted document is listed.
     wait_until("the planted document", STEP_TIMEOUT, || async {

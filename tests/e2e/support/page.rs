@@ -85,6 +85,27 @@ pub async fn wait_for_text(client: &Client, selector: &str, expected: &str, what
     .await
 }
 
+/// Waits until the focus is on an element matching `selector`.
+pub async fn wait_for_focus(client: &Client, selector: &str) -> Res<()> {
+    let script = format!(
+        "const a = document.activeElement; return [!!a && a.matches({}), a ? a.outerHTML.slice(0, 120) : ''];",
+        serde_json::to_string(selector)?
+    );
+    wait_until(
+        &format!("the focus on {selector}"),
+        STEP_TIMEOUT,
+        || async {
+            let (on, what): (bool, String) = eval(client, &script, vec![]).await?;
+            if on {
+                Ok(Some(()))
+            } else {
+                Err(Failure(format!("the focus is on {what}")))
+            }
+        },
+    )
+    .await
+}
+
 /// Describe where two texts first differ, in code points, with a little
 /// context: "not equal" alone is useless for a 4000-character document.
 pub fn first_difference(expected: &str, actual: &str) -> String {

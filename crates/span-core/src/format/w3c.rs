@@ -108,7 +108,7 @@
 //!   TextualBody … with no other properties"), which is read alike. The
 //!   first comment is the note. `body` may be one object or a list.
 //! - **Relations**: an annotation whose `motivation` is `linking` is a
-//!   relation from its first target to its second (or, when a `linking`
+//!   relation from its first target to its second (or, when its first `linking`
 //!   body's `source` names one of them, toward that one), one for each
 //!   `tagging` body (its type; types the workspace lacks are added), its
 //!   first comment the note. A target is an annotation's IRI: a string, or
@@ -117,7 +117,8 @@
 //!   the file splits in several (tags, targets) is linked by its first.
 //!   Counted and skipped: a link without two such targets or without a
 //!   type, and one whose ends are not annotations the import keeps, are
-//!   the same annotation, or are on two documents.
+//!   the same annotation, or are on two documents; and a link's bodies
+//!   other than its types, its first comment and its first `linking` body.
 //! - **Counted, not imported** (the preview says how many, and why): an
 //!   annotation without a tag (a Recogito highlight), a target that is a
 //!   whole document (an IRI,
@@ -532,8 +533,12 @@ fn read_annotation(
     if motivation == Some("linking") {
         return read_link(annotation, place, id, collected);
     }
-    let (labels, note, entity) =
-        labels_note_and_entity(annotation, motivation, &mut collected.dropped)?;
+    let (labels, note, entity) = labels_note_and_entity(
+        annotation,
+        motivation,
+        BodiesOf::Span,
+        &mut collected.dropped,
+    )?;
     if labels.is_empty() {
         collected.drop_one("untagged annotation", "a span here needs a label");
         return Ok(());
@@ -621,12 +626,19 @@ fn read_link(
         );
         return Ok(());
     };
+    // The first `linking` body gives the direction; another is counted
+    // with the bodies the app does not keep.
     let mut pointed = None;
     if annotation.value("body").is_some() {
         for (body_place, body) in annotation.one_or_more("body")? {
+            // A body that is only an IRI is counted below.
+            if body.is_string() {
+                continue;
+            }
             let body = Fields::of(body, &body_place)?;
             if body.optional_string("purpose")? == Some("linking") {
                 pointed = body.optional_string("source")?;
+                break;
             }
         }
     }
@@ -635,7 +647,8 @@ fn read_link(
     } else {
         (from, to)
     };
-    let (kinds, note, _) = labels_note_and_entity(annotation, None, &mut Vec::new())?;
+    let (kinds, note, _) =
+        labels_note_and_entity(annotation, None, BodiesOf::Relation, &mut collected.dropped)?;
     if kinds.is_empty() {
         collected.drop_one(
             "untyped relation",
@@ -780,9 +793,48 @@ impl Collected {
 /// An annotation's labels, note and entity, as its bodies give them.
 type Bodies<'a> = (Vec<&'a str>, Option<&'a str>, Option<&'a str>);
 
+/// What an annotation's bodies describe, which decides the bodies the app
+/// keeps.
+#[derive(Clone, Copy, PartialEq)]
+enum BodiesOf {
+    /// A span: labels, a note and an entity.
+    Span,
+    /// A relation: types, a note and one `linking` body, which
+    /// [`read_link`] reads for the direction; no entity.
+    Relation,
+}
+
+impl BodiesOf {
+    /// Why a body of another purpose is left out.
+    fn keeps(self) -> &'static str {
+        match self {
+            Self::Span => "the app keeps a label and a note per span",
+            Self::Relation => "the app keeps a type, a note and a direction per relation",
+        }
+    }
+
+    /// Why a body that is not text is left out.
+    fn as_text(self) -> &'static str {
+        match self {
+            Self::Span => "the app keeps labels and notes as text",
+            Self::Relation => "the app keeps relation types and notes as text",
+        }
+    }
+
+    /// Why a comment after the first is left out.
+    fn one_note(self) -> &'static str {
+        match self {
+            Self::Span => "the app keeps one note per span",
+            Self::Relation => "the app keeps one note per relation",
+        }
+    }
+}
+
 /// The labels (the values of the `tagging` bodies), the note (the first
-/// `commenting` body) and the entity (the first `identifying` body) of
-/// `annotation`; every other body is counted in `dropped`.
+/// `commenting` body) and, on a span, the entity (the first `identifying`
+/// body) of `annotation`; on a relation, the first `linking` body is
+/// passed over, as [`read_link`] reads it. Every other body is counted in
+/// `dropped`.
 ///
 /// A body without a `purpose` takes the annotation's `motivation`, as the
 /// model says (§3.3.5); without either it is a comment, as in Hypothesis's
@@ -792,6 +844,7 @@ type Bodies<'a> = (Vec<&'a str>, Option<&'a str>, Option<&'a str>);
 fn labels_note_and_entity<'a>(
     annotation: &Fields<'a>,
     motivation: Option<&str>,
+    of: BodiesOf,
     dropped: &mut Vec<Dropped>,
 ) -> Result<Bodies<'a>, ImportError> {
     let mut bodies: Vec<(Option<&str>, Option<&'a str>)> = Vec::new();
@@ -814,29 +867,24 @@ fn labels_note_and_entity<'a>(
         }
     }
     let (mut labels, mut note, mut entity) = (Vec::new(), None, None);
+    let mut linked = false;
+    let span = of == BodiesOf::Span;
     for (purpose, value) in bodies {
         match (purpose.or(motivation), value) {
-            (Some("identifying"), Some(name)) if entity.is_none() => entity = Some(name),
-            (Some("identifying"), Some(_)) => drop_one(
+            (Some("identifying"), Some(name)) if span && entity.is_none() => entity = Some(name),
+            (Some("identifying"), Some(_)) if span => drop_one(
                 dropped,
                 "extra identifying body",
                 "the app keeps one entity per span",
             ),
+            (Some("linking"), _) if !span && !linked => linked = true,
             (Some(purpose), _) if !matches!(purpose, "tagging" | "commenting") => {
-                drop_one(
-                    dropped,
-                    &format!("“{purpose}” body"),
-                    "the app keeps a label and a note per span",
-                );
+                drop_one(dropped, &format!("“{purpose}” body"), of.keeps());
             }
-            (_, None) => drop_one(
-                dropped,
-                "non-text body",
-                "the app keeps labels and notes as text",
-            ),
+            (_, None) => drop_one(dropped, "non-text body", of.as_text()),
             (Some("tagging"), Some(label)) => labels.push(label),
             (_, Some(comment)) if note.is_none() => note = Some(comment),
-            (_, Some(_)) => drop_one(dropped, "extra comment", "the app keeps one note per span"),
+            (_, Some(_)) => drop_one(dropped, "extra comment", of.one_note()),
         }
     }
     Ok((labels, note, entity))
@@ -1099,6 +1147,16 @@ mod tests {
             .collect()
     }
 
+    /// The first linking annotation of an export, to change.
+    fn first_link_mut(collection: &mut Value) -> &mut Value {
+        collection["first"]["items"]
+            .as_array_mut()
+            .expect("items")
+            .iter_mut()
+            .find(|item| item["motivation"] == "linking")
+            .expect("a linking annotation")
+    }
+
     #[test]
     fn relations_are_linking_annotations_and_come_back_with_type_direction_and_note() {
         let original = samples::with_relations();
@@ -1169,39 +1227,36 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_link_is_read_from_its_first_target_or_toward_its_linking_body() {
+    /// The export of the first document of the sample with relations,
+    /// parsed, and its one relation.
+    fn first_document_with_relations() -> (Value, Vec<samples::SeenRelation>) {
         let original = samples::with_relations();
         let file = export(&original, &[0], OffsetUnit::CodePoint)
             .unwrap()
             .into_text();
-        let mut collection: Value = serde_json::from_str(&file).unwrap();
-        let link = collection["first"]["items"]
-            .as_array_mut()
-            .unwrap()
-            .iter_mut()
-            .find(|i| i["motivation"] == "linking")
-            .unwrap();
-        // The targets swapped: the linking body still says which is `to`.
-        link["target"].as_array_mut().unwrap().reverse();
-        let swapped = collection.to_string();
-        let seen = |file: &str| {
-            let mut ws = unannotated();
-            import(&mut ws, file, Mode::Merge).unwrap();
-            samples::seen_relations(&ws)
-        };
         let mut wanted = samples::seen_relations(&original);
         wanted.retain(|r| r.0 == original.document(0).unwrap().id);
         assert_eq!(wanted.len(), 1);
-        assert_eq!(seen(&swapped), wanted);
+        (serde_json::from_str(&file).unwrap(), wanted)
+    }
+
+    /// The relations `file` brings into a workspace without annotations.
+    fn imported_relations(file: &str) -> Vec<samples::SeenRelation> {
+        let mut ws = unannotated();
+        import(&mut ws, file, Mode::Merge).unwrap();
+        samples::seen_relations(&ws)
+    }
+
+    #[test]
+    fn a_link_is_read_from_its_first_target_or_toward_its_linking_body() {
+        let (mut collection, wanted) = first_document_with_relations();
+        let link = first_link_mut(&mut collection);
+        // The targets swapped: the linking body still says which is `to`.
+        link["target"].as_array_mut().unwrap().reverse();
+        assert_eq!(imported_relations(&collection.to_string()), wanted);
         // Recogito's shape: targets `{"id": …}`, no linking body, no
         // purpose on the comment: the first target is `from`.
-        let link = collection["first"]["items"]
-            .as_array_mut()
-            .unwrap()
-            .iter_mut()
-            .find(|i| i["motivation"] == "linking")
-            .unwrap();
+        let link = first_link_mut(&mut collection);
         link["target"].as_array_mut().unwrap().reverse();
         let targets: Vec<Value> = link["target"]
             .as_array()
@@ -1214,7 +1269,38 @@ mod tests {
             { "type": "TextualBody", "value": "heads the delegation 🇷🇺" },
             { "type": "TextualBody", "purpose": "tagging", "value": "member of" }
         ]);
-        assert_eq!(seen(&collection.to_string()), wanted);
+        assert_eq!(imported_relations(&collection.to_string()), wanted);
+    }
+
+    #[test]
+    fn a_links_bodies_the_app_does_not_keep_are_counted() {
+        let (mut collection, wanted) = first_document_with_relations();
+        let link = first_link_mut(&mut collection);
+        let (from, to) = (link["target"][0].clone(), link["target"][1].clone());
+        // The targets swapped: the first linking body says which is `to`,
+        // and a second one, naming the other end, is counted, not read.
+        link["target"] = json!([to, from]);
+        link["body"].as_array_mut().unwrap().extend([
+            json!({ "type": "SpecificResource", "purpose": "linking", "source": from }),
+            json!({ "type": "TextualBody", "purpose": "commenting", "value": "again" }),
+            json!({ "type": "TextualBody", "purpose": "identifying", "value": "Q1" }),
+            json!({ "type": "TextualBody", "purpose": "replying", "value": "agreed" }),
+            json!("https://example.org/relation"),
+        ]);
+        let file = collection.to_string();
+        let (_, parsed) = registry::read(&file).unwrap();
+        let keeps = "the app keeps a type, a note and a direction per relation";
+        assert_eq!(
+            dropped(&parsed),
+            [
+                format!("1 “linking” body ({keeps})"),
+                "1 extra comment (the app keeps one note per relation)".into(),
+                format!("1 “identifying” body ({keeps})"),
+                format!("1 “replying” body ({keeps})"),
+                "1 non-text body (the app keeps relation types and notes as text)".into(),
+            ]
+        );
+        assert_eq!(imported_relations(&file), wanted);
     }
 
     #[test]
