@@ -30,6 +30,11 @@ const WINDOW: (u32, u32) = (1280, 900);
 /// instead of hanging CI forever.
 const SCENARIO_TIMEOUT: Duration = Duration::from_secs(300);
 
+/// How long one try to attach a new WebDriver session to a WebKit browser
+/// whose page was killed may take, and how many tries there are.
+const REATTACH_TRY: Duration = Duration::from_secs(20);
+const REATTACH_TRIES: u32 = 5;
+
 /// Upper bound for reading the CSP violations after a scenario.
 const CSP_CHECK_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -335,8 +340,30 @@ impl Session {
             .map(|addr| String::from_utf8_lossy(addr).into_owned())
             .context("MiniBrowser's environment names no WEBKIT_INSPECTOR_SERVER")?;
         let launcher = &self.restart.launcher;
-        let driver = Driver::start(self.kind, &launcher.scratch, Some(&target)).await?;
-        let (driver, client) = launcher.connect(driver).await?;
+        // Until the browser has ended the killed page's automation session
+        // ("already has an active automation session", slow under load), a
+        // new one is refused and its request never answered: each try is
+        // given a while, then the driver is dropped and another started.
+        let mut tries = 0;
+        let (driver, client) = loop {
+            tries += 1;
+            let driver = Driver::start(self.kind, &launcher.scratch, Some(&target)).await?;
+            match tokio::time::timeout(REATTACH_TRY, launcher.connect(driver)).await {
+                Ok(Ok(attached)) => break attached,
+                Ok(Err(err)) if tries == REATTACH_TRIES => return Err(err),
+                Err(_) if tries == REATTACH_TRIES => {
+                    bail!("no session on the browser after {tries} tries of {REATTACH_TRY:?}")
+                }
+                failed => {
+                    let why = match failed {
+                        Ok(Err(err)) => err.to_string(),
+                        _ => format!("no answer in {REATTACH_TRY:?}"),
+                    };
+                    eprintln!("[webkit] attaching after the killed page, try {tries}: {why}");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        };
         let session = Session {
             client: client.clone(),
             ..self.clone()
