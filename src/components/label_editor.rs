@@ -23,21 +23,23 @@
 //! `label-delete-cancel`; the new-label form `label-add-name`,
 //! `label-add-color`, `label-add-hotkey`, `label-add`. The relation types
 //! have the same with `relation-type-` instead of `label-`: the rows
-//! (`data-relation-type="<name>"`) hold `-name`, `-color`, `-hotkey` and
-//! `-delete`; a used type's delete asks in `relation-type-delete-dialog`
+//! (`data-relation-type="<name>"`) hold `-name`, `-color`, `-hotkey`,
+//! `-move-up`, `-move-down` and `-delete`; a used type's delete asks in `relation-type-delete-dialog`
 //! (`relation-type-delete-confirm`, `relation-type-delete-cancel`).
 
 use leptos::{ev, html, prelude::*};
 
-use super::set_editor::{control_id, counted, entry_fields, focus_id, perform, AddEntry, SetKind};
+use super::set_editor::{
+    control_id, counted, entry_fields, focus_id, order_buttons, perform, AddEntry, SetKind,
+};
 use crate::browser::focus_trap::keep_tab_inside;
 use crate::state::View;
 use span_core::model::{
     cues, label_usage, plan_add_label, plan_add_relation_type, plan_delete_label,
-    plan_delete_relation_type, plan_move_label, plan_recolor, plan_recolor_relation_type,
-    plan_rename_label, plan_rename_relation_type, plan_set_hotkey, plan_set_relation_hotkey,
-    relation_type_usage, suggest_color, suggest_hotkey, suggest_relation_color, Cue, Disposal,
-    Label, RelationType, Workspace,
+    plan_delete_relation_type, plan_move_label, plan_move_relation_type, plan_recolor,
+    plan_recolor_relation_type, plan_rename_label, plan_rename_relation_type, plan_set_hotkey,
+    plan_set_relation_hotkey, relation_type_usage, suggest_color, suggest_hotkey,
+    suggest_relation_color, Cue, Disposal, Label, RelationType, Workspace,
 };
 
 /// The `id` of the editor panel, which the button opening it controls.
@@ -60,6 +62,7 @@ static LABELS: SetKind<Label> = SetKind {
     rename: plan_rename_label,
     recolor: plan_recolor,
     set_hotkey: plan_set_hotkey,
+    reorder: plan_move_label,
     suggest_color,
     suggest_hotkey,
 };
@@ -77,6 +80,7 @@ static RELATION_TYPES: SetKind<RelationType> = SetKind {
     rename: plan_rename_relation_type,
     recolor: plan_recolor_relation_type,
     set_hotkey: plan_set_relation_hotkey,
+    reorder: plan_move_relation_type,
     suggest_color: suggest_relation_color,
     // A type is picked by a letter of its name, not known yet.
     suggest_hotkey: |_| None,
@@ -174,30 +178,13 @@ fn LabelRow(index: usize, labels: Memo<Vec<Label>>, cues: Memo<Vec<Cue>>) -> imp
     };
     let name = read(|l| l.name.clone());
     let cue = move || cues.with(|c| c.get(index).cloned());
-    let is_last = move || labels.with(|l| index + 1 >= l.len());
+    let count = Memo::new(move |_| labels.with(Vec::len));
     let pending = RwSignal::new(None::<PendingDelete>);
     // Shown only while the row still holds the label it was asked for.
     let pending_here = move || {
         pending
             .get()
             .filter(|p| label.with(|l| l.as_ref().is_some_and(|l| l.name == p.name)))
-    };
-    let move_to = move |to: usize, control: &'static str, other: &'static str| {
-        let name = name();
-        let planned = view.store.with(|w| plan_move_label(w, &name, to));
-        if perform(
-            &LABELS,
-            view,
-            planned,
-            format!("Moved “{name}” to position {}.", to + 1),
-        ) {
-            // Focus follows the label, to the same button if it still works.
-            request_animation_frame(move || {
-                if !focus_id(&control_id(control, to)) {
-                    focus_id(&control_id(other, to));
-                }
-            });
-        }
     };
     let delete = move |_| {
         let name = name();
@@ -234,26 +221,7 @@ fn LabelRow(index: usize, labels: Memo<Vec<Label>>, cues: Memo<Vec<Cue>>) -> imp
                 {move || cue().map(|c| c.tag).unwrap_or_default()}
             </span>
             {entry_fields(&LABELS, index, label)}
-            <button
-                type="button"
-                id=control_id("label-move-up", index)
-                data-testid="label-move-up"
-                aria-label=move || format!("Move {} up", name())
-                disabled=move || index == 0
-                on:click=move |_| move_to(index.saturating_sub(1), "label-move-up", "label-move-down")
-            >
-                "↑"
-            </button>
-            <button
-                type="button"
-                id=control_id("label-move-down", index)
-                data-testid="label-move-down"
-                aria-label=move || format!("Move {} down", name())
-                disabled=is_last
-                on:click=move |_| move_to(index + 1, "label-move-down", "label-move-up")
-            >
-                "↓"
-            </button>
+            {order_buttons(&LABELS, index, count, name)}
             <button
                 type="button"
                 id=control_id("label-delete", index)
@@ -407,7 +375,7 @@ fn ConfirmDelete(
 }
 
 /// The relation types, below the labels: each renamed, recoloured, given a
-/// hotkey or deleted as a label is, and new ones added. Their hotkeys pick
+/// hotkey, moved or deleted as a label is, and new ones added. Their hotkeys pick
 /// a type in the relation form, so they may be keys labels have too.
 #[component]
 fn RelationTypes() -> impl IntoView {
@@ -438,6 +406,7 @@ fn RelationTypes() -> impl IntoView {
 fn RelationTypeRow(index: usize, types: Memo<Vec<RelationType>>) -> impl IntoView {
     let view = expect_context::<View>();
     let kind = Memo::new(move |_| types.with(|t| t.get(index).cloned()));
+    let count = Memo::new(move |_| types.with(Vec::len));
     let name = move || kind.with(|t| t.as_ref().map(|t| t.name.clone()).unwrap_or_default());
     let pending = RwSignal::new(None::<PendingDelete>);
     let pending_here = move || pending.get().filter(|p| p.name == name());
@@ -480,6 +449,7 @@ fn RelationTypeRow(index: usize, types: Memo<Vec<RelationType>>) -> impl IntoVie
     view! {
         <li class="relation-type-row" data-testid="relation-type-row" data-relation-type=name>
             {entry_fields(&RELATION_TYPES, index, kind)}
+            {order_buttons(&RELATION_TYPES, index, count, name)}
             <button
                 type="button"
                 id=delete_id

@@ -1,9 +1,10 @@
 //! What the label editor does alike for labels and for relation types, the
 //! two sets of named, coloured, hotkeyed entries (`model::entry`): the
 //! name, colour and hotkey fields of a row, the form adding an entry, and
-//! how a planned change is applied and told. A [`SetKind`] says which set
-//! and how its changes are planned; the rows' other controls (a label's
-//! cue and order, what a deletion asks) are the editor's own.
+//! the buttons moving it up and down, and how a planned change is applied
+//! and told. A [`SetKind`] says which set and how its changes are planned;
+//! the rows' other controls (a label's cue, what a deletion asks) are the
+//! editor's own.
 //!
 //! Ids and test hooks are the set's prefix and the control:
 //! `label-name`, `relation-type-name`, `label-add`, `relation-type-add`.
@@ -37,6 +38,8 @@ pub struct SetKind<E: Entry> {
     pub rename: fn(&Workspace, &str, &str) -> Planned<E>,
     pub recolor: fn(&Workspace, &str, &str) -> Planned<E>,
     pub set_hotkey: fn(&Workspace, &str, Option<char>) -> Planned<E>,
+    /// Moves an entry to a position (from 0).
+    pub reorder: fn(&Workspace, &str, usize) -> Planned<E>,
     pub suggest_color: fn(&[E]) -> String,
     pub suggest_hotkey: fn(&[E]) -> Option<char>,
 }
@@ -248,6 +251,68 @@ pub fn AddEntry<E: Edited>(set: &'static SetKind<E>, entries: Memo<Vec<E>>) -> i
                 {format!("Add {}", set.noun)}
             </button>
         </form>
+    }
+}
+
+/// The `↑` and `↓` buttons of the row of entry `index` of `count`
+/// (`label-move-up`, `relation-type-move-down`, …): each moves the entry one
+/// place, in one undo step, and the focus follows it, to the same button
+/// while that one still works there.
+pub fn order_buttons<E: Edited>(
+    set: &'static SetKind<E>,
+    index: usize,
+    count: Memo<usize>,
+    name: impl Fn() -> String + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let view = expect_context::<View>();
+    let prefix = set.prefix;
+    let (up, down) = (format!("{prefix}-move-up"), format!("{prefix}-move-down"));
+    let move_to = move |to: usize, control: &str, other: &str| {
+        let name = name();
+        let planned = view.store.with(|w| (set.reorder)(w, &name, to));
+        if perform(
+            set,
+            view,
+            planned,
+            format!("Moved “{name}” to position {}.", to + 1),
+        ) {
+            let (control, other) = (control_id(control, to), control_id(other, to));
+            request_animation_frame(move || {
+                if !focus_id(&control) {
+                    focus_id(&other);
+                }
+            });
+        }
+    };
+    let (up_id, down_id) = (control_id(&up, index), control_id(&down, index));
+    let (up_hook, down_hook) = (up.clone(), down.clone());
+    let move_up = {
+        let (up, down) = (up.clone(), down.clone());
+        move |_| move_to(index.saturating_sub(1), &up, &down)
+    };
+    let move_down = move |_| move_to(index + 1, &down, &up);
+    let is_last = move || index + 1 >= count.get();
+    view! {
+        <button
+            type="button"
+            id=up_id
+            data-testid=up_hook
+            aria-label=move || format!("Move {} up", name())
+            disabled=move || index == 0
+            on:click=move_up
+        >
+            "↑"
+        </button>
+        <button
+            type="button"
+            id=down_id
+            data-testid=down_hook
+            aria-label=move || format!("Move {} down", name())
+            disabled=is_last
+            on:click=move_down
+        >
+            "↓"
+        </button>
     }
 }
 

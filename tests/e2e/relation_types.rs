@@ -1,5 +1,5 @@
 //! Relation types edited in the label editor, end to end: a type added
-//! with a hotkey, a used type renamed (its relation's arc and card show
+//! with a hotkey and moved up (the focus following it), a used type renamed (its relation's arc and card show
 //! the new name), the new type's hotkey picking it in the relation form,
 //! a used type deleted (asked first, naming how many relations go with
 //! it, then gone with them) and brought back by Ctrl+Z; a reload keeps
@@ -152,6 +152,18 @@ async fn relation_types(session: Session, url: String) -> Res<()> {
     ];
     wait_for_types(client, &added).await?;
 
+    // Moved up one place; the focus stays on its ↑, now in the row above.
+    page::click(client, &in_row("opposes", "relation-type-move-up")).await?;
+    let moved = [
+        ("member of", "m"),
+        ("located in", "l"),
+        ("takes part in", "t"),
+        ("opposes", "o"),
+        ("says", "s"),
+    ];
+    wait_for_types(client, &moved).await?;
+    page::wait_for_focus(client, &in_row("opposes", "relation-type-move-up")).await?;
+
     // A name another type has is refused, in the labels' words.
     retype(client, &in_row("says", "relation-type-name"), "Member Of").await?;
     wait_until("the refusal to be announced", STEP_TIMEOUT, || async {
@@ -173,8 +185,8 @@ async fn relation_types(session: Session, url: String) -> Res<()> {
         ("member of", "m"),
         ("based in", "l"),
         ("takes part in", "t"),
-        ("says", "s"),
         ("opposes", "o"),
+        ("says", "s"),
     ];
     wait_for_types(client, &renamed).await?;
     wait_for_drawn(client, "the arc renamed", &[located("based in")].into()).await?;
@@ -205,7 +217,8 @@ async fn relation_types(session: Session, url: String) -> Res<()> {
     .await?;
     wait_for_types(client, &renamed).await?;
     page::click(client, &in_row("opposes", "relation-type-delete-confirm")).await?;
-    wait_for_types(client, &renamed[..4]).await?;
+    let without = [renamed[0], renamed[1], renamed[2], renamed[4]];
+    wait_for_types(client, &without).await?;
     wait_for_drawn(client, "its relation gone", &[located("based in")].into()).await?;
 
     // Ctrl+Z brings the type back with its relation.
@@ -213,7 +226,7 @@ async fn relation_types(session: Session, url: String) -> Res<()> {
     wait_for_types(client, &renamed).await?;
     wait_for_drawn(client, "its relation back", &both).await?;
 
-    // A reload keeps the types and the relations.
+    // A reload keeps the types, in their order, and the relations.
     client.refresh().await.context("reloading")?;
     wait_for_app(client).await?;
     open_document(client, DOC, &text).await?;

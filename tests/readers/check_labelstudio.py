@@ -33,7 +33,8 @@ It fails when Label Studio
 and when what it holds differs from the native export: every task's text
 must be a native document's text, each document once; every region's
 `start`/`end` (in UNIT) must be those of a native annotation of that
-document with its one label, `value.text`, if present, the text there;
+document with its one label, `value.text`, if present, the text there,
+its `meta.text` the annotation's note alone (no `meta` without a note);
 and the regions must count the native annotations of the exported
 documents (Label Studio holds overlapping and nested spans, so none is
 left out). Relation results (`{"type": "relation", "from_id", "to_id",
@@ -152,6 +153,12 @@ def check(tasks, native, unit, interface, declared):
                                     "is no native annotation")
                     continue
                 used.add(owner)
+                note = spans[owner].get("note")
+                meta = region.get("meta")
+                shown = meta.get("text") if isinstance(meta, dict) else meta
+                if shown != ([note] if note else None):
+                    problems.append(f"{where}: region meta {meta!r} does not hold the note "
+                                    f"{note!r} alone")
                 checked += 1
     total = sum(1 for a in native["annotations"] if a["document_id"] in exported)
     if checked != total:

@@ -35,9 +35,10 @@
 //! keys with the task); each span is one result of one annotation, sorted
 //! by start, then end, its annotation's id as the result's id. A document
 //! without spans has no annotation, so Label Studio counts it unlabelled.
-//! Notes are not exported: a note would need a per-region `<TextArea>` in
-//! the project's labelling configuration, which an import cannot rely on.
-//! Relations follow the spans in the same `result`, as Label Studio's
+//! A span's note is the region's meta text, `"meta": {"text": ["…"]}`,
+//! which Label Studio shows and edits in the region's details whatever
+//! the labelling configuration (a per-region `<TextArea>` would need one
+//! the project may not have). Relations follow the spans in the same `result`, as Label Studio's
 //! relation extraction writes them: `{"from_id": "<from's id>", "to_id":
 //! "<to's id>", "type": "relation", "direction": "right", "labels":
 //! ["member of"]}`, without their note. Label Studio shows their labels
@@ -55,7 +56,8 @@
 //!   label. `value.text` is their quote, except where Label Studio wrote a
 //!   line break as the two characters `\n` (`captureSelection` in
 //!   `selection-tools.js`; `emoji.cy.ts` expects "Warning:\\n🐱 This is a
-//!   test"), which quotes nothing. Every annotation of every annotator is
+//!   test"), which quotes nothing. A region's meta text is its note (its
+//!   strings one per line). Every annotation of every annotator is
 //!   read; the same span and label twice is imported once.
 //! - **Relations** (`"type": "relation"`) between two regions of their
 //!   annotation (by the regions' `id`) become relations from `from_id` to
@@ -133,6 +135,14 @@ struct Region<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
     value: RegionValue<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meta: Option<Meta<'a>>,
+}
+
+/// A region's meta information: its text is the note.
+#[derive(Serialize)]
+struct Meta<'a> {
+    text: [&'a str; 1],
 }
 
 #[derive(Serialize)]
@@ -171,6 +181,7 @@ pub fn export(
                             text: &a.quote,
                             labels: [&a.label],
                         },
+                        meta: a.note.as_deref().map(|note| Meta { text: [note] }),
                     })
                 },
             )
@@ -295,7 +306,7 @@ fn read_task(task: &Fields, parsed: &mut Parsed) -> Result<(), ImportError> {
                 Some("labels") => {
                     let value = Fields::of(result.get("value")?, &result.path("value"))?;
                     let first = parsed.annotations.len();
-                    read_span(&value, document, parsed)?;
+                    read_span(&value, meta_note(&result), document, parsed)?;
                     if let Some(id) = result.value("id") {
                         regions.entry(id.to_string()).or_insert(first);
                     }
@@ -393,7 +404,7 @@ fn read_min(record: &Fields, value: &Value, parsed: &mut Parsed) -> Result<(), I
     for (name, field) in value.as_object().into_iter().flatten() {
         if holds_spans(field) {
             for span in record.list(name)? {
-                read_span(&span, document, parsed)?;
+                read_span(&span, None, document, parsed)?;
             }
         }
     }
@@ -424,8 +435,27 @@ fn read_document(fields: &Fields, text: &str, parsed: &mut Parsed) -> Result<usi
     Ok(parsed.documents.len() - 1)
 }
 
-/// A span, `{start, end, text, labels}`: one annotation per label.
-fn read_span(value: &Fields, document: usize, parsed: &mut Parsed) -> Result<(), ImportError> {
+/// The note of a region: the strings of its `meta.text`, one per line;
+/// none when there are none. Meta information is free-form in Label
+/// Studio, so anything else in it is not read.
+fn meta_note(result: &Fields) -> Option<String> {
+    let lines: Vec<&str> = match result.value("meta")?.get("text")? {
+        Value::String(text) => vec![text],
+        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let note = lines.join("\n");
+    (!note.trim().is_empty()).then_some(note)
+}
+
+/// A span, `{start, end, text, labels}` with its `note`: one annotation
+/// per label.
+fn read_span(
+    value: &Fields,
+    note: Option<String>,
+    document: usize,
+    parsed: &mut Parsed,
+) -> Result<(), ImportError> {
     let start = value.offset("start")?;
     let end = value.offset("end")?;
     let labels = value.items("labels")?;
@@ -446,7 +476,7 @@ fn read_span(value: &Fields, document: usize, parsed: &mut Parsed) -> Result<(),
             quote: quote.map(str::to_string),
             label: string_at(label, &place)?.to_string(),
             created: None,
-            note: None,
+            note: note.clone(),
             entity: None,
         });
     }
@@ -596,6 +626,60 @@ mod tests {
                 "4 documents, 26 annotations; 26 annotations already present"
             );
         }
+    }
+
+    /// Notes (tabs, line breaks and all) are the regions' meta text and
+    /// come back as they were; a region without one has no `meta`, and
+    /// meta text of several strings is one line each.
+    #[test]
+    fn notes_are_meta_text_and_come_back_whole() {
+        let notes = |ws: &Workspace| -> Vec<(String, Option<String>)> {
+            let mut all: Vec<_> = ws
+                .all_annotations()
+                .map(|a| (a.quote.clone(), a.note.clone()))
+                .collect();
+            all.sort();
+            all
+        };
+        let original = samples::workspace();
+        assert!(notes(&original)
+            .iter()
+            .any(|(_, n)| n.as_deref().is_some_and(|n| n.contains('\n'))));
+        let file = exported(&original, &samples::all(&original), OffsetUnit::CodePoint);
+        let tasks: Value = serde_json::from_str(&file).unwrap();
+        for region in tasks.as_array().unwrap().iter().flat_map(|task| {
+            task["annotations"][0]["result"]
+                .as_array()
+                .into_iter()
+                .flatten()
+        }) {
+            let id = region["id"].as_str().unwrap();
+            let note = original
+                .all_annotations()
+                .find(|a| a.id == id)
+                .unwrap()
+                .note
+                .clone();
+            match note {
+                Some(note) => assert_eq!(region["meta"], json!({"text": [note]})),
+                None => assert_eq!(region.get("meta"), None),
+            }
+        }
+        let mut ws = unannotated();
+        import(&mut ws, &file, Mode::Merge).unwrap();
+        assert_eq!(notes(&ws), notes(&original));
+
+        let lines = edited(OffsetUnit::CodePoint, |tasks| {
+            let results = tasks[0]["annotations"][0]["result"].as_array_mut().unwrap();
+            for result in results.iter_mut() {
+                result.as_object_mut().unwrap().remove("meta");
+            }
+            results[0]["meta"] = json!({"text": ["first", "second"], "score": 3});
+        });
+        let mut ws = unannotated();
+        import(&mut ws, &lines, Mode::Merge).unwrap();
+        let first = ws.annotations(0).unwrap().iter().find(|a| a.note.is_some());
+        assert_eq!(first.and_then(|a| a.note.as_deref()), Some("first\nsecond"));
     }
 
     #[test]

@@ -20,6 +20,12 @@ pub enum Refusal {
     Duplicate(String),
     /// No entry has this name.
     Unknown(String),
+    /// A move to a place past the end: `position` counts from 1, as the
+    /// person does, and the set has `count` entries.
+    NoSuchPosition {
+        position: usize,
+        count: usize,
+    },
     Unchanged,
 }
 
@@ -162,6 +168,25 @@ pub fn with_hotkey<E: Entry>(
     let mut after = entries.to_vec();
     take_hotkey(&mut after, key);
     *after[at].hotkey_mut() = key;
+    Ok(after)
+}
+
+/// `entries` with `name` moved to position `to` (from 0).
+pub fn moved<E: Entry>(entries: &[E], name: &str, to: usize) -> Result<Vec<E>, E::Error> {
+    let at = position(entries, name)?;
+    if to >= entries.len() {
+        return Err(Refusal::NoSuchPosition {
+            position: to + 1,
+            count: entries.len(),
+        }
+        .into());
+    }
+    if to == at {
+        return Err(Refusal::Unchanged.into());
+    }
+    let mut after = entries.to_vec();
+    let entry = after.remove(at);
+    after.insert(to, entry);
     Ok(after)
 }
 

@@ -21,7 +21,7 @@ use thiserror::Error;
 
 use super::color::{readable_color, ColorError, ColorPicker};
 use super::entry::{
-    added, entry, hotkey_holder, position, recolored, renamed, with_hotkey, without, Refusal,
+    added, entry, hotkey_holder, moved, position, recolored, renamed, with_hotkey, without, Refusal,
 };
 use super::rules::{HotkeyError, NameError, MAX_NAME_CHARS};
 use super::{Action, Annotation, Label, Numbering, Step, Workspace};
@@ -58,6 +58,7 @@ impl From<Refusal> for LabelError {
         match refusal {
             Refusal::Duplicate(name) => Self::DuplicateName(name),
             Refusal::Unknown(name) => Self::UnknownLabel(name),
+            Refusal::NoSuchPosition { position, count } => Self::NoSuchPosition { position, count },
             Refusal::Unchanged => Self::Unchanged,
         }
     }
@@ -246,20 +247,7 @@ pub fn plan_recolor(workspace: &Workspace, name: &str, color: &str) -> Result<Ac
 /// Moves label `name` to position `to` (from 0) in the set.
 pub fn plan_move_label(workspace: &Workspace, name: &str, to: usize) -> Result<Action, LabelError> {
     let labels = workspace.labels();
-    let at = position(labels, name)?;
-    if to >= labels.len() {
-        return Err(LabelError::NoSuchPosition {
-            position: to + 1,
-            count: labels.len(),
-        });
-    }
-    if to == at {
-        return Err(LabelError::Unchanged);
-    }
-    let mut after = labels.to_vec();
-    let label = after.remove(at);
-    after.insert(to, label);
-    Ok(labels_only(labels, after))
+    Ok(labels_only(labels, moved(labels, name, to)?))
 }
 
 /// Sets or clears the hotkey of label `name`. A hotkey another label has

@@ -1,5 +1,5 @@
 //! Editing the relation types as labels are edited: adding, renaming,
-//! recolouring, assigning hotkeys and deleting, each planned as one
+//! recolouring, reordering, assigning hotkeys and deleting, each planned as one
 //! [`Action`] so that it is applied, saved and undone as a whole. Renaming
 //! a type retypes its relations, and deleting one deletes its relations, in
 //! the same action.
@@ -12,7 +12,7 @@ use thiserror::Error;
 
 use super::color::{hex_color, ColorError};
 use super::entry::{
-    added, entry, hotkey_holder, recolored, renamed, with_hotkey, without, Refusal,
+    added, entry, hotkey_holder, moved, recolored, renamed, with_hotkey, without, Refusal,
 };
 use super::rules::{HotkeyError, NameError};
 use super::{Action, Relation, RelationStep, RelationType, Workspace};
@@ -30,6 +30,8 @@ pub enum RelationTypeError {
     Color(#[from] ColorError),
     #[error(transparent)]
     InvalidHotkey(#[from] HotkeyError),
+    #[error("there are only {count} relation types, so there is no position {position}")]
+    NoSuchPosition { position: usize, count: usize },
     #[error("nothing to change")]
     Unchanged,
 }
@@ -39,6 +41,7 @@ impl From<Refusal> for RelationTypeError {
         match refusal {
             Refusal::Duplicate(name) => Self::DuplicateName(name),
             Refusal::Unknown(name) => Self::Unknown(name),
+            Refusal::NoSuchPosition { position, count } => Self::NoSuchPosition { position, count },
             Refusal::Unchanged => Self::Unchanged,
         }
     }
@@ -115,6 +118,17 @@ pub fn plan_recolor_relation_type(
 ) -> Result<Action, RelationTypeError> {
     let types = workspace.relation_types();
     Ok(types_only(types, recolored(types, name, color)?))
+}
+
+/// Moves relation type `name` to position `to` (from 0) in the set, the
+/// order the relation form lists them in.
+pub fn plan_move_relation_type(
+    workspace: &Workspace,
+    name: &str,
+    to: usize,
+) -> Result<Action, RelationTypeError> {
+    let types = workspace.relation_types();
+    Ok(types_only(types, moved(types, name, to)?))
 }
 
 /// Gives relation type `name` hotkey `key` (none with `None`), taking it
@@ -210,8 +224,9 @@ mod tests {
         let mut history = History::default();
         let mut states = vec![(ws.relation_types().to_vec(), kinds(&ws))];
         type Plan = fn(&Workspace) -> Result<Action, RelationTypeError>;
-        let plans: [Plan; 5] = [
+        let plans: [Plan; 6] = [
             |ws| plan_add_relation_type(ws, "  opposes  ", "#0F766E", Some('m')),
+            |ws| plan_move_relation_type(ws, "opposes", 0),
             |ws| plan_rename_relation_type(ws, "located in", "based in"),
             |ws| plan_recolor_relation_type(ws, "says", "#111827"),
             |ws| plan_set_relation_hotkey(ws, "says", Some('x')),
@@ -235,6 +250,13 @@ mod tests {
         );
         assert_eq!(kinds(&ws), ["based in"]);
         assert!(ws.relation_type("says").is_none());
+        let names: Vec<&str> = ws
+            .relation_types()
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
+        assert_eq!(names[0], "opposes", "moved first");
+        assert_eq!(names.len(), 4);
         for expected in states.iter().rev().skip(1) {
             ws.apply(&history.undo().unwrap()).unwrap();
             assert_eq!(&(ws.relation_types().to_vec(), kinds(&ws)), expected);
@@ -267,6 +289,23 @@ mod tests {
         assert_eq!(
             plan_delete_relation_type(&ws, "nope"),
             Err(RelationTypeError::Unknown("nope".into()))
+        );
+        let count = ws.relation_types().len();
+        assert_eq!(
+            plan_move_relation_type(&ws, "says", count),
+            Err(RelationTypeError::NoSuchPosition {
+                position: count + 1,
+                count
+            })
+        );
+        let at = ws
+            .relation_types()
+            .iter()
+            .position(|t| t.name == "says")
+            .unwrap();
+        assert_eq!(
+            plan_move_relation_type(&ws, "says", at),
+            Err(RelationTypeError::Unchanged)
         );
         assert_eq!(relation_type_usage(&ws, "says"), 1);
     }
