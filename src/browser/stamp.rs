@@ -36,20 +36,50 @@ pub fn witness(stamp: &str) -> bool {
 /// `http://` hosts too, where `crypto.randomUUID` does not.
 pub fn new_id() -> String {
     let mut bytes = [0u8; 16];
+    RANDOM.with(|pool| {
+        let mut pool = pool.borrow_mut();
+        if pool.len() < bytes.len() {
+            *pool = random_bytes(RANDOM_BATCH);
+        }
+        let rest = pool.len() - bytes.len();
+        bytes.copy_from_slice(&pool[rest..]);
+        pool.truncate(rest);
+    });
+    // The bits of a version-4 (random) UUID, so that the W3C export can
+    // write the id itself as its `urn:uuid:`.
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    bytes
+        .iter()
+        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 0x0f)]])
+        .map(char::from)
+        .collect()
+}
+
+/// How many random bytes are drawn at a time: the ids of a tag-all of
+/// thousands of matches cost a few calls into the browser, not one each.
+const RANDOM_BATCH: usize = 4096;
+
+thread_local! {
+    /// Random bytes drawn and not used yet.
+    static RANDOM: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `count` random bytes from `crypto.getRandomValues`, or from
+/// `Math.random` where there is no `crypto`.
+fn random_bytes(count: usize) -> Vec<u8> {
+    let mut bytes = vec![0u8; count];
     let filled = web_sys::window()
         .and_then(|w| w.crypto().ok())
         .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
     if !filled {
         for chunk in bytes.chunks_mut(4) {
             let word = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
-            chunk.copy_from_slice(&word.to_le_bytes());
+            chunk.copy_from_slice(&word.to_le_bytes()[..chunk.len()]);
         }
     }
-    // The bits of a version-4 (random) UUID, so that the W3C export can
-    // write the id itself as its `urn:uuid:`.
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    bytes
 }
 
 /// The local time as `HH:MM:SS`.

@@ -10,7 +10,7 @@
 //! [`Workspace::plan_tag_all`]: span_core::model::Workspace::plan_tag_all
 
 use leptos::{html, prelude::*, task::spawn_local};
-use web_sys::KeyboardEvent;
+use web_sys::{HtmlElement, KeyboardEvent};
 
 use span_core::model::search::{Gazetteer, Match, MAX_MATCHES};
 use span_core::model::ToTag;
@@ -60,7 +60,18 @@ pub fn TagAllPreview(preview: RwSignal<Option<Preview>>) -> impl IntoView {
             let _ = button.focus();
         }
     });
-    let close = move || preview.set(None);
+    let overlay = NodeRef::<html::Div>::new();
+    // Hidden before it goes: the browser lets go of a hidden subtree at
+    // once, where taking out its thousands of shown rows took 60 ms
+    // (measured at 2,040 rows: 7 ms to hide, 2 to remove).
+    let close = move || {
+        if let Some(overlay) = overlay.get_untracked() {
+            let overlay: &HtmlElement = &overlay;
+            let _ = overlay.style().set_property("display", "none");
+            let _ = overlay.offset_height();
+        }
+        preview.set(None);
+    };
     // Esc closes the preview wherever the focus is (a select list may have
     // kept it, or a click left it on the page), for as long as it is open.
     let escape = window_event_listener(leptos::ev::keydown, move |event: KeyboardEvent| {
@@ -152,7 +163,7 @@ pub fn TagAllPreview(preview: RwSignal<Option<Preview>>) -> impl IntoView {
         .store
         .with(|w| w.documents().map(|d| d.title.clone()).collect());
     view! {
-        <div class="overlay">
+        <div class="overlay" node_ref=overlay>
             <div
                 class="tag-all-preview"
                 role="dialog"
