@@ -230,7 +230,7 @@ fn spans(
             entity: None,
         })
         .collect();
-    made.sort_by(|a, b| (a.start, a.end).cmp(&(b.start, b.end)));
+    made.sort_by_key(|s| (s.start, s.end));
     made
 }
 
@@ -459,9 +459,9 @@ fn capacity_of_the_benchmark_and_a_corpus() {
             read_back(
                 &corpus,
                 &new,
-                |id| stored::text_key(id),
+                stored::text_key,
                 |raw, id| stored::decode_text(raw, id).unwrap().text,
-                |id, b| stored::bucket_key(id, b),
+                stored::bucket_key,
                 stored::BUCKETS,
                 |raw, id, hash, b| {
                     stored::decode_bucket(raw, id, hash, b)
