@@ -1,6 +1,6 @@
 // Deterministic inputs of the benchmark: a ~1 MiB document made of the seed
 // articles' sentences, span sets over it, and the two forms they are loaded
-// in: the app's localStorage schema (version 1) and @recogito/text-annotator's
+// in: the app's localStorage schema (version 3) and @recogito/text-annotator's
 // own annotation format.
 //
 // Every offset here is a code point index into Array.from(text), half-open,
@@ -9,6 +9,7 @@
 // summary.
 
 import { readFileSync, readdirSync } from 'node:fs';
+import { deflateRawSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,8 +20,8 @@ export const DOC_ID = 'bench-1mib';
 export const DOC_ENTRY = { id: DOC_ID, file_name: 'bench-1mib.txt', title: 'Benchmark 1 MiB' };
 export const TARGET_BYTES = 1 << 20;
 export const LABELS = ['Person', 'Organization', 'Location', 'Date', 'Quantity', 'Event'];
-export const BUCKETS = 64;
-export const PREFIX = 'span-annotator/v2/';
+export const BUCKETS = 16;
+export const PREFIX = 'span-annotator/v3/';
 
 // mulberry32: a small seeded PRNG, the same sequence on every machine.
 export function mulberry32(seed) {
@@ -283,24 +284,155 @@ export function seedEntries(dir = SEEDS_DIR) {
     });
 }
 
+/** `bytes` packed 15 bits to a UTF-16 unit, as the app stores them
+ *  (format::stored::packed): U+3400..U+B3FF, the last 1–7 bits U+3380..U+33FF. */
+function pack(bytes) {
+  const units = [];
+  let held = 0;
+  let bits = 0;
+  for (const byte of bytes) {
+    held = (held << 8) | byte;
+    bits += 8;
+    if (bits >= 15) {
+      bits -= 15;
+      units.push(0x3400 + (held >>> bits));
+      held &= (1 << bits) - 1;
+    }
+  }
+  if (bits > 0) units.push(bits <= 7 ? 0x3380 + (held << (7 - bits)) : 0x3400 + (held << (15 - bits)));
+  let out = '';
+  for (let i = 0; i < units.length; i += 8192) out += String.fromCharCode(...units.slice(i, i + 8192));
+  return out;
+}
+
+/** Bytes being written: LEB128 varints, zigzag differences, strings and
+ *  tokens (even-length lower-case hex as its bytes), as format::stored::compact. */
+class Writer {
+  constructor() {
+    this.bytes = [];
+  }
+  byte(b) {
+    this.bytes.push(b);
+  }
+  number(n) {
+    while (n >= 0x80) {
+      this.bytes.push((n % 0x80) | 0x80);
+      n = Math.floor(n / 0x80);
+    }
+    this.bytes.push(n);
+  }
+  signed(value, previous) {
+    const d = value - previous;
+    this.number(d >= 0 ? 2 * d : -2 * d - 1);
+  }
+  string(s) {
+    const bytes = utf8.encode(s);
+    this.number(bytes.length);
+    this.bytes.push(...bytes);
+  }
+  token(s) {
+    if (s.length > 0 && s.length % 2 === 0 && /^[0-9a-f]*$/.test(s)) {
+      this.number(s.length);
+      for (let i = 0; i < s.length; i += 2) this.bytes.push(parseInt(s.slice(i, i + 2), 16));
+    } else {
+      const bytes = utf8.encode(s);
+      this.number(bytes.length * 2 + 1);
+      this.bytes.push(...bytes);
+    }
+  }
+}
+
+/** A compact value: `v3:`, then packed the 32-bit FNV-1a check of
+ *  `context` (the key after the prefix) and `payload`, and the payload. */
+function seal(context, payload) {
+  // FNV-1a, 64 bits, in two 32-bit halves: the prime is 2^40 + 0x1b3.
+  let lo = 0x84222325;
+  let hi = 0xcbf29ce4;
+  const step = (byte) => {
+    lo = (lo ^ byte) >>> 0;
+    const low = lo * 0x1b3;
+    hi = (Math.imul(hi, 0x1b3) + (lo << 8) + Math.floor(low / 0x100000000)) >>> 0;
+    lo = low >>> 0;
+  };
+  for (const byte of utf8.encode(context)) step(byte);
+  step(0);
+  for (const byte of payload) step(byte);
+  const check = (lo ^ hi) >>> 0;
+  const bytes = new Uint8Array(4 + payload.length);
+  new DataView(bytes.buffer).setUint32(0, check, true);
+  bytes.set(payload, 4);
+  return `v3:${pack(bytes)}`;
+}
+
+/** A document's text as the app stores it: raw DEFLATE (level 6) or UTF-8,
+ *  whichever is smaller. */
+function compactText(context, text) {
+  const raw = utf8.encode(text);
+  const deflated = deflateRawSync(raw, { level: 6 });
+  const out = new Writer();
+  out.byte(1);
+  out.byte(0);
+  out.byte(deflated.length < raw.length ? 1 : 0);
+  out.number(raw.length);
+  const data = deflated.length < raw.length ? deflated : raw;
+  const payload = new Uint8Array(out.bytes.length + data.length);
+  payload.set(out.bytes);
+  payload.set(data, out.bytes.length);
+  return seal(context, payload);
+}
+
+/** A bucket as the app stores it: `spans` (rev 1, no note or entity, in
+ *  the order given) and no tombstones. */
+function compactSpans(context, hash, spans) {
+  const out = new Writer();
+  out.byte(1);
+  out.token(hash);
+  const labels = [];
+  for (const s of spans) if (!labels.includes(s.label)) labels.push(s.label);
+  out.number(labels.length);
+  for (const l of labels) out.string(l);
+  out.number(spans.length);
+  let start = 0;
+  let created = 0;
+  for (const s of spans) {
+    const ms = Date.parse(s.created);
+    out.byte(new Date(ms).toISOString() === s.created ? 0 : 4);
+    out.token(s.id);
+    out.signed(s.start, start);
+    start = s.start;
+    out.signed(s.end, start);
+    out.number(labels.indexOf(s.label));
+    if (new Date(ms).toISOString() === s.created) {
+      out.signed(ms, created);
+      created = ms;
+    } else {
+      out.string(s.created);
+    }
+    out.number(1);
+  }
+  out.number(0);
+  return seal(context, Uint8Array.from(out.bytes));
+}
+
+/** What the app's encoder writes for `compactSpans`'s check in `check()`. */
+const COMPACT_SAMPLE =
+  'v3:\u9cbe\u73f1\u9422\u3ef6\u52e2\u6618\u37d9\u4001\u3728\u4d5c\u826d\uaae0\u3c01\u34fc\u8938\u520b\u72a7\u4fe8\u6c5a\u724f\u6135\u9320\u4810\u3480\u7e4b\u5ef0\u4100\u4400';
+
 /** The localStorage entries (key → value) the app reads at start, for
- *  `text` with `spans`, in the app's documented schema version 2. */
+ *  `text` with `spans`, in the app's documented schema version 3. */
 export function storageEntries(text, spans) {
   const hash = fnv1a64(text);
   const entries = new Map();
-  entries.set(`${PREFIX}meta`, JSON.stringify({ version: 2, epoch: 'bench' }));
+  entries.set(`${PREFIX}meta`, JSON.stringify({ version: 3, epoch: 'bench' }));
   // The stored list holds every document: the seed articles, then ours.
   const documents = [...seedEntries().map((d) => ({ ...d, rev: 0 })), { ...DOC_ENTRY, rev: 1 }];
-  entries.set(`${PREFIX}documents`, JSON.stringify({ version: 2, order: 1, documents, deleted: [] }));
-  entries.set(`${PREFIX}text/${DOC_ID}`, JSON.stringify({ version: 2, document_id: DOC_ID, text }));
+  entries.set(`${PREFIX}documents`, JSON.stringify({ version: 3, order: 1, documents, deleted: [] }));
+  entries.set(`${PREFIX}text/${DOC_ID}`, compactText(`text/${DOC_ID}`, text));
   const buckets = Array.from({ length: BUCKETS }, () => []);
-  for (const s of spans) buckets[bucketOf(s.id)].push([s.id, s.start, s.end, s.label, s.created, 1]);
+  for (const s of spans) buckets[bucketOf(s.id)].push(s);
   buckets.forEach((annotations, bucket) => {
     if (annotations.length === 0) return;
-    entries.set(
-      `${PREFIX}doc/${DOC_ID}/${bucket}`,
-      JSON.stringify({ version: 2, document_id: DOC_ID, bucket, text_hash: hash, annotations, deleted: [] }),
-    );
+    entries.set(`${PREFIX}doc/${DOC_ID}/${bucket}`, compactSpans(`doc/${DOC_ID}/${bucket}`, hash, annotations));
   });
   return entries;
 }
@@ -371,7 +503,13 @@ function check() {
     if (!ok) throw new Error(`check failed: ${what}`);
   };
   assert(fnv1a32('a') === 0xe40c292c, 'fnv1a32("a")');
-  assert(bucketOf('') === 0x811c9dc5 % 64, 'bucket of ""');
+  assert(bucketOf('') === 0x811c9dc5 % 16, 'bucket of ""');
+  // A compact value the app's own encoder wrote for the same input
+  // (format::stored::compact): a bucket of one annotation.
+  const one = compactSpans('doc/d/1', 'af63dc4c8601ec8c', [
+    { id: '3f2a9c1e0b7d4e6fa1c2d3e4f5a6b7c8', start: 5, end: 9, label: 'Person', created: '2026-11-22T10:00:00.000Z' },
+  ]);
+  assert(one === COMPACT_SAMPLE, `compact bucket: ${JSON.stringify(one)}`);
   assert(fnv1a64('') === 'cbf29ce484222325', 'fnv1a64("")');
   assert(fnv1a64('a') === 'af63dc4c8601ec8c', 'fnv1a64("a")');
   const t0 = Date.now();

@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::json;
+use span_core::format::stored::{self, compact};
 
 use support::app::{open_document, wait_for_app, words};
 use support::browser::{BrowserKind, Session};
@@ -84,15 +85,21 @@ async fn run(kind: BrowserKind, delay_ms: u64) -> Res<usize> {
         tokio::time::sleep(Duration::from_millis(delay_ms)).await;
         let session = session.kill_browser_and_reopen(&url).await?;
         wait_for_app(&session.client).await?;
-        let stored: usize = page::eval(
+        let buckets: Vec<(String, String)> = page::eval(
             &session.client,
-            r#"let n = 0;
-               for (const k of Object.keys(localStorage))
-                 if (k.startsWith("span-annotator/v2/doc/")) n += JSON.parse(localStorage.getItem(k)).annotations.length;
-               return n;"#,
+            r#"return Object.keys(localStorage)
+                 .filter(k => k.startsWith("span-annotator/v3/doc/"))
+                 .map(k => [k, localStorage.getItem(k)]);"#,
             vec![],
         )
         .await?;
+        let stored: usize = buckets
+            .iter()
+            .map(|(key, raw)| {
+                let context = key.strip_prefix(stored::PREFIX).unwrap_or(key);
+                compact::decode_spans(raw, context).map_or(0, |b| b.entries.len())
+            })
+            .sum();
         *out.lock().map_err(|e| Failure(e.to_string()))? = Some(stored);
         Ok(())
     })

@@ -18,7 +18,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 // Planted as the previous version stored them: loading moves them on.
 use span_core::format::stored::v1::{bucket_key, documents_key, text_key};
-use span_core::format::stored::{bucket_of, text_hash};
+// Version 1 bucketed as version 2 did.
+use span_core::format::stored::{text_hash, v2::bucket_of};
 
 use crate::support::app::{
     code_points, detail_card_ids, doc_item, export_json, open_document, open_seed,

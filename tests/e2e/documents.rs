@@ -389,7 +389,7 @@ async fn full_storage_refuses_a_document(session: Session, url: String) -> Res<(
     ensure_eq!(listed(client).await?.len(), 3, "documents listed");
     let left: Vec<String> = page::eval(
         client,
-        r#"return Object.keys(localStorage).filter(k => k.startsWith("span-annotator/v2/text/"));"#,
+        r#"return Object.keys(localStorage).filter(k => k.startsWith("span-annotator/v3/text/"));"#,
         vec![],
     )
     .await?;

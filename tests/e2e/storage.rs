@@ -12,7 +12,7 @@ use fantoccini::key::Key;
 use fantoccini::Client;
 use serde_json::Value;
 use span_core::format::stored::{
-    bucket_key, bucket_of, decode_backup, encode_bucket, text_hash, Merged, StoredSpan,
+    bucket_key, bucket_of, decode_backup, encode_bucket, text_hash, Merged, StoredSpan, BUCKETS,
 };
 
 use crate::keyboard::chord;
@@ -67,7 +67,7 @@ async fn damaged_storage(session: Session, url: String) -> Res<()> {
         deleted: Vec::new(),
     };
     let partly_bad = encode_bucket(DOC, &text_hash(&text), bucket, &spans);
-    let other_bucket = (bucket + 1) % 64;
+    let other_bucket = (bucket + 1) % BUCKETS;
     let not_json = "{\"version\": 1, \"annotations\": [truncated".to_string();
     let planted = [
         (bucket_key(DOC, bucket), partly_bad),
@@ -472,11 +472,11 @@ async fn killed_while_importing(session: Session, url: String) -> Res<()> {
         wait_until("no leftovers", std::time::Duration::from_secs(20), || async {
             let left: Vec<String> = page::eval(
                 client,
-                r#"const listed = JSON.parse(localStorage.getItem("span-annotator/v2/documents") || '{"documents":[]}').documents.map(d => d.id);
+                r#"const listed = JSON.parse(localStorage.getItem("span-annotator/v3/documents") || '{"documents":[]}').documents.map(d => d.id);
                    return Object.keys(localStorage).filter(k =>
                        k.includes("/commit/") ||
-                       (k.startsWith("span-annotator/v2/text/") && !listed.includes(k.slice(23))) ||
-                       (k.startsWith("span-annotator/v2/doc/") && !listed.includes(k.slice(22).replace(/\/\d+$/, ""))));"#,
+                       (k.startsWith("span-annotator/v3/text/") && !listed.includes(k.slice(23))) ||
+                       (k.startsWith("span-annotator/v3/doc/") && !listed.includes(k.slice(22).replace(/\/\d+$/, ""))));"#,
                 vec![],
             )
             .await?;
@@ -620,7 +620,7 @@ async fn webkit_browser_killed(session: Session, url: &str, text: &str) -> Res<(
     open_document(client, DOC, text).await?;
     let stored: usize = page::eval(
         client,
-        r#"return Object.keys(localStorage).filter(k => k.startsWith("span-annotator/v2/doc/")).length;"#,
+        r#"return Object.keys(localStorage).filter(k => k.startsWith("span-annotator/v3/doc/")).length;"#,
         vec![],
     )
     .await?;

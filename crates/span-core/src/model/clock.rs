@@ -24,11 +24,11 @@ const MS_PER_DAY: i64 = 86_400_000;
 /// `toISOString` writes it, or `None` where JavaScript throws: a reading
 /// that is NaN, infinite or beyond [`MAX_TIME_MS`]. Fractions of a
 /// millisecond are cut off, as a JavaScript time value has none. The clock
-/// writes its stamps through [`format_ms`]; this is how tests hold them to
+/// writes its stamps through [`format_iso_8601`]; this is how tests hold them to
 /// JavaScript's.
 #[cfg(test)]
 fn iso_8601(reading: f64) -> Option<String> {
-    time_value(reading).map(format_ms)
+    time_value(reading).map(format_iso_8601)
 }
 
 /// The time value of `reading`, if it is one: whole milliseconds, within
@@ -38,9 +38,10 @@ fn time_value(reading: f64) -> Option<i64> {
     (reading.abs() <= MAX_TIME_MS).then(|| reading.trunc() as i64)
 }
 
-/// `ms` as `toISOString` writes it: years 0 to 9999 in four digits, others
+/// `ms` (milliseconds since 1970) as `toISOString` writes it, the inverse
+/// of [`parse_iso_8601`]: years 0 to 9999 in four digits, others
 /// signed in six, as ISO 8601's expanded years.
-fn format_ms(ms: i64) -> String {
+pub fn format_iso_8601(ms: i64) -> String {
     let (days, in_day) = (ms.div_euclid(MS_PER_DAY), ms.rem_euclid(MS_PER_DAY));
     let (year, month, day) = civil_from_days(days);
     let year = if (0..=9999).contains(&year) {
@@ -88,7 +89,7 @@ pub fn parse_iso_8601(stamp: &str) -> Option<i64> {
         .checked_add(((hours * 60 + minutes) * 60 + seconds) * 1000 + ms)?;
     // Writing it back must give the same stamp: this refuses day 31 of
     // June, hour 24, a stray character and every other near miss at once.
-    (format_ms(time) == stamp).then_some(time)
+    (format_iso_8601(time) == stamp).then_some(time)
 }
 
 /// The proleptic Gregorian date of the day `days` after 1970-01-01 (Howard
@@ -143,7 +144,7 @@ impl Clock {
     /// `reading` (milliseconds since 1970, as `Date.now()` gives them) as a
     /// stamp; see [`Clock`] for a reading that is not a time.
     pub fn stamp(&mut self, reading: f64) -> String {
-        format_ms(self.read(reading))
+        format_iso_8601(self.read(reading))
     }
 
     /// A stamp later than every unique stamp before; see [`Clock`].
@@ -154,7 +155,7 @@ impl Clock {
             _ => now,
         };
         self.last_unique = Some(unique);
-        format_ms(unique)
+        format_iso_8601(unique)
     }
 
     /// Takes note of a stamp already in use (say, in a key found in
@@ -226,7 +227,7 @@ mod tests {
         for days in first..first + 146_097 + 400 {
             let (year, month, day) = civil_from_days(days);
             assert_eq!(days_from_civil(year, month, day), days);
-            let stamp = format_ms(days * MS_PER_DAY + 45_296_789);
+            let stamp = format_iso_8601(days * MS_PER_DAY + 45_296_789);
             assert_eq!(parse_iso_8601(&stamp), Some(days * MS_PER_DAY + 45_296_789));
         }
         assert_eq!(civil_from_days(0), (1970, 1, 1));

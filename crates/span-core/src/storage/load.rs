@@ -1,5 +1,6 @@
 //! Loading: the workspace from what is stored, trusting none of it. Keys of
-//! the old schema are moved to the current one; commit records left by a
+//! the old schemas (versions 1 and 2) are moved to the current one, each
+//! removed once what it held is written anew; commit records left by a
 //! tab that closed mid-change are merged in; every label, document and
 //! annotation is checked with the rules an import follows. What cannot be
 //! used is copied once to a backup, and the readable rest is written back at
@@ -9,8 +10,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::format::stored::{
-    self, v1, Commit, DocumentEntry, Entry, Key, Merged, Salvaged, StoredError, StoredLabel,
-    StoredSpan, APP_PREFIX, BACKUP_PREFIX, BUCKETS,
+    self, v1, v2, Commit, DocumentEntry, Entry, Key, Merged, Salvaged, StoredError, StoredLabel,
+    StoredRelation, StoredRelationType, StoredSpan, StoredText, Tombstone, APP_PREFIX,
+    BACKUP_PREFIX, BUCKETS,
 };
 use crate::model::{
     default_labels, default_relation_types, hotkey, is_hex_color, label_name, repair_document,
@@ -49,16 +51,44 @@ struct Found {
     keys: BTreeSet<String>,
     labels: Merged<StoredLabel>,
     documents: Merged<DocumentEntry>,
-    /// Texts of the old schema, by document id.
-    legacy_texts: HashMap<String, String>,
-    /// Buckets of the old schema, by document id and bucket.
-    legacy_buckets: BTreeMap<(String, u32), Vec<StoredSpan>>,
+    /// Texts of the old schemas, by document id, with the key each was
+    /// under.
+    legacy_texts: HashMap<String, (String, StoredText)>,
+    /// Annotations and tombstones of the old schemas, by document id and
+    /// bucket of the current schema.
+    legacy_buckets: BTreeMap<(String, u32), Merged<StoredSpan>>,
+    /// Relation types of version 2.
+    legacy_relation_types: Merged<StoredRelationType>,
+    /// Relations of version 2, by document id, with the key they were under.
+    legacy_relations: HashMap<String, (String, Merged<StoredRelation>)>,
     commits: Vec<Commit>,
     /// Labels the repair renamed, old name to new.
     labels_renamed: HashMap<String, String>,
     /// Parts whose stored copy must be written again.
     rewrite: HashSet<Part>,
     problems: Vec<Notice>,
+}
+
+impl Found {
+    /// Adds annotations and tombstones of an old schema's bucket of
+    /// document `id` to the buckets of the current schema they belong in.
+    fn take_legacy_spans(
+        &mut self,
+        id: &str,
+        spans: impl IntoIterator<Item = StoredSpan>,
+        deleted: Vec<Tombstone>,
+    ) {
+        for span in spans {
+            let bucket = stored::bucket_of(&span.id);
+            let at = self.legacy_buckets.entry((id.to_string(), bucket));
+            at.or_default().entries.push(span);
+        }
+        for tombstone in deleted {
+            let bucket = stored::bucket_of(&tombstone.0);
+            let at = self.legacy_buckets.entry((id.to_string(), bucket));
+            at.or_default().deleted.push(tombstone);
+        }
+    }
 }
 
 impl Persistence {
@@ -80,6 +110,7 @@ impl Persistence {
             seeds: seeds.clone(),
             failure: None,
             own: HashMap::new(),
+            moving: false,
         };
         let unloaded = |persistence: Persistence, notices| Loaded {
             workspace: Workspace::new(seeds.clone(), default_labels()),
@@ -135,6 +166,7 @@ impl Persistence {
         }
         persistence.refresh_backups();
         persistence.read_legacy(&mut found, stamps);
+        persistence.read_version_2(&mut found, stamps);
         persistence.read_commits(&mut found, stamps);
         let day = day_of(&stamps.now());
         let labels = persistence.read_labels(&mut found, stamps);
@@ -149,10 +181,12 @@ impl Persistence {
         for part in found.rewrite {
             persistence.pending.add_item(Item::Part(part));
         }
-        if !persistence.legacy.is_empty() {
+        persistence.moving = !persistence.legacy.is_empty();
+        if persistence.moving {
             persistence.mark_everything(&workspace);
         }
         let saved = persistence.flush(&workspace, stamps);
+        persistence.moving = false;
         notices.extend(saved.notices);
         Loaded {
             persistence,
@@ -226,7 +260,10 @@ impl Persistence {
                 })
             } else if let Some(id) = rest.strip_prefix("text/") {
                 v1::decode_text(&raw, id).map(|text| {
-                    found.legacy_texts.insert(id.to_string(), text);
+                    let text = StoredText { text, commit: None };
+                    found
+                        .legacy_texts
+                        .insert(id.to_string(), (key.clone(), text));
                     Vec::new()
                 })
             } else if let Some((id, bucket)) =
@@ -235,21 +272,7 @@ impl Persistence {
                 let Ok(bucket) = bucket.parse::<u32>() else {
                     continue;
                 };
-                let text = found
-                    .legacy_texts
-                    .get(id)
-                    .cloned()
-                    .or_else(|| {
-                        self.raw(found, &v1::text_key(id))
-                            .and_then(|r| v1::decode_text(&r, id).ok())
-                    })
-                    .or_else(|| {
-                        self.seeds
-                            .iter()
-                            .find(|s| s.id == id)
-                            .map(|s| s.text.to_string())
-                    })
-                    .unwrap_or_default();
+                let text = self.legacy_text(found, id);
                 v1::decode_bucket(&raw, id, &stored::text_hash(&text), bucket).map(|salvaged| {
                     let spans = salvaged.value.into_iter().map(|s| StoredSpan {
                         id: s.id,
@@ -261,35 +284,137 @@ impl Persistence {
                         note: s.note,
                         entity: None,
                     });
-                    found
-                        .legacy_buckets
-                        .entry((id.to_string(), bucket))
-                        .or_default()
-                        .extend(spans);
+                    found.take_legacy_spans(id, spans, Vec::new());
                     salvaged.problems
                 })
             } else {
                 continue;
             };
-            match result {
-                Ok(problems) if problems.is_empty() => {}
-                Ok(problems) => {
-                    self.keep_damaged(
-                        found,
-                        key,
-                        &raw,
-                        &format!(
-                            "Some annotations saved by the previous version could not be read ({})",
-                            summarise(&problems)
-                        ),
-                        stamps,
-                    );
+            self.retire(found, key, &raw, result, stamps);
+        }
+    }
+
+    /// Notes that the old schema's `key` is read (what it held that could
+    /// not be read, `result`, is backed up and reported): it is removed
+    /// once its data is stored anew. A key whose unreadable data could not
+    /// be backed up is left as it is.
+    fn retire(
+        &mut self,
+        found: &mut Found,
+        key: &str,
+        raw: &str,
+        result: Result<Vec<String>, StoredError>,
+        stamps: &dyn Stamps,
+    ) {
+        let kept = match result {
+            Ok(problems) if problems.is_empty() => true,
+            Ok(problems) => self.keep_damaged(
+                found,
+                key,
+                raw,
+                &format!(
+                    "Some data saved by a previous version under “{key}” could not be read ({})",
+                    summarise(&problems)
+                ),
+                stamps,
+            ),
+            Err(e) => self.keep_damaged(
+                found,
+                key,
+                raw,
+                &format!("Data saved by a previous version under “{key}” could not be read ({e})"),
+                stamps,
+            ),
+        };
+        if kept {
+            self.legacy.push(key.to_string());
+        }
+    }
+
+    /// The text of document `id` as the old schemas hold it (read from its
+    /// key if it was not read yet), else the current schema's, else a
+    /// seed's; empty if there is none.
+    fn legacy_text(&self, found: &Found, id: &str) -> String {
+        found
+            .legacy_texts
+            .get(id)
+            .map(|(_, t)| t.text.clone())
+            .or_else(|| v1::decode_text(&self.raw(found, &v1::text_key(id))?, id).ok())
+            .or_else(|| {
+                let raw = self.raw(found, &v2::key_name(&Key::Text(id.to_string())))?;
+                v2::decode_text(&raw, id).ok().map(|t| t.text)
+            })
+            .or_else(|| {
+                let raw = self.raw(found, &stored::text_key(id))?;
+                stored::decode_text(&raw, id).ok().map(|t| t.text)
+            })
+            .or_else(|| {
+                self.seeds
+                    .iter()
+                    .find(|s| s.id == id)
+                    .map(|s| s.text.to_string())
+            })
+            .unwrap_or_default()
+    }
+
+    /// Reads the keys of version 2, to be written anew and then removed.
+    /// What they hold is merged with what the current schema holds, by
+    /// revision, so a key read twice (a tab closed mid-move) does no harm.
+    fn read_version_2(&mut self, found: &mut Found, stamps: &dyn Stamps) {
+        let keys: Vec<String> = found
+            .keys
+            .iter()
+            .filter(|k| k.starts_with(v2::PREFIX))
+            .cloned()
+            .collect();
+        for key in keys {
+            let Some(parsed) = v2::parse_key(&key) else {
+                continue;
+            };
+            let raw = self.raw(found, &key).unwrap_or_default();
+            let result: Result<Vec<String>, StoredError> = match parsed {
+                // Written by this version, to stop a tab of version 2.
+                Key::Meta if stored::decode_meta(&raw).is_ok() => continue,
+                Key::Meta => Ok(Vec::new()),
+                Key::Labels => v2::decode_labels(&raw).map(|s| {
+                    found.labels = found.labels.merge(&s.value, 0);
+                    s.problems
+                }),
+                Key::Documents => v2::decode_documents(&raw).map(|s| {
+                    found.documents = found.documents.merge(&s.value, 0);
+                    s.problems
+                }),
+                Key::RelationTypes => v2::decode_relation_types(&raw).map(|s| {
+                    found.legacy_relation_types = found.legacy_relation_types.merge(&s.value, 0);
+                    s.problems
+                }),
+                Key::Relations(id) => v2::decode_relations(&raw, &id).map(|s| {
+                    found.legacy_relations.insert(id, (key.clone(), s.value));
+                    s.problems
+                }),
+                Key::Text(id) => v2::decode_text(&raw, &id).map(|text| {
+                    found.legacy_texts.insert(id, (key.clone(), text));
+                    Vec::new()
+                }),
+                Key::Bucket(id, bucket) => {
+                    let text = self.legacy_text(found, &id);
+                    v2::decode_bucket(&raw, &id, &stored::text_hash(&text), bucket).map(|s| {
+                        found.take_legacy_spans(&id, s.value.entries, s.value.deleted);
+                        s.problems
+                    })
                 }
-                Err(e) => {
-                    self.keep_damaged(found, key, &raw, &format!("Data saved by the previous version under “{key}” could not be read ({e})"), stamps);
-                }
-            }
-            self.legacy.push(key.clone());
+                Key::Commit(_) => v2::decode_commit(&raw).map(|commit| {
+                    found
+                        .rewrite
+                        .extend(super::persistence::commit_parts(&commit));
+                    for id in &commit.dropped {
+                        self.pending.add_item(Item::Drop(id.clone()));
+                    }
+                    found.commits.push(commit);
+                    Vec::new()
+                }),
+            };
+            self.retire(found, &key, &raw, result, stamps);
         }
     }
 
@@ -529,16 +654,33 @@ impl Persistence {
                 rev: 0,
             })
             .collect();
+        // The current schema's texts, then those of an old one not moved yet.
+        let mut legacy: Vec<(String, Option<String>)> = found
+            .legacy_texts
+            .iter()
+            .map(|(id, (_, text))| (id.clone(), Some(text.text.clone())))
+            .collect();
+        legacy.sort();
         let texts = found
             .keys
             .iter()
-            .filter(|k| matches!(Key::parse(k), Some(Key::Text(_))));
-        for key in texts {
-            let (Some(Key::Text(id)), Some(raw)) = (Key::parse(key), self.raw(found, key)) else {
+            .filter_map(|key| match Key::parse(key) {
+                Some(Key::Text(id)) => {
+                    let text = self
+                        .raw(found, key)
+                        .and_then(|raw| stored::decode_text(&raw, &id).ok().map(|t| t.text));
+                    Some((id, text))
+                }
+                _ => None,
+            })
+            .chain(legacy);
+        let mut seen = HashSet::new();
+        for (id, text) in texts {
+            if !seen.insert(id.clone()) {
                 continue;
-            };
-            if let Ok(text) = stored::decode_text(&raw, &id) {
-                let document = Document::added(id.clone(), format!("{id}.txt"), text.text, "");
+            }
+            if let Some(text) = text {
+                let document = Document::added(id.clone(), format!("{id}.txt"), text, "");
                 entries.push(DocumentEntry {
                     id,
                     file_name: document.file_name,
@@ -588,9 +730,9 @@ impl Persistence {
                 }
             };
         }
-        if let Some(text) = found.legacy_texts.remove(&entry.id) {
+        if let Some((_, text)) = found.legacy_texts.remove(&entry.id) {
             self.pending.add_item(Item::Text(entry.id.clone()));
-            return Ok(text);
+            return Ok(text.text);
         }
         Err("its text is missing".into())
     }
@@ -653,14 +795,7 @@ impl Persistence {
                     }
                 }
                 if let Some(legacy) = found.legacy_buckets.remove(&(document.id.clone(), bucket)) {
-                    merged = merged.merge(
-                        &Merged {
-                            order: 0,
-                            entries: legacy,
-                            deleted: Vec::new(),
-                        },
-                        0,
-                    );
+                    merged = merged.merge(&legacy, 0);
                     found.rewrite.insert(part.clone());
                 }
                 for commit in &found.commits {
@@ -787,6 +922,7 @@ impl Persistence {
         ) {
             merged = types;
         }
+        merged = merged.merge(&std::mem::take(&mut found.legacy_relation_types), 0);
         for commit in &found.commits {
             if let Some(types) = &commit.relation_types {
                 merged = merged.merge(&types.clone().into(), 0);
@@ -863,6 +999,10 @@ impl Persistence {
                         found.rewrite.insert(part.clone());
                     }
                 }
+            }
+            if let Some((_, legacy)) = found.legacy_relations.remove(&document.id) {
+                merged = merged.merge(&legacy, 0);
+                found.rewrite.insert(part.clone());
             }
             for commit in &found.commits {
                 if let Some(AnyMerged::Relations(from_commit)) =
@@ -1002,6 +1142,53 @@ impl Persistence {
                 {
                     self.sizes.remove(&key);
                 }
+            }
+        }
+        self.clear_legacy_orphans(found, &held, &commits, stamps);
+    }
+
+    /// Backs up what the old schemas hold for documents that are not in the
+    /// list (nor deleted, nor added by a change that did not finish), before
+    /// their keys are removed with the old schema's others.
+    fn clear_legacy_orphans(
+        &mut self,
+        found: &mut Found,
+        held: &HashSet<&str>,
+        commits: &HashSet<String>,
+        stamps: &dyn Stamps,
+    ) {
+        let mut orphans: BTreeMap<String, String> = BTreeMap::new();
+        let mut interrupted = HashSet::new();
+        for (id, (key, text)) in std::mem::take(&mut found.legacy_texts) {
+            if text.commit.is_some_and(|c| !commits.contains(&c)) {
+                interrupted.insert(id);
+            } else {
+                orphans.insert(key, id);
+            }
+        }
+        for (id, (key, _)) in std::mem::take(&mut found.legacy_relations) {
+            orphans.insert(key, id);
+        }
+        let left: HashSet<String> = std::mem::take(&mut found.legacy_buckets)
+            .into_keys()
+            .map(|(id, _)| id)
+            .collect();
+        for key in &found.keys {
+            if let Some(Key::Bucket(id, _)) = v2::parse_key(key).or_else(|| v1::parse_key(key)) {
+                if left.contains(&id) {
+                    orphans.insert(key.clone(), id);
+                }
+            }
+        }
+        for (key, id) in orphans {
+            let gone = self.revisions.document_deleted(&id) || interrupted.contains(&id);
+            if gone || held.contains(id.as_str()) || !self.legacy.contains(&key) {
+                continue;
+            }
+            let raw = self.raw(found, &key).unwrap_or_default();
+            let reason = format!("Data for a document that is not in your list (“{id}”) was found");
+            if !self.keep_damaged(found, &key, &raw, &reason, stamps) {
+                self.legacy.retain(|k| *k != key);
             }
         }
     }

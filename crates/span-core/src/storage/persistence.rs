@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use crate::format::stored::{
-    self, Commit, CommitBuckets, DocumentEntry, Key, Merged, StoredError, StoredLabel,
+    self, v2, Commit, CommitBuckets, DocumentEntry, Key, Merged, StoredError, StoredLabel,
     StoredRelation, StoredRelationType, StoredSpan, BUCKETS, TOMBSTONE_DAYS,
 };
 use crate::model::{
@@ -96,6 +96,10 @@ pub struct Persistence {
     /// to it brings nothing from elsewhere, so saving that bucket needs no
     /// decoding, merging or checking (see [`Persistence::plan`]).
     pub(super) own: HashMap<String, String>,
+    /// While the load's first write moves an old schema's data: it needs no
+    /// commit record, as the old keys stay until what each holds is stored
+    /// anew, and a record of everything would need room for all of it.
+    pub(super) moving: bool,
 }
 
 /// This tab's copies of the buckets among the parts being saved or read:
@@ -674,7 +678,7 @@ impl Persistence {
                 }
             }
         }
-        if plan.writes.len() + plan.removals.len() + plan.cleared.len() > 1 {
+        if !self.moving && plan.writes.len() + plan.removals.len() + plan.cleared.len() > 1 {
             plan.commit = Some((
                 stored::commit_key(&commit_id),
                 stored::encode_commit(&commit),
@@ -733,7 +737,26 @@ impl Persistence {
         self.own.remove(key);
         self.store.write(key, value)?;
         self.sizes.insert(key.to_string(), units(key, value));
+        self.retire_replaced(key);
         Ok(())
+    }
+
+    /// Removes the old schemas' keys whose data `key`, just written, now
+    /// holds, so that moving to this schema never needs room for all of the
+    /// old data and all of the new at once.
+    fn retire_replaced(&mut self, key: &str) {
+        if self.legacy.is_empty() {
+            return;
+        }
+        let Some(parsed) = Key::parse(key) else {
+            return;
+        };
+        for old in parsed.replaces() {
+            if self.legacy.contains(&old) && self.store.remove(&old).is_ok() {
+                self.sizes.remove(&old);
+                self.legacy.retain(|k| *k != old);
+            }
+        }
     }
 
     fn remove(&mut self, key: &str) -> Result<(), StoreError> {
@@ -743,14 +766,22 @@ impl Persistence {
         Ok(())
     }
 
-    /// Removes the old schema's keys once nothing is pending: their data is
-    /// then stored anew.
+    /// Removes the old schemas' keys once nothing is pending: their data is
+    /// then stored anew. Version 2's marker is overwritten instead, with
+    /// this version's: a tab still running version 2 then stops writing, as
+    /// it does for any newer version, rather than write its data back.
     fn remove_legacy(&mut self) {
         if !self.pending.is_empty() {
             return;
         }
         for key in std::mem::take(&mut self.legacy) {
-            if self.remove(&key).is_err() {
+            let done = if key == v2::meta_key() {
+                let epoch = self.epoch.clone().unwrap_or_default();
+                self.write(&key, &stored::encode_meta(&epoch))
+            } else {
+                self.remove(&key)
+            };
+            if done.is_err() {
                 self.legacy.push(key);
             }
         }

@@ -2,7 +2,11 @@
 //! on demand: each way of losing work that issue 10 lists is provoked here,
 //! with the browser out of the picture. Tabs are engines sharing one store.
 
+// A measurement, run by hand (see the module).
+#[cfg(not(target_arch = "wasm32"))]
+mod capacity;
 mod faults;
+mod migration;
 // Property tests: proptest is a native dev-dependency.
 #[cfg(not(target_arch = "wasm32"))]
 mod hostile;

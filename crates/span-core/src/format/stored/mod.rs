@@ -1,18 +1,26 @@
-//! The localStorage schema, version 2: what each key holds and how it is
+//! The localStorage schema, version 3: what each key holds and how it is
 //! encoded and decoded. Pure; `crate::storage` decides when to read and
 //! write, and `browser::storage` moves the strings.
 //!
 //! | key                                       | value |
 //! |-------------------------------------------|-------|
-//! | `span-annotator/v2/meta`                  | `{"version": 2, "epoch": "…"}`: written first; its absence means storage was cleared |
-//! | `span-annotator/v2/labels`                | `{"version": 2, "order": r, "labels": [{"name", "color", "hotkey", "rev"}…], "deleted": [[name, rev, day]…]}` |
-//! | `span-annotator/v2/documents`             | `{"version": 2, "order": r, "documents": [{"id", "file_name", "title", "seed"?, "status"?, "rev"}…], "deleted": [[id, rev, day]…]}` |
-//! | `span-annotator/v2/text/<document id>`    | `{"version": 2, "document_id": "…", "text": "…", "commit"?: "…"}`: the text of a document that is not a seed; never changes |
-//! | `span-annotator/v2/doc/<document id>/<b>` | `{"version": 2, "document_id", "bucket", "text_hash", "annotations": [[id, start, end, label, created, rev, note?, entity?]…], "deleted": [[id, rev, day]…]}` |
-//! | `span-annotator/v2/relation-types`        | `{"version": 2, "order": r, "relation_types": [{"name", "color", "hotkey", "rev"}…], "deleted": [[name, rev, day]…]}`; absent until the types are first changed, which are then the defaults |
-//! | `span-annotator/v2/relations/<document id>` | `{"version": 2, "document_id", "relations": [[id, from, to, type, created, rev, note?]…], "deleted": [[id, rev, day]…]}`: `from` and `to` are annotation ids of the document; absent while it has none |
-//! | `span-annotator/v2/commit/<id>`           | a change to several keys, written before them and removed after (see [`Commit`]) |
-//! | `span-annotator/backup/<hash>`            | `{"version": 2, "key", "saved", "reason", "value"}`: a copy of data that could not be read |
+//! | `span-annotator/v3/meta`                  | `{"version": 3, "epoch": "…"}`: written first; its absence means storage was cleared |
+//! | `span-annotator/v3/labels`                | `{"version": 3, "order": r, "labels": [{"name", "color", "hotkey", "rev"}…], "deleted": [[name, rev, day]…]}` |
+//! | `span-annotator/v3/documents`             | `{"version": 3, "order": r, "documents": [{"id", "file_name", "title", "seed"?, "status"?, "rev"}…], "deleted": [[id, rev, day]…]}` |
+//! | `span-annotator/v3/text/<document id>`    | compact ([`compact`]): the text of a document that is not a seed, DEFLATE-compressed, and the commit that added it, if one did; never changes |
+//! | `span-annotator/v3/doc/<document id>/<b>` | compact ([`compact`]): the text hash, then the annotations `[id, start, end, label, created, rev, note?, entity?]` and tombstones `[id, rev, day]` of bucket `b` |
+//! | `span-annotator/v3/relation-types`        | `{"version": 3, "order": r, "relation_types": [{"name", "color", "hotkey", "rev"}…], "deleted": [[name, rev, day]…]}`; absent until the types are first changed, which are then the defaults |
+//! | `span-annotator/v3/relations/<document id>` | `{"version": 3, "document_id", "relations": [[id, from, to, type, created, rev, note?]…], "deleted": [[id, rev, day]…]}`: `from` and `to` are annotation ids of the document; absent while it has none |
+//! | `span-annotator/v3/commit/<id>`           | a change to several keys, written before them and removed after (see [`Commit`]); its annotations compact |
+//! | `span-annotator/backup/<hash>`            | `{"version": 3, "key", "saved", "reason", "value"}`: a copy of data that could not be read |
+//!
+//! **Why two encodings.** Texts and annotations are nearly all of what is
+//! stored, so they are kept compact: packed bytes with a checksum, about a
+//! sixth of version 2's JSON for annotations, and a text in a third to a
+//! half of its length. The small records stay JSON, readable in the
+//! browser's tools. Version 2 stored everything as JSON and spread
+//! annotations over 64 buckets; its data, and version 1's, is moved to this
+//! schema when the app first loads it ([`v1`], [`v2`]).
 //!
 //! **Merging.** Every annotation, relation, label, relation type and
 //! document carries a revision,
@@ -28,33 +36,38 @@
 //! are dropped.
 //!
 //! **Buckets.** A document's annotations are spread over [`BUCKETS`] keys by
-//! a hash of their id, so an edit rewrites about a 64th of one document's
-//! annotations. Quotes are not stored: they are rebuilt from the text, and
-//! `text_hash` (FNV-1a, 64 bits, of the text's UTF-8) proves the text is the
+//! a hash of their id, so an edit rewrites about a 16th of one document's
+//! annotations; a corpus of short documents pays a key, and its few dozen
+//! units, for each of 16 buckets rather than 64. Quotes are not stored: they are rebuilt from the text, and
+//! the text hash (FNV-1a, 64 bits, of the text's UTF-8) proves the text is the
 //! one the offsets were made on.
 //!
-//! Decoding keeps every entry it can read and lists the ones it could not,
-//! so one damaged entry costs that entry only.
+//! Decoding a JSON record keeps every entry it can read and lists the ones
+//! it could not, so one damaged entry costs that entry only; a compact
+//! value that fails its checksum is refused whole (and backed up by the
+//! loader), never misread.
 
+pub mod compact;
+mod packed;
 pub mod v1;
+pub mod v2;
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
 
-use crate::model::{entity_name, DocumentStatus, Label, RelationType};
+use crate::model::{DocumentStatus, Label, RelationType};
 
-pub const VERSION: u64 = 2;
+pub const VERSION: u64 = 3;
 /// How many keys a document's annotations are spread over.
-pub const BUCKETS: u32 = 64;
+pub const BUCKETS: u32 = 16;
 /// How long a tombstone is kept: a tab that has not looked at storage for
 /// longer may bring a deleted entry back.
 pub const TOMBSTONE_DAYS: u32 = 30;
-const PREFIX: &str = "span-annotator/v2/";
+pub const PREFIX: &str = "span-annotator/v3/";
 /// Every key of the app starts with this, whatever its version.
 pub const APP_PREFIX: &str = "span-annotator/";
 pub const BACKUP_PREFIX: &str = "span-annotator/backup/";
@@ -114,7 +127,13 @@ pub enum Key {
 impl Key {
     /// Which key `key` is, if it is one of the current schema's.
     pub fn parse(key: &str) -> Option<Self> {
-        let rest = key.strip_prefix(PREFIX)?;
+        Self::parse_in(key, PREFIX, BUCKETS)
+    }
+
+    /// Which key `key` is in the schema whose keys start with `prefix` and
+    /// that has `buckets` buckets.
+    pub(super) fn parse_in(key: &str, prefix: &str, buckets: u32) -> Option<Self> {
+        let rest = key.strip_prefix(prefix)?;
         match rest {
             "meta" => return Some(Self::Meta),
             "labels" => return Some(Self::Labels),
@@ -132,9 +151,30 @@ impl Key {
             return Some(Self::Commit(id.to_string()));
         }
         let (id, bucket) = rest.strip_prefix("doc/")?.rsplit_once('/')?;
-        let bucket: u32 = bucket.parse().ok().filter(|b| *b < BUCKETS)?;
+        let bucket: u32 = bucket.parse().ok().filter(|b| *b < buckets)?;
         (bucket.to_string() == key.rsplit('/').next()?)
             .then(|| Self::Bucket(id.to_string(), bucket))
+    }
+
+    /// The keys of the old schemas whose data this key holds once written:
+    /// those of versions 1 and 2 of the same name, and for a bucket, the
+    /// version-2 buckets it gathers.
+    pub fn replaces(&self) -> Vec<String> {
+        let same = |key: &Key| {
+            let name = key.name();
+            let rest = &name[PREFIX.len()..];
+            [
+                format!("{}{rest}", v1::PREFIX),
+                format!("{}{rest}", v2::PREFIX),
+            ]
+        };
+        match self {
+            Self::Meta | Self::Commit(_) => Vec::new(),
+            Self::Bucket(id, bucket) => (0..v2::BUCKETS / BUCKETS)
+                .flat_map(|k| same(&Self::Bucket(id.clone(), bucket + k * BUCKETS)))
+                .collect(),
+            other => same(other).to_vec(),
+        }
     }
 
     pub fn name(&self) -> String {
@@ -154,10 +194,14 @@ impl Key {
 /// The bucket an annotation is stored in: its id's 32-bit FNV-1a hash
 /// modulo [`BUCKETS`]. Stored data depends on it, so it never changes.
 pub fn bucket_of(annotation_id: &str) -> u32 {
-    let hash = annotation_id.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
+    id_hash(annotation_id) % BUCKETS
+}
+
+/// The 32-bit FNV-1a hash of an id, which every version buckets by.
+fn id_hash(id: &str) -> u32 {
+    id.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
         (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
-    });
-    hash % BUCKETS
+    })
 }
 
 /// The 64-bit FNV-1a hash of `text`'s UTF-8 bytes, in 16 hex digits.
@@ -178,6 +222,8 @@ pub enum StoredError {
     NotJson(String),
     #[error("it has schema version {0}, and this app reads version {VERSION}")]
     UnknownVersion(String),
+    #[error("it is damaged: {0}")]
+    Damaged(String),
     #[error("{0}")]
     Shape(String),
 }
@@ -208,11 +254,9 @@ pub trait Entry: Clone + PartialEq {
 }
 
 /// A stored annotation: `[id, start, end, label, created, rev]`, its note
-/// as a seventh element when it has one, and the entity it mentions as an
-/// eighth when it names one (the note then `null` if there is none). Data
-/// written before entities existed has no eighth element and loads as it
-/// was. Its document is the bucket's, and its quote is the document's text
-/// at `start..end`.
+/// when it has one, and the entity it mentions when it names one (see
+/// [`compact`]). Its document is the bucket's, and its quote is the
+/// document's text at `start..end`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredSpan {
     pub id: String,
@@ -251,71 +295,6 @@ impl Entry for StoredSpan {
                 &other.created,
                 &other.entity,
             ))
-    }
-}
-
-impl Serialize for StoredSpan {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let extra = if self.entity.is_some() {
-            2
-        } else {
-            usize::from(self.note.is_some())
-        };
-        let mut seq = serializer.serialize_seq(Some(6 + extra))?;
-        seq.serialize_element(&self.id)?;
-        seq.serialize_element(&self.start)?;
-        seq.serialize_element(&self.end)?;
-        seq.serialize_element(&self.label)?;
-        seq.serialize_element(&self.created)?;
-        seq.serialize_element(&self.rev)?;
-        if extra > 0 {
-            seq.serialize_element(&self.note)?;
-        }
-        if let Some(entity) = &self.entity {
-            seq.serialize_element(entity)?;
-        }
-        seq.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for StoredSpan {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = StoredSpan;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("[id, start, end, label, created, rev, note?, entity?]")
-            }
-
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<StoredSpan, A::Error> {
-                use serde::de::Error;
-                let missing = |at: usize| A::Error::invalid_length(at, &self);
-                let span = StoredSpan {
-                    id: seq.next_element()?.ok_or_else(|| missing(0))?,
-                    start: seq.next_element()?.ok_or_else(|| missing(1))?,
-                    end: seq.next_element()?.ok_or_else(|| missing(2))?,
-                    label: seq.next_element()?.ok_or_else(|| missing(3))?,
-                    created: seq.next_element()?.ok_or_else(|| missing(4))?,
-                    rev: seq.next_element()?.ok_or_else(|| missing(5))?,
-                    note: seq.next_element::<Option<String>>()?.flatten(),
-                    entity: seq
-                        .next_element::<Option<String>>()?
-                        .flatten()
-                        .as_deref()
-                        .and_then(entity_name),
-                };
-                if seq.next_element::<IgnoredAny>()?.is_some() {
-                    return Err(A::Error::invalid_length(9, &self));
-                }
-                Ok(span)
-            }
-        }
-        deserializer.deserialize_seq(Visitor)
     }
 }
 
@@ -676,11 +655,11 @@ fn encode_list<E: Serialize>(field: &str, list: &Merged<E>) -> String {
 /// the labels follow the rules (names, hotkeys, colours) is checked later,
 /// with the rules every label follows.
 pub fn decode_labels(raw: &str) -> Result<Salvaged<Merged<StoredLabel>>, StoredError> {
-    decode_list(raw, "labels")
+    decode_list(raw, "labels", VERSION)
 }
 
 pub fn decode_documents(raw: &str) -> Result<Salvaged<Merged<DocumentEntry>>, StoredError> {
-    decode_list(raw, "documents")
+    decode_list(raw, "documents", VERSION)
 }
 
 /// Reads the relation types, keeping each one that has the right shape;
@@ -689,7 +668,7 @@ pub fn decode_documents(raw: &str) -> Result<Salvaged<Merged<DocumentEntry>>, St
 pub fn decode_relation_types(
     raw: &str,
 ) -> Result<Salvaged<Merged<StoredRelationType>>, StoredError> {
-    decode_list(raw, "relation_types")
+    decode_list(raw, "relation_types", VERSION)
 }
 
 #[derive(Serialize)]
@@ -717,7 +696,17 @@ pub fn decode_relations(
     raw: &str,
     document_id: &str,
 ) -> Result<Salvaged<Merged<StoredRelation>>, StoredError> {
-    let value = versioned(raw, VERSION)?;
+    relations_of(raw, document_id, VERSION)
+}
+
+/// [`decode_relations`] of a record of schema `version`, which stores
+/// relations the same way.
+fn relations_of(
+    raw: &str,
+    document_id: &str,
+    version: u64,
+) -> Result<Salvaged<Merged<StoredRelation>>, StoredError> {
+    let value = versioned(raw, version)?;
     match value.get("document_id").and_then(Value::as_str) {
         Some(id) if id == document_id => {}
         Some(id) => {
@@ -731,16 +720,19 @@ pub fn decode_relations(
             ))
         }
     }
-    let mut salvaged = decode_list::<StoredRelation>(raw, "relations")?;
+    let mut salvaged = decode_list::<StoredRelation>(raw, "relations", version)?;
     salvaged.value.order = 0;
     Ok(salvaged)
 }
 
+/// Reads a JSON list of schema `version` (labels, documents, relation
+/// types and relations are stored alike in versions 2 and 3).
 fn decode_list<E: Entry + for<'de> Deserialize<'de>>(
     raw: &str,
     field: &str,
+    version: u64,
 ) -> Result<Salvaged<Merged<E>>, StoredError> {
-    let value = versioned(raw, VERSION)?;
+    let value = versioned(raw, version)?;
     let order = value.get("order").and_then(Value::as_u64).unwrap_or(0);
     let Some(items) = value.get(field).and_then(Value::as_array) else {
         return Err(StoredError::Shape(format!(
@@ -782,24 +774,10 @@ fn tombstones(value: &Value, problems: &mut Vec<String>) -> Vec<Tombstone> {
         .collect()
 }
 
-#[derive(Serialize, Deserialize)]
-struct TextRecord<S> {
-    version: u64,
-    document_id: S,
-    text: S,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    commit: Option<S>,
-}
-
 /// The record of a document's text; `commit` names the change that added
 /// it, so that a text left behind by an interrupted change is recognised.
 pub fn encode_text(document_id: &str, text: &str, commit: Option<&str>) -> String {
-    json(&TextRecord {
-        version: VERSION,
-        document_id,
-        text,
-        commit,
-    })
+    compact::encode_text(&text_context(document_id), text, commit)
 }
 
 /// A stored text, and the change that added it if one did.
@@ -810,27 +788,18 @@ pub struct StoredText {
 }
 
 pub fn decode_text(raw: &str, document_id: &str) -> Result<StoredText, StoredError> {
-    let record: TextRecord<String> = typed(versioned(raw, VERSION)?)?;
-    if record.document_id != document_id {
-        return Err(StoredError::Shape(format!(
-            "it is the text of “{}”, not “{document_id}”",
-            record.document_id
-        )));
-    }
-    Ok(StoredText {
-        text: record.text,
-        commit: record.commit,
-    })
+    let compact::Text { text, commit } = compact::decode_text(raw, &text_context(document_id))?;
+    Ok(StoredText { text, commit })
 }
 
-#[derive(Serialize)]
-struct BucketRecord<'a> {
-    version: u64,
-    document_id: &'a str,
-    bucket: u32,
-    text_hash: &'a str,
-    annotations: &'a [StoredSpan],
-    deleted: &'a [Tombstone],
+/// What a text's checksum covers besides the text: its key, so that a text
+/// stored under another document's key is found out.
+fn text_context(document_id: &str) -> String {
+    format!("text/{document_id}")
+}
+
+fn bucket_context(document_id: &str, bucket: u32) -> String {
+    format!("doc/{document_id}/{bucket}")
 }
 
 /// Encodes one bucket of the document `document_id`, whose text hashes to
@@ -841,81 +810,67 @@ pub fn encode_bucket(
     bucket: u32,
     spans: &Merged<StoredSpan>,
 ) -> String {
-    json(&BucketRecord {
-        version: VERSION,
-        document_id,
-        bucket,
+    compact::encode_spans(
+        &bucket_context(document_id, bucket),
         text_hash,
-        annotations: &spans.entries,
-        deleted: &spans.deleted,
-    })
+        &spans.entries,
+        &spans.deleted,
+    )
 }
 
 /// Reads the annotations stored in `bucket` of `document_id`, whose text
-/// must hash to `text_hash`, keeping each one that has the right shape and
-/// belongs in this bucket. Whether they fit the text is the workspace's
-/// check.
+/// must hash to `text_hash`, keeping each one that belongs in this bucket
+/// and whose id is not listed before it. Whether they fit the text is the
+/// workspace's check.
 pub fn decode_bucket(
     raw: &str,
     document_id: &str,
     text_hash: &str,
     bucket: u32,
 ) -> Result<Salvaged<Merged<StoredSpan>>, StoredError> {
-    let value = versioned(raw, VERSION)?;
-    check_bucket_head(&value, document_id, text_hash, bucket)?;
-    let Some(items) = value.get("annotations").and_then(Value::as_array) else {
+    let spans = compact::decode_spans(raw, &bucket_context(document_id, bucket))?;
+    if spans.text_hash != text_hash {
         return Err(StoredError::Shape(
-            "annotations is missing or not a list".into(),
+            "it was saved for another version of the document's text".into(),
         ));
-    };
+    }
+    Ok(sorted_into_bucket(
+        spans.entries,
+        spans.deleted,
+        bucket,
+        bucket_of,
+    ))
+}
+
+/// `entries` and `deleted` as one bucket's, each entry that belongs in
+/// `bucket` (by `bucket_of`) and has an id not listed before it kept, the
+/// others listed as problems.
+fn sorted_into_bucket(
+    entries: impl IntoIterator<Item = StoredSpan>,
+    deleted: Vec<Tombstone>,
+    bucket: u32,
+    bucket_of: fn(&str) -> u32,
+) -> Salvaged<Merged<StoredSpan>> {
     let mut salvaged: Salvaged<Merged<StoredSpan>> = Salvaged::default();
     let mut seen = HashMap::new();
-    for (at, item) in items.iter().enumerate() {
-        match StoredSpan::deserialize(item) {
-            Ok(span) if bucket_of(&span.id) != bucket => salvaged.problems.push(format!(
+    for (at, span) in entries.into_iter().enumerate() {
+        if bucket_of(&span.id) != bucket {
+            salvaged.problems.push(format!(
                 "annotations[{at}]: id “{}” belongs in bucket {}, not {bucket}",
                 span.id,
                 bucket_of(&span.id)
-            )),
-            Ok(span) => {
-                if let Some(first) = seen.insert(span.id.clone(), at) {
-                    salvaged.problems.push(format!(
-                        "annotations[{at}]: id “{}” is already the id of annotations[{first}]",
-                        span.id
-                    ));
-                } else {
-                    salvaged.value.entries.push(span);
-                }
-            }
-            Err(e) => salvaged.problems.push(format!("annotations[{at}]: {e}")),
+            ));
+        } else if let Some(first) = seen.insert(span.id.clone(), at) {
+            salvaged.problems.push(format!(
+                "annotations[{at}]: id “{}” is already the id of annotations[{first}]",
+                span.id
+            ));
+        } else {
+            salvaged.value.entries.push(span);
         }
     }
-    salvaged.value.deleted = tombstones(&value, &mut salvaged.problems);
-    Ok(salvaged)
-}
-
-/// Checks that a bucket record is the one expected under its key.
-fn check_bucket_head(
-    value: &Value,
-    document_id: &str,
-    text_hash: &str,
-    bucket: u32,
-) -> Result<(), StoredError> {
-    let field = |name: &str| value.get(name);
-    let shape = |why: String| Err(StoredError::Shape(why));
-    match field("document_id").and_then(Value::as_str) {
-        Some(id) if id == document_id => {}
-        Some(id) => return shape(format!("it is for document “{id}”, not “{document_id}”")),
-        None => return shape("document_id is missing or not a string".into()),
-    }
-    if field("bucket").and_then(Value::as_u64) != Some(u64::from(bucket)) {
-        return shape(format!("bucket is missing or not {bucket}"));
-    }
-    match field("text_hash").and_then(Value::as_str) {
-        Some(hash) if hash == text_hash => Ok(()),
-        Some(_) => shape("it was saved for another version of the document's text".into()),
-        None => shape("text_hash is missing or not a string".into()),
-    }
+    salvaged.value.deleted = deleted;
+    salvaged
 }
 
 /// A change to several keys, written under [`commit_key`] before any of
@@ -934,8 +889,9 @@ pub struct Commit {
     pub labels: Option<CommitList<StoredLabel>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents: Option<CommitList<DocumentEntry>>,
-    /// Annotations and tombstones by document id, then bucket.
-    #[serde(default)]
+    /// Annotations and tombstones by document id, each document's
+    /// compact (as a bucket is) under the context `commit/<document id>`.
+    #[serde(default, with = "commit_buckets")]
     pub buckets: BTreeMap<String, CommitBuckets>,
     /// Documents removed: their text and buckets are deleted.
     #[serde(default)]
@@ -948,11 +904,60 @@ pub struct Commit {
 }
 
 /// The annotations of one document a commit changes, with its text hash.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CommitBuckets {
     pub text_hash: String,
     pub spans: Vec<StoredSpan>,
     pub deleted: Vec<Tombstone>,
+}
+
+/// A commit's annotations, by document id: each document's as a compact
+/// string, so that a change to many annotations (an import, a migration)
+/// needs as little room in its commit record as in its buckets.
+mod commit_buckets {
+    use std::collections::BTreeMap;
+
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{compact, CommitBuckets};
+
+    fn context(document_id: &str) -> String {
+        format!("commit/{document_id}")
+    }
+
+    pub fn serialize<S: Serializer>(
+        buckets: &BTreeMap<String, CommitBuckets>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let packed: BTreeMap<&str, String> = buckets
+            .iter()
+            .map(|(id, b)| {
+                let value = compact::encode_spans(&context(id), &b.text_hash, &b.spans, &b.deleted);
+                (id.as_str(), value)
+            })
+            .collect();
+        packed.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<BTreeMap<String, CommitBuckets>, D::Error> {
+        let packed = BTreeMap::<String, String>::deserialize(deserializer)?;
+        packed
+            .into_iter()
+            .map(|(id, raw)| {
+                let spans = compact::decode_spans(&raw, &context(&id))
+                    .map_err(|e| D::Error::custom(format!("the annotations of “{id}”: {e}")))?;
+                let buckets = CommitBuckets {
+                    text_hash: spans.text_hash,
+                    spans: spans.entries,
+                    deleted: spans.deleted,
+                };
+                Ok((id, buckets))
+            })
+            .collect()
+    }
 }
 
 /// A list's entries and tombstones as a commit carries them.
@@ -1021,7 +1026,9 @@ pub fn decode_backup(key: &str, raw: &str) -> Backup {
             value: raw.to_string(),
         };
     }
+    // Version 2 wrote backups as this version does.
     versioned(raw, VERSION)
+        .or_else(|e| versioned(raw, v2::VERSION).map_err(|_| e))
         .and_then(typed::<Backup>)
         .unwrap_or_else(|e| Backup {
             key: key.to_string(),
@@ -1089,43 +1096,6 @@ mod tests {
             note: note.map(str::to_string),
             entity: entity.map(str::to_string),
         }
-    }
-
-    #[test]
-    fn a_span_stores_its_entity_as_an_eighth_element_only_when_it_names_one() {
-        let cases = [
-            (span(None, None), r#"["a",1,3,"Person","t",2]"#),
-            (
-                span(Some("n 😀"), None),
-                r#"["a",1,3,"Person","t",2,"n 😀"]"#,
-            ),
-            (
-                span(None, Some("阿斯塔纳")),
-                r#"["a",1,3,"Person","t",2,null,"阿斯塔纳"]"#,
-            ),
-            (
-                span(Some("n"), Some("שלום")),
-                r#"["a",1,3,"Person","t",2,"n","שלום"]"#,
-            ),
-        ];
-        for (stored, json) in cases {
-            assert_eq!(serde_json::to_string(&stored).unwrap(), json);
-            assert_eq!(serde_json::from_str::<StoredSpan>(json).unwrap(), stored);
-        }
-    }
-
-    #[test]
-    fn a_stored_entity_is_read_as_the_app_keeps_names() {
-        let read: StoredSpan =
-            serde_json::from_str(r#"["a",1,3,"Person","t",2,null,"  Astana \t City "]"#).unwrap();
-        assert_eq!(read.entity.as_deref(), Some("Astana City"));
-        let blank: StoredSpan =
-            serde_json::from_str(r#"["a",1,3,"Person","t",2,null,"  "]"#).unwrap();
-        assert_eq!(blank.entity, None);
-        assert!(serde_json::from_str::<StoredSpan>(r#"["a",1,3,"Person","t",2,null,7]"#).is_err());
-        assert!(
-            serde_json::from_str::<StoredSpan>(r#"["a",1,3,"Person","t",2,null,"x","y"]"#).is_err()
-        );
     }
 
     #[test]

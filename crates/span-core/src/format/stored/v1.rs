@@ -14,11 +14,17 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{bucket_of, Salvaged, StoredError};
+use super::v2::bucket_of;
+use super::{Key, Salvaged, StoredError};
 use crate::model::Label;
 
 pub const VERSION: u64 = 1;
 pub const PREFIX: &str = "span-annotator/v1/";
+
+/// Which key of version 1 `key` is.
+pub fn parse_key(key: &str) -> Option<Key> {
+    Key::parse_in(key, PREFIX, super::v2::BUCKETS)
+}
 
 pub fn labels_key() -> String {
     format!("{PREFIX}labels")
@@ -132,7 +138,7 @@ pub fn decode_bucket(
     bucket: u32,
 ) -> Result<Salvaged<Vec<Span>>, StoredError> {
     let value = versioned(raw)?;
-    super::check_bucket_head(&value, document_id, text_hash, bucket)?;
+    super::v2::check_bucket_head(&value, document_id, text_hash, bucket)?;
     let Some(entries) = value.get("annotations").and_then(Value::as_array) else {
         return Err(StoredError::Shape(
             "annotations is missing or not a list".into(),

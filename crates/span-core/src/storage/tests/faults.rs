@@ -123,7 +123,8 @@ fn a_newer_schema_stops_this_tab_from_writing() {
     let store = MemoryStore::new();
     let mut tab = Tab::open(&store, "a");
     tab.tag_word(ARTICLE, 1, "Person").unwrap();
-    store.put(&stored::meta_key(), Some(r#"{"version":3,"epoch":"x"}"#));
+    let newer = format!(r#"{{"version":{},"epoch":"x"}}"#, stored::VERSION + 1);
+    store.put(&stored::meta_key(), Some(&newer));
     let before = store.snapshot();
     tab.tag_word(ARTICLE, 2, "Person").unwrap();
     assert!(matches!(tab.status().mode, Mode::Stopped(_)));
@@ -289,7 +290,18 @@ fn a_document_that_does_not_fit_is_refused_before_anything_is_written() {
     let store = MemoryStore::new();
     let mut tab = Tab::open(&store, "a");
     tab.tag_word(ARTICLE, 1, "Person").unwrap();
-    let text = "x".repeat(QUOTA_UNITS - store.used_units() - 100);
+    // Texts are stored compressed: this one is random CJK, which no codec
+    // brings below 14 bits a character, so it cannot fit.
+    let free = QUOTA_UNITS - store.used_units();
+    let mut seed = 0x2545_f491_u32;
+    let text: String = (0..free / 5 * 6)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            char::from_u32(0x4e00 + seed % 0x5200).unwrap()
+        })
+        .collect();
     let document = Document::added("big".into(), "big.txt".into(), text, "");
     let action = tab.workspace.plan_add_documents(vec![document]).unwrap();
     let mut ws = tab.workspace.clone();

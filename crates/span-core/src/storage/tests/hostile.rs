@@ -59,6 +59,8 @@ enum Spoil {
     CopyFrom(usize),
     /// Puts an annotation entry of another bucket into it, twice.
     DuplicateEntry(usize),
+    /// Changes one UTF-16 unit to another that packed values use.
+    ChangeUnit(usize, u32),
 }
 
 fn spoil() -> impl Strategy<Value = Spoil> {
@@ -71,7 +73,41 @@ fn spoil() -> impl Strategy<Value = Spoil> {
         any::<usize>().prop_map(Spoil::HugeNumber),
         any::<usize>().prop_map(Spoil::CopyFrom),
         any::<usize>().prop_map(Spoil::DuplicateEntry),
+        (any::<usize>(), 0x3380u32..0xb400).prop_map(|(at, to)| Spoil::ChangeUnit(at, to)),
     ]
+}
+
+/// The text hash of document `id` in `state`: a seed's, or its stored
+/// text's.
+fn hash_of(state: &BTreeMap<String, String>, id: &str) -> Option<String> {
+    let text = match crate::model::seed_documents()
+        .into_iter()
+        .find(|d| d.id == id)
+    {
+        Some(seed) => seed.text.to_string(),
+        None => {
+            stored::decode_text(state.get(&stored::text_key(id))?, id)
+                .ok()?
+                .text
+        }
+    };
+    Some(stored::text_hash(&text))
+}
+
+/// What the bucket under `key` holds, if it is a readable bucket.
+fn bucket(
+    state: &BTreeMap<String, String>,
+    key: &str,
+) -> Option<stored::Merged<stored::StoredSpan>> {
+    let Some(stored::Key::Bucket(id, bucket)) = stored::Key::parse(key) else {
+        return None;
+    };
+    let raw = state.get(key)?;
+    Some(
+        stored::decode_bucket(raw, &id, &hash_of(state, &id)?, bucket)
+            .ok()?
+            .value,
+    )
 }
 
 fn apply(state: &mut BTreeMap<String, String>, key: &str, spoil: &Spoil) {
@@ -113,19 +149,24 @@ fn apply(state: &mut BTreeMap<String, String>, key: &str, spoil: &Spoil) {
                 .collect();
             let entry = others
                 .get(n % others.len().max(1))
-                .and_then(|k| serde_json::from_str::<serde_json::Value>(&state[*k]).ok())
-                .and_then(|v| v.get("annotations")?.get(0).cloned());
-            match (serde_json::from_str::<serde_json::Value>(&value), entry) {
-                (Ok(mut record), Some(entry)) => {
-                    if let Some(list) = record.get_mut("annotations").and_then(|a| a.as_array_mut())
-                    {
-                        list.push(entry.clone());
-                        list.push(entry);
-                    }
-                    Some(record.to_string())
+                .and_then(|k| bucket(state, k)?.entries.first().cloned());
+            match (bucket(state, key), entry, stored::Key::parse(key)) {
+                (Some(mut record), Some(entry), Some(stored::Key::Bucket(id, b))) => {
+                    record.entries.push(entry.clone());
+                    record.entries.push(entry);
+                    let hash = hash_of(state, &id).unwrap_or_default();
+                    Some(stored::encode_bucket(&id, &hash, b, &record))
                 }
                 _ => Some(value.clone()),
             }
+        }
+        Spoil::ChangeUnit(at, to) => {
+            let mut units: Vec<char> = value.chars().collect();
+            if !units.is_empty() {
+                let at = at % units.len();
+                units[at] = char::from_u32(*to).unwrap_or('x');
+            }
+            Some(units.into_iter().collect())
         }
     };
     match spoiled {
@@ -179,16 +220,17 @@ proptest! {
         // was duplicated into a spoiled key.
         let shown: std::collections::HashSet<String> = tab.ids().into_iter().collect();
         let spoiled_text = spoiled_keys.iter().filter_map(|k| state.get(k)).cloned().collect::<Vec<_>>().join("");
-        for (key, raw) in &base {
-            if !key.contains("/doc/") || spoiled_keys.iter().any(|k| k == key) {
+        let lists_intact = spoiled_keys.iter().all(|k| !k.ends_with("/documents") && !k.contains("/text/") && !k.ends_with("/labels"));
+        for key in base.keys() {
+            if !key.contains("/doc/") || spoiled_keys.iter().any(|k| k == key) || !lists_intact {
                 continue;
             }
-            let (Ok(value), true) = (serde_json::from_str::<serde_json::Value>(raw), spoiled_keys.iter().all(|k| !k.ends_with("/documents") && !k.contains("/text/") && !k.ends_with("/labels"))) else {
-                continue;
-            };
-            for entry in value["annotations"].as_array().into_iter().flatten() {
-                let id = entry[0].as_str().unwrap_or_default();
-                prop_assert!(shown.contains(id) || spoiled_text.contains(id), "{id} of untouched {key} is lost");
+            let held = bucket(&base, key);
+            prop_assert!(held.is_some(), "{key} of the realistic state is a readable bucket");
+            for entry in held.into_iter().flat_map(|b| b.entries) {
+                let id = entry.id.as_str();
+                let duplicated = spoiled_text.contains(id) || spoils.iter().any(|(_, s)| matches!(s, Spoil::DuplicateEntry(_)));
+                prop_assert!(shown.contains(id) || duplicated, "{id} of untouched {key} is lost");
             }
         }
 
