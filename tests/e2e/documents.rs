@@ -369,7 +369,9 @@ async fn full_storage_refuses_a_document(session: Session, url: String) -> Res<(
 
     let dir = ScratchDir::new("upload")?;
     let big = dir.path().join("big.txt");
-    std::fs::write(&big, "Ünïcödé text that will not fit. ".repeat(10_000))?;
+    // Texts are stored compressed: this one, 300,000 characters drawn at
+    // random from 64, keeps about 6 bits each, 120,000 UTF-16 units.
+    std::fs::write(&big, incompressible(300_000))?;
     client
         .find(Locator::Css(&testid("add-files")))
         .await?
@@ -396,4 +398,23 @@ async fn full_storage_refuses_a_document(session: Session, url: String) -> Res<(
     ensure!(left.is_empty(), "a text was left in storage: {left:?}");
     client.refresh().await.context("reloading")?;
     wait_for_app(client).await
+}
+
+/// `chars` characters drawn from 64 (accented, Cyrillic, CJK and ASCII) by
+/// a fixed pseudo-random sequence, in words: a text DEFLATE cannot shrink
+/// below about 6 bits a character.
+fn incompressible(chars: usize) -> String {
+    let alphabet: Vec<char> =
+        "abcdefghijklmnopqrstuvwxyzÜïöéàçñßжзнрмдлб中文字东京 ABCDEFGHIJKLMNOP"
+            .chars()
+            .collect();
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    (0..chars)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            alphabet[(state >> 33) as usize % alphabet.len()]
+        })
+        .collect()
 }
