@@ -17,7 +17,8 @@ use span_core::format::stored::{
 
 use crate::keyboard::chord;
 use crate::support::app::{
-    doc_item, open_document, open_seed, store_and_reload, wait_for_app, wait_for_highlights,
+    doc_item, export_json, open_document, open_seed, store_and_reload, wait_for_app,
+    wait_for_highlights,
 };
 use crate::support::browser::{BrowserKind, Session};
 use crate::support::page::{self, testid, STEP_TIMEOUT};
@@ -630,5 +631,81 @@ async fn webkit_browser_killed(session: Session, url: &str, text: &str) -> Res<(
         "WebKit kept {stored} annotation bucket(s) and shows {shown:?} after the whole browser \
          was killed: its storage is no longer ephemeral, so check that every edit is kept"
     );
+    Ok(())
+}
+
+in_every_browser!(
+    chromium_version_2_store_moves_on,
+    firefox_version_2_store_moves_on,
+    webkit_version_2_store_moves_on,
+    version_2_store_moves_on
+);
+
+/// Stored schema version 3: the data an app of version 2 left (the core's
+/// fixture, with an added document, emoji, CJK and RTL text, notes, an
+/// entity, a relation and tombstones) is planted and the app opened on it.
+/// Its native export is the one that data gave before the move, no
+/// version-2 key is left but the marker that stops version-2 tabs, and
+/// after a reload, now from version 3's keys, the export is the same.
+async fn version_2_store_moves_on(session: Session, url: String) -> Res<()> {
+    let client = &session.client;
+    let fixtures = manifest_dir().join("crates/span-core/tests/fixtures");
+    let stored: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(&std::fs::read_to_string(fixtures.join("stored-v2.json"))?)?;
+    let expected: Value = serde_json::from_str(&std::fs::read_to_string(
+        fixtures.join("stored-v2.export.json"),
+    )?)?;
+    client.goto(&url).await.context("opening the app")?;
+    wait_for_app(client).await?;
+    client
+        .execute("localStorage.clear();", vec![])
+        .await
+        .context("clearing")?;
+    store_and_reload(client, &stored.into_iter().collect::<Vec<_>>()).await?;
+    let ids: Vec<&str> = expected["documents"]
+        .as_array()
+        .context("the fixture's documents")?
+        .iter()
+        .filter_map(|d| d["id"].as_str())
+        .collect();
+    for when in ["once moved", "after a reload"] {
+        crate::support::app::wait_for_listed(client, &format!("the documents {when}"), |docs| {
+            docs.iter()
+                .map(|(id, _)| id.as_str())
+                .eq(ids.iter().copied())
+        })
+        .await?;
+        let (_, export) = export_json(&session).await?;
+        for field in [
+            "labels",
+            "documents",
+            "annotations",
+            "relation_types",
+            "relations",
+        ] {
+            ensure_eq!(
+                export[field],
+                expected[field],
+                "the export's {field} {when}"
+            );
+        }
+        let left: Vec<String> = page::eval(
+            client,
+            r#"return Object.keys(localStorage).filter(k =>
+                   (k.startsWith("span-annotator/v1/") || k.startsWith("span-annotator/v2/"))
+                   && k !== "span-annotator/v2/meta");"#,
+            vec![],
+        )
+        .await?;
+        ensure!(left.is_empty(), "old keys left {when}: {left:?}");
+        let moved: usize = page::eval(
+            client,
+            r#"return Object.keys(localStorage).filter(k => k.startsWith("span-annotator/v3/doc/")).length;"#,
+            vec![],
+        )
+        .await?;
+        ensure!(moved > 0, "no version-3 bucket {when}");
+        client.refresh().await.context("reloading")?;
+    }
     Ok(())
 }
