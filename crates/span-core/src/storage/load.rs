@@ -404,18 +404,25 @@ impl Persistence {
                     })
                 }
                 Key::Commit(_) => v2::decode_commit(&raw).map(|commit| {
-                    found
-                        .rewrite
-                        .extend(super::persistence::commit_parts(&commit));
-                    for id in &commit.dropped {
-                        self.pending.add_item(Item::Drop(id.clone()));
-                    }
-                    found.commits.push(commit);
+                    self.take_commit(found, commit);
                     Vec::new()
                 }),
             };
             self.retire(found, &key, &raw, result, stamps);
         }
+    }
+
+    /// Takes in the commit record of a change a tab did not finish writing:
+    /// the parts it names are written again, the documents it dropped are
+    /// dropped, and it is merged in with what is stored.
+    fn take_commit(&mut self, found: &mut Found, commit: Commit) {
+        found
+            .rewrite
+            .extend(super::persistence::commit_parts(&commit));
+        for id in &commit.dropped {
+            self.pending.add_item(Item::Drop(id.clone()));
+        }
+        found.commits.push(commit);
     }
 
     /// Reads the commit records of changes a tab did not finish writing:
@@ -431,15 +438,7 @@ impl Persistence {
         for key in keys {
             let raw = self.raw(found, &key).unwrap_or_default();
             match stored::decode_commit(&raw) {
-                Ok(commit) => {
-                    found
-                        .rewrite
-                        .extend(super::persistence::commit_parts(&commit));
-                    for id in &commit.dropped {
-                        self.pending.add_item(Item::Drop(id.clone()));
-                    }
-                    found.commits.push(commit);
-                }
+                Ok(commit) => self.take_commit(found, commit),
                 Err(e) => {
                     self.keep_damaged(
                         found,

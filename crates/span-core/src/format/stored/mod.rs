@@ -1085,7 +1085,8 @@ fn to_value<T: Serialize>(value: &T) -> Value {
 mod tests {
     use super::*;
 
-    fn span(note: Option<&str>, entity: Option<&str>) -> StoredSpan {
+    /// A stored span with this note and entity.
+    pub(super) fn span(note: Option<&str>, entity: Option<&str>) -> StoredSpan {
         StoredSpan {
             id: "a".into(),
             start: 1,

@@ -229,25 +229,13 @@ impl<'de> Deserialize<'de> for Span {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::span;
     use super::*;
 
     const HASH: &str = "0123456789abcdef";
 
     fn read(json: &str) -> Result<StoredSpan, serde_json::Error> {
         serde_json::from_str::<Span>(json).map(|Span(s)| s)
-    }
-
-    fn span(note: Option<&str>, entity: Option<&str>) -> StoredSpan {
-        StoredSpan {
-            id: "a".into(),
-            start: 1,
-            end: 3,
-            label: "Person".into(),
-            created: "t".into(),
-            rev: 2,
-            note: note.map(str::to_string),
-            entity: entity.map(str::to_string),
-        }
     }
 
     #[test]
