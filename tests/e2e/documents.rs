@@ -15,7 +15,7 @@ use crate::support::app::{
 };
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
-use crate::support::{manifest_dir, wait_until, Context, Failure, Res, ScratchDir};
+use crate::support::{manifest_dir, random_below, wait_until, Context, Failure, Res, ScratchDir};
 use crate::{ensure, ensure_eq, in_every_browser};
 
 in_every_browser!(
@@ -408,13 +408,8 @@ fn incompressible(chars: usize) -> String {
         "abcdefghijklmnopqrstuvwxyzÜïöéàçñßжзнрмдлб中文字东京 ABCDEFGHIJKLMNOP"
             .chars()
             .collect();
-    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut random = random_below(0x9e37_79b9_7f4a_7c15);
     (0..chars)
-        .map(|_| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            alphabet[(state >> 33) as usize % alphabet.len()]
-        })
+        .map(|_| alphabet[random(alphabet.len())])
         .collect()
 }

@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::support::app::{code_points, open_document, wait_for_app, wait_for_highlights, words};
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT, TAG_BY_SCRIPT_JS};
-use crate::support::{manifest_dir, wait_until, Context, Failure, Res};
+use crate::support::{manifest_dir, random_below, wait_until, Context, Failure, Res};
 use crate::{ensure, ensure_eq, in_every_browser};
 
 const DOC: &str = "001_c07fc3de27d30260";
@@ -309,17 +309,11 @@ async fn soak(session: Session, url: String) -> Res<()> {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(120);
-    let mut seed: u64 = std::env::var("SOAK_SEED")
+    let seed: u64 = std::env::var("SOAK_SEED")
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(0x5eed);
-    let mut random = move |below: usize| {
-        // xorshift64*: the same sequence for the same seed.
-        seed ^= seed >> 12;
-        seed ^= seed << 25;
-        seed ^= seed >> 27;
-        (seed.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % below
-    };
+    let mut random = random_below(seed);
     let client = &session.client;
     let text = std::fs::read_to_string(manifest_dir().join(format!("seeds/{DOC}.txt")))?;
     let (a, b) = two_windows(&session, &url, &text).await?;

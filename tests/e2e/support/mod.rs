@@ -249,6 +249,18 @@ where
     }
 }
 
+/// A fixed sequence of pseudo-random numbers from `seed` (xorshift64*;
+/// not 0): each call gives one below its argument, the same sequence for
+/// the same seed.
+pub fn random_below(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |below| {
+        seed ^= seed >> 12;
+        seed ^= seed << 25;
+        seed ^= seed >> 27;
+        (seed.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % below
+    }
+}
+
 /// The crate root, where `seeds/`, `dist/` and `tests/` live.
 pub fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
