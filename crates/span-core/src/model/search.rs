@@ -3,18 +3,24 @@
 //! regular expression, optionally whole words only; and gazetteers, lists
 //! of `term<TAB>Label` lines whose terms are searched as whole words.
 //!
-//! Every pattern, plain ones included, runs on the `regex` crate: its
-//! engines take time linear in the text whatever the pattern, so a
-//! pathological one such as `(a*)*b` cannot hang the page, and its `(?i)`
-//! folds case by Unicode's simple case folding while reporting offsets in
-//! the original text. Offsets go out as code points, like every offset of
-//! the core.
+//! Regular expressions run on the `regex` crate: its engines take time
+//! linear in the text whatever the pattern, so a pathological one such as
+//! `(a*)*b` cannot hang the page, and its `(?i)` folds case by Unicode's
+//! simple case folding while reporting offsets in the original text. Plain
+//! text, the search nearly everyone makes, is found byte for byte
+//! (`memchr`'s `memmem`) when it can be: building the regex automaton and
+//! running it took about half of a first search of a 1 MiB document in the
+//! browser. Both find the same matches (a property test says so). Offsets
+//! go out as code points, like every offset of the core.
 //!
 //! What is done with the matches (tagging them) is the workspace's
 //! business ([`Workspace::plan_tag_all`](super::Workspace::plan_tag_all)).
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::OnceLock;
+
+use memchr::memmem;
 
 use regex::{Regex, RegexBuilder};
 use thiserror::Error;
@@ -62,8 +68,76 @@ pub enum SearchError {
 /// A pattern ready to be searched for.
 #[derive(Clone, Debug)]
 pub struct Query {
-    regex: Regex,
+    engine: Engine,
     whole_word: bool,
+}
+
+/// How a query finds its matches.
+#[derive(Clone, Debug)]
+enum Engine {
+    Regex(Regex),
+    Literal(Literal),
+}
+
+/// Plain text found byte for byte: any text when case matters, ASCII text
+/// when it does not, searched for in lower case in an ASCII-lowercased copy
+/// of the text. Case folding beyond ASCII needs Unicode's tables, so other
+/// text goes to the regex engine; so does a text holding the Kelvin sign or
+/// the long s, which fold to the ASCII k and s.
+#[derive(Clone, Debug)]
+struct Literal {
+    needle: String,
+    ignore_case: bool,
+    /// The same search by the regex engine, built when a text first needs
+    /// it.
+    unicode: OnceLock<Regex>,
+}
+
+/// The letters beyond ASCII whose simple case folding is an ASCII letter:
+/// the Kelvin sign (k) and the long s (s).
+const FOLDING_TO_ASCII: [(char, char); 2] = [('\u{212A}', 'k'), ('\u{17F}', 's')];
+
+impl Literal {
+    /// The byte ranges of the needle in `text`, left to right, none
+    /// overlapping another.
+    fn find_iter<'a>(&'a self, text: &'a str) -> Box<dyn Iterator<Item = Range<usize>> + 'a> {
+        if !self.ignore_case {
+            let len = self.needle.len();
+            return Box::new(
+                memmem::find_iter(text.as_bytes(), self.needle.as_bytes())
+                    .map(move |at| at..at + len),
+            );
+        }
+        let folds_here = FOLDING_TO_ASCII
+            .iter()
+            .any(|&(other, ascii)| self.needle.contains(ascii) && text.contains(other));
+        if folds_here {
+            let regex = self.unicode.get_or_init(|| {
+                build(&regex::escape(&self.needle), true)
+                    .expect("an escaped ASCII pattern is a small, valid regular expression")
+            });
+            return Box::new(regex.find_iter(text).map(|m| m.range()));
+        }
+        let lower = text.to_ascii_lowercase();
+        let finder = memmem::Finder::new(self.needle.as_bytes()).into_owned();
+        let len = self.needle.len();
+        let mut from = 0;
+        Box::new(std::iter::from_fn(move || {
+            let at = from + finder.find(&lower.as_bytes()[from..])?;
+            from = at + len;
+            Some(at..from)
+        }))
+    }
+}
+
+/// The regex for `source`, case-insensitive or not.
+fn build(source: &str, case_insensitive: bool) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(source)
+        .case_insensitive(case_insensitive)
+        // Large enough for any pattern a person types; a repetition such as
+        // `\w{1000}{1000}` is refused instead of built.
+        .size_limit(1 << 21)
+        .build()
 }
 
 /// One match: where it is (code points) and what is around it.
@@ -107,26 +181,33 @@ impl Query {
         if pattern.is_empty() {
             return Err(SearchError::Empty);
         }
-        let source = if options.regex {
-            pattern.to_string()
-        } else {
-            regex::escape(pattern)
+        if !options.regex && (options.match_case || pattern.is_ascii()) {
+            let needle = match options.match_case {
+                true => pattern.to_string(),
+                false => pattern.to_ascii_lowercase(),
+            };
+            return Ok(Self {
+                engine: Engine::Literal(Literal {
+                    needle,
+                    ignore_case: !options.match_case,
+                    unicode: OnceLock::new(),
+                }),
+                whole_word: options.whole_word,
+            });
+        }
+        let source = match options.regex {
+            true => pattern.to_string(),
+            false => regex::escape(pattern),
         };
-        let regex = RegexBuilder::new(&source)
-            .case_insensitive(!options.match_case)
-            // Large enough for any pattern a person types; a repetition
-            // such as `\w{1000}{1000}` is refused instead of built.
-            .size_limit(1 << 21)
-            .build()
-            .map_err(|error| match error {
-                regex::Error::Syntax(message) => SearchError::Invalid {
-                    pattern: pattern.to_string(),
-                    reason: reason(&message),
-                },
-                _ => SearchError::TooLarge,
-            })?;
+        let regex = build(&source, !options.match_case).map_err(|error| match error {
+            regex::Error::Syntax(message) => SearchError::Invalid {
+                pattern: pattern.to_string(),
+                reason: reason(&message),
+            },
+            _ => SearchError::TooLarge,
+        })?;
         Ok(Self {
-            regex,
+            engine: Engine::Regex(regex),
             whole_word: options.whole_word,
         })
     }
@@ -166,23 +247,27 @@ impl Query {
         // Byte offsets become code points by counting from the previous
         // match on: one pass over the text for all of them.
         let mut counted = (0, 0);
-        self.regex
-            .find_iter(text)
+        let found: Box<dyn Iterator<Item = Range<usize>>> = match &self.engine {
+            Engine::Regex(regex) => Box::new(regex.find_iter(text).map(|m| m.range())),
+            Engine::Literal(literal) => literal.find_iter(text),
+        };
+        found
             // An empty match (`a*`) cannot be a span.
             .filter(|m| !m.is_empty())
             .filter(move |m| {
                 if self.whole_word {
-                    is_whole_word(text, m.start(), m.end())
+                    is_whole_word(text, m.start, m.end)
                 } else {
-                    is_grapheme_boundary(text, m.start()) && is_grapheme_boundary(text, m.end())
+                    is_grapheme_boundary(text, m.start) && is_grapheme_boundary(text, m.end)
                 }
             })
             .map(move |m| {
                 let (byte, char) = counted;
-                let start = char + text[byte..m.start()].chars().count();
-                let end = start + m.as_str().chars().count();
-                counted = (m.end(), end);
-                (start, end, m.as_str().to_string(), m.range())
+                let quote = &text[m.clone()];
+                let start = char + text[byte..m.start].chars().count();
+                let end = start + quote.chars().count();
+                counted = (m.end, end);
+                (start, end, quote.to_string(), m)
             })
     }
 }

@@ -450,3 +450,95 @@ fn many_spans_are_tagged_and_untagged_as_one_at_a_time_would() {
         "a refused removal keeps them all"
     );
 }
+
+/// The matches of `query` in `text`: code points, quote and bytes.
+fn found_in(query: &Query, text: &str) -> Vec<(usize, usize, String, Range<usize>)> {
+    query.find_in(text).collect()
+}
+
+/// Plain text that is found byte for byte (ASCII, or any text with case)
+/// is found exactly where the regex engine finds it, folding case or not,
+/// in text where byte, UTF-16 and code-point offsets differ and where the
+/// Kelvin sign and the long s fold to ASCII letters.
+#[test]
+fn plain_text_is_found_byte_for_byte_where_the_regex_engine_finds_it() {
+    let samples = [
+        ("sKs ſ\u{212A} kSſ", "ks"),
+        ("Russia’s RUSSIA\u{a0}russia👩‍👩‍👧ruſſia", "russia"),
+        ("e\u{301}te\u{301} ete", "e"),
+        ("Straße STRASSE strasse", "ss"),
+        ("中文 ab AB aB", "ab"),
+    ];
+    for (text, needle) in samples {
+        for match_case in [false, true] {
+            for whole_word in [false, true] {
+                let options = SearchOptions {
+                    match_case,
+                    whole_word,
+                    regex: false,
+                };
+                let literal = Query::new(needle, options).expect("a plain pattern");
+                assert!(matches!(literal.engine, Engine::Literal(_)));
+                let regex = Query {
+                    engine: Engine::Regex(build(&regex::escape(needle), !match_case).unwrap()),
+                    whole_word,
+                };
+                assert_eq!(
+                    found_in(&literal, text),
+                    found_in(&regex, text),
+                    "{needle:?} in {text:?}, {options:?}"
+                );
+            }
+        }
+    }
+    // The Kelvin sign and the long s are found as k and s.
+    let query = Query::new("ks", plain()).unwrap();
+    let quotes: Vec<String> = found_in(&query, "sKs ſ\u{212A} kSſ")
+        .into_iter()
+        .map(|m| m.2)
+        .collect();
+    assert_eq!(quotes, ["Ks", "kS"]);
+    let query = Query::new("k", plain()).unwrap();
+    assert_eq!(found_in(&query, "\u{212A}").len(), 1);
+}
+
+/// Text beyond ASCII, with case ignored, goes to the regex engine.
+#[test]
+fn plain_text_beyond_ascii_folds_case_by_unicode() {
+    let query = Query::new("ΣΟΦΊΑ", plain()).unwrap();
+    assert!(matches!(query.engine, Engine::Regex(_)));
+    assert_eq!(found_in(&query, "σοφία Σοφία").len(), 2);
+    let exact = SearchOptions {
+        match_case: true,
+        ..plain()
+    };
+    let query = Query::new("Σοφία", exact).unwrap();
+    assert!(matches!(query.engine, Engine::Literal(_)));
+    assert_eq!(found_in(&query, "σοφία Σοφία").len(), 1);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod same_as_regex {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Random texts of letters that fold to ASCII ones, emoji, CJK,
+        /// RTL, combining marks and curly quotes, and random needles.
+        #[test]
+        fn plain_text_is_found_where_the_regex_engine_finds_it(
+            text in "(a|A|k|K|s|S|ſ|\u{212A}|e|\u{301}|ß|👩‍👩‍👧|中|ع|“|’|\u{a0}| |\n){0,80}",
+            needle in "(a|A|k|K|s|S|e|ſ|\u{212A}|’| ){1,3}",
+            match_case in any::<bool>(),
+            whole_word in any::<bool>(),
+        ) {
+            let options = SearchOptions { match_case, whole_word, regex: false };
+            let query = Query::new(&needle, options).unwrap();
+            let regex = Query {
+                engine: Engine::Regex(build(&regex::escape(&needle), !match_case).unwrap()),
+                whole_word,
+            };
+            prop_assert_eq!(found_in(&query, &text), found_in(&regex, &text));
+        }
+    }
+}
