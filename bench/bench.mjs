@@ -890,6 +890,7 @@ function checks(res) {
     );
   }
   if (res.search) searchChecks(res.search, add);
+  if (res.long) longChecks(res.long, add);
   if (res.transfer) {
     const t = res.transfer.totalGzip;
     add('first-visit transfer ≤ 150 KB gzip', t <= 150_000, `${t.toLocaleString('en')} bytes (${kib(t)})`);
@@ -1006,6 +1007,132 @@ async function benchSearch(browser, origin, n, text, spans) {
   return out;
 }
 
+// ---- long documents (issue 15) -----------------------------------------------
+
+const LONG_LINES = 100_000;
+const LONG_BYTES = 3_990_000;
+const LONG_EDITS = quick ? 4 : 10;
+
+/** A text of `lines` lines, about `targetBytes` long, from the benchmark
+ *  document's sentences: the words of a document of that size, a line
+ *  every few words. */
+function linesDocument(lines, targetBytes) {
+  const words = makeDocument({ seed: 7, targetBytes }).split(/\s+/);
+  const perLine = Math.max(1, Math.floor(words.length / lines));
+  const out = [];
+  for (let i = 0; i < lines; i++) out.push(words.slice(i * perLine, (i + 1) * perLine).join(' '));
+  return out.join('\n');
+}
+
+/** The benchmark document's sentences as one line of about `targetBytes`. */
+const oneLineDocument = (targetBytes) => makeDocument({ seed: 11, targetBytes }).replace(/\n+/g, ' ');
+
+/**
+ * A long document as a user adds one: pasted, added (click → its text
+ * painted in the pane), opened again (click → first screen painted),
+ * scrolled top to bottom `SCROLL_STEP` px a frame, and tagged at `LONG_EDITS`
+ * places through it, the last at its end (select words, press 1: the
+ * main thread's work, handlers and the rendering of the frame).
+ */
+async function benchLong(browser, origin, name, text, { scroll }) {
+  const out = { name, chars: [...text].length, bytes: Buffer.byteLength(text), lines: text.split('\n').length, problems: [], edits: [] };
+  const problem = (what) => {
+    out.problems.push(what);
+    log(`  PROBLEM (${name}): ${what}`);
+  };
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  await context.addInitScript(probe, {});
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problem(`page error: ${e.message}`));
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  await page.goto(`${origin}/__bench_no_such_page__`);
+  await page.evaluate(() => localStorage.clear());
+  await page.goto(`${origin}/`);
+  await page.waitForSelector('[data-testid=doc-item]', { timeout: 60000 });
+  await page.click('[data-testid=paste-open]');
+  await page.fill('[data-testid=paste-title]', name);
+  // As pasted: Playwright's fill types a text this long too slowly.
+  await page.evaluate((t) => {
+    const area = document.querySelector('[data-testid=paste-text]');
+    area.value = t;
+    area.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  }, text);
+  await settleAll(page);
+  const addButton = await centreOf(page, '[data-testid=paste-add]');
+  const added = await measure(page, cdp, { pane: PANE, app: 'body' }, () => page.mouse.click(addButton.x, addButton.y), 'click', { quietMs: LOAD_QUIET_MS });
+  out.addMs = added.roots.pane.paintMs;
+  out.addBusyMs = added.busyMs;
+  const shown = await page.evaluate((P) => window.__bench.fingerprint(document.querySelector(P).textContent), PANE);
+  if (shown !== fingerprint(text)) problem('the pane’s text is not the pasted text');
+  const status = await page.textContent('[data-testid=status]').catch(() => null);
+  if (!/Saved/i.test(status || '')) problem(`after adding, the status says “${status}”`);
+  log(`  ${name}: added in ${fmt(out.addMs)} ms (main thread ${fmt(out.addBusyMs)} ms)`);
+
+  // Opened again, from another document.
+  const id = await page.evaluate(
+    (title) => [...document.querySelectorAll('[data-testid=doc-item]')].find((e) => e.textContent.includes(title))?.getAttribute('data-doc-id'),
+    name,
+  );
+  const item = `[data-testid=doc-item][data-doc-id="${id}"]`;
+  await page.click(`[data-testid=doc-item]:not([data-doc-id="${id}"])`);
+  await settleAll(page);
+  const at = await centreOf(page, item);
+  const opened = await measure(page, cdp, { pane: PANE, app: 'body' }, () => page.mouse.click(at.x, at.y), 'click', { quietMs: LOAD_QUIET_MS });
+  out.openMs = opened.roots.pane.paintMs;
+  out.openBusyMs = opened.busyMs;
+  out.nodes = await page.evaluate((P) => document.querySelector(P).getElementsByTagName('*').length, PANE);
+  log(`  ${name}: opened in ${fmt(out.openMs)} ms, ${out.nodes} elements in the pane`);
+
+  if (scroll) {
+    await page.evaluate(() => window.__bench.scrollPaneTo(0));
+    await settleAll(page);
+    const frames = (await page.evaluate((step) => window.__bench.scrollThrough('.main', step), SCROLL_STEP)).frames;
+    out.scroll = { step: SCROLL_STEP, frames: frames.length, worstMs: Math.max(...frames), p95Ms: quantile(frames, 0.95), over50: frames.filter((f) => f > 50).length, slow: frames.map((f, i) => [i, Math.round(f)]).filter(([, f]) => f > 50) };
+    log(`  ${name}: scrolled in ${frames.length} frames, worst ${fmt(out.scroll.worstMs)} ms; over 50 ms (frame, ms): ${JSON.stringify(out.scroll.slow)}`);
+  }
+
+  for (let i = 0; i < LONG_EDITS; i++) {
+    const fraction = i === LONG_EDITS - 1 ? 1 : ((i + 0.5) * 0.6180339887) % 1;
+    await page.evaluate((f) => window.__bench.scrollPaneTo(f), fraction);
+    await settleAll(page);
+    const sel = await page.evaluate((k) => window.__bench.selectFree(k, 2), i);
+    if (!sel) {
+      problem(`edit ${i}: no plain words in view to select`);
+      continue;
+    }
+    await page.evaluate(() => window.__bench.rememberIds());
+    const a = await measure(page, cdp, { pane: PANE, app: 'body' }, () => page.keyboard.press('1'), 'keydown', { extra: () => window.__bench.newIds() });
+    if (a.extra.length !== 1 || a.timedOut) {
+      problem(`edit ${i}: pressing 1 on “${sel.quote}” made ${a.extra.length} new highlights`);
+      continue;
+    }
+    out.edits.push({ at: sel.start, ...brief(a) });
+  }
+  out.work = summary(out.edits.map((e) => e.workMs));
+  out.tagStatus = await page.textContent('[data-testid=status]').catch(() => null);
+  if (!/Saved/i.test(out.tagStatus || '')) problem(`after tagging, the status says “${out.tagStatus}”`);
+  log(`  ${name}: tagging work p95 ${fmt(out.work.p95)} ms (median ${fmt(out.work.median)})`);
+  await context.close();
+  return out;
+}
+
+function longChecks(long, add) {
+  for (const l of long) {
+    const what = `${l.name} (${(l.bytes / 1e6).toFixed(2)} MB, ${l.lines.toLocaleString('en')} line${l.lines === 1 ? '' : 's'})`;
+    const clean = l.problems.length === 0;
+    const why = clean ? '' : `; ${l.problems.join('; ')}`;
+    if (l.lines > 1) {
+      add(`${what}: added ≤ 1000 ms (Add → text painted)`, clean && l.addMs <= 1000, `${fmt(l.addMs)} ms (main thread ${fmt(l.addBusyMs)} ms)${why}`);
+      add(`${what}: first screen ≤ 1000 ms after opening`, clean && l.openMs <= 1000, `${fmt(l.openMs)} ms, ${l.nodes.toLocaleString('en')} elements in the pane`);
+    }
+    if (l.scroll) {
+      add(`${what}: scrolling, no frame over 50 ms`, l.scroll.over50 === 0, `worst ${fmt(l.scroll.worstMs)} ms, p95 ${fmt(l.scroll.p95Ms)} ms over ${l.scroll.frames} frames of ${l.scroll.step} px`);
+    }
+    add(`${what}: tagging work ≤ 16 ms (p95)`, clean && l.edits.length === LONG_EDITS && l.work.p95 <= 16, `p95 ${fmt(l.work.p95)} ms, median ${fmt(l.work.median)} ms over ${l.edits.length} spans, the last at the end${why}`);
+  }
+}
+
 function searchChecks(search, add) {
   for (const s of search) {
     if (!s.runs.length) {
@@ -1070,13 +1197,26 @@ async function main() {
   const res = { date: new Date().toISOString(), build: buildInfo(), machine: machine(browser.version()), document, options: { SIZES, LOADS, EDITS, PEER_RUNS, SCROLL_STEP }, app: [] };
   try {
     // At the largest span set: 2,000 new spans among the most already there.
+    if (!flag('search-only')) {
+      res.long = [];
+      const docs = [
+        // 4 MB: the most a document may hold (MAX_TEXT_BYTES, 4,000,000).
+        ['100,000 lines', linesDocument(LONG_LINES, LONG_BYTES), { scroll: true }],
+        ['one line of 1 MiB', oneLineDocument(1 << 20), { scroll: false }],
+        ['one line of 4 MB', oneLineDocument(LONG_BYTES), { scroll: false }],
+      ];
+      for (const [name, longText, options] of docs.filter(([n]) => !process.env.LONG_ONLY || n === process.env.LONG_ONLY)) {
+        log(`long document: ${name}`);
+        res.long.push(await benchLong(browser, app.origin, name, longText, options));
+      }
+    }
     const searchSizes = [Math.max(...SIZES)];
     res.search = [];
-    for (const n of searchSizes) {
+    for (const n of flag('long-only') ? [] : searchSizes) {
       log(`search and tag all with ${n} spans`);
       res.search.push(await benchSearch(browser, app.origin, n, text, sets.get(n)));
     }
-    for (const n of flag('search-only') ? [] : SIZES) {
+    for (const n of flag('search-only') || flag('long-only') ? [] : SIZES) {
       log(`app with ${n} spans`);
       const r = await benchApp(browser, app.origin, n, text, sets.get(n), { recordTransfer: res.app.length === 0 });
       r.twoTabs = await benchTwoTabs(browser, app.origin, n, text, sets.get(n));

@@ -15,7 +15,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, KeyboardEvent};
 
 use super::delete_annotation::Deleting;
-use super::reading_pane::geometry::{in_container, marker_style, paragraph_at, place};
+use super::reading_pane::geometry::{bring_into_view, in_container, marker_style, place};
 use crate::browser::{listeners, selection};
 use crate::state::View;
 use span_core::model::snap::Unit;
@@ -134,9 +134,7 @@ fn move_caret(view: View, pane: &Element, key: &str, extend: bool, word: bool, l
 pub fn show_selected(view: View, pane: &Element) {
     if let Some(annotation) = view.selected_annotation() {
         place(view, pane, annotation.start..annotation.start);
-        if let Some((paragraph, _)) = paragraph_at(view, pane, annotation.start) {
-            paragraph.scroll_into_view_with_bool(false);
-        }
+        bring_into_view(view, pane, annotation.start, false);
     }
 }
 

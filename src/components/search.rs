@@ -12,12 +12,14 @@
 use std::ops::Range;
 
 use leptos::{html, prelude::*};
-use web_sys::{KeyboardEvent, ScrollIntoViewOptions, ScrollLogicalPosition};
+use web_sys::KeyboardEvent;
 
 use span_core::model::search::{Found, Match, Query, SearchOptions, MAX_MATCHES};
 use span_core::model::Paragraphs;
 
-use super::reading_pane::geometry::{paragraph_at, paragraph_element, PARAGRAPHS_PER_BLOCK};
+use super::reading_pane::geometry::{
+    bring_into_view, paragraph_at, paragraph_element, PARAGRAPHS_PER_BLOCK,
+};
 use super::tag_all::{Preview, TagAllPreview, TagFromList};
 use crate::browser::{highlights, listeners, selection};
 use crate::state::{Pane, View};
@@ -303,11 +305,7 @@ fn scroll_to(view: View, pane: NodeRef<html::Div>, m: &Match) {
     let Some(pane) = pane.get_untracked() else {
         return;
     };
-    if let Some((paragraph, _)) = paragraph_at(view, &pane, m.start) {
-        let options = ScrollIntoViewOptions::new();
-        options.set_block(ScrollLogicalPosition::Center);
-        paragraph.scroll_into_view_with_scroll_into_view_options(&options);
-    }
+    bring_into_view(view, &pane, m.start, true);
 }
 
 /// Marks the open document's matches, and the current one apart, from now
@@ -448,11 +446,11 @@ fn near_paragraphs(pane: &web_sys::Element, screens: f64) -> Range<usize> {
 }
 
 /// The spans of the open document to mark (code points), each with the
-/// paragraph it starts in and that paragraph's start, in text order.
+/// paragraph it starts in, in text order.
 #[derive(Clone, Debug, Default)]
 struct Marks {
-    /// `(paragraph, its start, whether the span ends in it, start, end)`.
-    all: Vec<(usize, usize, bool, usize, usize)>,
+    /// `(paragraph, whether the span ends in it, start, end)`.
+    all: Vec<(usize, bool, usize, usize)>,
     current: Option<(usize, usize)>,
 }
 
@@ -470,8 +468,12 @@ impl Marks {
             .into_iter()
             .filter_map(|(start, end)| {
                 let touched = paragraphs.touching(start, end);
-                let first = list.get(touched.start)?;
-                Some((touched.start, first.start, touched.len() == 1, start, end))
+                (touched.start < list.len()).then_some((
+                    touched.start,
+                    touched.len() == 1,
+                    start,
+                    end,
+                ))
             })
             .collect();
         Self { all, current }
@@ -484,24 +486,27 @@ impl Marks {
 fn ranges(
     view: View,
     pane: &web_sys::Element,
-    marks: &[(usize, usize, bool, usize, usize)],
+    marks: &[(usize, bool, usize, usize)],
 ) -> Vec<web_sys::Range> {
     let mut ranges = Vec::with_capacity(marks.len());
-    let mut nodes: Option<(usize, Vec<TextNode>)> = None;
-    for &(paragraph, paragraph_start, within, start, end) in marks {
+    // The paragraph whose element's text nodes were read last, the code
+    // point that element starts at, and the nodes.
+    let mut nodes: Option<(usize, usize, Vec<TextNode>)> = None;
+    for &(paragraph, within, start, end) in marks {
         if !within {
             ranges.extend(range(view, pane, start, end));
             continue;
         }
-        if nodes.as_ref().is_none_or(|(at, _)| *at != paragraph) {
-            let read = paragraph_element(pane, paragraph)
-                .map(|element| text_nodes(&element))
+        if nodes.as_ref().is_none_or(|(at, ..)| *at != paragraph) {
+            let (element_start, read) = paragraph_element(pane, paragraph)
+                .map(|(element, element_start)| (element_start, text_nodes(&element)))
                 .unwrap_or_default();
-            nodes = Some((paragraph, read));
+            nodes = Some((paragraph, element_start, read));
         }
-        let Some((_, nodes)) = &nodes else {
+        let Some((_, paragraph_start, nodes)) = &nodes else {
             continue;
         };
+        let paragraph_start = *paragraph_start;
         let made = (|| {
             let (start_node, start_offset) = point(nodes, start - paragraph_start)?;
             let (end_node, end_offset) = point(nodes, end - paragraph_start)?;

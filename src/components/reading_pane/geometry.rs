@@ -10,7 +10,7 @@
 
 use std::ops::Range;
 
-use web_sys::Element;
+use web_sys::{Element, ScrollIntoViewOptions, ScrollLogicalPosition};
 
 use crate::browser::selection;
 use crate::state::View;
@@ -20,30 +20,80 @@ use crate::state::View;
 /// elements, rather than every paragraph of a long document.
 pub const PARAGRAPHS_PER_BLOCK: usize = 32;
 
+/// The class of a block of paragraphs.
+pub const BLOCK_CLASS: &str = "paras";
+
 /// The attribute of a highlight listing every annotation covering it,
 /// outermost first, separated by spaces.
 pub const ANNOTATION_IDS: &str = "data-ann-id";
 
-/// The element of paragraph `index` of the document shown in `pane`.
-pub fn paragraph_element(pane: &Element, index: usize) -> Option<Element> {
-    pane.children()
-        .item(u32::try_from(index / PARAGRAPHS_PER_BLOCK).ok()?)?
+/// The element showing paragraph `index` of the document in `pane`, with
+/// the code point it starts at: the paragraph's own element or, while its
+/// block shows its text as one node, the block.
+pub fn paragraph_element(pane: &Element, index: usize) -> Option<(Element, usize)> {
+    let block = pane
         .children()
-        .item(u32::try_from(index % PARAGRAPHS_PER_BLOCK).ok()?)
+        .item(u32::try_from(index / PARAGRAPHS_PER_BLOCK).ok()?)?;
+    let element = match selection::paragraph_start(&block) {
+        Some(_) => block,
+        None => block
+            .children()
+            .item(u32::try_from(index % PARAGRAPHS_PER_BLOCK).ok()?)?,
+    };
+    let start = selection::paragraph_start(&element)?;
+    Some((element, start))
 }
 
-/// The paragraph element holding code point `offset` of the open document,
-/// with its starting offset.
+/// The element holding code point `offset` of the open document, as
+/// [`paragraph_element`] gives it.
 pub fn paragraph_at(view: View, pane: &Element, offset: usize) -> Option<(Element, usize)> {
     let doc = view.current_untracked();
-    let (index, start) = view.store.with(|w| {
+    let index = view.store.with(|w| {
         let paragraphs = w.paragraphs(doc)?.as_slice();
-        let index = paragraphs
-            .partition_point(|p| p.end <= offset)
-            .min(paragraphs.len().checked_sub(1)?);
-        Some((index, paragraphs[index].start))
+        Some(
+            paragraphs
+                .partition_point(|p| p.end <= offset)
+                .min(paragraphs.len().checked_sub(1)?),
+        )
     })?;
-    Some((paragraph_element(pane, index)?, start))
+    paragraph_element(pane, index)
+}
+
+/// Scrolls code point `offset` of the open document into view, to the
+/// middle of the pane or, unless `centre`, just into it.
+pub fn bring_into_view(view: View, pane: &Element, offset: usize, centre: bool) {
+    let Some((element, start)) = paragraph_at(view, pane, offset) else {
+        return;
+    };
+    if element.class_list().contains(BLOCK_CLASS) {
+        // A block of text: its paragraphs are not there to scroll to, so the
+        // point itself is scrolled to, and the block is drawn once near.
+        let (Some(container), Some((node, units))) = (
+            pane.parent_element(),
+            selection::point_in(&element, start, offset),
+        ) else {
+            return;
+        };
+        let Some((_, y, height)) = selection::point_rect(&node, units) else {
+            return;
+        };
+        let frame = container.get_bounding_client_rect();
+        let target = match centre {
+            true => frame.top() + frame.height() / 2.0,
+            false if y < frame.top() => frame.top() + height,
+            false if y + height > frame.bottom() => frame.bottom() - height,
+            false => return,
+        };
+        container.set_scroll_top(container.scroll_top() + (y - target).round() as i32);
+        return;
+    }
+    if centre {
+        let options = ScrollIntoViewOptions::new();
+        options.set_block(ScrollLogicalPosition::Center);
+        element.scroll_into_view_with_scroll_into_view_options(&options);
+    } else {
+        element.scroll_into_view_with_bool(false);
+    }
 }
 
 /// The index of the paragraph of document `doc` that starts at code point

@@ -1,5 +1,6 @@
 //! The reading pane: one document, one component per paragraph, each
-//! redrawn only when a span over it changes.
+//! redrawn only when a span over it changes; in a long document, only the
+//! paragraphs near the visible area are made.
 //!
 //! The pane's `textContent` is exactly the document's text: paragraphs keep
 //! their `\n`, highlights are `<mark>` elements around runs of text, and
@@ -9,12 +10,14 @@
 //! touches the page only where it changed something.
 //!
 //! The files below go from the view down: what the pane shows and reacts
-//! to here; a paragraph, its runs and how they are patched into the page;
+//! to here; the blocks of paragraphs, drawn as they come near in a long
+//! document; a paragraph, its runs and how they are patched into the page;
 //! when paragraphs are drawn, emphasised and revealed; where each document
 //! was scrolled to; the selection kept
 //! across redraws and the handles of the selected span; and, at the
 //! bottom, where things are in the page.
 
+mod block;
 mod draw_queue;
 mod emphasis;
 pub mod geometry;
@@ -32,12 +35,11 @@ use leptos::{html, prelude::*};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent, MouseEvent};
 
-use crate::browser::near_viewport::NearViewport;
 use crate::state::View;
-use draw_queue::{DrawQueue, NearFlags, DRAW_ALL_UP_TO};
+use block::{Block, Blocks};
+use draw_queue::{DrawQueue, NearFlags, Watchers, DRAW_ALL_UP_TO};
 use emphasis::{emphasise, DrawnWith};
-use geometry::{annotations_at, PARAGRAPHS_PER_BLOCK};
-use paragraph::Paragraph;
+use geometry::annotations_at;
 use reveal::reveal;
 use runs::Emphasis;
 use scroll_memory::ScrollMemory;
@@ -54,8 +56,9 @@ pub fn ReadingPane(
     let near: NearFlags = StoredValue::new(Vec::new());
     let drawn_with: DrawnWith = StoredValue::new(Vec::new());
     let queue = DrawQueue::new(view, near);
+    let blocks = Blocks::new();
     kept_selection::follow(view, pane);
-    let watcher = StoredValue::new_local(None::<NearViewport>);
+    let watcher = StoredValue::new_local(None::<Watchers>);
     let scroll = ScrollMemory::new();
     let paragraphs = move || {
         let doc = view.current();
@@ -76,20 +79,18 @@ pub fn ReadingPane(
         queue.clear();
         kept_selection::forget();
         watcher.set_value(None);
-        if !draw_all {
-            // The paragraphs are in the page by the next frame: watch them then.
+        let opened = blocks.reset(view, doc, count);
+        if !draw_all || blocks.lazy() {
+            // The blocks are in the page by the next frame: watch them then.
+            let queue = (!draw_all).then_some(queue);
             request_animation_frame(move || {
-                watcher.set_value(draw_queue::watch(view, pane, queue))
+                watcher.set_value(draw_queue::watch(view, pane, queue, blocks))
             });
         }
-        (0..count.div_ceil(PARAGRAPHS_PER_BLOCK))
-            .map(|block| {
-                let first = block * PARAGRAPHS_PER_BLOCK;
-                let paragraphs = (first..count.min(first + PARAGRAPHS_PER_BLOCK))
-                    .map(|index| view! { <Paragraph doc index near drawn_with pane /> })
-                    .collect_view();
-                view! { <div class="paras">{paragraphs}</div> }
-            })
+        opened
+            .into_iter()
+            .enumerate()
+            .map(|(block, open)| view! { <Block doc block open near drawn_with pane /> })
             .collect_view()
     };
     // One listener for every highlight: a click on one (not the end of a

@@ -22,10 +22,10 @@ pub fn Paragraph(
 ) -> impl IntoView {
     let view = expect_context::<View>();
     let element = NodeRef::<html::Div>::new();
-    let (start, end) = view.store.with(|w| {
+    let (start, end, piece) = view.store.with(|w| {
         w.paragraphs(doc)
             .and_then(|p| p.as_slice().get(index))
-            .map_or((0, 0), |p| (p.start, p.end))
+            .map_or((0, 0, false), |p| (p.start, p.end, p.piece))
     });
     // The runs the paragraph's children show now.
     let shown = StoredValue::new(Vec::<Run>::new());
@@ -59,6 +59,7 @@ pub fn Paragraph(
             }
         });
     });
-    view! { <div class="para" node_ref=element></div> }
+    // The pieces of a long line are shown inline, as one line.
+    view! { <div class="para" class:piece=piece node_ref=element></div> }
         .add_any_attr(custom_attribute(PARAGRAPH_START, start))
 }

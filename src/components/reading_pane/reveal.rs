@@ -5,10 +5,9 @@
 use std::time::Duration;
 
 use leptos::{html, prelude::*};
-use web_sys::{ScrollIntoViewOptions, ScrollLogicalPosition};
 
 use super::draw_queue::{draw, NearFlags};
-use super::geometry::paragraph_at;
+use super::geometry::bring_into_view;
 use crate::state::View;
 
 /// How long a revealed annotation stays marked.
@@ -30,22 +29,14 @@ pub fn reveal(view: View, pane: NodeRef<html::Div>, near: NearFlags) {
         let Some(pane) = pane.get_untracked() else {
             return;
         };
-        if let Some((paragraph, _)) = paragraph_at(view, &pane, start) {
-            let index = view
-                .store
-                .with(|w| w.paragraphs(doc).map(|p| p.touching(start, start).start));
-            if let Some(index) = index {
-                draw(view, near, doc, index);
-            }
-            paragraph.scroll_into_view_with_scroll_into_view_options(&centred());
+        let index = view
+            .store
+            .with(|w| w.paragraphs(doc).map(|p| p.touching(start, start).start));
+        if let Some(index) = index {
+            draw(view, near, doc, index);
         }
+        bring_into_view(view, &pane, start, true);
         view.selected.set(Some(id));
         set_timeout(move || view.revealed.set(None), REVEAL_FOR);
     });
-}
-
-fn centred() -> ScrollIntoViewOptions {
-    let options = ScrollIntoViewOptions::new();
-    options.set_block(ScrollLogicalPosition::Center);
-    options
 }

@@ -1,6 +1,9 @@
 //! Paragraphs: the lines a document is split into for rendering, so that a
 //! change to one span re-renders only the lines it touches, and the
-//! [`Window`] of a few of them that snapping looks through.
+//! [`Window`] of a few of them that snapping looks through. A line longer
+//! than [`MAX_PIECE`] code points is cut into pieces, so that a span in a
+//! document of one long line still re-renders a few thousand characters,
+//! not the whole line.
 //!
 //! Each paragraph knows where it is in both units: code points, the core's
 //! offsets, and the UTF-8 bytes that slice its text (`byte_range`). Turning
@@ -8,7 +11,15 @@
 
 use std::ops::Range;
 
-/// One line of a document including its `\n`, if it has one.
+use unicode_segmentation::GraphemeCursor;
+
+/// The most code points a paragraph holds: a longer line is cut into pieces
+/// of at most this many, after a white space where there is one in the
+/// second half of the piece, and never inside a grapheme cluster.
+pub const MAX_PIECE: usize = 2_048;
+
+/// One line of a document including its `\n`, if it has one, or one piece
+/// of a line longer than [`MAX_PIECE`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Paragraph {
     /// Code-point offset of the first character in the document.
@@ -17,11 +28,53 @@ pub struct Paragraph {
     pub end: usize,
     /// UTF-8 byte range in the document's text.
     pub byte_range: Range<usize>,
+    /// Whether it is one of the pieces of a long line, to be shown inline
+    /// with the others rather than on lines of its own.
+    pub piece: bool,
 }
 
 impl Paragraph {
     pub fn text<'a>(&self, document_text: &'a str) -> &'a str {
         &document_text[self.byte_range.clone()]
+    }
+}
+
+/// Where the first piece of `line` ends, in bytes: after [`MAX_PIECE`] code
+/// points at most, after the last white space of the second half of those
+/// if there is one, and always between two grapheme clusters.
+fn cut(line: &str) -> usize {
+    let Some((limit, _)) = line.char_indices().nth(MAX_PIECE) else {
+        return line.len();
+    };
+    let boundary = |at: usize| {
+        matches!(
+            GraphemeCursor::new(at, line.len(), true).is_boundary(line, 0),
+            Ok(true)
+        )
+    };
+    let half = line.char_indices().nth(MAX_PIECE / 2).map_or(0, |(i, _)| i);
+    let after_space = line[half..limit]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map(|(at, space)| half + at + space.len_utf8());
+    match after_space {
+        // A white space with a combining mark on it is one cluster.
+        Some(at) if boundary(at) => at,
+        _ if boundary(limit) => limit,
+        // The last grapheme boundary before the limit, or, for a cluster
+        // longer than a piece, the first one after it.
+        _ => {
+            let cursor = || GraphemeCursor::new(limit, line.len(), true);
+            match cursor().prev_boundary(line, 0) {
+                Ok(Some(at)) if at > 0 => at,
+                _ => cursor()
+                    .next_boundary(line, 0)
+                    .ok()
+                    .flatten()
+                    .unwrap_or(line.len()),
+            }
+        }
     }
 }
 
@@ -64,14 +117,22 @@ impl Paragraphs {
         let mut paragraphs = Vec::new();
         let (mut start, mut byte) = (0, 0);
         for line in text.split_inclusive('\n') {
-            let len = line.chars().count();
-            paragraphs.push(Paragraph {
-                start,
-                end: start + len,
-                byte_range: byte..byte + line.len(),
-            });
-            start += len;
-            byte += line.len();
+            // Short lines, nearly all of them, are counted once.
+            let piece = line.len() > MAX_PIECE && line.chars().nth(MAX_PIECE).is_some();
+            let mut rest = line;
+            while !rest.is_empty() {
+                let cut = if piece { cut(rest) } else { rest.len() };
+                let len = rest[..cut].chars().count();
+                paragraphs.push(Paragraph {
+                    start,
+                    end: start + len,
+                    byte_range: byte..byte + cut,
+                    piece,
+                });
+                start += len;
+                byte += cut;
+                rest = &rest[cut..];
+            }
         }
         Self(paragraphs)
     }
@@ -158,6 +219,85 @@ mod tests {
         assert_eq!(p.touching(3, 7), 2..4);
         assert_eq!(p.touching(2, 2), 1..2);
         assert_eq!(p.touching(7, 7), 4..4);
+    }
+
+    /// The paragraphs of `text`, each with whether it is a piece.
+    fn pieces(text: &str) -> Vec<(&str, bool)> {
+        Paragraphs::of(text)
+            .0
+            .iter()
+            .map(|p| (p.text(text), p.piece))
+            .collect()
+    }
+
+    /// The paragraphs of `text` follow each other with no gap, in both
+    /// units, and cover it.
+    fn assert_cover(text: &str) {
+        let mut at = (0, 0);
+        for paragraph in &Paragraphs::of(text).0 {
+            assert_eq!((paragraph.start, paragraph.byte_range.start), at);
+            let piece = paragraph.text(text);
+            assert_eq!(paragraph.end - paragraph.start, piece.chars().count());
+            at = (paragraph.end, paragraph.byte_range.end);
+        }
+        assert_eq!(at, (text.chars().count(), text.len()));
+    }
+
+    #[test]
+    fn a_line_up_to_a_piece_long_is_one_paragraph() {
+        let line = format!("{}\n", "a".repeat(MAX_PIECE - 1));
+        assert_eq!(pieces(&line), [(line.as_str(), false)]);
+    }
+
+    #[test]
+    fn a_long_line_is_cut_after_white_space_into_pieces() {
+        let words = "Astana\u{a0}talks 👩‍👩‍👧 “عربية” 中文 ";
+        let line = format!(
+            "{}end\nnext",
+            words.repeat(3 * MAX_PIECE / words.chars().count())
+        );
+        assert_cover(&line);
+        let got = pieces(&line);
+        assert!(got.len() >= 4, "{} pieces", got.len());
+        let (last, rest) = got.split_last().expect("pieces");
+        assert_eq!(*last, ("next", false), "the next line is not cut");
+        for (piece, is_piece) in rest {
+            assert!(is_piece);
+            let len = piece.chars().count();
+            assert!(len <= MAX_PIECE);
+            if !piece.ends_with('\n') {
+                assert!(piece.ends_with(char::is_whitespace), "cut inside a word");
+                assert!(len > MAX_PIECE / 2, "a piece of {len}");
+            }
+        }
+        assert!(rest.last().is_some_and(|(p, _)| p.ends_with("end\n")));
+    }
+
+    #[test]
+    fn a_line_without_white_space_is_cut_between_grapheme_clusters() {
+        // A ZWJ family (5 code points), e and a combining acute, a CJK
+        // character, an RTL letter.
+        for unit in ["👩‍👩‍👧", "e\u{301}", "中", "ع"] {
+            let line = unit.repeat(3 * MAX_PIECE / unit.chars().count());
+            assert_cover(&line);
+            let got = pieces(&line);
+            assert!(got.len() >= 3);
+            for (piece, is_piece) in got {
+                assert!(is_piece);
+                assert!(piece.chars().count() <= MAX_PIECE);
+                assert_eq!(piece.len() % unit.len(), 0, "a {unit:?} was split");
+            }
+        }
+    }
+
+    #[test]
+    fn a_cluster_longer_than_a_piece_stays_whole() {
+        let line = format!("a{}b", "\u{301}".repeat(MAX_PIECE + 10));
+        assert_cover(&line);
+        let got = pieces(&line);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].0.chars().count(), MAX_PIECE + 11);
+        assert_eq!(got[1], ("b", true));
     }
 
     #[test]
