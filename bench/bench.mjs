@@ -8,6 +8,7 @@
 //   node bench.mjs [--quick] [--sizes 0,1000,5000,20000] [--loads 7]
 //                  [--edits 20] [--peer-runs 5] [--peer-layouts div,blocks]
 //                  [--no-peer] [--out FILE] [--dist DIR] [--chromium PATH]
+//                  [--search-only | --long-only]
 
 import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, readdirSync, mkdirSync, rmSync, copyFileSync, statSync } from 'node:fs';
@@ -1205,7 +1206,7 @@ async function main() {
         ['one line of 1 MiB', oneLineDocument(1 << 20), { scroll: false }],
         ['one line of 4 MB', oneLineDocument(LONG_BYTES), { scroll: false }],
       ];
-      for (const [name, longText, options] of docs.filter(([n]) => !process.env.LONG_ONLY || n === process.env.LONG_ONLY)) {
+      for (const [name, longText, options] of docs) {
         log(`long document: ${name}`);
         res.long.push(await benchLong(browser, app.origin, name, longText, options));
       }
