@@ -892,6 +892,7 @@ function checks(res) {
   }
   if (res.search) searchChecks(res.search, add);
   if (res.long) longChecks(res.long, add);
+  if (res.memory) memoryChecks(res.memory, add);
   if (res.transfer) {
     const t = res.transfer.totalGzip;
     add('first-visit transfer ≤ 150 KB gzip', t <= 150_000, `${t.toLocaleString('en')} bytes (${kib(t)})`);
@@ -1118,6 +1119,65 @@ async function benchLong(browser, origin, name, text, { scroll }) {
   return out;
 }
 
+/** How many spans `benchMemory` adds. */
+const MEMORY_EDITS = quick ? 200 : 1000;
+
+/**
+ * Memory after `MEMORY_EDITS` edits (spans added one by one with the
+ * keyboard, each an undo step, at places spread over the whole 1 MiB
+ * document) against memory after opening it: the JS heap after a garbage
+ * collection plus the wasm linear memory (which never shrinks, so this is
+ * its peak).
+ */
+async function benchMemory(browser, origin, text) {
+  const out = { edits: 0, problems: [] };
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  await context.addInitScript(probe, { docId: DOC_ID });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => out.problems.push(`page error: ${e.message}`));
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  await page.goto(`${origin}/__bench_no_such_page__`);
+  await page.evaluate((list) => {
+    localStorage.clear();
+    for (const [k, v] of list) localStorage.setItem(k, v);
+  }, [...storageEntries(text, [])]);
+  await page.goto(`${origin}/`);
+  await page.waitForSelector(DOC_ITEM, { timeout: 60000 });
+  await page.click(DOC_ITEM);
+  await settleAll(page);
+  out.opened = await cdpMemory(cdp, page);
+  const frame = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  for (let i = 0; i < MEMORY_EDITS; i++) {
+    await page.evaluate((f) => window.__bench.scrollPaneTo(f), ((i + 0.5) * 0.6180339887) % 1);
+    await frame();
+    const sel = await page.evaluate((k) => window.__bench.selectFree(k, 1 + (k % 3)), i);
+    if (!sel) continue;
+    await page.keyboard.press('1');
+    await frame();
+    out.edits += 1;
+  }
+  await settleAll(page);
+  out.after = await cdpMemory(cdp, page);
+  out.count = await page.textContent(`${DOC_ITEM} .doc-count`).catch(() => null);
+  out.status = await page.textContent('[data-testid=status]').catch(() => null);
+  const total = (m) => m.jsHeapUsedAfterGc + m.wasmMemory;
+  out.ratio = total(out.after) / total(out.opened);
+  log(`  memory: ${mib(total(out.opened))} after opening, ${mib(total(out.after))} after ${out.edits} edits (${out.count}; ${out.status})`);
+  await context.close();
+  return out;
+}
+
+function memoryChecks(m, add) {
+  const total = (x) => x.jsHeapUsedAfterGc + x.wasmMemory;
+  const want = m.edits === MEMORY_EDITS && m.count === `${MEMORY_EDITS} annotations` && /Saved/i.test(m.status || '');
+  add(
+    `memory after ${MEMORY_EDITS} edits ≤ 2 × after opening (1 MiB document; JS heap after GC + wasm memory)`,
+    want && m.ratio <= 2,
+    `${mib(total(m.opened))} → ${mib(total(m.after))} = ${m.ratio.toFixed(2)}× (JS ${mib(m.opened.jsHeapUsedAfterGc)} → ${mib(m.after.jsHeapUsedAfterGc)}, wasm ${mib(m.opened.wasmMemory)} → ${mib(m.after.wasmMemory)}); ${m.edits} edits, list says “${m.count}”, status “${m.status}”${m.problems.length ? `; ${m.problems.join('; ')}` : ''}`,
+  );
+}
+
 function longChecks(long, add) {
   for (const l of long) {
     const what = `${l.name} (${(l.bytes / 1e6).toFixed(2)} MB, ${l.lines.toLocaleString('en')} line${l.lines === 1 ? '' : 's'})`;
@@ -1210,6 +1270,8 @@ async function main() {
         log(`long document: ${name}`);
         res.long.push(await benchLong(browser, app.origin, name, longText, options));
       }
+      log(`memory after ${MEMORY_EDITS} edits`);
+      res.memory = await benchMemory(browser, app.origin, text);
     }
     const searchSizes = [Math.max(...SIZES)];
     res.search = [];

@@ -34,8 +34,10 @@
 //! the CSV, through a reload (`entities`); relations made by keys and by
 //! mouse, their notes, deleting an annotation they use (asked first),
 //! names of neighbouring arcs apart, and another tab's changes to them
-//! (`relations`, `relations_around`); a long
-//! document (`long_document`); axe-core audits (`accessibility`).
+//! (`relations`, `relations_around`); long documents, 100,000 lines and
+//! one long line (`long_document`); a corpus of 500 articles and 100,000
+//! spans imported, exported and reloaded (`corpus`); axe-core audits
+//! (`accessibility`).
 //! Offline (`offline`): after a first visit, from a folder of the host, the
 //! app reloads, annotates and exports with the server gone, and a new build
 //! replaces the cached one. Hostile text (`security`): 32 XSS vectors in
@@ -89,6 +91,7 @@
 mod accessibility;
 mod annotation_list;
 mod core_loop;
+mod corpus;
 mod document_status;
 mod documents;
 mod editing;
