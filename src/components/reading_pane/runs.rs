@@ -76,10 +76,14 @@ pub fn highlighted(w: &Workspace, doc: usize, index: usize, emphasis: &Emphasis)
     ) else {
         return Vec::new();
     };
-    let text = paragraph.text(&document.text);
     let spans: Vec<&Annotation> = annotations
         .overlapping(paragraph.start, paragraph.end)
         .collect();
+    if spans.is_empty() {
+        // Most paragraphs of a long document: no cues or segments to work out.
+        return plain(w, doc, index);
+    }
+    let text = paragraph.text(&document.text);
     let color = |a: &Annotation| {
         w.label(&a.label)
             .map_or("transparent", |l| l.color.as_str())
