@@ -37,8 +37,13 @@ impl NearViewport {
                 }
             },
         );
+        let options = IntersectionObserverInit::new();
+        options.set_root(Some(root));
+        options.set_root_margin(&format!("{margin} 0px"));
+        let observer =
+            IntersectionObserver::new_with_options(on_entries.as_ref().unchecked_ref(), &options)?;
         Ok(Self {
-            observer: observer(root, margin, &on_entries)?,
+            observer,
             _on_entries: on_entries,
         })
     }
@@ -46,74 +51,9 @@ impl NearViewport {
     pub fn observe(&self, element: &Element) {
         self.observer.observe(element);
     }
-
-    /// The observer, for a callback of another to observe with: it stops
-    /// calling back once this is dropped.
-    pub fn observer(&self) -> IntersectionObserver {
-        self.observer.clone()
-    }
 }
 
 impl Drop for NearViewport {
-    fn drop(&mut self) {
-        self.observer.disconnect();
-    }
-}
-
-/// An observer of elements within `margin` above or below the visible area
-/// of `root`, calling `on_entries`.
-fn observer(
-    root: &Element,
-    margin: &str,
-    on_entries: &Closure<dyn FnMut(js_sys::Array, IntersectionObserver)>,
-) -> Result<IntersectionObserver, JsValue> {
-    let options = IntersectionObserverInit::new();
-    options.set_root(Some(root));
-    options.set_root_margin(&format!("{margin} 0px"));
-    IntersectionObserver::new_with_options(on_entries.as_ref().unchecked_ref(), &options)
-}
-
-/// Calls `on_far` once for each observed element when it goes farther than
-/// `margin` above or below the visible area of `root`, and stops observing
-/// it: what was drawn as it came near can be let go of as it goes away.
-/// Dropping it stops observing.
-pub struct FarFromViewport {
-    observer: IntersectionObserver,
-    _on_entries: Closure<dyn FnMut(js_sys::Array, IntersectionObserver)>,
-}
-
-impl FarFromViewport {
-    pub fn new(
-        root: &Element,
-        margin: &str,
-        mut on_far: impl FnMut(Element) + 'static,
-    ) -> Result<Self, JsValue> {
-        let on_entries = Closure::new(
-            move |entries: js_sys::Array, observer: IntersectionObserver| {
-                for entry in entries.iter() {
-                    let entry: IntersectionObserverEntry = entry.unchecked_into();
-                    // The first report of an element says where it is now:
-                    // near, since it was just drawn.
-                    if !entry.is_intersecting() {
-                        let target = entry.target();
-                        observer.unobserve(&target);
-                        on_far(target);
-                    }
-                }
-            },
-        );
-        Ok(Self {
-            observer: observer(root, margin, &on_entries)?,
-            _on_entries: on_entries,
-        })
-    }
-
-    pub fn observer(&self) -> IntersectionObserver {
-        self.observer.clone()
-    }
-}
-
-impl Drop for FarFromViewport {
     fn drop(&mut self) {
         self.observer.disconnect();
     }

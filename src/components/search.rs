@@ -18,7 +18,7 @@ use span_core::model::search::{Found, Match, Query, SearchOptions, MAX_MATCHES};
 use span_core::model::Paragraphs;
 
 use super::reading_pane::geometry::{
-    bring_into_view, paragraph_at, paragraph_element, PARAGRAPHS_PER_BLOCK,
+    bring_into_view, near_blocks, paragraph_at, paragraph_element, PARAGRAPHS_PER_BLOCK,
 };
 use super::tag_all::{Preview, TagAllPreview, TagFromList};
 use crate::browser::{highlights, listeners, selection};
@@ -412,37 +412,10 @@ fn paint(view: View, pane: &web_sys::Element, marks: &Marks, marked: StoredValue
 }
 
 /// The paragraphs of `pane` within `screens` viewport heights of the
-/// viewport, whole blocks of them, found by halving over the blocks.
+/// viewport, whole blocks of them.
 fn near_paragraphs(pane: &web_sys::Element, screens: f64) -> Range<usize> {
-    let height = window()
-        .inner_height()
-        .ok()
-        .and_then(|h| h.as_f64())
-        .unwrap_or(0.0);
-    let blocks = pane.children();
-    let count = blocks.length() as usize;
-    let rect = |at: usize| {
-        u32::try_from(at)
-            .ok()
-            .and_then(|at| blocks.item(at))
-            .map(|block| block.get_bounding_client_rect())
-    };
-    // The first block for which `past` holds; `past` turns true once.
-    let first = |past: &dyn Fn(&web_sys::DomRect) -> bool| {
-        let (mut low, mut high) = (0, count);
-        while low < high {
-            let mid = low + (high - low) / 2;
-            if rect(mid).is_none_or(|r| past(&r)) {
-                high = mid;
-            } else {
-                low = mid + 1;
-            }
-        }
-        low
-    };
-    let start = first(&|r| r.bottom() >= -height * screens);
-    let end = first(&|r| r.top() > height * (1.0 + screens));
-    start * PARAGRAPHS_PER_BLOCK..end.max(start) * PARAGRAPHS_PER_BLOCK
+    let blocks = near_blocks(pane, screens);
+    blocks.start * PARAGRAPHS_PER_BLOCK..blocks.end * PARAGRAPHS_PER_BLOCK
 }
 
 /// The spans of the open document to mark (code points), each with the

@@ -4,16 +4,13 @@
 //! it costs about what the visible part costs; until then it shows its
 //! plain text.
 
-use std::cell::OnceCell;
 use std::collections::VecDeque;
-use std::rc::Rc;
 
 use leptos::{html, prelude::*};
-use web_sys::{Element, IntersectionObserver};
+use web_sys::Element;
 
-use super::block::Blocks;
-use super::geometry::{paragraph_index, BLOCK_CLASS, PARAGRAPHS_PER_BLOCK};
-use crate::browser::near_viewport::{FarFromViewport, NearViewport};
+use super::geometry::paragraph_index;
+use crate::browser::near_viewport::NearViewport;
 use crate::browser::selection;
 use crate::state::View;
 
@@ -144,101 +141,36 @@ impl DrawQueue {
     }
 }
 
-/// How far above and below the visible area a block drawn as paragraphs
-/// may go before it is shown as one text node again, as a share of the
-/// visible height: far enough that scrolling back and forth a little does
-/// not draw it again.
-const KEEP_MARGIN: &str = "300%";
-
-/// What watches the pane's blocks and paragraphs; dropping it stops them.
-pub struct Watchers {
-    _near: NearViewport,
-    _far: Option<FarFromViewport>,
-}
-
-/// Watches the blocks of paragraphs of the pane as they come near the
-/// visible area of its scroll container (its parent): a block still
-/// showing its text is replaced by its paragraphs (`blocks`), and shown as
-/// text again once it goes far; with a `queue`, each paragraph is queued
-/// for drawing its highlights as it comes near in turn. The blocks are
+/// Queues each paragraph for drawing as it comes near the visible area of
+/// the pane's scroll container (its parent). The blocks of paragraphs are
 /// watched, then the paragraphs of each block that comes near: the browser
 /// checks a few dozen elements a frame rather than every paragraph of a
-/// long document. Without IntersectionObserver, everything is drawn at
-/// once.
-pub fn watch(
-    view: View,
-    pane: NodeRef<html::Div>,
-    queue: Option<DrawQueue>,
-    blocks: Blocks,
-) -> Option<Watchers> {
-    let element = pane.get_untracked()?;
-    let root = element.parent_element()?;
+/// long document. Without IntersectionObserver, every paragraph is drawn
+/// at once.
+pub fn watch(view: View, pane: NodeRef<html::Div>, queue: DrawQueue) -> Option<NearViewport> {
+    let pane = pane.get_untracked()?;
+    let root = pane.parent_element()?;
     let doc = view.current_untracked();
-    let block_of = move |element: &Element| {
-        let first = element.first_element_child();
-        let start = selection::paragraph_start(element)
-            .or_else(|| selection::paragraph_start(first.as_ref()?))?;
-        Some(paragraph_index(view, doc, start)? / PARAGRAPHS_PER_BLOCK)
-    };
-    // Each watcher observes again what the other lets go of.
-    let near_observer = Rc::new(OnceCell::<IntersectionObserver>::new());
-    let far = if blocks.lazy() {
-        let near_observer = Rc::clone(&near_observer);
-        let on_far = move |element: Element| {
-            if let Some(block) = block_of(&element) {
-                blocks.close(view, pane, doc, block);
-            }
-            if let Some(near) = near_observer.get() {
-                near.observe(&element);
-            }
-        };
-        FarFromViewport::new(&root, KEEP_MARGIN, on_far).ok()
-    } else {
-        None
-    };
-    let far_observer = far.as_ref().map(FarFromViewport::observer);
     let on_near = move |element: Element| {
-        if element.class_list().contains(BLOCK_CLASS) {
-            if selection::paragraph_start(&element).is_some() {
-                // A block showing its text.
-                if let Some(block) = block_of(&element) {
-                    blocks.open(view, pane, queue, doc, block);
-                }
-                if let Some(far) = &far_observer {
-                    far.observe(&element);
-                }
-                return Vec::new();
-            }
-            return match queue {
-                Some(_) => children(&element),
-                None => Vec::new(),
-            };
-        }
-        let index = selection::paragraph_start(&element)
-            .and_then(|start| paragraph_index(view, doc, start));
-        if let (Some(index), Some(queue)) = (index, queue) {
+        let Some(start) = selection::paragraph_start(&element) else {
+            // A block: its paragraphs are watched from now on.
+            return children(&element);
+        };
+        if let Some(index) = paragraph_index(view, doc, start) {
             queue.push(doc, index);
         }
         Vec::new()
     };
     match NearViewport::new(&root, DRAW_MARGIN, on_near) {
-        Ok(near) => {
-            children(&element)
+        Ok(watcher) => {
+            children(&pane)
                 .iter()
-                .for_each(|block| near.observe(block));
-            let _ = near_observer.set(near.observer());
-            Some(Watchers {
-                _near: near,
-                _far: far,
-            })
+                .for_each(|block| watcher.observe(block));
+            Some(watcher)
         }
         Err(_) => {
-            let count = children(&element).len();
-            (0..count).for_each(|block| blocks.open(view, pane, None, doc, block));
-            if let Some(queue) = queue {
-                let paragraphs = queue.near.with_value(Vec::len);
-                (0..paragraphs).for_each(|index| draw(view, queue.near, doc, index));
-            }
+            let count = queue.near.with_value(Vec::len);
+            (0..count).for_each(|index| draw(view, queue.near, doc, index));
             None
         }
     }

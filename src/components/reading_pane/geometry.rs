@@ -96,6 +96,41 @@ pub fn bring_into_view(view: View, pane: &Element, offset: usize, centre: bool) 
     }
 }
 
+/// The blocks of `pane` within `screens` viewport heights above or below
+/// the viewport, found by halving over the blocks (a few dozen boxes read,
+/// however long the document).
+pub fn near_blocks(pane: &Element, screens: f64) -> Range<usize> {
+    let height = leptos::prelude::window()
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    let blocks = pane.children();
+    let count = blocks.length() as usize;
+    let rect = |at: usize| {
+        u32::try_from(at)
+            .ok()
+            .and_then(|at| blocks.item(at))
+            .map(|block| block.get_bounding_client_rect())
+    };
+    // The first block for which `past` holds; `past` turns true once.
+    let first = |past: &dyn Fn(&web_sys::DomRect) -> bool| {
+        let (mut low, mut high) = (0, count);
+        while low < high {
+            let mid = low + (high - low) / 2;
+            if rect(mid).is_none_or(|r| past(&r)) {
+                high = mid;
+            } else {
+                low = mid + 1;
+            }
+        }
+        low
+    };
+    let start = first(&|r| r.bottom() >= -height * screens);
+    let end = first(&|r| r.top() > height * (1.0 + screens));
+    start..end.max(start)
+}
+
 /// The index of the paragraph of document `doc` that starts at code point
 /// `start`, as a paragraph element's [`selection::paragraph_start`] says.
 pub fn paragraph_index(view: View, doc: usize, start: usize) -> Option<usize> {

@@ -35,9 +35,10 @@ use leptos::{html, prelude::*};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent, MouseEvent};
 
+use crate::browser::near_viewport::NearViewport;
 use crate::state::View;
 use block::{Block, Blocks};
-use draw_queue::{DrawQueue, NearFlags, Watchers, DRAW_ALL_UP_TO};
+use draw_queue::{DrawQueue, NearFlags, DRAW_ALL_UP_TO};
 use emphasis::{emphasise, DrawnWith};
 use geometry::annotations_at;
 use reveal::reveal;
@@ -56,9 +57,9 @@ pub fn ReadingPane(
     let near: NearFlags = StoredValue::new(Vec::new());
     let drawn_with: DrawnWith = StoredValue::new(Vec::new());
     let queue = DrawQueue::new(view, near);
-    let blocks = Blocks::new();
+    let blocks = Blocks::new(view, pane);
     kept_selection::follow(view, pane);
-    let watcher = StoredValue::new_local(None::<Watchers>);
+    let watcher = StoredValue::new_local(None::<NearViewport>);
     let scroll = ScrollMemory::new();
     let paragraphs = move || {
         let doc = view.current();
@@ -79,12 +80,12 @@ pub fn ReadingPane(
         queue.clear();
         kept_selection::forget();
         watcher.set_value(None);
-        let opened = blocks.reset(view, doc, count);
-        if !draw_all || blocks.lazy() {
-            // The blocks are in the page by the next frame: watch them then.
-            let queue = (!draw_all).then_some(queue);
+        let queue = (!draw_all).then_some(queue);
+        let opened = blocks.reset(view, pane, doc, count, queue);
+        if let (Some(queue), false) = (queue, blocks.lazy()) {
+            // The paragraphs are in the page by the next frame: watch them then.
             request_animation_frame(move || {
-                watcher.set_value(draw_queue::watch(view, pane, queue, blocks))
+                watcher.set_value(draw_queue::watch(view, pane, queue))
             });
         }
         opened
