@@ -5,21 +5,23 @@
 //! tab stored comes back as [`Foreign`] changes for the workspace to take
 //! in. Loading, with its salvage and repairs, is in `load.rs`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
 
 use crate::format::stored::{
     self, v2, Commit, CommitBuckets, DocumentEntry, Key, Merged, StoredError, StoredLabel,
     StoredRelation, StoredRelationType, StoredSpan, BUCKETS, TOMBSTONE_DAYS,
 };
 use crate::model::{
-    span_text, text::CharIndex, Action, Annotation, Document, Foreign, ForeignChange,
+    megabytes, span_text, text::CharIndex, Action, Annotation, Document, Foreign, ForeignChange,
     ForeignRelation, Label, Relation, RelationType, Workspace,
 };
 
+use super::ahead::Ahead;
 use super::backups::{self, BackupInfo};
 use super::pending::{Item, Pending};
 use super::revisions::{Part, Revisions};
-use super::store::{units, Store, StoreError};
+use super::store::{bytes, units, Store, StoreError};
 use super::{day_of, Notice, Stamps};
 
 /// The quota browsers give a site's localStorage, in UTF-16 units of keys
@@ -58,6 +60,42 @@ pub struct Status {
 pub struct Saved {
     pub foreign: Foreign,
     pub notices: Vec<Notice>,
+}
+
+/// What a change would take of storage, and what is free, worked out
+/// before anything is written ([`Persistence::room`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Room {
+    /// UTF-16 units the change needs at its peak.
+    pub needed: usize,
+    /// UTF-16 units free.
+    pub free: usize,
+}
+
+impl Room {
+    pub fn fits(&self) -> bool {
+        self.needed <= self.free
+    }
+}
+
+impl fmt::Display for Room {
+    /// What an import's preview says of it, in bytes as the storage line
+    /// counts them.
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let (needed, free) = (megabytes(bytes(self.needed)), megabytes(bytes(self.free)));
+        if self.fits() {
+            write!(
+                f,
+                "It takes {needed} of this browser’s storage; {free} is free."
+            )
+        } else {
+            write!(
+                f,
+                "It does not fit in this browser’s storage: it needs {needed} and only {free} is \
+                 free. Remove documents or backups you no longer need, or import fewer documents."
+            )
+        }
+    }
 }
 
 /// A change that does not fit in the storage left.
@@ -100,6 +138,9 @@ pub struct Persistence {
     /// commit record, as the old keys stay until what each holds is stored
     /// anew, and a record of everything would need room for all of it.
     pub(super) moving: bool,
+    /// Keys written ahead of the change that will name them ([`Ahead`]):
+    /// saving it leaves them as they are.
+    pub(super) ahead: HashSet<String>,
 }
 
 /// This tab's copies of the buckets among the parts being saved or read:
@@ -229,6 +270,10 @@ impl Persistence {
         }
         // Sizes as they are now: anything on the page may have written.
         self.rescan_sizes();
+        // A key written ahead that is gone (another tab took it for what an
+        // interrupted change left) is written again with the rest.
+        let sizes = &self.sizes;
+        self.ahead.retain(|key| sizes.contains_key(key));
         let kept = (
             self.revisions.clone(),
             self.pending.clone(),
@@ -243,8 +288,66 @@ impl Persistence {
             (self.revisions, self.pending, self.text_hashes) = kept;
             return Err(NoRoom { needed, free });
         }
+        self.ahead.clear();
         self.write_plan(plan, stamps, &mut saved);
         Ok(saved)
+    }
+
+    /// What saving `action` would take of storage, with the keys `ahead`
+    /// writes for it, and what is free: worked out as
+    /// [`Persistence::save_if_fits`] does, on `after` (the workspace as the
+    /// action would leave it), writing nothing. `None` while this tab does
+    /// not write (storage unavailable, or a newer app's).
+    pub fn room(
+        &mut self,
+        after: &Workspace,
+        action: &Action,
+        ahead: &Ahead,
+        stamps: &dyn Stamps,
+    ) -> Option<Room> {
+        if self.mode != Mode::Writable {
+            return None;
+        }
+        self.rescan_sizes();
+        let kept = (
+            self.revisions.clone(),
+            self.pending.clone(),
+            self.text_hashes.clone(),
+            self.ahead.clone(),
+        );
+        self.ahead.extend(ahead.keys().cloned());
+        self.record(after, action, stamps);
+        let plan = self.plan(after, stamps);
+        let needed = self.peak(&plan) + ahead.units();
+        (self.revisions, self.pending, self.text_hashes, self.ahead) = kept;
+        let used: usize = self.sizes.values().sum();
+        Some(Room {
+            needed,
+            free: QUOTA_UNITS.saturating_sub(used),
+        })
+    }
+
+    /// Whether storage holds nothing of document `id`, nor remembers it:
+    /// its keys can be written ahead of the change that adds it.
+    pub(super) fn knows_nothing_of(&self, id: &str) -> bool {
+        !self.revisions.knows_document(id)
+            && !self.sizes.contains_key(&stored::text_key(id))
+            && !self.sizes.contains_key(&stored::relations_key(id))
+            && (0..BUCKETS).all(|b| !self.sizes.contains_key(&stored::bucket_key(id, b)))
+    }
+
+    /// Writes `key` ahead of the change that will name it.
+    pub(super) fn write_ahead(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.write(key, value)?;
+        self.ahead.insert(key.to_string());
+        Ok(())
+    }
+
+    /// Removes `key`, written ahead of a change that will not be saved.
+    pub(super) fn unwrite_ahead(&mut self, key: &str) {
+        self.ahead.remove(key);
+        // Left behind, nothing names it, and the next load removes it.
+        let _ = self.remove(key);
     }
 
     /// How much more storage `plan` takes at its peak: when its commit
@@ -600,6 +703,9 @@ impl Persistence {
         }));
         for item in items {
             match &item {
+                Item::Text(id) if self.ahead.contains(&stored::text_key(id)) => {
+                    self.pending.done(&item);
+                }
                 Item::Text(id) => {
                     let Some(document) = workspace.position(id).and_then(|d| workspace.document(d))
                     else {
@@ -613,6 +719,12 @@ impl Persistence {
                         stored::encode_text(id, &document.text, Some(&commit_id)),
                     ));
                     commit.texts.push(id.clone());
+                }
+                // Written ahead: this tab's copy is what is stored.
+                Item::Part(part @ Part::Bucket(..)) if self.ahead.contains(&part_key(part)) => {
+                    self.pending.done(&item);
+                    let ours = self.ours(workspace, part, &mut grouped);
+                    plan.own.push((part.clone(), ours));
                 }
                 Item::Part(part) => {
                     if let Part::Bucket(id, _) | Part::Relations(id) = part {
@@ -1106,16 +1218,16 @@ impl Persistence {
             .as_deref()
             .unwrap_or(workspace.labels())
             .to_vec();
-        let documents: Vec<&Document> = match &foreign.documents {
-            Some(documents) => documents.iter().collect(),
-            None => workspace.documents().collect(),
+        let documents: HashMap<&str, &Document> = match &foreign.documents {
+            Some(documents) => documents.iter().map(|d| (d.id.as_str(), d)).collect(),
+            None => workspace.documents().map(|d| (d.id.as_str(), d)).collect(),
         };
         let mut texts: HashMap<&str, CharIndex> = HashMap::new();
         for (part, merged) in merged {
             let (Part::Bucket(id, _), AnyMerged::Bucket(m)) = (part, merged) else {
                 continue;
             };
-            let Some(document) = documents.iter().find(|d| d.id == *id) else {
+            let Some(document) = documents.get(id.as_str()) else {
                 continue;
             };
             let held = workspace
