@@ -19,7 +19,9 @@ use crate::browser::storage::LocalStore;
 use span_core::model::{
     Action, Annotation, Applied, Change, Document, Dropped, EditError, History, Label, Workspace,
 };
-use span_core::storage::{bytes, BackupInfo, NoStore, Notice, Persistence, Saved, StoreError};
+use span_core::storage::{
+    bytes, Ahead, BackupInfo, NoStore, Notice, Persistence, Room, Saved, StoreError,
+};
 
 use super::SaveStatus;
 
@@ -188,6 +190,37 @@ impl DocumentStore {
         let first = self.with(Workspace::document_count);
         self.perform(self.with(|w| w.plan_add_documents(documents)))
             .then_some(first)
+    }
+
+    /// What `action` (an import, say) writes ahead of itself: the texts and
+    /// annotations of the documents it adds that storage knows nothing of.
+    pub fn ahead_of(&self, action: &Action) -> Ahead {
+        self.persistence
+            .with_value(|p| self.with(|w| Ahead::of(p, w, action, stamp::new_id())))
+    }
+
+    /// What storing `action`, with `ahead` written for it, would take of
+    /// storage, and what is free; `None` while this tab does not write.
+    /// Nothing is written: the action is applied to a copy.
+    pub fn room_for(&self, action: &Action, ahead: &Ahead) -> Option<Room> {
+        let mut after = self.with(Workspace::clone);
+        after.apply(action).ok()?;
+        self.persistence
+            .try_update_value(|p| p.room(&after, action, ahead, &BrowserStamps))
+            .flatten()
+    }
+
+    /// Writes the next `count` keys of `ahead`; `true` once all are.
+    pub fn write_ahead(&self, ahead: &mut Ahead, count: usize) -> Result<bool, StoreError> {
+        self.persistence
+            .try_update_value(|p| ahead.write(p, count))
+            .unwrap_or_else(|| Err(StoreError::Unavailable("the page is closing".into())))
+    }
+
+    /// Removes what `ahead` wrote, for an action that will not be made.
+    pub fn cancel_ahead(&self, ahead: Ahead) {
+        self.persistence.update_value(|p| ahead.cancel(p));
+        self.refresh_status(false);
     }
 
     /// Removes document `doc` with its annotations; undo brings both back.
