@@ -720,11 +720,12 @@ impl Persistence {
                     ));
                     commit.texts.push(id.clone());
                 }
-                // Written ahead: this tab's copy is what is stored.
-                Item::Part(part @ Part::Bucket(..)) if self.ahead.contains(&part_key(part)) => {
+                // Written ahead, as this tab holds it.
+                Item::Part(Part::Bucket(id, bucket))
+                    if self.ahead.contains(&stored::bucket_key(id, *bucket)) =>
+                {
                     self.pending.done(&item);
-                    let ours = self.ours(workspace, part, &mut grouped);
-                    plan.own.push((part.clone(), ours));
+                    self.revisions.stored_as_held(id, *bucket);
                 }
                 Item::Part(part) => {
                     if let Part::Bucket(id, _) | Part::Relations(id) = part {

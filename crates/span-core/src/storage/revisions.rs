@@ -536,6 +536,12 @@ impl Revisions {
         }
     }
 
+    /// Bucket `bucket` of document `document_id` is stored as this tab
+    /// holds it: nothing in it has changed since.
+    pub fn stored_as_held(&mut self, document_id: &str, bucket: u32) {
+        self.span_changes.remove(&(document_id.to_string(), bucket));
+    }
+
     /// The buckets of document `document_id` holding tombstones.
     pub fn tombstoned_buckets(&self, document_id: &str) -> Vec<u32> {
         let id = document_id.to_string();

@@ -3,6 +3,8 @@
 //! change; cancelled, killed or refused at any step, it leaves storage as
 //! it was.
 
+use std::rc::Rc;
+
 use super::*;
 use crate::format::registry;
 use crate::format::stored::{self, Key};
@@ -34,6 +36,15 @@ fn doccano(tab: &Tab) -> String {
             .to_string(),
     );
     lines.join("\n")
+}
+
+/// A store holding one annotation, its tab, and the import planned there.
+fn begun() -> (Rc<MemoryStore>, Tab, ImportPlan) {
+    let store = MemoryStore::new();
+    let mut tab = Tab::open(&store, "a");
+    tab.tag_word(ARTICLE, 1, "Person").unwrap();
+    let planned = planned(&tab);
+    (store, tab, planned)
 }
 
 fn planned(tab: &Tab) -> ImportPlan {
@@ -80,11 +91,8 @@ fn imported_keys(store: &MemoryStore, tab: &Tab) -> Vec<String> {
 
 #[test]
 fn an_import_written_ahead_is_saved_as_one_change_and_reloads() {
-    let store = MemoryStore::new();
-    let mut tab = Tab::open(&store, "a");
-    tab.tag_word(ARTICLE, 1, "Person").unwrap();
+    let (store, mut tab, planned) = begun();
     let used_before = store.used_units();
-    let planned = planned(&tab);
     let (mut ahead, room) = measured(&mut tab, &planned.action);
     assert_eq!(ahead.documents(), DOCUMENTS, "the seed article is not new");
     assert!(room.fits(), "{room}");
@@ -126,12 +134,9 @@ fn an_import_written_ahead_is_saved_as_one_change_and_reloads() {
 
 #[test]
 fn a_cancelled_import_leaves_storage_as_it_was() {
-    let store = MemoryStore::new();
-    let mut tab = Tab::open(&store, "a");
-    tab.tag_word(ARTICLE, 1, "Person").unwrap();
+    let (store, mut tab, planned) = begun();
     let before = store.snapshot();
     let export = tab.export();
-    let planned = planned(&tab);
     let (mut ahead, _) = measured(&mut tab, &planned.action);
     for _ in 0..8 {
         ahead.write(&mut tab.persistence, 5).unwrap();
@@ -151,12 +156,9 @@ fn a_cancelled_import_leaves_storage_as_it_was() {
 #[test]
 fn an_import_killed_while_writing_ahead_is_not_there_and_is_removed() {
     for killed_after in [1, 7, 30, 61] {
-        let store = MemoryStore::new();
-        let mut tab = Tab::open(&store, "a");
-        tab.tag_word(ARTICLE, 1, "Person").unwrap();
+        let (store, mut tab, planned) = begun();
         let before = store.snapshot();
         let export = tab.export();
-        let planned = planned(&tab);
         let (mut ahead, _) = measured(&mut tab, &planned.action);
         store.die_after(Some(killed_after));
         assert!(ahead.write(&mut tab.persistence, usize::MAX).is_err());
@@ -172,11 +174,8 @@ fn an_import_killed_while_writing_ahead_is_not_there_and_is_removed() {
 /// and cancelling removes what was written.
 #[test]
 fn a_write_refused_while_writing_ahead_is_cancelled_whole() {
-    let store = MemoryStore::new();
-    let mut tab = Tab::open(&store, "a");
-    tab.tag_word(ARTICLE, 1, "Person").unwrap();
+    let (store, mut tab, planned) = begun();
     let before = store.snapshot();
-    let planned = planned(&tab);
     let (mut ahead, _) = measured(&mut tab, &planned.action);
     ahead.write(&mut tab.persistence, 10).unwrap();
     store.refuse_writes(true);
@@ -192,11 +191,8 @@ fn a_write_refused_while_writing_ahead_is_cancelled_whole() {
 /// removes what was written.
 #[test]
 fn an_import_that_no_longer_fits_when_saved_changes_nothing() {
-    let store = MemoryStore::new();
-    let mut tab = Tab::open(&store, "a");
-    tab.tag_word(ARTICLE, 1, "Person").unwrap();
+    let (store, mut tab, planned) = begun();
     let export = tab.export();
-    let planned = planned(&tab);
     let (mut ahead, _) = measured(&mut tab, &planned.action);
     while !ahead.write(&mut tab.persistence, 10).unwrap() {}
     let filler = QUOTA_UNITS - store.used_units() - 100;
@@ -219,10 +215,7 @@ fn an_import_that_no_longer_fits_when_saved_changes_nothing() {
 /// sizes.
 #[test]
 fn an_import_that_cannot_fit_is_refused_with_the_sizes_before_anything_is_written() {
-    let store = MemoryStore::new();
-    let mut tab = Tab::open(&store, "a");
-    tab.tag_word(ARTICLE, 1, "Person").unwrap();
-    let planned = planned(&tab);
+    let (store, mut tab, planned) = begun();
     let (_, room) = measured(&mut tab, &planned.action);
     // Storage holding all but a little less than the import needs (the
     // key's name counts too).
