@@ -12,7 +12,7 @@ use fantoccini::Client;
 use serde_json::Value;
 
 use crate::import_export::preview;
-use crate::support::app::{choose_import, wait_for_app};
+use crate::support::app::{choose_import, wait_for_app, wait_for_notice_within};
 use crate::support::browser::Session;
 use crate::support::page;
 use crate::support::{wait_until, Context, Failure, Res, ScratchDir};
@@ -96,31 +96,8 @@ async fn wait_for_count(client: &Client, want: usize, what: &str) -> Res<()> {
     .await
 }
 
-/// The text of the notices (errors, then the others).
-async fn notices(client: &Client) -> Res<String> {
-    page::eval(
-        client,
-        r#"return [...document.querySelectorAll('[role="alert"], [aria-live="polite"]')]
-            .map((el) => el.textContent).join("\n");"#,
-        vec![],
-    )
-    .await
-}
-
 async fn wait_for_notice(client: &Client, expected: &str) -> Res<String> {
-    wait_until(
-        &format!("a notice saying {expected:?}"),
-        LARGE_STEP,
-        || async {
-            let shown = notices(client).await?;
-            if shown.contains(expected) {
-                Ok(Some(shown))
-            } else {
-                Err(Failure(format!("notices: {shown:?}")))
-            }
-        },
-    )
-    .await
+    wait_for_notice_within(client, expected, LARGE_STEP).await
 }
 
 /// Chooses the file, waits for its preview and for the storage it takes to
