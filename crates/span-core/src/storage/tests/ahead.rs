@@ -195,8 +195,10 @@ fn an_import_that_no_longer_fits_when_saved_changes_nothing() {
     let export = tab.export();
     let (mut ahead, _) = measured(&mut tab, &planned.action);
     while !ahead.write(&mut tab.persistence, 10).unwrap() {}
+    // Another tab fills storage; this one hears of it.
     let filler = QUOTA_UNITS - store.used_units() - 100;
     store.put("filler", Some(&"x".repeat(filler)));
+    tab.sync(Some(&["filler".to_string()]));
     let before = store.snapshot();
     tab.workspace.apply(&planned.action).unwrap();
     let refused =
@@ -280,4 +282,25 @@ fn a_tab_that_cannot_write_measures_nothing() {
             .room(&after, &planned.action, &ahead, tab.stamps.as_ref()),
         None
     );
+}
+
+/// Another tab that loaded while this one wrote ahead takes the keys for
+/// what an interrupted change left, and removes them: saving the change
+/// writes them again.
+#[test]
+fn keys_written_ahead_and_removed_elsewhere_are_written_with_the_change() {
+    let (store, mut tab, planned) = begun();
+    let (mut ahead, _) = measured(&mut tab, &planned.action);
+    while !ahead.write(&mut tab.persistence, 10).unwrap() {}
+    let mut other = Tab::open(&store, "b");
+    let gone = imported_keys(&store, &tab);
+    other.persistence.tidy();
+    assert!(imported_keys(&store, &tab).is_empty(), "tidied away");
+    tab.sync(Some(&gone));
+    assert!(tab.act(planned.action.clone()));
+    assert_eq!(tab.status().pending, 0);
+    let again = Tab::open(&store, "c");
+    assert!(again.notices.is_empty(), "{:?}", again.notices);
+    assert_eq!(again.workspace.document_count(), 3 + DOCUMENTS);
+    assert_eq!(again.export(), tab.export());
 }
