@@ -171,6 +171,10 @@ fn ImportDialog(read: Pending, pending: RwSignal<Option<Pending>>) -> impl IntoV
     // what that and the rest take of storage.
     Effect::new(move || {
         let planned = planned.get();
+        // The import being applied is the one confirmed.
+        if matches!(stage.get_untracked(), Stage::Applying(..)) {
+            return;
+        }
         let n = next_job();
         prepared.set_value(None);
         let Ok(plan) = planned else {
@@ -193,6 +197,13 @@ fn ImportDialog(read: Pending, pending: RwSignal<Option<Pending>>) -> impl IntoV
             Step::Done
         };
         slices::run(measure, move || is_job(n));
+    });
+    // A dialog taken away while its import is applied (another file chosen
+    // with Alt+I, say) removes what was written ahead, as Cancel does.
+    on_cleanup(move || {
+        if let Some(ahead) = prepared.try_update_value(Option::take).flatten() {
+            view.store.cancel_ahead(ahead);
+        }
     });
     let fits =
         move || matches!(stage.get(), Stage::Measured(room) if room.is_none_or(|r| r.fits()));
@@ -301,7 +312,10 @@ fn ImportDialog(read: Pending, pending: RwSignal<Option<Pending>>) -> impl IntoV
                 <p class="import-format" data-testid="import-format">
                     {registry::read_as(format)}
                 </p>
-                {unit_matters.then(|| view! { <UnitChoice resolved chosen_unit /> })}
+                {unit_matters
+                    .then(|| {
+                        view! { <UnitChoice resolved chosen_unit busy=Signal::derive(applying) /> }
+                    })}
                 <ul class="import-notes" data-testid="import-notes">
                     {move || {
                         how_read()
@@ -402,6 +416,8 @@ fn ImportDialog(read: Pending, pending: RwSignal<Option<Pending>>) -> impl IntoV
 fn UnitChoice(
     resolved: Memo<Result<Resolved, ImportError>>,
     chosen_unit: RwSignal<Option<OffsetUnit>>,
+    /// While the import is applied, the unit stays.
+    busy: Signal<bool>,
 ) -> impl IntoView {
     let shown = move || {
         chosen_unit.get().unwrap_or_else(|| {
@@ -425,6 +441,7 @@ fn UnitChoice(
                 "Offsets count "
                 <select
                     data-testid="import-offset-unit"
+                    prop:disabled=busy
                     prop:value=move || shown().id()
                     on:change=move |event| {
                         chosen_unit.set(OffsetUnit::from_id(&event_target_value(&event)));
