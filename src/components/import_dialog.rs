@@ -18,7 +18,7 @@ use crate::browser::files::{self, ChosenFile};
 use crate::browser::focus_trap::keep_tab_inside;
 use crate::browser::slices::{self, Step};
 use crate::browser::stamp;
-use crate::state::{Notice, View};
+use crate::state::{Measured, Notice, View};
 use span_core::format::registry::{self, Read};
 use span_core::model::import::{plan, ImportError, ImportPlan, Mode};
 use span_core::model::offset_unit::OffsetUnit;
@@ -159,6 +159,8 @@ fn ImportDialog(read: Pending, pending: RwSignal<Option<Pending>>) -> impl IntoV
     let stage = RwSignal::new(Stage::Measuring(0, 0));
     // What the import writes ahead, once measured; taken while applying.
     let prepared = StoredValue::new(None::<Ahead>);
+    // The import as measured: the workspace it makes and its save.
+    let measured = StoredValue::new(None::<Measured>);
     // Bumped by every new plan, Confirm and Cancel: a job in slices goes on
     // only while it is the latest.
     let job = StoredValue::new(0_u64);
@@ -177,6 +179,7 @@ fn ImportDialog(read: Pending, pending: RwSignal<Option<Pending>>) -> impl IntoV
         }
         let n = next_job();
         prepared.set_value(None);
+        measured.set_value(None);
         let Ok(plan) = planned else {
             return;
         };
@@ -191,7 +194,9 @@ fn ImportDialog(read: Pending, pending: RwSignal<Option<Pending>>) -> impl IntoV
                 stage.set(Stage::Measuring(encoding.encoded(), total));
                 return Step::More;
             }
-            let room = view.store.room_for(&plan.action, encoding);
+            let measure = view.store.measure(&plan.action, encoding);
+            let room = measure.as_ref().map(|m| m.room);
+            measured.set_value(measure);
             prepared.set_value(ahead.take());
             stage.set(Stage::Measured(room));
             Step::Done
@@ -274,8 +279,13 @@ fn ImportDialog(read: Pending, pending: RwSignal<Option<Pending>>) -> impl IntoV
             let ahead = prepared.try_update_value(Option::take).flatten();
             let action = action.take().unwrap_or_default();
             let preview = plan.preview.to_string();
+            let made = measured.try_update_value(Option::take).flatten();
             close();
-            if view.store.act(Ok(action)) {
+            let acted = match made {
+                Some(made) => view.store.act_measured(action, made),
+                None => view.store.act(Ok(action)),
+            };
+            if acted {
                 view.store.tell(Notice::info(format!(
                     "Imported “{name}”: {preview}. Ctrl+Z undoes it."
                 )));

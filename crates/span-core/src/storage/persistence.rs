@@ -63,7 +63,7 @@ pub struct Saved {
 }
 
 /// What a change would take of storage, and what is free, worked out
-/// before anything is written ([`Persistence::room`]).
+/// before anything is written ([`Persistence::prepare`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Room {
     /// UTF-16 units the change needs at its peak.
@@ -165,6 +165,18 @@ impl Grouped {
             copies: HashMap::new(),
         }
     }
+}
+
+/// A change measured and planned before it is made: see
+/// [`Persistence::prepare`].
+pub struct Prepared {
+    pub room: Room,
+    /// This tab's revisions, pending keys, text hashes and keys written
+    /// ahead once the change is recorded and planned.
+    recorded: (Revisions, Pending, HashMap<String, String>, HashSet<String>),
+    /// The keys taken for written ahead.
+    written: Vec<String>,
+    plan: Plan,
 }
 
 /// The writes that store what is pending, worked out before any is made.
@@ -299,15 +311,18 @@ impl Persistence {
     /// What saving `action` would take of storage, with the keys `ahead`
     /// writes for it, and what is free: worked out as
     /// [`Persistence::save_if_fits`] does, on `after` (the workspace as the
-    /// action would leave it), writing nothing. `None` while this tab does
-    /// not write (storage unavailable, or a newer app's).
-    pub fn room(
+    /// action would leave it), writing nothing; and what that works out (the
+    /// revisions it records and the writes it plans, with `ahead`'s keys
+    /// taken for written), kept so that [`Persistence::save_prepared`] saves
+    /// it later without working it out again. `None` while this tab does not
+    /// write (storage unavailable, or a newer app's).
+    pub fn prepare(
         &mut self,
         after: &Workspace,
         action: &Action,
         ahead: &Ahead,
         stamps: &dyn Stamps,
-    ) -> Option<Room> {
+    ) -> Option<Prepared> {
         if self.mode != Mode::Writable {
             return None;
         }
@@ -318,16 +333,72 @@ impl Persistence {
             self.text_hashes.clone(),
             self.ahead.clone(),
         );
-        self.ahead.extend(ahead.keys().cloned());
+        let written: Vec<String> = ahead.keys().cloned().collect();
+        self.ahead.extend(written.iter().cloned());
         self.record(after, action, stamps);
         let plan = self.plan(after, stamps);
         let needed = self.peak(&plan) + ahead.units();
-        (self.revisions, self.pending, self.text_hashes, self.ahead) = kept;
+        let (revisions, pending, text_hashes, left) = kept;
+        let recorded = (
+            std::mem::replace(&mut self.revisions, revisions),
+            std::mem::replace(&mut self.pending, pending),
+            std::mem::replace(&mut self.text_hashes, text_hashes),
+            std::mem::replace(&mut self.ahead, left),
+        );
         let used: usize = self.sizes.values().sum();
-        Some(Room {
-            needed,
-            free: QUOTA_UNITS.saturating_sub(used),
+        Some(Prepared {
+            room: Room {
+                needed,
+                free: QUOTA_UNITS.saturating_sub(used),
+            },
+            recorded,
+            written,
+            plan,
         })
+    }
+
+    /// Saves `action`, [`Persistence::prepare`]d on `after` (the workspace
+    /// it leaves, now this tab's) once `ahead`'s keys are all written, as
+    /// [`Persistence::save_if_fits`] would, without recording and planning
+    /// it again. Only while nothing was saved, read from other tabs or taken
+    /// in since it was prepared (the caller knows); if storage changed under
+    /// it anyway (a key written ahead is gone, storage was cleared), it is
+    /// saved as `save_if_fits` saves it.
+    pub fn save_prepared(
+        &mut self,
+        after: &Workspace,
+        action: &Action,
+        prepared: Prepared,
+        stamps: &dyn Stamps,
+    ) -> Result<Saved, NoRoom> {
+        if prepared.written.iter().any(|k| !self.sizes.contains_key(k)) {
+            return self.save_if_fits(after, action, stamps);
+        }
+        let mut notices = Vec::new();
+        if let Err(why) = self.check_meta(after, stamps, &mut notices) {
+            (self.revisions, self.pending, self.text_hashes, self.ahead) = prepared.recorded;
+            self.failure = Some(why);
+            return Ok(Saved {
+                notices,
+                ..Saved::default()
+            });
+        }
+        if !notices.is_empty() {
+            let mut saved = self.save_if_fits(after, action, stamps)?;
+            notices.append(&mut saved.notices);
+            saved.notices = notices;
+            return Ok(saved);
+        }
+        let used: usize = self.sizes.values().sum();
+        let free = QUOTA_UNITS.saturating_sub(used);
+        let needed = self.peak(&prepared.plan);
+        if needed > free {
+            return Err(NoRoom { needed, free });
+        }
+        (self.revisions, self.pending, self.text_hashes, self.ahead) = prepared.recorded;
+        let mut saved = Saved::default();
+        self.write_plan(prepared.plan, stamps, &mut saved);
+        Ok(saved)
     }
 
     /// Whether storage holds nothing of document `id`, nor remembers it:

@@ -9,7 +9,7 @@ use super::*;
 use crate::format::registry;
 use crate::format::stored::{self, Key};
 use crate::model::import::{plan, ImportPlan, Mode};
-use crate::storage::{Ahead, Room, QUOTA_UNITS};
+use crate::storage::{Ahead, Prepared, Room, QUOTA_UNITS};
 
 const DOCUMENTS: usize = 40;
 const ARTICLE: usize = 1;
@@ -62,17 +62,24 @@ fn planned(tab: &Tab) -> ImportPlan {
     .unwrap()
 }
 
-/// What `tab` writes ahead for `action`, encoded, and what saving it takes.
-fn measured(tab: &mut Tab, action: &crate::model::Action) -> (Ahead, Room) {
+/// What `tab` writes ahead for `action`, encoded, what saving it takes and
+/// the workspace it makes.
+fn prepare(tab: &mut Tab, action: &crate::model::Action) -> (Ahead, Prepared, Workspace) {
     let mut ahead = Ahead::of(&tab.persistence, &tab.workspace, action, "import".into());
     while !ahead.encode(3) {}
     let mut after = tab.workspace.clone();
     after.apply(action).unwrap();
-    let room = tab
+    let prepared = tab
         .persistence
-        .room(&after, action, &ahead, tab.stamps.as_ref())
+        .prepare(&after, action, &ahead, tab.stamps.as_ref())
         .expect("a tab that writes");
-    (ahead, room)
+    (ahead, prepared, after)
+}
+
+/// What `tab` writes ahead for `action`, encoded, and what saving it takes.
+fn measured(tab: &mut Tab, action: &crate::model::Action) -> (Ahead, Room) {
+    let (ahead, prepared, _) = prepare(tab, action);
+    (ahead, prepared.room)
 }
 
 /// The keys that hold anything of a document the import adds.
@@ -277,11 +284,10 @@ fn a_tab_that_cannot_write_measures_nothing() {
     );
     let mut after = tab.workspace.clone();
     after.apply(&planned.action).unwrap();
-    assert_eq!(
-        tab.persistence
-            .room(&after, &planned.action, &ahead, tab.stamps.as_ref()),
-        None
-    );
+    assert!(tab
+        .persistence
+        .prepare(&after, &planned.action, &ahead, tab.stamps.as_ref())
+        .is_none());
 }
 
 /// Another tab that loaded while this one wrote ahead takes the keys for
@@ -303,4 +309,64 @@ fn keys_written_ahead_and_removed_elsewhere_are_written_with_the_change() {
     assert!(again.notices.is_empty(), "{:?}", again.notices);
     assert_eq!(again.workspace.document_count(), 3 + DOCUMENTS);
     assert_eq!(again.export(), tab.export());
+}
+
+/// Saves `planned` as the app does when nothing changed since it was
+/// measured: the change as prepared then, on the workspace made then.
+fn save_prepared(tab: &mut Tab, planned: &ImportPlan, prepared: Prepared, after: Workspace) {
+    let saved = tab
+        .persistence
+        .save_prepared(&after, &planned.action, prepared, tab.stamps.as_ref())
+        .expect("room");
+    tab.workspace = after;
+    tab.take(saved);
+    tab.history.record(planned.action.clone());
+}
+
+/// The change prepared while measuring is saved as prepared: the same
+/// stored data as saving it anew, and it undoes whole.
+#[test]
+fn a_prepared_import_is_saved_as_prepared_and_reloads() {
+    let (store, mut tab, planned) = begun();
+    let (mut ahead, prepared, after) = prepare(&mut tab, &planned.action);
+    assert!(prepared.room.fits());
+    while !ahead.write(&mut tab.persistence, 10).unwrap() {}
+    let writes_before = store.writes_done();
+    save_prepared(&mut tab, &planned, prepared, after);
+    assert!(store.writes_done() - writes_before < 10);
+    assert_eq!(tab.status().pending, 0);
+    let again = Tab::open(&store, "b");
+    assert!(again.notices.is_empty(), "{:?}", again.notices);
+    assert_eq!(again.export(), tab.export());
+    assert_eq!(again.workspace.document_count(), 3 + DOCUMENTS);
+    tab.undo().unwrap();
+    assert!(imported_keys(&store, &tab).is_empty());
+    assert_eq!(Tab::open(&store, "c").export(), tab.export());
+}
+
+/// Prepared, then storage changed under it (its keys tidied away by
+/// another tab; storage cleared): it is saved anew, whole.
+#[test]
+fn a_prepared_import_whose_storage_changed_is_saved_anew() {
+    for clear in [false, true] {
+        let (store, mut tab, planned) = begun();
+        let (mut ahead, prepared, after) = prepare(&mut tab, &planned.action);
+        while !ahead.write(&mut tab.persistence, 10).unwrap() {}
+        if clear {
+            store.clear();
+        } else {
+            let gone = imported_keys(&store, &tab);
+            Tab::open(&store, "b").persistence.tidy();
+            tab.sync(Some(&gone));
+        }
+        save_prepared(&mut tab, &planned, prepared, after);
+        assert_eq!(tab.status().pending, 0, "cleared: {clear}");
+        let again = Tab::open(&store, "c");
+        assert_eq!(
+            again.workspace.document_count(),
+            3 + DOCUMENTS,
+            "cleared: {clear}"
+        );
+        assert_eq!(again.export(), tab.export(), "cleared: {clear}");
+    }
 }
