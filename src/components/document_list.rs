@@ -13,7 +13,7 @@ use web_sys::KeyboardEvent;
 use crate::state::{Drafts, Notice, Pane, View};
 
 /// How many rows the list shows, and adds at each "Show N more".
-const ROWS_AT_A_TIME: usize = 50;
+const ROWS_AT_A_TIME: usize = 100;
 
 #[component]
 pub fn DocumentList() -> impl IntoView {

@@ -230,7 +230,7 @@ async fn large_import_applied(session: Session, url: String) -> Res<()> {
         vec![],
     )
     .await?;
-    ensure!(rows <= 50, "the list shows {rows} rows at a time");
+    ensure!(rows <= 100, "the list shows {rows} rows at a time");
     wait_until("everything stored", LARGE_STEP, || async {
         let pending: Option<String> = page::eval(
             client,
