@@ -8,7 +8,11 @@
 //   node bench.mjs [--quick] [--sizes 0,1000,5000,20000] [--loads 7]
 //                  [--edits 20] [--peer-runs 5] [--peer-layouts div,blocks]
 //                  [--no-peer] [--out FILE] [--dist DIR] [--chromium PATH]
-//                  [--search-only | --long-only]
+//                  [--search-only | --long-only | --import-only]
+//
+// --search-only runs the search rows (and the peer); --long-only only the
+// long documents and the memory after 1,000 edits, --import-only only the
+// import of 10,000 documents (issue 15). With none, everything runs.
 
 import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, readdirSync, mkdirSync, rmSync, copyFileSync, statSync } from 'node:fs';
@@ -797,8 +801,11 @@ function report(res) {
       rows.push([`${tag} DOM nodes`, ...col((r) => String(peerOf(r.spans)?.memory?.domNodes ?? '—'))]);
     }
   }
-  L.push(table(rows, ['', ...app.map((r) => (r.spans === 0 ? 'no spans' : `${r.spans.toLocaleString('en')} spans`))]));
-  L.push('');
+  if (app.length) {
+    L.push(table(rows, ['', ...app.map((r) => (r.spans === 0 ? 'no spans' : `${r.spans.toLocaleString('en')} spans`))]));
+    L.push('');
+  }
+  if (res.import) L.push(...importRows(res.import));
   if (res.peer) {
     L.push(`Peer: ${res.machine.peer}, renderer: ${res.peerInfo.renderer}; offsets: ${res.peerInfo.offsets}; ` +
       `bundle ${kib(res.peerInfo.bundle.jsBytes)} (${kib(res.peerInfo.bundle.jsGzip)} gzip).`);
@@ -825,7 +832,7 @@ function report(res) {
   }
   L.push('Targets:');
   for (const c of res.checks) L.push(`  ${c.pass === null ? 'N/A ' : c.pass ? 'PASS' : 'FAIL'}  ${c.target}: ${c.detail}`);
-  const problems = [...res.app.flatMap((r) => r.problems.map((p) => `${r.spans} spans: ${p}`)), ...(res.peer || []).flatMap((r) => r.problems.map((p) => `peer ${r.spans} spans: ${p}`))];
+  const problems = [...(res.import?.problems || []).map((p) => `import: ${p}`), ...res.app.flatMap((r) => r.problems.map((p) => `${r.spans} spans: ${p}`)), ...(res.peer || []).flatMap((r) => r.problems.map((p) => `peer ${r.spans} spans: ${p}`))];
   if (problems.length) {
     L.push('');
     L.push('Problems seen:');
@@ -893,6 +900,7 @@ function checks(res) {
   if (res.search) searchChecks(res.search, add);
   if (res.long) longChecks(res.long, add);
   if (res.memory) memoryChecks(res.memory, add);
+  if (res.import) importChecks(res.import, add);
   if (res.transfer) {
     const t = res.transfer.totalGzip;
     add('first-visit transfer ≤ 150 KB gzip', t <= 150_000, `${t.toLocaleString('en')} bytes (${kib(t)})`);
@@ -1216,6 +1224,149 @@ function searchChecks(search, add) {
   }
 }
 
+// ---- an import of 10,000 documents (issue 15) ----------------------------------------
+
+const IMPORT_DOCUMENTS = 10000;
+const IMPORT_PREVIEW_TARGET_MS = 1000;
+const IMPORT_BLOCK_TARGET_MS = 50;
+
+/**
+ * A doccano JSONL file of IMPORT_DOCUMENTS short documents, a span each and
+ * no ids (as the issue's file): each gets a generated id.
+ */
+function importFile() {
+  const lines = [];
+  for (let n = 0; n < IMPORT_DOCUMENTS; n++) {
+    const text = `Note ${n}: the delegations met in Astana on day ${n % 30} of the talks.`;
+    const start = text.indexOf('Astana');
+    lines.push(JSON.stringify({ text, label: [[start, start + 6, 'Location']] }));
+  }
+  return Buffer.from(`${lines.join('\n')}\n`);
+}
+
+/**
+ * Imports the file into a fresh app: the time from the file input's
+ * `change` to the preview shown, and to the storage measured (Import
+ * enabled); then from the click on Import to the notice that it is done,
+ * with the longest main-thread task in between (PerformanceObserver
+ * 'longtask', which reports tasks over 50 ms) and the longest gap between
+ * two animation frames (a rAF loop: what the person sees frozen).
+ */
+async function benchImport(browser, origin) {
+  const file = importFile();
+  const out = { documents: IMPORT_DOCUMENTS, fileBytes: file.length, runs: [], problems: [] };
+  for (let run = 0; run < (quick ? 1 : 3); run++) {
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => out.problems.push(`page error: ${e.message}`));
+    await page.goto(`${origin}/`);
+    await page.evaluate(() => localStorage.clear());
+    await page.goto(`${origin}/`);
+    await page.waitForSelector('[data-testid=doc-item]', { timeout: 60000 });
+    await page.evaluate(() => {
+      window.__imp = { t0: null, longTasks: [], gaps: [], watching: false };
+      document.querySelector('[data-testid=import-file]').addEventListener('change', () => { window.__imp.t0 = performance.now(); }, { capture: true });
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__imp.longTasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask' });
+      let last = performance.now();
+      const frame = (now) => {
+        if (window.__imp.watching) window.__imp.gaps.push(now - last);
+        last = now;
+        requestAnimationFrame(frame);
+      };
+      requestAnimationFrame(frame);
+    });
+    await page.setInputFiles('[data-testid=import-file]', { name: 'many.jsonl', mimeType: 'application/jsonl', buffer: file });
+    const preview = await page.waitForFunction(() => {
+      const el = document.querySelector('[data-testid=import-preview]');
+      return el && el.textContent && { ms: performance.now() - window.__imp.t0, text: el.textContent };
+    }, null, { polling: 'raf', timeout: 120000 });
+    const shown = await preview.jsonValue();
+    const measured = await (await page.waitForFunction(() => {
+      const room = document.querySelector('[data-testid=import-room]');
+      const error = document.querySelector('[data-testid=import-error]');
+      const confirm = document.querySelector('[data-testid=import-confirm]');
+      const ms = performance.now() - window.__imp.t0;
+      if (error) return { ms, text: error.textContent, fits: false };
+      // An app from before issue 15 measures nothing: Import is enabled at once.
+      if (!room) return !confirm.disabled && { ms, text: '(storage not measured)', fits: true };
+      return /^It takes/.test(room.textContent) && !confirm.disabled && { ms, text: room.textContent, fits: true };
+    }, null, { polling: 'raf', timeout: 120000 })).jsonValue();
+    if (!measured.fits) {
+      out.problems.push(`refused: ${measured.text}`);
+      await context.close();
+      continue;
+    }
+    await page.evaluate(() => {
+      window.__imp.watching = true;
+      window.__imp.click = null;
+      document.querySelector('[data-testid=import-confirm]').addEventListener('click', () => { window.__imp.click = performance.now(); }, { capture: true, once: true });
+    });
+    await page.click('[data-testid=import-confirm]');
+    const done = await (await page.waitForFunction(() => {
+      const notice = [...document.querySelectorAll('.notice')].find((n) => /Imported|not imported|Nothing changed/.test(n.textContent));
+      return notice && { ms: performance.now() - window.__imp.click, text: notice.textContent };
+    }, null, { polling: 100, timeout: 300000 })).jsonValue();
+    // The long task that showed the notice, and the frame after it, are
+    // reported after it: a few frames later, they are in.
+    await page.waitForTimeout(500);
+    const applied = await page.evaluate(() => {
+      window.__imp.watching = false;
+      const tasks = window.__imp.longTasks.filter((t) => t.start + t.duration >= window.__imp.click).map((t) => t.duration);
+      return { longestTask: Math.max(0, ...tasks), longTasks: tasks.length, longestGap: Math.max(0, ...window.__imp.gaps), frames: window.__imp.gaps.length };
+    });
+    Object.assign(applied, done);
+    const stored = await page.evaluate(() => Object.keys(localStorage).reduce((n, k) => n + k.length + localStorage.getItem(k).length, 0));
+    out.runs.push({ preview: shown.ms, previewText: shown.text, measured: measured.ms, room: measured.text, apply: applied.ms, notice: applied.text, longestTask: applied.longestTask, longTasks: applied.longTasks, longestGap: applied.longestGap, frames: applied.frames, storedUnits: stored });
+    log(`  import ${IMPORT_DOCUMENTS}: preview ${fmt(shown.ms)} ms, measured ${fmt(measured.ms)} ms; applied in ${fmt(applied.ms)} ms, longest task ${fmt(applied.longestTask)} ms, longest frame gap ${fmt(applied.longestGap)} ms`);
+    await context.close();
+  }
+  return out;
+}
+
+function importChecks(imp, add) {
+  if (!imp.runs.length) {
+    add(`import ${IMPORT_DOCUMENTS.toLocaleString('en')} documents`, false, imp.problems.join('; '));
+    return;
+  }
+  const med = (get) => median(imp.runs.map(get));
+  const worst = (get) => Math.max(...imp.runs.map(get));
+  const ok = imp.runs.every((r) => r.notice.startsWith('Imported'));
+  add(
+    `import ${IMPORT_DOCUMENTS.toLocaleString('en')} documents: previewed ≤ ${IMPORT_PREVIEW_TARGET_MS} ms (file chosen → preview shown)`,
+    med((r) => r.preview) <= IMPORT_PREVIEW_TARGET_MS,
+    `${fmt(med((r) => r.preview))} ms (median of ${imp.runs.length}); its storage measured, Import enabled, at ${fmt(med((r) => r.measured))} ms`,
+  );
+  add(
+    `  applied with no main-thread block over ${IMPORT_BLOCK_TARGET_MS} ms (longest task, longest gap between frames)`,
+    ok && worst((r) => Math.max(r.longestTask, r.longestGap)) <= IMPORT_BLOCK_TARGET_MS,
+    `longest task ${fmt(worst((r) => r.longestTask))} ms, longest frame gap ${fmt(worst((r) => r.longestGap))} ms (worst of ${imp.runs.length}); ` +
+      `applied in ${fmt(med((r) => r.apply))} ms (median), ${imp.runs[0].notice}`,
+  );
+}
+
+function importRows(imp) {
+  if (!imp.runs.length) return [];
+  const runs = imp.runs;
+  return [
+    `Import of ${IMPORT_DOCUMENTS.toLocaleString('en')} documents (doccano JSONL, ${imp.fileBytes.toLocaleString('en')} bytes, a span each), ${runs.length} runs, ms:`,
+    table(
+      [
+        ['file chosen → preview shown', ...runs.map((r) => fmt(r.preview))],
+        ['file chosen → storage measured, Import enabled', ...runs.map((r) => fmt(r.measured))],
+        ['Import clicked → imported (notice shown)', ...runs.map((r) => fmt(r.apply))],
+        ['  longest main-thread task (longtask ≥ 50 ms; 0: none)', ...runs.map((r) => `${fmt(r.longestTask)} (${r.longTasks})`)],
+        ['  longest gap between animation frames', ...runs.map((r) => `${fmt(r.longestGap)} (${r.frames} frames)`)],
+        ['stored after (UTF-16 units of keys and values)', ...runs.map((r) => r.storedUnits.toLocaleString('en'))],
+      ],
+      ['', ...runs.map((_, i) => `run ${i + 1}`)],
+    ),
+    `Preview: ${runs[0].previewText} ${runs[0].room}`,
+    '',
+  ];
+}
+
 // ---- main ------------------------------------------------------------------------
 
 async function main() {
@@ -1231,7 +1382,7 @@ async function main() {
     textHash: fnv1a64(text),
   };
   let peerInfo = null;
-  if (WITH_PEER) {
+  if (WITH_PEER && !flag('import-only')) {
     log('bundling the peer page with esbuild');
     const bundle = await buildPeer(text, sets);
     peerInfo = {
@@ -1241,7 +1392,7 @@ async function main() {
     };
   }
   const app = await serve(DIST);
-  const peer = WITH_PEER ? await serve(PEER_DIST) : null;
+  const peer = WITH_PEER && !flag('import-only') ? await serve(PEER_DIST) : null;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -1257,8 +1408,12 @@ async function main() {
   });
   const res = { date: new Date().toISOString(), build: buildInfo(), machine: machine(browser.version()), document, options: { SIZES, LOADS, EDITS, PEER_RUNS, SCROLL_STEP }, app: [] };
   try {
-    // At the largest span set: 2,000 new spans among the most already there.
-    if (!flag('search-only')) {
+    const only = ['search-only', 'long-only', 'import-only'].find(flag);
+    if (!only || only === 'import-only') {
+      log(`import of ${IMPORT_DOCUMENTS} documents`);
+      res.import = await benchImport(browser, app.origin);
+    }
+    if (!only || only === 'long-only') {
       res.long = [];
       const docs = [
         // 4 MB: the most a document may hold (MAX_TEXT_BYTES, 4,000,000).
@@ -1273,13 +1428,14 @@ async function main() {
       log(`memory after ${MEMORY_EDITS} edits`);
       res.memory = await benchMemory(browser, app.origin, text);
     }
+    // At the largest span set: 2,000 new spans among the most already there.
     const searchSizes = [Math.max(...SIZES)];
     res.search = [];
-    for (const n of flag('long-only') ? [] : searchSizes) {
+    for (const n of !only || only === 'search-only' ? searchSizes : []) {
       log(`search and tag all with ${n} spans`);
       res.search.push(await benchSearch(browser, app.origin, n, text, sets.get(n)));
     }
-    for (const n of flag('search-only') || flag('long-only') ? [] : SIZES) {
+    for (const n of only ? [] : SIZES) {
       log(`app with ${n} spans`);
       const r = await benchApp(browser, app.origin, n, text, sets.get(n), { recordTransfer: res.app.length === 0 });
       r.twoTabs = await benchTwoTabs(browser, app.origin, n, text, sets.get(n));
@@ -1289,7 +1445,7 @@ async function main() {
       }
       res.app.push(r);
     }
-    if (WITH_PEER) {
+    if (peer) {
       res.peer = [];
       const smallest = Math.min(...SIZES.filter((n) => n > 0));
       for (const layout of PEER_LAYOUTS) {

@@ -12,6 +12,7 @@ pub mod near_viewport;
 pub mod offline;
 pub mod preference;
 pub mod selection;
+pub mod slices;
 pub mod stamp;
 pub mod storage;
 pub mod theme;

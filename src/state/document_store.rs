@@ -11,6 +11,7 @@
 //! re-renders the whole document.
 
 use std::ops::Range;
+use std::time::Duration;
 
 use leptos::prelude::*;
 
@@ -19,9 +20,22 @@ use crate::browser::storage::LocalStore;
 use span_core::model::{
     Action, Annotation, Applied, Change, Document, Dropped, EditError, History, Label, Workspace,
 };
-use span_core::storage::{bytes, BackupInfo, NoStore, Notice, Persistence, Saved, StoreError};
+use span_core::storage::{
+    bytes, Ahead, BackupInfo, NoStore, Notice, Persistence, Prepared, Room, Saved, StoreError,
+};
 
 use super::SaveStatus;
+
+/// An action measured before it is made ([`DocumentStore::measure`]): the
+/// workspace it makes, and its save worked out.
+pub struct Measured {
+    pub room: Room,
+    after: Workspace,
+    applied: Applied,
+    prepared: Prepared,
+    /// [`DocumentStore`]'s generation when it was measured.
+    generation: u64,
+}
 
 #[derive(Clone, Copy)]
 pub struct DocumentStore {
@@ -42,6 +56,9 @@ pub struct DocumentStore {
     pub backups: RwSignal<Vec<BackupInfo>>,
     /// Documents another tab removed, by id, with their titles.
     removed_elsewhere: StoredValue<Vec<(String, String)>>,
+    /// Counts every change to the workspace or to what storage holds, so
+    /// that an action measured before them is known to be stale.
+    generation: StoredValue<u64>,
 }
 
 impl DocumentStore {
@@ -66,6 +83,7 @@ impl DocumentStore {
             notice: RwSignal::new(None),
             backups: RwSignal::new(backups),
             removed_elsewhere: StoredValue::new(Vec::new()),
+            generation: StoredValue::new(0),
         };
         store.tell_all(loaded.notices);
         store
@@ -190,6 +208,87 @@ impl DocumentStore {
             .then_some(first)
     }
 
+    /// What `action` (an import, say) writes ahead of itself: the texts and
+    /// annotations of the documents it adds that storage knows nothing of.
+    pub fn ahead_of(&self, action: &Action) -> Ahead {
+        self.persistence
+            .with_value(|p| self.with(|w| Ahead::of(p, w, action, stamp::new_id())))
+    }
+
+    /// What storing `action`, with `ahead` written for it, would take of
+    /// storage, and what is free, with the workspace it makes and its save
+    /// worked out; `None` while this tab does not write. Nothing is
+    /// written: the action is applied to a copy.
+    pub fn measure(&self, action: &Action, ahead: &Ahead) -> Option<Measured> {
+        let mut after = self.with(Workspace::clone);
+        let applied = after.apply(action).ok()?;
+        let prepared = self
+            .persistence
+            .try_update_value(|p| p.prepare(&after, action, ahead, &BrowserStamps))
+            .flatten()?;
+        Some(Measured {
+            room: prepared.room,
+            after,
+            applied,
+            prepared,
+            generation: self.generation.get_value(),
+        })
+    }
+
+    /// Makes `action`, measured as `measured` once what it writes ahead is
+    /// written, as [`DocumentStore::act`] would: the workspace measured
+    /// becomes this tab's and the save worked out then is made, unless
+    /// anything changed since, when it is made anew.
+    pub fn act_measured(&self, action: Action, measured: Measured) -> bool {
+        if measured.generation != self.generation.get_value() {
+            return self.act(Ok(action));
+        }
+        let Measured {
+            after,
+            applied,
+            prepared,
+            ..
+        } = measured;
+        let saved = self
+            .persistence
+            .try_update_value(|p| p.save_prepared(&after, &action, prepared, &BrowserStamps));
+        let saved = match saved {
+            Some(Ok(saved)) => saved,
+            Some(Err(no_room)) => {
+                self.refuse(EditError::NoRoom {
+                    needed: bytes(no_room.needed),
+                    free: bytes(no_room.free),
+                });
+                return false;
+            }
+            None => return false,
+        };
+        self.workspace.set_value(after);
+        // Drawn in a task of its own, after the next frame is painted: the
+        // list of documents and what else shows them took about as long
+        // again as making the change.
+        let store = *self;
+        request_animation_frame(move || {
+            set_timeout(move || store.redraw(&applied), Duration::ZERO);
+        });
+        self.take(saved);
+        self.record(action);
+        true
+    }
+
+    /// Writes the next `count` keys of `ahead`; `true` once all are.
+    pub fn write_ahead(&self, ahead: &mut Ahead, count: usize) -> Result<bool, StoreError> {
+        self.persistence
+            .try_update_value(|p| ahead.write(p, count))
+            .unwrap_or_else(|| Err(StoreError::Unavailable("the page is closing".into())))
+    }
+
+    /// Removes what `ahead` wrote, for an action that will not be made.
+    pub fn cancel_ahead(&self, ahead: Ahead) {
+        self.persistence.update_value(|p| ahead.cancel(p));
+        self.refresh_status(false);
+    }
+
     /// Removes document `doc` with its annotations; undo brings both back.
     pub fn remove_document(&self, doc: usize) -> bool {
         self.perform(self.with(|w| w.plan_remove_document(doc)))
@@ -255,21 +354,31 @@ impl DocumentStore {
         let action = match planned.and_then(|action| self.apply(&action).map(|()| action)) {
             Ok(action) => action,
             Err(e) => {
-                let text = format!("Nothing changed: {e}.");
-                // Running out of storage is news; a refused edit is not.
-                self.tell(match e {
-                    EditError::NoRoom { .. } => Notice::error(text),
-                    _ => Notice::info(text),
-                });
+                self.refuse(e);
                 return false;
             }
         };
+        self.record(action);
+        true
+    }
+
+    /// Records an action just made as the next undo step.
+    fn record(&self, action: Action) {
         let dropped = self
             .history
             .try_update_value(|h| h.record(action))
             .flatten();
         self.tell_dropped(dropped);
-        true
+    }
+
+    /// Says why an action was refused.
+    fn refuse(&self, e: EditError) {
+        let text = format!("Nothing changed: {e}.");
+        // Running out of storage is news; a refused edit is not.
+        self.tell(match e {
+            EditError::NoRoom { .. } => Notice::error(text),
+            _ => Notice::info(text),
+        });
     }
 
     /// Says how far back undo goes, the first time the history drops old
@@ -343,6 +452,7 @@ impl DocumentStore {
     /// Removes what an interrupted change left behind, once no tab can be
     /// writing it any more.
     pub fn tidy(&self) {
+        self.generation.update_value(|n| *n += 1);
         let notices = self
             .persistence
             .try_update_value(Persistence::tidy)
@@ -372,6 +482,7 @@ impl DocumentStore {
     }
 
     pub fn remove_backup(&self, key: &str) -> Result<(), StoreError> {
+        self.generation.update_value(|n| *n += 1);
         let removed = self
             .persistence
             .try_update_value(|p| p.remove_backup(key))
@@ -383,6 +494,7 @@ impl DocumentStore {
     /// Takes in what saving or syncing brought: other tabs' changes and
     /// notices; then updates the status.
     fn take(&self, saved: Saved) {
+        self.generation.update_value(|n| *n += 1);
         if !saved.foreign.is_empty() {
             let titles: Vec<(String, String)> = self.with(|w| {
                 w.documents()

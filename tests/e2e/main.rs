@@ -28,7 +28,8 @@
 //! by the Python readers and matched byte for byte by the command-line
 //! tool's `convert` (`support::cli`), and imports previewed, merged, undone,
 //! refused (as `span-cli validate` refuses them) and replaced. Documents
-//! added, pasted, renamed and removed (`documents`); keys alone
+//! added, pasted, renamed and removed (`documents`); an import of 10,000
+//! documents, its progress bar, its Cancel and a reload (`large_import`); keys alone
 //! (`keyboard`); nested spans and snapping (`spans`); undo (`undo`);
 //! entities across documents and the coverage view, against the export and
 //! the CSV, through a reload (`entities`); relations made by keys and by
@@ -99,6 +100,7 @@ mod entities;
 mod import_export;
 mod keyboard;
 mod label_editor;
+mod large_import;
 mod long_document;
 mod offline;
 mod other_tools;

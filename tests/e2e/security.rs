@@ -23,8 +23,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::support::app::{
-    cancel_refused_import, choose_import, code_points, doc_item, listed, open_document, open_seed,
-    wait_for_app, wait_for_listed,
+    cancel_refused_import, choose_import, code_points, doc_item, listed, notices, open_document,
+    open_seed, wait_for_app, wait_for_listed, wait_for_notice_within,
 };
 use crate::support::browser::Session;
 use crate::support::page::{self, testid, STEP_TIMEOUT};
@@ -194,31 +194,10 @@ async fn wait_for_count(client: &Client, count: usize) -> Res<Vec<(String, Strin
     .await
 }
 
-/// The text of the notices in the status line (errors, then the others).
-async fn notices(client: &Client) -> Res<String> {
-    page::eval(
-        client,
-        r#"return [...document.querySelectorAll('[role="alert"], [aria-live="polite"]')]
-            .map((el) => el.textContent).join("\n");"#,
-        vec![],
-    )
-    .await
-}
-
 async fn wait_for_notice(client: &Client, expected: &str) -> Res<()> {
-    wait_until(
-        &format!("a notice saying {}", page::visible(expected)),
-        STEP_TIMEOUT,
-        || async {
-            let shown = notices(client).await?;
-            if shown.contains(expected) {
-                Ok(Some(()))
-            } else {
-                Err(Failure(format!("notices: {}", page::visible(&shown))))
-            }
-        },
-    )
-    .await
+    wait_for_notice_within(client, expected, STEP_TIMEOUT)
+        .await
+        .map(drop)
 }
 
 /// Waits until the file `name` is refused for `reason`: at once, by a notice

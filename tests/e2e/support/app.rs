@@ -93,6 +93,39 @@ pub async fn wait_for_listed(
     .await
 }
 
+/// The text of the notices in the status line (errors, then the others).
+pub async fn notices(client: &Client) -> Res<String> {
+    page::eval(
+        client,
+        r#"return [...document.querySelectorAll('[role="alert"], [aria-live="polite"]')]
+            .map((el) => el.textContent).join("\n");"#,
+        vec![],
+    )
+    .await
+}
+
+/// Waits, for at most `timeout`, until a notice says `expected`; returns
+/// the notices then.
+pub async fn wait_for_notice_within(
+    client: &Client,
+    expected: &str,
+    timeout: Duration,
+) -> Res<String> {
+    wait_until(
+        &format!("a notice saying {}", page::visible(expected)),
+        timeout,
+        || async {
+            let shown = notices(client).await?;
+            if shown.contains(expected) {
+                Ok(Some(shown))
+            } else {
+                Err(Failure(format!("notices: {}", page::visible(&shown))))
+            }
+        },
+    )
+    .await
+}
+
 /// Chooses `path` in the import control (the dialog, or a refusal, follows).
 pub async fn choose_import(client: &Client, path: &std::path::Path) -> Res<()> {
     client

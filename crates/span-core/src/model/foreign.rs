@@ -172,6 +172,7 @@ impl Workspace {
         if same {
             return;
         }
+        self.documents_moved();
         let mut held: HashMap<String, Annotated> = self
             .documents
             .drain(..)

@@ -111,6 +111,7 @@ impl Persistence {
             failure: None,
             own: HashMap::new(),
             moving: false,
+            ahead: HashSet::new(),
         };
         let unloaded = |persistence: Persistence, notices| Loaded {
             workspace: Workspace::new(seeds.clone(), default_labels()),

@@ -8,6 +8,7 @@
 //! `browser::storage`, `MemoryStore` in tests), ids and times come from
 //! [`Stamps`], and what each key holds is `format::stored`'s business.
 
+mod ahead;
 mod backups;
 mod load;
 #[cfg(test)]
@@ -17,6 +18,7 @@ mod persistence;
 mod revisions;
 mod store;
 
+pub use ahead::Ahead;
 pub use backups::BackupInfo;
 pub use load::Loaded;
 #[cfg(test)]

@@ -5,21 +5,23 @@
 //! tab stored comes back as [`Foreign`] changes for the workspace to take
 //! in. Loading, with its salvage and repairs, is in `load.rs`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
 
 use crate::format::stored::{
     self, v2, Commit, CommitBuckets, DocumentEntry, Key, Merged, StoredError, StoredLabel,
     StoredRelation, StoredRelationType, StoredSpan, BUCKETS, TOMBSTONE_DAYS,
 };
 use crate::model::{
-    span_text, text::CharIndex, Action, Annotation, Document, Foreign, ForeignChange,
+    megabytes, span_text, text::CharIndex, Action, Annotation, Document, Foreign, ForeignChange,
     ForeignRelation, Label, Relation, RelationType, Workspace,
 };
 
+use super::ahead::Ahead;
 use super::backups::{self, BackupInfo};
 use super::pending::{Item, Pending};
 use super::revisions::{Part, Revisions};
-use super::store::{units, Store, StoreError};
+use super::store::{bytes, units, Store, StoreError};
 use super::{day_of, Notice, Stamps};
 
 /// The quota browsers give a site's localStorage, in UTF-16 units of keys
@@ -58,6 +60,42 @@ pub struct Status {
 pub struct Saved {
     pub foreign: Foreign,
     pub notices: Vec<Notice>,
+}
+
+/// What a change would take of storage, and what is free, worked out
+/// before anything is written ([`Persistence::prepare`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Room {
+    /// UTF-16 units the change needs at its peak.
+    pub needed: usize,
+    /// UTF-16 units free.
+    pub free: usize,
+}
+
+impl Room {
+    pub fn fits(&self) -> bool {
+        self.needed <= self.free
+    }
+}
+
+impl fmt::Display for Room {
+    /// What an import's preview says of it, in bytes as the storage line
+    /// counts them.
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let (needed, free) = (megabytes(bytes(self.needed)), megabytes(bytes(self.free)));
+        if self.fits() {
+            write!(
+                f,
+                "It takes {needed} of this browser’s storage; {free} is free."
+            )
+        } else {
+            write!(
+                f,
+                "It does not fit in this browser’s storage: it needs {needed} and only {free} is \
+                 free. Remove documents or backups you no longer need, or import fewer documents."
+            )
+        }
+    }
 }
 
 /// A change that does not fit in the storage left.
@@ -100,6 +138,9 @@ pub struct Persistence {
     /// commit record, as the old keys stay until what each holds is stored
     /// anew, and a record of everything would need room for all of it.
     pub(super) moving: bool,
+    /// Keys written ahead of the change that will name them ([`Ahead`]):
+    /// saving it leaves them as they are.
+    pub(super) ahead: HashSet<String>,
 }
 
 /// This tab's copies of the buckets among the parts being saved or read:
@@ -124,6 +165,18 @@ impl Grouped {
             copies: HashMap::new(),
         }
     }
+}
+
+/// A change measured and planned before it is made: see
+/// [`Persistence::prepare`].
+pub struct Prepared {
+    pub room: Room,
+    /// This tab's revisions, pending keys, text hashes and keys written
+    /// ahead once the change is recorded and planned.
+    recorded: (Revisions, Pending, HashMap<String, String>, HashSet<String>),
+    /// The keys taken for written ahead.
+    written: Vec<String>,
+    plan: Plan,
 }
 
 /// The writes that store what is pending, worked out before any is made.
@@ -228,11 +281,19 @@ impl Persistence {
             return Ok(saved);
         }
         // Sizes as they are now: anything on the page may have written.
-        self.rescan_sizes();
+        // Unless keys were just written ahead of this change: measuring it
+        // read them all, writing ahead counted its own, and another tab's
+        // writes since were counted as they came (`sync`); reading the
+        // sizes of 20,000 keys again took 89 ms of the change's one task.
+        if self.ahead.is_empty() {
+            self.rescan_sizes();
+        }
+        self.forget_ahead_gone();
         let kept = (
             self.revisions.clone(),
             self.pending.clone(),
             self.text_hashes.clone(),
+            self.ahead.clone(),
         );
         self.record(workspace, action, stamps);
         let plan = self.plan(workspace, stamps);
@@ -240,11 +301,127 @@ impl Persistence {
         let free = QUOTA_UNITS.saturating_sub(used);
         let needed = self.peak(&plan);
         if needed > free {
-            (self.revisions, self.pending, self.text_hashes) = kept;
+            (self.revisions, self.pending, self.text_hashes, self.ahead) = kept;
             return Err(NoRoom { needed, free });
         }
         self.write_plan(plan, stamps, &mut saved);
         Ok(saved)
+    }
+
+    /// What saving `action` would take of storage, with the keys `ahead`
+    /// writes for it, and what is free: worked out as
+    /// [`Persistence::save_if_fits`] does, on `after` (the workspace as the
+    /// action would leave it), writing nothing; and what that works out (the
+    /// revisions it records and the writes it plans, with `ahead`'s keys
+    /// taken for written), kept so that [`Persistence::save_prepared`] saves
+    /// it later without working it out again. `None` while this tab does not
+    /// write (storage unavailable, or a newer app's).
+    pub fn prepare(
+        &mut self,
+        after: &Workspace,
+        action: &Action,
+        ahead: &Ahead,
+        stamps: &dyn Stamps,
+    ) -> Option<Prepared> {
+        if self.mode != Mode::Writable {
+            return None;
+        }
+        self.rescan_sizes();
+        let kept = (
+            self.revisions.clone(),
+            self.pending.clone(),
+            self.text_hashes.clone(),
+            self.ahead.clone(),
+        );
+        let written: Vec<String> = ahead.keys().cloned().collect();
+        self.ahead.extend(written.iter().cloned());
+        self.record(after, action, stamps);
+        let plan = self.plan(after, stamps);
+        let needed = self.peak(&plan) + ahead.units();
+        let (revisions, pending, text_hashes, left) = kept;
+        let recorded = (
+            std::mem::replace(&mut self.revisions, revisions),
+            std::mem::replace(&mut self.pending, pending),
+            std::mem::replace(&mut self.text_hashes, text_hashes),
+            std::mem::replace(&mut self.ahead, left),
+        );
+        let used: usize = self.sizes.values().sum();
+        Some(Prepared {
+            room: Room {
+                needed,
+                free: QUOTA_UNITS.saturating_sub(used),
+            },
+            recorded,
+            written,
+            plan,
+        })
+    }
+
+    /// Saves `action`, [`Persistence::prepare`]d on `after` (the workspace
+    /// it leaves, now this tab's) once `ahead`'s keys are all written, as
+    /// [`Persistence::save_if_fits`] would, without recording and planning
+    /// it again. Only while nothing was saved, read from other tabs or taken
+    /// in since it was prepared (the caller knows); if storage changed under
+    /// it anyway (a key written ahead is gone, storage was cleared), it is
+    /// saved as `save_if_fits` saves it.
+    pub fn save_prepared(
+        &mut self,
+        after: &Workspace,
+        action: &Action,
+        prepared: Prepared,
+        stamps: &dyn Stamps,
+    ) -> Result<Saved, NoRoom> {
+        if prepared.written.iter().any(|k| !self.sizes.contains_key(k)) {
+            return self.save_if_fits(after, action, stamps);
+        }
+        let mut notices = Vec::new();
+        if let Err(why) = self.check_meta(after, stamps, &mut notices) {
+            (self.revisions, self.pending, self.text_hashes, self.ahead) = prepared.recorded;
+            self.failure = Some(why);
+            return Ok(Saved {
+                notices,
+                ..Saved::default()
+            });
+        }
+        if !notices.is_empty() {
+            let mut saved = self.save_if_fits(after, action, stamps)?;
+            notices.append(&mut saved.notices);
+            saved.notices = notices;
+            return Ok(saved);
+        }
+        let used: usize = self.sizes.values().sum();
+        let free = QUOTA_UNITS.saturating_sub(used);
+        let needed = self.peak(&prepared.plan);
+        if needed > free {
+            return Err(NoRoom { needed, free });
+        }
+        (self.revisions, self.pending, self.text_hashes, self.ahead) = prepared.recorded;
+        let mut saved = Saved::default();
+        self.write_plan(prepared.plan, stamps, &mut saved);
+        Ok(saved)
+    }
+
+    /// Whether storage holds nothing of document `id`, nor remembers it:
+    /// its keys can be written ahead of the change that adds it.
+    pub(super) fn knows_nothing_of(&self, id: &str) -> bool {
+        !self.revisions.knows_document(id)
+            && !self.sizes.contains_key(&stored::text_key(id))
+            && !self.sizes.contains_key(&stored::relations_key(id))
+            && (0..BUCKETS).all(|b| !self.sizes.contains_key(&stored::bucket_key(id, b)))
+    }
+
+    /// Writes `key` ahead of the change that will name it.
+    pub(super) fn write_ahead(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.write(key, value)?;
+        self.ahead.insert(key.to_string());
+        Ok(())
+    }
+
+    /// Removes `key`, written ahead of a change that will not be saved.
+    pub(super) fn unwrite_ahead(&mut self, key: &str) {
+        self.ahead.remove(key);
+        // Left behind, nothing names it, and the next load removes it.
+        let _ = self.remove(key);
     }
 
     /// How much more storage `plan` takes at its peak: when its commit
@@ -282,6 +459,7 @@ impl Persistence {
             self.failure = Some(why);
             return saved;
         }
+        self.forget_ahead_gone();
         let plan = self.plan(workspace, stamps);
         self.write_plan(plan, stamps, &mut saved);
         saved
@@ -565,6 +743,16 @@ impl Persistence {
         commit_parts(&commit)
     }
 
+    /// Forgets the keys written ahead that are gone (another tab took
+    /// them for what an interrupted change left): the plan then writes
+    /// them again with the rest. The others are left as they are, and
+    /// forgotten once a plan has taken them for written (the `remove` in
+    /// its guards).
+    fn forget_ahead_gone(&mut self) {
+        let sizes = &self.sizes;
+        self.ahead.retain(|key| sizes.contains_key(key));
+    }
+
     fn plan(&mut self, workspace: &Workspace, stamps: &dyn Stamps) -> Plan {
         // A list naming a document whose text is not stored (lost between
         // tabs, or cleared) gets the text written back first.
@@ -600,6 +788,9 @@ impl Persistence {
         }));
         for item in items {
             match &item {
+                Item::Text(id) if self.ahead.remove(&stored::text_key(id)) => {
+                    self.pending.done(&item);
+                }
                 Item::Text(id) => {
                     let Some(document) = workspace.position(id).and_then(|d| workspace.document(d))
                     else {
@@ -613,6 +804,13 @@ impl Persistence {
                         stored::encode_text(id, &document.text, Some(&commit_id)),
                     ));
                     commit.texts.push(id.clone());
+                }
+                // Written ahead, as this tab holds it.
+                Item::Part(Part::Bucket(id, bucket))
+                    if self.ahead.remove(&stored::bucket_key(id, *bucket)) =>
+                {
+                    self.pending.done(&item);
+                    self.revisions.stored_as_held(id, *bucket);
                 }
                 Item::Part(part) => {
                     if let Part::Bucket(id, _) | Part::Relations(id) = part {
@@ -1057,6 +1255,17 @@ impl Persistence {
                         foreign.labels = Some(labels);
                     }
                 }
+                // The list as this tab holds it, in its order (as after
+                // saving an import of 10,000): its texts are this tab's,
+                // so nothing needs gathering and comparing.
+                AnyMerged::Documents(m)
+                    if m.entries.len() == workspace.document_count()
+                        && m.entries.iter().zip(workspace.documents()).all(|(e, d)| {
+                            e.id == d.id
+                                && e.file_name == d.file_name
+                                && e.title == d.title
+                                && e.status == d.status
+                        }) => {}
                 AnyMerged::Documents(m) => {
                     let documents = self.documents_of(workspace, m, &mut problems);
                     let same = documents.len() == workspace.document_count()
@@ -1106,16 +1315,16 @@ impl Persistence {
             .as_deref()
             .unwrap_or(workspace.labels())
             .to_vec();
-        let documents: Vec<&Document> = match &foreign.documents {
-            Some(documents) => documents.iter().collect(),
-            None => workspace.documents().collect(),
+        let documents: HashMap<&str, &Document> = match &foreign.documents {
+            Some(documents) => documents.iter().map(|d| (d.id.as_str(), d)).collect(),
+            None => workspace.documents().map(|d| (d.id.as_str(), d)).collect(),
         };
         let mut texts: HashMap<&str, CharIndex> = HashMap::new();
         for (part, merged) in merged {
             let (Part::Bucket(id, _), AnyMerged::Bucket(m)) = (part, merged) else {
                 continue;
             };
-            let Some(document) = documents.iter().find(|d| d.id == *id) else {
+            let Some(document) = documents.get(id.as_str()) else {
                 continue;
             };
             let held = workspace

@@ -137,11 +137,21 @@ impl Revisions {
                 touched.parts.push(Part::Documents);
             }
         }
+        // An import touches tens of thousands: looked up, not searched for.
+        let dropped: HashSet<&str> = touched.dropped.iter().map(String::as_str).collect();
+        let mut buckets_touched: HashSet<(String, u32)> = touched
+            .parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::Bucket(id, bucket) => Some((id.clone(), *bucket)),
+                _ => None,
+            })
+            .collect();
         for step in &action.steps {
             let Some(annotation) = step.after.as_ref().or(step.before.as_ref()) else {
                 continue;
             };
-            if touched.dropped.contains(&annotation.document_id)
+            if dropped.contains(annotation.document_id.as_str())
                 || workspace.position(&annotation.document_id).is_none()
             {
                 // The document goes with all its keys: no tombstones needed.
@@ -170,9 +180,8 @@ impl Revisions {
                     Tombstone(annotation.id.clone(), rev, day),
                 );
             }
-            let part = Part::Bucket(bucket.0, bucket.1);
-            if !touched.parts.contains(&part) {
-                touched.parts.push(part);
+            if buckets_touched.insert(bucket.clone()) {
+                touched.parts.push(Part::Bucket(bucket.0, bucket.1));
             }
         }
         if let Some((before, after)) = &action.relation_types {
@@ -192,12 +201,20 @@ impl Revisions {
             );
             touched.parts.push(Part::RelationTypes);
         }
+        let mut relations_touched: HashSet<String> = touched
+            .parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::Relations(id) => Some(id.clone()),
+                _ => None,
+            })
+            .collect();
         for step in &action.relations {
             let Some(relation) = step.after.as_ref().or(step.before.as_ref()) else {
                 continue;
             };
             let document = &relation.document_id;
-            if touched.dropped.contains(document) || workspace.position(document).is_none() {
+            if dropped.contains(document.as_str()) || workspace.position(document).is_none() {
                 continue;
             }
             let tombstones = self
@@ -215,9 +232,8 @@ impl Revisions {
                     Tombstone(relation.id.clone(), rev, day),
                 );
             }
-            let part = Part::Relations(document.clone());
-            if !touched.parts.contains(&part) {
-                touched.parts.push(part);
+            if relations_touched.insert(document.clone()) {
+                touched.parts.push(Part::Relations(document.clone()));
             }
         }
         touched
@@ -520,13 +536,34 @@ impl Revisions {
         }
     }
 
+    /// Bucket `bucket` of document `document_id` is stored as this tab
+    /// holds it: nothing in it has changed since.
+    pub fn stored_as_held(&mut self, document_id: &str, bucket: u32) {
+        self.span_changes.remove(&(document_id.to_string(), bucket));
+    }
+
     /// The buckets of document `document_id` holding tombstones.
     pub fn tombstoned_buckets(&self, document_id: &str) -> Vec<u32> {
+        let id = document_id.to_string();
         self.span_tombstones
-            .iter()
-            .filter(|((id, _), tombstones)| id == document_id && !tombstones.is_empty())
+            .range((id.clone(), 0)..=(id, u32::MAX))
+            .filter(|(_, tombstones)| !tombstones.is_empty())
             .map(|((_, bucket), _)| *bucket)
             .collect()
+    }
+
+    /// Whether this tab has seen document `document_id` stored, or deleted,
+    /// or any annotation or relation of it deleted.
+    pub fn knows_document(&self, document_id: &str) -> bool {
+        let id = document_id.to_string();
+        self.documents.contains_key(document_id)
+            || self.document_tombstones.contains_key(document_id)
+            || self.relation_tombstones.contains_key(document_id)
+            || self
+                .span_tombstones
+                .range((id.clone(), 0)..=(id, u32::MAX))
+                .next()
+                .is_some()
     }
 
     /// Whether the list of documents marks `document_id` as deleted.

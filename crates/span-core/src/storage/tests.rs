@@ -2,6 +2,7 @@
 //! on demand: each way of losing work that issue 10 lists is provoked here,
 //! with the browser out of the picture. Tabs are engines sharing one store.
 
+mod ahead;
 // A measurement, run by hand (see the module).
 #[cfg(not(target_arch = "wasm32"))]
 mod capacity;

@@ -101,6 +101,7 @@ impl Workspace {
                     return Err(EditError::UnknownDocument(at));
                 }
                 self.documents.insert(at, Annotated::new(after.clone()));
+                self.documents_moved();
                 applied.added_documents.push(after.id.clone());
             }
             (Some(before), None) => {
@@ -109,6 +110,7 @@ impl Workspace {
                     return Err(EditError::DocumentNotEmpty(before.title.clone()));
                 }
                 self.documents.remove(at);
+                self.documents_moved();
                 applied.removed_documents.push(before.id.clone());
             }
             (Some(before), Some(after)) => {

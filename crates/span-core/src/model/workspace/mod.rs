@@ -23,6 +23,7 @@ mod selection;
 mod tag_all;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use super::rules::span_text;
 use super::{
@@ -157,6 +158,11 @@ pub struct Workspace {
     /// checking that must not scan every annotation.
     pub(super) ids: HashSet<String>,
     pub(super) relation_types: Vec<RelationType>,
+    /// Each document's position by id, made when first asked for after the
+    /// list changed: the document list, storage and imports look documents
+    /// up by id once per row, key or step, and 10,000 documents made a
+    /// search of the list each time take seconds.
+    positions: OnceLock<HashMap<String, usize>>,
 }
 
 impl Workspace {
@@ -168,6 +174,7 @@ impl Workspace {
             labels: Labels::new(labels),
             ids: HashSet::new(),
             relation_types: default_relation_types(),
+            positions: OnceLock::new(),
         }
     }
 
@@ -185,7 +192,22 @@ impl Workspace {
 
     /// The position of the document with this id.
     pub fn position(&self, id: &str) -> Option<usize> {
-        self.documents.iter().position(|d| d.document.id == id)
+        self.positions
+            .get_or_init(|| {
+                let mut positions = HashMap::with_capacity(self.documents.len());
+                for (at, entry) in self.documents.iter().enumerate() {
+                    positions.entry(entry.document.id.clone()).or_insert(at);
+                }
+                positions
+            })
+            .get(id)
+            .copied()
+    }
+
+    /// Forgets the positions by id, after documents were added, removed or
+    /// moved.
+    pub(super) fn documents_moved(&mut self) {
+        self.positions = OnceLock::new();
     }
 
     pub fn paragraphs(&self, doc: usize) -> Option<&Paragraphs> {

@@ -1,0 +1,64 @@
+//! Long work done in slices: each slice runs for a few milliseconds, then
+//! the page gets the main thread back (to paint, to take a click on
+//! Cancel) before the next. A job that ends within its first slice ends
+//! before the call returns, so small jobs behave as if done at once.
+
+use std::time::Duration;
+
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+/// How long one slice may run: well under a frame's 16 ms plus what the
+/// page needs to paint, so no task of a job blocks the page for 50 ms.
+const SLICE: Duration = Duration::from_millis(10);
+
+/// What one step of a job says.
+pub enum Step {
+    /// More to do.
+    More,
+    /// Finished: nothing more is asked of it.
+    Done,
+}
+
+/// Runs `step` over and over, in slices, until it is done, or until
+/// `wanted` says the job is no longer wanted (checked before each slice
+/// after the first).
+pub fn run(mut step: impl FnMut() -> Step + 'static, wanted: impl Fn() -> bool + 'static) {
+    if matches!(slice(&mut step), Step::Done) {
+        return;
+    }
+    spawn_local(async move {
+        loop {
+            next_task().await;
+            if !wanted() || matches!(slice(&mut step), Step::Done) {
+                return;
+            }
+        }
+    });
+}
+
+/// Steps until done or the slice's time is up.
+fn slice(step: &mut impl FnMut() -> Step) -> Step {
+    let start = js_sys::Date::now();
+    loop {
+        if let Step::Done = step() {
+            return Step::Done;
+        }
+        if js_sys::Date::now() - start >= SLICE.as_millis() as f64 {
+            return Step::More;
+        }
+    }
+}
+
+/// Resolves in a task of its own, after whatever the page has queued (a
+/// paint, input): a `setTimeout` of 0, which unlike an animation frame
+/// also runs in a tab that is hidden.
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(resolve.unchecked_ref(), 0);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

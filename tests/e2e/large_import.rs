@@ -1,0 +1,251 @@
+//! Issue 15: a doccano file of 10,000 short documents froze the tab for
+//! seconds on confirm. Now it is measured in the preview, applied in slices
+//! with a progress bar (`import-progress`, a `<progress>` whose value grows)
+//! and a Cancel (`import-cancel`) that leaves nothing behind: no document,
+//! no stored key, nothing to undo, after a reload too. Applied whole, it is
+//! one step, listed and stored through a reload.
+
+use std::time::Duration;
+
+use fantoccini::key::Key;
+use fantoccini::Client;
+use serde_json::Value;
+
+use crate::import_export::preview;
+use crate::support::app::{choose_import, wait_for_app, wait_for_notice_within};
+use crate::support::browser::Session;
+use crate::support::page;
+use crate::support::{wait_until, Context, Failure, Res, ScratchDir};
+use crate::{ensure, ensure_eq, in_every_browser};
+
+in_every_browser!(
+    chromium_large_import_cancelled,
+    firefox_large_import_cancelled,
+    webkit_large_import_cancelled,
+    large_import_cancelled
+);
+in_every_browser!(
+    chromium_large_import_applied,
+    firefox_large_import_applied,
+    webkit_large_import_applied,
+    large_import_applied
+);
+
+const DOCUMENTS: usize = 10_000;
+/// Measuring and applying 10,000 documents on a busy two-core machine.
+const LARGE_STEP: Duration = Duration::from_secs(120);
+/// The seed articles.
+const SEEDS: usize = 3;
+
+/// A doccano JSONL file of `DOCUMENTS` short documents, each with a span.
+/// Their ids are short: WebKit's localStorage holds about half of what
+/// Chromium's and Firefox's do, and a generated id is 32 characters in
+/// each document's key, list entry and file name.
+fn large_file(dir: &ScratchDir) -> Res<std::path::PathBuf> {
+    let lines: String = (0..DOCUMENTS)
+        .map(|n| {
+            let text = format!("Note {n}: met in Astana.");
+            let start = text.find("Astana").unwrap_or_default();
+            format!(
+                "{}\n",
+                serde_json::json!({
+                    "document_id": format!("n{n}"),
+                    "text": text,
+                    "label": [[start, start + 6, "Location"]],
+                })
+            )
+        })
+        .collect();
+    let path = dir.path().join("many.jsonl");
+    std::fs::write(&path, lines)?;
+    Ok(path)
+}
+
+/// Every key of the site's storage with its value, sorted.
+async fn stored(client: &Client) -> Res<Vec<(String, String)>> {
+    page::eval(
+        client,
+        "return Object.keys(localStorage).sort().map(k => [k, localStorage.getItem(k)]);",
+        vec![],
+    )
+    .await
+}
+
+/// How many documents the app has, from the progress line's `data-total`.
+async fn document_count(client: &Client) -> Res<usize> {
+    let total: Option<String> = page::eval(
+        client,
+        r#"const p = document.querySelector('[data-testid="progress"]');
+           return p && p.getAttribute("data-total");"#,
+        vec![],
+    )
+    .await?;
+    total
+        .context("the progress line")?
+        .parse()
+        .map_err(|e| Failure(format!("data-total: {e}")))
+}
+
+async fn wait_for_count(client: &Client, want: usize, what: &str) -> Res<()> {
+    wait_until(what, LARGE_STEP, || async {
+        match document_count(client).await {
+            Ok(n) if n == want => Ok(Some(())),
+            other => Err(Failure(format!("documents: {other:?}"))),
+        }
+    })
+    .await
+}
+
+async fn wait_for_notice(client: &Client, expected: &str) -> Res<String> {
+    wait_for_notice_within(client, expected, LARGE_STEP).await
+}
+
+/// Chooses the file, waits for its preview and for the storage it takes to
+/// be worked out; returns what the preview says of storage.
+async fn previewed(client: &Client, file: &std::path::Path) -> Res<String> {
+    choose_import(client, file).await?;
+    let said = preview(client).await?;
+    ensure!(
+        said.starts_with("10000 documents (10000 new), 10000 annotations"),
+        "the preview: {said}"
+    );
+    wait_until("the storage it takes", LARGE_STEP, || async {
+        let (room, enabled): (Option<String>, bool) = page::eval(
+            client,
+            r#"const room = document.querySelector('[data-testid="import-room"]');
+               return [room && room.textContent,
+                       !document.querySelector('[data-testid="import-confirm"]').disabled];"#,
+            vec![],
+        )
+        .await?;
+        match room {
+            Some(room) if enabled && room.starts_with("It takes") => Ok(Some(room)),
+            other => Err(Failure(format!(
+                "room: {other:?}, Import enabled: {enabled}"
+            ))),
+        }
+    })
+    .await
+}
+
+/// Clicks Import and watches the progress bar from inside the page, at
+/// every task, until its value has changed `changes` times (then clicks
+/// Cancel there, if `cancel`) or the dialog is gone. Returns the values
+/// seen and the bar's `max`.
+async fn watch_progress(client: &Client, changes: usize, cancel: bool) -> Res<(Vec<f64>, f64)> {
+    let seen: Value = client
+        .execute_async(
+            r#"const [changes, cancel, done] = arguments;
+               const values = [];
+               let max = 0;
+               document.querySelector('[data-testid="import-confirm"]').click();
+               const look = () => {
+                   const bar = document.querySelector('[data-testid="import-progress"]');
+                   if (!bar) {
+                       if (!document.querySelector('[data-testid="import-dialog"]')) {
+                           return done([values, max]);
+                       }
+                   } else {
+                       if (!(bar instanceof HTMLProgressElement)) return done("not a <progress>");
+                       max = bar.max;
+                       if (values[values.length - 1] !== bar.value) values.push(bar.value);
+                       if (values.length > changes) {
+                           if (cancel) document.querySelector('[data-testid="import-cancel"]').click();
+                           return done([values, max]);
+                       }
+                   }
+                   setTimeout(look, 0);
+               };
+               look();"#,
+            vec![Value::from(changes), Value::from(cancel)],
+        )
+        .await
+        .context("watching the progress bar")?;
+    let (values, max): (Vec<f64>, f64) = serde_json::from_value(seen.clone())
+        .map_err(|e| Failure(format!("the progress seen ({seen}): {e}")))?;
+    Ok((values, max))
+}
+
+async fn large_import_cancelled(session: Session, url: String) -> Res<()> {
+    let client = &session.client;
+    client.goto(&url).await.context("opening the app")?;
+    wait_for_app(client).await?;
+    let before = stored(client).await?;
+    let dir = ScratchDir::new("large-import")?;
+    let file = large_file(&dir)?;
+    let room = previewed(client, &file).await?;
+    let (values, max) = watch_progress(client, 3, true).await?;
+    ensure!(
+        values.len() > 3 && values.windows(2).all(|w| w[0] < w[1]) && values[3] < max,
+        "the progress bar grew, short of its end ({max}), before Cancel: {values:?}"
+    );
+    println!(
+        "[{}] {room} Progress seen before Cancel: {values:?} of {max}",
+        session.kind.name()
+    );
+    wait_for_notice(client, "was cancelled; nothing changed").await?;
+    let dialog_gone: bool = page::eval(
+        client,
+        r#"return !document.querySelector('[data-testid="import-dialog"]');"#,
+        vec![],
+    )
+    .await?;
+    ensure!(dialog_gone, "the dialog closed on Cancel");
+    ensure_eq!(
+        document_count(client).await?,
+        SEEDS,
+        "documents after Cancel"
+    );
+    ensure_eq!(stored(client).await?, before, "storage after Cancel");
+    page::press_chord(client, &[Key::Control], 'z').await?;
+    wait_for_notice(client, "Nothing to undo.").await?;
+    client.refresh().await.context("reloading")?;
+    wait_for_app(client).await?;
+    ensure_eq!(
+        document_count(client).await?,
+        SEEDS,
+        "documents after a reload"
+    );
+    ensure_eq!(stored(client).await?, before, "storage after a reload");
+    Ok(())
+}
+
+async fn large_import_applied(session: Session, url: String) -> Res<()> {
+    let client = &session.client;
+    client.goto(&url).await.context("opening the app")?;
+    wait_for_app(client).await?;
+    let dir = ScratchDir::new("large-import")?;
+    let file = large_file(&dir)?;
+    previewed(client, &file).await?;
+    let (values, max) = watch_progress(client, usize::MAX, false).await?;
+    ensure!(
+        values.len() > 1 && values.windows(2).all(|w| w[0] < w[1]),
+        "the progress bar grew: {values:?} of {max}"
+    );
+    wait_for_notice(client, "Imported “many.jsonl”: 10000 documents").await?;
+    wait_for_count(client, SEEDS + DOCUMENTS, "every document listed").await?;
+    let rows: usize = page::eval(
+        client,
+        r#"return document.querySelectorAll('[data-testid="doc-item"]').length;"#,
+        vec![],
+    )
+    .await?;
+    ensure!(rows <= 100, "the list shows {rows} rows at a time");
+    wait_until("everything stored", LARGE_STEP, || async {
+        let pending: Option<String> = page::eval(
+            client,
+            r#"const s = document.querySelector('[data-testid="status"]');
+               return s && s.getAttribute("data-pending");"#,
+            vec![],
+        )
+        .await?;
+        match pending.as_deref() {
+            Some("0") => Ok(Some(())),
+            other => Err(Failure(format!("pending: {other:?}"))),
+        }
+    })
+    .await?;
+    client.refresh().await.context("reloading")?;
+    wait_for_count(client, SEEDS + DOCUMENTS, "every document after a reload").await?;
+    Ok(())
+}
