@@ -140,22 +140,24 @@ fn content(export: &Value) -> Res<Content> {
     Ok((documents, annotations))
 }
 
-/// Waits until the document list shows `count` documents.
+/// Waits until the document list counts `count` documents (it shows them
+/// a hundred at a time).
 async fn wait_for_documents(client: &fantoccini::Client, count: usize) -> Res<()> {
     wait_until(
-        &format!("{count} documents listed"),
+        &format!("{count} documents counted"),
         CORPUS_TIMEOUT,
         || async {
-            let listed: usize = page::eval(
+            let total: Option<String> = page::eval(
                 client,
-                r#"return document.querySelectorAll('[data-testid="doc-item"]').length;"#,
+                r#"const progress = document.querySelector('[data-testid="progress"]');
+                   return progress && progress.getAttribute("data-total");"#,
                 vec![],
             )
             .await?;
-            if listed == count {
+            if total.as_deref() == Some(count.to_string().as_str()) {
                 Ok(Some(()))
             } else {
-                Err(Failure(format!("{listed} documents listed")))
+                Err(Failure(format!("the list counts {total:?} documents")))
             }
         },
     )
@@ -201,6 +203,24 @@ async fn corpus_of_500_articles(session: Session, url: String) -> Res<()> {
                 Ok(Some(()))
             }
             other => Err(Failure(format!("preview: {other:?}"))),
+        }
+    })
+    .await?;
+    // What it takes of storage is worked out before Import is enabled.
+    wait_until("the storage it takes", CORPUS_TIMEOUT, || async {
+        let (room, enabled): (Option<String>, bool) = page::eval(
+            client,
+            r#"const room = document.querySelector('[data-testid="import-room"]');
+               return [room && room.textContent,
+                       !document.querySelector('[data-testid="import-confirm"]').disabled];"#,
+            vec![],
+        )
+        .await?;
+        match room {
+            Some(room) if enabled && room.starts_with("It takes") => Ok(Some(())),
+            other => Err(Failure(format!(
+                "room: {other:?}, Import enabled: {enabled}"
+            ))),
         }
     })
     .await?;
