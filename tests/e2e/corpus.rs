@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::support::app::{choose_import, export_json, open_seed};
+use crate::support::app::{
+    choose_import, export_json, open_seed, wait_for_document_count, wait_for_import_room,
+};
 use crate::support::browser::Session;
 use crate::support::page::{self, testid};
 use crate::support::{random_below, wait_until, Context, Failure, Res, ScratchDir};
@@ -140,30 +142,6 @@ fn content(export: &Value) -> Res<Content> {
     Ok((documents, annotations))
 }
 
-/// Waits until the document list counts `count` documents (it shows them
-/// a hundred at a time).
-async fn wait_for_documents(client: &fantoccini::Client, count: usize) -> Res<()> {
-    wait_until(
-        &format!("{count} documents counted"),
-        CORPUS_TIMEOUT,
-        || async {
-            let total: Option<String> = page::eval(
-                client,
-                r#"const progress = document.querySelector('[data-testid="progress"]');
-                   return progress && progress.getAttribute("data-total");"#,
-                vec![],
-            )
-            .await?;
-            if total.as_deref() == Some(count.to_string().as_str()) {
-                Ok(Some(()))
-            } else {
-                Err(Failure(format!("the list counts {total:?} documents")))
-            }
-        },
-    )
-    .await
-}
-
 async fn corpus_of_500_articles(session: Session, url: String) -> Res<()> {
     let client = &session.client;
     open_seed(client, &url, "000_941015829bfed30d").await?;
@@ -207,25 +185,9 @@ async fn corpus_of_500_articles(session: Session, url: String) -> Res<()> {
     })
     .await?;
     // What it takes of storage is worked out before Import is enabled.
-    wait_until("the storage it takes", CORPUS_TIMEOUT, || async {
-        let (room, enabled): (Option<String>, bool) = page::eval(
-            client,
-            r#"const room = document.querySelector('[data-testid="import-room"]');
-               return [room && room.textContent,
-                       !document.querySelector('[data-testid="import-confirm"]').disabled];"#,
-            vec![],
-        )
-        .await?;
-        match room {
-            Some(room) if enabled && room.starts_with("It takes") => Ok(Some(())),
-            other => Err(Failure(format!(
-                "room: {other:?}, Import enabled: {enabled}"
-            ))),
-        }
-    })
-    .await?;
+    wait_for_import_room(client, CORPUS_TIMEOUT).await?;
     page::click(client, &testid("import-confirm")).await?;
-    wait_for_documents(client, ARTICLES).await?;
+    wait_for_document_count(client, ARTICLES, "every article counted", CORPUS_TIMEOUT).await?;
 
     let expected = content(&file)?;
     let (first_path, first) = export_json(&session).await?;
@@ -244,7 +206,13 @@ async fn corpus_of_500_articles(session: Session, url: String) -> Res<()> {
 
 /// Waits for the app to come back with `count` documents and no alert.
 async fn wait_for_app_with(client: &fantoccini::Client, count: usize) -> Res<()> {
-    wait_for_documents(client, count).await?;
+    wait_for_document_count(
+        client,
+        count,
+        "every article after a reload",
+        CORPUS_TIMEOUT,
+    )
+    .await?;
     let alerts: Vec<String> = page::eval(
         client,
         r#"return [...document.querySelectorAll('[role=alert]')].map(e => e.textContent).filter(t => t.trim());"#,

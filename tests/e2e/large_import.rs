@@ -12,7 +12,10 @@ use fantoccini::Client;
 use serde_json::Value;
 
 use crate::import_export::preview;
-use crate::support::app::{choose_import, wait_for_app, wait_for_notice_within};
+use crate::support::app::{
+    choose_import, document_count, wait_for_app, wait_for_document_count, wait_for_import_room,
+    wait_for_notice_within,
+};
 use crate::support::browser::Session;
 use crate::support::page;
 use crate::support::{wait_until, Context, Failure, Res, ScratchDir};
@@ -71,29 +74,8 @@ async fn stored(client: &Client) -> Res<Vec<(String, String)>> {
     .await
 }
 
-/// How many documents the app has, from the progress line's `data-total`.
-async fn document_count(client: &Client) -> Res<usize> {
-    let total: Option<String> = page::eval(
-        client,
-        r#"const p = document.querySelector('[data-testid="progress"]');
-           return p && p.getAttribute("data-total");"#,
-        vec![],
-    )
-    .await?;
-    total
-        .context("the progress line")?
-        .parse()
-        .map_err(|e| Failure(format!("data-total: {e}")))
-}
-
 async fn wait_for_count(client: &Client, want: usize, what: &str) -> Res<()> {
-    wait_until(what, LARGE_STEP, || async {
-        match document_count(client).await {
-            Ok(n) if n == want => Ok(Some(())),
-            other => Err(Failure(format!("documents: {other:?}"))),
-        }
-    })
-    .await
+    wait_for_document_count(client, want, what, LARGE_STEP).await
 }
 
 async fn wait_for_notice(client: &Client, expected: &str) -> Res<String> {
@@ -109,23 +91,7 @@ async fn previewed(client: &Client, file: &std::path::Path) -> Res<String> {
         said.starts_with("10000 documents (10000 new), 10000 annotations"),
         "the preview: {said}"
     );
-    wait_until("the storage it takes", LARGE_STEP, || async {
-        let (room, enabled): (Option<String>, bool) = page::eval(
-            client,
-            r#"const room = document.querySelector('[data-testid="import-room"]');
-               return [room && room.textContent,
-                       !document.querySelector('[data-testid="import-confirm"]').disabled];"#,
-            vec![],
-        )
-        .await?;
-        match room {
-            Some(room) if enabled && room.starts_with("It takes") => Ok(Some(room)),
-            other => Err(Failure(format!(
-                "room: {other:?}, Import enabled: {enabled}"
-            ))),
-        }
-    })
-    .await
+    wait_for_import_room(client, LARGE_STEP).await
 }
 
 /// Clicks Import and watches the progress bar from inside the page, at

@@ -137,6 +137,60 @@ pub async fn choose_import(client: &Client, path: &std::path::Path) -> Res<()> {
         .context("choosing the file to import")
 }
 
+/// Waits until the import dialog has worked out what the import takes of
+/// storage and enabled Import; returns what it says of storage.
+pub async fn wait_for_import_room(client: &Client, timeout: Duration) -> Res<String> {
+    wait_until("the storage it takes", timeout, || async {
+        let (room, enabled): (Option<String>, bool) = page::eval(
+            client,
+            r#"const room = document.querySelector('[data-testid="import-room"]');
+               return [room && room.textContent,
+                       !document.querySelector('[data-testid="import-confirm"]').disabled];"#,
+            vec![],
+        )
+        .await?;
+        match room {
+            Some(room) if enabled && room.starts_with("It takes") => Ok(Some(room)),
+            other => Err(Failure(format!(
+                "room: {other:?}, Import enabled: {enabled}"
+            ))),
+        }
+    })
+    .await
+}
+
+/// How many documents the app has, from the progress line's `data-total`
+/// (the list shows them a hundred at a time).
+pub async fn document_count(client: &Client) -> Res<usize> {
+    let total: Option<String> = page::eval(
+        client,
+        r#"const p = document.querySelector('[data-testid="progress"]');
+           return p && p.getAttribute("data-total");"#,
+        vec![],
+    )
+    .await?;
+    total
+        .context("the progress line")?
+        .parse()
+        .map_err(|e| Failure(format!("data-total: {e}")))
+}
+
+/// Waits until the app has `want` documents.
+pub async fn wait_for_document_count(
+    client: &Client,
+    want: usize,
+    what: &str,
+    timeout: Duration,
+) -> Res<()> {
+    wait_until(what, timeout, || async {
+        match document_count(client).await {
+            Ok(n) if n == want => Ok(Some(())),
+            other => Err(Failure(format!("documents: {other:?}"))),
+        }
+    })
+    .await
+}
+
 /// Checks that the import dialog's Import is disabled, as it is for a file
 /// refused in its preview, and cancels the dialog.
 pub async fn cancel_refused_import(client: &Client) -> Res<()> {
