@@ -214,12 +214,7 @@ pub fn Block(
     pane: NodeRef<html::Div>,
 ) -> impl IntoView {
     let view = expect_context::<View>();
-    let (indices, start) = view.store.with(|w| {
-        let list = w.paragraphs(doc).map_or(&[][..], |p| p.as_slice());
-        let first = block * PARAGRAPHS_PER_BLOCK;
-        let indices = first..list.len().min(first + PARAGRAPHS_PER_BLOCK);
-        (indices, list.get(first).map_or(0, |p| p.start))
-    });
+    let (indices, start, _) = paragraphs_of(view, doc, block).unwrap_or((0..0, 0, 0));
     let content = move || {
         let indices = indices.clone();
         if open.get() {

@@ -34,14 +34,14 @@ pub fn paragraph_element(pane: &Element, index: usize) -> Option<(Element, usize
     let block = pane
         .children()
         .item(u32::try_from(index / PARAGRAPHS_PER_BLOCK).ok()?)?;
-    let element = match selection::paragraph_start(&block) {
-        Some(_) => block,
-        None => block
-            .children()
-            .item(u32::try_from(index % PARAGRAPHS_PER_BLOCK).ok()?)?,
-    };
-    let start = selection::paragraph_start(&element)?;
-    Some((element, start))
+    if let Some(start) = selection::paragraph_start(&block) {
+        return Some((block, start));
+    }
+    let paragraph = block
+        .children()
+        .item(u32::try_from(index % PARAGRAPHS_PER_BLOCK).ok()?)?;
+    let start = selection::paragraph_start(&paragraph)?;
+    Some((paragraph, start))
 }
 
 /// The element holding code point `offset` of the open document, as

@@ -16,6 +16,7 @@
 //! What is done with the matches (tagging them) is the workspace's
 //! business ([`Workspace::plan_tag_all`](super::Workspace::plan_tag_all)).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -101,16 +102,10 @@ impl Literal {
     /// The byte ranges of the needle in `text`, left to right, none
     /// overlapping another.
     fn find_iter<'a>(&'a self, text: &'a str) -> Box<dyn Iterator<Item = Range<usize>> + 'a> {
-        if !self.ignore_case {
-            let len = self.needle.len();
-            return Box::new(
-                memmem::find_iter(text.as_bytes(), self.needle.as_bytes())
-                    .map(move |at| at..at + len),
-            );
-        }
-        let folds_here = FOLDING_TO_ASCII
-            .iter()
-            .any(|&(other, ascii)| self.needle.contains(ascii) && text.contains(other));
+        let folds_here = self.ignore_case
+            && FOLDING_TO_ASCII
+                .iter()
+                .any(|&(other, ascii)| self.needle.contains(ascii) && text.contains(other));
         if folds_here {
             let regex = self.unicode.get_or_init(|| {
                 build(&regex::escape(&self.needle), true)
@@ -118,12 +113,15 @@ impl Literal {
             });
             return Box::new(regex.find_iter(text).map(|m| m.range()));
         }
-        let lower = text.to_ascii_lowercase();
+        let haystack = match self.ignore_case {
+            true => Cow::Owned(text.to_ascii_lowercase()),
+            false => Cow::Borrowed(text),
+        };
         let finder = memmem::Finder::new(self.needle.as_bytes()).into_owned();
         let len = self.needle.len();
         let mut from = 0;
         Box::new(std::iter::from_fn(move || {
-            let at = from + finder.find(&lower.as_bytes()[from..])?;
+            let at = from + finder.find(&haystack.as_bytes()[from..])?;
             from = at + len;
             Some(at..from)
         }))
