@@ -23,12 +23,15 @@ pub fn on_storage_change(f: impl Fn(Option<String>) + 'static) {
 /// Calls `f(true)` when the page is shown again and `f(false)` when it is
 /// hidden (another tab, minimised, locked, about to close).
 pub fn on_visibility_change(f: impl Fn(bool) + 'static) {
-    let _ = window_event_listener_untyped("visibilitychange", move |_| {
-        let visible = web_sys::window()
-            .and_then(|w| w.document())
-            .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Visible);
-        f(visible);
-    });
+    let _ = window_event_listener_untyped("visibilitychange", move |_| f(is_visible()));
+}
+
+/// Whether the page is shown: a hidden page gets no animation frames, and
+/// its timers run at most about once a second.
+pub fn is_visible() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
 }
 
 /// Calls `f` when the page is being unloaded or put in the back-forward

@@ -1,8 +1,9 @@
 //! Keeping the store in step with storage while the app runs: other tabs'
-//! writes are taken in within a frame, what could not be written is tried
-//! again on a timer, when the page is hidden and before it closes, closing
-//! with unsaved changes asks first, and the browser is asked to keep the
-//! site's data once there is something to keep.
+//! writes are taken in within a frame (a hidden page's on its next timer,
+//! and before it closes), what could not be written is tried again on a
+//! timer, when the page is hidden and before it closes, closing with
+//! unsaved changes asks first, and the browser is asked to keep the site's
+//! data once there is something to keep.
 
 use std::time::Duration;
 
@@ -25,10 +26,21 @@ pub fn keep(view: View, drafts: Drafts) {
         store.track_documents();
         view.follow();
     });
-    // Keys other tabs changed, gathered until the next frame; `None` once
+    // Keys other tabs changed, gathered until they are taken in; `None` once
     // storage was cleared, when everything is read again.
     let changed: StoredValue<Option<Vec<String>>> = StoredValue::new(Some(Vec::new()));
     let scheduled = StoredValue::new(false);
+    let take_in = move || {
+        scheduled.set_value(false);
+        let keys = changed
+            .try_update_value(|k| k.replace(Vec::new()))
+            .flatten();
+        if keys.as_ref().is_some_and(Vec::is_empty) {
+            return;
+        }
+        store.sync(keys.as_deref());
+        view.follow();
+    };
     lifecycle::on_storage_change(move |key| {
         changed.update_value(|keys| match (keys.as_mut(), key) {
             (Some(keys), Some(key)) => keys.push(key),
@@ -39,25 +51,27 @@ pub fn keep(view: View, drafts: Drafts) {
             return;
         }
         scheduled.set_value(true);
-        request_animation_frame(move || {
-            scheduled.set_value(false);
-            let keys = changed
-                .try_update_value(|k| k.replace(Vec::new()))
-                .flatten();
-            store.sync(keys.as_deref());
-            view.follow();
-        });
+        // A hidden page gets no frames: it would not write back what
+        // another tab's write lost until shown again, or ever if closed
+        // hidden. Its timers still run.
+        if lifecycle::is_visible() {
+            request_animation_frame(take_in);
+        } else {
+            set_timeout(take_in, Duration::ZERO);
+        }
     });
     lifecycle::on_visibility_change(move |visible| {
         if visible {
-            store.sync(None);
-            view.follow();
+            changed.set_value(None);
+            take_in();
         } else {
+            take_in();
             drafts.flush();
             store.retry();
         }
     });
     lifecycle::on_page_hide(move || {
+        take_in();
         drafts.flush();
         store.retry();
     });

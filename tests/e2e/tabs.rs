@@ -10,7 +10,7 @@ use fantoccini::Client;
 use serde_json::json;
 
 use crate::support::app::{code_points, open_document, wait_for_app, wait_for_highlights, words};
-use crate::support::browser::Session;
+use crate::support::browser::{BrowserKind, Session};
 use crate::support::page::{self, testid, STEP_TIMEOUT, TAG_BY_SCRIPT_JS};
 use crate::support::{manifest_dir, random_below, wait_until, Context, Failure, Res};
 use crate::{ensure, ensure_eq, in_every_browser};
@@ -28,6 +28,12 @@ in_every_browser!(
     firefox_tabs_at_once,
     webkit_tabs_at_once,
     tabs_at_once
+);
+in_every_browser!(
+    chromium_hidden_tab_writes_back,
+    firefox_hidden_tab_writes_back,
+    webkit_hidden_tab_writes_back,
+    hidden_tab_writes_back
 );
 in_every_browser!(
     chromium_storage_cleared_elsewhere,
@@ -208,18 +214,92 @@ async fn tabs_at_once(session: Session, url: String) -> Res<()> {
             h.len() == 2 * EACH
         })
         .await?;
-        wait_until("nothing pending", STEP_TIMEOUT, || async {
-            match pending(client).await? {
-                0 => Ok(Some(())),
-                n => Err(Failure(format!("{n} pending"))),
-            }
-        })
-        .await?;
+        wait_for_nothing_pending(client).await?;
     }
     client.refresh().await.context("reloading")?;
     wait_for_app(client).await?;
     open_document(client, DOC, &text).await?;
     wait_for_highlights(client, "every span after a reload", |h| h.len() == 2 * EACH).await?;
+    Ok(())
+}
+
+/// A tab in the background whose span another tab's write lost (the two
+/// wrote the same key at once) writes it back while still hidden: a hidden
+/// page gets no animation frames, and a tab that waited for one to take in
+/// the other's write kept the span only in memory, lost if it was closed
+/// unseen. The lost write is played by the shown tab putting back every key
+/// the tagging changed as it was before (removing the ones it added).
+async fn hidden_tab_writes_back(session: Session, url: String) -> Res<()> {
+    const SNAPSHOT_JS: &str = "return Object.fromEntries(Object.entries(localStorage));";
+    let client = &session.client;
+    let text = std::fs::read_to_string(manifest_dir().join(format!("seeds/{DOC}.txt")))?;
+    let (shown, hidden) = two_windows(&session, &url, &text).await?;
+    switch(client, &shown).await?;
+    let before: serde_json::Value = page::eval(client, SNAPSHOT_JS, vec![]).await?;
+    switch(client, &hidden).await?;
+    let (start, end) = code_points(&text, "yesterday")?;
+    page::drag_select(client, &text, start, end).await?;
+    page::press_key(client, '2').await?;
+    wait_for_highlights(client, "the span in the tab that tagged it", |h| {
+        h.values().any(|q| q == "yesterday")
+    })
+    .await?;
+    wait_for_nothing_pending(client).await?;
+    client
+        .execute(
+            "window.__states = []; document.addEventListener('visibilitychange', \
+             () => window.__states.push(document.visibilityState));",
+            vec![],
+        )
+        .await
+        .context("watching the tab's visibility")?;
+    switch(client, &shown).await?;
+    let lost: Vec<String> = page::eval(
+        client,
+        "const before = arguments[0];
+         const lost = Object.keys(localStorage).filter(k => localStorage.getItem(k) !== before[k]);
+         for (const key of lost) {
+           if (key in before) localStorage.setItem(key, before[key]);
+           else localStorage.removeItem(key);
+         }
+         return lost;",
+        vec![before.clone()],
+    )
+    .await?;
+    ensure!(!lost.is_empty(), "tagging changed no stored key");
+    wait_until(
+        "the hidden tab to write the span back",
+        STEP_TIMEOUT,
+        || async {
+            let now: serde_json::Value = page::eval(client, SNAPSHOT_JS, vec![]).await?;
+            match lost.iter().any(|k| now[k.as_str()] != before[k.as_str()]) {
+                true => Ok(Some(())),
+                false => Err(Failure(format!("{lost:?} still as before the span"))),
+            }
+        },
+    )
+    .await?;
+    client.refresh().await.context("reloading the shown tab")?;
+    wait_for_app(client).await?;
+    open_document(client, DOC, &text).await?;
+    wait_for_highlights(client, "the span after a reload", |h| {
+        h.len() == 1 && h.values().any(|q| q == "yesterday")
+    })
+    .await?;
+    switch(client, &hidden).await?;
+    let states: Vec<String> = page::eval(client, "return window.__states;", vec![]).await?;
+    println!(
+        "[{}] the tab that wrote the span back went: {states:?}",
+        session.kind.name()
+    );
+    // WebKit's extra tabs are windows of their own, both shown.
+    if session.kind != BrowserKind::WebKit {
+        ensure_eq!(
+            states.first().map(String::as_str),
+            Some("hidden"),
+            "the tab that wrote the span back was hidden"
+        );
+    }
     Ok(())
 }
 
@@ -295,6 +375,17 @@ pub async fn pending(client: &Client) -> Res<usize> {
     raw.context("data-pending on the status")?
         .parse()
         .context("data-pending is a number")
+}
+
+/// Waits until the tab has stored every change.
+async fn wait_for_nothing_pending(client: &Client) -> Res<()> {
+    wait_until("nothing pending", STEP_TIMEOUT, || async {
+        match pending(client).await? {
+            0 => Ok(Some(())),
+            n => Err(Failure(format!("{n} pending"))),
+        }
+    })
+    .await
 }
 
 in_every_browser!(chromium_soak, firefox_soak, webkit_soak, soak);
