@@ -191,11 +191,14 @@ async fn snapping(session: Session, url: String) -> Res<()> {
     ensure!(snapping().await?, "Alt+W did not turn snapping on");
     page::press_chord(client, &[Key::Alt], 'w').await?;
     ensure!(!snapping().await?, "Alt+W did not turn snapping off");
-    let (accents, _) = code_points(text, "e\u{301}te\u{301}")?;
+    let (accents, accents_end) = code_points(text, "e\u{301}te\u{301}")?;
     let (family, family_end) = code_points(text, "👩‍👩‍👧")?;
-    for (n, (start, end)) in [(accents + 1, accents + 4), (family + 2, family + 3)]
-        .into_iter()
-        .enumerate()
+    for (n, (start, end, cluster_end)) in [
+        (accents + 1, accents + 4, accents_end),
+        (family + 2, family + 3, family_end),
+    ]
+    .into_iter()
+    .enumerate()
     {
         select_code_points(client, start, end).await?;
         page::press_key(client, '4').await?;
@@ -205,7 +208,7 @@ async fn snapping(session: Session, url: String) -> Res<()> {
         .await?;
         // The app puts the caret at the new span's end on the next frame;
         // a selection set before that frame would be replaced by it.
-        wait_for_caret(client).await?;
+        wait_for_caret(client, cluster_end).await?;
     }
     // With snapping off a drag inside a word keeps exactly what it covers.
     let (astana, _) = code_points(text, "Astana")?;
@@ -348,20 +351,25 @@ async fn handles(session: Session, url: String) -> Res<()> {
 /// all: a mouse cannot put them inside a cluster, but the app must cope
 /// when something else does.
 /// Waits until the page's selection is a caret in the article.
-async fn wait_for_caret(client: &fantoccini::Client) -> Res<()> {
-    wait_until("the caret in the article", STEP_TIMEOUT, || async {
-        let caret: bool = page::eval(
+/// Waits for the caret at code point `at` of the article. (Any collapsed
+/// selection in it is not enough: the one a redraw leaves comes first.)
+async fn wait_for_caret(client: &fantoccini::Client, at: usize) -> Res<()> {
+    wait_until("the caret at the new span's end", STEP_TIMEOUT, || async {
+        let caret: Option<usize> = page::eval(
             client,
             r#"const s = getSelection();
-            return s.rangeCount > 0 && s.isCollapsed
-                && document.querySelector('[data-testid="doc-text"]').contains(s.anchorNode);"#,
+            const pane = document.querySelector('[data-testid="doc-text"]');
+            if (s.rangeCount === 0 || !s.isCollapsed || !pane.contains(s.anchorNode)) return null;
+            const before = document.createRange();
+            before.setStart(pane, 0);
+            before.setEnd(s.anchorNode, s.anchorOffset);
+            return [...before.toString()].length;"#,
             vec![],
         )
         .await?;
-        if caret {
-            Ok(Some(()))
-        } else {
-            Err(Failure("no caret in the article".into()))
+        match caret {
+            Some(caret) if caret == at => Ok(Some(())),
+            other => Err(Failure(format!("caret at {other:?}, not {at}"))),
         }
     })
     .await
