@@ -8,15 +8,19 @@
 //   node bench.mjs [--quick] [--sizes 0,1000,5000,20000] [--loads 7]
 //                  [--edits 20] [--peer-runs 5] [--peer-layouts div,blocks]
 //                  [--no-peer] [--out FILE] [--dist DIR] [--chromium PATH]
-//                  [--search-only | --long-only | --import-only]
+//                  [--search-only | --long-only | --import-only |
+//                   --capacity-only]
 //
 // --search-only runs the search rows (and the peer); --long-only only the
 // long documents and the memory after 1,000 edits, --import-only only the
-// import of 10,000 documents (issue 15). With none, everything runs.
+// import of 10,000 documents, --capacity-only only how much of the quota the
+// benchmark's data and a corpus of 500 articles take (issue 15; measured by
+// the core's native `capacity` measurement, which cargo builds). With none,
+// everything runs.
 
 import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, readdirSync, mkdirSync, rmSync, copyFileSync, statSync } from 'node:fs';
-import { cpus, totalmem, loadavg } from 'node:os';
+import { cpus, totalmem, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync, constants as zlib } from 'node:zlib';
@@ -806,6 +810,7 @@ function report(res) {
     L.push('');
   }
   if (res.import) L.push(...importRows(res.import));
+  if (res.capacity) L.push(...capacityRows(res.capacity));
   if (res.peer) {
     L.push(`Peer: ${res.machine.peer}, renderer: ${res.peerInfo.renderer}; offsets: ${res.peerInfo.offsets}; ` +
       `bundle ${kib(res.peerInfo.bundle.jsBytes)} (${kib(res.peerInfo.bundle.jsGzip)} gzip).`);
@@ -901,6 +906,7 @@ function checks(res) {
   if (res.long) longChecks(res.long, add);
   if (res.memory) memoryChecks(res.memory, add);
   if (res.import) importChecks(res.import, add);
+  if (res.capacity) capacityChecks(res.capacity, add);
   if (res.transfer) {
     const t = res.transfer.totalGzip;
     add('first-visit transfer ≤ 150 KB gzip', t <= 150_000, `${t.toLocaleString('en')} bytes (${kib(t)})`);
@@ -1176,6 +1182,64 @@ async function benchMemory(browser, origin, text) {
   return out;
 }
 
+// ---- capacity ----------------------------------------------------------------
+
+/** The share of localStorage's quota a corpus may take and still leave room. */
+const CORPUS_SHARE = 0.75;
+
+/**
+ * How much of the quota the benchmark's data (1 MiB, 20,000 spans) and a
+ * corpus of 500 news articles with 100,000 spans take in stored schema
+ * version 2 (JSON) and 3 (compact): the core's `capacity` measurement, which
+ * stores them as the app does, in the quota model the browser tests check.
+ */
+function capacity() {
+  const out = join(tmpdir(), `span-capacity-${process.pid}.json`);
+  rmSync(out, { force: true });
+  execFileSync(
+    'cargo',
+    ['test', '--locked', '-p', 'span-core', '--release', '--lib', 'capacity', '--', '--ignored', '--nocapture'],
+    { cwd: root, env: { ...process.env, SPAN_CAPACITY_JSON: out }, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const report = JSON.parse(readFileSync(out, 'utf8'));
+  rmSync(out);
+  return report;
+}
+
+function capacityRows(c) {
+  const pct = (share) => `${(share * 100).toFixed(1)} %`;
+  return [
+    `Stored size (native, the app's own encoding; quota ${c.quotaUnits.toLocaleString('en')} UTF-16 units as Chromium counts them):`,
+    table(
+      c.rows.map((r) => [
+        `${r.data} (${(r.textBytes / 1e6).toFixed(2)} MB)`,
+        r.schema,
+        r.units.toLocaleString('en'),
+        pct(r.quotaShare),
+        r.keys === undefined ? '—' : r.keys.toLocaleString('en'),
+        r.load ?? '—',
+      ]),
+      ['data', 'stored schema', 'UTF-16 units', 'of quota', 'keys', 'load'],
+    ),
+    '',
+  ];
+}
+
+function capacityChecks(c, add) {
+  const row = (data, schema) => c.rows.find((r) => r.data.startsWith(data) && r.schema.startsWith(schema));
+  for (const data of ['benchmark', 'corpus']) {
+    const before = row(data, 'version 2 (');
+    const after = row(data, 'version 3');
+    if (!before || !after) continue;
+    add(
+      `${after.data} fits with room to spare (≤ ${CORPUS_SHARE * 100} % of the quota)`,
+      after.quotaShare <= CORPUS_SHARE,
+      `${(after.quotaShare * 100).toFixed(1)} % in version 3 (${after.units.toLocaleString('en')} units), ` +
+        `${(before.quotaShare * 100).toFixed(1)} % in version 2 (${before.units.toLocaleString('en')} units)`,
+    );
+  }
+}
+
 function memoryChecks(m, add) {
   const total = (x) => x.jsHeapUsedAfterGc + x.wasmMemory;
   const want = m.edits === MEMORY_EDITS && m.count === `${MEMORY_EDITS} annotations` && /Saved/i.test(m.status || '');
@@ -1408,7 +1472,11 @@ async function main() {
   });
   const res = { date: new Date().toISOString(), build: buildInfo(), machine: machine(browser.version()), document, options: { SIZES, LOADS, EDITS, PEER_RUNS, SCROLL_STEP }, app: [] };
   try {
-    const only = ['search-only', 'long-only', 'import-only'].find(flag);
+    const only = ['search-only', 'long-only', 'import-only', 'capacity-only'].find(flag);
+    if (!only || only === 'capacity-only') {
+      log('stored size of the benchmark and a 500-article corpus (native, cargo)');
+      res.capacity = capacity();
+    }
     if (!only || only === 'import-only') {
       log(`import of ${IMPORT_DOCUMENTS} documents`);
       res.import = await benchImport(browser, app.origin);

@@ -8,6 +8,9 @@
 //! ```sh
 //! cargo test -p span-core --release --lib capacity -- --ignored --nocapture
 //! ```
+//!
+//! With `SPAN_CAPACITY_JSON` set to a path, it also writes its rows there as
+//! JSON, for `make bench`'s table.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -430,9 +433,10 @@ fn capacity_of_the_benchmark_and_a_corpus() {
         "\n{:<34} {:>10} {:>7} {:>11} {:>6} {:>9} {:>9} {:>9}",
         "data / schema", "units", "quota", "Chromium B", "keys", "encode", "decode", "load"
     );
+    let mut rows = Vec::new();
     for (name, corpus) in [
         ("benchmark: 1 MiB, 20,000 spans", benchmark()),
-        ("corpus: 500 articles, 100,000", news_corpus()),
+        ("corpus: 500 articles, 100,000 spans", news_corpus()),
     ] {
         let text_bytes: usize = corpus.documents.iter().map(|(_, t, _)| t.len()).sum();
         let spans: usize = corpus.documents.iter().map(|(_, _, s)| s.len()).sum();
@@ -492,6 +496,17 @@ fn capacity_of_the_benchmark_and_a_corpus() {
             false => ("no room".to_string(), None),
         };
         let (new_load, _) = load(&new);
+        let row = |schema: &str, units: usize, bytes: usize| {
+            json!({
+                "data": name,
+                "textBytes": text_bytes,
+                "spans": spans,
+                "schema": schema,
+                "units": units,
+                "quotaShare": units as f64 / QUOTA_UNITS as f64,
+                "chromiumBytes": bytes,
+            })
+        };
         println!("{name} ({:.2} MB of text)", text_bytes as f64 / 1e6);
         for (schema, state, encode, decode, load) in [
             ("  version 2 (JSON)", &old, old_encode, old_decode, old_load),
@@ -504,6 +519,12 @@ fn capacity_of_the_benchmark_and_a_corpus() {
             ),
         ] {
             let (units, bytes) = sizes(state);
+            let mut row = row(schema.trim(), units, bytes);
+            row["keys"] = json!(state.len());
+            row["encodeMs"] = json!(encode.as_secs_f64() * 1000.0);
+            row["decodeMs"] = json!(decode.as_secs_f64() * 1000.0);
+            row["load"] = json!(load);
+            rows.push(row);
             println!(
                 "{schema:<34} {units:>10} {:>7} {bytes:>11} {:>6} {:>9} {:>9} {load:>9}",
                 share(units),
@@ -513,6 +534,7 @@ fn capacity_of_the_benchmark_and_a_corpus() {
             );
         }
         if let Some((units, bytes)) = moved {
+            rows.push(row("version 2 moved by the app", units, bytes));
             println!(
                 "{:<34} {units:>10} {:>7} {bytes:>11}",
                 "  version 2 moved by the app",
@@ -521,4 +543,8 @@ fn capacity_of_the_benchmark_and_a_corpus() {
         }
     }
     println!("quota: {QUOTA_UNITS} UTF-16 units");
+    if let Ok(path) = std::env::var("SPAN_CAPACITY_JSON") {
+        let report = json!({ "quotaUnits": QUOTA_UNITS, "rows": rows });
+        std::fs::write(&path, report.to_string()).expect("writing SPAN_CAPACITY_JSON");
+    }
 }
