@@ -4,7 +4,7 @@
 
 use wasm_bindgen::{prelude::wasm_bindgen, JsCast, JsValue};
 
-use span_core::storage::{utf16_len, Store, StoreError};
+use span_core::storage::{Charge, Store, StoreError};
 
 #[wasm_bindgen]
 extern "C" {
@@ -14,11 +14,33 @@ extern "C" {
     type RawStorage;
     #[wasm_bindgen(method, catch, js_name = getItem)]
     fn item(this: &RawStorage, key: &str) -> Result<Option<js_sys::JsString>, JsValue>;
+
+    /// A regular expression tested on a JavaScript string, again without
+    /// copying it.
+    type Pattern;
+    #[wasm_bindgen(method)]
+    fn test(this: &Pattern, text: &js_sys::JsString) -> bool;
+}
+
+/// How this browser counts its localStorage quota: WebKit (Safari, and
+/// every browser on iOS) as bytes, a string with a character from U+0100
+/// up two a unit; Chromium and Firefox in UTF-16 units.
+pub fn charge() -> Charge {
+    let vendor = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w.navigator(), &"vendor".into()).ok())
+        .and_then(|v| v.as_string());
+    match vendor.as_deref() {
+        Some(v) if v.starts_with("Apple") => Charge::Latin1Or16Bit,
+        _ => Charge::Utf16Units,
+    }
 }
 
 /// The site's localStorage.
 pub struct LocalStore {
     storage: web_sys::Storage,
+    charge: Charge,
+    /// Matches a character from U+0100 up, which WebKit charges twice.
+    wide: Pattern,
 }
 
 impl LocalStore {
@@ -36,7 +58,11 @@ impl LocalStore {
             .set_item(probe, "1")
             .and_then(|()| storage.remove_item(probe))
             .map_err(|e| unavailable(describe(&e)))?;
-        Ok(Self { storage })
+        Ok(Self {
+            storage,
+            charge: charge(),
+            wide: js_sys::RegExp::new("[^\\0-\\xff]", "").unchecked_into(),
+        })
     }
 }
 
@@ -85,7 +111,15 @@ impl Store for LocalStore {
             .unchecked_ref::<RawStorage>()
             .item(key)
             .map_err(|e| StoreError::Unavailable(describe(&e)))?;
-        Ok(value.map(|v| utf16_len(key) + v.length() as usize))
+        Ok(value.map(|v| {
+            let units = v.length() as usize;
+            let wide = self.charge == Charge::Latin1Or16Bit && self.wide.test(&v);
+            self.charge.of(key) + if wide { 2 * units } else { units }
+        }))
+    }
+
+    fn charge(&self) -> Charge {
+        self.charge
     }
 }
 

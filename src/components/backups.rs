@@ -6,9 +6,10 @@ use leptos::prelude::*;
 
 use super::view_dialog::ViewDialog;
 use crate::browser::download::download;
+use crate::browser::storage::charge;
 use crate::state::{DocumentStore, Notice};
 use span_core::model::megabytes;
-use span_core::storage::{bytes, BackupInfo};
+use span_core::storage::BackupInfo;
 
 /// The button that opens the list, shown while there are backups.
 #[component]
@@ -100,8 +101,8 @@ fn BackupRow(backup: BackupInfo) -> impl IntoView {
                 <code>{backup.original.clone()}</code>
                 {format!(
                     " — {}, kept {saved}, takes {}",
-                    megabytes(bytes(backup.size)),
-                    megabytes(bytes(backup.units)),
+                    megabytes(charge().bytes(backup.size)),
+                    megabytes(charge().bytes(backup.units)),
                 )}
             </p>
             <p class="backup-why">{backup.reason.clone()}</p>

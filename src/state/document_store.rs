@@ -16,12 +16,12 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::browser::stamp::{self, BrowserStamps};
-use crate::browser::storage::LocalStore;
+use crate::browser::storage::{charge, LocalStore};
 use span_core::model::{
     Action, Annotation, Applied, Change, Document, Dropped, EditError, History, Label, Workspace,
 };
 use span_core::storage::{
-    bytes, Ahead, BackupInfo, NoStore, Notice, Persistence, Prepared, Room, Saved, StoreError,
+    Ahead, BackupInfo, NoStore, Notice, Persistence, Prepared, Room, Saved, StoreError,
 };
 
 use super::SaveStatus;
@@ -256,8 +256,8 @@ impl DocumentStore {
             Some(Ok(saved)) => saved,
             Some(Err(no_room)) => {
                 self.refuse(EditError::NoRoom {
-                    needed: bytes(no_room.needed),
-                    free: bytes(no_room.free),
+                    needed: charge().bytes(no_room.needed),
+                    free: charge().bytes(no_room.free),
                 });
                 return false;
             }
@@ -416,8 +416,8 @@ impl DocumentStore {
                     .workspace
                     .try_update_value(|w| w.apply(&action.inverse()));
                 return Err(EditError::NoRoom {
-                    needed: bytes(no_room.needed),
-                    free: bytes(no_room.free),
+                    needed: charge().bytes(no_room.needed),
+                    free: charge().bytes(no_room.free),
                 });
             }
         };

@@ -2,7 +2,7 @@
 //! user is told is tested natively and never claims more than is true.
 
 use span_core::model::{megabytes, percent};
-use span_core::storage::{bytes, Mode, Status, QUOTA_UNITS, WARN_SHARE};
+use span_core::storage::{Mode, Status, QUOTA_UNITS, WARN_SHARE};
 
 /// Where saving stands, as the status line shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,6 +69,7 @@ impl SaveStatus {
     /// quota on, saying how much of it backups take.
     pub fn usage(&self) -> (String, bool) {
         let used = self.storage.used;
+        let bytes = |units| self.storage.charge.bytes(units);
         let share = used as f64 / QUOTA_UNITS as f64;
         let mut text = format!(
             "Storage: {} of {} used ({}%)",
@@ -93,6 +94,7 @@ impl SaveStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use span_core::storage::Charge;
 
     fn status(pending: usize, why: Option<&str>, mode: Mode) -> SaveStatus {
         SaveStatus::loaded(Status {
@@ -101,6 +103,7 @@ mod tests {
             used: 1_000_000,
             backups: 0,
             mode,
+            charge: Charge::default(),
         })
     }
 
@@ -148,6 +151,14 @@ mod tests {
         assert!(warn);
         assert!(
             text.contains("(90%), backups 1.0 MB — almost full"),
+            "{text}"
+        );
+        // WebKit counts bytes, and its quota is half as many.
+        s.storage.charge = Charge::Latin1Or16Bit;
+        s.storage.used = 1_000_000;
+        let (text, _) = s.usage();
+        assert!(
+            text.starts_with("Storage: 1.0 MB of 5.2 MB used (19%)"),
             "{text}"
         );
     }

@@ -23,7 +23,7 @@ use crate::format::stored::{self, Merged, StoredSpan, BUCKETS};
 use crate::model::{Action, Workspace};
 
 use super::persistence::{is_seed, Persistence};
-use super::store::{units, StoreError};
+use super::store::{Charge, StoreError};
 
 /// A document written ahead: what its keys will hold.
 struct Written {
@@ -140,9 +140,9 @@ impl Ahead {
         self.encoded
     }
 
-    /// What the keys encoded so far take in storage, in UTF-16 units.
-    pub fn units(&self) -> usize {
-        self.writes.iter().map(|(k, v)| units(k, v)).sum()
+    /// What the keys encoded so far take of the quota, as `charge` counts.
+    pub fn units(&self, charge: Charge) -> usize {
+        self.writes.iter().map(|(k, v)| charge.entry(k, v)).sum()
     }
 
     /// The keys encoded so far.

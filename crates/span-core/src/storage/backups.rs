@@ -4,7 +4,7 @@
 
 use crate::format::stored::{self, Backup, BACKUP_PREFIX};
 
-use super::store::{units, Store, StoreError};
+use super::store::{Charge, Store, StoreError};
 
 /// A backup as the app lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,22 +16,22 @@ pub struct BackupInfo {
     /// When it was made (ISO 8601), empty if unknown.
     pub saved: String,
     pub reason: String,
-    /// The size of the data, in UTF-16 units.
+    /// The size of the data, as the quota counts it.
     pub size: usize,
-    /// How much of the quota the backup takes, in UTF-16 units.
+    /// How much of the quota the backup takes.
     pub units: usize,
 }
 
 impl BackupInfo {
-    fn of(key: &str, raw: &str) -> Self {
+    fn of(key: &str, raw: &str, charge: Charge) -> Self {
         let backup = stored::decode_backup(key, raw);
         Self {
             key: key.to_string(),
             original: backup.key,
             saved: backup.saved,
             reason: backup.reason,
-            size: super::store::utf16_len(&backup.value),
-            units: units(key, raw),
+            size: charge.of(&backup.value),
+            units: charge.entry(key, raw),
         }
     }
 }
@@ -41,7 +41,7 @@ pub fn list(store: &dyn Store, keys: &[String]) -> Vec<BackupInfo> {
     let mut backups: Vec<BackupInfo> = keys
         .iter()
         .filter(|k| k.starts_with(BACKUP_PREFIX))
-        .filter_map(|key| Some(BackupInfo::of(key, &store.read(key).ok()??)))
+        .filter_map(|key| Some(BackupInfo::of(key, &store.read(key).ok()??, store.charge())))
         .collect();
     backups.sort_by(|a, b| b.saved.cmp(&a.saved).then_with(|| a.key.cmp(&b.key)));
     backups
@@ -84,7 +84,7 @@ pub fn keep(
         value: raw.to_string(),
     });
     store.write(&backup_key, &value)?;
-    let size = units(&backup_key, &value);
+    let size = store.charge().entry(&backup_key, &value);
     Ok((BackedUp::Now(backup_key), size))
 }
 

@@ -23,7 +23,7 @@ use crate::model::{
 use super::pending::{Item, Pending};
 use super::persistence::{part_key, summarise, AnyMerged, Mode, Persistence};
 use super::revisions::{Part, Revisions};
-use super::store::{units, Store};
+use super::store::Store;
 use super::{day_of, Notice, Stamps};
 
 /// The workspace as loaded, the engine that keeps it, and what to tell the
@@ -211,7 +211,8 @@ impl Persistence {
             let Some(value) = self.store.read(&key).map_err(|e| e.to_string())? else {
                 continue;
             };
-            self.sizes.insert(key.clone(), units(&key, &value));
+            let size = self.store.charge().entry(&key, &value);
+            self.sizes.insert(key.clone(), size);
             if key.starts_with(APP_PREFIX) && !key.starts_with(BACKUP_PREFIX) {
                 found.keys.insert(key);
             }

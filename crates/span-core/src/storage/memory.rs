@@ -10,7 +10,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use super::store::{units, Store, StoreError};
+use super::store::{Charge, Store, StoreError};
 
 /// A foreign write: `Some(value)` writes, `None` removes.
 pub type ForeignWrite = (String, Option<String>);
@@ -18,8 +18,10 @@ pub type ForeignWrite = (String, Option<String>);
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     entries: RefCell<BTreeMap<String, String>>,
-    /// The most UTF-16 units keys and values may take, as a browser's quota.
+    /// The most keys and values may take, as a browser's quota.
     quota: Cell<Option<usize>>,
+    /// How the quota is counted: as in Chromium and Firefox, or WebKit.
+    charge: Cell<Charge>,
     /// Writes and removals still allowed before the tab "dies": every later
     /// one fails and changes nothing.
     writes_left: Cell<Option<usize>>,
@@ -88,7 +90,17 @@ impl MemoryStore {
     }
 
     pub fn used_units(&self) -> usize {
-        self.entries.borrow().iter().map(|(k, v)| units(k, v)).sum()
+        let charge = self.charge.get();
+        self.entries
+            .borrow()
+            .iter()
+            .map(|(k, v)| charge.entry(k, v))
+            .sum()
+    }
+
+    /// Counts the quota as `charge` says, as a WebKit browser does.
+    pub fn set_charge(&self, charge: Charge) {
+        self.charge.set(charge);
     }
 
     /// How many writes and removals succeeded so far.
@@ -134,8 +146,8 @@ impl Store for MemoryStore {
                 .entries
                 .borrow()
                 .get(key)
-                .map_or(0, |old| units(key, old));
-            let used = self.used_units() - old + units(key, value);
+                .map_or(0, |old| self.charge.get().entry(key, old));
+            let used = self.used_units() - old + self.charge.get().entry(key, value);
             if used > quota {
                 return Err(StoreError::Full(format!(
                     "QuotaExceededError: {used} of {quota} units"
@@ -162,6 +174,10 @@ impl Store for MemoryStore {
         }
         Ok(self.entries.borrow().keys().cloned().collect())
     }
+
+    fn charge(&self) -> Charge {
+        self.charge.get()
+    }
 }
 
 impl<S: Store + ?Sized> Store for Rc<S> {
@@ -183,5 +199,9 @@ impl<S: Store + ?Sized> Store for Rc<S> {
 
     fn units(&self, key: &str) -> Result<Option<usize>, StoreError> {
         (**self).units(key)
+    }
+
+    fn charge(&self) -> Charge {
+        (**self).charge()
     }
 }

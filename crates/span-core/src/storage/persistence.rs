@@ -21,7 +21,7 @@ use super::ahead::Ahead;
 use super::backups::{self, BackupInfo};
 use super::pending::{Item, Pending};
 use super::revisions::{Part, Revisions};
-use super::store::{bytes, units, Store, StoreError};
+use super::store::{Charge, Store, StoreError};
 use super::{day_of, Notice, Stamps};
 
 /// The quota browsers give a site's localStorage, in UTF-16 units of keys
@@ -47,11 +47,13 @@ pub struct Status {
     pub pending: usize,
     /// Why they are not, if a write failed.
     pub why: Option<String>,
-    /// UTF-16 units the site's storage holds, of [`QUOTA_UNITS`].
+    /// What the site's storage holds, of [`QUOTA_UNITS`].
     pub used: usize,
-    /// How many of those are backups.
+    /// How much of that is backups.
     pub backups: usize,
     pub mode: Mode,
+    /// How the browser counts it.
+    pub charge: Charge,
 }
 
 /// What writing or reading storage brought: changes made elsewhere for the
@@ -66,10 +68,12 @@ pub struct Saved {
 /// before anything is written ([`Persistence::prepare`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Room {
-    /// UTF-16 units the change needs at its peak.
+    /// What the change needs of the quota at its peak.
     pub needed: usize,
-    /// UTF-16 units free.
+    /// What is free of it.
     pub free: usize,
+    /// How the browser counts it.
+    pub charge: Charge,
 }
 
 impl Room {
@@ -82,7 +86,8 @@ impl fmt::Display for Room {
     /// What an import's preview says of it, in bytes as the storage line
     /// counts them.
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        let (needed, free) = (megabytes(bytes(self.needed)), megabytes(bytes(self.free)));
+        let bytes = |units| megabytes(self.charge.bytes(units));
+        let (needed, free) = (bytes(self.needed), bytes(self.free));
         if self.fits() {
             write!(
                 f,
@@ -214,6 +219,7 @@ impl Persistence {
             used: self.sizes.values().sum(),
             backups: self.backups.iter().map(|b| b.units).sum(),
             mode: self.mode.clone(),
+            charge: self.store.charge(),
         }
     }
 
@@ -337,7 +343,7 @@ impl Persistence {
         self.ahead.extend(written.iter().cloned());
         self.record(after, action, stamps);
         let plan = self.plan(after, stamps);
-        let needed = self.peak(&plan) + ahead.units();
+        let needed = self.peak(&plan) + ahead.units(self.store.charge());
         let (revisions, pending, text_hashes, left) = kept;
         let recorded = (
             std::mem::replace(&mut self.revisions, revisions),
@@ -350,6 +356,7 @@ impl Persistence {
             room: Room {
                 needed,
                 free: QUOTA_UNITS.saturating_sub(used),
+                charge: self.store.charge(),
             },
             recorded,
             written,
@@ -427,15 +434,18 @@ impl Persistence {
     /// How much more storage `plan` takes at its peak: when its commit
     /// record and all its new data are written, and nothing removed yet.
     fn peak(&self, plan: &Plan) -> usize {
+        let charge = self.store.charge();
         let grows = |key: &str, value: &str| {
-            units(key, value).saturating_sub(self.sizes.get(key).copied().unwrap_or(0))
+            charge
+                .entry(key, value)
+                .saturating_sub(self.sizes.get(key).copied().unwrap_or(0))
         };
         let damaged: usize = plan
             .damaged
             .iter()
-            .map(|(key, raw, _)| units(key, raw) + 200)
+            .map(|(key, raw, _)| charge.entry(key, raw) + 200)
             .sum();
-        let commit = plan.commit.as_ref().map_or(0, |(k, v)| units(k, v));
+        let commit = plan.commit.as_ref().map_or(0, |(k, v)| charge.entry(k, v));
         let written: usize = plan
             .texts
             .iter()
@@ -677,8 +687,10 @@ impl Persistence {
         self.store
             .write(&stored::meta_key(), &value)
             .map_err(|e| e.to_string())?;
-        self.sizes
-            .insert(stored::meta_key(), units(&stored::meta_key(), &value));
+        self.sizes.insert(
+            stored::meta_key(),
+            self.store.charge().entry(&stored::meta_key(), &value),
+        );
         self.epoch = Some(epoch);
         Ok(())
     }
@@ -934,7 +946,8 @@ impl Persistence {
     fn write(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
         self.own.remove(key);
         self.store.write(key, value)?;
-        self.sizes.insert(key.to_string(), units(key, value));
+        self.sizes
+            .insert(key.to_string(), self.store.charge().entry(key, value));
         self.retire_replaced(key);
         Ok(())
     }

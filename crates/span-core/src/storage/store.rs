@@ -5,8 +5,9 @@
 //! salvaging, recovering) is written against this trait, so it runs in
 //! native tests as well as in the browser.
 //!
-//! Sizes are counted as browsers count their quota: in UTF-16 code units of
-//! keys and values.
+//! Sizes are counted as each browser counts its quota ([`Charge`]): UTF-16
+//! code units of keys and values in Chromium and Firefox, bytes as WebKit
+//! keeps the strings there.
 
 use thiserror::Error;
 
@@ -29,17 +30,62 @@ pub trait Store {
     fn remove(&self, key: &str) -> Result<(), StoreError>;
     /// Every key the site has stored, in no particular order.
     fn keys(&self) -> Result<Vec<String>, StoreError>;
-    /// How much of the quota `key` and its value take ([`units`]), if it
-    /// is stored. A store that can measure a value without handing it over
+    /// How much of the quota `key` and its value take, if it is stored. A
+    /// store that can measure a value without handing it over
     /// (localStorage's strings know their length) does so.
     fn units(&self, key: &str) -> Result<Option<usize>, StoreError> {
-        Ok(self.read(key)?.map(|value| units(key, &value)))
+        Ok(self
+            .read(key)?
+            .map(|value| self.charge().entry(key, &value)))
+    }
+    /// How the store counts its quota.
+    fn charge(&self) -> Charge {
+        Charge::default()
     }
 }
 
-/// How much of the quota a key and its value take: UTF-16 code units.
-pub fn units(key: &str, value: &str) -> usize {
-    utf16_len(key) + utf16_len(value)
+/// How a browser charges a key or value to its localStorage quota of
+/// [`QUOTA_UNITS`](super::QUOTA_UNITS) (measured in each engine by filling
+/// it: 5,242,880 of ASCII, Latin-1 or CJK characters in Chromium and
+/// Firefox; in WebKit as many of ASCII or Latin-1, half as many of CJK).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Charge {
+    /// Chromium and Firefox: a UTF-16 code unit each.
+    #[default]
+    Utf16Units,
+    /// WebKit: bytes as it keeps the string, one a character when every
+    /// character is below U+0100 (Latin-1), two a UTF-16 unit otherwise.
+    /// The stored schema's compact values (U+3400 and up) cost twice what
+    /// they cost in the other engines.
+    Latin1Or16Bit,
+}
+
+impl Charge {
+    /// What `text` takes of the quota.
+    pub fn of(self, text: &str) -> usize {
+        let units = utf16_len(text);
+        match self {
+            Charge::Utf16Units => units,
+            // U+0080–U+00FF start with 0xC2 or 0xC3 in UTF-8; continuation
+            // bytes are below both.
+            Charge::Latin1Or16Bit if text.bytes().all(|b| b < 0xC4) => units,
+            Charge::Latin1Or16Bit => 2 * units,
+        }
+    }
+
+    /// What a key and its value take of the quota.
+    pub fn entry(self, key: &str, value: &str) -> usize {
+        self.of(key) + self.of(value)
+    }
+
+    /// What `units` of the quota are in bytes: Chromium and Firefox keep
+    /// strings as UTF-16, two bytes a unit; WebKit's are bytes already.
+    pub fn bytes(self, units: usize) -> usize {
+        match self {
+            Charge::Utf16Units => units * 2,
+            Charge::Latin1Or16Bit => units,
+        }
+    }
 }
 
 /// The length of `text` in UTF-16 code units, without encoding it: one
@@ -77,15 +123,9 @@ impl Store for NoStore {
     }
 }
 
-/// What `units` UTF-16 code units take in bytes: browsers keep
-/// localStorage strings as UTF-16, two bytes a unit.
-pub fn bytes(units: usize) -> usize {
-    units * 2
-}
-
 #[cfg(test)]
 mod tests {
-    use super::utf16_len;
+    use super::{utf16_len, Charge};
 
     #[test]
     fn utf16_len_counts_as_javascript_does() {
@@ -101,5 +141,28 @@ mod tests {
         ] {
             assert_eq!(utf16_len(text), text.encode_utf16().count(), "{text}");
         }
+    }
+
+    /// As the engines were measured: WebKit charges a string with any
+    /// character from U+0100 up two a unit, the others one.
+    #[test]
+    fn webkit_charges_wide_strings_twice() {
+        for (text, chromium, webkit) in [
+            ("", 0, 0),
+            ("abc", 3, 3),
+            ("café\u{ff}", 5, 5),
+            ("\u{100}", 1, 2),
+            ("a\u{3400}", 2, 4),
+            ("e\u{301}", 2, 4),
+            ("“quoted”", 8, 16),
+            ("a\u{a0}b", 3, 3),
+            ("👍🏽", 4, 8),
+        ] {
+            assert_eq!(Charge::Utf16Units.of(text), chromium, "{text}");
+            assert_eq!(Charge::Latin1Or16Bit.of(text), webkit, "{text}");
+        }
+        assert_eq!(Charge::Latin1Or16Bit.entry("key", "\u{3400}"), 5);
+        assert_eq!(Charge::Utf16Units.bytes(10), 20);
+        assert_eq!(Charge::Latin1Or16Bit.bytes(10), 10);
     }
 }

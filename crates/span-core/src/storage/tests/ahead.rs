@@ -9,7 +9,7 @@ use super::*;
 use crate::format::registry;
 use crate::format::stored::{self, Key};
 use crate::model::import::{plan, ImportPlan, Mode};
-use crate::storage::{Ahead, Prepared, Room, QUOTA_UNITS};
+use crate::storage::{Ahead, Charge, Prepared, Room, QUOTA_UNITS};
 
 const DOCUMENTS: usize = 40;
 const ARTICLE: usize = 1;
@@ -369,4 +369,34 @@ fn a_prepared_import_whose_storage_changed_is_saved_anew() {
         );
         assert_eq!(again.export(), tab.export(), "cleared: {clear}");
     }
+}
+
+/// WebKit charges a string with any character from U+0100 up two bytes a
+/// unit, and the stored schema's compact values are all such strings: an
+/// import is measured as the browser counts, so one that fits in
+/// Chromium's count but not in WebKit's is refused there before anything
+/// is written.
+#[test]
+fn an_import_is_measured_as_webkit_counts_its_quota() {
+    let (_, mut tab, planned_here) = begun();
+    let chromium = measured(&mut tab, &planned_here.action).1.needed;
+    let store = MemoryStore::new();
+    store.set_charge(Charge::Latin1Or16Bit);
+    let mut tab = Tab::open(&store, "a");
+    tab.tag_word(ARTICLE, 1, "Person").unwrap();
+    let planned = planned(&tab);
+    let (_, room) = measured(&mut tab, &planned.action);
+    assert!(
+        room.needed > chromium * 5 / 4,
+        "WebKit {} against Chromium {chromium}",
+        room.needed
+    );
+    // Room for the import as Chromium counts it, not as WebKit does.
+    let filler = QUOTA_UNITS - store.used_units() - (room.needed + chromium) / 2 - "filler".len();
+    store.put("filler", Some(&"x".repeat(filler)));
+    let before = store.snapshot();
+    let (_, room) = measured(&mut tab, &planned.action);
+    assert!(!room.fits() && room.free >= chromium, "{room:?}");
+    assert!(room.to_string().starts_with("It does not fit"), "{room}");
+    assert_eq!(store.snapshot(), before);
 }

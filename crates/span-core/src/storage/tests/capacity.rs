@@ -20,7 +20,7 @@ use serde_json::json;
 use super::*;
 use crate::format::stored::{self, v2, DocumentEntry, Merged, StoredSpan};
 use crate::model::{format_iso_8601, parse_iso_8601, seed_documents};
-use crate::storage::{utf16_len, QUOTA_UNITS};
+use crate::storage::{Charge, QUOTA_UNITS};
 
 const LABELS: [&str; 6] = [
     "Person",
@@ -402,18 +402,15 @@ fn read_back(
     annotations
 }
 
-/// UTF-16 units of keys and values, and what Chromium charges: a string
-/// of Latin-1 characters only is kept at a byte a character, any other at
-/// two bytes a unit (`storageBytes` in `bench/gen.mjs`).
+/// What keys and values take of the quota in Chromium and Firefox (UTF-16
+/// units), and in WebKit (bytes: a string of Latin-1 characters only at a
+/// byte a character, any other at two bytes a unit; also what Chromium
+/// keeps on disk, `storageBytes` in `bench/gen.mjs`).
 fn sizes(state: &BTreeMap<String, String>) -> (usize, usize) {
-    let chromium = |s: &str| match s.chars().all(|c| u32::from(c) < 0x100) {
-        true => s.chars().count(),
-        false => 2 * utf16_len(s),
-    };
-    state.iter().fold((0, 0), |(units, bytes), (k, v)| {
+    state.iter().fold((0, 0), |(units, webkit), (k, v)| {
         (
-            units + utf16_len(k) + utf16_len(v),
-            bytes + chromium(k) + chromium(v),
+            units + Charge::Utf16Units.entry(k, v),
+            webkit + Charge::Latin1Or16Bit.entry(k, v),
         )
     })
 }
@@ -431,7 +428,7 @@ fn capacity_of_the_benchmark_and_a_corpus() {
     let share = |units: usize| format!("{:.1}%", 100.0 * units as f64 / QUOTA_UNITS as f64);
     println!(
         "\n{:<34} {:>10} {:>7} {:>11} {:>6} {:>9} {:>9} {:>9}",
-        "data / schema", "units", "quota", "Chromium B", "keys", "encode", "decode", "load"
+        "data / schema", "units", "quota", "WebKit", "keys", "encode", "decode", "load"
     );
     let mut rows = Vec::new();
     for (name, corpus) in [
@@ -504,7 +501,8 @@ fn capacity_of_the_benchmark_and_a_corpus() {
                 "schema": schema,
                 "units": units,
                 "quotaShare": units as f64 / QUOTA_UNITS as f64,
-                "chromiumBytes": bytes,
+                "webkitUnits": bytes,
+                "webkitShare": bytes as f64 / QUOTA_UNITS as f64,
             })
         };
         println!("{name} ({:.2} MB of text)", text_bytes as f64 / 1e6);
@@ -526,8 +524,9 @@ fn capacity_of_the_benchmark_and_a_corpus() {
             row["load"] = json!(load);
             rows.push(row);
             println!(
-                "{schema:<34} {units:>10} {:>7} {bytes:>11} {:>6} {:>9} {:>9} {load:>9}",
+                "{schema:<34} {units:>10} {:>7} {:>11} {:>6} {:>9} {:>9} {load:>9}",
                 share(units),
+                share(bytes),
                 state.len(),
                 ms(encode),
                 ms(decode),
@@ -536,9 +535,10 @@ fn capacity_of_the_benchmark_and_a_corpus() {
         if let Some((units, bytes)) = moved {
             rows.push(row("version 2 moved by the app", units, bytes));
             println!(
-                "{:<34} {units:>10} {:>7} {bytes:>11}",
+                "{:<34} {units:>10} {:>7} {:>11}",
                 "  version 2 moved by the app",
                 share(units),
+                share(bytes),
             );
         }
     }
