@@ -16,6 +16,11 @@ const SLICE: Duration = Duration::from_millis(10);
 pub enum Step {
     /// More to do.
     More,
+    /// More to do, in a task of its own: what this step did (a dialog
+    /// closed and its data freed, say) and what comes next are not one
+    /// block of the page. In the first slice, which runs before the call
+    /// returns, the job goes on at once.
+    Yield,
     /// Finished: nothing more is asked of it.
     Done,
 }
@@ -24,28 +29,31 @@ pub enum Step {
 /// `wanted` says the job is no longer wanted (checked before each slice
 /// after the first).
 pub fn run(mut step: impl FnMut() -> Step + 'static, wanted: impl Fn() -> bool + 'static) {
-    if matches!(slice(&mut step), Step::Done) {
+    if matches!(slice(&mut step, true), Step::Done) {
         return;
     }
     spawn_local(async move {
         loop {
             next_task().await;
-            if !wanted() || matches!(slice(&mut step), Step::Done) {
+            if !wanted() || matches!(slice(&mut step, false), Step::Done) {
                 return;
             }
         }
     });
 }
 
-/// Steps until done or the slice's time is up.
-fn slice(step: &mut impl FnMut() -> Step) -> Step {
+/// Steps until done or the slice's time is up (or, after the `first`
+/// slice, a step yields).
+fn slice(step: &mut impl FnMut() -> Step, first: bool) -> Step {
     let start = js_sys::Date::now();
     loop {
-        if let Step::Done = step() {
-            return Step::Done;
-        }
-        if js_sys::Date::now() - start >= SLICE.as_millis() as f64 {
-            return Step::More;
+        match step() {
+            Step::Done => return Step::Done,
+            Step::Yield if !first => return Step::More,
+            Step::More if js_sys::Date::now() - start >= SLICE.as_millis() as f64 => {
+                return Step::More
+            }
+            Step::More | Step::Yield => {}
         }
     }
 }

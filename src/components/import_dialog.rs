@@ -11,6 +11,9 @@
 //! that removes them again (`span_core::storage::Ahead`), and the change
 //! itself is then made and saved as one step.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use leptos::{html, prelude::*, task::spawn_local};
 use web_sys::KeyboardEvent;
 
@@ -23,6 +26,7 @@ use span_core::format::registry::{self, Read};
 use span_core::model::import::{plan, ImportError, ImportPlan, Mode};
 use span_core::model::offset_unit::OffsetUnit;
 use span_core::model::parsed::{Resolved, UnitSource};
+use span_core::model::Action;
 use span_core::storage::{Ahead, Room};
 
 /// Documents encoded, and keys written, per step of a slice: a step of
@@ -249,52 +253,66 @@ fn ImportDialog(read: Pending, pending: RwSignal<Option<Pending>>) -> impl IntoV
         stage.set(Stage::Applying(0, total));
         let name = name.clone();
         let mut action = Some(plan.action);
-        let apply = move || {
-            let written = prepared.try_update_value(|ahead| {
-                let ahead = ahead.as_mut()?;
-                Some(
-                    view.store
-                        .write_ahead(ahead, KEYS_PER_STEP)
-                        .map(|done| (done, ahead.progress().0)),
-                )
-            });
-            match written.flatten() {
-                Some(Ok((false, done))) => {
-                    stage.set(Stage::Applying(done, total));
-                    return Step::More;
-                }
-                Some(Ok((true, _))) => {}
-                Some(Err(e)) => {
-                    if let Some(ahead) = prepared.try_update_value(Option::take).flatten() {
+        // Once everything is written ahead: what the change needs, taken
+        // out of the dialog, which is closed (freeing the preview of every
+        // document) in a task before the one that makes the change.
+        let mut finish = None::<(Option<Ahead>, Action, Option<Measured>)>;
+        let finishing = Rc::new(Cell::new(false));
+        let apply = {
+            let finishing = Rc::clone(&finishing);
+            move || {
+                if let Some((ahead, action, made)) = finish.take() {
+                    let acted = match made {
+                        Some(made) => view.store.act_measured(action, made),
+                        None => view.store.act(Ok(action)),
+                    };
+                    if acted {
+                        view.store.tell(Notice::info(format!(
+                            "Imported “{name}”: {}. Ctrl+Z undoes it.",
+                            plan.preview
+                        )));
+                    } else if let Some(ahead) = ahead {
                         view.store.cancel_ahead(ahead);
                     }
-                    close();
-                    view.store.tell(Notice::error(format!(
-                        "“{name}” was not imported: {e}. Nothing changed."
-                    )));
                     return Step::Done;
                 }
-                None => return Step::Done,
+                let written = prepared.try_update_value(|ahead| {
+                    let ahead = ahead.as_mut()?;
+                    Some(
+                        view.store
+                            .write_ahead(ahead, KEYS_PER_STEP)
+                            .map(|done| (done, ahead.progress().0)),
+                    )
+                });
+                match written.flatten() {
+                    Some(Ok((false, done))) => {
+                        stage.set(Stage::Applying(done, total));
+                        return Step::More;
+                    }
+                    Some(Ok((true, _))) => {}
+                    Some(Err(e)) => {
+                        if let Some(ahead) = prepared.try_update_value(Option::take).flatten() {
+                            view.store.cancel_ahead(ahead);
+                        }
+                        close();
+                        view.store.tell(Notice::error(format!(
+                            "“{name}” was not imported: {e}. Nothing changed."
+                        )));
+                        return Step::Done;
+                    }
+                    None => return Step::Done,
+                }
+                finish = Some((
+                    prepared.try_update_value(Option::take).flatten(),
+                    action.take().unwrap_or_default(),
+                    measured.try_update_value(Option::take).flatten(),
+                ));
+                finishing.set(true);
+                close();
+                Step::Yield
             }
-            let ahead = prepared.try_update_value(Option::take).flatten();
-            let action = action.take().unwrap_or_default();
-            let preview = plan.preview.to_string();
-            let made = measured.try_update_value(Option::take).flatten();
-            close();
-            let acted = match made {
-                Some(made) => view.store.act_measured(action, made),
-                None => view.store.act(Ok(action)),
-            };
-            if acted {
-                view.store.tell(Notice::info(format!(
-                    "Imported “{name}”: {preview}. Ctrl+Z undoes it."
-                )));
-            } else if let Some(ahead) = ahead {
-                view.store.cancel_ahead(ahead);
-            }
-            Step::Done
         };
-        slices::run(apply, move || is_job(n));
+        slices::run(apply, move || finishing.get() || is_job(n));
     };
     let first = NodeRef::<html::Input>::new();
     Effect::new(move || {
