@@ -10,7 +10,9 @@
 //! signal: fine-grained triggers stand in for it, so adding one span never
 //! re-renders the whole document.
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -49,6 +51,10 @@ pub struct DocumentStore {
     document_changed: StoredValue<Vec<ArcTrigger>>,
     /// Per document, per paragraph: that paragraph's highlights changed.
     paragraph_changed: StoredValue<Vec<Vec<ArcTrigger>>>,
+    /// Per document: the id and text those triggers were made for, so that
+    /// a document still there, with the same text, keeps them when others
+    /// are added or removed (and what shows it need not be drawn again).
+    triggered_for: StoredValue<Vec<(String, Arc<str>)>>,
     /// The label set changed.
     labels_changed: StoredValue<ArcTrigger>,
     pub status: RwSignal<SaveStatus>,
@@ -68,7 +74,8 @@ impl DocumentStore {
             Ok(store) => Persistence::load(Box::new(store), &BrowserStamps),
             Err(e) => Persistence::load(Box::new(NoStore(e)), &BrowserStamps),
         };
-        let (document_changed, paragraph_changed) = triggers(&loaded.workspace);
+        let (document_changed, paragraph_changed, triggered_for) =
+            triggers(&loaded.workspace, &Triggers::default());
         let status = SaveStatus::loaded(loaded.persistence.status());
         let backups = loaded.persistence.backups().to_vec();
         let store = Self {
@@ -78,6 +85,7 @@ impl DocumentStore {
             documents_changed: StoredValue::new(ArcTrigger::new()),
             document_changed: StoredValue::new(document_changed),
             paragraph_changed: StoredValue::new(paragraph_changed),
+            triggered_for: StoredValue::new(triggered_for),
             labels_changed: StoredValue::new(ArcTrigger::new()),
             status: RwSignal::new(status),
             notice: RwSignal::new(None),
@@ -538,14 +546,17 @@ impl DocumentStore {
     /// Wakes what shows the parts of the workspace `applied` changed.
     fn redraw(&self, applied: &Applied) {
         if applied.documents {
-            let (document_changed, paragraph_changed) = self.with(triggers);
+            let old = (
+                self.document_changed.get_value(),
+                self.paragraph_changed.get_value(),
+                self.triggered_for.get_value(),
+            );
+            let (document_changed, paragraph_changed, triggered_for) =
+                self.with(|w| triggers(w, &old));
             self.document_changed.set_value(document_changed);
             self.paragraph_changed.set_value(paragraph_changed);
+            self.triggered_for.set_value(triggered_for);
             self.documents_changed.with_value(Notify::notify);
-            if applied.labels {
-                self.labels_changed.with_value(Notify::notify);
-            }
-            return;
         }
         applied
             .changes
@@ -585,16 +596,44 @@ impl DocumentStore {
 }
 
 /// A trigger per document, and per paragraph of each document.
-fn triggers(workspace: &Workspace) -> (Vec<ArcTrigger>, Vec<Vec<ArcTrigger>>) {
-    let documents = workspace.document_count();
-    let paragraphs = (0..documents)
-        .map(|doc| {
-            let count = workspace.paragraphs(doc).map_or(0, |p| p.as_slice().len());
-            (0..count).map(|_| ArcTrigger::new()).collect()
-        })
+/// The triggers of every document and paragraph, and what they were made
+/// for.
+type Triggers = (
+    Vec<ArcTrigger>,
+    Vec<Vec<ArcTrigger>>,
+    Vec<(String, Arc<str>)>,
+);
+
+/// Triggers for the documents of `workspace`: those of `old` for a
+/// document with the same id, text and paragraphs, new ones for the rest.
+fn triggers(workspace: &Workspace, old: &Triggers) -> Triggers {
+    let (old_documents, old_paragraphs, old_for) = old;
+    let before: HashMap<&str, usize> = old_for
+        .iter()
+        .enumerate()
+        .map(|(at, (id, _))| (id.as_str(), at))
         .collect();
-    (
-        (0..documents).map(|_| ArcTrigger::new()).collect(),
-        paragraphs,
-    )
+    let mut made: Triggers = Default::default();
+    for doc in 0..workspace.document_count() {
+        let Some(document) = workspace.document(doc) else {
+            continue;
+        };
+        let count = workspace.paragraphs(doc).map_or(0, |p| p.as_slice().len());
+        let kept = before
+            .get(document.id.as_str())
+            .copied()
+            .filter(|&at| old_for[at].1 == document.text && old_paragraphs[at].len() == count);
+        let (changed, paragraphs) = match kept {
+            Some(at) => (old_documents[at].clone(), old_paragraphs[at].clone()),
+            None => (
+                ArcTrigger::new(),
+                (0..count).map(|_| ArcTrigger::new()).collect(),
+            ),
+        };
+        made.0.push(changed);
+        made.1.push(paragraphs);
+        made.2
+            .push((document.id.clone(), Arc::clone(&document.text)));
+    }
+    made
 }

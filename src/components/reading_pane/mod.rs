@@ -31,6 +31,8 @@ mod span_handles;
 
 pub use span_handles::SpanHandles;
 
+use std::sync::Arc;
+
 use leptos::{html, prelude::*};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent, MouseEvent};
@@ -61,20 +63,22 @@ pub fn ReadingPane(
     kept_selection::follow(view, pane);
     let watcher = StoredValue::new_local(None::<NearViewport>);
     let scroll = ScrollMemory::new();
-    let paragraphs = move || {
+    // What the pane is drawn from: the open document (its place, id and
+    // text), its paragraphs and whether all are drawn at once. Documents
+    // added or removed elsewhere in the list leave it as it is, and the
+    // pane is not drawn again.
+    let shown = Memo::new(move |_| {
         let doc = view.current();
-        scroll.show(
-            view,
-            pane,
-            view.store.with(|w| w.document(doc).map(|d| d.id.clone())),
-        );
-        let count = view
-            .store
-            .with(|w| w.paragraphs(doc).map_or(0, |p| p.as_slice().len()));
-        let spans = view
-            .store
-            .with(|w| w.annotations(doc).map_or(0, |a| a.len()));
-        let draw_all = spans <= DRAW_ALL_UP_TO;
+        view.store.with(|w| {
+            let document = w.document(doc).map(|d| (d.id.clone(), Arc::clone(&d.text)));
+            let count = w.paragraphs(doc).map_or(0, |p| p.as_slice().len());
+            let spans = w.annotations(doc).map_or(0, |a| a.len());
+            (doc, document, count, spans <= DRAW_ALL_UP_TO)
+        })
+    });
+    let paragraphs = move || {
+        let (doc, document, count, draw_all) = shown.get();
+        scroll.show(view, pane, document.map(|(id, _)| id));
         near.set_value(vec![draw_all; count]);
         drawn_with.set_value(vec![Emphasis::default(); count]);
         queue.clear();
