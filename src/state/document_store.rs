@@ -74,7 +74,7 @@ impl DocumentStore {
             Ok(store) => Persistence::load(Box::new(store), &BrowserStamps),
             Err(e) => Persistence::load(Box::new(NoStore(e)), &BrowserStamps),
         };
-        let (document_changed, paragraph_changed, triggered_for) =
+        let ((document_changed, paragraph_changed, triggered_for), _) =
             triggers(&loaded.workspace, &Triggers::default());
         let status = SaveStatus::loaded(loaded.persistence.status());
         let backups = loaded.persistence.backups().to_vec();
@@ -545,14 +545,23 @@ impl DocumentStore {
 
     /// Wakes what shows the parts of the workspace `applied` changed.
     fn redraw(&self, applied: &Applied) {
+        // Documents whose triggers nothing follows yet: those just added.
+        let mut fresh = Vec::new();
         if applied.documents {
             let old = (
-                self.document_changed.get_value(),
-                self.paragraph_changed.get_value(),
-                self.triggered_for.get_value(),
+                self.document_changed
+                    .try_update_value(std::mem::take)
+                    .unwrap_or_default(),
+                self.paragraph_changed
+                    .try_update_value(std::mem::take)
+                    .unwrap_or_default(),
+                self.triggered_for
+                    .try_update_value(std::mem::take)
+                    .unwrap_or_default(),
             );
-            let (document_changed, paragraph_changed, triggered_for) =
+            let ((document_changed, paragraph_changed, triggered_for), made) =
                 self.with(|w| triggers(w, &old));
+            fresh = made;
             self.document_changed.set_value(document_changed);
             self.paragraph_changed.set_value(paragraph_changed);
             self.triggered_for.set_value(triggered_for);
@@ -561,6 +570,7 @@ impl DocumentStore {
         applied
             .changes
             .iter()
+            .filter(|change| !fresh.get(change.document).copied().unwrap_or(false))
             .for_each(|change| self.notify(change));
         // Relations are drawn with their document (arcs, cards), and their
         // types with the labels; this tab's changes and another's alike.
@@ -605,8 +615,9 @@ type Triggers = (
 );
 
 /// Triggers for the documents of `workspace`: those of `old` for a
-/// document with the same id, text and paragraphs, new ones for the rest.
-fn triggers(workspace: &Workspace, old: &Triggers) -> Triggers {
+/// document with the same id, text and paragraphs, new ones for the rest;
+/// and, per document, whether its are new.
+fn triggers(workspace: &Workspace, old: &Triggers) -> (Triggers, Vec<bool>) {
     let (old_documents, old_paragraphs, old_for) = old;
     let before: HashMap<&str, usize> = old_for
         .iter()
@@ -614,6 +625,7 @@ fn triggers(workspace: &Workspace, old: &Triggers) -> Triggers {
         .map(|(at, (id, _))| (id.as_str(), at))
         .collect();
     let mut made: Triggers = Default::default();
+    let mut fresh = Vec::with_capacity(workspace.document_count());
     for doc in 0..workspace.document_count() {
         let Some(document) = workspace.document(doc) else {
             continue;
@@ -630,10 +642,11 @@ fn triggers(workspace: &Workspace, old: &Triggers) -> Triggers {
                 (0..count).map(|_| ArcTrigger::new()).collect(),
             ),
         };
+        fresh.push(kept.is_none());
         made.0.push(changed);
         made.1.push(paragraphs);
         made.2
             .push((document.id.clone(), Arc::clone(&document.text)));
     }
-    made
+    (made, fresh)
 }
