@@ -25,7 +25,7 @@ extern "C" {
 /// How this browser counts its localStorage quota: WebKit (Safari, and
 /// every browser on iOS) as bytes, a string with a character from U+0100
 /// up two a unit; Chromium and Firefox in UTF-16 units.
-pub fn charge() -> Charge {
+fn charge() -> Charge {
     let vendor = web_sys::window()
         .and_then(|w| js_sys::Reflect::get(&w.navigator(), &"vendor".into()).ok())
         .and_then(|v| v.as_string());
@@ -112,9 +112,10 @@ impl Store for LocalStore {
             .item(key)
             .map_err(|e| StoreError::Unavailable(describe(&e)))?;
         Ok(value.map(|v| {
-            let units = v.length() as usize;
-            let wide = self.charge == Charge::Latin1Or16Bit && self.wide.test(&v);
-            self.charge.of(key) + if wide { 2 * units } else { units }
+            self.charge.of(key)
+                + self
+                    .charge
+                    .of_measured(v.length() as usize, || self.wide.test(&v))
         }))
     }
 

@@ -6,7 +6,6 @@ use leptos::prelude::*;
 
 use super::view_dialog::ViewDialog;
 use crate::browser::download::download;
-use crate::browser::storage::charge;
 use crate::state::{DocumentStore, Notice};
 use span_core::model::megabytes;
 use span_core::storage::BackupInfo;
@@ -95,14 +94,15 @@ fn BackupRow(backup: BackupInfo) -> impl IntoView {
             .trim_end_matches('Z')
             .to_string()
     };
+    let charge = store.status.with_untracked(|s| s.storage.charge);
     view! {
         <li class="backup-row" data-testid="backup-row" data-key=backup.key.clone()>
             <p class="backup-what">
                 <code>{backup.original.clone()}</code>
                 {format!(
                     " — {}, kept {saved}, takes {}",
-                    megabytes(charge().bytes(backup.size)),
-                    megabytes(charge().bytes(backup.units)),
+                    megabytes(charge.bytes(backup.size)),
+                    megabytes(charge.bytes(backup.units)),
                 )}
             </p>
             <p class="backup-why">{backup.reason.clone()}</p>

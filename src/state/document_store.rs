@@ -18,7 +18,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::browser::stamp::{self, BrowserStamps};
-use crate::browser::storage::{charge, LocalStore};
+use crate::browser::storage::LocalStore;
 use span_core::model::{
     Action, Annotation, Applied, Change, Document, Dropped, EditError, History, Label, Workspace,
 };
@@ -263,10 +263,7 @@ impl DocumentStore {
         let saved = match saved {
             Some(Ok(saved)) => saved,
             Some(Err(no_room)) => {
-                self.refuse(EditError::NoRoom {
-                    needed: charge().bytes(no_room.needed),
-                    free: charge().bytes(no_room.free),
-                });
+                self.refuse(no_room.into());
                 return false;
             }
             None => return false,
@@ -423,10 +420,7 @@ impl DocumentStore {
                 let _ = self
                     .workspace
                     .try_update_value(|w| w.apply(&action.inverse()));
-                return Err(EditError::NoRoom {
-                    needed: charge().bytes(no_room.needed),
-                    free: charge().bytes(no_room.free),
-                });
+                return Err(no_room.into());
             }
         };
         self.redraw(&applied);

@@ -13,8 +13,8 @@ use crate::format::stored::{
     StoredRelation, StoredRelationType, StoredSpan, BUCKETS, TOMBSTONE_DAYS,
 };
 use crate::model::{
-    megabytes, span_text, text::CharIndex, Action, Annotation, Document, Foreign, ForeignChange,
-    ForeignRelation, Label, Relation, RelationType, Workspace,
+    megabytes, span_text, text::CharIndex, Action, Annotation, Document, EditError, Foreign,
+    ForeignChange, ForeignRelation, Label, Relation, RelationType, Workspace,
 };
 
 use super::ahead::Ahead;
@@ -106,10 +106,23 @@ impl fmt::Display for Room {
 /// A change that does not fit in the storage left.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NoRoom {
-    /// UTF-16 units the change needs at its peak.
+    /// What the change needs of the quota at its peak.
     pub needed: usize,
-    /// UTF-16 units free.
+    /// What is free of it.
     pub free: usize,
+    /// How the browser counts it.
+    pub charge: Charge,
+}
+
+impl From<NoRoom> for EditError {
+    /// The edit refused, with the sizes in bytes as the storage line says
+    /// them.
+    fn from(no_room: NoRoom) -> Self {
+        EditError::NoRoom {
+            needed: no_room.charge.bytes(no_room.needed),
+            free: no_room.charge.bytes(no_room.free),
+        }
+    }
 }
 
 pub struct Persistence {
@@ -308,7 +321,11 @@ impl Persistence {
         let needed = self.peak(&plan);
         if needed > free {
             (self.revisions, self.pending, self.text_hashes, self.ahead) = kept;
-            return Err(NoRoom { needed, free });
+            return Err(NoRoom {
+                needed,
+                free,
+                charge: self.store.charge(),
+            });
         }
         self.write_plan(plan, stamps, &mut saved);
         Ok(saved)
@@ -400,7 +417,11 @@ impl Persistence {
         let free = QUOTA_UNITS.saturating_sub(used);
         let needed = self.peak(&prepared.plan);
         if needed > free {
-            return Err(NoRoom { needed, free });
+            return Err(NoRoom {
+                needed,
+                free,
+                charge: self.store.charge(),
+            });
         }
         (self.revisions, self.pending, self.text_hashes, self.ahead) = prepared.recorded;
         let mut saved = Saved::default();

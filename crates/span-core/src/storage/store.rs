@@ -63,13 +63,18 @@ pub enum Charge {
 impl Charge {
     /// What `text` takes of the quota.
     pub fn of(self, text: &str) -> usize {
-        let units = utf16_len(text);
+        // U+0080–U+00FF start with 0xC2 or 0xC3 in UTF-8; continuation
+        // bytes are below both.
+        self.of_measured(utf16_len(text), || text.bytes().any(|b| b >= 0xC4))
+    }
+
+    /// What a string of `units` UTF-16 units takes of the quota; `wide`
+    /// says whether it holds a character from U+0100 up, and is asked only
+    /// where that counts.
+    pub fn of_measured(self, units: usize, wide: impl FnOnce() -> bool) -> usize {
         match self {
-            Charge::Utf16Units => units,
-            // U+0080–U+00FF start with 0xC2 or 0xC3 in UTF-8; continuation
-            // bytes are below both.
-            Charge::Latin1Or16Bit if text.bytes().all(|b| b < 0xC4) => units,
-            Charge::Latin1Or16Bit => 2 * units,
+            Charge::Latin1Or16Bit if wide() => 2 * units,
+            Charge::Latin1Or16Bit | Charge::Utf16Units => units,
         }
     }
 
