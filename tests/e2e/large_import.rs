@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::import_export::preview;
 use crate::support::app::{
     choose_import, document_count, wait_for_app, wait_for_document_count, wait_for_import_room,
-    wait_for_notice_within,
+    wait_for_nothing_pending, wait_for_notice_within,
 };
 use crate::support::browser::{BrowserKind, Session};
 use crate::support::page;
@@ -260,20 +260,7 @@ async fn large_import_applied(session: Session, url: String) -> Res<()> {
     )
     .await?;
     ensure!(rows <= 100, "the list shows {rows} rows at a time");
-    wait_until("everything stored", LARGE_STEP, || async {
-        let pending: Option<String> = page::eval(
-            client,
-            r#"const s = document.querySelector('[data-testid="status"]');
-               return s && s.getAttribute("data-pending");"#,
-            vec![],
-        )
-        .await?;
-        match pending.as_deref() {
-            Some("0") => Ok(Some(())),
-            other => Err(Failure(format!("pending: {other:?}"))),
-        }
-    })
-    .await?;
+    wait_for_nothing_pending(client, LARGE_STEP).await?;
     client.refresh().await.context("reloading")?;
     wait_for_count(client, SEEDS + DOCUMENTS, "every document after a reload").await?;
     Ok(())

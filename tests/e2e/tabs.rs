@@ -9,7 +9,10 @@ use fantoccini::wd::WindowHandle;
 use fantoccini::Client;
 use serde_json::json;
 
-use crate::support::app::{code_points, open_document, wait_for_app, wait_for_highlights, words};
+use crate::support::app::{
+    code_points, open_document, pending, wait_for_app, wait_for_highlights,
+    wait_for_nothing_pending, words,
+};
 use crate::support::browser::{BrowserKind, Session};
 use crate::support::page::{self, testid, STEP_TIMEOUT, TAG_BY_SCRIPT_JS};
 use crate::support::{manifest_dir, random_below, wait_until, Context, Failure, Res};
@@ -214,7 +217,7 @@ async fn tabs_at_once(session: Session, url: String) -> Res<()> {
             h.len() == 2 * EACH
         })
         .await?;
-        wait_for_nothing_pending(client).await?;
+        wait_for_nothing_pending(client, STEP_TIMEOUT).await?;
     }
     client.refresh().await.context("reloading")?;
     wait_for_app(client).await?;
@@ -244,7 +247,7 @@ async fn hidden_tab_writes_back(session: Session, url: String) -> Res<()> {
         h.values().any(|q| q == "yesterday")
     })
     .await?;
-    wait_for_nothing_pending(client).await?;
+    wait_for_nothing_pending(client, STEP_TIMEOUT).await?;
     client
         .execute(
             "window.__states = []; document.addEventListener('visibilitychange', \
@@ -361,30 +364,6 @@ async fn titles(client: &Client) -> Res<Vec<String>> {
         r#"return [...document.querySelectorAll('[data-testid="doc-item"] .doc-title')].map(e => e.textContent);"#,
         vec![],
     )
-    .await
-}
-
-/// The status line's count of changes not stored.
-pub async fn pending(client: &Client) -> Res<usize> {
-    let raw: Option<String> = page::eval(
-        client,
-        r#"return document.querySelector('[data-testid="status"]')?.getAttribute("data-pending");"#,
-        vec![],
-    )
-    .await?;
-    raw.context("data-pending on the status")?
-        .parse()
-        .context("data-pending is a number")
-}
-
-/// Waits until the tab has stored every change.
-async fn wait_for_nothing_pending(client: &Client) -> Res<()> {
-    wait_until("nothing pending", STEP_TIMEOUT, || async {
-        match pending(client).await? {
-            0 => Ok(Some(())),
-            n => Err(Failure(format!("{n} pending"))),
-        }
-    })
     .await
 }
 

@@ -159,6 +159,30 @@ pub async fn wait_for_import_room(client: &Client, timeout: Duration) -> Res<Str
     .await
 }
 
+/// The status line's count of changes not stored.
+pub async fn pending(client: &Client) -> Res<usize> {
+    let raw: Option<String> = page::eval(
+        client,
+        r#"return document.querySelector('[data-testid="status"]')?.getAttribute("data-pending");"#,
+        vec![],
+    )
+    .await?;
+    raw.context("data-pending on the status")?
+        .parse()
+        .context("data-pending is a number")
+}
+
+/// Waits until the tab has stored every change.
+pub async fn wait_for_nothing_pending(client: &Client, timeout: Duration) -> Res<()> {
+    wait_until("nothing pending", timeout, || async {
+        match pending(client).await? {
+            0 => Ok(Some(())),
+            n => Err(Failure(format!("{n} pending"))),
+        }
+    })
+    .await
+}
+
 /// How many documents the app has, from the progress line's `data-total`
 /// (the list shows them a hundred at a time).
 pub async fn document_count(client: &Client) -> Res<usize> {
