@@ -469,6 +469,18 @@ async fn search_gazetteer_and_invalid_regex(session: Session, url: String) -> Re
         0,
         "results of an invalid pattern"
     );
+    // The app's regex engine is built without Unicode class tables (their
+    // size in the wasm): a class says so, and what to use instead.
+    page::press_chord(client, &[Key::Control], 'a').await?;
+    page::type_text(client, r"\p{Greek}").await?;
+    said(
+        client,
+        &testid("search-summary"),
+        "Cannot search: “\\p{Greek}” is not a valid regular expression: Unicode classes \
+         (\\p{…}) are not supported; \\w, \\d and \\s match letters, digits and spaces of \
+         every script.",
+    )
+    .await?;
     let disabled: bool = page::eval(
         client,
         r#"return document.querySelector('[data-testid="search-tag-all"]').disabled;"#,

@@ -272,9 +272,16 @@ impl Query {
 
 /// The last line of the regex crate's message ("error: unclosed group"),
 /// which says what is wrong; the lines above draw the pattern with a caret.
+/// The engine is built without Unicode property tables (they would double
+/// its size in the wasm), so any `\p{…}` is "not found": said as what it is.
 fn reason(message: &str) -> String {
     let last = message.lines().last().unwrap_or(message).trim();
-    last.strip_prefix("error: ").unwrap_or(last).to_string()
+    match last.strip_prefix("error: ").unwrap_or(last) {
+        "Unicode property not found" => {
+            "Unicode classes (\\p{…}) are not supported; \\w, \\d and \\s match letters, digits and spaces of every script".to_string()
+        }
+        reason => reason.to_string(),
+    }
 }
 
 /// Whether byte `at` of `text` is between two grapheme clusters: a match
