@@ -1298,6 +1298,10 @@ function searchChecks(search, add) {
 const IMPORT_DOCUMENTS = 10000;
 const IMPORT_PREVIEW_TARGET_MS = 1000;
 const IMPORT_BLOCK_TARGET_MS = 50;
+// Frames come every 16.67 ms, so a gap between two is a whole number of
+// them, and its rAF timestamps wobble by a tenth of a millisecond or so: a
+// gap of three frames (a block of at most 50 ms) reads 49.9 to 50.1 ms.
+const FRAME_JITTER_MS = 0.5;
 
 /**
  * A doccano JSONL file of IMPORT_DOCUMENTS short documents, a span each and
@@ -1408,8 +1412,10 @@ function importChecks(imp, add) {
     `${fmt(med((r) => r.preview))} ms (median of ${imp.runs.length}); its storage measured, Import enabled, at ${fmt(med((r) => r.measured))} ms`,
   );
   add(
-    `  applied with no main-thread block over ${IMPORT_BLOCK_TARGET_MS} ms (longest task, longest gap between frames)`,
-    ok && worst((r) => Math.max(r.longestTask, r.longestGap)) <= IMPORT_BLOCK_TARGET_MS,
+    `  applied with no main-thread block over ${IMPORT_BLOCK_TARGET_MS} ms (longest task; longest gap between frames, ±${FRAME_JITTER_MS} ms)`,
+    ok &&
+      worst((r) => r.longestTask) <= IMPORT_BLOCK_TARGET_MS &&
+      worst((r) => r.longestGap) <= IMPORT_BLOCK_TARGET_MS + FRAME_JITTER_MS,
     `longest task ${fmt(worst((r) => r.longestTask))} ms, longest frame gap ${fmt(worst((r) => r.longestGap))} ms (worst of ${imp.runs.length}); ` +
       `applied in ${fmt(med((r) => r.apply))} ms (median), ${imp.runs[0].notice}`,
   );

@@ -5,8 +5,11 @@
 
 use std::time::Duration;
 
+use leptos::prelude::{request_animation_frame, set_timeout};
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::lifecycle::is_visible;
 
 /// How long one slice may run: well under a frame's 16 ms plus what the
 /// page needs to paint, so no task of a job blocks the page for 50 ms.
@@ -16,9 +19,10 @@ const SLICE: Duration = Duration::from_millis(10);
 pub enum Step {
     /// More to do.
     More,
-    /// More to do, in a task of its own: what this step did (a dialog
-    /// closed and its data freed, say) and what comes next are not one
-    /// block of the page. In the first slice, which runs before the call
+    /// More to do, in a task of its own that starts once the page has
+    /// painted what this step did (a dialog closed and its data freed,
+    /// say): the next step has the whole of a frame before the page must
+    /// paint again. In the first slice, which runs before the call
     /// returns, the job goes on at once.
     Yield,
     /// Finished: nothing more is asked of it.
@@ -33,10 +37,19 @@ pub fn run(mut step: impl FnMut() -> Step + 'static, wanted: impl Fn() -> bool +
         return;
     }
     spawn_local(async move {
+        let mut after_paint = false;
         loop {
-            next_task().await;
-            if !wanted() || matches!(slice(&mut step, false), Step::Done) {
+            match after_paint {
+                true => next_frame().await,
+                false => next_task().await,
+            }
+            if !wanted() {
                 return;
+            }
+            match slice(&mut step, false) {
+                Step::Done => return,
+                Step::Yield => after_paint = true,
+                Step::More => after_paint = false,
             }
         }
     });
@@ -49,7 +62,7 @@ fn slice(step: &mut impl FnMut() -> Step, first: bool) -> Step {
     loop {
         match step() {
             Step::Done => return Step::Done,
-            Step::Yield if !first => return Step::More,
+            Step::Yield if !first => return Step::Yield,
             Step::More if js_sys::Date::now() - start >= SLICE.as_millis() as f64 => {
                 return Step::More
             }
@@ -67,6 +80,26 @@ async fn next_task() {
             let _ = window
                 .set_timeout_with_callback_and_timeout_and_arguments_0(resolve.unchecked_ref(), 0);
         }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Resolves in a task of its own right after the page's next paint (an
+/// animation frame, then a `setTimeout` of 0); in a hidden page, which
+/// paints nothing and gets no frames, as [`next_task`] does.
+async fn next_frame() {
+    if !is_visible() {
+        return next_task().await;
+    }
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    let _ = resolve.call0(&JsValue::NULL);
+                },
+                Duration::ZERO,
+            );
+        });
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

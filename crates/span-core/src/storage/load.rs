@@ -105,6 +105,7 @@ impl Persistence {
             legacy: Vec::new(),
             suspects: Vec::new(),
             sizes: HashMap::new(),
+            sizes_forgotten: 0,
             backups: Vec::new(),
             text_hashes: HashMap::new(),
             seeds: seeds.clone(),
@@ -1141,7 +1142,7 @@ impl Persistence {
                 if self.keep_damaged(found, &key, &raw, &reason, stamps)
                     && self.store.remove(&key).is_ok()
                 {
-                    self.sizes.remove(&key);
+                    self.forget_size(&key);
                 }
             }
         }
