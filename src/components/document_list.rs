@@ -306,6 +306,10 @@ fn DocumentItem(id: String) -> impl IntoView {
                 data-doc-id=key.get_value()
                 title="Status (Alt+D steps the open document's)"
                 aria-label=move || format!("Status of “{}”", title())
+                // The options' `selected` attribute picks the first status;
+                // once a person has chosen one, a select follows only its
+                // value (a change from Alt+D, undo or another tab).
+                prop:value=move || status().id()
                 on:change=move |event| {
                     if let Some(status) = DocumentStatus::from_id(&event_target_value(&event)) {
                         view.set_status(doc(), status);
