@@ -457,3 +457,38 @@ fn grow(drawn: &[String], target: &[String], budget: usize) -> Vec<String> {
         .cloned()
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::grow;
+
+    fn ids(names: &str) -> Vec<String> {
+        names.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn new_rows_come_a_budget_at_a_time_in_list_order() {
+        let target = ids("a b c d e f g");
+        let mut drawn = Vec::new();
+        let mut frames = Vec::new();
+        while drawn != target {
+            drawn = grow(&drawn, &target, 3);
+            frames.push(drawn.join(" "));
+        }
+        assert_eq!(frames, ["a b c", "a b c d e f", "a b c d e f g"]);
+    }
+
+    #[test]
+    fn rows_drawn_stay_free_and_rows_gone_go() {
+        // Two documents removed, one kept, five new ahead of and among
+        // those drawn: the kept ones cost nothing, the list stops at the
+        // first new one past the budget.
+        let drawn = ids("a b c d");
+        let target = ids("x a y z c w v d");
+        assert_eq!(grow(&drawn, &target, 2), ids("x a y"));
+        assert_eq!(grow(&drawn, &target, 4), ids("x a y z c w"));
+        assert_eq!(grow(&drawn, &target, usize::MAX), target);
+        assert_eq!(grow(&drawn, &ids("d b"), 0), ids("d b"));
+        assert!(grow(&drawn, &target, 0).is_empty());
+    }
+}
