@@ -21,7 +21,7 @@ const ROWS_AT_A_TIME: usize = 100;
 
 /// How many new rows are drawn in one frame: a row took about 0.2 ms to
 /// build and as much to style and lay out, so the 97 new rows of an import
-/// were one 50 ms block of the page; in fours of 25 each frame stays short.
+/// were one 50 ms block of the page; drawn over four frames, none is long.
 const NEW_ROWS_PER_FRAME: usize = 25;
 
 #[component]
@@ -68,8 +68,12 @@ pub fn DocumentList() -> impl IntoView {
             true => NEW_ROWS_PER_FRAME,
             false => usize::MAX,
         };
-        let next = listed.with(|(ids, _)| drawn.with_untracked(|now| grow(now, ids, budget)));
-        if listed.with(|(ids, _)| next.len() < ids.len()) {
+        let (next, more) = listed.with(|(ids, _)| {
+            let next = drawn.with_untracked(|now| grow(now, ids, budget));
+            let more = next.len() < ids.len();
+            (next, more)
+        });
+        if more {
             request_animation_frame(move || next_frame.update(|n| *n += 1));
         }
         if drawn.with_untracked(|now| *now != next) {

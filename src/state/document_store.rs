@@ -47,14 +47,8 @@ pub struct DocumentStore {
     history: StoredValue<History>,
     /// The list of documents changed: one was added, removed or renamed.
     documents_changed: StoredValue<ArcTrigger>,
-    /// Per document: its set of annotations changed.
-    document_changed: StoredValue<Vec<ArcTrigger>>,
-    /// Per document, per paragraph: that paragraph's highlights changed.
-    paragraph_changed: StoredValue<Vec<Vec<ArcTrigger>>>,
-    /// Per document: the id and text those triggers were made for, so that
-    /// a document still there, with the same text, keeps them when others
-    /// are added or removed (and what shows it need not be drawn again).
-    triggered_for: StoredValue<Vec<(String, Arc<str>)>>,
+    /// Per document, in workspace order: its triggers.
+    triggers: StoredValue<Vec<DocumentTriggers>>,
     /// The label set changed.
     labels_changed: StoredValue<ArcTrigger>,
     pub status: RwSignal<SaveStatus>,
@@ -74,8 +68,7 @@ impl DocumentStore {
             Ok(store) => Persistence::load(Box::new(store), &BrowserStamps),
             Err(e) => Persistence::load(Box::new(NoStore(e)), &BrowserStamps),
         };
-        let ((document_changed, paragraph_changed, triggered_for), _) =
-            triggers(&loaded.workspace, &Triggers::default());
+        let (triggers, _) = triggers(&loaded.workspace, Vec::new());
         let status = SaveStatus::loaded(loaded.persistence.status());
         let backups = loaded.persistence.backups().to_vec();
         let store = Self {
@@ -83,9 +76,7 @@ impl DocumentStore {
             persistence: StoredValue::new_local(loaded.persistence),
             history: StoredValue::new(History::default()),
             documents_changed: StoredValue::new(ArcTrigger::new()),
-            document_changed: StoredValue::new(document_changed),
-            paragraph_changed: StoredValue::new(paragraph_changed),
-            triggered_for: StoredValue::new(triggered_for),
+            triggers: StoredValue::new(triggers),
             labels_changed: StoredValue::new(ArcTrigger::new()),
             status: RwSignal::new(status),
             notice: RwSignal::new(None),
@@ -109,20 +100,23 @@ impl DocumentStore {
     }
 
     pub fn track_document(&self, doc: usize) {
-        self.document_changed
-            .with_value(|t| t.get(doc).map(Track::track));
+        self.triggers
+            .with_value(|t| t.get(doc).map(|d| d.annotations.track()));
     }
 
     pub fn track_paragraph(&self, doc: usize, paragraph: usize) {
-        self.paragraph_changed
-            .with_value(|t| t.get(doc).and_then(|p| p.get(paragraph)).map(Track::track));
+        self.triggers.with_value(|t| {
+            t.get(doc)
+                .and_then(|d| d.paragraphs.get(paragraph))
+                .map(Track::track)
+        });
     }
 
     /// Redraws one paragraph, e.g. when it comes into view.
     pub fn redraw_paragraph(&self, doc: usize, paragraph: usize) {
-        self.paragraph_changed.with_value(|t| {
+        self.triggers.with_value(|t| {
             t.get(doc)
-                .and_then(|p| p.get(paragraph))
+                .and_then(|d| d.paragraphs.get(paragraph))
                 .map(Notify::notify)
         });
     }
@@ -542,23 +536,13 @@ impl DocumentStore {
         // Documents whose triggers nothing follows yet: those just added.
         let mut fresh = Vec::new();
         if applied.documents {
-            let old = (
-                self.document_changed
-                    .try_update_value(std::mem::take)
-                    .unwrap_or_default(),
-                self.paragraph_changed
-                    .try_update_value(std::mem::take)
-                    .unwrap_or_default(),
-                self.triggered_for
-                    .try_update_value(std::mem::take)
-                    .unwrap_or_default(),
-            );
-            let ((document_changed, paragraph_changed, triggered_for), made) =
-                self.with(|w| triggers(w, &old));
-            fresh = made;
-            self.document_changed.set_value(document_changed);
-            self.paragraph_changed.set_value(paragraph_changed);
-            self.triggered_for.set_value(triggered_for);
+            let old = self
+                .triggers
+                .try_update_value(std::mem::take)
+                .unwrap_or_default();
+            let (made, made_fresh) = self.with(|w| triggers(w, old));
+            fresh = made_fresh;
+            self.triggers.set_value(made);
             self.documents_changed.with_value(Notify::notify);
         }
         applied
@@ -570,8 +554,8 @@ impl DocumentStore {
         // types with the labels; this tab's changes and another's alike.
         for id in &applied.relations {
             if let Some(doc) = self.with(|w| w.position(id)) {
-                self.document_changed
-                    .with_value(|t| t.get(doc).map(Notify::notify));
+                self.triggers
+                    .with_value(|t| t.get(doc).map(|d| d.annotations.notify()));
             }
         }
         if applied.relation_types {
@@ -579,8 +563,11 @@ impl DocumentStore {
         }
         if applied.labels {
             self.labels_changed.with_value(Notify::notify);
-            self.paragraph_changed
-                .with_value(|docs| docs.iter().flatten().for_each(Notify::notify));
+            self.triggers.with_value(|docs| {
+                docs.iter()
+                    .flat_map(|d| &d.paragraphs)
+                    .for_each(Notify::notify)
+            });
         }
     }
 
@@ -589,58 +576,51 @@ impl DocumentStore {
             w.paragraphs(change.document)
                 .map_or(0..0, |p| p.touching(change.start, change.end))
         });
-        self.paragraph_changed.with_value(|docs| {
-            if let Some(paragraphs) = docs.get(change.document) {
-                paragraphs[touched].iter().for_each(Notify::notify);
+        self.triggers.with_value(|docs| {
+            if let Some(document) = docs.get(change.document) {
+                document.paragraphs[touched].iter().for_each(Notify::notify);
+                document.annotations.notify();
             }
         });
-        self.document_changed
-            .with_value(|t| t.get(change.document).map(Notify::notify));
     }
 }
 
-/// A trigger per document, and per paragraph of each document.
-/// The triggers of every document and paragraph, and what they were made
-/// for.
-type Triggers = (
-    Vec<ArcTrigger>,
-    Vec<Vec<ArcTrigger>>,
-    Vec<(String, Arc<str>)>,
-);
+/// What shows one document subscribes to.
+struct DocumentTriggers {
+    /// Its set of annotations changed.
+    annotations: ArcTrigger,
+    /// Per paragraph: that paragraph's highlights changed.
+    paragraphs: Vec<ArcTrigger>,
+    /// The document's id and text they were made for: a document still
+    /// there, with the same text, keeps them when others are added or
+    /// removed (and what shows it need not be drawn again).
+    id: String,
+    text: Arc<str>,
+}
 
 /// Triggers for the documents of `workspace`: those of `old` for a
 /// document with the same id, text and paragraphs, new ones for the rest;
 /// and, per document, whether its are new.
-fn triggers(workspace: &Workspace, old: &Triggers) -> (Triggers, Vec<bool>) {
-    let (old_documents, old_paragraphs, old_for) = old;
-    let before: HashMap<&str, usize> = old_for
-        .iter()
-        .enumerate()
-        .map(|(at, (id, _))| (id.as_str(), at))
-        .collect();
-    let mut made: Triggers = Default::default();
+fn triggers(
+    workspace: &Workspace,
+    old: Vec<DocumentTriggers>,
+) -> (Vec<DocumentTriggers>, Vec<bool>) {
+    let mut before: HashMap<String, DocumentTriggers> =
+        old.into_iter().map(|t| (t.id.clone(), t)).collect();
+    let mut made = Vec::with_capacity(workspace.document_count());
     let mut fresh = Vec::with_capacity(workspace.document_count());
-    for doc in 0..workspace.document_count() {
-        let Some(document) = workspace.document(doc) else {
-            continue;
-        };
+    for (doc, document) in workspace.documents().enumerate() {
         let count = workspace.paragraphs(doc).map_or(0, |p| p.as_slice().len());
         let kept = before
-            .get(document.id.as_str())
-            .copied()
-            .filter(|&at| old_for[at].1 == document.text && old_paragraphs[at].len() == count);
-        let (changed, paragraphs) = match kept {
-            Some(at) => (old_documents[at].clone(), old_paragraphs[at].clone()),
-            None => (
-                ArcTrigger::new(),
-                (0..count).map(|_| ArcTrigger::new()).collect(),
-            ),
-        };
+            .remove(document.id.as_str())
+            .filter(|t| t.text == document.text && t.paragraphs.len() == count);
         fresh.push(kept.is_none());
-        made.0.push(changed);
-        made.1.push(paragraphs);
-        made.2
-            .push((document.id.clone(), Arc::clone(&document.text)));
+        made.push(kept.unwrap_or_else(|| DocumentTriggers {
+            annotations: ArcTrigger::new(),
+            paragraphs: (0..count).map(|_| ArcTrigger::new()).collect(),
+            id: document.id.clone(),
+            text: Arc::clone(&document.text),
+        }));
     }
     (made, fresh)
 }
