@@ -1,9 +1,9 @@
 //! Ids and timestamps: the browser's clock and random numbers, read here
 //! and made safe by [`Clock`], which is pure and tested natively.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 
-use span_core::model::Clock;
+use span_core::model::{Clock, IdMint};
 use span_core::storage::Stamps;
 
 thread_local! {
@@ -32,44 +32,26 @@ pub fn witness(stamp: &str) -> bool {
     CLOCK.with(|clock| clock.borrow_mut().witness(stamp))
 }
 
-/// A fresh 128-bit random id in hex. `crypto.getRandomValues` works on plain
-/// `http://` hosts too, where `crypto.randomUUID` does not.
+/// A fresh id: a UUID of this page's random prefix and a counter
+/// ([`IdMint`]), in 32 hex digits.
 pub fn new_id() -> String {
-    let mut bytes = [0u8; 16];
-    RANDOM.with(|pool| {
-        let mut pool = pool.borrow_mut();
-        if pool.len() < bytes.len() {
-            *pool = random_bytes(RANDOM_BATCH);
-        }
-        let rest = pool.len() - bytes.len();
-        bytes.copy_from_slice(&pool[rest..]);
-        pool.truncate(rest);
-    });
-    // The bits of a version-4 (random) UUID, so that the W3C export can
-    // write the id itself as its `urn:uuid:`.
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    bytes
-        .iter()
-        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 0x0f)]])
-        .map(char::from)
-        .collect()
+    MINT.with(|mint| {
+        mint.get_or_init(|| RefCell::new(IdMint::new(random_bytes())))
+            .borrow_mut()
+            .next_id()
+    })
 }
-
-/// How many random bytes are drawn at a time: the ids of a tag-all of
-/// thousands of matches cost a few calls into the browser, not one each.
-const RANDOM_BATCH: usize = 4096;
 
 thread_local! {
-    /// Random bytes drawn and not used yet.
-    static RANDOM: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// The page's ids, drawn at its first.
+    static MINT: OnceCell<RefCell<IdMint>> = const { OnceCell::new() };
 }
 
-/// `count` random bytes from `crypto.getRandomValues`, or from
-/// `Math.random` where there is no `crypto`.
-fn random_bytes(count: usize) -> Vec<u8> {
-    let mut bytes = vec![0u8; count];
+/// Random bytes from `crypto.getRandomValues` (which plain `http://` hosts
+/// have too, where `crypto.randomUUID` is missing), or from `Math.random`
+/// where there is no `crypto`.
+fn random_bytes() -> [u8; 8] {
+    let mut bytes = [0u8; 8];
     let filled = web_sys::window()
         .and_then(|w| w.crypto().ok())
         .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());

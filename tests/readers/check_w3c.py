@@ -13,7 +13,7 @@ the W3C export must carry.
 It checks that the file is an AnnotationCollection with
 `offset_unit == "codepoint"`, its annotations embedded in the `first`
 AnnotationPage, `total` equal to their number; that every annotation has an
-id that is `urn:uuid:` and a version-4 UUID (the app's own id, when the
+id that is `urn:uuid:` and a UUID of version 4 or 8 (the app's own id, when the
 UUID cannot carry it, in `canonical`), a tagging body, at most one
 commenting body (the note) and at most one identifying body (the entity), and a target whose source is one of the listed documents; that for every annotation
 `text[start:end] == exact` in code points (Python's str), the prefix and
@@ -23,7 +23,7 @@ annotations, each with the same span, label, note and entity, and none
 missing.
 
 Relations are annotations with `"motivation": "linking"`: each must have a
-`urn:uuid:` version-4 id, a target of exactly two IRIs, each the id of an
+`urn:uuid:` id of version 4 or 8, a target of exactly two IRIs, each the id of an
 annotation of the file on the same document, the first the relation's
 `from` and the second its `to`; one tagging body (the type), at most one
 commenting body (the note) and a SpecificResource body with purpose
@@ -43,8 +43,8 @@ import urllib.parse
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_CHARS = 32
 IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
-UUID_V4 = re.compile(
-    r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+UUID = re.compile(
+    r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[48][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
 )
 
 
@@ -165,8 +165,8 @@ def check(collection, native):
         elif len(suffix) < CONTEXT_CHARS and end + len(suffix) != len(text):
             problems.append(f"{where}: suffix {suffix!r} is cut short")
 
-        if not UUID_V4.match(iri):
-            problems.append(f"{where}: id is not urn:uuid: and a version-4 UUID")
+        if not UUID.match(iri):
+            problems.append(f"{where}: id is not urn:uuid: and a UUID of version 4 or 8")
         # An id the UUID cannot carry is kept in `canonical`.
         own_id = annotation_id(item.get("canonical") or iri)
         ann = expected.pop(own_id, None)
@@ -201,8 +201,8 @@ def check_links(links, spans, native, documents):
     for item in links:
         iri = item["id"]
         where = f"relation {iri!r}"
-        if not UUID_V4.match(iri):
-            problems.append(f"{where}: id is not urn:uuid: and a version-4 UUID")
+        if not UUID.match(iri):
+            problems.append(f"{where}: id is not urn:uuid: and a UUID of version 4 or 8")
         target = item.get("target")
         if not (isinstance(target, list) and len(target) == 2
                 and all(isinstance(t, str) for t in target)):

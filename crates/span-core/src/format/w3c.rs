@@ -29,11 +29,13 @@
 //!   them, and a reader that only wants the annotations takes
 //!   `first.items`. A collection with no annotations has no `first`, as the
 //!   model says. There is one page; `total` counts its items.
-//! - **Ids**: an annotation's `id` is `urn:uuid:` and a version-4 UUID
-//!   (RFC 9562: the 13th hex digit `4`, the 17th one of `8 9 a b`), as
-//!   readers that check UUIDs expect. An id of the app that is one already
-//!   is written as it is; any other (the app's random ids rarely have those
-//!   bits) gets a UUID derived from it by a 128-bit FNV-1a hash, and the id
+//! - **Ids**: an annotation's `id` is `urn:uuid:` and a UUID of version 4
+//!   or 8 (RFC 9562: the 13th hex digit `4` or `8`, the 17th one of
+//!   `8 9 a b`), as readers that check UUIDs expect. An id of the app that
+//!   is one already (every id it makes: version 8, see
+//!   [`IdMint`](crate::model::IdMint); earlier, version 4) is written as it
+//!   is; any other (ids of earlier versions without those bits, or from
+//!   other tools) gets a version-4 UUID derived from it by a 128-bit FNV-1a hash, and the id
 //!   itself goes in the model's `canonical` (§3.3.6, "the IRI that should
 //!   be used to refer to the annotation"): `urn:span-annotator:annotation:`
 //!   and the id percent-encoded. A re-import reads `canonical` first, so
@@ -522,7 +524,7 @@ fn read_annotation(
     collected: &mut Collected,
 ) -> Result<(), ImportError> {
     let motivation = annotation.value("motivation").and_then(Value::as_str);
-    // `canonical` keeps an id that `id`, a version-4 UUID, cannot carry.
+    // `canonical` keeps an id that `id`, a UUID, cannot carry.
     let (canonical, iri) = (
         annotation.optional_string("canonical")?,
         annotation.optional_string("id")?,
@@ -978,12 +980,12 @@ pub(super) fn aim<'a>(place: &str, target: &'a Value) -> Result<Aim<'a>, ImportE
     })
 }
 
-/// The IRI of the annotation with this id: `urn:uuid:` and a version-4
-/// UUID, the id itself where it is one (32 lower-case hex digits with the
-/// version and variant bits of a random UUID), or else one derived from it
+/// The IRI of the annotation with this id: `urn:uuid:` and a UUID, the id
+/// itself where it is one (32 lower-case hex digits with the version bits
+/// of version 4 or 8 and the variant bits), or else one derived from it
 /// by a hash, which [`canonical_iri`] then keeps the id beside.
 pub fn annotation_iri(id: &str) -> String {
-    let hex = if is_uuid_v4_hex(id) {
+    let hex = if is_carried_uuid_hex(id) {
         id.to_string()
     } else {
         derived_uuid_hex(id)
@@ -1002,7 +1004,7 @@ pub fn annotation_iri(id: &str) -> String {
 /// cannot carry: `urn:span-annotator:annotation:` and the id
 /// percent-encoded.
 pub fn canonical_iri(id: &str) -> Option<String> {
-    (!is_uuid_v4_hex(id)).then(|| format!("{ANNOTATION_PREFIX}{}", percent_encode(id)))
+    (!is_carried_uuid_hex(id)).then(|| format!("{ANNOTATION_PREFIX}{}", percent_encode(id)))
 }
 
 /// The id of the annotation whose IRI (or `canonical` IRI) is `iri`:
@@ -1021,11 +1023,12 @@ fn is_uuid_hex(id: &str) -> bool {
     id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-/// Whether `id` is a version-4 UUID in 32 lower-case hex digits: the 13th
-/// is `4`, the 17th one of `8`, `9`, `a`, `b` (RFC 9562 §5.4).
-fn is_uuid_v4_hex(id: &str) -> bool {
+/// Whether `id` is a UUID of version 4 (random) or 8 (the app's own) in 32
+/// lower-case hex digits: the 13th is `4` or `8`, the 17th one of `8`, `9`,
+/// `a`, `b` (RFC 9562 §4).
+fn is_carried_uuid_hex(id: &str) -> bool {
     is_uuid_hex(id)
-        && id.as_bytes()[12] == b'4'
+        && matches!(id.as_bytes()[12], b'4' | b'8')
         && matches!(id.as_bytes()[16], b'8'..=b'9' | b'a'..=b'b')
 }
 
@@ -1094,6 +1097,7 @@ mod tests {
     use crate::format::samples::{self, TRICKY, TRICKY_TEXT};
     use crate::model::import::{plan, Mode};
     use crate::model::parsed::UnitSource;
+    use crate::model::IdMint;
     use crate::model::{text, Action};
 
     fn exported(documents: &[usize]) -> Value {
@@ -1430,14 +1434,22 @@ mod tests {
 
     #[test]
     fn ids_are_iris_that_map_back() {
-        // A version-4 UUID's hex digits are the id's own.
+        // A UUID of version 4 (ids the app made before) or 8 (ids it makes
+        // now) is written as the id's own hex digits.
         let v4 = "0123456789ab4def8123456789abcdef";
         assert_eq!(
             annotation_iri(v4),
             "urn:uuid:01234567-89ab-4def-8123-456789abcdef"
         );
-        assert_eq!(canonical_iri(v4), None);
-        assert_eq!(annotation_id(&annotation_iri(v4)).as_deref(), Some(v4));
+        let v8 = IdMint::new(*b"\x01\x23\x45\x67\x89\xab\xcd\xef").next_id();
+        assert_eq!(
+            annotation_iri(&v8),
+            "urn:uuid:01234567-89ab-8def-8000-000000000001"
+        );
+        for id in [v4, &v8] {
+            assert_eq!(canonical_iri(id), None);
+            assert_eq!(annotation_id(&annotation_iri(id)).as_deref(), Some(id));
+        }
         // Any other id: a UUID derived from it, and the id in `canonical`.
         for (id, canonical) in [
             (
@@ -1457,7 +1469,7 @@ mod tests {
             assert_eq!(canonical_iri(id).as_deref(), Some(canonical));
             assert_eq!(annotation_id(canonical).as_deref(), Some(id));
             let iri = annotation_iri(id);
-            assert!(is_uuid_v4_iri(&iri), "{iri}");
+            assert!(is_uuid_iri(&iri, '4'), "{iri}");
             assert_eq!(annotation_iri(id), iri, "the same each time");
         }
         // Earlier exports wrote any 32 hex digits as they are.
@@ -1481,7 +1493,7 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for item in items(&collection) {
             let iri = item["id"].as_str().unwrap();
-            assert!(is_uuid_v4_iri(iri), "{iri}");
+            assert!(is_uuid_iri(iri, '4') || is_uuid_iri(iri, '8'), "{iri}");
             assert!(seen.insert(iri), "{iri} twice");
         }
         let article = exported(&[0]);
@@ -1491,8 +1503,8 @@ mod tests {
         );
     }
 
-    /// Whether `iri` is `urn:uuid:` and a version-4 UUID, 8-4-4-4-12.
-    fn is_uuid_v4_iri(iri: &str) -> bool {
+    /// Whether `iri` is `urn:uuid:` and a UUID of `version`, 8-4-4-4-12.
+    fn is_uuid_iri(iri: &str, version: char) -> bool {
         let Some(uuid) = iri.strip_prefix("urn:uuid:") else {
             return false;
         };
@@ -1500,7 +1512,7 @@ mod tests {
         let hex: Vec<char> = groups.concat().chars().collect();
         groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
             && hex.iter().all(|c| matches!(c, '0'..='9' | 'a'..='f'))
-            && hex[12] == '4'
+            && hex[12] == version
             && "89ab".contains(hex[16])
     }
 

@@ -31,7 +31,7 @@ pub use store::*;
 pub trait Stamps {
     /// Now, as an ISO 8601 UTC timestamp (`2026-11-22T10:00:00.000Z`).
     fn now(&self) -> String;
-    /// A fresh random id.
+    /// A fresh id, unique in every tab ([`IdMint`](crate::model::IdMint)).
     fn new_id(&self) -> String;
 }
 

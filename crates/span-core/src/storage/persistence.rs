@@ -666,9 +666,9 @@ impl Persistence {
             .store
             .read(&stored::meta_key())
             .map_err(|e| e.to_string())?;
-        let found = match raw.as_deref().map(stored::decode_meta) {
-            None => None,
-            Some(Ok(meta)) => Some(meta.epoch),
+        let (found, outdated) = match raw.as_deref().map(stored::decode_meta) {
+            None => (None, false),
+            Some(Ok(meta)) => (Some(meta.epoch), meta.version < stored::STORAGE_VERSION),
             Some(Err(StoredError::UnknownVersion(version))) => {
                 let why = format!(
                     "a newer version of this app (storage version {version}) is open in another tab; reload this tab to use it — until then nothing is saved here"
@@ -686,14 +686,14 @@ impl Persistence {
                     stamps,
                     notices,
                 );
-                None
+                (None, false)
             }
         };
         match (&self.epoch, found) {
-            (Some(ours), Some(theirs)) if *ours == theirs => return Ok(()),
+            (Some(ours), Some(theirs)) if *ours == theirs => return self.raise_meta(outdated),
             (None, Some(theirs)) => {
                 self.epoch = Some(theirs);
-                return Ok(());
+                return self.raise_meta(outdated);
             }
             (Some(_), found) => {
                 let (annotations, documents) = (
@@ -707,13 +707,30 @@ impl Persistence {
                 self.mark_everything(workspace);
                 if let Some(theirs) = found {
                     self.epoch = Some(theirs);
-                    return Ok(());
+                    return self.raise_meta(outdated);
                 }
             }
             (None, None) => {}
         }
         let epoch = stamps.new_id();
-        let value = stored::encode_meta(&epoch);
+        self.write_meta(&epoch)?;
+        self.epoch = Some(epoch);
+        Ok(())
+    }
+
+    /// Writes the meta record again, with this storage version, if the one
+    /// found is `outdated`: a tab of an older version, which could not read
+    /// what this tab writes, then stops writing.
+    fn raise_meta(&mut self, outdated: bool) -> Result<(), String> {
+        match (outdated, self.epoch.clone()) {
+            (true, Some(epoch)) => self.write_meta(&epoch),
+            _ => Ok(()),
+        }
+    }
+
+    /// Writes the meta record with `epoch`.
+    fn write_meta(&mut self, epoch: &str) -> Result<(), String> {
+        let value = stored::encode_meta(epoch);
         self.store
             .write(&stored::meta_key(), &value)
             .map_err(|e| e.to_string())?;
@@ -721,7 +738,6 @@ impl Persistence {
             stored::meta_key(),
             self.store.charge().entry(&stored::meta_key(), &value),
         );
-        self.epoch = Some(epoch);
         Ok(())
     }
 

@@ -7,11 +7,12 @@
 //! check   = FNV-1a of (what the value is for, payload), low 32 bits, little-endian
 //! text    = 1, commit marker (0, or 1 and a token), codec (0 UTF-8, 1 raw DEFLATE),
 //!           the text's UTF-8 length, the bytes
-//! spans   = 1, text hash (token), labels (count, strings),
-//!           annotations (count, each: flags, id (token), start − previous start,
+//! spans   = 2, text hash (token), labels (count, strings),
+//!           prefixes (count, each 8 bytes),
+//!           annotations (count, each: flags, id, start − previous start,
 //!             end − start, label index, created (ms − previous ms, or a string), rev,
 //!             note?, entity?),
-//!           tombstones (count, each: id (token), rev, day − previous day)
+//!           tombstones (count, each: id, rev, day − previous day)
 //! ```
 //!
 //! Numbers are LEB128 varints, differences zigzag-coded; a string is its
@@ -23,9 +24,22 @@
 //! order: written in order of start, as a tab's copy is, the differences
 //! are small.
 //!
+//! **Ids.** The app's ids are a tab's random 64-bit prefix and a counter
+//! ([`IdMint`](crate::model::IdMint)), so the ids of a bucket share a few
+//! prefixes. Each 64-bit prefix that two or more 32-digit hex ids of the
+//! value share is listed once; such an id is then the index of its prefix
+//! and its low 64 bits as the difference from the last id of that prefix
+//! (from 2⁶³, the UUID variant bit, for the first): 3 or 4 bytes, where a
+//! token takes 17. An annotation says which it is by its flag
+//! `SHARED_PREFIX`; a tombstone's id starts with a number, 0 for a token
+//! and k for the (k − 1)th prefix. Format 1, written before, had neither
+//! the prefixes nor the flag, and is read as it was.
+//!
 //! The checksum covers what the value is for (the key's document and
 //! bucket), so damage, truncation, and a value copied under another key
 //! are all found, and the value is refused whole, never misread.
+
+use std::collections::HashMap;
 
 use super::packed::{pack, packed_len, unpack};
 use super::{fnv64, StoredError, StoredSpan, Tombstone};
@@ -37,10 +51,19 @@ pub const PREFIX: &str = "v3:";
 /// what localStorage holds, so that damaged data cannot ask for more.
 const MAX_TEXT_BYTES: usize = 64 << 20;
 
-const FORMAT: u8 = 1;
+/// The format of a text's value.
+const TEXT_FORMAT: u8 = 1;
+/// The format of a bucket's value written before ids shared prefixes.
+const SPANS_WITHOUT_PREFIXES: u8 = 1;
+/// The format of a bucket's value.
+const SPANS_FORMAT: u8 = 2;
 const HAS_NOTE: u8 = 1;
 const HAS_ENTITY: u8 = 2;
 const CREATED_AS_TEXT: u8 = 4;
+const SHARED_PREFIX: u8 = 8;
+/// Where the low 64 bits of each prefix's ids are counted from: the
+/// variant bit of a UUID, which every id the app makes has set.
+const LOW_ORIGIN: u64 = 1 << 63;
 const RAW_TEXT: u8 = 0;
 const DEFLATED_TEXT: u8 = 1;
 
@@ -101,7 +124,7 @@ fn check(context: &str, payload: &[u8]) -> u32 {
 /// The value of a document's text.
 pub fn encode_text(context: &str, text: &str, commit: Option<&str>) -> String {
     let mut out = Writer::default();
-    out.byte(FORMAT);
+    out.byte(TEXT_FORMAT);
     match commit {
         None => out.byte(0),
         Some(id) => {
@@ -124,7 +147,7 @@ pub fn encode_text(context: &str, text: &str, commit: Option<&str>) -> String {
 pub fn decode_text(raw: &str, context: &str) -> Result<Text, StoredError> {
     let payload = open(raw, context)?;
     let mut input = Reader::new(&payload);
-    input.format()?;
+    input.format(&[TEXT_FORMAT])?;
     let commit = match input.byte()? {
         0 => None,
         1 => Some(input.token()?),
@@ -158,8 +181,8 @@ pub fn encode_spans(
 ) -> String {
     let mut out = Writer::default();
     out.bytes
-        .reserve(24 * entries.len() + 20 * deleted.len() + 64);
-    out.byte(FORMAT);
+        .reserve(16 * entries.len() + 20 * deleted.len() + 64);
+    out.byte(SPANS_FORMAT);
     out.token(text_hash);
     let mut labels: Vec<&str> = Vec::new();
     let indexes: Vec<usize> = entries
@@ -178,16 +201,34 @@ pub fn encode_spans(
     for label in labels {
         out.string(label);
     }
+    let mut prefixes = Prefixes::of(
+        entries
+            .iter()
+            .map(|s| s.id.as_str())
+            .chain(deleted.iter().map(|t| t.0.as_str())),
+    );
+    out.number(prefixes.listed.len() as u64);
+    for prefix in &prefixes.listed {
+        out.bytes.extend_from_slice(&prefix.to_be_bytes());
+    }
     out.number(entries.len() as u64);
     let (mut start, mut created) = (0u64, 0i64);
     for (span, label) in entries.iter().zip(indexes) {
         let ms = parse_iso_8601(&span.created);
+        let shared = prefixes.find(&span.id);
         let flag = |on: bool, flag: u8| if on { flag } else { 0 };
         let flags = flag(span.note.is_some(), HAS_NOTE)
             | flag(span.entity.is_some(), HAS_ENTITY)
-            | flag(ms.is_none(), CREATED_AS_TEXT);
+            | flag(ms.is_none(), CREATED_AS_TEXT)
+            | flag(shared.is_some(), SHARED_PREFIX);
         out.byte(flags);
-        out.token(&span.id);
+        match shared {
+            Some((index, low)) => {
+                out.number(index as u64);
+                prefixes.write(&mut out, index, low);
+            }
+            None => out.token(&span.id),
+        }
         out.signed(span.start as u64, start);
         start = span.start as u64;
         out.signed(span.end as u64, start);
@@ -210,7 +251,16 @@ pub fn encode_spans(
     out.number(deleted.len() as u64);
     let mut day = 0u64;
     for Tombstone(id, rev, made) in deleted {
-        out.token(id);
+        match prefixes.find(id) {
+            Some((index, low)) => {
+                out.number(index as u64 + 1);
+                prefixes.write(&mut out, index, low);
+            }
+            None => {
+                out.number(0);
+                out.token(id);
+            }
+        }
         out.number(u64::from(*rev));
         out.signed(u64::from(*made), day);
         day = u64::from(*made);
@@ -221,18 +271,33 @@ pub fn encode_spans(
 pub fn decode_spans(raw: &str, context: &str) -> Result<Spans, StoredError> {
     let payload = open(raw, context)?;
     let mut input = Reader::new(&payload);
-    input.format()?;
+    let format = input.format(&[SPANS_WITHOUT_PREFIXES, SPANS_FORMAT])?;
     let text_hash = input.token()?;
     let label_count = input.count(1)?;
     let labels = (0..label_count)
         .map(|_| input.string())
         .collect::<Result<Vec<_>, _>>()?;
+    let mut prefixes = Prefixes::default();
+    if format == SPANS_FORMAT {
+        let count = input.count(8)?;
+        for _ in 0..count {
+            let bytes = input.take(8)?.try_into().expect("8 bytes were taken");
+            prefixes.listed.push(u64::from_be_bytes(bytes));
+        }
+        prefixes.last = vec![LOW_ORIGIN; count];
+    }
     let span_count = input.count(6)?;
     let mut entries = Vec::with_capacity(span_count);
     let (mut start, mut created) = (0u64, 0u64);
     for at in 0..span_count {
         let flags = input.byte()?;
-        let id = input.token()?;
+        let id = match flags & SHARED_PREFIX {
+            0 => input.token()?,
+            _ => {
+                let index = input.length(usize::MAX)?;
+                prefixes.read(&mut input, index)?
+            }
+        };
         start = input.signed(start)?;
         let end = input.signed(start)?;
         let label = labels
@@ -269,7 +334,13 @@ pub fn decode_spans(raw: &str, context: &str) -> Result<Spans, StoredError> {
     let mut deleted = Vec::with_capacity(tombstone_count);
     let mut day = 0u64;
     for _ in 0..tombstone_count {
-        let id = input.token()?;
+        let id = match format {
+            SPANS_FORMAT => match input.length(usize::MAX)? {
+                0 => input.token()?,
+                shared => prefixes.read(&mut input, shared - 1)?,
+            },
+            _ => input.token()?,
+        };
         let rev = input.rev()?;
         day = input.signed(day)?;
         let made =
@@ -282,6 +353,79 @@ pub fn decode_spans(raw: &str, context: &str) -> Result<Spans, StoredError> {
         entries,
         deleted,
     })
+}
+
+/// The 64-bit prefixes that ids of a value share, and the low 64 bits of
+/// the last id written or read under each.
+#[derive(Default)]
+struct Prefixes {
+    listed: Vec<u64>,
+    last: Vec<u64>,
+    /// Where each listed prefix is, for writing.
+    index: HashMap<u64, usize>,
+}
+
+impl Prefixes {
+    /// The prefixes two or more of `ids` share, in the order they first
+    /// come.
+    fn of<'a>(ids: impl Iterator<Item = &'a str>) -> Self {
+        let mut seen: HashMap<u64, bool> = HashMap::new();
+        let mut order = Vec::new();
+        for (prefix, _) in ids.filter_map(split_id) {
+            match seen.get_mut(&prefix) {
+                Some(shared) => *shared = true,
+                None => {
+                    seen.insert(prefix, false);
+                    order.push(prefix);
+                }
+            }
+        }
+        order.retain(|prefix| seen[prefix]);
+        Self {
+            last: vec![LOW_ORIGIN; order.len()],
+            index: order.iter().enumerate().map(|(i, p)| (*p, i)).collect(),
+            listed: order,
+        }
+    }
+
+    /// The index of `id`'s prefix and its low 64 bits, if its prefix is
+    /// listed.
+    fn find(&self, id: &str) -> Option<(usize, u64)> {
+        let (prefix, low) = split_id(id)?;
+        Some((*self.index.get(&prefix)?, low))
+    }
+
+    /// Writes the low 64 bits of an id under prefix `index`.
+    fn write(&mut self, out: &mut Writer, index: usize, low: u64) {
+        out.signed(low, self.last[index]);
+        self.last[index] = low;
+    }
+
+    /// Reads the low 64 bits of an id under prefix `index`; the id.
+    fn read(&mut self, input: &mut Reader, index: usize) -> Result<String, StoredError> {
+        let Some(&prefix) = self.listed.get(index) else {
+            return Err(shape(format!(
+                "an id names prefix {index}, which is not listed"
+            )));
+        };
+        let low = input.signed(self.last[index])?;
+        self.last[index] = low;
+        Ok(format!("{prefix:016x}{low:016x}"))
+    }
+}
+
+/// A 32-digit lower-case hex id as its high and low 64 bits.
+fn split_id(id: &str) -> Option<(u64, u64)> {
+    let hex = id.len() == 32
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if !hex {
+        return None;
+    }
+    let high = u64::from_str_radix(&id[..16], 16).ok()?;
+    let low = u64::from_str_radix(&id[16..], 16).ok()?;
+    Some((high, low))
 }
 
 fn position(value: u64) -> Result<usize, StoredError> {
@@ -373,9 +517,10 @@ impl<'a> Reader<'a> {
         Ok(byte)
     }
 
-    fn format(&mut self) -> Result<(), StoredError> {
+    /// The value's format, one of `known`.
+    fn format(&mut self, known: &[u8]) -> Result<u8, StoredError> {
         match self.byte()? {
-            FORMAT => Ok(()),
+            format if known.contains(&format) => Ok(format),
             other => Err(shape(format!("compact format {other} is unknown"))),
         }
     }
@@ -469,6 +614,7 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::IdMint;
     use crate::storage::utf16_len;
 
     fn span(id: &str, start: usize, created: &str) -> StoredSpan {
@@ -508,6 +654,69 @@ mod tests {
         // Flags, 17 bytes of id, start, end, label, 6 bytes of time, rev,
         // and the label's name once: 36 bytes, 20 units.
         assert!(utf16_len(&one) - utf16_len(&none) <= 20, "{one}");
+    }
+
+    #[test]
+    fn ids_the_app_makes_take_a_few_bytes_each() {
+        let mut tabs = [
+            IdMint::new(*b"\x5e\xed\x00\x00\x00\x00\x00\x01"),
+            IdMint::new(*b"\xff\xee\xdd\xcc\xbb\xaa\x99\x88"),
+        ];
+        let spans: Vec<StoredSpan> = (0..200)
+            .map(|i| {
+                let id = tabs[i % 2].next_id();
+                span(&id, i * 10, "2026-11-22T10:00:00.000Z")
+            })
+            .collect();
+        let deleted = vec![
+            Tombstone(tabs[0].next_id(), 2, 20_000),
+            Tombstone("0c1d2e3f4a5b4c6d9e7f8091a2b3c4d5".into(), 3, 20_001),
+        ];
+        let raw = encode_spans("c", "h", &spans, &deleted);
+        let back = decode_spans(&raw, "c").unwrap();
+        assert_eq!((back.entries, back.deleted), (spans.clone(), deleted));
+        // Flags, prefix and difference (1 byte each), start, end, label,
+        // time and rev: 8 bytes, where a 17-byte token makes 23.
+        let random: Vec<StoredSpan> = spans
+            .iter()
+            .enumerate()
+            .map(|(i, s)| StoredSpan {
+                id: format!("{:08x}1a2b4c3d8e4f{i:012x}", i * 7919),
+                ..s.clone()
+            })
+            .collect();
+        let bytes = |spans: &[StoredSpan]| utf16_len(&encode_spans("c", "h", spans, &[])) * 15 / 8;
+        assert!(bytes(&spans) <= 8 * 200 + 64, "{}", bytes(&spans));
+        assert!(bytes(&random) >= 23 * 200, "{}", bytes(&random));
+    }
+
+    /// A bucket as storage version 3 wrote it (compact format 1: no
+    /// prefixes), with a note, an id that is not hex, and a tombstone.
+    #[test]
+    fn format_1_is_read_as_it_was_written() {
+        let raw = "v3:帠琘吢㑲倹鞧眝ꨁ㜨䵜艭ꫠ䐉㕼䱔늑趦輢矡雓陚鶤䀘㒀繋廰䄀咆ꨝ境锿䲀㒇辛ꊄ㪆忀簰㐀㘈歡鹈刓궈㐉㐰湜獊憦佧菰㴚䦞䝔㬍猂";
+        let spans = decode_spans(raw, "doc/x/1").unwrap();
+        let noted = |id: &str, start: usize| StoredSpan {
+            end: start + 6,
+            rev: 2,
+            note: Some("né 😀".into()),
+            ..span(id, start, "2026-11-22T10:00:00.000Z")
+        };
+        assert_eq!(
+            spans,
+            Spans {
+                text_hash: "07238738e9e18ef6".into(),
+                entries: vec![
+                    noted("5f0c2a7e91b34d6c8a1f0e2d3c4b5a69", 3),
+                    noted("not hex", 12)
+                ],
+                deleted: vec![Tombstone(
+                    "0c1d2e3f4a5b4c6d9e7f8091a2b3c4d5".into(),
+                    3,
+                    20419
+                )],
+            }
+        );
     }
 
     #[test]
@@ -594,9 +803,14 @@ mod tests {
             proptest::collection::vec(piece, 0..12).prop_map(|p| p.concat())
         }
 
+        /// Random ids, ids under a few prefixes with any low bits (as
+        /// counted ids are, and beyond), and ids that are not hex.
         fn id() -> impl Strategy<Value = String> {
+            const PREFIXES: [u64; 3] = [0x0123_4567_89ab_8def, 0, u64::MAX];
             prop_oneof![
-                4 => "[0-9a-f]{32}",
+                2 => "[0-9a-f]{32}",
+                3 => (0..PREFIXES.len(), any::<u64>())
+                    .prop_map(|(p, low)| format!("{:016x}{low:016x}", PREFIXES[p])),
                 1 => "[0-9a-fA-F]{0,33}",
                 1 => hard_text(),
             ]

@@ -4,7 +4,7 @@
 //!
 //! | key                                       | value |
 //! |-------------------------------------------|-------|
-//! | `span-annotator/v3/meta`                  | `{"version": 3, "epoch": "…"}`: written first; its absence means storage was cleared |
+//! | `span-annotator/v3/meta`                  | `{"version": 4, "epoch": "…"}`: written first; its absence means storage was cleared; 4 is the [`STORAGE_VERSION`], 3 before buckets could be in compact format 2 |
 //! | `span-annotator/v3/labels`                | `{"version": 3, "order": r, "labels": [{"name", "color", "hotkey", "rev"}…], "deleted": [[name, rev, day]…]}` |
 //! | `span-annotator/v3/documents`             | `{"version": 3, "order": r, "documents": [{"id", "file_name", "title", "seed"?, "status"?, "rev"}…], "deleted": [[id, rev, day]…]}` |
 //! | `span-annotator/v3/text/<document id>`    | compact ([`compact`]): the text of a document that is not a seed, DEFLATE-compressed, and the commit that added it, if one did; never changes |
@@ -61,7 +61,15 @@ use thiserror::Error;
 
 use crate::model::{DocumentStatus, Label, RelationType};
 
+/// The version of the schema's keys and JSON records.
 pub const VERSION: u64 = 3;
+/// The version of the storage as a whole, which the meta record carries.
+/// Version 4 is version 3's keys and records, with buckets that may be in
+/// compact format 2 (ids that share a prefix, see [`compact`]), which an app
+/// of version 3 cannot read: finding 4, it stops writing rather than write
+/// its own copy over them. This app reads both, and raises the meta record
+/// to 4 before it first writes.
+pub const STORAGE_VERSION: u64 = 4;
 /// How many keys a document's annotations are spread over.
 pub const BUCKETS: u32 = 16;
 /// How long a tombstone is kept: a tab that has not looked at storage for
@@ -602,6 +610,7 @@ fn offer<'a, E: Entry>(
 /// The record under [`meta_key`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meta {
+    /// [`VERSION`] or [`STORAGE_VERSION`].
     pub version: u64,
     /// Made when storage is first written: a different or missing epoch
     /// means storage was cleared since.
@@ -610,7 +619,7 @@ pub struct Meta {
 
 pub fn encode_meta(epoch: &str) -> String {
     json(&Meta {
-        version: VERSION,
+        version: STORAGE_VERSION,
         epoch: epoch.to_string(),
     })
 }
@@ -620,8 +629,8 @@ pub fn decode_meta(raw: &str) -> Result<Meta, StoredError> {
     let value: Value =
         serde_json::from_str(raw).map_err(|e| StoredError::NotJson(e.to_string()))?;
     match value.get("version").and_then(Value::as_u64) {
-        Some(VERSION) => {}
-        Some(newer) if newer > VERSION => {
+        Some(VERSION | STORAGE_VERSION) => {}
+        Some(newer) if newer > STORAGE_VERSION => {
             return Err(StoredError::UnknownVersion(newer.to_string()))
         }
         Some(older) => return Err(StoredError::Shape(format!("it has version {older}"))),

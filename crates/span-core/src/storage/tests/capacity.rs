@@ -1,8 +1,10 @@
 //! How much of the quota stored data takes, in schema version 2 (JSON, as
 //! it was) and version 3 (compact), and how long encoding, decoding and a
 //! whole load take: for the benchmark's document (1 MiB of text with 20,000
-//! annotations, made as `bench/gen.mjs` makes it) and for a corpus of 500
-//! news articles of about 3 KB (1.5 MB) with 100,000 annotations. A measurement,
+//! annotations, made as `bench/gen.mjs` makes it, with random ids) and for a
+//! corpus of 500 news articles of about 3 KB (1.5 MB) with 100,000
+//! annotations, tagged in sessions of 20 articles (ids as the app makes
+//! them, [`IdMint`]). A measurement,
 //! not a test of a target; it prints a table:
 //!
 //! ```sh
@@ -19,7 +21,7 @@ use serde_json::json;
 
 use super::*;
 use crate::format::stored::{self, v2, DocumentEntry, Merged, StoredSpan};
-use crate::model::{format_iso_8601, parse_iso_8601, seed_documents};
+use crate::model::{format_iso_8601, parse_iso_8601, seed_documents, IdMint};
 use crate::storage::{Charge, QUOTA_UNITS};
 
 const LABELS: [&str; 6] = [
@@ -68,6 +70,12 @@ impl Random {
 
     fn pick<'a, T>(&mut self, list: &'a [T]) -> &'a T {
         &list[(self.next() * list.len() as f64) as usize]
+    }
+
+    /// A session's 8 random bytes.
+    fn prefix(&mut self) -> [u8; 8] {
+        let word = |r: &mut Self| u64::from((r.next() * 4_294_967_296.0) as u32);
+        (word(self) << 32 | word(self)).to_be_bytes()
     }
 
     fn hex_id(&mut self) -> String {
@@ -183,6 +191,7 @@ fn spans(
     count: usize,
     longest: usize,
     since: i64,
+    mut mint: Option<&mut IdMint>,
 ) -> Vec<StoredSpan> {
     let ws = words(text);
     let mut taken = vec![false; ws.len()];
@@ -223,7 +232,10 @@ fn spans(
         .into_iter()
         .enumerate()
         .map(|(i, (first, last))| StoredSpan {
-            id: random.hex_id(),
+            id: match mint.as_deref_mut() {
+                Some(mint) => mint.next_id(),
+                None => random.hex_id(),
+            },
             start: ws[first].0,
             end: ws[last].1,
             label: random.pick(&LABELS).to_string(),
@@ -242,6 +254,10 @@ fn first_ms(since: i64) -> i64 {
     parse_iso_8601("2026-11-22T10:00:00.000Z").unwrap() + since
 }
 
+/// How many of the corpus's articles are tagged in one session of the app,
+/// whose ids share a prefix ([`IdMint`]).
+const ARTICLES_PER_SESSION: i64 = 20;
+
 /// Documents with their annotations, as a tab holds them.
 struct Corpus {
     documents: Vec<(DocumentEntry, String, Vec<StoredSpan>)>,
@@ -250,7 +266,7 @@ struct Corpus {
 fn benchmark() -> Corpus {
     let mut random = Random(1);
     let text = document(&mut random, 1 << 20);
-    let spans = spans(&mut Random(21_000), &text, 20_000, 6, 0);
+    let spans = spans(&mut Random(21_000), &text, 20_000, 6, 0, None);
     let entry = DocumentEntry {
         id: "bench-1mib".into(),
         file_name: "bench-1mib.txt".into(),
@@ -266,10 +282,14 @@ fn benchmark() -> Corpus {
 
 fn news_corpus() -> Corpus {
     let mut random = Random(500);
+    let mut mint = IdMint::new([0; 8]);
     let documents = (0..500)
         .map(|n| {
             let text = document(&mut random, 3_600);
-            let spans = spans(&mut random, &text, 200, 3, n * 3_600_000);
+            if n % ARTICLES_PER_SESSION == 0 {
+                mint = IdMint::new(random.prefix());
+            }
+            let spans = spans(&mut random, &text, 200, 3, n * 3_600_000, Some(&mut mint));
             let title: String = text
                 .lines()
                 .next()

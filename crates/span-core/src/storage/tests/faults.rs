@@ -123,7 +123,10 @@ fn a_newer_schema_stops_this_tab_from_writing() {
     let store = MemoryStore::new();
     let mut tab = Tab::open(&store, "a");
     tab.tag_word(ARTICLE, 1, "Person").unwrap();
-    let newer = format!(r#"{{"version":{},"epoch":"x"}}"#, stored::VERSION + 1);
+    let newer = format!(
+        r#"{{"version":{},"epoch":"x"}}"#,
+        stored::STORAGE_VERSION + 1
+    );
     store.put(&stored::meta_key(), Some(&newer));
     let before = store.snapshot();
     tab.tag_word(ARTICLE, 2, "Person").unwrap();

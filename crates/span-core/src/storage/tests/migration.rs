@@ -3,6 +3,7 @@
 //! with the export each loaded as at the time): nothing is lost, what
 //! cannot be read is backed up, the old keys are gone once their data is
 //! stored anew, and a tab killed at any write of the move loses nothing.
+//! Storage version 3's data (compact format 1) is read as it is.
 
 use std::collections::BTreeMap;
 
@@ -14,6 +15,10 @@ const V1: &str = include_str!("../../../tests/fixtures/stored-v1.json");
 const V1_EXPORT: &str = include_str!("../../../tests/fixtures/stored-v1.export.json");
 const V2: &str = include_str!("../../../tests/fixtures/stored-v2.json");
 const V2_EXPORT: &str = include_str!("../../../tests/fixtures/stored-v2.export.json");
+/// Written by the app at 29b2740, the last of storage version 3: buckets in
+/// compact format 1, ids that are random version-4 UUIDs.
+const V3: &str = include_str!("../../../tests/fixtures/stored-v3.json");
+const V3_EXPORT: &str = include_str!("../../../tests/fixtures/stored-v3.export.json");
 
 fn fixture(raw: &str) -> BTreeMap<String, String> {
     serde_json::from_str(raw).expect("a fixture is a JSON object of strings")
@@ -115,7 +120,34 @@ fn version_2_data_moves_to_version_3_whole() {
     assert_eq!(span.rev, 2);
     // A tab of version 2 finds a newer version's marker, and stops.
     let marker = stored::decode_meta(&state[&v2::meta_key()]).unwrap();
-    assert_eq!(marker.version, stored::VERSION);
+    assert_eq!(marker.version, stored::STORAGE_VERSION);
+}
+
+#[test]
+fn version_3_data_is_read_as_it_is_and_its_marker_raised_before_the_first_write() {
+    let state = fixture(V3);
+    let marker = |state: &BTreeMap<String, String>| {
+        stored::decode_meta(&state[&stored::meta_key()]).unwrap()
+    };
+    let was = marker(&state);
+    assert_eq!(was.version, 3);
+    let (store, mut tab) = loads_as_before(state.clone(), V3_EXPORT);
+    assert_eq!(store.snapshot(), state, "a load writes nothing");
+    tab.tag_word(1, 20, "Location").unwrap();
+    assert!(tab.notices.is_empty(), "{:?}", tab.notices);
+    let after = store.snapshot();
+    // A tab of version 3, which cannot read the buckets now written, finds
+    // a newer version and stops writing.
+    assert_eq!(
+        marker(&after),
+        stored::Meta {
+            version: 4,
+            epoch: was.epoch
+        }
+    );
+    let again = Tab::open(&store, "again");
+    assert!(again.notices.is_empty(), "{:?}", again.notices);
+    assert_eq!(again.export(), tab.export());
 }
 
 #[test]
