@@ -32,14 +32,12 @@
 //! (from 2⁶³, the UUID variant bit, for the first): 3 or 4 bytes, where a
 //! token takes 17. An annotation says which it is by its flag
 //! `SHARED_PREFIX`; a tombstone's id starts with a number, 0 for a token
-//! and k for the (k − 1)th prefix. Format 1, written before, had neither
+//! and k for the (k − 1)th prefix. Prefixes are listed in increasing order. Format 1, written before, had neither
 //! the prefixes nor the flag, and is read as it was.
 //!
 //! The checksum covers what the value is for (the key's document and
 //! bucket), so damage, truncation, and a value copied under another key
 //! are all found, and the value is refused whole, never misread.
-
-use std::collections::HashMap;
 
 use super::packed::{pack, packed_len, unpack};
 use super::{fnv64, StoredError, StoredSpan, Tombstone};
@@ -355,36 +353,28 @@ pub fn decode_spans(raw: &str, context: &str) -> Result<Spans, StoredError> {
     })
 }
 
-/// The 64-bit prefixes that ids of a value share, and the low 64 bits of
-/// the last id written or read under each.
+/// The 64-bit prefixes that ids of a value share, in order, and the low 64
+/// bits of the last id written or read under each.
 #[derive(Default)]
 struct Prefixes {
     listed: Vec<u64>,
     last: Vec<u64>,
-    /// Where each listed prefix is, for writing.
-    index: HashMap<u64, usize>,
 }
 
 impl Prefixes {
-    /// The prefixes two or more of `ids` share, in the order they first
-    /// come.
+    /// The prefixes two or more of `ids` share.
     fn of<'a>(ids: impl Iterator<Item = &'a str>) -> Self {
-        let mut seen: HashMap<u64, bool> = HashMap::new();
-        let mut order = Vec::new();
-        for (prefix, _) in ids.filter_map(split_id) {
-            match seen.get_mut(&prefix) {
-                Some(shared) => *shared = true,
-                None => {
-                    seen.insert(prefix, false);
-                    order.push(prefix);
-                }
-            }
-        }
-        order.retain(|prefix| seen[prefix]);
+        let mut all: Vec<u64> = ids.filter_map(split_id).map(|(prefix, _)| prefix).collect();
+        all.sort_unstable();
+        let mut listed: Vec<u64> = all
+            .windows(2)
+            .filter(|pair| pair[0] == pair[1])
+            .map(|pair| pair[0])
+            .collect();
+        listed.dedup();
         Self {
-            last: vec![LOW_ORIGIN; order.len()],
-            index: order.iter().enumerate().map(|(i, p)| (*p, i)).collect(),
-            listed: order,
+            last: vec![LOW_ORIGIN; listed.len()],
+            listed,
         }
     }
 
@@ -392,7 +382,7 @@ impl Prefixes {
     /// listed.
     fn find(&self, id: &str) -> Option<(usize, u64)> {
         let (prefix, low) = split_id(id)?;
-        Some((*self.index.get(&prefix)?, low))
+        Some((self.listed.binary_search(&prefix).ok()?, low))
     }
 
     /// Writes the low 64 bits of an id under prefix `index`.
