@@ -365,7 +365,7 @@ impl Prefixes {
     /// The prefixes two or more of `ids` share.
     fn of<'a>(ids: impl Iterator<Item = &'a str>) -> Self {
         let mut all: Vec<u64> = ids.filter_map(split_id).map(|(prefix, _)| prefix).collect();
-        all.sort_unstable();
+        all.sort();
         let mut listed: Vec<u64> = all
             .windows(2)
             .filter(|pair| pair[0] == pair[1])
