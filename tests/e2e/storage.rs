@@ -649,32 +649,9 @@ in_every_browser!(
 /// after a reload, now from version 3's keys, the export is the same.
 async fn version_2_store_moves_on(session: Session, url: String) -> Res<()> {
     let client = &session.client;
-    let fixtures = manifest_dir().join("crates/span-core/tests/fixtures");
-    let stored: std::collections::BTreeMap<String, String> =
-        serde_json::from_str(&std::fs::read_to_string(fixtures.join("stored-v2.json"))?)?;
-    let expected: Value = serde_json::from_str(&std::fs::read_to_string(
-        fixtures.join("stored-v2.export.json"),
-    )?)?;
-    client.goto(&url).await.context("opening the app")?;
-    wait_for_app(client).await?;
-    client
-        .execute("localStorage.clear();", vec![])
-        .await
-        .context("clearing")?;
-    store_and_reload(client, &stored.into_iter().collect::<Vec<_>>()).await?;
-    let ids: Vec<&str> = expected["documents"]
-        .as_array()
-        .context("the fixture's documents")?
-        .iter()
-        .filter_map(|d| d["id"].as_str())
-        .collect();
+    let (_, expected) = plant_fixture(client, &url, "v2").await?;
     for when in ["once moved", "after a reload"] {
-        crate::support::app::wait_for_listed(client, &format!("the documents {when}"), |docs| {
-            docs.iter()
-                .map(|(id, _)| id.as_str())
-                .eq(ids.iter().copied())
-        })
-        .await?;
+        wait_for_fixture_documents(client, &expected, when).await?;
         let (_, export) = export_json(&session).await?;
         for field in [
             "labels",
@@ -708,4 +685,141 @@ async fn version_2_store_moves_on(session: Session, url: String) -> Res<()> {
         client.refresh().await.context("reloading")?;
     }
     Ok(())
+}
+
+in_every_browser!(
+    chromium_version_3_store_is_read_as_it_is,
+    firefox_version_3_store_is_read_as_it_is,
+    webkit_version_3_store_is_read_as_it_is,
+    version_3_store_is_read_as_it_is
+);
+
+/// Storage version 4: the data the app left at 29b2740 (storage version 3,
+/// buckets in compact format 1, random version-4 ids; the core's fixture)
+/// is planted and the app opened on it. It is read as it is: the export is
+/// the fixture's, and the load writes nothing. A tag then raises the
+/// marker to 4 (a tab of version 3 stops writing at that), and after a
+/// reload the export holds the fixture's annotations and the new one, its
+/// id a version-8 UUID.
+async fn version_3_store_is_read_as_it_is(session: Session, url: String) -> Res<()> {
+    let client = &session.client;
+    let (stored, expected) = plant_fixture(client, &url, "v3").await?;
+    wait_for_fixture_documents(client, &expected, "once loaded").await?;
+    let (_, export) = export_json(&session).await?;
+    for field in ["labels", "documents", "annotations", "relations"] {
+        ensure_eq!(export[field], expected[field], "the export's {field}");
+    }
+    ensure_eq!(
+        storage_version(client).await?,
+        Some(3),
+        "the marker once loaded"
+    );
+    let kept: std::collections::BTreeMap<String, String> = page::eval(
+        client,
+        r#"return Object.fromEntries(Object.keys(localStorage)
+               .filter(k => k.startsWith("span-annotator/v3/"))
+               .map(k => [k, localStorage.getItem(k)]));"#,
+        vec![],
+    )
+    .await?;
+    ensure!(kept == stored, "the load changed what was stored");
+
+    let text = std::fs::read_to_string(manifest_dir().join(format!("seeds/{DOC}.txt")))?;
+    open_document(client, DOC, &text).await?;
+    let before = wait_for_highlights(client, "the fixture's highlights", |h| !h.is_empty())
+        .await?
+        .len();
+    tag(client, &text, "Lavrentiev", '1').await?;
+    wait_for_highlights(client, "one more highlight", |h| h.len() == before + 1).await?;
+    crate::support::app::wait_for_nothing_pending(client, STEP_TIMEOUT).await?;
+    ensure_eq!(
+        storage_version(client).await?,
+        Some(4),
+        "the marker after a tag"
+    );
+
+    client.refresh().await.context("reloading")?;
+    wait_for_fixture_documents(client, &expected, "after a reload").await?;
+    let (_, export) = export_json(&session).await?;
+    let annotations = export["annotations"]
+        .as_array()
+        .context("the export's annotations")?;
+    let kept = expected["annotations"]
+        .as_array()
+        .context("the fixture's annotations")?;
+    ensure_eq!(
+        annotations.len(),
+        kept.len() + 1,
+        "annotations after a reload"
+    );
+    for annotation in kept {
+        ensure!(
+            annotations.contains(annotation),
+            "{annotation} is gone after a reload"
+        );
+    }
+    let new = annotations
+        .iter()
+        .find(|a| !kept.contains(a))
+        .context("the new annotation")?;
+    let id = new["id"].as_str().unwrap_or_default();
+    ensure!(
+        id.len() == 32 && &id[12..13] == "8",
+        "the new annotation's id {id} is not a version-8 UUID"
+    );
+    Ok(())
+}
+
+/// Plants the core's fixture `stored-<name>.json` (what an earlier app
+/// left in localStorage) in a cleared storage and reloads; the fixture and
+/// the export it gave then (`stored-<name>.export.json`).
+async fn plant_fixture(
+    client: &Client,
+    url: &str,
+    name: &str,
+) -> Res<(std::collections::BTreeMap<String, String>, Value)> {
+    let fixtures = manifest_dir().join("crates/span-core/tests/fixtures");
+    let stored: std::collections::BTreeMap<String, String> = serde_json::from_str(
+        &std::fs::read_to_string(fixtures.join(format!("stored-{name}.json")))?,
+    )?;
+    let expected: Value = serde_json::from_str(&std::fs::read_to_string(
+        fixtures.join(format!("stored-{name}.export.json")),
+    )?)?;
+    client.goto(url).await.context("opening the app")?;
+    wait_for_app(client).await?;
+    client
+        .execute("localStorage.clear();", vec![])
+        .await
+        .context("clearing")?;
+    store_and_reload(client, &stored.clone().into_iter().collect::<Vec<_>>()).await?;
+    Ok((stored, expected))
+}
+
+/// Waits until the list shows the documents of a fixture's export.
+async fn wait_for_fixture_documents(client: &Client, expected: &Value, when: &str) -> Res<()> {
+    let ids: Vec<&str> = expected["documents"]
+        .as_array()
+        .context("the fixture's documents")?
+        .iter()
+        .filter_map(|d| d["id"].as_str())
+        .collect();
+    crate::support::app::wait_for_listed(client, &format!("the documents {when}"), |docs| {
+        docs.iter()
+            .map(|(id, _)| id.as_str())
+            .eq(ids.iter().copied())
+    })
+    .await?;
+    Ok(())
+}
+
+/// The storage version the meta record holds.
+async fn storage_version(client: &Client) -> Res<Option<u64>> {
+    let raw: String = page::eval(
+        client,
+        r#"return localStorage.getItem("span-annotator/v3/meta");"#,
+        vec![],
+    )
+    .await?;
+    let meta: Value = serde_json::from_str(&raw)?;
+    Ok(meta["version"].as_u64())
 }
