@@ -23,8 +23,8 @@ pub struct IdMint {
 
 /// The low 64 bits with only the UUID variant set, `10` in the top bits.
 const VARIANT: u64 = 1 << 63;
-/// The low 62 bits, which count.
-const COUNTER: u64 = VARIANT - 1;
+/// The low 62 bits, which count: the two above them are the variant.
+const COUNTER: u64 = (1 << 62) - 1;
 
 impl IdMint {
     /// A mint whose ids start with `random`, with the version bits set.

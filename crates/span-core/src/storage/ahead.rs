@@ -157,6 +157,9 @@ impl Ahead {
         persistence: &mut Persistence,
         count: usize,
     ) -> Result<bool, StoreError> {
+        if self.written == 0 {
+            persistence.raise_stored_meta()?;
+        }
         let end = (self.written + count).min(self.writes.len());
         while self.written < end {
             let (key, value) = &self.writes[self.written];

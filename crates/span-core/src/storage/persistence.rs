@@ -713,7 +713,7 @@ impl Persistence {
             (None, None) => {}
         }
         let epoch = stamps.new_id();
-        self.write_meta(&epoch)?;
+        self.write_meta(&epoch).map_err(|e| e.to_string())?;
         self.epoch = Some(epoch);
         Ok(())
     }
@@ -723,17 +723,35 @@ impl Persistence {
     /// what this tab writes, then stops writing.
     fn raise_meta(&mut self, outdated: bool) -> Result<(), String> {
         match (outdated, self.epoch.clone()) {
-            (true, Some(epoch)) => self.write_meta(&epoch),
+            (true, Some(epoch)) => self.write_meta(&epoch).map_err(|e| e.to_string()),
+            _ => Ok(()),
+        }
+    }
+
+    /// Raises the meta record storage holds to this storage version before
+    /// anything is written ahead of a change, which [`check_meta`] comes to
+    /// only when the change is saved: what is written ahead may be in a
+    /// format a tab of an older version cannot read. Refused if a newer
+    /// version wrote the record.
+    ///
+    /// [`check_meta`]: Self::check_meta
+    pub(super) fn raise_stored_meta(&mut self) -> Result<(), StoreError> {
+        let raw = self.store.read(&stored::meta_key())?;
+        match raw.as_deref().map(stored::decode_meta) {
+            Some(Ok(meta)) if meta.version < stored::STORAGE_VERSION => {
+                self.write_meta(&meta.epoch)
+            }
+            Some(Err(StoredError::UnknownVersion(version))) => Err(StoreError::Refused(format!(
+                "a newer version of this app (storage version {version}) is open in another tab"
+            ))),
             _ => Ok(()),
         }
     }
 
     /// Writes the meta record with `epoch`.
-    fn write_meta(&mut self, epoch: &str) -> Result<(), String> {
+    fn write_meta(&mut self, epoch: &str) -> Result<(), StoreError> {
         let value = stored::encode_meta(epoch);
-        self.store
-            .write(&stored::meta_key(), &value)
-            .map_err(|e| e.to_string())?;
+        self.store.write(&stored::meta_key(), &value)?;
         self.sizes.insert(
             stored::meta_key(),
             self.store.charge().entry(&stored::meta_key(), &value),

@@ -68,7 +68,8 @@ pub const VERSION: u64 = 3;
 /// compact format 2 (ids that share a prefix, see [`compact`]), which an app
 /// of version 3 cannot read: finding 4, it stops writing rather than write
 /// its own copy over them. This app reads both, and raises the meta record
-/// to 4 before it first writes.
+/// to 4 whenever it checks the record before writing or reading other
+/// tabs' changes, and before it first writes ahead of an import.
 pub const STORAGE_VERSION: u64 = 4;
 /// How many keys a document's annotations are spread over.
 pub const BUCKETS: u32 = 16;

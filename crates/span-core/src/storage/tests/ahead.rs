@@ -158,6 +158,23 @@ fn a_cancelled_import_leaves_storage_as_it_was() {
     assert_eq!(Tab::open(&store, "b").export(), tab.export());
 }
 
+/// Storage a tab of version 3 wrote: its marker is raised to 4 before the
+/// first key is written ahead, not only when the import is saved, so that
+/// tab stops writing rather than take buckets it cannot read for damaged.
+#[test]
+fn the_marker_is_raised_before_anything_is_written_ahead() {
+    let (store, mut tab, planned) = begun();
+    let marker = || stored::decode_meta(&store.snapshot()[&stored::meta_key()]).unwrap();
+    let epoch = marker().epoch;
+    let older = format!(r#"{{"version":3,"epoch":"{epoch}"}}"#);
+    store.put(&stored::meta_key(), Some(&older));
+    let (mut ahead, _) = measured(&mut tab, &planned.action);
+    assert_eq!(marker().version, 3, "measuring writes nothing");
+    ahead.write(&mut tab.persistence, 1).unwrap();
+    assert_eq!(marker(), stored::Meta { version: 4, epoch });
+    assert_eq!(imported_keys(&store, &tab).len(), 1);
+}
+
 /// A tab closed while writing ahead: the next load takes what it wrote for
 /// an interrupted change and removes it.
 #[test]
