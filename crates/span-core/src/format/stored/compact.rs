@@ -406,16 +406,18 @@ impl Prefixes {
 
 /// A 32-digit lower-case hex id as its high and low 64 bits.
 fn split_id(id: &str) -> Option<(u64, u64)> {
-    let hex = id.len() == 32
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-    if !hex {
+    if id.len() != 32 || !is_lower_hex(id) {
         return None;
     }
     let high = u64::from_str_radix(&id[..16], 16).ok()?;
     let low = u64::from_str_radix(&id[16..], 16).ok()?;
     Some((high, low))
+}
+
+/// Whether `text` is lower-case hex digits only.
+fn is_lower_hex(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn position(value: u64) -> Result<usize, StoredError> {
@@ -460,12 +462,7 @@ impl Writer {
     /// An id or hash: its bytes if it is lower-case hex of even length,
     /// else the string; the low bit of the length says which.
     fn token(&mut self, token: &str) {
-        let hex = !token.is_empty()
-            && token.len().is_multiple_of(2)
-            && token
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-        if hex {
+        if !token.is_empty() && token.len().is_multiple_of(2) && is_lower_hex(token) {
             self.number((token.len() / 2) as u64 * 2);
             self.bytes.extend(
                 token
